@@ -1,0 +1,92 @@
+# Kaifang build. `make run` and `make test` are the two commands of the README.
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0
+DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
+             libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
+             libcmocka-dev libstb-dev nodejs npm ca-certificates
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wpointer-arith -Wcast-qual -fno-common
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+CORE_SRC  := $(wildcard src/core/*.c)
+MIGR      := $(wildcard src/store/migrations/sqlite/*.sql)
+GEN       := migrations openapi
+LIB_OBJ   := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) $(GEN:%=build/obj/gen/%.o)
+SAN_OBJ   := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) $(GEN:%=build/san/gen/%.o)
+UNIT_SRC  := $(wildcard tests/unit/*/*_test.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_SAN  := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
+
+.PHONY: all deps run test unit unit-san api-test clean fmt
+all: build/kaifangd build/kaifang
+
+deps:
+	@sh tools/deps.sh $(DEB_PKGS)
+
+build/gen/migrations.c: tools/embed-sql.sh $(MIGR)
+	@mkdir -p $(dir $@)
+	sh tools/embed-sql.sh src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
+
+build/gen/openapi.c: tools/embed-text.sh docs/openapi.json
+	@mkdir -p $(dir $@)
+	sh tools/embed-text.sh kf_openapi_json docs/openapi.json > $@.tmp && mv $@.tmp $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+build/san/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c $< -o $@
+build/san/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -MMD -c $< -o $@
+
+build/libkaifang.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+build/libkaifang-san.a: $(SAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/kaifangd: build/obj/main.o build/libkaifang.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+build/kaifang: cli/kaifang.c build/libkaifang.a
+	@mkdir -p build/obj/cli
+	$(CC) $(CFLAGS) -MMD -MF build/obj/cli/kaifang.d $^ $(LDLIBS) -o $@
+
+build/tests/%: tests/unit/%.c build/libkaifang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $< build/libkaifang.a $(LDLIBS) -lcmocka -o $@
+build/tests-san/%: tests/unit/%.c build/libkaifang-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -Itests/unit $< build/libkaifang-san.a $(LDLIBS) -lcmocka -o $@
+
+# Each suite prints "suite: N passed, N failed"; tools/summary.sh adds them up.
+unit: $(UNIT_BIN)
+	@sh tools/run-unit.sh unit $(UNIT_BIN)
+unit-san: $(UNIT_SAN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  sh tools/run-unit.sh unit-asan $(UNIT_SAN)
+api-test: build/kaifangd build/kaifang
+	@sh tools/run-api.sh
+
+test: all
+	@rm -f build/results.txt
+	@$(MAKE) --no-print-directory unit || true
+	@$(MAKE) --no-print-directory unit-san || true
+	@$(MAKE) --no-print-directory api-test || true
+	@sh tools/summary.sh build/results.txt
+
+run: deps all
+	@sh tools/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

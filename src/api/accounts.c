@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Accounts: registration (ONB-8), email verification, sessions with
+ * failed-login limits, the caller's profile and personal API tokens.
+ * Secrets are generated and hashed here; the store sees only digests.
+ */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "core/agreement.h"
+#include "core/ratelimit.h"
+#include "core/validate.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "notify/notify.h"
+#include "store/accounts.h"
+#include "store/agreements.h"
+#include "store/db.h"
+#include "store/providers.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* Queue a fresh verification code by email (inside the caller's transaction). */
+static bool send_code(struct kf_req *r, int64_t user_id, const char *email)
+{
+	char code[8], hash[65];
+	kf_random_digits(code, 6);
+	kf_sha256_hex(code, strlen(code), hash);
+	if (kf_store_email_code_insert(kf_req_db(r), user_id, hash, r->now,
+				       r->now + r->ctx->cfg.email_code_ttl) != KF_OK)
+		return false;
+	char *body = kf_arena_printf(r->arena,
+				     "Your Kaifang verification code is %s\n\n"
+				     "Enter it in the console to confirm this email address. It expires in %lld minutes.\n"
+				     "If you did not register, ignore this mail.\n",
+				     code, (long long)(r->ctx->cfg.email_code_ttl / 60));
+	return kf_mail_enqueue(kf_req_db(r), r->now, email, "Kaifang verification code", body) == KF_OK;
+}
+
+static json_t *user_json(const struct kf_user_row *u)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)u->id, "email", u->email, "mobile",
+			 u->mobile, "name", u->name, "email_verified", u->email_verified, "status", u->status);
+}
+
+static void api_accounts_register(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"email", KF_F_STRING, true, 254, "ONB-8"},
+		{"mobile", KF_F_STRING, true, 32, "ONB-8"},
+		{"password", KF_F_STRING, true, 256, "ONB-8"},
+		{"name", KF_F_STRING, true, 100, NULL},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	char *email = kf_arena_strdup(r->arena, kf_json_str(j, "email"));
+	lower_ascii(email);
+	const char *pw = kf_json_str(j, "password"), *name = kf_json_str(j, "name");
+	struct kf_error err = {0};
+	char mobile[32];
+	if (!kf_validate_email(email)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_email", "ONB-8", "email", "email is not a valid address");
+		return;
+	}
+	if (kf_validate_mobile(kf_json_str(j, "mobile"), mobile, sizeof(mobile), &err) != KF_OK ||
+	    kf_validate_password(pw, email, mobile, &err) != KF_OK) {
+		kf_reply_error(r, &err);
+		return;
+	}
+	if (!kf_validate_utf8(name, strlen(name)) || kf_utf8_len(name) < 1) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be valid UTF-8 text");
+		return;
+	}
+	char hash[160];
+	if (kf_password_hash(pw, hash, sizeof(hash)) != KF_OK) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	int64_t id;
+	const char *conflict;
+	enum kf_err rc = kf_store_user_insert(kf_req_db(r), email, mobile, name, hash, r->now, &id, &conflict);
+	if (rc == KF_ECONFLICT) {
+		kf_api_rollback(r);
+		bool by_email = !strcmp(conflict, "email");
+		kf_reply_fail(r, KF_ECONFLICT, by_email ? "email_taken" : "mobile_taken", "ONB-8", conflict,
+			      "this %s already belongs to an account", by_email ? "email" : "mobile number");
+		return;
+	}
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)id);
+	if (rc != KF_OK || !send_code(r, id, email) || !kf_api_audit(r, "user.register", subject, email)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	struct kf_user_row u = {.id = id};
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.mobile, sizeof(u.mobile), "%s", mobile);
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.status, sizeof(u.status), "active");
+	kf_reply_json(r, 201, user_json(&u));
+}
+
+static void api_accounts_verify_email(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"code", KF_F_STRING, true, 16, NULL}};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	if (r->email_verified) {
+		kf_reply_json(r, 200, json_pack("{s:b}", "email_verified", 1));
+		return;
+	}
+	const char *code = kf_json_str(j, "code");
+	char hash[65];
+	kf_sha256_hex(code, strlen(code), hash);
+	if (!kf_api_begin(r))
+		return;
+	enum kf_err rc = kf_store_email_code_use(kf_req_db(r), r->user_id, hash, r->now);
+	if (rc == KF_EINVAL || rc == KF_ELIMIT) {
+		/* keep the attempt count even though the code failed */
+		if (!kf_api_commit(r))
+			return;
+		if (rc == KF_EINVAL)
+			kf_reply_fail(r, KF_EINVAL, "invalid_code", NULL, "code",
+				      "the code is wrong or has expired; ask for a new one");
+		else
+			kf_reply_fail(r, KF_ELIMIT, "too_many_attempts", NULL, "code",
+				      "too many wrong codes; ask for a new one");
+		return;
+	}
+	if (rc != KF_OK || kf_store_user_set_verified(kf_req_db(r), r->user_id, r->now) != KF_OK ||
+	    !kf_api_audit(r, "user.verify_email", kf_api_actor(r), NULL)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 200, json_pack("{s:b}", "email_verified", 1));
+}
+
+static void api_accounts_resend_code(struct kf_req *r)
+{
+	if (r->email_verified) {
+		kf_reply_fail(r, KF_ECONFLICT, "already_verified", NULL, "email", "the email is already verified");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	if (!send_code(r, r->user_id, r->user_email)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 202, json_pack("{s:s}", "status", "sent"));
+}
+
+/* A valid argon2id string to verify against when the login is unknown, so
+ * that unknown and known accounts take the same time. */
+static char dummy_hash[160];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static void make_dummy(void)
+{
+	if (kf_password_hash("kaifang-no-such-user", dummy_hash, sizeof(dummy_hash)) != KF_OK)
+		dummy_hash[0] = '\0';
+}
+
+static void api_accounts_login(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"login", KF_F_STRING, true, 254, NULL},
+		{"password", KF_F_STRING, true, 256, NULL},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	char *login = kf_arena_strdup(r->arena, kf_json_str(j, "login"));
+	const char *pw = kf_json_str(j, "password");
+	if (strchr(login, '@')) {
+		lower_ascii(login);
+	} else {
+		char e164[32];
+		if (kf_validate_mobile(login, e164, sizeof(e164), NULL) == KF_OK)
+			login = kf_arena_strdup(r->arena, e164);
+	}
+	const struct kf_config *cfg = &r->ctx->cfg;
+	struct kf_backoff_policy pol = {(int)cfg->login_max_failures, cfg->login_window, cfg->login_lock};
+	struct kf_db *db = kf_req_db(r);
+	struct kf_user_row u;
+	enum kf_err urc = kf_store_user_by_login(db, login, &u);
+	if (urc == KF_EDB) {
+		kf_reply_db_error(r);
+		return;
+	}
+	char ukey[300], akey[80];
+	snprintf(ukey, sizeof(ukey), "u:%s", urc == KF_OK ? u.email : login);
+	snprintf(akey, sizeof(akey), "a:%s", r->client_ip);
+	struct kf_backoff ub, ab;
+	if (kf_store_backoff_get(db, ukey, &ub) != KF_OK || kf_store_backoff_get(db, akey, &ab) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	int64_t wait = kf_backoff_retry_after(&ub, r->now);
+	int64_t wait_a = kf_backoff_retry_after(&ab, r->now);
+	if (wait_a > wait)
+		wait = wait_a;
+	if (wait > 0) {
+		char ra[32];
+		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+		kf_reply_fail(r, KF_ELIMIT, "too_many_attempts", NULL, "login",
+			      "too many failed sign-ins; try again in %lld seconds", (long long)wait);
+		kf_reply_header(r, "Retry-After", ra);
+		return;
+	}
+	bool ok;
+	if (urc == KF_OK) {
+		ok = kf_password_verify(u.password_hash, pw) && !strcmp(u.status, "active");
+	} else {
+		pthread_once(&dummy_once, make_dummy);
+		(void)kf_password_verify(dummy_hash, pw);
+		ok = false;
+	}
+	if (!kf_api_begin(r))
+		return;
+	if (!ok) {
+		kf_backoff_fail(&ub, r->now, &pol);
+		kf_backoff_fail(&ab, r->now, &pol);
+		if (kf_store_backoff_put(db, ukey, &ub) != KF_OK || kf_store_backoff_put(db, akey, &ab) != KF_OK) {
+			kf_api_abort_db(r);
+			return;
+		}
+		if (!kf_api_commit(r))
+			return;
+		kf_reply_fail(r, KF_EAUTH, "invalid_credentials", NULL, NULL, "wrong login or password");
+		return;
+	}
+	kf_backoff_success(&ub);
+	char token[80], hash[65];
+	kf_token_new("kfs_", token, sizeof(token));
+	kf_sha256_hex(token, strlen(token), hash);
+	int64_t sid, expires = r->now + cfg->session_ttl;
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)u.id);
+	if (kf_store_backoff_put(db, ukey, &ub) != KF_OK ||
+	    kf_store_session_insert(db, u.id, hash, r->now, expires, r->client_ip, &sid) != KF_OK ||
+	    !kf_api_audit(r, "session.create", subject, NULL)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	char cookie[200];
+	snprintf(cookie, sizeof(cookie), "kf_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", token,
+		 (long long)cfg->session_ttl);
+	kf_reply_header(r, "Set-Cookie", cookie);
+	kf_reply_json(r, 201, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
+					"user", user_json(&u)));
+}
+
+static void api_accounts_logout(struct kf_req *r)
+{
+	if (!r->session_id) {
+		kf_reply_fail(r, KF_EINVAL, "not_a_session", NULL, NULL,
+			      "this request is authenticated with an API token, not a session; revoke the token instead");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	if (kf_store_session_revoke(kf_req_db(r), r->session_id, r->now) != KF_OK ||
+	    !kf_api_audit(r, "session.revoke", kf_api_actor(r), NULL)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	kf_reply_header(r, "Set-Cookie", "kf_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+static void api_accounts_me(struct kf_req *r)
+{
+	struct kf_db *db = kf_req_db(r);
+	struct kf_user_row u;
+	if (kf_store_user_get(db, r->user_id, &u) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	struct kf_agreement *ags;
+	struct kf_consent *cons;
+	size_t na, nc;
+	json_t *members = kf_store_memberships_json(db, r->user_id);
+	if (!members || kf_store_agreements_load(db, r->arena, "provider", &ags, &na) != KF_OK ||
+	    kf_store_consents_load(db, r->arena, r->user_id, &cons, &nc) != KF_OK) {
+		json_decref(members);
+		kf_reply_db_error(r);
+		return;
+	}
+	const struct kf_agreement **pending = kf_arena_alloc(r->arena, (na + 1) * sizeof(*pending));
+	size_t np = kf_agreement_pending(ags, na, cons, nc, r->now, pending, na);
+	json_t *pj = json_array();
+	for (size_t i = 0; i < np; i++)
+		json_array_append_new(pj, json_pack("{s:s, s:i}", "key", pending[i]->key, "version",
+						    pending[i]->version));
+	json_t *me = json_pack("{s:o, s:o, s:o, s:s?}", "user", user_json(&u), "memberships", members,
+			       "agreements_pending", pj, "operator_role", r->operator_role);
+	kf_reply_json(r, 200, me);
+}
+
+static void api_accounts_token_create(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"name", KF_F_STRING, true, 100, NULL},
+		{"expires_in_days", KF_F_INT, false, 0, NULL},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	json_t *days = json_object_get(j, "expires_in_days");
+	int64_t expires = 0;
+	if (days) {
+		json_int_t d = json_integer_value(days);
+		if (d < 1 || d > 3650) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "expires_in_days",
+				      "expires_in_days must be between 1 and 3650");
+			return;
+		}
+		expires = r->now + d * 86400;
+	}
+	char token[80], hash[65];
+	kf_token_new("kfp_", token, sizeof(token));
+	kf_sha256_hex(token, strlen(token), hash);
+	int64_t id;
+	if (!kf_api_begin(r))
+		return;
+	if (kf_store_api_token_insert(kf_req_db(r), r->user_id, kf_json_str(j, "name"), hash, r->now, expires,
+				      &id) != KF_OK ||
+	    !kf_api_audit(r, "api_token.create", kf_api_actor(r), kf_json_str(j, "name"))) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name", kf_json_str(j, "name"),
+			      "token", token, "created_at", (json_int_t)r->now);
+	json_object_set_new(o, "expires_at", expires ? json_integer(expires) : json_null());
+	kf_reply_json(r, 201, o);
+}
+
+static void api_accounts_token_list(struct kf_req *r)
+{
+	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
+		"SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens"
+		" WHERE user_id = ? AND revoked_at IS NULL ORDER BY id");
+	if (!st) {
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_stmt_bind_int(st, 1, r->user_id);
+	json_t *arr = json_array();
+	while (kf_stmt_step(st) == KF_STEP_ROW)
+		json_array_append_new(arr, kf_stmt_row_json(st));
+	kf_stmt_done(st);
+	kf_reply_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
+static void api_accounts_token_delete(struct kf_req *r)
+{
+	int64_t id = kf_req_param_id(r, "id");
+	if (!kf_api_begin(r))
+		return;
+	enum kf_err rc = id ? kf_store_api_token_revoke(kf_req_db(r), r->user_id, id, r->now) : KF_ENOTFOUND;
+	if (rc == KF_ENOTFOUND) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "id", "no such API token");
+		return;
+	}
+	if (rc != KF_OK || !kf_api_audit(r, "api_token.revoke", kf_api_actor(r), kf_req_param(r, "id"))) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+const struct kf_route kf_api_accounts_routes[] = {
+	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, 0, "Register an account (ONB-8)"},
+	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, 0, "Sign in"},
+	{"DELETE", "/v1/sessions/current", api_accounts_logout, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT, "Sign out"},
+	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, 0, "The caller, memberships and pending agreements"},
+	{"POST", "/v1/me/email-verification", api_accounts_verify_email, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
+	 "Confirm the email address with the mailed code"},
+	{"POST", "/v1/me/email-verification:resend", api_accounts_resend_code, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
+	 "Mail a new verification code"},
+	{"GET", "/v1/me/api-tokens", api_accounts_token_list, KF_AUTH_USER, 0, "List personal API tokens"},
+	{"POST", "/v1/me/api-tokens", api_accounts_token_create, KF_AUTH_USER, 0, "Create a personal API token"},
+	{"DELETE", "/v1/me/api-tokens/{id}", api_accounts_token_delete, KF_AUTH_USER, 0, "Revoke a personal API token"},
+};
+const size_t kf_api_accounts_nroutes = sizeof(kf_api_accounts_routes) / sizeof(kf_api_accounts_routes[0]);

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared handler helpers (see common.h). */
+#include "api/common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/calendar.h"
+#include "core/provider.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "store/reviews.h"
+#include "util/mem.h"
+
+bool kf_api_begin(struct kf_req *r)
+{
+	if (kf_db_begin(kf_req_db(r)) != KF_OK) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	return true;
+}
+
+bool kf_api_commit(struct kf_req *r)
+{
+	if (kf_db_commit(kf_req_db(r)) != KF_OK) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	return true;
+}
+
+void kf_api_abort_db(struct kf_req *r)
+{
+	kf_db_rollback(kf_req_db(r));
+	kf_reply_db_error(r);
+}
+
+void kf_api_rollback(struct kf_req *r)
+{
+	kf_db_rollback(kf_req_db(r));
+}
+
+bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, const char *detail)
+{
+	return kf_audit_append(kf_req_db(r), r->now, kf_api_actor(r), action, subject, detail) == KF_OK;
+}
+
+static bool parse_int(const char *s, int64_t *out)
+{
+	if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+		return false;
+	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
+bool kf_api_page(struct kf_req *r, int64_t *after, int *limit)
+{
+	const char *a = kf_req_query(r, "after"), *l = kf_req_query(r, "limit");
+	int64_t v;
+	*after = 0;
+	*limit = 50;
+	if (a) {
+		if (!parse_int(a, &v)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after", "after must be a non-negative integer");
+			return false;
+		}
+		*after = v;
+	}
+	if (l) {
+		if (!parse_int(l, &v) || v < 1 || v > 200) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "limit", "limit must be between 1 and 200");
+			return false;
+		}
+		*limit = (int)v;
+	}
+	return true;
+}
+
+bool kf_api_review_due(struct kf_req *r, int64_t *due_at)
+{
+	struct kf_calendar cal;
+	if (kf_store_calendar_load(kf_req_db(r), r->ctx->cfg.utc_offset_seconds, &cal) != KF_OK) {
+		kf_calendar_clear(&cal);
+		return false;
+	}
+	*due_at = kf_calendar_add_workdays(&cal, r->now, (int)r->ctx->cfg.review_workdays);
+	kf_calendar_clear(&cal);
+	return true;
+}
+
+void kf_api_onb_policy(struct kf_req *r, struct kf_onb_policy *out)
+{
+	*out = kf_onb_policy_default();
+	const struct kf_config *cfg = &r->ctx->cfg;
+	out->lock_seconds = cfg->lock_period;
+	out->retention_seconds = cfg->retention;
+	out->individuals_allowed = cfg->individuals_allowed;
+	/* split the comma list into the arena */
+	size_t n = 0;
+	const char **kinds = kf_arena_alloc(r->arena, 16 * sizeof(*kinds));
+	char *list = kf_arena_strdup(r->arena, cfg->excluded_kinds);
+	for (char *save = NULL, *t = strtok_r(list, ", ", &save); t && n < 16; t = strtok_r(NULL, ", ", &save))
+		kinds[n++] = t;
+	out->excluded_kinds = kinds;
+	out->n_excluded = n;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the handlers: transactions that answer errors, the
+ * audit row, cursor pagination and the operator calendar. */
+#ifndef KF_API_COMMON_H
+#define KF_API_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+
+struct kf_req;
+struct kf_calendar;
+
+/* BEGIN on the request's connection; replies 500 and returns false on failure. */
+bool kf_api_begin(struct kf_req *r);
+/* COMMIT; replies 500 and returns false on failure (the transaction is
+ * rolled back). */
+bool kf_api_commit(struct kf_req *r);
+/* ROLLBACK and reply the storage error. */
+void kf_api_abort_db(struct kf_req *r);
+/* ROLLBACK, keeping whatever reply the handler already set. */
+void kf_api_rollback(struct kf_req *r);
+
+/* Audit row for the caller inside the open transaction. */
+bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, const char *detail);
+
+/* Cursor pagination: ?after=<id>&limit=<1..200> (default 50). Replies 400
+ * and returns false on a malformed value. */
+bool kf_api_page(struct kf_req *r, int64_t *after, int *limit);
+
+/* Review deadline for a submission at r->now (REV-1, operator calendar). */
+bool kf_api_review_due(struct kf_req *r, int64_t *due_at);
+
+/* The onboarding policy from the configuration. */
+struct kf_onb_policy;
+void kf_api_onb_policy(struct kf_req *r, struct kf_onb_policy *out);
+
+#endif

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The dispatcher: route lookup (404/405), authentication by bearer token or
+ * session cookie, role checks, the agreement-consent rule on write actions
+ * (ONB-12), Idempotency-Key replay for POSTs, then the handler. Deny by
+ * default: a route without an auth level is unreachable.
+ */
+#include "api/api.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/agreement.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "store/accounts.h"
+#include "store/agreements.h"
+#include "store/db.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+
+#define SESSION_PREFIX "kfs_"
+#define APITOKEN_PREFIX "kfp_"
+
+static const struct {
+	const struct kf_route *routes;
+	const size_t *n;
+} groups[] = {
+	{kf_api_system_routes, &kf_api_system_nroutes},
+	{kf_api_accounts_routes, &kf_api_accounts_nroutes},
+	{kf_api_agreements_routes, &kf_api_agreements_nroutes},
+	{kf_api_providers_routes, &kf_api_providers_nroutes},
+	{kf_api_reviews_routes, &kf_api_reviews_nroutes},
+	{kf_api_files_routes, &kf_api_files_nroutes},
+	{kf_api_inbox_routes, &kf_api_inbox_nroutes},
+};
+
+static struct kf_route *all_routes;
+static size_t n_all_routes;
+
+const struct kf_route *kf_api_routes(size_t *n)
+{
+	if (!all_routes) {
+		size_t total = 0;
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			total += *groups[i].n;
+		struct kf_route *v = kf_xcalloc(total, sizeof(*v));
+		size_t k = 0;
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			for (size_t j = 0; j < *groups[i].n; j++)
+				v[k++] = groups[i].routes[j];
+		n_all_routes = total;
+		all_routes = v;
+	}
+	*n = n_all_routes;
+	return all_routes;
+}
+
+const char *kf_api_actor(struct kf_req *r)
+{
+	return r->user_id ? kf_arena_printf(r->arena, "user:%lld", (long long)r->user_id) : "anonymous";
+}
+
+static size_t body_limit(struct kf_ctx *ctx, const char *method, const char *path)
+{
+	size_t n;
+	const struct kf_route *routes = kf_api_routes(&n), *route = NULL;
+	if (kf_route_match(routes, n, method, path, NULL, &route) == KF_MATCH_OK && (route->flags & KF_RF_UPLOAD))
+		return (size_t)ctx->cfg.max_upload;
+	return (size_t)ctx->cfg.max_body;
+}
+
+/* Token from "Authorization: Bearer …" or the console's session cookie. */
+static const char *credential(struct kf_req *r)
+{
+	const char *h = kf_req_header(r, "Authorization");
+	if (h && !strncasecmp(h, "Bearer ", 7))
+		return h + 7;
+	return kf_req_cookie(r, "kf_session");
+}
+
+static bool authenticate(struct kf_req *r)
+{
+	const char *tok = credential(r);
+	if (!tok || !*tok)
+		return true;
+	bool is_session = !strncmp(tok, SESSION_PREFIX, 4);
+	if (!is_session && strncmp(tok, APITOKEN_PREFIX, 4))
+		return true;
+	char hash[65];
+	kf_sha256_hex(tok, strlen(tok), hash);
+	struct kf_principal p;
+	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, &p);
+	if (rc == KF_EDB) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	if (rc != KF_OK)
+		return true; /* unknown or expired: treated as anonymous */
+	r->user_id = p.user_id;
+	r->user_email = kf_arena_strdup(r->arena, p.email);
+	r->user_name = kf_arena_strdup(r->arena, p.name);
+	r->email_verified = p.email_verified;
+	r->operator_role = p.operator_role[0] ? kf_arena_strdup(r->arena, p.operator_role) : NULL;
+	r->session_id = p.session_id;
+	r->api_token_id = p.api_token_id;
+	return true;
+}
+
+/* ONB-12: a user who has not consented to the current version of every
+ * required agreement may not write. The reply lists what to accept. */
+static bool consent_ok(struct kf_req *r)
+{
+	struct kf_agreement *ags;
+	struct kf_consent *cons;
+	size_t na, nc;
+	if (kf_store_agreements_load(kf_req_db(r), r->arena, "provider", &ags, &na) != KF_OK ||
+	    kf_store_consents_load(kf_req_db(r), r->arena, r->user_id, &cons, &nc) != KF_OK) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	if (!na)
+		return true;
+	const struct kf_agreement **pending = kf_arena_alloc(r->arena, na * sizeof(*pending));
+	size_t np = kf_agreement_pending(ags, na, cons, nc, r->now, pending, na);
+	if (!np)
+		return true;
+	json_t *list = json_array();
+	for (size_t i = 0; i < np; i++)
+		json_array_append_new(list, json_pack("{s:s, s:i}", "key", pending[i]->key, "version",
+						      pending[i]->version));
+	json_t *e = json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", "consent_required", "message",
+			      "consent to the current version of each listed agreement before this action",
+			      "rule", "ONB-12", "pending", list, "request_id", r->id);
+	kf_reply_json(r, 403, json_pack("{s:o}", "error", e));
+	return false;
+}
+
+static bool is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+/* Idempotency-Key: a POST repeated with the same key by the same caller gets
+ * the first answer again instead of creating a second resource. */
+static bool idempotent_replay(struct kf_req *r, const char *key)
+{
+	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
+		"SELECT method, path, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?");
+	if (!st)
+		return false;
+	kf_stmt_bind_int(st, 1, r->user_id);
+	kf_stmt_bind_text(st, 2, key);
+	bool hit = false;
+	if (kf_stmt_step(st) == KF_STEP_ROW) {
+		hit = true;
+		if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path)) {
+			kf_stmt_done(st);
+			kf_reply_fail(r, KF_EINVAL, "idempotency_key_reused", NULL, "Idempotency-Key",
+				      "this Idempotency-Key was used for another request");
+			r->status = 422;
+			return true;
+		}
+		const char *body = kf_stmt_text(st, 3);
+		kf_reply_raw(r, (int)kf_stmt_int(st, 2), "application/json", body, strlen(body));
+		kf_reply_header(r, "Idempotent-Replayed", "true");
+	}
+	kf_stmt_done(st);
+	return hit;
+}
+
+static void idempotent_store(struct kf_req *r, const char *key)
+{
+	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
+		"INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	if (!st)
+		return;
+	kf_stmt_bind_int(st, 1, r->user_id);
+	kf_stmt_bind_text(st, 2, key);
+	kf_stmt_bind_text(st, 3, r->method);
+	kf_stmt_bind_text(st, 4, r->path);
+	kf_stmt_bind_int(st, 5, r->status);
+	kf_stmt_bind_text(st, 6, r->resp_body ? r->resp_body : "");
+	kf_stmt_bind_int(st, 7, r->now);
+	/* best effort: the resource itself is already committed */
+	if (kf_stmt_exec(st) != KF_OK)
+		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not stored\"}\n");
+}
+
+static void handle(struct kf_req *r)
+{
+	size_t n;
+	const struct kf_route *routes = kf_api_routes(&n), *route = NULL;
+	enum kf_match m = kf_route_match(routes, n, r->method, r->path, r, &route);
+	if (m == KF_MATCH_NO_PATH) {
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
+		return;
+	}
+	if (m == KF_MATCH_NO_METHOD) {
+		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s", r->method,
+			      r->path);
+		r->status = 405;
+		return;
+	}
+	if (!authenticate(r))
+		return;
+	switch (route->auth) {
+	case KF_AUTH_NONE:
+		break;
+	case KF_AUTH_USER:
+	case KF_AUTH_OPERATOR:
+	case KF_AUTH_ADMIN:
+		if (!r->user_id) {
+			kf_reply_fail(r, KF_EAUTH, "unauthenticated", NULL, NULL,
+				      "sign in first: the session or token is missing, expired or revoked");
+			kf_reply_header(r, "WWW-Authenticate", "Bearer");
+			return;
+		}
+		if (route->auth == KF_AUTH_OPERATOR && !r->operator_role) {
+			kf_reply_fail(r, KF_EFORBIDDEN, "operator_required", NULL, NULL,
+				      "only platform operators may do this");
+			return;
+		}
+		if (route->auth == KF_AUTH_ADMIN && (!r->operator_role || strcmp(r->operator_role, "admin"))) {
+			kf_reply_fail(r, KF_EFORBIDDEN, "admin_required", NULL, NULL,
+				      "only operator admins may do this");
+			return;
+		}
+		break;
+	}
+	/* Operator staff work under their employment terms, not the platform
+	 * agreements, so the consent rule applies to everyone else. */
+	if (r->user_id && !r->operator_role && is_write(r->method) && !(route->flags & KF_RF_CONSENT_EXEMPT) &&
+	    !consent_ok(r))
+		return;
+	const char *idem = NULL;
+	if (!strcmp(r->method, "POST")) {
+		idem = kf_req_header(r, "Idempotency-Key");
+		if (idem && (strlen(idem) == 0 || strlen(idem) > 255)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_idempotency_key", NULL, "Idempotency-Key",
+				      "Idempotency-Key must be 1 to 255 characters");
+			return;
+		}
+		if (idem && idempotent_replay(r, idem))
+			return;
+	}
+	route->handler(r);
+	if (idem && r->status >= 200 && r->status < 300)
+		idempotent_store(r, idem);
+}
+
+const struct kf_dispatch kf_api_dispatch = {body_limit, handle};

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Uploads: POST /v1/files with the raw bytes as the body and the type in
+ * Content-Type. The declared type must match the content's signature; the
+ * blob is stored by its SHA-256 before the row commits, so a row never
+ * points at a missing file.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "core/validate.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "store/db.h"
+#include "store/files.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+
+struct ftype {
+	const char *mime;
+	const unsigned char *magic;
+	size_t magic_len;
+};
+
+static const unsigned char png_magic[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+static const unsigned char jpg_magic[] = {0xff, 0xd8, 0xff};
+static const unsigned char gif_magic[] = {'G', 'I', 'F', '8'};
+static const unsigned char pdf_magic[] = {'%', 'P', 'D', 'F', '-'};
+
+static const struct ftype types[] = {
+	{"image/png", png_magic, sizeof(png_magic)},
+	{"image/jpeg", jpg_magic, sizeof(jpg_magic)},
+	{"image/gif", gif_magic, sizeof(gif_magic)},
+	{"application/pdf", pdf_magic, sizeof(pdf_magic)},
+};
+
+static json_t *file_json(const struct kf_file_row *f)
+{
+	return json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)f->id, "sha256", f->sha256, "size",
+			 (json_int_t)f->size, "content_type", f->content_type, "name", f->name);
+}
+
+static void api_files_upload(struct kf_req *r)
+{
+	const char *ct = kf_req_header(r, "Content-Type");
+	char mime[64] = "";
+	if (ct)
+		snprintf(mime, sizeof(mime), "%.*s", (int)strcspn(ct, "; "), ct);
+	const struct ftype *t = NULL;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcasecmp(mime, types[i].mime))
+			t = &types[i];
+	if (!t) {
+		kf_reply_fail(r, KF_EINVAL, "unsupported_type", NULL, "Content-Type",
+			      "upload PNG, JPEG, GIF or PDF files (got '%s')", mime[0] ? mime : "none");
+		r->status = 415;
+		return;
+	}
+	if (!r->body_len) {
+		kf_reply_fail(r, KF_EINVAL, "empty_file", NULL, "body", "the file is empty");
+		return;
+	}
+	if (r->body_len < t->magic_len || memcmp(r->body, t->magic, t->magic_len)) {
+		kf_reply_fail(r, KF_EINVAL, "content_mismatch", NULL, "Content-Type",
+			      "the content is not a %s file", t->mime);
+		return;
+	}
+	const char *name = kf_req_query(r, "name");
+	if (!name || !*name)
+		name = "upload";
+	if (strlen(name) > 200 || !kf_validate_utf8(name, strlen(name)) || strpbrk(name, "/\\")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be a plain file name of at most 200 bytes");
+		return;
+	}
+	struct kf_file_row f = {.size = (int64_t)r->body_len, .owner_user_id = r->user_id};
+	kf_sha256_hex(r->body, r->body_len, f.sha256);
+	snprintf(f.content_type, sizeof(f.content_type), "%s", t->mime);
+	snprintf(f.name, sizeof(f.name), "%s", name);
+	if (kf_files_write_blob(r->ctx->files_dir, f.sha256, r->body, r->body_len) != KF_OK) {
+		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file could not be stored");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	if (kf_store_file_insert(kf_req_db(r), &f, r->now, &f.id) != KF_OK ||
+	    !kf_api_audit(r, "file.upload", kf_arena_printf(r->arena, "file:%s", f.sha256), name)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 201, file_json(&f));
+}
+
+static bool load_file(struct kf_req *r, struct kf_file_row *f)
+{
+	int64_t id = kf_req_param_id(r, "id");
+	enum kf_err rc = id ? kf_store_file_get(kf_req_db(r), id, f) : KF_ENOTFOUND;
+	if (rc == KF_EDB) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	if (rc != KF_OK || (f->owner_user_id != r->user_id && !r->operator_role)) {
+		kf_reply_fail(r, KF_ENOTFOUND, "file_not_found", NULL, "id", "no such file");
+		return false;
+	}
+	return true;
+}
+
+static void api_files_get(struct kf_req *r)
+{
+	struct kf_file_row f;
+	if (load_file(r, &f))
+		kf_reply_json(r, 200, file_json(&f));
+}
+
+static void api_files_content(struct kf_req *r)
+{
+	struct kf_file_row f;
+	if (!load_file(r, &f))
+		return;
+	char *path = kf_files_blob_path(r->ctx->files_dir, f.sha256);
+	FILE *fp = fopen(path, "rb");
+	free(path);
+	if (!fp) {
+		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
+		return;
+	}
+	char *buf = kf_arena_alloc(r->arena, (size_t)f.size + 1);
+	size_t n = fread(buf, 1, (size_t)f.size, fp);
+	fclose(fp);
+	kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f.content_type), buf, n);
+}
+
+const struct kf_route kf_api_files_routes[] = {
+	{"POST", "/v1/files", api_files_upload, KF_AUTH_USER, KF_RF_UPLOAD, "Upload a file (raw body)"},
+	{"GET", "/v1/files/{id}", api_files_get, KF_AUTH_USER, 0, "File metadata"},
+	{"GET", "/v1/files/{id}/content", api_files_content, KF_AUTH_USER, 0, "File content"},
+};
+const size_t kf_api_files_nroutes = sizeof(kf_api_files_routes) / sizeof(kf_api_files_routes[0]);

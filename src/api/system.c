@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Operations routes: liveness, readiness, the API description and the
+ * test-only clock. */
+#include <jansson.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "store/db.h"
+
+extern const char kf_openapi_json[];
+
+static void api_system_healthz(struct kf_req *r)
+{
+	kf_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void api_system_readyz(struct kf_req *r)
+{
+	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT 1");
+	bool ok = st && kf_stmt_step(st) == KF_STEP_ROW;
+	kf_stmt_done(st);
+	if (!ok || atomic_load(&r->ctx->stopping)) {
+		kf_reply_fail(r, KF_EUNAVAIL, "not_ready", NULL, NULL,
+			      ok ? "shutting down" : "the database is not reachable");
+		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:s}", "status", "ready"));
+}
+
+static void api_system_openapi(struct kf_req *r)
+{
+	kf_reply_raw(r, 200, "application/json", kf_openapi_json, strlen(kf_openapi_json));
+}
+
+/* POST /v1/_test/clock {"advance_seconds": N}: only with KAIFANG_TEST_CLOCK=1
+ * on a loopback listener; otherwise the route answers 404 like any unknown
+ * path. */
+static void api_system_test_clock(struct kf_req *r)
+{
+	if (!r->ctx->test_clock) {
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
+		return;
+	}
+	json_t *j = kf_req_json(r);
+	static const struct kf_field f[] = {{"advance_seconds", KF_F_INT, true, 0, NULL}};
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	json_int_t n = json_integer_value(json_object_get(j, "advance_seconds"));
+	if (n < 0 || n > 20LL * 365 * 86400) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "advance_seconds",
+			      "advance_seconds must be between 0 and 20 years");
+		return;
+	}
+	atomic_fetch_add(&r->ctx->clock_offset, (int64_t)n);
+	kf_reply_json(r, 200, json_pack("{s:I, s:I}", "now", (json_int_t)kf_ctx_now(r->ctx), "offset",
+					(json_int_t)atomic_load(&r->ctx->clock_offset)));
+}
+
+const struct kf_route kf_api_system_routes[] = {
+	{"GET", "/healthz", api_system_healthz, KF_AUTH_NONE, 0, "Liveness"},
+	{"GET", "/readyz", api_system_readyz, KF_AUTH_NONE, 0, "Readiness (database reachable)"},
+	{"GET", "/v1/openapi.json", api_system_openapi, KF_AUTH_NONE, 0, "This API's OpenAPI document"},
+	{"POST", "/v1/_test/clock", api_system_test_clock, KF_AUTH_NONE, 0, "Advance the test clock"},
+};
+const size_t kf_api_system_nroutes = sizeof(kf_api_system_routes) / sizeof(kf_api_system_routes[0]);

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The option table and its four readers (defaults, INI, environment, flags). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+
+enum otype { O_STR, O_INT, O_DURATION, O_SIZE, O_BOOL };
+enum { O_SECRET = 1 };
+
+struct option {
+	const char *key; /* INI key and flag name; env is KAIFANG_ + upper(key) */
+	enum otype type;
+	size_t off;
+	const char *def;
+	int flags;
+	int64_t min, max;
+	const char *help;
+};
+
+#define OFF(f) offsetof(struct kf_config, f)
+static const struct option options[] = {
+	{"listen", O_STR, OFF(listen), "127.0.0.1:8080", 0, 0, 0, "address and port to listen on (ADDR:PORT)"},
+	{"data-dir", O_STR, OFF(data_dir), "./var", 0, 0, 0, "data directory: database, uploaded files, mail folder"},
+	{"config", O_STR, OFF(config_file), "", 0, 0, 0, "INI configuration file"},
+	{"role", O_STR, OFF(role), "all", 0, 0, 0, "all | api | worker: which parts this process runs"},
+	{"threads", O_INT, OFF(threads), "4", 0, 1, 64, "HTTP worker threads"},
+	{"max-body", O_SIZE, OFF(max_body), "1MiB", 0, 1024, 64 << 20, "largest JSON request body"},
+	{"max-upload", O_SIZE, OFF(max_upload), "10MiB", 0, 1024, 256 << 20, "largest uploaded file"},
+	{"max-connections", O_INT, OFF(max_connections), "1024", 0, 4, 65536, "simultaneous connections"},
+	{"per-ip-connections", O_INT, OFF(per_ip_connections), "256", 0, 1, 65536, "simultaneous connections from one address"},
+	{"connection-timeout", O_DURATION, OFF(conn_timeout), "30s", 0, 1, 3600, "idle connection timeout"},
+	{"db-pool", O_INT, OFF(db_pool), "8", 0, 1, 128, "database connections"},
+	{"session-ttl", O_DURATION, OFF(session_ttl), "7d", 0, 60, 366LL * 86400, "console session lifetime"},
+	{"email-code-ttl", O_DURATION, OFF(email_code_ttl), "30m", 0, 60, 86400, "email verification code lifetime"},
+	{"login-max-failures", O_INT, OFF(login_max_failures), "5", 0, 1, 1000, "failed logins before a lock (per account and per address)"},
+	{"login-window", O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
+	{"login-lock", O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
+	{"review-workdays", O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},
+	{"lock-period", O_DURATION, OFF(lock_period), "180d", 0, 0, 3650LL * 86400, "entity binding lock period (ONB-5)"},
+	{"retention", O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
+	{"utc-offset", O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
+	{"excluded-kinds", O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
+	{"individuals-allowed", O_BOOL, OFF(individuals_allowed), "true", 0, 0, 0, "whether individuals may become providers (ONB-2)"},
+	{"smtp-url", O_STR, OFF(smtp_url), "", 0, 0, 0, "SMTP server (smtp://host:25 or smtps://host:465); empty: write mails to DATA_DIR/mail"},
+	{"smtp-from", O_STR, OFF(smtp_from), "kaifang@localhost", 0, 0, 0, "sender address of platform mail"},
+	{"smtp-user", O_STR, OFF(smtp_user), "", 0, 0, 0, "SMTP user name"},
+	{"smtp-password", O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
+	{"public-url", O_STR, OFF(public_url), "", 0, 0, 0, "external base URL used in mails (default http://LISTEN)"},
+	{"worker-interval", O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+int64_t kf_parse_duration(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	int64_t mul = 1;
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mul = 1;
+	else if (!strcmp(end, "m"))
+		mul = 60;
+	else if (!strcmp(end, "h"))
+		mul = 3600;
+	else if (!strcmp(end, "d"))
+		mul = 86400;
+	else
+		return -1;
+	if (v > INT64_MAX / mul)
+		return -1;
+	return v * mul;
+}
+
+int64_t kf_parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return -1;
+	int64_t mul = 1;
+	if (!strcmp(end, "") || !strcmp(end, "B"))
+		mul = 1;
+	else if (!strcasecmp(end, "k") || !strcmp(end, "KiB"))
+		mul = 1024;
+	else if (!strcasecmp(end, "m") || !strcmp(end, "MiB"))
+		mul = 1024 * 1024;
+	else
+		return -1;
+	if (v > INT64_MAX / mul)
+		return -1;
+	return v * mul;
+}
+
+static int parse_offset(const char *s, int32_t *out)
+{
+	int h, m;
+	char sign;
+	char extra;
+	if (sscanf(s, "%c%2d:%2d%c", &sign, &h, &m, &extra) != 3 || (sign != '+' && sign != '-') ||
+	    h > 14 || m > 59)
+		return -1;
+	*out = (sign == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	return 0;
+}
+
+static int set_option(struct kf_config *cfg, const struct option *o, const char *val, const char *where)
+{
+	char *base = (char *)cfg;
+	int64_t v = 0;
+	switch (o->type) {
+	case O_STR: {
+		char **p = (char **)(void *)(base + o->off);
+		free(*p);
+		*p = kf_xstrdup(val);
+		return 0;
+	}
+	case O_BOOL: {
+		bool *p = (bool *)(void *)(base + o->off);
+		if (!strcmp(val, "true") || !strcmp(val, "1") || !strcmp(val, "yes"))
+			*p = true;
+		else if (!strcmp(val, "false") || !strcmp(val, "0") || !strcmp(val, "no"))
+			*p = false;
+		else
+			goto bad;
+		return 0;
+	}
+	case O_INT: {
+		char *end;
+		errno = 0;
+		long long x = strtoll(val, &end, 10);
+		if (errno || end == val || *end)
+			goto bad;
+		v = x;
+		break;
+	}
+	case O_DURATION:
+		v = kf_parse_duration(val);
+		break;
+	case O_SIZE:
+		v = kf_parse_size(val);
+		break;
+	}
+	if (v < 0 || v < o->min || v > o->max)
+		goto bad;
+	*(int64_t *)(void *)(base + o->off) = v;
+	return 0;
+bad:
+	fprintf(stderr, "kaifangd: %s: invalid value '%s' for %s (%s)\n", where, val, o->key, o->help);
+	return -1;
+}
+
+static const struct option *find_option(const char *key)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (!strcmp(options[i].key, key))
+			return &options[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* INI: `key = value` lines, `#`/`;` comments; [sections] are accepted and
+ * ignored for grouping (keys are unique across the file). Underscores in keys
+ * are read as dashes. */
+static int load_file(struct kf_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "kaifangd: cannot open config file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[4096];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#' || *s == ';' || *s == '[')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			fprintf(stderr, "kaifangd: %s:%d: expected key = value\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		for (char *p = key; *p; p++)
+			if (*p == '_')
+				*p = '-';
+		size_t vl = strlen(val);
+		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+			val[vl - 1] = '\0';
+			val++;
+		}
+		const struct option *o = find_option(key);
+		char where[512];
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		if (!o || !strcmp(key, "config")) {
+			fprintf(stderr, "kaifangd: %s: unknown option '%s'\n", where, key);
+			rc = -1;
+			break;
+		}
+		if (set_option(cfg, o, val, where) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static void env_name(const char *key, char *out, size_t n)
+{
+	size_t j = snprintf(out, n, "KAIFANG_");
+	for (size_t i = 0; key[i] && j + 1 < n; i++)
+		out[j++] = key[i] == '-' ? '_' : (char)toupper((unsigned char)key[i]);
+	out[j] = '\0';
+}
+
+void kf_config_usage(FILE *f)
+{
+	fprintf(f, "usage: kaifangd [--listen ADDR:PORT] [--data-dir DIR] [--config FILE] [options]\n\n"
+		   "Every option may also be set in the INI file (key = value) or in the\n"
+		   "environment as KAIFANG_<KEY>; flags override the environment, which\n"
+		   "overrides the file. Durations take s, m, h, d; sizes k or KiB, m or MiB.\n\n");
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		char env[64];
+		env_name(options[i].key, env, sizeof(env));
+		fprintf(f, "  --%-22s %s\n  %-24s env %s, default \"%s\"\n", options[i].key, options[i].help, "",
+			env, options[i].def);
+	}
+	fprintf(f, "\nOther environment:\n"
+		   "  KAIFANG_ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD  create the first operator admin when none exists\n"
+		   "  KAIFANG_TEST_CLOCK=1  enable POST /v1/_test/clock (refused unless listening on loopback)\n"
+		   "  --help                this text\n");
+}
+
+static int finish(struct kf_config *cfg)
+{
+	if (parse_offset(cfg->utc_offset, &cfg->utc_offset_seconds) < 0) {
+		fprintf(stderr, "kaifangd: invalid utc-offset '%s' (expected +HH:MM)\n", cfg->utc_offset);
+		return -1;
+	}
+	if (strcmp(cfg->role, "all") && strcmp(cfg->role, "api") && strcmp(cfg->role, "worker")) {
+		fprintf(stderr, "kaifangd: invalid role '%s' (all, api or worker)\n", cfg->role);
+		return -1;
+	}
+	const char *colon = strrchr(cfg->listen, ':');
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    atoi(colon + 1) > 65535) {
+		fprintf(stderr, "kaifangd: invalid listen address '%s' (expected ADDR:PORT)\n", cfg->listen);
+		return -1;
+	}
+	if (!*cfg->data_dir) {
+		fprintf(stderr, "kaifangd: data-dir must not be empty\n");
+		return -1;
+	}
+	return 0;
+}
+
+int kf_config_load(struct kf_config *cfg, int argc, char **argv)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (set_option(cfg, &options[i], options[i].def, "default") < 0)
+			return -1;
+	/* The config file named on the command line or in the environment. */
+	const char *file = getenv("KAIFANG_CONFIG");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			kf_config_usage(stdout);
+			return 1;
+		}
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			file = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			file = argv[i] + 9;
+	}
+	if (file && *file) {
+		if (load_file(cfg, file) < 0)
+			return -1;
+		set_option(cfg, find_option("config"), file, "flag");
+	}
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		char env[64];
+		env_name(options[i].key, env, sizeof(env));
+		const char *v = getenv(env);
+		if (v && strcmp(options[i].key, "config") && set_option(cfg, &options[i], v, env) < 0)
+			return -1;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2)) {
+			fprintf(stderr, "kaifangd: unexpected argument '%s' (see --help)\n", a);
+			return -1;
+		}
+		char key[64];
+		const char *val = NULL;
+		const char *eq = strchr(a, '=');
+		if (eq) {
+			snprintf(key, sizeof(key), "%.*s", (int)(eq - a - 2), a + 2);
+			val = eq + 1;
+		} else {
+			snprintf(key, sizeof(key), "%s", a + 2);
+		}
+		const struct option *o = find_option(key);
+		if (!o) {
+			fprintf(stderr, "kaifangd: unknown option '--%s' (see --help)\n", key);
+			return -1;
+		}
+		if (!val) {
+			if (o->type == O_BOOL && (i + 1 >= argc || !strncmp(argv[i + 1], "--", 2))) {
+				val = "true";
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				fprintf(stderr, "kaifangd: option '--%s' needs a value\n", key);
+				return -1;
+			}
+		}
+		if (!strcmp(key, "config"))
+			continue;
+		if (set_option(cfg, o, val, "command line") < 0)
+			return -1;
+	}
+	return finish(cfg);
+}
+
+void kf_config_clear(struct kf_config *cfg)
+{
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (options[i].type == O_STR) {
+			char **p = (char **)(void *)((char *)cfg + options[i].off);
+			free(*p);
+			*p = NULL;
+		}
+}
+
+void kf_config_dump(const struct kf_config *cfg, FILE *f)
+{
+	const char *base = (const char *)cfg;
+	for (size_t i = 0; i < N_OPTIONS; i++) {
+		const struct option *o = &options[i];
+		const void *p = base + o->off;
+		fprintf(f, "%s = ", o->key);
+		if (o->flags & O_SECRET)
+			fprintf(f, "%s\n", **(char *const *)p ? "(set)" : "");
+		else if (o->type == O_STR)
+			fprintf(f, "%s\n", *(char *const *)p);
+		else if (o->type == O_BOOL)
+			fprintf(f, "%s\n", *(const bool *)p ? "true" : "false");
+		else
+			fprintf(f, "%lld\n", (long long)*(const int64_t *)p);
+	}
+}

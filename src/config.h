@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Configuration as data: one table of options drives the INI file, the
+ * environment (KAIFANG_<KEY>), the command-line flags (--key), --help and
+ * the redacted dump. Later sources override earlier ones:
+ * defaults < config file < environment < flags.
+ */
+#ifndef KF_CONFIG_H
+#define KF_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct kf_config {
+	char *listen;            /* ADDR:PORT */
+	char *data_dir;
+	char *config_file;
+	char *role;              /* all | api | worker */
+	int64_t threads;
+	int64_t max_body;        /* bytes */
+	int64_t max_upload;      /* bytes, for /v1/files */
+	int64_t max_connections;
+	int64_t per_ip_connections;
+	int64_t conn_timeout;    /* seconds */
+	int64_t db_pool;
+	int64_t session_ttl;     /* seconds */
+	int64_t email_code_ttl;  /* seconds */
+	int64_t login_max_failures;
+	int64_t login_window;    /* seconds */
+	int64_t login_lock;      /* seconds */
+	int64_t review_workdays; /* REV-1 */
+	int64_t lock_period;     /* ONB-5, seconds */
+	int64_t retention;       /* ONB-10, seconds */
+	char *utc_offset;        /* operator calendar, e.g. +08:00 */
+	char *excluded_kinds;    /* ONB-2, comma separated */
+	bool individuals_allowed;
+	char *smtp_url;
+	char *smtp_from;
+	char *smtp_user;
+	char *smtp_password;
+	char *public_url;
+	int64_t worker_interval; /* seconds between worker passes */
+	/* derived */
+	int32_t utc_offset_seconds;
+};
+
+/* Fill cfg from defaults, the file named by --config / KAIFANG_CONFIG, the
+ * environment and argv. Returns 0 on success; 1 when --help was printed;
+ * -1 on error (message already printed to stderr). */
+int kf_config_load(struct kf_config *cfg, int argc, char **argv);
+void kf_config_clear(struct kf_config *cfg);
+void kf_config_usage(FILE *f);
+/* Print every option with its value, secrets redacted. */
+void kf_config_dump(const struct kf_config *cfg, FILE *f);
+/* Parse "15m", "30d", "3600" (seconds), "2h", "45s". -1 on error. */
+int64_t kf_parse_duration(const char *s);
+/* Parse "1MiB", "512k", "1048576". -1 on error. */
+int64_t kf_parse_size(const char *s);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The process-wide context shared by the server, handlers and workers:
+ * configuration, the database pool, the clock and the paths under the data
+ * directory. Created once in main.c.
+ */
+#ifndef KF_CTX_H
+#define KF_CTX_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct kf_dbpool;
+
+struct kf_ctx {
+	struct kf_config cfg;
+	struct kf_dbpool *pool;
+	char *db_path;
+	char *files_dir;
+	char *mail_dir;
+	bool test_clock;              /* KAIFANG_TEST_CLOCK=1 on a loopback listener */
+	_Atomic int64_t clock_offset; /* seconds added by POST /v1/_test/clock */
+	atomic_bool stopping;
+};
+
+/* The server's clock: wall time plus the test offset. Only handlers and
+ * workers read it; core/ gets it as an argument. */
+int64_t kf_ctx_now(struct kf_ctx *ctx);
+
+#endif

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Request accessors and reply helpers; the only place that turns a
+ * struct kf_error into an HTTP status and the native error body. */
+#include "http/request.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "store/db.h"
+#include "util/mem.h"
+
+const char *kf_req_param(struct kf_req *r, const char *name)
+{
+	for (int i = 0; i < r->n_params; i++)
+		if (!strcmp(r->param_names[i], name))
+			return r->param_values[i];
+	return NULL;
+}
+
+int64_t kf_req_param_id(struct kf_req *r, const char *name)
+{
+	const char *v = kf_req_param(r, name);
+	if (!v || !*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+const char *kf_req_query(struct kf_req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
+}
+
+const char *kf_req_header(struct kf_req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
+}
+
+const char *kf_req_cookie(struct kf_req *r, const char *name)
+{
+	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
+}
+
+struct kf_db *kf_req_db(struct kf_req *r)
+{
+	if (!r->db)
+		r->db = kf_dbpool_get(r->ctx->pool);
+	return r->db;
+}
+
+void kf_reply_header(struct kf_req *r, const char *name, const char *value)
+{
+	if (r->n_hdrs >= KF_MAX_HEADERS)
+		return;
+	r->hdr_names[r->n_hdrs] = kf_arena_strdup(r->arena, name);
+	r->hdr_values[r->n_hdrs] = kf_arena_strdup(r->arena, value);
+	r->n_hdrs++;
+}
+
+void kf_reply_raw(struct kf_req *r, int status, const char *type, const void *body, size_t len)
+{
+	r->status = status;
+	r->resp_type = type;
+	r->resp_body = kf_arena_alloc(r->arena, len + 1);
+	memcpy(r->resp_body, body, len);
+	r->resp_body[len] = '\0';
+	r->resp_len = len;
+}
+
+void kf_reply_json(struct kf_req *r, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(j);
+	if (!s) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot encode response");
+		return;
+	}
+	kf_reply_raw(r, status, "application/json", s, strlen(s));
+	free(s);
+}
+
+void kf_reply_error(struct kf_req *r, const struct kf_error *err)
+{
+	int status = err->status ? err->status : kf_err_status(err->code);
+	json_t *e = json_pack("{s:s, s:s}", "code", err->name ? err->name : "error", "message", err->msg);
+	if (err->rule)
+		json_object_set_new(e, "rule", json_string(err->rule));
+	if (err->field)
+		json_object_set_new(e, "field", json_string(err->field));
+	json_object_set_new(e, "request_id", json_string(r->id));
+	kf_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const char *rule,
+		   const char *field, const char *fmt, ...)
+{
+	struct kf_error err = {.code = code, .name = name, .rule = rule, .field = field};
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	kf_reply_error(r, &err);
+}
+
+void kf_reply_db_error(struct kf_req *r)
+{
+	kf_reply_fail(r, KF_EDB, "storage_error", NULL, NULL,
+		      "the database could not complete the request; nothing was changed");
+}
+
+static void json_free_deferred(void *p)
+{
+	json_decref(p);
+}
+
+json_t *kf_req_json(struct kf_req *r)
+{
+	if (!r->body || !r->body_len) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_json", NULL, NULL, "request body must be a JSON object");
+		return NULL;
+	}
+	json_error_t e;
+	json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (!j) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_json", NULL, NULL, "line %d column %d: %s", e.line,
+			      e.column, e.text);
+		return NULL;
+	}
+	kf_arena_defer(r->arena, json_free_deferred, j);
+	if (!json_is_object(j)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_json", NULL, NULL, "request body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+static const char *type_name(enum kf_ftype t)
+{
+	switch (t) {
+	case KF_F_STRING: return "a string";
+	case KF_F_INT: return "an integer";
+	case KF_F_BOOL: return "a boolean";
+	case KF_F_ARRAY: return "an array";
+	case KF_F_OBJECT: return "an object";
+	case KF_F_ANY: return "a value";
+	}
+	return "a value";
+}
+
+static bool type_ok(json_t *v, enum kf_ftype t)
+{
+	switch (t) {
+	case KF_F_STRING: return json_is_string(v);
+	case KF_F_INT: return json_is_integer(v);
+	case KF_F_BOOL: return json_is_boolean(v);
+	case KF_F_ARRAY: return json_is_array(v);
+	case KF_F_OBJECT: return json_is_object(v);
+	case KF_F_ANY: return true;
+	}
+	return false;
+}
+
+bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, size_t n)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (!strcmp(fields[i].name, key))
+				break;
+		if (i == n) {
+			struct kf_error err;
+			kf_error_set(&err, KF_EINVAL, "unknown_field", NULL, NULL, "unknown field '%.100s'", key);
+			/* the field name is not static; keep a copy in the arena */
+			err.field = kf_arena_strdup(r->arena, key);
+			kf_reply_error(r, &err);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct kf_field *f = &fields[i];
+		v = json_object_get(obj, f->name);
+		if (!v || json_is_null(v)) {
+			if (f->required) {
+				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, f->name, "%s is required",
+					      f->name);
+				return false;
+			}
+			continue;
+		}
+		if (!type_ok(v, f->type)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_type", f->rule, f->name, "%s must be %s", f->name,
+				      type_name(f->type));
+			return false;
+		}
+		if (f->type == KF_F_STRING) {
+			if (f->required && json_string_length(v) == 0) {
+				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, f->name,
+					      "%s must not be empty", f->name);
+				return false;
+			}
+			if (f->max && json_string_length(v) > f->max) {
+				kf_reply_fail(r, KF_EINVAL, "too_long", f->rule, f->name,
+					      "%s is longer than %zu bytes", f->name, f->max);
+				return false;
+			}
+			if (strlen(json_string_value(v)) != json_string_length(v)) {
+				kf_reply_fail(r, KF_EINVAL, "invalid_value", f->rule, f->name,
+					      "%s must not contain NUL characters", f->name);
+				return false;
+			}
+		}
+		if (f->type == KF_F_ARRAY && f->max && json_array_size(v) > f->max) {
+			kf_reply_fail(r, KF_EINVAL, "too_many_items", f->rule, f->name,
+				      "%s has more than %zu items", f->name, f->max);
+			return false;
+		}
+	}
+	return true;
+}
+
+const char *kf_json_str(json_t *obj, const char *name)
+{
+	return json_string_value(json_object_get(obj, name));
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The per-request context handed to handlers: method, path parameters,
+ * query, body, the authenticated caller, a request arena and the reply.
+ * Handlers never free what they take from the arena.
+ */
+#ifndef KF_HTTP_REQUEST_H
+#define KF_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct kf_arena;
+struct kf_db;
+struct kf_ctx;
+struct MHD_Connection;
+
+#define KF_MAX_PARAMS 6
+#define KF_MAX_HEADERS 8
+
+struct kf_req {
+	struct kf_arena *arena;
+	struct kf_ctx *ctx;          /* process-wide context (config, pool, clock) */
+	struct MHD_Connection *conn;
+	char id[17];                  /* request id, echoed as X-Request-Id */
+	const char *method;
+	const char *path;
+	const char *client_ip;
+	int64_t now;                  /* the clock when the request arrived */
+
+	const char *param_names[KF_MAX_PARAMS];
+	const char *param_values[KF_MAX_PARAMS];
+	int n_params;
+
+	const char *body;             /* NUL-terminated copy of the body, or NULL */
+	size_t body_len;
+
+	/* Authentication (filled by the dispatcher). */
+	int64_t user_id;              /* 0 = anonymous */
+	const char *user_email;
+	const char *user_name;
+	bool email_verified;
+	const char *operator_role;    /* "admin" | "reviewer" | "ops" or NULL */
+	int64_t session_id;           /* when authenticated by a session */
+	int64_t api_token_id;         /* when authenticated by an API token */
+
+	struct kf_db *db;             /* borrowed from the pool on first use */
+
+	/* Reply. */
+	int status;
+	char *resp_body;
+	size_t resp_len;
+	const char *resp_type;
+	const char *hdr_names[KF_MAX_HEADERS];
+	const char *hdr_values[KF_MAX_HEADERS];
+	int n_hdrs;
+};
+
+/* Path parameter by name, or NULL. */
+const char *kf_req_param(struct kf_req *r, const char *name);
+/* Path parameter parsed as a positive id; 0 if absent or malformed. */
+int64_t kf_req_param_id(struct kf_req *r, const char *name);
+/* Query-string argument, or NULL. */
+const char *kf_req_query(struct kf_req *r, const char *name);
+/* Request header, or NULL. */
+const char *kf_req_header(struct kf_req *r, const char *name);
+/* Cookie value, or NULL. */
+const char *kf_req_cookie(struct kf_req *r, const char *name);
+/* Database connection of this request (taken from the pool on first call,
+ * returned when the request ends). */
+struct kf_db *kf_req_db(struct kf_req *r);
+
+/* Add a response header; name and value are copied into the arena. */
+void kf_reply_header(struct kf_req *r, const char *name, const char *value);
+/* Reply with a JSON value; steals the reference to j. */
+void kf_reply_json(struct kf_req *r, int status, json_t *j);
+void kf_reply_raw(struct kf_req *r, int status, const char *type, const void *body, size_t len);
+/* Reply with the native error shape {"error":{code,message,rule,field}}. */
+void kf_reply_error(struct kf_req *r, const struct kf_error *err);
+/* Shorthand for kf_error_set + kf_reply_error. */
+void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const char *rule,
+		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* 500 for a storage failure. */
+void kf_reply_db_error(struct kf_req *r);
+
+/* Parse the body as a JSON object. On failure replies 400 invalid_json
+ * (with line and column) or 400 invalid_body and returns NULL. The result
+ * is owned by the request (freed with the arena). */
+json_t *kf_req_json(struct kf_req *r);
+
+/* Declarative field check: types, required fields, unknown fields and
+ * lengths. On failure replies 400/422 naming the field and returns false. */
+enum kf_ftype { KF_F_STRING, KF_F_INT, KF_F_BOOL, KF_F_ARRAY, KF_F_OBJECT, KF_F_ANY };
+struct kf_field {
+	const char *name;
+	enum kf_ftype type;
+	bool required;
+	size_t max;     /* strings: max bytes; arrays: max items; 0 = no limit */
+	const char *rule;
+};
+bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, size_t n);
+#define KF_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Borrowed string member, or NULL. */
+const char *kf_json_str(json_t *obj, const char *name);
+
+#endif

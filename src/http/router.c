@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Segment-by-segment matching of request paths against route patterns. */
+#include "http/router.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "http/request.h"
+#include "util/mem.h"
+
+/* Match one pattern; on success record parameters in r (if any). */
+static bool match_one(const char *pat, const char *path, struct kf_req *r)
+{
+	int np = 0;
+	const char *names[KF_MAX_PARAMS], *vals[KF_MAX_PARAMS];
+	size_t nlen[KF_MAX_PARAMS], vlen[KF_MAX_PARAMS];
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *close = strchr(pat, '}');
+			if (!close || np == KF_MAX_PARAMS)
+				return false;
+			const char *end = path;
+			while (*end && *end != '/')
+				end++;
+			/* a parameter may carry a ":verb" suffix in the pattern */
+			const char *after = close + 1;
+			size_t suffix = 0;
+			if (*after == ':') {
+				const char *se = strchr(after, '/');
+				suffix = se ? (size_t)(se - after) : strlen(after);
+				if ((size_t)(end - path) <= suffix || strncmp(end - suffix, after, suffix))
+					return false;
+			}
+			if (end - path - (ptrdiff_t)suffix <= 0)
+				return false;
+			names[np] = pat + 1;
+			nlen[np] = (size_t)(close - pat - 1);
+			vals[np] = path;
+			vlen[np] = (size_t)(end - path) - suffix;
+			np++;
+			pat = after + suffix;
+			path = end;
+			continue;
+		}
+		if (*pat != *path)
+			return false;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return false;
+	if (r) {
+		r->n_params = np;
+		for (int i = 0; i < np; i++) {
+			r->param_names[i] = kf_arena_strndup(r->arena, names[i], nlen[i]);
+			r->param_values[i] = kf_arena_strndup(r->arena, vals[i], vlen[i]);
+		}
+	}
+	return true;
+}
+
+enum kf_match kf_route_match(const struct kf_route *routes, size_t n, const char *method, const char *path,
+			     struct kf_req *r, const struct kf_route **out)
+{
+	bool path_seen = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!match_one(routes[i].pattern, path, NULL))
+			continue;
+		path_seen = true;
+		if (strcmp(routes[i].method, method))
+			continue;
+		match_one(routes[i].pattern, path, r);
+		*out = &routes[i];
+		return KF_MATCH_OK;
+	}
+	return path_seen ? KF_MATCH_NO_METHOD : KF_MATCH_NO_PATH;
+}

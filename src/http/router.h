@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Route table matching with {name} path parameters. Deny by default: a route
+ * states the authentication it needs; 404 for an unknown path, 405 for a
+ * known path with another method. */
+#ifndef KF_HTTP_ROUTER_H
+#define KF_HTTP_ROUTER_H
+
+#include <stddef.h>
+
+struct kf_req;
+
+enum kf_auth {
+	KF_AUTH_NONE,     /* public */
+	KF_AUTH_USER,     /* any signed-in user */
+	KF_AUTH_OPERATOR, /* operator staff (any role) */
+	KF_AUTH_ADMIN,    /* operator admin */
+};
+
+enum {
+	KF_RF_CONSENT_EXEMPT = 1, /* allowed before consenting to agreements (ONB-12) */
+	KF_RF_UPLOAD = 2,         /* body up to max-upload instead of max-body */
+	KF_RF_UNVERIFIED_OK = 4,  /* allowed before the email is verified */
+};
+
+struct kf_route {
+	const char *method;
+	const char *pattern; /* "/v1/providers/{id}/members" */
+	void (*handler)(struct kf_req *r);
+	enum kf_auth auth;
+	int flags;
+	const char *summary; /* one line, also used for the OpenAPI check */
+};
+
+enum kf_match { KF_MATCH_OK, KF_MATCH_NO_PATH, KF_MATCH_NO_METHOD };
+
+/* Find the route for method+path among n routes; fills r's path parameters
+ * (copied into r's arena) when r is not NULL. */
+enum kf_match kf_route_match(const struct kf_route *routes, size_t n, const char *method, const char *path,
+			     struct kf_req *r, const struct kf_route **out);
+
+#endif

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libmicrohttpd adapter. The access handler remembers the request on the
+ * first call and answers only on a later one (queuing on the first call
+ * makes MHD close keep-alive connections). Bodies are collected up to the
+ * route's limit; a larger body gets 413 at once. Every request is logged as
+ * one JSON line on stderr.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "http/request.h"
+#include "store/db.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+
+struct kf_server {
+	struct MHD_Daemon *d;
+	struct kf_ctx *ctx;
+	const struct kf_dispatch *dispatch;
+	atomic_int in_flight; /* requests begun and not completed */
+};
+
+struct pending {
+	struct kf_req r;
+	char *buf;
+	size_t len, cap, limit;
+	struct timespec start;
+	bool answered;
+};
+
+static double elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void log_access(struct pending *p)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:s?}", "type", "access", "request_id",
+			      p->r.id, "method", p->r.method, "path", p->r.path, "status", p->r.status,
+			      "duration_ms", elapsed_ms(&p->start), "client", p->r.client_ip);
+	if (p->r.user_id)
+		json_object_set_new(j, "user_id", json_integer(p->r.user_id));
+	char *s = json_dumps(j, JSON_COMPACT);
+	fprintf(stderr, "%s\n", s);
+	free(s);
+	json_decref(j);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
+{
+	struct kf_req *r = &p->r;
+	if (!r->status)
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "handler produced no reply");
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		r->resp_len, r->resp_body ? r->resp_body : (char *)"", MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", r->resp_type ? r->resp_type : "application/json");
+	MHD_add_response_header(resp, "X-Request-Id", r->id);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	for (int i = 0; i < r->n_hdrs; i++)
+		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);
+	enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	p->answered = true;
+	log_access(p);
+	return rc;
+}
+
+static const char *client_ip(struct MHD_Connection *conn, struct kf_arena *a)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, sizeof(buf));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+				  sizeof(buf));
+	}
+	return kf_arena_strdup(a, buf);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	(void)version;
+	struct kf_server *s = cls;
+	struct pending *p = *con_cls;
+	if (!p) {
+		p = kf_xcalloc(1, sizeof(*p));
+		atomic_fetch_add(&s->in_flight, 1);
+		clock_gettime(CLOCK_MONOTONIC, &p->start);
+		struct kf_req *r = &p->r;
+		r->arena = kf_arena_new();
+		r->ctx = s->ctx;
+		r->conn = conn;
+		kf_random_hex(r->id, 16);
+		r->method = kf_arena_strdup(r->arena, method);
+		r->path = kf_arena_strdup(r->arena, url);
+		r->client_ip = client_ip(conn, r->arena);
+		r->now = kf_ctx_now(s->ctx);
+		p->limit = s->dispatch->body_limit(s->ctx, method, url);
+		*con_cls = p;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > p->limit) {
+			kf_reply_fail(r, KF_ELIMIT, "body_too_large", NULL, NULL,
+				      "request body is larger than %zu bytes", p->limit);
+			r->status = 413;
+		}
+		return MHD_YES;
+	}
+	if (p->answered) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (p->r.status)
+			return queue(conn, p);
+		if (p->len + n > p->limit) {
+			kf_reply_fail(&p->r, KF_ELIMIT, "body_too_large", NULL, NULL,
+				      "request body is larger than %zu bytes", p->limit);
+			p->r.status = 413;
+			return queue(conn, p);
+		}
+		if (p->len + n + 1 > p->cap) {
+			p->cap = (p->len + n + 1) * 2;
+			if (p->cap > p->limit + 1)
+				p->cap = p->limit + 1;
+			p->buf = kf_xrealloc(p->buf, p->cap);
+		}
+		memcpy(p->buf + p->len, upload_data, n);
+		p->len += n;
+		return MHD_YES;
+	}
+	if (!p->r.status) {
+		if (p->buf) {
+			p->buf[p->len] = '\0';
+			p->r.body = p->buf;
+			p->r.body_len = p->len;
+		}
+		s->dispatch->handle(&p->r);
+	}
+	return queue(conn, p);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)conn;
+	(void)toe;
+	struct kf_server *s = cls;
+	struct pending *p = *con_cls;
+	if (!p)
+		return;
+	if (p->r.db)
+		kf_dbpool_put(s->ctx->pool, p->r.db);
+	kf_arena_free(p->r.arena);
+	free(p->buf);
+	free(p);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	json_t *j = json_pack("{s:s, s:s, s:s}", "level", "warn", "source", "http", "msg", buf);
+	char *t = json_dumps(j, JSON_COMPACT);
+	fprintf(stderr, "%s\n", t);
+	free(t);
+	json_decref(j);
+}
+
+enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, struct kf_server **out,
+			    struct kf_error *err)
+{
+	const char *listen = ctx->cfg.listen;
+	const char *colon = strrchr(listen, ':');
+	char host[256];
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+		memmove(host, host + 1, n);
+		if (n >= 2 && host[n - 2] == ']')
+			host[n - 2] = '\0';
+	}
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL;
+	if (getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai) != 0 || !ai)
+		return kf_error_set(err, KF_EINVAL, "bad_listen", NULL, "listen",
+				    "listen address must be a numeric IP and port, got '%s'", listen);
+	struct kf_server *s = kf_xcalloc(1, sizeof(*s));
+	s->ctx = ctx;
+	s->dispatch = d;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ctx->cfg.threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg.per_ip_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ctx->cfg.conn_timeout,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!s->d) {
+		free(s);
+		return kf_error_set(err, KF_EUNAVAIL, "listen_failed", NULL, "listen",
+				    "cannot listen on %s (address in use or not available)", listen);
+	}
+	*out = s;
+	return KF_OK;
+}
+
+void kf_server_stop(struct kf_server *s)
+{
+	if (!s)
+		return;
+	MHD_quiesce_daemon(s->d);
+	/* Drain: let in-flight requests finish, at most 10 seconds. */
+	for (int i = 0; i < 1000 && atomic_load(&s->in_flight) > 0; i++)
+		usleep(10000);
+	MHD_stop_daemon(s->d);
+	free(s);
+}

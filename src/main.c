@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kaifangd: read the configuration, open and migrate the database, create
+ * the first operator when asked to, then run the HTTP server and the
+ * workers until SIGTERM/SIGINT, which drains in-flight requests and closes
+ * the database cleanly.
+ */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "config.h"
+#include "ctx.h"
+#include "http/server.h"
+#include "ops.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+#include "worker.h"
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0750) < 0 && errno != EEXIST) {
+		fprintf(stderr, "kaifangd: cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static bool loopback(const char *listen)
+{
+	return !strncmp(listen, "127.", 4) || !strncmp(listen, "[::1]:", 6) || !strncmp(listen, "localhost:", 10);
+}
+
+static int bootstrap_admin(struct kf_ctx *ctx, struct kf_db *db)
+{
+	const char *email = getenv("KAIFANG_ADMIN_EMAIL"), *pw = getenv("KAIFANG_ADMIN_PASSWORD");
+	if (!email || !*email || !pw || !*pw)
+		return 0;
+	int n = kf_ops_operator_count(db);
+	if (n != 0)
+		return n < 0 ? -1 : 0;
+	struct kf_error err = {0};
+	if (kf_ops_create_operator(db, kf_ctx_now(ctx), email, getenv("KAIFANG_ADMIN_MOBILE"), "Administrator", pw,
+				   "admin", &err) != KF_OK) {
+		fprintf(stderr, "kaifangd: cannot create the first operator %s: %s\n", email, err.msg);
+		return -1;
+	}
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"created operator admin\",\"email\":\"%s\"}\n", email);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kf_ctx ctx = {0};
+	int rc = kf_config_load(&ctx.cfg, argc, argv);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	const char *tc = getenv("KAIFANG_TEST_CLOCK");
+	if (tc && !strcmp(tc, "1")) {
+		if (!loopback(ctx.cfg.listen)) {
+			fprintf(stderr, "kaifangd: KAIFANG_TEST_CLOCK is refused unless listening on a loopback address\n");
+			return 2;
+		}
+		ctx.test_clock = true;
+	}
+	if (kf_crypto_init() != KF_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "kaifangd: cannot initialise the crypto libraries\n");
+		return 1;
+	}
+	ctx.db_path = kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
+	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
+	ctx.mail_dir = kf_xasprintf("%s/mail", ctx.cfg.data_dir);
+	if (make_dir(ctx.cfg.data_dir) < 0 || make_dir(ctx.files_dir) < 0 || make_dir(ctx.mail_dir) < 0)
+		return 1;
+
+	/* Block the stop signals in every thread; main waits for them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct kf_error err = {0};
+	if (kf_dbpool_new(ctx.db_path, (int)ctx.cfg.db_pool + 1, &ctx.pool, &err) != KF_OK) {
+		fprintf(stderr, "kaifangd: %s\n", err.msg);
+		return 1;
+	}
+	struct kf_db *db = kf_dbpool_get(ctx.pool);
+	int applied = 0;
+	rc = kf_migrate(db, kf_ctx_now(&ctx), &applied, &err) == KF_OK ? bootstrap_admin(&ctx, db) : -1;
+	if (err.msg[0])
+		fprintf(stderr, "kaifangd: %s\n", err.msg);
+	kf_dbpool_put(ctx.pool, db);
+	if (rc < 0) {
+		kf_dbpool_free(ctx.pool);
+		return 1;
+	}
+	struct kf_server *srv = NULL;
+	struct kf_worker *worker = NULL;
+	bool api = strcmp(ctx.cfg.role, "worker") != 0, work = strcmp(ctx.cfg.role, "api") != 0;
+	if (api && kf_server_start(&ctx, &kf_api_dispatch, &srv, &err) != KF_OK) {
+		fprintf(stderr, "kaifangd: %s\n", err.msg);
+		kf_dbpool_free(ctx.pool);
+		return 1;
+	}
+	if (work && !(worker = kf_worker_start(&ctx))) {
+		fprintf(stderr, "kaifangd: cannot start the worker\n");
+		kf_server_stop(srv);
+		kf_dbpool_free(ctx.pool);
+		return 1;
+	}
+	fprintf(stderr,
+		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
+		"\"data_dir\":\"%s\",\"migrations_applied\":%d%s}\n",
+		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, applied, ctx.test_clock ? ",\"test_clock\":true" : "");
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	atomic_store(&ctx.stopping, true);
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+	kf_server_stop(srv);
+	kf_worker_stop(worker);
+	kf_dbpool_free(ctx.pool);
+	curl_global_cleanup();
+	free(ctx.db_path);
+	free(ctx.files_dir);
+	free(ctx.mail_dir);
+	kf_config_clear(&ctx.cfg);
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Notices (NOTE-1): an inbox row per person and an email through the
+ * `emails` outbox, both written inside the caller's transaction so a notice
+ * exists exactly when the change that caused it committed.
+ */
+#ifndef KF_NOTIFY_NOTIFY_H
+#define KF_NOTIFY_NOTIFY_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct kf_db;
+struct kf_ctx;
+
+/* Queue one email (sent later by the mail worker). */
+enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const char *subject,
+			    const char *body) KF_MUST_CHECK;
+/* Inbox message + email to one user. org_id may be 0. */
+enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
+			   const char *title, const char *body) KF_MUST_CHECK;
+/* The same to every member of an organisation. */
+enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
+			  const char *body) KF_MUST_CHECK;
+
+/* One pass of the mail worker: send what is due. Returns how many were
+ * handled (sent or failed), or -1 when the database failed. */
+int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now);
+
+#endif

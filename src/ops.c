@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Operator bootstrap and staff creation (see ops.h). */
+#include "ops.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "store/accounts.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "store/providers.h"
+#include "util/crypto.h"
+
+int kf_ops_operator_count(struct kf_db *db)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.org_id"
+					       " WHERE o.kind = 'operator'");
+	if (!st)
+		return -1;
+	int n = kf_stmt_step(st) == KF_STEP_ROW ? (int)kf_stmt_int(st, 0) : -1;
+	kf_stmt_done(st);
+	return n;
+}
+
+static enum kf_err operator_org(struct kf_db *db, int64_t now, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT id FROM orgs WHERE kind = 'operator' ORDER BY id LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW)
+		*id = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	if (s == KF_STEP_ROW)
+		return KF_OK;
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	return kf_store_org_insert(db, "operator", "Platform operator", "active", now, id);
+}
+
+enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *email, const char *mobile,
+				   const char *name, const char *password, const char *role, struct kf_error *err)
+{
+	char lower[256], e164[32] = "";
+	snprintf(lower, sizeof(lower), "%s", email);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!kf_validate_email(lower))
+		return kf_error_set(err, KF_EINVAL, "invalid_email", "ONB-8", "email", "'%s' is not a valid email", email);
+	if (mobile && *mobile && kf_validate_mobile(mobile, e164, sizeof(e164), err) != KF_OK)
+		return KF_EINVAL;
+	if (kf_validate_password(password, lower, e164[0] ? e164 : NULL, err) != KF_OK)
+		return KF_EINVAL;
+	if (strcmp(role, "admin") && strcmp(role, "reviewer") && strcmp(role, "ops"))
+		return kf_error_set(err, KF_EINVAL, "invalid_value", NULL, "role", "role is admin, reviewer or ops");
+	char hash[160];
+	if (kf_password_hash(password, hash, sizeof(hash)) != KF_OK)
+		return kf_error_set(err, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
+	if (kf_db_begin(db) != KF_OK)
+		return kf_error_set(err, KF_EDB, "storage_error", NULL, NULL, "cannot begin a transaction");
+	int64_t uid, org;
+	const char *conflict = NULL;
+	enum kf_err rc = kf_store_user_insert(db, lower, e164[0] ? e164 : NULL, name, hash, now, &uid, &conflict);
+	if (rc == KF_ECONFLICT) {
+		kf_db_rollback(db);
+		return kf_error_set(err, KF_ECONFLICT, conflict && !strcmp(conflict, "mobile") ? "mobile_taken" : "email_taken",
+				    "ONB-8", conflict, "an account with this %s exists", conflict ? conflict : "email");
+	}
+	struct kf_stmt *st = NULL;
+	char subject[64];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
+	if (rc != KF_OK || kf_store_user_set_verified(db, uid, now) != KF_OK || operator_org(db, now, &org) != KF_OK ||
+	    kf_store_member_add(db, org, uid, role, now) != KF_OK)
+		goto fail;
+	/* Consent to every version already published. */
+	st = kf_db_prepare(db, "INSERT OR IGNORE INTO consents (user_id, agreement_key, version, consented_at)"
+			       " SELECT ?, key, version, ? FROM agreements");
+	if (!st)
+		goto fail;
+	kf_stmt_bind_int(st, 1, uid);
+	kf_stmt_bind_int(st, 2, now);
+	if (kf_stmt_exec(st) != KF_OK || kf_audit_append(db, now, "system", "operator.create", subject, role) != KF_OK ||
+	    kf_db_commit(db) != KF_OK)
+		goto fail;
+	return KF_OK;
+fail:
+	kf_db_rollback(db);
+	return kf_error_set(err, KF_EDB, "storage_error", NULL, NULL, "cannot store the operator: %s", kf_db_errmsg(db));
+}

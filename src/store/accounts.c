@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SQL for users, sessions, API tokens, email codes and login counters. */
+#include "store/accounts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_session, int64_t now,
+			  struct kf_principal *out)
+{
+	static const char q_session[] =
+		"SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL, s.id FROM sessions s"
+		" JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL"
+		" AND s.expires_at > ? AND u.status = 'active'";
+	static const char q_token[] =
+		"SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL, t.id FROM api_tokens t"
+		" JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL"
+		" AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.status = 'active'";
+	struct kf_stmt *st = kf_db_prepare(db, is_session ? q_session : q_token);
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, token_hash);
+	kf_stmt_bind_int(st, 2, now);
+	enum kf_step s = kf_stmt_step(st);
+	if (s != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+	}
+	memset(out, 0, sizeof(*out));
+	out->user_id = kf_stmt_int(st, 0);
+	COPY(out->email, kf_stmt_text(st, 1));
+	COPY(out->name, kf_stmt_text(st, 2));
+	out->email_verified = kf_stmt_int(st, 3) != 0;
+	if (is_session)
+		out->session_id = kf_stmt_int(st, 4);
+	else
+		out->api_token_id = kf_stmt_int(st, 4);
+	kf_stmt_done(st);
+
+	st = kf_db_prepare(db, "SELECT m.role FROM memberships m JOIN orgs o ON o.id = m.org_id"
+			       " WHERE o.kind = 'operator' AND m.user_id = ? LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, out->user_id);
+	s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW)
+		COPY(out->operator_role, kf_stmt_text(st, 0));
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	if (!is_session) {
+		st = kf_db_prepare(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND"
+				       " (last_used_at IS NULL OR last_used_at < ? - 60)");
+		if (!st)
+			return KF_EDB;
+		kf_stmt_bind_int(st, 1, now);
+		kf_stmt_bind_int(st, 2, out->api_token_id);
+		kf_stmt_bind_int(st, 3, now);
+		if (kf_stmt_exec(st) != KF_OK)
+			return KF_EDB;
+	}
+	return KF_OK;
+}
+
+static bool exists(struct kf_db *db, const char *sql, const char *v)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return false;
+	kf_stmt_bind_text(st, 1, v);
+	bool found = kf_stmt_step(st) == KF_STEP_ROW;
+	kf_stmt_done(st);
+	return found;
+}
+
+enum kf_err kf_store_user_insert(struct kf_db *db, const char *email, const char *mobile, const char *name,
+				 const char *pw_hash, int64_t now, int64_t *id, const char **conflict)
+{
+	*conflict = NULL;
+	if (exists(db, "SELECT 1 FROM users WHERE email = ?", email)) {
+		*conflict = "email";
+		return KF_ECONFLICT;
+	}
+	if (exists(db, "SELECT 1 FROM users WHERE mobile = ?", mobile)) {
+		*conflict = "mobile";
+		return KF_ECONFLICT;
+	}
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO users (email, mobile, name, password_hash, created_at, updated_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, email);
+	kf_stmt_bind_text(st, 2, mobile);
+	kf_stmt_bind_text(st, 3, name);
+	kf_stmt_bind_text(st, 4, pw_hash);
+	kf_stmt_bind_int(st, 5, now);
+	kf_stmt_bind_int(st, 6, now);
+	if (kf_stmt_exec(st) != KF_OK)
+		return kf_db_is_constraint_error(db) ? (*conflict = "email", KF_ECONFLICT) : KF_EDB;
+	*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+static enum kf_err user_query(struct kf_db *db, const char *sql, int64_t id, const char *s1,
+			      struct kf_user_row *out)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return KF_EDB;
+	if (s1) {
+		kf_stmt_bind_text(st, 1, s1);
+		kf_stmt_bind_text(st, 2, s1);
+	} else {
+		kf_stmt_bind_int(st, 1, id);
+	}
+	enum kf_step s = kf_stmt_step(st);
+	if (s != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+	}
+	memset(out, 0, sizeof(*out));
+	out->id = kf_stmt_int(st, 0);
+	COPY(out->email, kf_stmt_text(st, 1));
+	COPY(out->mobile, kf_stmt_text(st, 2));
+	COPY(out->name, kf_stmt_text(st, 3));
+	COPY(out->password_hash, kf_stmt_text(st, 4));
+	COPY(out->status, kf_stmt_text(st, 5));
+	out->email_verified = !kf_stmt_is_null(st, 6);
+	kf_stmt_done(st);
+	return KF_OK;
+}
+
+#define USER_COLS "SELECT id, email, mobile, name, password_hash, status, email_verified_at FROM users "
+
+enum kf_err kf_store_user_get(struct kf_db *db, int64_t id, struct kf_user_row *out)
+{
+	return user_query(db, USER_COLS "WHERE id = ?", id, NULL, out);
+}
+
+enum kf_err kf_store_user_by_login(struct kf_db *db, const char *login, struct kf_user_row *out)
+{
+	return user_query(db, USER_COLS "WHERE email = ? OR mobile = ?", 0, login, out);
+}
+
+enum kf_err kf_store_user_by_email(struct kf_db *db, const char *email, struct kf_user_row *out)
+{
+	return user_query(db, USER_COLS "WHERE email = ? OR email = ?", 0, email, out);
+}
+
+enum kf_err kf_store_user_set_verified(struct kf_db *db, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, id);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_session_insert(struct kf_db *db, int64_t user_id, const char *hash, int64_t now,
+				    int64_t expires_at, const char *address, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	kf_stmt_bind_int(st, 2, user_id);
+	kf_stmt_bind_int(st, 3, now);
+	kf_stmt_bind_int(st, 4, expires_at);
+	kf_stmt_bind_text(st, 5, address);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_session_revoke(struct kf_db *db, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_api_token_insert(struct kf_db *db, int64_t user_id, const char *name, const char *hash,
+				      int64_t now, int64_t expires_at, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_text(st, 2, name);
+	kf_stmt_bind_text(st, 3, hash);
+	kf_stmt_bind_int(st, 4, now);
+	if (expires_at)
+		kf_stmt_bind_int(st, 5, expires_at);
+	else
+		kf_stmt_bind_null(st, 5);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_api_token_revoke(struct kf_db *db, int64_t user_id, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	kf_stmt_bind_int(st, 3, user_id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
+}
+
+enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now,
+				       int64_t expires_at)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE email_codes SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, user_id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	st = kf_db_prepare(db, "INSERT INTO email_codes (user_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_text(st, 2, code_hash);
+	kf_stmt_bind_int(st, 3, expires_at);
+	kf_stmt_bind_int(st, 4, now);
+	return kf_stmt_exec(st);
+}
+
+#define MAX_CODE_ATTEMPTS 5
+
+enum kf_err kf_store_email_code_use(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, code_hash, expires_at, attempts FROM email_codes WHERE user_id = ?"
+		    " AND used_at IS NULL ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	enum kf_step s = kf_stmt_step(st);
+	if (s != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		return s == KF_STEP_DONE ? KF_EINVAL : KF_EDB;
+	}
+	int64_t id = kf_stmt_int(st, 0);
+	char stored[65];
+	COPY(stored, kf_stmt_text(st, 1));
+	int64_t expires = kf_stmt_int(st, 2);
+	int64_t attempts = kf_stmt_int(st, 3);
+	kf_stmt_done(st);
+	if (attempts >= MAX_CODE_ATTEMPTS)
+		return KF_ELIMIT;
+	bool ok = expires > now && strcmp(stored, code_hash) == 0;
+	st = kf_db_prepare(db, ok ? "UPDATE email_codes SET used_at = ? WHERE id = ?"
+				  : "UPDATE email_codes SET attempts = attempts + 1 WHERE id = ? OR id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, ok ? now : id);
+	kf_stmt_bind_int(st, 2, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return ok ? KF_OK : KF_EINVAL;
+}
+
+enum kf_err kf_store_backoff_get(struct kf_db *db, const char *key, struct kf_backoff *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT failures, window_start, locked_until FROM login_failures WHERE key = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, key);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		out->failures = (int)kf_stmt_int(st, 0);
+		out->window_start = kf_stmt_int(st, 1);
+		out->locked_until = kf_stmt_int(st, 2);
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
+enum kf_err kf_store_backoff_put(struct kf_db *db, const char *key, const struct kf_backoff *b)
+{
+	struct kf_stmt *st;
+	if (b->failures == 0 && b->locked_until == 0) {
+		st = kf_db_prepare(db, "DELETE FROM login_failures WHERE key = ?");
+		if (!st)
+			return KF_EDB;
+		kf_stmt_bind_text(st, 1, key);
+		return kf_stmt_exec(st);
+	}
+	st = kf_db_prepare(db, "INSERT INTO login_failures (key, failures, window_start, locked_until)"
+			       " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,"
+			       " window_start = excluded.window_start, locked_until = excluded.locked_until");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, key);
+	kf_stmt_bind_int(st, 2, b->failures);
+	kf_stmt_bind_int(st, 3, b->window_start);
+	kf_stmt_bind_int(st, 4, b->locked_until);
+	return kf_stmt_exec(st);
+}

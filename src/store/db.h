@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The tiny SQL layer. Dialect-neutral on purpose: SQL uses `?` placeholders
+ * (a PostgreSQL backend rewrites them to $n), bound parameters only, and every
+ * command runs inside kf_db_begin/kf_db_commit. A struct kf_db is one
+ * connection, owned by one thread at a time; a struct kf_dbpool hands
+ * connections out to request threads and workers.
+ */
+#ifndef KF_STORE_DB_H
+#define KF_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct kf_db;
+struct kf_stmt;
+struct kf_dbpool;
+
+enum kf_step { KF_STEP_ROW = 1, KF_STEP_DONE = 2, KF_STEP_ERROR = 3 };
+
+/* Open one connection (WAL, synchronous=FULL, busy timeout, foreign keys). */
+enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *err) KF_MUST_CHECK;
+void kf_db_close(struct kf_db *db);
+
+/* Prepared statements are cached per connection by SQL text: the returned
+ * statement is borrowed, reset and unbound; it stays valid until the next
+ * kf_db_prepare of the same text or kf_db_close. Call kf_stmt_done when
+ * finished so the statement is reset. Returns NULL on a syntax error
+ * (logged); a programming error, so callers treat it as KF_EDB. */
+struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql);
+void kf_stmt_done(struct kf_stmt *st);
+
+/* Parameters are 1-based. Text is copied. NULL text binds SQL NULL. */
+void kf_stmt_bind_text(struct kf_stmt *st, int idx, const char *s);
+void kf_stmt_bind_blob(struct kf_stmt *st, int idx, const void *p, size_t n);
+void kf_stmt_bind_int(struct kf_stmt *st, int idx, int64_t v);
+void kf_stmt_bind_null(struct kf_stmt *st, int idx);
+
+enum kf_step kf_stmt_step(struct kf_stmt *st);
+/* Columns are 0-based; text is valid until the next step/done. NULL → NULL. */
+const char *kf_stmt_text(struct kf_stmt *st, int col);
+int64_t kf_stmt_int(struct kf_stmt *st, int col);
+bool kf_stmt_is_null(struct kf_stmt *st, int col);
+size_t kf_stmt_bytes(struct kf_stmt *st, int col);
+/* The current row as a JSON object keyed by column name (integers, text,
+ * NULL); a new reference. */
+struct json_t;
+struct json_t *kf_stmt_row_json(struct kf_stmt *st);
+/* Was the last failed step a uniqueness violation? */
+bool kf_db_is_constraint_error(struct kf_db *db);
+const char *kf_db_errmsg(struct kf_db *db);
+int64_t kf_db_last_id(struct kf_db *db);
+int kf_db_changes(struct kf_db *db);
+
+/* Write transaction (BEGIN IMMEDIATE on SQLite). */
+enum kf_err kf_db_begin(struct kf_db *db) KF_MUST_CHECK;
+enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
+void kf_db_rollback(struct kf_db *db);
+/* Run a script of several statements (migrations only). */
+enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err) KF_MUST_CHECK;
+
+/* Convenience: run a statement expecting no rows / one integer. */
+enum kf_err kf_stmt_exec(struct kf_stmt *st) KF_MUST_CHECK;
+
+/* Test hook: make the n-th statement step from now fail (0 = off). Used by
+ * the unit test proving that a failed command leaves nothing written. */
+void kf_db_fail_after(struct kf_db *db, int n);
+
+/* Connection pool. */
+enum kf_err kf_dbpool_new(const char *path, int size, struct kf_dbpool **out,
+			  struct kf_error *err) KF_MUST_CHECK;
+void kf_dbpool_free(struct kf_dbpool *p);
+/* Blocks until a connection is free. */
+struct kf_db *kf_dbpool_get(struct kf_dbpool *p);
+void kf_dbpool_put(struct kf_dbpool *p, struct kf_db *db);
+
+#endif

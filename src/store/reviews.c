@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SQL for reviews and the operator calendar. */
+#include "store/reviews.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+enum kf_err kf_store_review_insert(struct kf_db *db, const char *kind, const char *subject_type,
+				   int64_t subject_id, int64_t org_id, int64_t now, int64_t due_at, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO reviews (kind, subject_type, subject_id, org_id, state, submitted_at, due_at)"
+		    " VALUES (?, ?, ?, ?, 'pending', ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, kind);
+	kf_stmt_bind_text(st, 2, subject_type);
+	kf_stmt_bind_int(st, 3, subject_id);
+	kf_stmt_bind_int(st, 4, org_id);
+	kf_stmt_bind_int(st, 5, now);
+	kf_stmt_bind_int(st, 6, due_at);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_row *out)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, kind, subject_type, subject_id, org_id, state, due_at FROM reviews WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	enum kf_step s = kf_stmt_step(st);
+	if (s != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+	}
+	out->id = kf_stmt_int(st, 0);
+	COPY(out->kind, kf_stmt_text(st, 1));
+	COPY(out->subject_type, kf_stmt_text(st, 2));
+	out->subject_id = kf_stmt_int(st, 3);
+	out->org_id = kf_stmt_int(st, 4);
+	COPY(out->state, kf_stmt_text(st, 5));
+	out->due_at = kf_stmt_int(st, 6);
+	kf_stmt_done(st);
+	return KF_OK;
+}
+
+enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *state, int64_t reviewer,
+				   const char *reasons_json, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE reviews SET state = ?, reviewer_id = ?, reasons = ?, decided_at = ?"
+		    " WHERE id = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, state);
+	kf_stmt_bind_int(st, 2, reviewer);
+	kf_stmt_bind_text(st, 3, reasons_json);
+	kf_stmt_bind_int(st, 4, now);
+	kf_stmt_bind_int(st, 5, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+#define REVIEW_COLS                                                                                       \
+	"SELECT r.id, r.kind, r.subject_type, r.subject_id, r.org_id AS provider_id, o.name AS provider_name," \
+	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons FROM reviews r"       \
+	" JOIN orgs o ON o.id = r.org_id "
+
+static json_t *review_row(struct kf_stmt *st)
+{
+	json_t *o = kf_stmt_row_json(st);
+	json_t *reasons = json_loads(kf_stmt_text(st, 11), 0, NULL);
+	json_object_set_new(o, "reasons", reasons ? reasons : json_array());
+	return o;
+}
+
+json_t *kf_store_review_json(struct kf_db *db, int64_t id)
+{
+	struct kf_stmt *st = kf_db_prepare(db, REVIEW_COLS "WHERE r.id = ?");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, id);
+	json_t *o = kf_stmt_step(st) == KF_STEP_ROW ? review_row(st) : NULL;
+	kf_stmt_done(st);
+	return o;
+}
+
+json_t *kf_store_reviews_json(struct kf_db *db, const char *kind, const char *state, int64_t after, int limit)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, REVIEW_COLS "WHERE (? IS NULL OR r.kind = ?) AND (? IS NULL OR r.state = ?) AND r.id > ?"
+				" ORDER BY r.id LIMIT ?");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_text(st, 1, kind);
+	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_text(st, 3, state);
+	kf_stmt_bind_text(st, 4, state);
+	kf_stmt_bind_int(st, 5, after);
+	kf_stmt_bind_int(st, 6, limit);
+	json_t *arr = json_array();
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
+		json_array_append_new(arr, review_row(st));
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+static int parse_day(const char *s, int32_t *day)
+{
+	int y, m, d;
+	if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || !kf_calendar_date_valid(y, m, d))
+		return -1;
+	*day = kf_calendar_days_from_civil(y, m, d);
+	return 0;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+enum kf_err kf_store_calendar_load(struct kf_db *db, int32_t utc_offset, struct kf_calendar *cal)
+{
+	kf_calendar_init(cal);
+	cal->utc_offset = utc_offset;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT day, kind FROM calendar_days ORDER BY day");
+	if (!st)
+		return KF_EDB;
+	size_t cap = 0, n_h = 0, n_w = 0;
+	int32_t *h = NULL, *w = NULL;
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		int32_t day;
+		if (parse_day(kf_stmt_text(st, 0), &day) < 0)
+			continue;
+		if (n_h + n_w >= cap) {
+			cap = cap ? cap * 2 : 64;
+			h = realloc(h, cap * sizeof(*h));
+			w = realloc(w, cap * sizeof(*w));
+			if (!h || !w)
+				abort();
+		}
+		if (!strcmp(kf_stmt_text(st, 1), "holiday"))
+			h[n_h++] = day;
+		else
+			w[n_w++] = day;
+	}
+	kf_stmt_done(st);
+	qsort(h, n_h, sizeof(*h), cmp_day);
+	qsort(w, n_w, sizeof(*w), cmp_day);
+	cal->holidays = h;
+	cal->n_holidays = n_h;
+	cal->workdays = w;
+	cal->n_workdays = n_w;
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
+static enum kf_err put_days(struct kf_db *db, const int32_t *days, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		int y, m, d;
+		kf_calendar_civil_from_days(days[i], &y, &m, &d);
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+		struct kf_stmt *st = kf_db_prepare(
+			db, "INSERT INTO calendar_days (day, kind) VALUES (?, ?)"
+			    " ON CONFLICT (day) DO UPDATE SET kind = excluded.kind");
+		if (!st)
+			return KF_EDB;
+		kf_stmt_bind_text(st, 1, buf);
+		kf_stmt_bind_text(st, 2, kind);
+		if (kf_stmt_exec(st) != KF_OK)
+			return KF_EDB;
+	}
+	return KF_OK;
+}
+
+static enum kf_err clear_year(struct kf_db *db, int32_t day)
+{
+	int y, m, d;
+	kf_calendar_civil_from_days(day, &y, &m, &d);
+	char prefix[8];
+	snprintf(prefix, sizeof(prefix), "%04d-", y);
+	struct kf_stmt *st = kf_db_prepare(db, "DELETE FROM calendar_days WHERE substr(day, 1, 5) = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, prefix);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_calendar_replace(struct kf_db *db, const struct kf_calendar *cal)
+{
+	for (size_t i = 0; i < cal->n_holidays; i++)
+		if (clear_year(db, cal->holidays[i]) != KF_OK)
+			return KF_EDB;
+	for (size_t i = 0; i < cal->n_workdays; i++)
+		if (clear_year(db, cal->workdays[i]) != KF_OK)
+			return KF_EDB;
+	if (put_days(db, cal->holidays, cal->n_holidays, "holiday") != KF_OK)
+		return KF_EDB;
+	return put_days(db, cal->workdays, cal->n_workdays, "workday");
+}

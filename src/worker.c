@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The worker loop (see worker.h). Every job is idempotent, so a pass that
+ * is cut short by a crash is simply done again by the next one. */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ctx.h"
+#include "notify/notify.h"
+#include "store/db.h"
+#include "store/providers.h"
+#include "util/mem.h"
+
+struct kf_worker {
+	struct kf_ctx *ctx;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+static void *run(void *arg)
+{
+	struct kf_worker *w = arg;
+	for (;;) {
+		struct kf_db *db = kf_dbpool_get(w->ctx->pool);
+		int64_t now = kf_ctx_now(w->ctx);
+		if (kf_mail_worker_pass(w->ctx, db, now) < 0)
+			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
+		if (kf_db_begin(db) == KF_OK) {
+			int n = kf_store_purge_due(db, now);
+			if (n < 0 || kf_db_commit(db) != KF_OK)
+				kf_db_rollback(db);
+			else if (n > 0)
+				fprintf(stderr, "{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"purged %d cancelled accounts\"}\n", n);
+		}
+		kf_dbpool_put(w->ctx->pool, db);
+
+		pthread_mutex_lock(&w->mu);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += w->ctx->cfg.worker_interval;
+		while (!w->stop && pthread_cond_timedwait(&w->cv, &w->mu, &until) == 0)
+			;
+		bool stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+struct kf_worker *kf_worker_start(struct kf_ctx *ctx)
+{
+	struct kf_worker *w = kf_xcalloc(1, sizeof(*w));
+	w->ctx = ctx;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void kf_worker_stop(struct kf_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}

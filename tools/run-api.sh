@@ -1,0 +1,20 @@
+#!/bin/sh
+# Black-box API tests: Node's test runner; each test file starts its own
+# kaifangd on a free loopback port with a fresh data directory.
+mkdir -p build
+out=build/api-tests.tap
+KAIFANGD=$(pwd)/build/kaifangd KAIFANG_CLI=$(pwd)/build/kaifang \
+	node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$out" 2>&1
+rc=$?
+pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+pass=${pass:-0}
+fail=${fail:-0}
+if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+	fail=1
+fi
+if [ "$fail" -ne 0 ]; then
+	grep -B2 -A30 '^not ok\|^    not ok\|^        not ok' "$out" | head -n 300
+fi
+echo "api: $pass passed, $fail failed"
+echo "api $pass $fail" >> build/results.txt
