@@ -2,7 +2,7 @@
 PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
-             libcmocka-dev libstb-dev nodejs npm ca-certificates
+             libcmocka-dev libstb-dev sqlite3 ca-certificates
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -55,10 +55,10 @@ build/libkaifang-san.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 build/kaifangd: build/obj/main.o build/libkaifang.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 build/kaifang: cli/kaifang.c build/libkaifang.a
 	@mkdir -p build/obj/cli
-	$(CC) $(CFLAGS) -MMD -MF build/obj/cli/kaifang.d $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -MMD -MF build/obj/cli/kaifang.d $(filter %.c %.a,$^) $(LDLIBS) -o $@
 
 build/tests/%: tests/unit/%.c build/libkaifang.a
 	@mkdir -p $(dir $@)

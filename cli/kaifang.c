@@ -8,6 +8,7 @@
  *   kaifang --data-dir DIR audit verify
  *   kaifang --data-dir DIR calendar load FILE
  *   kaifang --data-dir DIR calendar show
+ *   kaifang --data-dir DIR demo load
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,10 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "core/names.h"
+#include "store/accounts.h"
+#include "store/agreements.h"
+#include "store/providers.h"
 #include "ops.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -34,7 +39,8 @@ static void usage(FILE *f)
 		   "  db version                 print the schema version\n"
 		   "  audit verify               check the audit log hash chain (exit 0 when intact)\n"
 		   "  calendar load FILE         load holidays and make-up working days (lines: YYYY-MM-DD holiday|workday)\n"
-		   "  calendar show              print the loaded calendar days\n\n"
+		   "  calendar show              print the loaded calendar days\n"
+		   "  demo load                  load demo data (admin, agreements, a certified sample provider)\n\n"
 		   "The data directory defaults to $KAIFANG_DATA_DIR or ./var.\n");
 }
 
@@ -107,6 +113,80 @@ static int cmd_calendar_show(struct kf_db *db)
 		printf("%s %s\n", kf_stmt_text(st, 0), kf_stmt_text(st, 1));
 	kf_stmt_done(st);
 	return 0;
+}
+
+static void random_password(char *out)
+{
+	char hex[17];
+	kf_random_hex(hex, 16);
+	snprintf(out, 24, "kf-%s", hex);
+}
+
+/* Demo data for `make run`: never loaded into a data directory by kaifangd
+ * itself. Skipped when an operator already exists. */
+static int cmd_demo_load(struct kf_db *db, int64_t now)
+{
+	if (kf_ops_operator_count(db) > 0) {
+		printf("demo data already loaded (an operator exists); the admin password was printed the first time\n");
+		return 0;
+	}
+	char admin_pw[24], prov_pw[24];
+	random_password(admin_pw);
+	random_password(prov_pw);
+	struct kf_error err = {0};
+	static const char *const agreements[][3] = {
+		{"terms", "Kaifang platform terms of service",
+		 "These terms govern the use of the open platform by providers and host account owners. "
+		 "Providers keep their data current (ONB-9), may not transfer accounts (ONB-11) and accept "
+		 "the review standards of the platform."},
+		{"privacy", "Kaifang privacy policy",
+		 "The platform processes account data (email, mobile number, name) to run the service. "
+		 "Account holders can view, export, correct and delete their data."},
+	};
+	if (kf_db_begin(db) != KF_OK)
+		return 1;
+	for (size_t i = 0; i < 2; i++) {
+		int64_t id;
+		if (kf_store_agreement_insert(db, agreements[i][0], 1, agreements[i][1], agreements[i][2], now, 0,
+					      "[\"all\"]", 0, now, &id) != KF_OK)
+			goto fail;
+	}
+	if (kf_db_commit(db) != KF_OK)
+		goto fail;
+	if (kf_ops_create_operator(db, now, "admin@kaifang.local", NULL, "Administrator", admin_pw, "admin", &err) != KF_OK)
+		goto fail;
+	char hash[160];
+	if (kf_password_hash(prov_pw, hash, sizeof(hash)) != KF_OK || kf_db_begin(db) != KF_OK)
+		goto fail;
+	int64_t uid, org, eid;
+	const char *conflict;
+	const char *legal = "示例科技有限公司";
+	char *norm = kf_name_normalize(legal);
+	enum kf_err rc = kf_store_user_insert(db, "provider@kaifang.local", "+8613800000000", "Demo Provider", hash, now,
+					      &uid, &conflict);
+	rc = rc ? rc : kf_store_user_set_verified(db, uid, now);
+	rc = rc ? rc : kf_store_consent_insert(db, uid, "terms", 1, now);
+	rc = rc ? rc : kf_store_consent_insert(db, uid, "privacy", 1, now);
+	rc = rc ? rc : kf_store_org_insert(db, "provider", "Demo Apps", "certified", now, &org);
+	rc = rc ? rc : kf_store_member_add(db, org, uid, "owner", now);
+	rc = rc ? rc : kf_store_entity_upsert(db, "company", legal, norm, "91310000MA1FL0000X", now, &eid);
+	rc = rc ? rc : kf_store_entity_mark(db, eid, true, true, now);
+	rc = rc ? rc : kf_store_org_bind_entity(db, org, eid, now + 180 * 86400LL, now);
+	rc = rc ? rc : kf_audit_append(db, now, "cli", "demo.load", "demo", NULL);
+	free(norm);
+	if (rc != KF_OK || kf_db_commit(db) != KF_OK)
+		goto fail;
+	printf("demo data loaded\n"
+	       "  operator admin:   admin@kaifang.local  password %s\n"
+	       "  sample provider:  provider@kaifang.local  password %s  (certified provider \"Demo Apps\")\n"
+	       "  agreements:       terms v1, privacy v1 (new users must consent before any write)\n"
+	       "These passwords are shown only now.\n",
+	       admin_pw, prov_pw);
+	return 0;
+fail:
+	kf_db_rollback(db);
+	fprintf(stderr, "kaifang: cannot load demo data: %s\n", err.msg[0] ? err.msg : kf_db_errmsg(db));
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -194,6 +274,8 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "load") && sub_argc >= 1) {
 		rc = cmd_calendar_load(db, sub[0]);
+	} else if (!strcmp(group, "demo") && !strcmp(cmd, "load")) {
+		rc = cmd_demo_load(db, now);
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "show")) {
 		rc = cmd_calendar_show(db);
 	} else {

@@ -66,27 +66,28 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 	return KF_OK;
 }
 
-static bool exists(struct kf_db *db, const char *sql, const char *v)
+/* 1 when a row matches, 0 when none, -1 on a storage error. */
+static int exists(struct kf_db *db, const char *sql, const char *v)
 {
 	struct kf_stmt *st = kf_db_prepare(db, sql);
 	if (!st)
-		return false;
+		return -1;
 	kf_stmt_bind_text(st, 1, v);
-	bool found = kf_stmt_step(st) == KF_STEP_ROW;
+	enum kf_step s = kf_stmt_step(st);
 	kf_stmt_done(st);
-	return found;
+	return s == KF_STEP_ROW ? 1 : s == KF_STEP_DONE ? 0 : -1;
 }
 
 enum kf_err kf_store_user_insert(struct kf_db *db, const char *email, const char *mobile, const char *name,
 				 const char *pw_hash, int64_t now, int64_t *id, const char **conflict)
 {
 	*conflict = NULL;
-	if (exists(db, "SELECT 1 FROM users WHERE email = ?", email)) {
-		*conflict = "email";
-		return KF_ECONFLICT;
-	}
-	if (exists(db, "SELECT 1 FROM users WHERE mobile = ?", mobile)) {
-		*conflict = "mobile";
+	int e = exists(db, "SELECT 1 FROM users WHERE email = ?", email);
+	int m = e ? 0 : exists(db, "SELECT 1 FROM users WHERE mobile = ?", mobile);
+	if (e < 0 || m < 0)
+		return KF_EDB;
+	if (e || m) {
+		*conflict = e ? "email" : "mobile";
 		return KF_ECONFLICT;
 	}
 	struct kf_stmt *st = kf_db_prepare(

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for configuration: units, precedence and refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static void test_units(void **state)
+{
+	(void)state;
+	assert_int_equal(kf_parse_duration("15m"), 900);
+	assert_int_equal(kf_parse_duration("30d"), 30 * 86400);
+	assert_int_equal(kf_parse_duration("45"), 45);
+	assert_int_equal(kf_parse_duration("2h"), 7200);
+	assert_int_equal(kf_parse_duration("2w"), -1);
+	assert_int_equal(kf_parse_duration("-1s"), -1);
+	assert_int_equal(kf_parse_size("1MiB"), 1 << 20);
+	assert_int_equal(kf_parse_size("512k"), 512 * 1024);
+	assert_int_equal(kf_parse_size("12GB"), -1);
+}
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/kf-config-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void test_precedence(void **state)
+{
+	(void)state;
+	char *path = write_tmp("# comment\n[server]\nlisten = 127.0.0.1:9000\nthreads = 3\nsession_ttl = 1d\n");
+	setenv("KAIFANG_THREADS", "5", 1);
+	char *argv[] = {"kaifangd", "--config", path, "--listen", "127.0.0.1:9100", NULL};
+	struct kf_config cfg;
+	assert_int_equal(kf_config_load(&cfg, 5, argv), 0);
+	assert_string_equal(cfg.listen, "127.0.0.1:9100"); /* flag beats file */
+	assert_int_equal(cfg.threads, 5);                    /* env beats file */
+	assert_int_equal(cfg.session_ttl, 86400);            /* file beats default */
+	assert_int_equal(cfg.max_body, 1 << 20);             /* default */
+	assert_int_equal(cfg.utc_offset_seconds, 8 * 3600);
+	kf_config_clear(&cfg);
+	unsetenv("KAIFANG_THREADS");
+	unlink(path);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	struct kf_config cfg;
+	char *bad_flag[] = {"kaifangd", "--no-such-option", "1", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, bad_flag), -1);
+	kf_config_clear(&cfg);
+	char *bad_value[] = {"kaifangd", "--threads", "zero", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, bad_value), -1);
+	kf_config_clear(&cfg);
+	char *bad_listen[] = {"kaifangd", "--listen", "localhost", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, bad_listen), -1);
+	kf_config_clear(&cfg);
+	char *path = write_tmp("listen = 127.0.0.1:1\ntypo_key = 3\n");
+	char *bad_key[] = {"kaifangd", "--config", path, NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, bad_key), -1);
+	kf_config_clear(&cfg);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_refusals),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
