@@ -602,6 +602,57 @@ static void api_providers_cancel(struct kf_req *r)
 						"purge_at", (json_int_t)purge_at));
 }
 
+/* Operator measures on a provider: re-verification (ONB-7) and ban (GOV-7).
+ * Both take a written reason that reaches the provider's inbox and email. */
+static void operator_measure(struct kf_req *r, bool ban)
+{
+	static const struct kf_field f[] = {{"reason", KF_F_STRING, true, 1000, NULL}};
+	struct kf_org_row org;
+	char role[16];
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)))
+		return;
+	enum kf_provider_state next;
+	struct kf_error err = {0};
+	enum kf_err rc = ban ? kf_provider_check_ban(state_of(&org), &next, &err)
+			     : kf_provider_check_reverify(state_of(&org), &next, &err);
+	if (rc != KF_OK) {
+		kf_reply_error(r, &err);
+		return;
+	}
+	const char *reason = kf_json_str(j, "reason");
+	char *body = ban ? kf_arena_printf(r->arena, "The provider account \"%s\" was banned (GOV-7). Reason: %s\n",
+					   org.name, reason)
+			 : kf_arena_printf(r->arena,
+					   "The platform asks \"%s\" to verify its entity again (ONB-7). Reason: %s\n"
+					   "Until the certification is confirmed again, new submissions are blocked; "
+					   "live apps keep working.\n",
+					   org.name, reason);
+	if (!kf_api_begin(r))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	if (kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) != KF_OK ||
+	    kf_notify_org(db, r->now, org.id, ban ? "provider.banned" : "provider.reverify_required",
+			  ban ? "Provider account banned" : "Re-verification required", body) != KF_OK ||
+	    !kf_api_audit(r, ban ? "provider.ban" : "provider.reverify",
+			  kf_arena_printf(r->arena, "provider:%lld", (long long)org.id), reason)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		reply_provider(r, 200, org.id, NULL);
+}
+
+static void api_providers_reverify(struct kf_req *r)
+{
+	operator_measure(r, false);
+}
+
+static void api_providers_ban(struct kf_req *r)
+{
+	operator_measure(r, true);
+}
+
 const struct kf_route kf_api_providers_routes[] = {
 	{"POST", "/v1/providers", api_providers_create, KF_AUTH_USER, 0, "Create a provider account"},
 	{"GET", "/v1/providers", api_providers_list, KF_AUTH_USER, 0, "List the caller's providers (all, for operators)"},
@@ -619,5 +670,8 @@ const struct kf_route kf_api_providers_routes[] = {
 	 "Certify the entity (ONB-6)"},
 	{"POST", "/v1/providers/{id}/cancellation", api_providers_cancel, KF_AUTH_USER, 0,
 	 "Cancel the provider account (ONB-10)"},
+	{"POST", "/v1/providers/{id}/reverification", api_providers_reverify, KF_AUTH_OPERATOR, 0,
+	 "Demand re-verification of the entity (ONB-7)"},
+	{"POST", "/v1/providers/{id}/ban", api_providers_ban, KF_AUTH_ADMIN, 0, "Ban the provider (GOV-7)"},
 };
 const size_t kf_api_providers_nroutes = sizeof(kf_api_providers_routes) / sizeof(kf_api_providers_routes[0]);

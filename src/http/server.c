@@ -120,9 +120,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = p;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > p->limit) {
+			/* Refuse before the body is sent (no 100 Continue); the
+			 * connection closes, which is right for a refused upload. */
 			kf_reply_fail(r, KF_ELIMIT, "body_too_large", NULL, NULL,
 				      "request body is larger than %zu bytes", p->limit);
 			r->status = 413;
+			return queue(conn, p);
 		}
 		return MHD_YES;
 	}
@@ -134,12 +137,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
 		if (p->r.status)
-			return queue(conn, p);
+			return MHD_YES; /* already refused: drain the rest, answer at the end */
 		if (p->len + n > p->limit) {
+			/* A body without Content-Length (chunked) that outgrows the
+			 * limit: MHD cannot answer mid-upload, so drop what came and
+			 * answer 413 when the upload ends. */
 			kf_reply_fail(&p->r, KF_ELIMIT, "body_too_large", NULL, NULL,
 				      "request body is larger than %zu bytes", p->limit);
 			p->r.status = 413;
-			return queue(conn, p);
+			free(p->buf);
+			p->buf = NULL;
+			p->len = p->cap = 0;
+			return MHD_YES;
 		}
 		if (p->len + n + 1 > p->cap) {
 			p->cap = (p->len + n + 1) * 2;
