@@ -2,7 +2,7 @@
 PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
-             libcmocka-dev libstb-dev sqlite3 ca-certificates
+             libcmocka-dev libstb-dev sqlite3 clang libclang-rt-14-dev ca-certificates
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -20,8 +20,11 @@ SAN_OBJ   := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) $(GEN:%=build/san/gen/
 UNIT_SRC  := $(wildcard tests/unit/*/*_test.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 UNIT_SAN  := $(patsubst tests/unit/%.c,build/tests-san/%,$(UNIT_SRC))
+FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzz.c)
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_CC   := clang
 
-.PHONY: all deps run test unit unit-san api-test clean fmt
+.PHONY: all deps run test unit unit-san api-test fuzz clean fmt
 all: build/kaifangd build/kaifang
 
 deps:
@@ -73,6 +76,14 @@ unit: $(UNIT_BIN)
 unit-san: $(UNIT_SAN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  sh tools/run-unit.sh unit-asan $(UNIT_SAN)
+# libFuzzer needs clang; the core sources are compiled into each harness.
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc) -o $@
+fuzz: $(FUZZ_BIN)
+	@sh tools/run-fuzz.sh $(FUZZ_BIN)
+
 api-test: build/kaifangd build/kaifang
 	@sh tools/run-api.sh
 
@@ -80,6 +91,7 @@ test: all
 	@rm -f build/results.txt
 	@$(MAKE) --no-print-directory unit || true
 	@$(MAKE) --no-print-directory unit-san || true
+	@$(MAKE) --no-print-directory fuzz || true
 	@$(MAKE) --no-print-directory api-test || true
 	@sh tools/summary.sh build/results.txt
 

@@ -52,7 +52,6 @@ static const struct option options[] = {
 	{"smtp-from", O_STR, OFF(smtp_from), "kaifang@localhost", 0, 0, 0, "sender address of platform mail"},
 	{"smtp-user", O_STR, OFF(smtp_user), "", 0, 0, 0, "SMTP user name"},
 	{"smtp-password", O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
-	{"public-url", O_STR, OFF(public_url), "", 0, 0, 0, "external base URL used in mails (default http://LISTEN)"},
 	{"worker-interval", O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -249,6 +248,7 @@ void kf_config_usage(FILE *f)
 	}
 	fprintf(f, "\nOther environment:\n"
 		   "  KAIFANG_ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD  create the first operator admin when none exists\n"
+		   "  KAIFANG_ADMIN_MOBILE  optional mobile number of that admin\n"
 		   "  KAIFANG_TEST_CLOCK=1  enable POST /v1/_test/clock (refused unless listening on loopback)\n"
 		   "  --help                this text\n");
 }

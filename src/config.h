@@ -39,7 +39,6 @@ struct kf_config {
 	char *smtp_from;
 	char *smtp_user;
 	char *smtp_password;
-	char *public_url;
 	int64_t worker_interval; /* seconds between worker passes */
 	/* derived */
 	int32_t utc_offset_seconds;

@@ -36,7 +36,7 @@ static int make_dir(const char *path)
 
 static bool loopback(const char *listen)
 {
-	return !strncmp(listen, "127.", 4) || !strncmp(listen, "[::1]:", 6) || !strncmp(listen, "localhost:", 10);
+	return !strncmp(listen, "127.", 4) || !strncmp(listen, "[::1]:", 6);
 }
 
 static int bootstrap_admin(struct kf_ctx *ctx, struct kf_db *db)

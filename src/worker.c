@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "notify/notify.h"
 #include "store/db.h"
+#include "store/audit.h"
 #include "store/providers.h"
 #include "util/mem.h"
 
@@ -33,7 +34,10 @@ static void *run(void *arg)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
 		if (kf_db_begin(db) == KF_OK) {
 			int n = kf_store_purge_due(db, now);
-			if (n < 0 || kf_db_commit(db) != KF_OK)
+			char detail[32];
+			snprintf(detail, sizeof(detail), "%d", n);
+			if (n < 0 || (n > 0 && kf_audit_append(db, now, "system", "provider.purge", "retention", detail) != KF_OK) ||
+			    kf_store_expire_idempotency(db, now - 86400) != KF_OK || kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 			else if (n > 0)
 				fprintf(stderr, "{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"purged %d cancelled accounts\"}\n", n);

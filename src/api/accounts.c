@@ -159,6 +159,23 @@ static void api_accounts_resend_code(struct kf_req *r)
 		kf_reply_fail(r, KF_ECONFLICT, "already_verified", NULL, "email", "the email is already verified");
 		return;
 	}
+	/* At most one code a minute and five an hour: each code allows five
+	 * guesses, so this bounds guessing as well as mail volume. */
+	int n;
+	int64_t last;
+	if (kf_store_email_codes_recent(kf_req_db(r), r->user_id, r->now - 3600, &n, &last) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	int64_t wait = last && r->now - last < 60 ? 60 - (r->now - last) : n >= 5 ? 3600 - (r->now - last) : 0;
+	if (wait > 0) {
+		char ra[32];
+		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+		kf_reply_header(r, "Retry-After", ra);
+		kf_reply_fail(r, KF_ELIMIT, "too_many_codes", NULL, "email",
+			      "a code was sent recently; try again in %lld seconds", (long long)wait);
+		return;
+	}
 	if (!kf_api_begin(r))
 		return;
 	if (!send_code(r, r->user_id, r->user_email)) {

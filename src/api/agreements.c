@@ -77,6 +77,13 @@ static void api_agreements_publish(struct kf_req *r)
 						   kf_json_str(j, "body"), a.effective_at, a.notice_days,
 						   rf_json ? rf_json : "[\"all\"]", r->user_id, r->now, &id);
 	free(rf_json);
+	if (rc == KF_ECONFLICT) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ECONFLICT, "version_not_next", "ONB-12", "version",
+			      "version %d of '%s' was published at the same moment; publish the next one", a.version,
+			      a.key);
+		return;
+	}
 	char *subject = kf_arena_printf(r->arena, "agreement:%s:%d", a.key, a.version);
 	if (rc != KF_OK || !kf_api_audit(r, "agreement.publish", subject, kf_json_str(j, "body"))) {
 		kf_api_abort_db(r);

@@ -38,6 +38,8 @@ static const struct {
 
 static struct kf_route *all_routes;
 static size_t n_all_routes;
+static struct kf_route *live_routes; /* without the test-only routes */
+static size_t n_live_routes;
 
 const struct kf_route *kf_api_routes(size_t *n)
 {
@@ -52,6 +54,10 @@ const struct kf_route *kf_api_routes(size_t *n)
 				v[k++] = groups[i].routes[j];
 		n_all_routes = total;
 		all_routes = v;
+		live_routes = kf_xcalloc(total, sizeof(*v));
+		for (size_t i = 0; i < total; i++)
+			if (!(v[i].flags & KF_RF_TEST_ONLY))
+				live_routes[n_live_routes++] = v[i];
 	}
 	*n = n_all_routes;
 	return all_routes;
@@ -62,10 +68,21 @@ const char *kf_api_actor(struct kf_req *r)
 	return r->user_id ? kf_arena_printf(r->arena, "user:%lld", (long long)r->user_id) : "anonymous";
 }
 
+/* The routes this process serves: test-only routes exist only with the
+ * test clock enabled, so without it they answer 404 like any unknown path. */
+static const struct kf_route *served_routes(struct kf_ctx *ctx, size_t *n)
+{
+	const struct kf_route *all = kf_api_routes(n);
+	if (ctx->test_clock)
+		return all;
+	*n = n_live_routes;
+	return live_routes;
+}
+
 static size_t body_limit(struct kf_ctx *ctx, const char *method, const char *path)
 {
 	size_t n;
-	const struct kf_route *routes = kf_api_routes(&n), *route = NULL;
+	const struct kf_route *routes = served_routes(ctx, &n), *route = NULL;
 	if (kf_route_match(routes, n, method, path, NULL, &route) == KF_MATCH_OK && (route->flags & KF_RF_UPLOAD))
 		return (size_t)ctx->cfg.max_upload;
 	return (size_t)ctx->cfg.max_body;
@@ -147,7 +164,7 @@ static bool is_write(const char *method)
 static bool idempotent_replay(struct kf_req *r, const char *key)
 {
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"SELECT method, path, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?");
+		"SELECT method, path, status, body, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?");
 	if (!st)
 		return false;
 	kf_stmt_bind_int(st, 1, r->user_id);
@@ -155,10 +172,13 @@ static bool idempotent_replay(struct kf_req *r, const char *key)
 	bool hit = false;
 	if (kf_stmt_step(st) == KF_STEP_ROW) {
 		hit = true;
-		if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path)) {
+		char hash[65];
+		kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
+		if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path) ||
+		    strcmp(kf_stmt_text(st, 4), hash)) {
 			kf_stmt_done(st);
 			kf_reply_fail(r, KF_EINVAL, "idempotency_key_reused", NULL, "Idempotency-Key",
-				      "this Idempotency-Key was used for another request");
+				      "this Idempotency-Key was used for a different request");
 			r->status = 422;
 			return true;
 		}
@@ -173,8 +193,8 @@ static bool idempotent_replay(struct kf_req *r, const char *key)
 static void idempotent_store(struct kf_req *r, const char *key)
 {
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"INSERT INTO idempotency_keys (user_id, key, method, path, status, body, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+		"INSERT INTO idempotency_keys (user_id, key, method, path, status, body, request_hash, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (!st)
 		return;
 	kf_stmt_bind_int(st, 1, r->user_id);
@@ -183,7 +203,10 @@ static void idempotent_store(struct kf_req *r, const char *key)
 	kf_stmt_bind_text(st, 4, r->path);
 	kf_stmt_bind_int(st, 5, r->status);
 	kf_stmt_bind_text(st, 6, r->resp_body ? r->resp_body : "");
-	kf_stmt_bind_int(st, 7, r->now);
+	char hash[65];
+	kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
+	kf_stmt_bind_text(st, 7, hash);
+	kf_stmt_bind_int(st, 8, r->now);
 	/* best effort: the resource itself is already committed */
 	if (kf_stmt_exec(st) != KF_OK)
 		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not stored\"}\n");
@@ -192,7 +215,7 @@ static void idempotent_store(struct kf_req *r, const char *key)
 static void handle(struct kf_req *r)
 {
 	size_t n;
-	const struct kf_route *routes = kf_api_routes(&n), *route = NULL;
+	const struct kf_route *routes = served_routes(r->ctx, &n), *route = NULL;
 	enum kf_match m = kf_route_match(routes, n, r->method, r->path, r, &route);
 	if (m == KF_MATCH_NO_PATH) {
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
@@ -232,11 +255,13 @@ static void handle(struct kf_req *r)
 	}
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
-	if (r->user_id && !r->operator_role && is_write(r->method) && !(route->flags & KF_RF_CONSENT_EXEMPT) &&
-	    !consent_ok(r))
+	if (route->auth != KF_AUTH_NONE && !r->operator_role && is_write(r->method) &&
+	    !(route->flags & KF_RF_CONSENT_EXEMPT) && !consent_ok(r))
 		return;
+	/* Idempotency keys belong to a signed-in caller: anonymous callers
+	 * (registration, sign-in) share no key space, so none is kept. */
 	const char *idem = NULL;
-	if (!strcmp(r->method, "POST")) {
+	if (!strcmp(r->method, "POST") && route->auth != KF_AUTH_NONE) {
 		idem = kf_req_header(r, "Idempotency-Key");
 		if (idem && (strlen(idem) == 0 || strlen(idem) > 255)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_idempotency_key", NULL, "Idempotency-Key",

@@ -284,7 +284,7 @@ static void api_providers_members_remove(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16], target_role[16];
-	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1"))
+	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !not_closed(r, &org))
 		return;
 	int64_t uid = kf_req_param_id(r, "user_id");
 	struct kf_db *db = kf_req_db(r);
@@ -610,7 +610,8 @@ static void operator_measure(struct kf_req *r, bool ban)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)) ||
+	    !not_closed(r, &org))
 		return;
 	enum kf_provider_state next;
 	struct kf_error err = {0};

@@ -85,7 +85,7 @@ static bool check_reasons(struct kf_req *r, json_t *reasons, char **text)
 		const char *rule = json_string_value(json_object_get(v, "rule"));
 		const char *field = json_string_value(json_object_get(v, "field"));
 		const char *msg = json_string_value(json_object_get(v, "message"));
-		if (!json_is_object(v) || json_object_size(v) != 3 || !rule || !field || !msg || !*rule || !*msg ||
+		if (!json_is_object(v) || json_object_size(v) != 3 || !rule || !field || !msg || !*rule || !*field || !*msg ||
 		    strlen(rule) > 16 || strlen(field) > 64 || strlen(msg) > 1000) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_reason", "REV-5", "reasons",
 				      "reason %zu must be {\"rule\", \"field\", \"message\"} with a rule id and a message",
@@ -104,13 +104,13 @@ static void api_reviews_decide(struct kf_req *r)
 		{"decision", KF_F_STRING, true, 16, "REV-5"},
 		{"reasons", KF_F_ARRAY, false, 50, "REV-5"},
 	};
-	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
-		return;
 	if (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin")) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL, "only reviewers and admins decide reviews");
 		return;
 	}
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
 	const char *decision = kf_json_str(j, "decision");
 	bool approve = !strcmp(decision, "approve");
 	if (!approve && strcmp(decision, "reject")) {

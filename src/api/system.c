@@ -63,6 +63,6 @@ const struct kf_route kf_api_system_routes[] = {
 	{"GET", "/healthz", api_system_healthz, KF_AUTH_NONE, 0, "Liveness"},
 	{"GET", "/readyz", api_system_readyz, KF_AUTH_NONE, 0, "Readiness (database reachable)"},
 	{"GET", "/v1/openapi.json", api_system_openapi, KF_AUTH_NONE, 0, "This API's OpenAPI document"},
-	{"POST", "/v1/_test/clock", api_system_test_clock, KF_AUTH_NONE, 0, "Advance the test clock"},
+	{"POST", "/v1/_test/clock", api_system_test_clock, KF_AUTH_NONE, KF_RF_TEST_ONLY, "Advance the test clock"},
 };
 const size_t kf_api_system_nroutes = sizeof(kf_api_system_routes) / sizeof(kf_api_system_routes[0]);

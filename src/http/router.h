@@ -19,7 +19,7 @@ enum kf_auth {
 enum {
 	KF_RF_CONSENT_EXEMPT = 1, /* allowed before consenting to agreements (ONB-12) */
 	KF_RF_UPLOAD = 2,         /* body up to max-upload instead of max-body */
-	KF_RF_UNVERIFIED_OK = 4,  /* allowed before the email is verified */
+	KF_RF_TEST_ONLY = 4,      /* served only with KAIFANG_TEST_CLOCK=1 */
 };
 
 struct kf_route {

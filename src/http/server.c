@@ -230,6 +230,7 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)ctx->cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg.max_connections,
@@ -237,7 +238,6 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ctx->cfg.conn_timeout,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->d) {

@@ -148,7 +148,8 @@ static int send_smtp(const struct kf_config *cfg, const char *to, const char *ms
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
 	curl_easy_setopt(c, CURLOPT_READDATA, &u);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	/* With credentials, never send them in clear: require TLS. */
+	curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(*cfg->smtp_user ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

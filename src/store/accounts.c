@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/crypto.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
@@ -249,6 +250,22 @@ enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const 
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_email_codes_recent(struct kf_db *db, int64_t user_id, int64_t since, int *count,
+					int64_t *last_at)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM email_codes WHERE user_id = ? AND created_at >= ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_int(st, 2, since);
+	enum kf_step s = kf_stmt_step(st);
+	*count = s == KF_STEP_ROW ? (int)kf_stmt_int(st, 0) : 0;
+	*last_at = s == KF_STEP_ROW ? kf_stmt_int(st, 1) : 0;
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : KF_EDB;
+}
+
 #define MAX_CODE_ATTEMPTS 5
 
 enum kf_err kf_store_email_code_use(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now)
@@ -272,7 +289,7 @@ enum kf_err kf_store_email_code_use(struct kf_db *db, int64_t user_id, const cha
 	kf_stmt_done(st);
 	if (attempts >= MAX_CODE_ATTEMPTS)
 		return KF_ELIMIT;
-	bool ok = expires > now && strcmp(stored, code_hash) == 0;
+	bool ok = expires > now && kf_str_ct_equal(stored, code_hash);
 	st = kf_db_prepare(db, ok ? "UPDATE email_codes SET used_at = ? WHERE id = ?"
 				  : "UPDATE email_codes SET attempts = attempts + 1 WHERE id = ? OR id = ?");
 	if (!st)

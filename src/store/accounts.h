@@ -61,6 +61,9 @@ enum kf_err kf_store_api_token_revoke(struct kf_db *db, int64_t user_id, int64_t
 /* Email codes: a new code replaces the user's earlier unused ones. */
 enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now,
 				       int64_t expires_at) KF_MUST_CHECK;
+/* Codes sent to the user since `since`: how many, and when the last was. */
+enum kf_err kf_store_email_codes_recent(struct kf_db *db, int64_t user_id, int64_t since, int *count,
+					int64_t *last_at) KF_MUST_CHECK;
 /* Check a code: KF_OK (and marks it used), KF_EINVAL wrong/expired,
  * KF_ELIMIT too many attempts. */
 enum kf_err kf_store_email_code_use(struct kf_db *db, int64_t user_id, const char *code_hash,

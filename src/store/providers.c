@@ -434,6 +434,15 @@ enum kf_err kf_store_org_open_reviews(struct kf_db *db, int64_t org_id, int *n)
 	return s == KF_STEP_ROW ? KF_OK : KF_EDB;
 }
 
+enum kf_err kf_store_expire_idempotency(struct kf_db *db, int64_t before)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at < ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, before);
+	return kf_stmt_exec(st);
+}
+
 int kf_store_purge_due(struct kf_db *db, int64_t now)
 {
 	static const char *const steps[] = {

@@ -90,6 +90,8 @@ struct json_t *kf_store_application_json(struct kf_db *db, int64_t id);
 
 /* ONB-10 facts the store can count. */
 enum kf_err kf_store_org_open_reviews(struct kf_db *db, int64_t org_id, int *n) KF_MUST_CHECK;
+/* Idempotency keys are kept for a day (retention from day one). */
+enum kf_err kf_store_expire_idempotency(struct kf_db *db, int64_t before) KF_MUST_CHECK;
 /* Retention purge: delete what is left of orgs whose purge_at passed.
  * Returns the number purged or -1. */
 int kf_store_purge_due(struct kf_db *db, int64_t now);

@@ -199,6 +199,7 @@ CREATE TABLE idempotency_keys (
   path TEXT NOT NULL,
   status INTEGER NOT NULL,
   body TEXT NOT NULL,
+  request_hash TEXT NOT NULL,           -- SHA-256 of the request body
   created_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, key)
 );

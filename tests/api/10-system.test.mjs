@@ -1,0 +1,319 @@
+// The server itself: health, the error shape, limits, keep-alive, request
+// ids, the access log, the test clock switch, options and shutdown.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer, runDaemon, freePort } from './helpers/server.mjs';
+import { assertError, person } from './helpers/flows.mjs';
+
+// Every route of the route tables (src/api/*.c), for the documentation check.
+const ROUTES = [
+	['GET', '/healthz'], ['GET', '/readyz'], ['GET', '/v1/openapi.json'], ['POST', '/v1/_test/clock'],
+	['POST', '/v1/users'], ['POST', '/v1/sessions'], ['DELETE', '/v1/sessions/current'], ['GET', '/v1/me'],
+	['POST', '/v1/me/email-verification'], ['POST', '/v1/me/email-verification:resend'],
+	['GET', '/v1/me/api-tokens'], ['POST', '/v1/me/api-tokens'], ['DELETE', '/v1/me/api-tokens/{id}'],
+	['GET', '/v1/agreements'], ['POST', '/v1/agreements'], ['POST', '/v1/agreements/{key}/consents'],
+	['POST', '/v1/providers'], ['GET', '/v1/providers'], ['GET', '/v1/providers/{id}'], ['PATCH', '/v1/providers/{id}'],
+	['GET', '/v1/providers/{id}/members'], ['POST', '/v1/providers/{id}/members'],
+	['DELETE', '/v1/providers/{id}/members/{user_id}'], ['POST', '/v1/providers/{id}/application'],
+	['GET', '/v1/providers/{id}/application'], ['POST', '/v1/providers/{id}/certification'],
+	['POST', '/v1/providers/{id}/cancellation'], ['POST', '/v1/providers/{id}/reverification'],
+	['POST', '/v1/providers/{id}/ban'], ['GET', '/v1/reviews'], ['GET', '/v1/reviews/{id}'],
+	['POST', '/v1/reviews/{id}/decision'], ['POST', '/v1/files'], ['GET', '/v1/files/{id}'],
+	['GET', '/v1/files/{id}/content'], ['GET', '/v1/inbox'], ['POST', '/v1/inbox/{id}/read'],
+];
+
+/** One raw HTTP/1.1 exchange on a fresh socket; resolves with the raw
+ * response text (or what arrived before the server closed). */
+function rawExchange(port, head, body, { timeout = 5000 } = {}) {
+	return new Promise((resolve) => {
+		const s = net.connect(port, '127.0.0.1');
+		let got = '';
+		let closedEarly = false;
+		s.setEncoding('latin1');
+		s.on('data', (d) => {
+			got += d;
+		});
+		s.on('error', () => {
+			closedEarly = true;
+		});
+		const t = setTimeout(() => s.destroy(), timeout);
+		s.on('close', () => {
+			clearTimeout(t);
+			resolve({ text: got, closedEarly });
+		});
+		s.write(head);
+		if (body) s.write(body, () => s.end());
+		else s.end();
+	});
+}
+
+describe('system', () => {
+	let srv;
+	before(async () => {
+		srv = await startServer();
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	test('GET /healthz answers 200 {"status":"ok"}', async () => {
+		const r = await srv.req('GET', '/healthz');
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.body, { status: 'ok' });
+		assert.match(r.headers.get('content-type'), /^application\/json/);
+	});
+
+	test('GET /readyz answers 200 when the database is reachable', async () => {
+		const r = await srv.req('GET', '/readyz');
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.body, { status: 'ready' });
+	});
+
+	test('an unknown path gives 404 in the native error shape', async () => {
+		const r = await srv.req('GET', '/v1/no-such-thing');
+		const e = assertError(r, 404, 'not_found');
+		assert.match(r.headers.get('content-type'), /^application\/json/);
+		assert.deepEqual(Object.keys(r.body), ['error']);
+		for (const k of Object.keys(e)) assert.ok(['code', 'message', 'rule', 'field', 'request_id'].includes(k), `unexpected key ${k}`);
+		assert.equal(e.request_id, r.headers.get('x-request-id'));
+	});
+
+	test('a known path with another method gives 405 method_not_allowed with an Allow header', async () => {
+		const r = await srv.req('PUT', '/healthz');
+		assertError(r, 405, 'method_not_allowed');
+		// RFC 9110 §15.5.6: a 405 response MUST carry Allow
+		const allow = r.headers.get('allow');
+		assert.ok(allow, '405 response without an Allow header');
+		assert.match(allow, /GET/);
+		const r2 = await srv.req('DELETE', '/v1/users');
+		assertError(r2, 405, 'method_not_allowed');
+		assert.match(r2.headers.get('allow') || '', /POST/);
+	});
+
+	test('every response carries a 16-hex-digit X-Request-Id, distinct per request', async () => {
+		const a = await srv.req('GET', '/healthz');
+		const b = await srv.req('GET', '/healthz');
+		const ia = a.headers.get('x-request-id');
+		const ib = b.headers.get('x-request-id');
+		assert.match(ia, /^[0-9a-f]{16}$/);
+		assert.match(ib, /^[0-9a-f]{16}$/);
+		assert.notEqual(ia, ib);
+	});
+
+	test('malformed JSON gives 400 invalid_json naming the line and column', async () => {
+		const r = await srv.req('POST', '/v1/users', { raw: '{\n  "email": "a@example.com",\n  "mobile": }', headers: { 'Content-Type': 'application/json' } });
+		const e = assertError(r, 400, 'invalid_json');
+		assert.match(e.message, /line 3/);
+		assert.match(e.message, /column \d+/);
+	});
+
+	test('a JSON body that is not an object gives 400 invalid_json', async () => {
+		for (const raw of ['[]', '"text"', '42', 'null']) {
+			const r = await srv.req('POST', '/v1/users', { raw, headers: { 'Content-Type': 'application/json' } });
+			assertError(r, 400, 'invalid_json');
+		}
+	});
+
+	test('duplicate keys in a JSON object are refused as invalid_json', async () => {
+		const p = person();
+		const raw = `{"email":"${p.email}","email":"other@example.com","mobile":"${p.mobile}","password":"${p.password}","name":"x"}`;
+		const r = await srv.req('POST', '/v1/users', { raw, headers: { 'Content-Type': 'application/json' } });
+		assertError(r, 400, 'invalid_json');
+	});
+
+	test('an empty body where JSON is expected gives 400 invalid_json', async () => {
+		const r = await srv.req('POST', '/v1/users', { raw: '', headers: { 'Content-Type': 'application/json' } });
+		assertError(r, 400, 'invalid_json');
+	});
+
+	test('a body over 1 MiB gives 413 body_too_large (Content-Length known)', async () => {
+		for (const size of [1024 * 1024 + 1, 3 * 1024 * 1024]) {
+			const big = Buffer.from('{"email":"' + 'a'.repeat(size - 12) + '"}');
+			const r = await srv.rawRequest('POST', '/v1/users', { body: big, headers: { 'Content-Type': 'application/json' } });
+			assertError(r, 413, 'body_too_large');
+		}
+		// the server keeps serving
+		assert.equal((await srv.req('GET', '/healthz')).status, 200);
+	});
+
+	test('a body over 1 MiB sent with Expect: 100-continue gives 413 before the upload', async () => {
+		const head = 'POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+			`Content-Length: ${2 * 1024 * 1024}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+		const { text } = await rawExchange(srv.port, head, null);
+		assert.match(text, /^HTTP\/1\.1 413 /m, `expected a 413 status line, got: ${JSON.stringify(text.slice(0, 300))}`);
+		assert.match(text, /body_too_large/);
+	});
+
+	test('a chunked body over 1 MiB gives 413 body_too_large', async () => {
+		const head = 'POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n';
+		const chunk = 'a'.repeat(64 * 1024);
+		let body = '';
+		for (let i = 0; i < 20; i++) body += chunk.length.toString(16) + '\r\n' + chunk + '\r\n';
+		body += '0\r\n\r\n';
+		const { text } = await rawExchange(srv.port, head, body);
+		assert.match(text, /^HTTP\/1\.1 413 /m, `expected a 413 status line, got: ${JSON.stringify(text.slice(0, 300))}`);
+	});
+
+	test('a body of exactly 1 MiB is accepted by the size limit (and then judged as JSON)', async () => {
+		const pad = 1024 * 1024 - '{"x":""}'.length;
+		const raw = '{"x":"' + 'a'.repeat(pad) + '"}';
+		assert.equal(Buffer.byteLength(raw), 1024 * 1024);
+		const r = await srv.req('POST', '/v1/users', { raw, headers: { 'Content-Type': 'application/json' } });
+		assertError(r, 400, 'unknown_field', { field: 'x' });
+	});
+
+	test('keep-alive: responses do not close the connection and the socket is reused', async () => {
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const get = (p, method = 'GET', body) => new Promise((resolve, reject) => {
+			const rq = http.request({ host: '127.0.0.1', port: srv.port, path: p, method, agent, headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
+				let data = '';
+				res.on('data', (d) => (data += d));
+				res.on('end', () => resolve({ res, data, reused: rq.reusedSocket }));
+			});
+			rq.on('error', reject);
+			if (body) rq.write(body);
+			rq.end();
+		});
+		try {
+			const a = await get('/healthz');
+			assert.notEqual((a.res.headers.connection || '').toLowerCase(), 'close');
+			const b = await get('/v1/no-such-thing');
+			assert.equal(b.res.statusCode, 404);
+			assert.notEqual((b.res.headers.connection || '').toLowerCase(), 'close', 'an error response closed the connection');
+			assert.equal(b.reused, true, 'second request did not reuse the connection');
+			const c = await get('/v1/users', 'POST', '{"bad json');
+			assert.equal(c.res.statusCode, 400);
+			assert.notEqual((c.res.headers.connection || '').toLowerCase(), 'close');
+			const d = await get('/readyz');
+			assert.equal(d.reused, true);
+		} finally {
+			agent.destroy();
+		}
+	});
+
+	test('every request is logged as one JSON line on stderr (request id, method, path, status, duration)', async () => {
+		const r = await srv.req('GET', '/v1/no-such-thing?x=1');
+		const id = r.headers.get('x-request-id');
+		let line;
+		for (let i = 0; i < 40 && !line; i++) {
+			line = srv.stderr.split('\n').find((l) => l.includes(id));
+			if (!line) await sleep(25);
+		}
+		assert.ok(line, 'no access log line for the request');
+		const j = JSON.parse(line);
+		assert.equal(j.request_id, id);
+		assert.equal(j.method, 'GET');
+		assert.equal(j.path, '/v1/no-such-thing');
+		assert.equal(j.status, 404);
+		assert.equal(typeof j.duration_ms, 'number');
+	});
+
+	test('GET /v1/openapi.json serves an OpenAPI document', async () => {
+		const r = await srv.req('GET', '/v1/openapi.json');
+		assert.equal(r.status, 200);
+		assert.match(r.body.openapi, /^3\./);
+	});
+
+	test('every route of the route tables is described in /v1/openapi.json', async () => {
+		const r = await srv.req('GET', '/v1/openapi.json');
+		const paths = r.body.paths || {};
+		const missing = ROUTES.filter(([m, p]) => !(paths[p] && paths[p][m.toLowerCase()])).map(([m, p]) => `${m} ${p}`);
+		assert.deepEqual(missing, [], `routes missing from the OpenAPI document: ${missing.join(', ')}`);
+	});
+
+	test('POST /v1/_test/clock moves the server clock forward (KAIFANG_TEST_CLOCK=1)', async () => {
+		const a = await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: 0 } });
+		assert.equal(a.status, 200);
+		const b = await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: 3600 } });
+		assert.equal(b.status, 200);
+		assert.ok(b.body.now >= a.body.now + 3600);
+		assert.equal(b.body.offset, a.body.offset + 3600);
+		assertError(await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: -5 } }), 400, 'invalid_value', { field: 'advance_seconds' });
+		assertError(await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: '5' } }), 400, 'invalid_type', { field: 'advance_seconds' });
+	});
+
+	test('SIGTERM drains a request in flight and the process exits 0', async () => {
+		const s2 = await startServer();
+		const p = person('drain');
+		// registration hashes a password (tens of ms): the request is in flight
+		const pending = s2.req('POST', '/v1/users', { body: { email: p.email, mobile: p.mobile, password: p.password, name: p.name } });
+		await sleep(20);
+		const stopping = s2.stop();
+		const r = await pending;
+		assert.equal(r.status, 201, `in-flight request was not drained: ${r.status} ${r.text}`);
+		assert.equal(await stopping, 0);
+	});
+});
+
+describe('without KAIFANG_TEST_CLOCK', () => {
+	let srv;
+	before(async () => {
+		srv = await startServer({ testClock: false });
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	test('POST /v1/_test/clock does not exist (404 not_found)', async () => {
+		const r = await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: 86400 } });
+		assertError(r, 404, 'not_found');
+		const now1 = Math.floor(Date.now() / 1000);
+		// the clock did not move: a fresh session expires ~7 days from the real now
+		const p = person();
+		await srv.req('POST', '/v1/users', { body: { email: p.email, mobile: p.mobile, password: p.password, name: p.name } });
+		const s = await srv.req('POST', '/v1/sessions', { body: { login: p.email, password: p.password } });
+		assert.equal(s.status, 201);
+		assert.ok(Math.abs(s.body.expires_at - (now1 + 7 * 86400)) < 120, `expires_at ${s.body.expires_at} is not ~now+7d`);
+	});
+});
+
+describe('command line', () => {
+	test('--help exits 0 and documents every option', () => {
+		const r = runDaemon(['--help']);
+		assert.equal(r.status, 0);
+		const out = r.stdout + r.stderr;
+		for (const opt of ['--listen', '--data-dir', '--config', '--max-body', '--max-upload', '--session-ttl', '--login-max-failures',
+			'--review-workdays', '--lock-period', '--retention', '--excluded-kinds', '--individuals-allowed', '--worker-interval',
+			'KAIFANG_TEST_CLOCK', 'KAIFANG_ADMIN_EMAIL'])
+			assert.ok(out.includes(opt), `--help does not mention ${opt}`);
+	});
+
+	test('an unknown option is refused with a clear message and a non-zero exit', () => {
+		const r = runDaemon(['--no-such-option', 'x', '--data-dir', '/nonexistent/never']);
+		assert.notEqual(r.status, 0);
+		assert.match(r.stderr, /no-such-option/);
+	});
+
+	test('a bad option value is refused with a clear message and a non-zero exit', async () => {
+		const port = await freePort();
+		const r = runDaemon(['--listen', `127.0.0.1:${port}`, '--data-dir', '/nonexistent/never', '--max-body', 'lots']);
+		assert.notEqual(r.status, 0);
+		assert.match(r.stderr, /max-body/);
+		const r2 = runDaemon(['--listen', `127.0.0.1:${port}`, '--data-dir', '/nonexistent/never'], { env: { KAIFANG_SESSION_TTL: 'forever' } });
+		assert.notEqual(r2.status, 0);
+		assert.match(r2.stderr, /session-ttl/);
+		const r3 = runDaemon(['--listen', 'not-an-address', '--data-dir', '/nonexistent/never']);
+		assert.notEqual(r3.status, 0);
+		assert.match(r3.stderr, /listen/);
+	});
+
+	test('KAIFANG_TEST_CLOCK=1 is refused when listening on 0.0.0.0', async () => {
+		const port = await freePort();
+		const r = runDaemon(['--listen', `0.0.0.0:${port}`, '--data-dir', '/nonexistent/never'], { env: { KAIFANG_TEST_CLOCK: '1' } });
+		assert.notEqual(r.status, 0, 'kaifangd started with the test clock on a public address');
+		assert.match(r.stderr, /KAIFANG_TEST_CLOCK/);
+		assert.match(r.stderr, /loopback/);
+	});
+
+	test('KAIFANG_TEST_CLOCK=1 is refused on a non-loopback address spelled to look local', async () => {
+		const port = await freePort();
+		// "localhost" is not numeric and [::] is every address
+		for (const listen of [`[::]:${port}`, `0:${port}`]) {
+			const r = runDaemon(['--listen', listen, '--data-dir', '/nonexistent/never'], { env: { KAIFANG_TEST_CLOCK: '1' } });
+			assert.notEqual(r.status, 0, `started with the test clock on ${listen}`);
+		}
+	});
+});

@@ -1,0 +1,198 @@
+// Walks of the real API that many tests need: people who register, verify
+// their email and consent; operators; providers up to "certified".
+import assert from 'node:assert/strict';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, mailCode } from './server.mjs';
+
+let seq = 0;
+
+/** Fresh, unique registration data. */
+export function person(tag = 'user') {
+	seq += 1;
+	const n = String(process.pid % 10000).padStart(4, '0') + String(seq).padStart(4, '0');
+	return {
+		email: `${tag}.${n}@example.com`,
+		mobile: `139${n}`,
+		password: `pw-${tag}-${n}-secret`,
+		name: `${tag} ${n}`,
+	};
+}
+
+/** Assert the native error shape and return the error object. */
+export function assertError(res, status, code, extra = {}) {
+	const where = `${res.status} ${res.text}`;
+	assert.equal(res.status, status, `expected HTTP ${status} ${code}, got ${where}`);
+	assert.ok(res.body && typeof res.body.error === 'object', `no error object in ${where}`);
+	const e = res.body.error;
+	assert.equal(e.code, code, `expected error code ${code}, got ${where}`);
+	assert.equal(typeof e.message, 'string', `error message missing in ${where}`);
+	assert.ok(e.message.length > 0, `empty error message in ${where}`);
+	for (const [k, v] of Object.entries(extra)) assert.deepEqual(e[k], v, `error.${k} in ${where}`);
+	return e;
+}
+
+export function assertStatus(res, status, what = '') {
+	assert.equal(res.status, status, `${what ? what + ': ' : ''}expected HTTP ${status}, got ${res.status} ${res.text}`);
+	return res.body;
+}
+
+export async function login(srv, loginName, password) {
+	const r = await srv.req('POST', '/v1/sessions', { body: { login: loginName, password } });
+	assertStatus(r, 201, `login ${loginName}`);
+	return r.body.token;
+}
+
+const adminTokens = new WeakMap();
+/** A session of the operator admin created from KAIFANG_ADMIN_* at start. */
+export async function adminToken(srv, { fresh = false } = {}) {
+	if (!fresh && adminTokens.has(srv)) return adminTokens.get(srv);
+	const t = await login(srv, ADMIN_EMAIL, ADMIN_PASSWORD);
+	adminTokens.set(srv, t);
+	return t;
+}
+
+/** Create an operator with the CLI and sign in: {email, password, token}. */
+export async function operator(srv, role) {
+	const p = person(role);
+	const r = srv.cli(['user', 'create-operator', '--email', p.email, '--password', p.password, '--role', role]);
+	assert.equal(r.status, 0, `create-operator failed: ${r.stderr}`);
+	return { ...p, token: await login(srv, p.email, p.password) };
+}
+
+/** Consent to every agreement /v1/me lists as pending. */
+export async function consentAll(srv, token) {
+	const me = await srv.req('GET', '/v1/me', { token });
+	assertStatus(me, 200, 'GET /v1/me');
+	for (const a of me.body.agreements_pending) {
+		const r = await srv.req('POST', `/v1/agreements/${a.key}/consents`, { token, body: { version: a.version } });
+		assertStatus(r, 201, `consent ${a.key} v${a.version}`);
+	}
+}
+
+/**
+ * Register, sign in, and (by default) verify the email with the mailed code
+ * and consent to the pending agreements. Returns the person with id and token.
+ */
+export async function registerUser(srv, { tag = 'user', verify = true, consent = true, ...over } = {}) {
+	const p = { ...person(tag), ...over };
+	const r = await srv.req('POST', '/v1/users', { body: { email: p.email, mobile: p.mobile, password: p.password, name: p.name } });
+	assertStatus(r, 201, 'register');
+	const u = { ...p, id: r.body.id, user: r.body };
+	u.token = await login(srv, p.email, p.password);
+	if (verify) {
+		const body = await srv.readMail(p.email, { match: /verification code/ });
+		const v = await srv.req('POST', '/v1/me/email-verification', { token: u.token, body: { code: mailCode(body) } });
+		assertStatus(v, 200, 'verify email');
+	}
+	if (consent) await consentAll(srv, u.token);
+	return u;
+}
+
+/** Publish an agreement version as the admin. */
+export async function publishAgreement(srv, fields = {}) {
+	const token = await adminToken(srv);
+	const now = await srv.now();
+	const body = {
+		key: 'terms',
+		version: 1,
+		title: 'Provider terms',
+		body: 'The provider agrees to the platform rules.',
+		effective_at: now - 60,
+		notice_days: 0,
+		required_for: ['all'],
+		...fields,
+	};
+	const r = await srv.req('POST', '/v1/agreements', { token, body });
+	assertStatus(r, 201, 'publish agreement');
+	return r.body;
+}
+
+let pdfSeq = 0;
+/** A small distinct PDF. */
+export function pdf(label = 'licence') {
+	pdfSeq += 1;
+	return Buffer.from(`%PDF-1.4\n% ${label} ${pdfSeq} ${process.pid}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+}
+
+export async function uploadPdf(srv, token, content = pdf(), name = 'licence.pdf') {
+	const r = await srv.req('POST', `/v1/files?name=${encodeURIComponent(name)}`, {
+		token,
+		raw: content,
+		headers: { 'Content-Type': 'application/pdf' },
+	});
+	assertStatus(r, 201, 'upload');
+	return r.body;
+}
+
+export async function createProvider(srv, token, name = 'Provider ' + (++seq)) {
+	const r = await srv.req('POST', '/v1/providers', { token, body: { name } });
+	assertStatus(r, 201, 'create provider');
+	return r.body;
+}
+
+/** Apply for qualification with one uploaded licence. Returns the application. */
+export async function apply(srv, token, providerId, { legalName, kind = 'company', licenceNo = '91310000MA1FL0000X', documents } = {}) {
+	const docs = documents ?? [(await uploadPdf(srv, token)).id];
+	const r = await srv.req('POST', `/v1/providers/${providerId}/application`, {
+		token,
+		body: { entity_kind: kind, legal_name: legalName, licence_no: licenceNo, documents: docs },
+	});
+	assertStatus(r, 201, 'apply');
+	return r.body;
+}
+
+/** The pending qualification review of a provider. */
+export async function pendingReview(srv, opToken, providerId) {
+	const r = await srv.req('GET', '/v1/reviews?kind=qualification&state=pending&limit=200', { token: opToken });
+	assertStatus(r, 200, 'review queue');
+	const rv = r.body.items.find((x) => x.provider_id === providerId);
+	assert.ok(rv, `no pending qualification review for provider ${providerId}`);
+	return rv;
+}
+
+export async function decide(srv, opToken, reviewId, decision, reasons) {
+	const body = reasons ? { decision, reasons } : { decision };
+	return srv.req('POST', `/v1/reviews/${reviewId}/decision`, { token: opToken, body });
+}
+
+/**
+ * Walk a provider to "certified": create, upload, apply, approve (as the
+ * admin), certify. Returns the provider as read after certification.
+ */
+export async function certifiedProvider(srv, owner, { name, legalName } = {}) {
+	seq += 1;
+	legalName = legalName ?? `测试科技有限公司${seq}`;
+	const prov = await createProvider(srv, owner.token, name ?? `Apps ${seq}`);
+	await apply(srv, owner.token, prov.id, { legalName });
+	const admin = await adminToken(srv);
+	const rv = await pendingReview(srv, admin, prov.id);
+	assertStatus(await decide(srv, admin, rv.id, 'approve'), 200, 'approve');
+	const c = await srv.req('POST', `/v1/providers/${prov.id}/certification`, { token: owner.token, body: { legal_name: legalName } });
+	assertStatus(c, 200, 'certify');
+	assert.equal(c.body.state, 'certified');
+	return { ...c.body, legalName };
+}
+
+/** The mail worker may deliver queued mail at any moment: compare the
+ * outbox rows without its delivery bookkeeping (a new mail is still seen). */
+const MAIL_WORKER_COLUMNS = ['state', 'attempts', 'next_attempt_at', 'last_error', 'sent_at'];
+function normalise(snap, ignore) {
+	for (const t of ignore) delete snap[t];
+	if (snap.emails) for (const row of snap.emails) for (const c of MAIL_WORKER_COLUMNS) delete row[c];
+	return snap;
+}
+
+/** Tables where a refused request may legitimately leave a trace. */
+export const FAILURE_TABLES = ['login_failures', 'email_codes'];
+
+/**
+ * Run fn and assert that the database is the same before and after,
+ * ignoring the tables where a failure is itself recorded.
+ */
+export async function expectUnchanged(srv, fn, { ignore = FAILURE_TABLES } = {}) {
+	const before = normalise(srv.dbSnapshot(), ignore);
+	const result = await fn();
+	const after = normalise(srv.dbSnapshot(), ignore);
+	for (const t of Object.keys(before)) assert.deepEqual(after[t], before[t], `table ${t} changed`);
+	assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort(), 'set of tables changed');
+	return result;
+}

@@ -1,0 +1,429 @@
+// Black-box helpers: start a real kaifangd on a free loopback port with a
+// fresh data directory, talk to it over HTTP, read the mails it writes, dump
+// its database and run the operator CLI against it.
+//
+// Every server started here is stopped by stop(); a process 'exit' hook kills
+// whatever a crashed test file left behind, so no kaifangd outlives the run.
+import { spawn, execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../../..');
+export const KAIFANGD = process.env.KAIFANGD || path.join(repo, 'build/kaifangd');
+export const KAIFANG_CLI = process.env.KAIFANG_CLI || path.join(repo, 'build/kaifang');
+
+export const ADMIN_EMAIL = 'admin@kaifang.test';
+export const ADMIN_PASSWORD = 'admin-password-0001';
+
+const live = new Set();
+process.on('exit', () => {
+	for (const child of live) {
+		try {
+			child.kill('SIGKILL');
+		} catch {
+			/* already gone */
+		}
+	}
+});
+
+/** A port that was free a moment ago: bind port 0, read it, close. */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.unref();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+/** Environment of the parent without any KAIFANG_* variable, so that the
+ * caller's shell cannot change what a test starts. */
+function cleanEnv() {
+	const env = {};
+	for (const [k, v] of Object.entries(process.env))
+		if (!k.startsWith('KAIFANG_') && k !== 'KAIFANGD') env[k] = v;
+	return env;
+}
+
+/**
+ * Run kaifangd to completion (for --help, bad options and refusals).
+ * Returns {status, stdout, stderr}.
+ */
+export function runDaemon(args, { env = {}, timeout = 10000 } = {}) {
+	const r = spawnSync(KAIFANGD, args, { env: { ...cleanEnv(), ...env }, encoding: 'utf8', timeout });
+	return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Start kaifangd.
+ *   opts.env        extra environment (KAIFANG_* options)
+ *   opts.testClock  KAIFANG_TEST_CLOCK=1 (default true)
+ *   opts.admin      create the first operator admin (default true)
+ *   opts.args       extra command-line flags
+ */
+export async function startServer(opts = {}) {
+	const { env = {}, testClock = true, admin = true, args = [] } = opts;
+	let lastErr;
+	for (let attempt = 0; attempt < 4; attempt++) {
+		try {
+			return await startOnce({ env, testClock, admin, args });
+		} catch (e) {
+			lastErr = e;
+			// another process may have taken the port between probe and bind
+			if (!/cannot listen|address in use|listen_failed/i.test(String(e.message))) throw e;
+		}
+	}
+	throw lastErr;
+}
+
+async function startOnce({ env, testClock, admin, args }) {
+	const port = await freePort();
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-api-'));
+	const fullEnv = {
+		...cleanEnv(),
+		KAIFANG_WORKER_INTERVAL: '1s',
+		...(testClock ? { KAIFANG_TEST_CLOCK: '1' } : {}),
+		...(admin ? { KAIFANG_ADMIN_EMAIL: ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD: ADMIN_PASSWORD } : {}),
+		...env,
+	};
+	const child = spawn(KAIFANGD, ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...args], {
+		env: fullEnv,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	live.add(child);
+	let stderr = '';
+	let stdout = '';
+	child.stderr.setEncoding('utf8');
+	child.stdout.setEncoding('utf8');
+	child.stderr.on('data', (d) => {
+		stderr += d;
+		if (stderr.length > 4 << 20) stderr = stderr.slice(-(2 << 20));
+	});
+	child.stdout.on('data', (d) => {
+		stdout += d;
+	});
+	const exited = new Promise((resolve) => {
+		child.on('exit', (code, signal) => {
+			live.delete(child);
+			resolve({ code, signal });
+		});
+	});
+	let exitInfo = null;
+	exited.then((x) => {
+		exitInfo = x;
+	});
+	const url = `http://127.0.0.1:${port}`;
+
+	// wait for /healthz
+	const deadline = Date.now() + 15000;
+	for (;;) {
+		if (exitInfo)
+			throw new Error(`kaifangd exited early (code ${exitInfo.code}, signal ${exitInfo.signal}): ${stderr}`);
+		try {
+			const r = await fetch(`${url}/healthz`);
+			if (r.status === 200) {
+				await r.arrayBuffer();
+				break;
+			}
+		} catch {
+			/* not up yet */
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`kaifangd did not answer /healthz within 15 s: ${stderr}`);
+		}
+		await sleep(25);
+	}
+
+	const dbPath = path.join(dataDir, 'kaifang.db');
+	const mailDir = path.join(dataDir, 'mail');
+	let stopped = null;
+
+	const srv = {
+		url,
+		port,
+		dataDir,
+		dbPath,
+		mailDir,
+		child,
+		get stderr() {
+			return stderr;
+		},
+		get stdout() {
+			return stdout;
+		},
+
+		/**
+		 * Stop with SIGTERM and wait; throws unless the process exits 0
+		 * (SIGTERM must drain and close the database cleanly). Idempotent.
+		 */
+		async stop({ keepDir = false } = {}) {
+			if (!stopped) {
+				stopped = (async () => {
+					if (!exitInfo) child.kill('SIGTERM');
+					const t = setTimeout(() => child.kill('SIGKILL'), 15000);
+					const x = await exited;
+					clearTimeout(t);
+					if (!keepDir) fs.rmSync(dataDir, { recursive: true, force: true });
+					return x;
+				})();
+			}
+			const x = await stopped;
+			if (x.code !== 0)
+				throw new Error(`kaifangd did not exit cleanly on SIGTERM (code ${x.code}, signal ${x.signal}): ${stderr.slice(-2000)}`);
+			return x.code;
+		},
+
+		/** Exit information once the process has ended (or null). */
+		get exitInfo() {
+			return exitInfo;
+		},
+
+		/**
+		 * HTTP request. body: JSON-encoded unless raw is given (Buffer or
+		 * string sent as is). Returns {status, headers, body, text}; body
+		 * is the parsed JSON or null.
+		 */
+		req(method, p, { body, token, headers = {}, raw, cookie } = {}) {
+			return request(url, method, p, { body, token, headers, raw, cookie });
+		},
+
+		/**
+		 * One request on its own socket that keeps reading while it writes
+		 * and ignores write errors, so a response the server sends before
+		 * the body is complete (413) is still seen. Returns {status,
+		 * headers, body, text} or {status: 0} when no response arrived.
+		 */
+		rawRequest(method, p, { headers = {}, body = Buffer.alloc(0), token } = {}) {
+			return rawRequest(port, method, p, { headers, body, token });
+		},
+
+		/** All mails to `to`, oldest first: [{file, to, subject, body}]. */
+		mails(to) {
+			return listMails(mailDir, to);
+		},
+
+		/**
+		 * Poll the mail folder up to 5 s for the newest mail to `to` (whose
+		 * text matches `match` when given, and which is not among `exclude`
+		 * file names); returns its body text.
+		 */
+		async readMail(to, { match, exclude = [], timeout = 5000 } = {}) {
+			const m = await waitMail(mailDir, to, { match, exclude, timeout });
+			return m.body;
+		},
+		waitMail(to, opts = {}) {
+			return waitMail(mailDir, to, opts);
+		},
+
+		/** {table: rows} of every table, read with the sqlite3 command-line tool. */
+		dbSnapshot() {
+			return dbSnapshot(dbPath);
+		},
+
+		/** Run one SQL statement with sqlite3 -json; returns the rows. */
+		sql(query) {
+			return sqlJson(dbPath, query);
+		},
+
+		/** Run the operator CLI against this data directory. */
+		cli(cliArgs) {
+			return cli(dataDir, cliArgs);
+		},
+
+		/** Advance the server's test clock. */
+		async advance(seconds) {
+			const r = await request(url, 'POST', '/v1/_test/clock', { body: { advance_seconds: seconds } });
+			if (r.status !== 200) throw new Error(`clock advance failed: ${r.status} ${r.text}`);
+			return r.body;
+		},
+
+		/** The server's current time (test clock), in unix seconds. */
+		async now() {
+			return (await srv.advance(0)).now;
+		},
+
+		/** Wait until the mail worker has no pending mail (so that a
+		 * snapshot is not disturbed by it). */
+		async mailIdle(timeout = 5000) {
+			const deadline = Date.now() + timeout;
+			for (;;) {
+				const rows = sqlJson(dbPath, "SELECT COUNT(*) AS n FROM emails WHERE state = 'pending'");
+				if (rows[0].n === 0) return;
+				if (Date.now() > deadline) throw new Error('mail worker did not drain the outbox');
+				await sleep(50);
+			}
+		},
+	};
+	return srv;
+}
+
+async function request(base, method, p, { body, token, headers = {}, raw, cookie }) {
+	const h = { ...headers };
+	let payload;
+	if (raw !== undefined) {
+		payload = raw;
+	} else if (body !== undefined) {
+		payload = JSON.stringify(body);
+		if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+	}
+	if (token) h.Authorization = `Bearer ${token}`;
+	if (cookie) h.Cookie = cookie;
+	const r = await fetch(base + p, { method, headers: h, body: payload, redirect: 'manual' });
+	const text = await r.text();
+	let json = null;
+	if (text.length) {
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = null;
+		}
+	}
+	return { status: r.status, headers: r.headers, body: json, text };
+}
+
+export function rawRequest(port, method, p, { headers = {}, body = Buffer.alloc(0), token } = {}) {
+	return new Promise((resolve) => {
+		const sock = net.connect(port, '127.0.0.1');
+		const chunks = [];
+		const h = { Host: `127.0.0.1:${port}`, Connection: 'close', 'Content-Length': String(body.length), ...headers };
+		if (token) h.Authorization = `Bearer ${token}`;
+		const head = `${method} ${p} HTTP/1.1\r\n` + Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\n\r\n';
+		sock.on('data', (d) => chunks.push(d));
+		sock.on('error', () => {});
+		const timer = setTimeout(() => sock.destroy(), 15000);
+		sock.on('close', () => {
+			clearTimeout(timer);
+			const raw = Buffer.concat(chunks).toString('utf8');
+			const m = /^HTTP\/1\.1 (\d{3})[^\r\n]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(raw);
+			if (!m) return resolve({ status: 0, headers: new Headers(), body: null, text: raw });
+			const hdrs = new Headers();
+			for (const line of m[2].split('\r\n')) {
+				const i = line.indexOf(':');
+				if (i > 0) hdrs.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+			}
+			let text = m[3];
+			const cl = hdrs.get('content-length');
+			if (cl !== null) text = Buffer.from(text).subarray(0, Number(cl)).toString('utf8');
+			let json = null;
+			try {
+				json = JSON.parse(text);
+			} catch {
+				json = null;
+			}
+			resolve({ status: Number(m[1]), headers: hdrs, body: json, text });
+		});
+		sock.write(head);
+		// write the body in slices until done or the server stops reading
+		let off = 0;
+		const step = 256 * 1024;
+		const pump = () => {
+			while (off < body.length && !sock.destroyed) {
+				const ok = sock.write(body.subarray(off, off + step));
+				off += step;
+				if (!ok) return sock.once('drain', pump);
+			}
+		};
+		pump();
+	});
+}
+
+function decodeSubject(s) {
+	const m = /^=\?UTF-8\?B\?([^?]*)\?=$/i.exec(s.trim());
+	return m ? Buffer.from(m[1], 'base64').toString('utf8') : s;
+}
+
+function parseMail(file, text) {
+	const sep = text.indexOf('\r\n\r\n');
+	const head = sep >= 0 ? text.slice(0, sep) : text;
+	const body = sep >= 0 ? text.slice(sep + 4) : '';
+	const hdr = {};
+	for (const line of head.split('\r\n')) {
+		const i = line.indexOf(':');
+		if (i > 0) hdr[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+	}
+	return { file, to: hdr.to || '', subject: decodeSubject(hdr.subject || ''), headers: hdr, body };
+}
+
+function listMails(dir, to) {
+	let names;
+	try {
+		names = fs.readdirSync(dir).filter((n) => /^\d+\.eml$/.test(n));
+	} catch {
+		return [];
+	}
+	names.sort();
+	const out = [];
+	for (const n of names) {
+		const m = parseMail(n, fs.readFileSync(path.join(dir, n), 'utf8'));
+		if (!to || m.to.toLowerCase() === to.toLowerCase()) out.push(m);
+	}
+	return out;
+}
+
+async function waitMail(dir, to, { match, exclude = [], timeout = 5000 } = {}) {
+	const deadline = Date.now() + timeout;
+	for (;;) {
+		const all = listMails(dir, to).filter((m) => !exclude.includes(m.file));
+		const hits = match ? all.filter((m) => match.test(m.subject + '\n' + m.body)) : all;
+		if (hits.length) return hits[hits.length - 1];
+		if (Date.now() > deadline) throw new Error(`no mail to ${to}${match ? ` matching ${match}` : ''} within ${timeout} ms`);
+		await sleep(50);
+	}
+}
+
+/** The 6-digit code of a verification mail body. */
+export function mailCode(body) {
+	const m = /verification code is (\d{6})/.exec(body);
+	if (!m) throw new Error(`no verification code in mail: ${body}`);
+	return m[1];
+}
+
+export function sqlJson(dbPath, query) {
+	const r = spawnSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+	return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+/** Every table of the database as {table: rows ordered by rowid}. */
+export function dbSnapshot(dbPath) {
+	const tables = sqlJson(dbPath, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((t) => t.name);
+	// One sqlite3 run: each SELECT prints one JSON array (nothing for an
+	// empty table); every row carries its table name.
+	const script = tables.map((t) => `SELECT '${t}' AS "__table__", * FROM "${t}" ORDER BY rowid;`).join('\n');
+	const r = spawnSync('sqlite3', ['-json', dbPath], { input: script, encoding: 'utf8', maxBuffer: 256 << 20 });
+	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+	const snap = Object.fromEntries(tables.map((t) => [t, []]));
+	const text = r.stdout.trim();
+	if (text) {
+		// arrays are separated by "]\n[" (JSON strings never hold a raw newline)
+		const rows = JSON.parse('[' + text.replace(/\]\n\[/g, '],[') + ']').flat();
+		for (const row of rows) {
+			const t = row.__table__;
+			delete row.__table__;
+			snap[t].push(row);
+		}
+	}
+	return snap;
+}
+
+export function cli(dataDir, args) {
+	const r = spawnSync(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 30000 });
+	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function execCli(dataDir, args) {
+	return new Promise((resolve) => {
+		execFile(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { env: cleanEnv() }, (err, stdout, stderr) => {
+			resolve({ status: err ? err.code : 0, stdout, stderr });
+		});
+	});
+}
