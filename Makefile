@@ -59,9 +59,12 @@ build/libkaifang-san.a: $(SAN_OBJ)
 
 build/kaifangd: build/obj/main.o build/libkaifang.a
 	$(CC) $(CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
-build/kaifang: cli/kaifang.c build/libkaifang.a
-	@mkdir -p build/obj/cli
-	$(CC) $(CFLAGS) -MMD -MF build/obj/cli/kaifang.d $(filter %.c %.a,$^) $(LDLIBS) -o $@
+CLI_OBJ   := $(patsubst cli/%.c,build/obj/cli/%.o,$(wildcard cli/*.c))
+build/obj/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Icli -MMD -c $< -o $@
+build/kaifang: $(CLI_OBJ) build/libkaifang.a
+	$(CC) $(CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
 build/tests/%: tests/unit/%.c build/libkaifang.a
 	@mkdir -p $(dir $@)

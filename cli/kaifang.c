@@ -21,6 +21,8 @@
 #include "core/names.h"
 #include "store/accounts.h"
 #include "store/agreements.h"
+#include "store/hosts.h"
+#include <jansson.h>
 #include "store/providers.h"
 #include "ops.h"
 #include "store/audit.h"
@@ -40,6 +42,9 @@ static void usage(FILE *f)
 		   "  audit verify               check the audit log hash chain (exit 0 when intact)\n"
 		   "  calendar load FILE         load holidays and make-up working days (lines: YYYY-MM-DD holiday|workday)\n"
 		   "  calendar show              print the loaded calendar days\n"
+		   "  apikey create --scope host --name N   create an operator API key (printed once)\n"
+		   "  apikey list                print the keys (never the secrets)\n"
+		   "  apikey revoke ID           revoke a key at once\n"
 		   "  demo load                  load demo data (admin, agreements, a certified sample provider)\n\n"
 		   "The data directory defaults to $KAIFANG_DATA_DIR or ./var.\n");
 }
@@ -274,6 +279,49 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "load") && sub_argc >= 1) {
 		rc = cmd_calendar_load(db, sub[0]);
+	} else if (!strcmp(group, "apikey") && !strcmp(cmd, "create")) {
+		const char *scope = opt(sub_argc, sub, "--scope"), *name = opt(sub_argc, sub, "--name");
+		if (!scope || strcmp(scope, "host")) {
+			fprintf(stderr, "kaifang: apikey create needs --scope host\n");
+		} else {
+			char key[80], hash[65];
+			int64_t id;
+			kf_token_new("kfk_", key, sizeof(key));
+			kf_sha256_hex(key, strlen(key), hash);
+			rc = 1;
+			if (kf_db_begin(db) == KF_OK) {
+				if (kf_store_apikey_insert(db, name ? name : "host product", scope, hash, now, &id) == KF_OK &&
+				    kf_audit_append(db, now, "cli", "apikey.create", scope, name) == KF_OK &&
+				    kf_db_commit(db) == KF_OK) {
+					printf("%s\n", key);
+					fprintf(stderr, "API key %lld (scope %s) created; it is shown only now\n", (long long)id, scope);
+					rc = 0;
+				} else {
+					kf_db_rollback(db);
+				}
+			}
+		}
+	} else if (!strcmp(group, "apikey") && !strcmp(cmd, "list")) {
+		json_t *keys = kf_store_apikeys_json(db);
+		char *s = keys ? json_dumps(keys, JSON_INDENT(1)) : NULL;
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(keys);
+		rc = keys ? 0 : 1;
+	} else if (!strcmp(group, "apikey") && !strcmp(cmd, "revoke") && sub_argc >= 1) {
+		rc = 1;
+		if (kf_db_begin(db) == KF_OK) {
+			enum kf_err e = kf_store_apikey_revoke(db, strtoll(sub[0], NULL, 10), now);
+			if (e == KF_OK && kf_audit_append(db, now, "cli", "apikey.revoke", sub[0], NULL) == KF_OK &&
+			    kf_db_commit(db) == KF_OK) {
+				printf("API key %s revoked\n", sub[0]);
+				rc = 0;
+			} else {
+				kf_db_rollback(db);
+				fprintf(stderr, "kaifang: %s\n", e == KF_ENOTFOUND ? "no such live key" : "cannot revoke");
+			}
+		}
 	} else if (!strcmp(group, "demo") && !strcmp(cmd, "load")) {
 		rc = cmd_demo_load(db, now);
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "show")) {

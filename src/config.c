@@ -47,6 +47,7 @@ static const struct option options[] = {
 	{"retention", O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
 	{"utc-offset", O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
 	{"excluded-kinds", O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
+	{"host-kinds", O_STR, OFF(host_kinds), "mini_program,enterprise,shop", 0, 0, 0, "kinds of host account the host product provisions, comma separated"},
 	{"individuals-allowed", O_BOOL, OFF(individuals_allowed), "true", 0, 0, 0, "whether individuals may become providers (ONB-2)"},
 	{"smtp-url", O_STR, OFF(smtp_url), "", 0, 0, 0, "SMTP server (smtp://host:25 or smtps://host:465); empty: write mails to DATA_DIR/mail"},
 	{"smtp-from", O_STR, OFF(smtp_from), "kaifang@localhost", 0, 0, 0, "sender address of platform mail"},

@@ -34,6 +34,7 @@ struct kf_config {
 	int64_t retention;       /* ONB-10, seconds */
 	char *utc_offset;        /* operator calendar, e.g. +08:00 */
 	char *excluded_kinds;    /* ONB-2, comma separated */
+	char *host_kinds;        /* kinds of host account, comma separated */
 	bool individuals_allowed;
 	char *smtp_url;
 	char *smtp_from;

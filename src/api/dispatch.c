@@ -17,11 +17,13 @@
 #include "store/accounts.h"
 #include "store/agreements.h"
 #include "store/db.h"
+#include "store/hosts.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
 #define SESSION_PREFIX "kfs_"
 #define APITOKEN_PREFIX "kfp_"
+#define APIKEY_PREFIX "kfk_"
 
 static const struct {
 	const struct kf_route *routes;
@@ -34,6 +36,7 @@ static const struct {
 	{kf_api_reviews_routes, &kf_api_reviews_nroutes},
 	{kf_api_files_routes, &kf_api_files_nroutes},
 	{kf_api_inbox_routes, &kf_api_inbox_nroutes},
+	{kf_api_hosts_routes, &kf_api_hosts_nroutes},
 };
 
 static struct kf_route *all_routes;
@@ -65,6 +68,8 @@ const struct kf_route *kf_api_routes(size_t *n)
 
 const char *kf_api_actor(struct kf_req *r)
 {
+	if (r->api_key_id)
+		return kf_arena_printf(r->arena, "apikey:%lld", (long long)r->api_key_id);
 	return r->user_id ? kf_arena_printf(r->arena, "user:%lld", (long long)r->user_id) : "anonymous";
 }
 
@@ -102,11 +107,22 @@ static bool authenticate(struct kf_req *r)
 	const char *tok = credential(r);
 	if (!tok || !*tok)
 		return true;
+	char hash[65];
+	kf_sha256_hex(tok, strlen(tok), hash);
+	if (!strncmp(tok, APIKEY_PREFIX, 4)) {
+		char scope[16];
+		enum kf_err rc = kf_store_apikey_auth(kf_req_db(r), hash, &r->api_key_id, scope, sizeof(scope));
+		if (rc == KF_EDB) {
+			kf_reply_db_error(r);
+			return false;
+		}
+		if (rc == KF_OK)
+			r->api_key_scope = kf_arena_strdup(r->arena, scope);
+		return true;
+	}
 	bool is_session = !strncmp(tok, SESSION_PREFIX, 4);
 	if (!is_session && strncmp(tok, APITOKEN_PREFIX, 4))
 		return true;
-	char hash[65];
-	kf_sha256_hex(tok, strlen(tok), hash);
 	struct kf_principal p;
 	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, &p);
 	if (rc == KF_EDB) {
@@ -161,13 +177,20 @@ static bool is_write(const char *method)
 
 /* Idempotency-Key: a POST repeated with the same key by the same caller gets
  * the first answer again instead of creating a second resource. */
+/* Idempotency keys are scoped to the caller: a user, or (negative ids) an
+ * operator API key. */
+static int64_t caller_id(struct kf_req *r)
+{
+	return r->user_id ? r->user_id : -r->api_key_id;
+}
+
 static bool idempotent_replay(struct kf_req *r, const char *key)
 {
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
 		"SELECT method, path, status, body, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?");
 	if (!st)
 		return false;
-	kf_stmt_bind_int(st, 1, r->user_id);
+	kf_stmt_bind_int(st, 1, caller_id(r));
 	kf_stmt_bind_text(st, 2, key);
 	bool hit = false;
 	if (kf_stmt_step(st) == KF_STEP_ROW) {
@@ -197,7 +220,7 @@ static void idempotent_store(struct kf_req *r, const char *key)
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (!st)
 		return;
-	kf_stmt_bind_int(st, 1, r->user_id);
+	kf_stmt_bind_int(st, 1, caller_id(r));
 	kf_stmt_bind_text(st, 2, key);
 	kf_stmt_bind_text(st, 3, r->method);
 	kf_stmt_bind_text(st, 4, r->path);
@@ -231,6 +254,14 @@ static void handle(struct kf_req *r)
 		return;
 	switch (route->auth) {
 	case KF_AUTH_NONE:
+		break;
+	case KF_AUTH_HOSTKEY:
+		if (!r->api_key_id || strcmp(r->api_key_scope, "host")) {
+			kf_reply_fail(r, KF_EAUTH, "api_key_required", NULL, NULL,
+				      "this route is for the host product: send an operator API key of scope host");
+			kf_reply_header(r, "WWW-Authenticate", "Bearer");
+			return;
+		}
 		break;
 	case KF_AUTH_USER:
 	case KF_AUTH_OPERATOR:

@@ -47,6 +47,8 @@ struct kf_req {
 	const char *operator_role;    /* "admin" | "reviewer" | "ops" or NULL */
 	int64_t session_id;           /* when authenticated by a session */
 	int64_t api_token_id;         /* when authenticated by an API token */
+	int64_t api_key_id;           /* when authenticated by an operator API key */
+	const char *api_key_scope;    /* its scope, e.g. "host" */
 
 	struct kf_db *db;             /* borrowed from the pool on first use */
 

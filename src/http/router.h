@@ -14,6 +14,7 @@ enum kf_auth {
 	KF_AUTH_USER,     /* any signed-in user */
 	KF_AUTH_OPERATOR, /* operator staff (any role) */
 	KF_AUTH_ADMIN,    /* operator admin */
+	KF_AUTH_HOSTKEY,  /* the host product: operator API key of scope "host" */
 };
 
 enum {

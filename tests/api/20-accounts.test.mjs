@@ -182,6 +182,10 @@ describe('sessions', () => {
 		const b = await srv.req('GET', '/v1/me', { cookie: `kf_session=${t}` });
 		assertStatus(b, 200);
 		assert.equal(b.body.user.id, u.id);
+		// writes too, and signing out by cookie
+		assertStatus(await srv.req('POST', '/v1/me/api-tokens', { cookie: `kf_session=${t}`, body: { name: 'by cookie' } }), 201);
+		assert.equal((await srv.req('DELETE', '/v1/sessions/current', { cookie: `other=1; kf_session=${t}` })).status, 204);
+		assertError(await srv.req('GET', '/v1/me', { token: t }), 401, 'unauthenticated');
 	});
 
 	test('GET /v1/me shows the user, memberships and pending agreements', async () => {
@@ -317,6 +321,7 @@ describe('email verification', () => {
 		const u = await registerUser(srv, { tag: 'resend', verify: false });
 		const first = await srv.waitMail(u.email);
 		const oldCode = mailCode(first.body);
+		await srv.advance(61); // at most one code a minute
 		const r = await srv.req('POST', '/v1/me/email-verification:resend', { token: u.token });
 		assert.equal(r.status, 202);
 		const second = await srv.waitMail(u.email, { exclude: [first.file] });
@@ -339,9 +344,29 @@ describe('email verification', () => {
 			tried++;
 		}
 		assertError(await srv.req('POST', '/v1/me/email-verification', { token: u.token, body: { code } }), 429, 'too_many_attempts');
+		await srv.advance(61);
 		assertStatus(await srv.req('POST', '/v1/me/email-verification:resend', { token: u.token }), 202);
 		const next = await srv.waitMail(u.email, { exclude: [first.file] });
 		assertStatus(await srv.req('POST', '/v1/me/email-verification', { token: u.token, body: { code: mailCode(next.body) } }), 200);
+	});
+
+	test('codes are sent at most once a minute and five times an hour: 429 too_many_codes with Retry-After', async () => {
+		const u = await registerUser(srv, { tag: 'flood', verify: false });
+		const r = await expectUnchanged(srv, () => srv.req('POST', '/v1/me/email-verification:resend', { token: u.token }));
+		assertError(r, 429, 'too_many_codes');
+		const ra = Number(r.headers.get('retry-after'));
+		assert.ok(ra > 0 && ra <= 60, `Retry-After ${r.headers.get('retry-after')}`);
+		// the registration mail was code 1; four more fit in the hour
+		for (let i = 0; i < 4; i++) {
+			await srv.advance(61);
+			assertStatus(await srv.req('POST', '/v1/me/email-verification:resend', { token: u.token }), 202, `resend ${i + 2}`);
+		}
+		await srv.advance(61);
+		const six = await expectUnchanged(srv, () => srv.req('POST', '/v1/me/email-verification:resend', { token: u.token }));
+		assertError(six, 429, 'too_many_codes');
+		assert.ok(Number(six.headers.get('retry-after')) > 60);
+		await srv.advance(3600);
+		assertStatus(await srv.req('POST', '/v1/me/email-verification:resend', { token: u.token }), 202);
 	});
 
 	test('verification input is checked', async () => {
@@ -446,6 +471,13 @@ describe('personal API tokens', () => {
 		assert.equal(o.headers.get('idempotent-replayed'), null);
 		const me = await srv.req('GET', '/v1/me', { token: o.body.token });
 		assert.equal(me.body.user.id, other.id);
+	});
+
+	test('Idempotency-Key: the same key with a different body is refused (422), not replayed', async () => {
+		const key = 'body-bound-' + Date.now();
+		assertStatus(await srv.req('POST', '/v1/me/api-tokens', { token: u.token, body: { name: 'first body' }, headers: { 'Idempotency-Key': key } }), 201);
+		const r = await expectUnchanged(srv, () => srv.req('POST', '/v1/me/api-tokens', { token: u.token, body: { name: 'second body' }, headers: { 'Idempotency-Key': key } }));
+		assertError(r, 422, 'idempotency_key_reused');
 	});
 
 	test('Idempotency-Key longer than 255 characters is refused', async () => {

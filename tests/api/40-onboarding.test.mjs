@@ -228,6 +228,13 @@ describe('onboarding walk', () => {
 		const one = await srv.req('GET', `/v1/reviews/${review.id}`, { token: reviewer.token });
 		assertStatus(one, 200);
 		assert.equal(one.body.id, review.id);
+		// the reviewer reads the application and its documents
+		const app = await srv.req('GET', `/v1/providers/${prov.id}/application`, { token: reviewer.token });
+		assertStatus(app, 200);
+		assert.equal(app.body.review_id, review.id);
+		const doc = await fetch(`${srv.url}/v1/files/${app.body.documents[0]}/content`, { headers: { Authorization: `Bearer ${reviewer.token}` } });
+		assert.equal(doc.status, 200);
+		assert.deepEqual(Buffer.from(await doc.arrayBuffer()), licenceBytes);
 		// other filters do not show it
 		const rej = await srv.req('GET', '/v1/reviews?kind=qualification&state=rejected', { token: reviewer.token });
 		assert.ok(!rej.body.items.some((x) => x.id === review.id));
@@ -365,6 +372,16 @@ describe('onboarding walk', () => {
 		});
 	});
 
+	test('ONB-1 the owner removes a member, who then no longer sees the provider', async () => {
+		assertStatus(await srv.req('POST', `/v1/providers/${prov.id}/members`, { token: owner.token, body: { email: second.email } }), 201);
+		assertStatus(await srv.req('GET', `/v1/providers/${prov.id}`, { token: second.token }), 200);
+		assert.equal((await srv.req('DELETE', `/v1/providers/${prov.id}/members/${second.id}`, { token: owner.token })).status, 204);
+		assertError(await srv.req('GET', `/v1/providers/${prov.id}`, { token: second.token }), 404, 'provider_not_found');
+		assertError(await srv.req('DELETE', `/v1/providers/${prov.id}/members/${second.id}`, { token: owner.token }), 404, 'not_found');
+		const list = await srv.req('GET', '/v1/providers', { token: second.token });
+		assert.ok(!list.body.items.some((p) => p.id === prov.id));
+	});
+
 	test('ONB-1 a member may not apply, certify, edit or cancel: 403 owner_required', async () => {
 		await expectUnchanged(srv, async () => {
 			const doc = await uploadPdf(srv, member.token);
@@ -439,6 +456,12 @@ describe('onboarding walk', () => {
 		assert.equal(g.body.may_create_apps, true);
 		assert.equal(g.body.entity_name, LEGAL);
 		assert.match((await inbox(srv, second.token))[0].body, /already certified/);
+		// each person lists only their own providers; operators list all
+		const mine = await srv.req('GET', '/v1/providers', { token: second.token });
+		assert.deepEqual(mine.body.items.map((p) => p.id), [prov2.id]);
+		const all = await srv.req('GET', '/v1/providers?limit=200', { token: admin });
+		for (const id of [prov.id, prov2.id]) assert.ok(all.body.items.some((p) => p.id === id));
+		assert.ok(all.body.items.every((p) => p.kind === 'provider'), 'the operator organisation is not a provider');
 	});
 
 	test("ONB-7 an operator demands re-verification: new submissions blocked until the owner certifies again", async () => {
@@ -467,10 +490,25 @@ describe('onboarding walk', () => {
 		assert.equal(r.body.state, 'banned');
 		assert.equal(r.body.may_create_apps, false);
 		assert.match((await inbox(srv, second.token))[0].body, /Fraudulent apps/);
+		assertError(await srv.req('POST', `/v1/providers/${prov2.id}/reverification`, { token: admin, body: { reason: 'x' } }), 409, 'invalid_state', { rule: 'ONB-7' });
 		const c = await expectUnchanged(srv, () => srv.req('POST', `/v1/providers/${prov2.id}/cancellation`, { token: second.token }));
 		const e = assertError(c, 409, 'cancellation_blocked', { rule: 'ONB-10' });
 		assert.ok(e.unmet.includes('banned'));
 		assertError(await srv.req('POST', `/v1/providers/${prov2.id}/ban`, { token: admin, body: { reason: 'again' } }), 409, 'invalid_state');
+	});
+
+	test('REV-5 a review whose provider is banned meanwhile can still end (no review stays open forever)', async () => {
+		const p = await createProvider(srv, member.token, 'Banned While Reviewed');
+		await apply(srv, member.token, p.id, { legalName: 'Banned While Reviewed Co' });
+		const rv = await pendingReview(srv, reviewer.token, p.id);
+		assertStatus(await srv.req('POST', `/v1/providers/${p.id}/ban`, { token: admin, body: { reason: 'Fraud' } }), 200);
+		const still = srv.sql(`SELECT state FROM reviews WHERE id = ${rv.id}`)[0].state;
+		if (still === 'pending') {
+			const r = await decide(srv, reviewer.token, rv.id, 'reject', [{ rule: 'GOV-7', field: 'provider', message: 'The provider was banned' }]);
+			assertStatus(r, 200, 'rejecting the open review of a banned provider');
+		}
+		const q = await srv.req('GET', '/v1/reviews?kind=qualification&state=pending&limit=200', { token: reviewer.token });
+		assert.ok(!q.body.items.some((x) => x.id === rv.id), 'the review of the banned provider stays in the pending queue');
 	});
 
 	let prov3; // a clean draft provider, cancelled below
@@ -546,8 +584,11 @@ describe('onboarding walk', () => {
 	});
 
 	test('ONB-10 the purge is a state change and is recorded in the audit log', async () => {
-		const rows = srv.sql(`SELECT actor, action, subject FROM audit_log WHERE subject = 'provider:${prov3.id}' ORDER BY id`);
-		assert.ok(rows.some((r) => /purge/.test(r.action)), `no audit row for the purge of provider ${prov3.id}: ${JSON.stringify(rows)}`);
+		// the row names the account it purged, like every other audit row
+		const purges = srv.sql("SELECT actor, action, subject FROM audit_log WHERE action LIKE '%purge%' ORDER BY id");
+		assert.ok(purges.length > 0, 'no audit row for the purge at all');
+		assert.ok(purges.some((r) => r.subject === `provider:${prov3.id}`),
+			`the purge audit row does not name provider:${prov3.id} as its subject: ${JSON.stringify(purges)}`);
 	});
 
 	test('the audit log records the walk and `kaifang audit verify` finds the chain intact', async () => {

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Storage of apps: the app row (state, audience, live and draft config
+ * versions), versioned configurations kept as the API's JSON, secrets
+ * (hashes only) and the ICP filings of entities that app websites and
+ * business domains are checked against (APP-2, APP-4).
+ */
+#ifndef KF_STORE_APPS_H
+#define KF_STORE_APPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct kf_db;
+struct kf_arena;
+struct json_t;
+
+struct kf_app_row {
+	int64_t id;
+	char app_id[24];
+	int64_t provider_id;
+	char state[24];
+	char audience[16];
+	int64_t live_config_id;  /* 0 = none yet */
+	int64_t draft_config_id; /* 0 = no pending draft */
+	int64_t review_id;
+};
+
+enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t provider_id, const char *audience,
+				int64_t now, int64_t *id) KF_MUST_CHECK;
+/* By row id, or by public app id (kf…). Deleted apps are not found. */
+enum kf_err kf_store_app_get(struct kf_db *db, int64_t id, struct kf_app_row *out) KF_MUST_CHECK;
+enum kf_err kf_store_app_by_appid(struct kf_db *db, const char *app_id, struct kf_app_row *out) KF_MUST_CHECK;
+enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_app_set_review(struct kf_db *db, int64_t id, int64_t review_id) KF_MUST_CHECK;
+/* Point the app at config versions (0 = NULL) and set its audience. */
+enum kf_err kf_store_app_set_configs(struct kf_db *db, int64_t id, int64_t live, int64_t draft,
+				     const char *audience, int64_t now) KF_MUST_CHECK;
+/* Non-deleted apps of a provider (APP-1). */
+enum kf_err kf_store_apps_count(struct kf_db *db, int64_t provider_id, int *n) KF_MUST_CHECK;
+
+/* Insert the next version of an app's configuration. */
+enum kf_err kf_store_app_config_insert(struct kf_db *db, int64_t app, const char *config_json, int64_t by,
+				       int64_t now, int64_t *id, int *version) KF_MUST_CHECK;
+/* The config JSON of a version (new reference) or NULL. */
+struct json_t *kf_store_app_config_json(struct kf_db *db, int64_t config_id);
+/* Current configurations (draft if any, else live) of the provider's other
+ * apps, for the duplicate check (APP-13). New reference: array. */
+struct json_t *kf_store_provider_app_configs(struct kf_db *db, int64_t provider_id, int64_t except_app);
+/* All versions with their role (live, draft, old). */
+struct json_t *kf_store_app_configs_json(struct kf_db *db, int64_t app);
+/* Apps of a provider as JSON summaries. */
+struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
+
+/* Secrets (APP-10): the new one is live; earlier live ones stay valid until
+ * valid_until (the rotation grace). */
+enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now,
+				    int64_t grace_until) KF_MUST_CHECK;
+/* Is hash a valid secret of the app at now? */
+enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now,
+				      bool *valid) KF_MUST_CHECK;
+
+/* ICP filings recorded for an entity (APP-2). */
+enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no,
+			     int64_t now) KF_MUST_CHECK;
+/* Domains as strings allocated in the arena. */
+enum kf_err kf_store_icp_domains(struct kf_db *db, struct kf_arena *a, int64_t entity_id, const char ***out,
+				 size_t *n) KF_MUST_CHECK;
+struct json_t *kf_store_icp_json(struct kf_db *db, int64_t entity_id);
+
+#endif

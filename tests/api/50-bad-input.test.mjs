@@ -1,0 +1,396 @@
+// Bad input on every route of the route tables: no or dead credentials,
+// missing fields, wrong types, unknown fields, malformed and oversized
+// bodies, someone else's ids, the wrong role and an expired session. Each
+// refusal is checked for its error and for leaving the database unchanged
+// (except login_failures and email_codes, where a failure is itself
+// recorded).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './helpers/server.mjs';
+import {
+	registerUser, operator, adminToken, publishAgreement, assertError, assertStatus, expectUnchanged,
+	uploadPdf, pdf, createProvider, apply, pendingReview, login,
+} from './helpers/flows.mjs';
+
+const DAY = 86400;
+
+// The routes the server under test serves, with their auth level, from its
+// own /v1/openapi.json (a unit test keeps that document equal to the route
+// tables of src/api/*.c): a new route without a case here fails the
+// coverage test below.
+async function servedRoutes(srv) {
+	const r = await srv.req('GET', '/v1/openapi.json');
+	assert.equal(r.status, 200);
+	const out = [];
+	for (const [pattern, item] of Object.entries(r.body.paths || {}))
+		for (const [m, op] of Object.entries(item))
+			if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) out.push({ method: m.toUpperCase(), pattern, auth: op['x-kaifang-auth'] });
+	return out;
+}
+
+/*
+ * One case per route:
+ *   auth    none | user | operator | admin (as in the route table)
+ *   path    (c) => concrete path for the caller's own (or a visible) object
+ *   foreign (c) => path naming another provider's / person's object
+ *   as      (c) => token of a caller allowed to use the route
+ *   body    (c) => a valid JSON body (routes that take one)
+ *   fields  [[name, type, required]] of the JSON body
+ *   raw     the body is a raw upload
+ */
+const S = 'string';
+const I = 'int';
+const A = 'array';
+const B = 'bool';
+const CASES = {
+	'GET /healthz': { auth: 'none', path: () => '/healthz' },
+	'GET /readyz': { auth: 'none', path: () => '/readyz' },
+	'GET /v1/openapi.json': { auth: 'none', path: () => '/v1/openapi.json' },
+	'POST /v1/_test/clock': { auth: 'none', path: () => '/v1/_test/clock', body: () => ({ advance_seconds: 0 }), fields: [['advance_seconds', I, true]] },
+	'POST /v1/users': {
+		auth: 'none', path: () => '/v1/users',
+		body: () => ({ email: 'new.person@example.com', mobile: '13700000001', password: 'long-enough-password', name: 'New Person' }),
+		fields: [['email', S, true], ['mobile', S, true], ['password', S, true], ['name', S, true]],
+	},
+	'POST /v1/sessions': { auth: 'none', path: () => '/v1/sessions', body: (c) => ({ login: c.a.email, password: 'wrong-password-1' }), fields: [['login', S, true], ['password', S, true]] },
+	'DELETE /v1/sessions/current': { auth: 'user', path: () => '/v1/sessions/current' },
+	'GET /v1/me': { auth: 'user', path: () => '/v1/me' },
+	'POST /v1/me/email-verification': { auth: 'user', path: () => '/v1/me/email-verification', body: () => ({ code: '000000' }), fields: [['code', S, true]] },
+	'POST /v1/me/email-verification:resend': { auth: 'user', path: () => '/v1/me/email-verification:resend' },
+	'GET /v1/me/api-tokens': { auth: 'user', path: () => '/v1/me/api-tokens' },
+	'POST /v1/me/api-tokens': { auth: 'user', path: () => '/v1/me/api-tokens', body: () => ({ name: 'bad-input', expires_in_days: 5 }), fields: [['name', S, true], ['expires_in_days', I, false]] },
+	'DELETE /v1/me/api-tokens/{id}': { auth: 'user', path: (c) => `/v1/me/api-tokens/${c.aToken.id}`, foreign: (c) => `/v1/me/api-tokens/${c.aToken.id}`, foreignCode: [404, 'not_found'] },
+	'GET /v1/agreements': { auth: 'none', path: () => '/v1/agreements' },
+	'POST /v1/agreements': {
+		auth: 'admin', path: () => '/v1/agreements', as: (c) => c.admin,
+		body: (c) => ({ key: 'terms', version: 2, title: 'Terms v2', body: 'New terms.', effective_at: c.now + 30 * DAY, notice_days: 15, required_for: ['all'] }),
+		fields: [['key', S, true], ['version', I, true], ['title', S, true], ['body', S, true], ['effective_at', I, true], ['notice_days', I, true], ['required_for', A, false]],
+	},
+	'POST /v1/agreements/{key}/consents': { auth: 'user', path: () => '/v1/agreements/terms/consents', body: () => ({ version: 1 }), fields: [['version', I, true]] },
+	'POST /v1/providers': {
+		auth: 'user', path: () => '/v1/providers', body: () => ({ name: 'Bad Input Apps', contact_name: 'X', contact_email: 'x@example.com', contact_phone: '13600000000', address: 'Somewhere' }),
+		fields: [['name', S, true], ['contact_name', S, false], ['contact_email', S, false], ['contact_phone', S, false], ['address', S, false]],
+	},
+	'GET /v1/providers': { auth: 'user', path: () => '/v1/providers' },
+	'GET /v1/providers/{id}': { auth: 'user', path: (c) => `/v1/providers/${c.pa.id}`, foreign: (c) => `/v1/providers/${c.pa.id}` },
+	'PATCH /v1/providers/{id}': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pa.id}`, foreign: (c) => `/v1/providers/${c.pa.id}`, body: () => ({ name: 'Renamed Apps' }),
+		fields: [['name', S, false], ['contact_name', S, false], ['contact_email', S, false], ['contact_phone', S, false], ['address', S, false]],
+	},
+	'GET /v1/providers/{id}/members': { auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/members`, foreign: (c) => `/v1/providers/${c.pa.id}/members` },
+	'POST /v1/providers/{id}/members': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/members`, foreign: (c) => `/v1/providers/${c.pa.id}/members`, body: (c) => ({ email: c.b.email, role: 'member' }),
+		fields: [['email', S, true], ['role', S, false]],
+	},
+	'DELETE /v1/providers/{id}/members/{user_id}': { auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/members/${c.a.id}`, foreign: (c) => `/v1/providers/${c.pa.id}/members/${c.a.id}` },
+	'POST /v1/providers/{id}/application': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/application`, foreign: (c) => `/v1/providers/${c.pa.id}/application`,
+		body: (c, who = 'a') => ({ entity_kind: 'company', legal_name: 'Bad Input Co', licence_no: 'BI-1', documents: [who === 'b' ? c.fb.id : c.fa.id], adult_with_capacity: true }),
+		fields: [['entity_kind', S, true], ['legal_name', S, true], ['licence_no', S, true], ['documents', A, false], ['adult_with_capacity', B, false]],
+	},
+	'GET /v1/providers/{id}/application': { auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/application`, foreign: (c) => `/v1/providers/${c.pa.id}/application` },
+	'POST /v1/providers/{id}/certification': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/certification`, foreign: (c) => `/v1/providers/${c.pa.id}/certification`,
+		body: () => ({ legal_name: 'Bad Input Co' }), fields: [['legal_name', S, true]],
+	},
+	'POST /v1/providers/{id}/cancellation': { auth: 'user', path: (c) => `/v1/providers/${c.pa.id}/cancellation`, foreign: (c) => `/v1/providers/${c.pa.id}/cancellation` },
+	'POST /v1/providers/{id}/reverification': {
+		auth: 'operator', path: (c) => `/v1/providers/${c.pa.id}/reverification`, as: (c) => c.reviewer.token,
+		body: () => ({ reason: 'check again' }), fields: [['reason', S, true]],
+	},
+	'POST /v1/providers/{id}/ban': {
+		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/ban`, as: (c) => c.admin,
+		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true]],
+	},
+	'GET /v1/reviews': { auth: 'operator', path: () => '/v1/reviews', as: (c) => c.reviewer.token },
+	'GET /v1/reviews/{id}': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}`, as: (c) => c.reviewer.token },
+	'POST /v1/reviews/{id}/decision': {
+		auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/decision`, as: (c) => c.reviewer.token,
+		body: () => ({ decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'documents', message: 'unreadable' }] }),
+		fields: [['decision', S, true], ['reasons', A, false]],
+	},
+	'POST /v1/files': { auth: 'user', path: () => '/v1/files?name=x.pdf', raw: true },
+	'GET /v1/files/{id}': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}`, foreign: (c) => `/v1/files/${c.fa.id}`, foreignCode: [404, 'file_not_found'] },
+	'GET /v1/files/{id}/content': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}/content`, foreign: (c) => `/v1/files/${c.fa.id}/content`, foreignCode: [404, 'file_not_found'] },
+	'GET /v1/inbox': { auth: 'user', path: () => '/v1/inbox' },
+	'POST /v1/inbox/{id}/read': { auth: 'user', path: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreign: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreignCode: [404, 'not_found'] },
+};
+
+const entries = Object.entries(CASES).map(([k, v]) => {
+	const [method, pattern] = k.split(' ');
+	return { key: k, method, pattern, ...v };
+});
+const authed = entries.filter((e) => e.auth !== 'none');
+const jsonRoutes = entries.filter((e) => e.fields);
+const writes = entries.filter((e) => e.method !== 'GET');
+
+const WRONG = {
+	[S]: [12345, true, ['x'], { s: 'x' }],
+	[I]: ['12', 1.5, true, [1]],
+	[A]: ['x', 3, { 0: 1 }],
+	[B]: ['true', 1, []],
+};
+
+describe('bad input on every route', () => {
+	let srv;
+	const c = {}; // ids and tokens the cases use
+
+	before(async () => {
+		srv = await startServer();
+		c.admin = await adminToken(srv);
+		await publishAgreement(srv, { key: 'terms' });
+		[c.reviewer, c.ops, c.a, c.b] = await Promise.all([
+			operator(srv, 'reviewer'),
+			operator(srv, 'ops'),
+			registerUser(srv, { tag: 'alpha' }),
+			registerUser(srv, { tag: 'beta' }),
+		]);
+		c.pa = await createProvider(srv, c.a.token, 'Alpha Apps');
+		c.pb = await createProvider(srv, c.b.token, 'Beta Apps');
+		c.fa = await uploadPdf(srv, c.a.token, pdf('alpha'));
+		c.fb = await uploadPdf(srv, c.b.token, pdf('beta'));
+		await apply(srv, c.a.token, c.pa.id, { legalName: 'Alpha Co', documents: [c.fa.id] });
+		c.review = await pendingReview(srv, c.reviewer.token, c.pa.id);
+		const tk = await srv.req('POST', '/v1/me/api-tokens', { token: c.a.token, body: { name: 'alpha script' } });
+		c.aToken = tk.body;
+		c.aMessage = (await srv.req('GET', '/v1/inbox', { token: c.a.token })).body.items[0];
+		assert.ok(c.aMessage, 'alpha has an inbox message');
+		c.now = await srv.now();
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	function send(e, { token, body, raw, headers, p } = {}) {
+		const opts = { token, headers };
+		if (raw !== undefined) opts.raw = raw;
+		else if (body !== undefined) opts.body = body;
+		return srv.req(e.method, p ?? e.path(c), opts);
+	}
+	function validBody(e, who) {
+		return e.body ? e.body(c, who) : undefined;
+	}
+	function callerOf(e) {
+		return e.as ? e.as(c) : c.a.token;
+	}
+
+	test('every route the server serves (its /v1/openapi.json) has a case here, with the same auth level', async () => {
+		const src = await servedRoutes(srv);
+		assert.ok(src.length >= 30, `only ${src.length} routes in the OpenAPI document`);
+		const missing = src.filter((r) => !CASES[`${r.method} ${r.pattern}`]).map((r) => `${r.method} ${r.pattern}`);
+		assert.deepEqual(missing, [], 'routes without a bad-input case');
+		const stale = Object.keys(CASES).filter((k) => !src.some((r) => `${r.method} ${r.pattern}` === k));
+		assert.deepEqual(stale, [], 'cases for routes that no longer exist');
+		for (const r of src) assert.equal(CASES[`${r.method} ${r.pattern}`].auth, r.auth, `auth level of ${r.method} ${r.pattern}`);
+	});
+
+	test('no credentials: every authenticated route answers 401 unauthenticated and changes nothing', async () => {
+		for (const e of authed) {
+			await expectUnchanged(srv, async () => {
+				const r = e.raw
+					? await send(e, { raw: pdf('anon'), headers: { 'Content-Type': 'application/pdf' } })
+					: await send(e, { body: validBody(e) });
+				assertError(r, 401, 'unauthenticated');
+				assert.equal(r.headers.get('www-authenticate'), 'Bearer', `${e.key}: no WWW-Authenticate`);
+			});
+		}
+	});
+
+	test('unknown, malformed or foreign-looking credentials give 401 on every authenticated route', async () => {
+		const bad = ['kfs_' + '0'.repeat(64), 'kfp_' + '0'.repeat(64), 'not-a-token', ''];
+		await expectUnchanged(srv, async () => {
+			for (const e of authed) {
+				for (const t of bad) {
+					const r = await srv.req(e.method, e.path(c), { headers: { Authorization: `Bearer ${t}`, ...(e.raw ? { 'Content-Type': 'application/pdf' } : {}) }, ...(e.raw ? { raw: pdf('x') } : e.body ? { body: validBody(e) } : {}) });
+					assertError(r, 401, 'unauthenticated');
+				}
+				const r = await send(e, { body: validBody(e), headers: { Cookie: 'kf_session=kfs_nope' } });
+				assertError(r, 401, 'unauthenticated');
+			}
+		});
+	});
+
+	test('the wrong role: people get 403 on operator and admin routes, a reviewer on admin routes', async () => {
+		for (const e of entries.filter((x) => x.auth === 'operator' || x.auth === 'admin')) {
+			await expectUnchanged(srv, async () => {
+				const r = await send(e, { token: c.a.token, body: validBody(e) });
+				assertError(r, 403, e.auth === 'admin' ? 'admin_required' : 'operator_required');
+				if (e.auth === 'admin') assertError(await send(e, { token: c.reviewer.token, body: validBody(e) }), 403, 'admin_required');
+			});
+		}
+		// deciding reviews is for reviewers and admins, not ops staff
+		const d = CASES['POST /v1/reviews/{id}/decision'];
+		await expectUnchanged(srv, async () => {
+			assertError(await srv.req('POST', d.path(c), { token: c.ops.token, body: d.body(c) }), 403, 'reviewer_required');
+		});
+	});
+
+	test('missing fields: every required field of every JSON route gives 400 missing_field naming it', async () => {
+		for (const e of jsonRoutes) {
+			for (const [name, type, required] of e.fields) {
+				if (!required) continue;
+				await expectUnchanged(srv, async () => {
+					const body = validBody(e);
+					delete body[name];
+					assertError(await send(e, { token: callerOf(e), body }), 400, 'missing_field', { field: name });
+					assertError(await send(e, { token: callerOf(e), body: { ...validBody(e), [name]: null } }), 400, 'missing_field', { field: name });
+					if (type === S) {
+						// an empty string is missing, or at least an invalid value of that field
+						const r = await send(e, { token: callerOf(e), body: { ...validBody(e), [name]: '' } });
+						assert.equal(r.status, 400, `${e.key} ${name}="": ${r.status} ${r.text}`);
+						assert.ok(['missing_field', 'invalid_value'].includes(r.body.error.code), `${e.key} ${name}="": ${r.text}`);
+						assert.equal(r.body.error.field, name);
+					}
+				});
+			}
+		}
+	});
+
+	test('wrong types: every field of every JSON route gives 400 invalid_type naming it', async () => {
+		for (const e of jsonRoutes) {
+			await expectUnchanged(srv, async () => {
+				for (const [name, type] of e.fields) {
+					for (const v of WRONG[type]) {
+						const r = await send(e, { token: callerOf(e), body: { ...validBody(e), [name]: v } });
+						assertError(r, 400, 'invalid_type', { field: name });
+					}
+				}
+			});
+		}
+	});
+
+	test('unknown fields: every JSON route gives 400 unknown_field naming it', async () => {
+		for (const e of jsonRoutes) {
+			await expectUnchanged(srv, async () => {
+				for (const extra of ['unexpected', 'Name', 'id', '__proto__x']) {
+					const r = await send(e, { token: callerOf(e), body: { ...validBody(e), [extra]: 'x' } });
+					assertError(r, 400, 'unknown_field', { field: extra });
+				}
+			});
+		}
+	});
+
+	test('malformed JSON and non-object bodies: every JSON route gives 400 invalid_json', async () => {
+		for (const e of jsonRoutes) {
+			await expectUnchanged(srv, async () => {
+				for (const raw of ['{', '{"a":}', '[1,2]', '"s"', '', '{"a":1}{"b":2}', '\u00ff']) {
+					const r = await send(e, { token: callerOf(e), raw, headers: { 'Content-Type': 'application/json' } });
+					assertError(r, 400, 'invalid_json');
+				}
+				const r = await send(e, { token: callerOf(e), raw: '{\n\n   oops}', headers: { 'Content-Type': 'application/json' } });
+				const err = assertError(r, 400, 'invalid_json');
+				assert.match(err.message, /line 3/);
+				assert.match(err.message, /column/);
+			});
+		}
+	});
+
+	test('oversized bodies: every write route gives 413 body_too_large and changes nothing', async () => {
+		const jsonBig = Buffer.from('{"name":"' + 'x'.repeat(1024 * 1024) + '"}');
+		const uploadBig = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(10 * 1024 * 1024)]);
+		const failures = [];
+		for (const e of writes) {
+			await expectUnchanged(srv, async () => {
+				const r = await srv.rawRequest(e.method, e.path(c), {
+					token: callerOf(e),
+					body: e.raw ? uploadBig : jsonBig,
+					headers: { 'Content-Type': e.raw ? 'application/pdf' : 'application/json' },
+				});
+				if (r.status !== 413 || r.body?.error?.code !== 'body_too_large') failures.push(`${e.key}: ${r.status || 'no response (connection reset)'} ${r.text.slice(0, 80)}`);
+			});
+		}
+		assert.deepEqual(failures, [], 'routes that did not answer 413 body_too_large');
+	});
+
+	test("another provider's ids: every provider route answers 404 provider_not_found, never 200", async () => {
+		for (const e of entries.filter((x) => x.foreign)) {
+			await expectUnchanged(srv, async () => {
+				const [status, code] = e.foreignCode ?? [404, 'provider_not_found'];
+				const r = await send(e, { token: c.b.token, p: e.foreign(c), body: validBody(e, 'b') });
+				assertError(r, status, code);
+				assert.ok(!r.text.includes('Alpha'), `${e.key} leaks the other provider's data`);
+			});
+		}
+	});
+
+	test('ids that do not exist or are malformed give 404 on every route with an id', async () => {
+		const ids = ['999999', '0', '-1', 'abc', '1.5', '99999999999999999999', '1%20'];
+		const withId = entries.filter((e) => e.pattern.includes('{id}') && e.auth !== 'none');
+		await expectUnchanged(srv, async () => {
+			for (const e of withId) {
+				for (const id of ids) {
+					const p = e.pattern.replace('{id}', id).replace('{user_id}', String(c.a.id));
+					const r = await srv.req(e.method, p, { token: callerOf(e), ...(e.body ? { body: validBody(e) } : {}) });
+					assert.equal(r.status, 404, `${e.method} ${p}: expected 404, got ${r.status} ${r.text}`);
+					assert.equal(r.body?.error?.request_id, r.headers.get('x-request-id'));
+				}
+			}
+			// the operator organisation is not a provider, even for its admin
+			for (const t of [c.admin, c.a.token]) assertError(await srv.req('GET', '/v1/providers/1', { token: t }), 404, 'provider_not_found');
+			for (const uid of ['999999', 'abc', '0']) {
+				const r = await srv.req('DELETE', `/v1/providers/${c.pa.id}/members/${uid}`, { token: c.a.token });
+				assertError(r, 404, 'not_found', { field: 'user_id' });
+			}
+		});
+	});
+
+	test('uploads: a missing or unsupported Content-Type gives 415, empty or mismatched content 400', async () => {
+		await expectUnchanged(srv, async () => {
+			assertError(await srv.req('POST', '/v1/files', { token: c.a.token, raw: pdf('x') }), 415, 'unsupported_type');
+			assertError(await srv.req('POST', '/v1/files', { token: c.a.token, raw: pdf('x'), headers: { 'Content-Type': 'application/x-msdownload' } }), 415, 'unsupported_type');
+			assertError(await srv.req('POST', '/v1/files', { token: c.a.token, raw: '{"json":true}', headers: { 'Content-Type': 'application/json' } }), 415, 'unsupported_type');
+			assertError(await srv.req('POST', '/v1/files', { token: c.a.token, raw: Buffer.alloc(0), headers: { 'Content-Type': 'image/png' } }), 400, 'empty_file');
+			assertError(await srv.req('POST', '/v1/files', { token: c.a.token, raw: Buffer.from('GIF8'), headers: { 'Content-Type': 'image/jpeg' } }), 400, 'content_mismatch');
+			assertError(await srv.req('POST', `/v1/files?name=${'n'.repeat(201)}`, { token: c.a.token, raw: pdf('x'), headers: { 'Content-Type': 'application/pdf' } }), 400, 'invalid_value', { field: 'name' });
+		});
+	});
+
+	test('query parameters are checked: limit, after, review kind and state', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const p of ['/v1/providers', '/v1/inbox', '/v1/reviews']) {
+				const t = p === '/v1/reviews' ? c.reviewer.token : c.a.token;
+				for (const q of ['limit=0', 'limit=201', 'limit=x', 'limit=-1', 'after=-1', 'after=x'])
+					assertError(await srv.req('GET', `${p}?${q}`, { token: t }), 400, 'invalid_value', { field: q.split('=')[0] });
+			}
+			assertError(await srv.req('GET', '/v1/reviews?kind=everything', { token: c.reviewer.token }), 400, 'invalid_value', { field: 'kind' });
+			assertError(await srv.req('GET', '/v1/reviews?state=open', { token: c.reviewer.token }), 400, 'invalid_value', { field: 'state' });
+		});
+	});
+
+	test('values with the right type but a bad value are refused without a change', async () => {
+		const t = c.a.token;
+		await expectUnchanged(srv, async () => {
+			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'x' } }), 400, 'invalid_value', { field: 'name' });
+			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'Fine Name', contact_phone: 'phone' } }), 400, 'invalid_mobile', { field: 'contact_phone' });
+			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'n'.repeat(101) } }), 400, 'too_long', { field: 'name' });
+			assertError(await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: -1 } }), 400, 'invalid_value');
+			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/application`, { token: t, body: { entity_kind: 'company', legal_name: 'Alpha Co', licence_no: 'x', documents: [c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id] } }), 400, 'too_many_items', { field: 'documents' });
+			assertError(await srv.req('POST', `/v1/reviews/${c.review.id}/decision`, { token: c.reviewer.token, body: { decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'x', message: 'm'.repeat(1001) }] } }), 400, 'invalid_reason');
+		});
+	});
+
+	test('a session shortly before its 7-day end still works', async () => {
+		await srv.advance(7 * DAY - (await srv.now() - c.now) - 120);
+		assertStatus(await srv.req('GET', '/v1/me', { token: c.a.token }), 200);
+	});
+
+	test('an expired session (clock past session-ttl, 7 d) gives 401 on every authenticated route and changes nothing', async () => {
+		await srv.advance(240);
+		for (const e of authed) {
+			await expectUnchanged(srv, async () => {
+				const token = e.as ? e.as(c) : c.a.token;
+				const r = e.raw
+					? await send(e, { token, raw: pdf('late'), headers: { 'Content-Type': 'application/pdf' } })
+					: await send(e, { token, body: validBody(e) });
+				assertError(r, 401, 'unauthenticated');
+				// the cookie form expires too
+				const rc = await srv.req(e.method, e.path(c), { cookie: `kf_session=${token}`, ...(e.raw ? { raw: pdf('late'), headers: { 'Content-Type': 'application/pdf' } } : e.body ? { body: validBody(e) } : {}) });
+				assertError(rc, 401, 'unauthenticated');
+			});
+		}
+		// personal API tokens without an expiry are not sessions and keep working
+		assertStatus(await srv.req('GET', '/v1/me', { token: c.aToken.token }), 200);
+		// signing in again works
+		assertStatus(await srv.req('GET', '/v1/me', { token: await login(srv, c.a.email, c.a.password) }), 200);
+	});
+});
