@@ -277,9 +277,10 @@ static bool has_prefix_ci(const char *s, const char *prefix)
 }
 
 /* Take an absolute http(s) URL apart; false when it is not one we accept
- * (see kf_app_validate: no user info, no fragment, no zone id, printable
- * ASCII only, a host that is a valid name or IP literal). */
-static bool url_parse(const char *s, struct url *out)
+ * (see kf_app_validate: no user info, no zone id, no fragment unless
+ * allowed, printable ASCII only, a host that is a valid name or IP
+ * literal). */
+static bool url_parse(const char *s, bool allow_fragment, struct url *out)
 {
 	CURLU *h = NULL;
 	char *part = NULL;
@@ -306,9 +307,10 @@ static bool url_parse(const char *s, struct url *out)
 	if (curl_url_set(h, CURLUPART_URL, s, 0) != CURLUE_OK)
 		goto out;
 	static const CURLUPart forbidden[] = { CURLUPART_USER, CURLUPART_PASSWORD,
-					       CURLUPART_OPTIONS, CURLUPART_FRAGMENT,
-					       CURLUPART_ZONEID };
-	for (size_t i = 0; i < ARRAY_LEN(forbidden); i++) {
+					       CURLUPART_OPTIONS, CURLUPART_ZONEID,
+					       CURLUPART_FRAGMENT };
+	size_t n_forbidden = ARRAY_LEN(forbidden) - (allow_fragment ? 1 : 0);
+	for (size_t i = 0; i < n_forbidden; i++) {
 		if (curl_url_get(h, forbidden[i], &part, 0) == CURLUE_OK) {
 			curl_free(part);
 			part = NULL;
@@ -499,7 +501,7 @@ static enum kf_err check_website(const struct vargs *a)
 	struct url u;
 	if (s[0] == '\0')
 		return absent(a, "APP-2", "website");
-	if (strlen(s) > KF_APP_URL_MAX || !url_parse(s, &u) || !u.https || u.host_is_ip)
+	if (strlen(s) > KF_APP_URL_MAX || !url_parse(s, true, &u) || !u.https || u.host_is_ip)
 		return kf_error_set(a->err, KF_EINVAL, "invalid_website", "APP-2", "website",
 				    "website must be an https URL on a domain name (at most %d "
 				    "bytes)", KF_APP_URL_MAX);
@@ -729,7 +731,7 @@ static enum kf_err check_endpoint(const struct vargs *a, const char *s, const ch
 				    "%s must be at most %d bytes long", field, KF_APP_URL_MAX);
 	if (has_template)
 		s = expanded = substitute_appid(s);
-	if (!url_parse(s, &u)) {
+	if (!url_parse(s, false, &u)) {
 		rc = kf_error_set(a->err, KF_EINVAL, "invalid_url", "APP-4", field,
 				  "%s must be an absolute https URL with a host name or IP address "
 				  "and no user name, password or fragment", field);
@@ -879,6 +881,15 @@ enum kf_err kf_app_validate_draft(const struct kf_app_config *c, const struct kf
 }
 
 /* ---- policy, audience, normalisation ---------------------------------- */
+
+void kf_app_copy_str(char *dst, size_t dstsize, const char *src)
+{
+	if (!dst || dstsize == 0)
+		return;
+	size_t n = src ? strnlen(src, dstsize - 1) : 0;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
 
 struct kf_app_policy kf_app_policy_default(void)
 {

@@ -56,10 +56,12 @@
 /*
  * The configuration as the API sends it (the member names are the JSON
  * names). Every string buffer holds two bytes more than its cap: a decoder
- * fills it with snprintf(buf, sizeof(buf), "%s", text), so text longer
- * than the cap is kept long enough (cap + 1 bytes) to be refused by
- * kf_app_validate instead of being silently truncated to a valid value.
- * An empty string means "not given".
+ * fills it with KF_APP_SET(c->name, text), which truncates to
+ * sizeof(buf) - 1 bytes, so text longer than the cap stays long enough
+ * (cap + 1 bytes) to be refused by kf_app_validate instead of being
+ * silently cut to a valid value. An empty string means "not given". Every
+ * string must be NUL-terminated inside its buffer (kf_app_validate returns
+ * KF_EINTERNAL "unterminated_string" otherwise).
  * Every count may exceed its array: a decoder sets it to the length of the
  * JSON array and stores only the first entries that fit; validation refuses
  * an oversized count before it reads any entry.
@@ -91,6 +93,11 @@ struct kf_app_config {
 	size_t n_permission_sets;
 	struct kf_app_dev dev;
 };
+
+/* Copy src (NULL = "") into dst[dstsize], cut to dstsize - 1 bytes, always
+ * NUL-terminated. See struct kf_app_config for why cutting is safe. */
+void kf_app_copy_str(char *dst, size_t dstsize, const char *src);
+#define KF_APP_SET(buf, src) kf_app_copy_str((buf), sizeof(buf), (src))
 
 /* Operator policy. Borrowed pointers must outlive the call. */
 struct kf_app_policy {
@@ -163,7 +170,8 @@ void kf_app_normalize(struct kf_app_config *c);
  *   invalid_icon_file      APP-2 icon_file is negative
  *   invalid_intro          APP-2 intro over 400 bytes, not UTF-8, or control
  *                          characters other than TAB, LF, CR
- *   invalid_website        APP-2 website not an https URL with a host name
+ *   invalid_website        APP-2 website not an https URL on a host name
+ *                          (no user info; a fragment is fine)
  *   website_not_filed      APP-2 website host is not ctx->icp_domains[i] or a
  *                          subdomain of one
  *   invalid_icp_no         APP-2 not "<province>ICP备<6..10 digits>号[-N]"

@@ -21,7 +21,7 @@ export const ADMIN_EMAIL = 'admin@kaifang.test';
 export const ADMIN_PASSWORD = 'admin-password-0001';
 
 const live = new Set();
-process.on('exit', () => {
+function killAll() {
 	for (const child of live) {
 		try {
 			child.kill('SIGKILL');
@@ -29,7 +29,15 @@ process.on('exit', () => {
 			/* already gone */
 		}
 	}
-});
+}
+process.on('exit', killAll);
+// a test process ended by a signal runs no 'exit' hook: clean up first
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+	process.once(sig, () => {
+		killAll();
+		process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+	});
+}
 
 /** A port that was free a moment ago: bind port 0, read it, close. */
 export function freePort() {
@@ -115,6 +123,12 @@ async function startOnce({ env, testClock, admin, args }) {
 			live.delete(child);
 			resolve({ code, signal });
 		});
+		child.on('error', (err) => {
+			// could not be started at all (missing binary, EACCES while relinking)
+			live.delete(child);
+			stderr += `spawn failed: ${err.message}\n`;
+			resolve({ code: null, signal: null, error: err });
+		});
 	});
 	let exitInfo = null;
 	exited.then((x) => {
@@ -125,8 +139,10 @@ async function startOnce({ env, testClock, admin, args }) {
 	// wait for /healthz
 	const deadline = Date.now() + 15000;
 	for (;;) {
-		if (exitInfo)
+		if (exitInfo) {
+			fs.rmSync(dataDir, { recursive: true, force: true });
 			throw new Error(`kaifangd exited early (code ${exitInfo.code}, signal ${exitInfo.signal}): ${stderr}`);
+		}
 		try {
 			const r = await fetch(`${url}/healthz`);
 			if (r.status === 200) {
@@ -138,6 +154,8 @@ async function startOnce({ env, testClock, admin, args }) {
 		}
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
+			await exited;
+			fs.rmSync(dataDir, { recursive: true, force: true });
 			throw new Error(`kaifangd did not answer /healthz within 15 s: ${stderr}`);
 		}
 		await sleep(25);
