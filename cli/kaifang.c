@@ -31,6 +31,7 @@
 #include "store/reviews.h"
 #include "util/crypto.h"
 #include "util/mem.h"
+#include "msgcrypt.h"
 
 static void usage(FILE *f)
 {
@@ -42,6 +43,9 @@ static void usage(FILE *f)
 		   "  audit verify               check the audit log hash chain (exit 0 when intact)\n"
 		   "  calendar load FILE         load holidays and make-up working days (lines: YYYY-MM-DD holiday|workday)\n"
 		   "  calendar show              print the loaded calendar days\n"
+		   "  msg encrypt --token T --key K --appid A [--timestamp TS] [--nonce N]   encrypt stdin, print JSON\n"
+		   "  msg decrypt --token T --key K --appid A --timestamp TS --nonce N --signature S   verify, decrypt stdin\n"
+		   "  msg genkey                 print a new 43-character message encryption key\n"
 		   "  apikey create --scope host --name N   create an operator API key (printed once)\n"
 		   "  apikey list                print the keys (never the secrets)\n"
 		   "  apikey revoke ID           revoke a key at once\n"
@@ -153,7 +157,7 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	for (size_t i = 0; i < 2; i++) {
 		int64_t id;
 		if (kf_store_agreement_insert(db, agreements[i][0], 1, agreements[i][1], agreements[i][2], now, 0,
-					      "[\"all\"]", 0, now, &id) != KF_OK)
+					      "[\"all\"]", "rules", 0, now, &id) != KF_OK)
 			goto fail;
 	}
 	if (kf_db_commit(db) != KF_OK)
@@ -220,6 +224,8 @@ int main(int argc, char **argv)
 	const char *group = argv[i], *cmd = argv[i + 1];
 	int sub_argc = argc - i - 2;
 	char **sub = argv + i + 2;
+	if (!strcmp(group, "msg"))
+		return kf_cli_msgcrypt(argc - i, argv + i); /* needs no data directory */
 	if (kf_crypto_init() != KF_OK)
 		return 1;
 	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {

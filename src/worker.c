@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ctx.h"
 #include "notify/notify.h"
 #include "store/db.h"
 #include "store/audit.h"
+#include "store/files.h"
 #include "store/providers.h"
 #include "util/mem.h"
 
@@ -24,6 +26,37 @@ struct kf_worker {
 	bool stop;
 };
 
+/* ONB-10: purge cancelled accounts whose retention window ended, one per
+ * transaction, each with its own audit row; blobs are unlinked only after
+ * the rows that named them are gone for good. */
+static void purge(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
+{
+	for (int i = 0; i < 100; i++) {
+		char shas[32][65];
+		size_t nsha = 0;
+		int64_t org = 0;
+		if (kf_db_begin(db) != KF_OK)
+			return;
+		int rc = kf_store_purge_one(db, now, &org, shas, 32, &nsha);
+		char subject[40];
+		snprintf(subject, sizeof(subject), "provider:%lld", (long long)org);
+		if (rc <= 0 || kf_audit_append(db, now, "system", "provider.purge", subject, NULL) != KF_OK ||
+		    kf_db_commit(db) != KF_OK) {
+			kf_db_rollback(db);
+			if (rc < 0)
+				fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"purge failed\"}\n");
+			return;
+		}
+		for (size_t k = 0; k < nsha; k++) {
+			char *path = kf_files_blob_path(ctx->files_dir, shas[k]);
+			unlink(path);
+			free(path);
+		}
+		fprintf(stderr, "{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"purged cancelled provider\",\"provider\":%lld}\n",
+			(long long)org);
+	}
+}
+
 static void *run(void *arg)
 {
 	struct kf_worker *w = arg;
@@ -32,15 +65,10 @@ static void *run(void *arg)
 		int64_t now = kf_ctx_now(w->ctx);
 		if (kf_mail_worker_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
+		purge(w->ctx, db, now);
 		if (kf_db_begin(db) == KF_OK) {
-			int n = kf_store_purge_due(db, now);
-			char detail[32];
-			snprintf(detail, sizeof(detail), "%d", n);
-			if (n < 0 || (n > 0 && kf_audit_append(db, now, "system", "provider.purge", "retention", detail) != KF_OK) ||
-			    kf_store_expire_idempotency(db, now - 86400) != KF_OK || kf_db_commit(db) != KF_OK)
+			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK || kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
-			else if (n > 0)
-				fprintf(stderr, "{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"purged %d cancelled accounts\"}\n", n);
 		}
 		kf_dbpool_put(w->ctx->pool, db);
 

@@ -414,8 +414,8 @@ static void api_accounts_token_delete(struct kf_req *r)
 }
 
 const struct kf_route kf_api_accounts_routes[] = {
-	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, 0, "Register an account (ONB-8)"},
-	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, 0, "Sign in"},
+	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, KF_RF_OWN_TX, "Register an account (ONB-8)"},
+	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, KF_RF_OWN_TX, "Sign in"},
 	{"DELETE", "/v1/sessions/current", api_accounts_logout, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT, "Sign out"},
 	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, 0, "The caller, memberships and pending agreements"},
 	{"POST", "/v1/me/email-verification", api_accounts_verify_email, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,

@@ -38,6 +38,7 @@ static void api_agreements_publish(struct kf_req *r)
 		{"effective_at", KF_F_INT, true, 0, "ONB-12"},
 		{"notice_days", KF_F_INT, true, 0, "ONB-12"},
 		{"required_for", KF_F_ARRAY, false, 3, NULL},
+		{"change_kind", KF_F_STRING, false, 16, "ONB-12"},
 	};
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
@@ -66,7 +67,9 @@ static void api_agreements_publish(struct kf_req *r)
 		kf_api_abort_db(r);
 		return;
 	}
-	if (kf_agreement_check_publish(&a, latest, r->now, &err) != KF_OK) {
+	const char *kind = kf_json_str(j, "change_kind") ? kf_json_str(j, "change_kind") : "rules";
+	if (kf_agreement_check_publish(&a, latest, r->now, &err) != KF_OK ||
+	    kf_agreement_check_notice(kind, a.notice_days, latest, NULL, &err) != KF_OK) {
 		kf_api_rollback(r);
 		kf_reply_error(r, &err);
 		return;
@@ -75,7 +78,7 @@ static void api_agreements_publish(struct kf_req *r)
 	int64_t id;
 	enum kf_err rc = kf_store_agreement_insert(db, a.key, a.version, kf_json_str(j, "title"),
 						   kf_json_str(j, "body"), a.effective_at, a.notice_days,
-						   rf_json ? rf_json : "[\"all\"]", r->user_id, r->now, &id);
+						   rf_json ? rf_json : "[\"all\"]", kind, r->user_id, r->now, &id);
 	free(rf_json);
 	if (rc == KF_ECONFLICT) {
 		kf_api_rollback(r);

@@ -17,6 +17,10 @@
 
 bool kf_api_begin(struct kf_req *r)
 {
+	/* The dispatcher opens the transaction of a write request before the
+	 * handler reads anything; then this is already done. */
+	if (kf_db_in_tx(kf_req_db(r)))
+		return true;
 	if (kf_db_begin(kf_req_db(r)) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;

@@ -184,69 +184,122 @@ static int64_t caller_id(struct kf_req *r)
 	return r->user_id ? r->user_id : -r->api_key_id;
 }
 
-static bool idempotent_replay(struct kf_req *r, const char *key)
-{
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"SELECT method, path, status, body, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?");
-	if (!st)
-		return false;
-	kf_stmt_bind_int(st, 1, caller_id(r));
-	kf_stmt_bind_text(st, 2, key);
-	bool hit = false;
-	if (kf_stmt_step(st) == KF_STEP_ROW) {
-		hit = true;
-		char hash[65];
-		kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
-		if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path) ||
-		    strcmp(kf_stmt_text(st, 4), hash)) {
-			kf_stmt_done(st);
-			kf_reply_fail(r, KF_EINVAL, "idempotency_key_reused", NULL, "Idempotency-Key",
-				      "this Idempotency-Key was used for a different request");
-			r->status = 422;
-			return true;
-		}
-		const char *body = kf_stmt_text(st, 3);
-		kf_reply_raw(r, (int)kf_stmt_int(st, 2), "application/json", body, strlen(body));
-		kf_reply_header(r, "Idempotent-Replayed", "true");
-	}
-	kf_stmt_done(st);
-	return hit;
-}
+/* A claim older than this is taken to belong to a crashed request. */
+#define IDEMPOTENCY_CLAIM_SECONDS 60
 
-static void idempotent_store(struct kf_req *r, const char *key)
+enum idem { IDEM_RUN, IDEM_DONE };
+
+/*
+ * Idempotency-Key: the first request with a key claims it (a row with
+ * status 0) before running; a repeat while it runs gets 409, a repeat after
+ * it succeeded gets the stored answer. The claim is its own statement, so
+ * two simultaneous requests cannot both run.
+ */
+static enum idem idempotency_claim(struct kf_req *r, const char *key)
 {
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
+	struct kf_db *db = kf_req_db(r);
+	char hash[65];
+	kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
+	struct kf_stmt *st = kf_db_prepare(db,
 		"INSERT INTO idempotency_keys (user_id, key, method, path, status, body, request_hash, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-	if (!st)
-		return;
+		" VALUES (?, ?, ?, ?, 0, '', ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at"
+		" WHERE idempotency_keys.status = 0 AND idempotency_keys.created_at < ? AND idempotency_keys.request_hash ="
+		" excluded.request_hash AND idempotency_keys.path = excluded.path");
+	if (!st) {
+		kf_reply_db_error(r);
+		return IDEM_DONE;
+	}
 	kf_stmt_bind_int(st, 1, caller_id(r));
 	kf_stmt_bind_text(st, 2, key);
 	kf_stmt_bind_text(st, 3, r->method);
 	kf_stmt_bind_text(st, 4, r->path);
-	kf_stmt_bind_int(st, 5, r->status);
-	kf_stmt_bind_text(st, 6, r->resp_body ? r->resp_body : "");
-	char hash[65];
-	kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
-	kf_stmt_bind_text(st, 7, hash);
-	kf_stmt_bind_int(st, 8, r->now);
-	/* best effort: the resource itself is already committed */
+	kf_stmt_bind_text(st, 5, hash);
+	kf_stmt_bind_int(st, 6, r->now);
+	kf_stmt_bind_int(st, 7, r->now - IDEMPOTENCY_CLAIM_SECONDS);
+	if (kf_stmt_exec(st) != KF_OK) {
+		kf_reply_db_error(r);
+		return IDEM_DONE;
+	}
+	if (kf_db_changes(db))
+		return IDEM_RUN; /* claimed (new, or a stale claim taken over) */
+	st = kf_db_prepare(db, "SELECT method, path, status, body, request_hash FROM idempotency_keys"
+			       " WHERE user_id = ? AND key = ?");
+	if (!st) {
+		kf_reply_db_error(r);
+		return IDEM_DONE;
+	}
+	kf_stmt_bind_int(st, 1, caller_id(r));
+	kf_stmt_bind_text(st, 2, key);
+	if (kf_stmt_step(st) != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		kf_reply_db_error(r);
+		return IDEM_DONE;
+	}
+	if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path) ||
+	    strcmp(kf_stmt_text(st, 4), hash)) {
+		kf_stmt_done(st);
+		kf_reply_fail(r, KF_EINVAL, "idempotency_key_reused", NULL, "Idempotency-Key",
+			      "this Idempotency-Key was used for a different request");
+		r->status = 422;
+		return IDEM_DONE;
+	}
+	int status = (int)kf_stmt_int(st, 2);
+	if (status == 0) {
+		kf_stmt_done(st);
+		kf_reply_fail(r, KF_ECONFLICT, "idempotency_in_progress", NULL, "Idempotency-Key",
+			      "a request with this Idempotency-Key is still running; retry shortly");
+		kf_reply_header(r, "Retry-After", "1");
+		return IDEM_DONE;
+	}
+	const char *body = kf_stmt_text(st, 3);
+	kf_reply_raw(r, status, "application/json", body, strlen(body));
+	kf_stmt_done(st);
+	kf_reply_header(r, "Idempotent-Replayed", "true");
+	return IDEM_DONE;
+}
+
+/* Keep a successful answer for replay; release the claim otherwise so the
+ * caller may retry with the same key. */
+static void idempotency_finish(struct kf_req *r, const char *key)
+{
+	struct kf_stmt *st;
+	if (r->status >= 200 && r->status < 300) {
+		st = kf_db_prepare(kf_req_db(r),
+				   "UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?");
+		if (!st)
+			return;
+		kf_stmt_bind_int(st, 1, r->status);
+		kf_stmt_bind_text(st, 2, r->resp_body ? r->resp_body : "");
+		kf_stmt_bind_int(st, 3, caller_id(r));
+		kf_stmt_bind_text(st, 4, key);
+	} else {
+		st = kf_db_prepare(kf_req_db(r), "DELETE FROM idempotency_keys WHERE status = 0 AND user_id = ? AND key = ?");
+		if (!st)
+			return;
+		kf_stmt_bind_int(st, 1, caller_id(r));
+		kf_stmt_bind_text(st, 2, key);
+	}
 	if (kf_stmt_exec(st) != KF_OK)
-		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not stored\"}\n");
+		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not finished\",\"request_id\":\"%s\"}\n", r->id);
 }
 
 static void handle(struct kf_req *r)
 {
 	size_t n;
 	const struct kf_route *routes = served_routes(r->ctx, &n), *route = NULL;
-	enum kf_match m = kf_route_match(routes, n, r->method, r->path, r, &route);
+	/* HEAD is GET without the body (libmicrohttpd drops it). */
+	const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
+	enum kf_match m = kf_route_match(routes, n, method, r->path, r, &route);
 	if (m == KF_MATCH_NO_PATH) {
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
 		return;
 	}
 	if (m == KF_MATCH_NO_METHOD) {
-		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s", r->method,
-			      r->path);
+		char allow[128];
+		kf_route_allow(routes, n, r->path, allow, sizeof(allow));
+		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s (allowed: %s)",
+			      r->method, r->path, allow);
+		kf_reply_header(r, "Allow", allow);
 		r->status = 405;
 		return;
 	}
@@ -299,12 +352,23 @@ static void handle(struct kf_req *r)
 				      "Idempotency-Key must be 1 to 255 characters");
 			return;
 		}
-		if (idem && idempotent_replay(r, idem))
+		if (idem && idempotency_claim(r, idem) == IDEM_DONE)
 			return;
 	}
-	route->handler(r);
-	if (idem && r->status >= 200 && r->status < 300)
-		idempotent_store(r, idem);
+	/* A write request runs inside one write transaction taken before the
+	 * handler reads anything, so a decision made on what it read cannot
+	 * be overtaken by a concurrent request (two applications, two
+	 * certifications). The handler commits; whatever it leaves open is
+	 * rolled back. */
+	struct kf_db *db = kf_req_db(r);
+	if (is_write(r->method) && !(route->flags & KF_RF_OWN_TX) && kf_db_begin(db) != KF_OK) {
+		kf_reply_db_error(r);
+	} else {
+		route->handler(r);
+	}
+	kf_db_rollback(db);
+	if (idem)
+		idempotency_finish(r, idem);
 }
 
 const struct kf_dispatch kf_api_dispatch = {body_limit, handle};

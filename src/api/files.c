@@ -136,7 +136,7 @@ static void api_files_content(struct kf_req *r)
 }
 
 const struct kf_route kf_api_files_routes[] = {
-	{"POST", "/v1/files", api_files_upload, KF_AUTH_USER, KF_RF_UPLOAD, "Upload a file (raw body)"},
+	{"POST", "/v1/files", api_files_upload, KF_AUTH_USER, KF_RF_UPLOAD | KF_RF_OWN_TX, "Upload a file (raw body)"},
 	{"GET", "/v1/files/{id}", api_files_get, KF_AUTH_USER, 0, "File metadata"},
 	{"GET", "/v1/files/{id}/content", api_files_content, KF_AUTH_USER, 0, "File content"},
 };

@@ -307,7 +307,7 @@ const struct kf_route kf_api_hosts_routes[] = {
 	{"PATCH", "/v1/host-accounts/{id}", api_hosts_update, KF_AUTH_HOSTKEY, 0, "Update a host account"},
 	{"DELETE", "/v1/host-accounts/{id}", api_hosts_delete, KF_AUTH_HOSTKEY, 0, "Delete a host account"},
 	{"GET", "/v1/me/host-accounts", api_hosts_mine, KF_AUTH_USER, 0, "Host accounts the caller owns"},
-	{"POST", "/v1/invitations:accept", api_hosts_accept_invitation, KF_AUTH_NONE, 0,
+	{"POST", "/v1/invitations:accept", api_hosts_accept_invitation, KF_AUTH_NONE, KF_RF_OWN_TX,
 	 "Activate an invited account with a password"},
 };
 const size_t kf_api_hosts_nroutes = sizeof(kf_api_hosts_routes) / sizeof(kf_api_hosts_routes[0]);

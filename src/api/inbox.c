@@ -46,14 +46,16 @@ static void api_inbox_read(struct kf_req *r)
 	kf_stmt_bind_int(st, 2, id);
 	kf_stmt_bind_int(st, 3, r->user_id);
 	if (kf_stmt_exec(st) != KF_OK) {
-		kf_reply_db_error(r);
+		kf_api_abort_db(r);
 		return;
 	}
 	if (!kf_db_changes(kf_req_db(r))) {
+		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "id", "no such message");
 		return;
 	}
-	kf_reply_raw(r, 204, "application/json", "", 0);
+	if (kf_api_commit(r))
+		kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
 const struct kf_route kf_api_inbox_routes[] = {

@@ -8,9 +8,11 @@
 #include "api/providers.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "api/common.h"
@@ -74,6 +76,18 @@ static bool not_closed(struct kf_req *r, const struct kf_org_row *org)
 	return false;
 }
 
+/* Provider-side edits (profile, members) need an account in good
+ * standing: not cancelled and not banned (GOV-7). */
+static bool may_edit(struct kf_req *r, const struct kf_org_row *org)
+{
+	if (!not_closed(r, org))
+		return false;
+	if (strcmp(org->state, "banned"))
+		return true;
+	kf_reply_fail(r, KF_EFORBIDDEN, "provider_banned", "GOV-7", NULL, "this provider account is banned");
+	return false;
+}
+
 static void reply_provider(struct kf_req *r, int status, int64_t id, const char *role)
 {
 	json_t *o = kf_store_org_json(kf_req_db(r), id);
@@ -108,9 +122,16 @@ static bool check_profile(struct kf_req *r, json_t *j, bool name_required, char 
 		kf_reply_fail(r, KF_EINVAL, "missing_field", NULL, "name", "name is required");
 		return false;
 	}
-	if (name && (!kf_validate_utf8(name, strlen(name)) || kf_utf8_len(name) < 2)) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be at least 2 characters");
-		return false;
+	if (name) {
+		/* counted after NFKC and trimming, so blanks do not make a name */
+		char *norm = kf_name_normalize(name);
+		size_t len = norm ? kf_utf8_len(norm) : 0;
+		free(norm);
+		if (len < 2 || len == SIZE_MAX) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name",
+				      "name must be at least 2 characters besides spaces");
+			return false;
+		}
 	}
 	const char *email = kf_json_str(j, "contact_email");
 	if (email && !kf_validate_email(email)) {
@@ -187,7 +208,7 @@ static void api_providers_update(struct kf_req *r)
 	char role[16], phone[32];
 	json_t *j = kf_req_json(r);
 	if (!j || !check_profile(r, j, false, phone, sizeof(phone)) || !load_provider(r, &org, role, sizeof(role)) ||
-	    !require_owner(r, role, "ONB-9") || !not_closed(r, &org))
+	    !require_owner(r, role, "ONB-9") || !may_edit(r, &org))
 		return;
 	if (!kf_api_begin(r))
 		return;
@@ -230,7 +251,7 @@ static void api_providers_members_add(struct kf_req *r)
 	char role[16];
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)) ||
-	    !require_owner(r, role, "ONB-1") || !not_closed(r, &org))
+	    !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
 	const char *new_role = kf_json_str(j, "role") ? kf_json_str(j, "role") : "member";
 	if (!strcmp(new_role, "owner")) {
@@ -284,7 +305,7 @@ static void api_providers_members_remove(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16], target_role[16];
-	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !not_closed(r, &org))
+	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
 	int64_t uid = kf_req_param_id(r, "user_id");
 	struct kf_db *db = kf_req_db(r);
@@ -387,6 +408,14 @@ static void api_providers_apply(struct kf_req *r)
 		return;
 	}
 	bool reuse = erc == KF_OK && ent.verified; /* ONB-4 */
+	if (reuse && strcasecmp(ent.licence_no, kf_json_str(j, "licence_no"))) {
+		/* Reusing a verified entity needs its licence number: the name
+		 * alone is public and proves nothing. */
+		kf_reply_fail(r, KF_EINVAL, "licence_mismatch", "ONB-4", "licence_no",
+			      "this entity is already verified under another licence number; "
+			      "enter the number on its business licence");
+		return;
+	}
 	char *docs = check_documents(r, json_object_get(j, "documents"), !reuse);
 	if (!docs)
 		return;
@@ -459,7 +488,12 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 	kf_api_onb_policy(r, &pol);
 	struct kf_provider_decision d;
 	struct kf_error err = {0};
-	if (kf_provider_decide(state_of(&org), approve, n_reasons, r->now, &pol, &d, &err) != KF_OK) {
+	enum kf_provider_state st = state_of(&org);
+	if (!approve && (st == KF_PROVIDER_BANNED || st == KF_PROVIDER_CANCELLED || !strcmp(org.state, "purged"))) {
+		/* REV-5: the review still ends; the account's state stays. */
+		return kf_store_application_decide(db, a.id, "rejected", 0, r->now) == KF_OK;
+	}
+	if (kf_provider_decide(st, approve, n_reasons, r->now, &pol, &d, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		*replied = true;
 		return false;

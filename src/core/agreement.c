@@ -131,3 +131,30 @@ enum kf_err kf_agreement_check_consent(const struct kf_agreement *all, size_t n,
 				    version, key, cur->version);
 	return KF_OK;
 }
+
+struct kf_agreement_policy kf_agreement_policy_default(void)
+{
+	return (struct kf_agreement_policy){.rules_days = 15, .fees_days = 7, .service_end_days = 60};
+}
+
+enum kf_err kf_agreement_check_notice(const char *kind, int notice_days, int latest_existing_version,
+				      const struct kf_agreement_policy *policy, struct kf_error *err)
+{
+	struct kf_agreement_policy def = kf_agreement_policy_default();
+	if (!policy)
+		policy = &def;
+	int min;
+	if (kind && !strcmp(kind, "rules"))
+		min = policy->rules_days;
+	else if (kind && !strcmp(kind, "fees"))
+		min = policy->fees_days;
+	else if (kind && !strcmp(kind, "service_end"))
+		min = policy->service_end_days;
+	else
+		return kf_error_set(err, KF_EINVAL, "invalid_change_kind", "ONB-12", "change_kind",
+				    "change_kind is rules, fees or service_end");
+	if (latest_existing_version > 0 && notice_days < min)
+		return kf_error_set(err, KF_EINVAL, "notice_too_short", "ONB-12", "notice_days",
+				    "a %s change needs at least %d days of notice", kind, min);
+	return KF_OK;
+}

@@ -83,4 +83,19 @@ KF_MUST_CHECK enum kf_err kf_agreement_check_consent(const struct kf_agreement *
 						     const char *key, int version, int64_t now,
 						     struct kf_error *err);
 
+/*
+ * ONB-12 minimum notice by kind of change (policy: 15 days for rule
+ * changes, 7 for fee changes, 60 for ending a service). kind is "rules",
+ * "fees" or "service_end"; a first version (latest_existing_version 0)
+ * needs no notice. Errors, rule ONB-12: KF_EINVAL "invalid_change_kind"
+ * (field change_kind); KF_EINVAL "notice_too_short" (field notice_days)
+ * when notice_days is below the minimum for the kind.
+ */
+struct kf_agreement_policy {
+	int rules_days, fees_days, service_end_days;
+};
+struct kf_agreement_policy kf_agreement_policy_default(void);
+KF_MUST_CHECK enum kf_err kf_agreement_check_notice(const char *kind, int notice_days, int latest_existing_version,
+						    const struct kf_agreement_policy *policy, struct kf_error *err);
+
 #endif

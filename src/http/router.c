@@ -3,6 +3,7 @@
 #include "http/router.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "http/request.h"
@@ -57,6 +58,26 @@ static bool match_one(const char *pat, const char *path, struct kf_req *r)
 		}
 	}
 	return true;
+}
+
+void kf_route_allow(const struct kf_route *routes, size_t n, const char *path, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (!match_one(routes[i].pattern, path, NULL))
+			continue;
+		int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", routes[i].method);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+		if (!strcmp(routes[i].method, "GET")) {
+			w = snprintf(buf + used, len - used, ", HEAD");
+			if (w < 0 || (size_t)w >= len - used)
+				break;
+			used += (size_t)w;
+		}
+	}
 }
 
 enum kf_match kf_route_match(const struct kf_route *routes, size_t n, const char *method, const char *path,

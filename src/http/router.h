@@ -21,6 +21,8 @@ enum {
 	KF_RF_CONSENT_EXEMPT = 1, /* allowed before consenting to agreements (ONB-12) */
 	KF_RF_UPLOAD = 2,         /* body up to max-upload instead of max-body */
 	KF_RF_TEST_ONLY = 4,      /* served only with KAIFANG_TEST_CLOCK=1 */
+	KF_RF_OWN_TX = 8,         /* the handler opens its own transaction (slow work such as
+				   * password hashing must not hold the write lock) */
 };
 
 struct kf_route {
@@ -38,5 +40,9 @@ enum kf_match { KF_MATCH_OK, KF_MATCH_NO_PATH, KF_MATCH_NO_METHOD };
  * (copied into r's arena) when r is not NULL. */
 enum kf_match kf_route_match(const struct kf_route *routes, size_t n, const char *method, const char *path,
 			     struct kf_req *r, const struct kf_route **out);
+
+/* The methods served on path, comma separated, for the Allow header of a
+ * 405 answer. */
+void kf_route_allow(const struct kf_route *routes, size_t n, const char *path, char *buf, size_t len);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,12 +121,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = p;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > p->limit) {
-			/* Refuse before the body is sent (no 100 Continue); the
-			 * connection closes, which is right for a refused upload. */
 			kf_reply_fail(r, KF_ELIMIT, "body_too_large", NULL, NULL,
 				      "request body is larger than %zu bytes", p->limit);
 			r->status = 413;
-			return queue(conn, p);
+			/* A client waiting for "100 Continue" is answered before it
+			 * sends the body. One that sends at once is read to the end
+			 * (and the body dropped): closing on unread data would reset
+			 * the connection before it reads the answer. */
+			const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+			if (expect && !strcasecmp(expect, "100-continue"))
+				return queue(conn, p);
 		}
 		return MHD_YES;
 	}

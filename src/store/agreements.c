@@ -94,11 +94,12 @@ enum kf_err kf_store_agreement_latest(struct kf_db *db, const char *key, int *ve
 
 enum kf_err kf_store_agreement_insert(struct kf_db *db, const char *key, int version, const char *title,
 				      const char *body, int64_t effective_at, int notice_days,
-				      const char *required_for_json, int64_t by, int64_t now, int64_t *id)
+				      const char *required_for_json, const char *change_kind, int64_t by, int64_t now,
+				      int64_t *id)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO agreements (key, version, title, body, effective_at, notice_days, required_for,"
-		    " published_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		    " published_by, created_at, change_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, key);
@@ -113,6 +114,7 @@ enum kf_err kf_store_agreement_insert(struct kf_db *db, const char *key, int ver
 	else
 		kf_stmt_bind_null(st, 8);
 	kf_stmt_bind_int(st, 9, now);
+	kf_stmt_bind_text(st, 10, change_kind);
 	if (kf_stmt_exec(st) != KF_OK)
 		return kf_db_is_constraint_error(db) ? KF_ECONFLICT : KF_EDB;
 	*id = kf_db_last_id(db);
@@ -136,7 +138,7 @@ enum kf_err kf_store_consent_insert(struct kf_db *db, int64_t user_id, const cha
 json_t *kf_store_agreements_json(struct kf_db *db, const char *key, int with_body)
 {
 	static const char q_all[] =
-		"SELECT key, version, title, effective_at, notice_days, required_for, created_at, body"
+		"SELECT key, version, title, effective_at, notice_days, required_for, created_at, body, change_kind"
 		" FROM agreements WHERE (? IS NULL OR key = ?) ORDER BY key, version DESC";
 	struct kf_stmt *st = kf_db_prepare(db, q_all);
 	if (!st)

@@ -24,7 +24,7 @@ enum kf_err kf_store_consents_load(struct kf_db *db, struct kf_arena *a, int64_t
 enum kf_err kf_store_agreement_latest(struct kf_db *db, const char *key, int *version) KF_MUST_CHECK;
 enum kf_err kf_store_agreement_insert(struct kf_db *db, const char *key, int version, const char *title,
 				      const char *body, int64_t effective_at, int notice_days,
-				      const char *required_for_json, int64_t by, int64_t now,
+				      const char *required_for_json, const char *change_kind, int64_t by, int64_t now,
 				      int64_t *id) KF_MUST_CHECK;
 /* Idempotent: consenting twice keeps the first time. */
 enum kf_err kf_store_consent_insert(struct kf_db *db, int64_t user_id, const char *key, int version,

@@ -59,6 +59,8 @@ int kf_db_changes(struct kf_db *db);
 enum kf_err kf_db_begin(struct kf_db *db) KF_MUST_CHECK;
 enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
 void kf_db_rollback(struct kf_db *db);
+/* Is a transaction open on this connection? */
+bool kf_db_in_tx(struct kf_db *db);
 /* Run a script of several statements (migrations only). */
 enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err) KF_MUST_CHECK;
 

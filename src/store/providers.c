@@ -114,14 +114,8 @@ enum kf_err kf_store_org_cancel(struct kf_db *db, int64_t id, int64_t now, int64
 	kf_stmt_bind_int(st, 2, purge_at);
 	kf_stmt_bind_int(st, 3, now);
 	kf_stmt_bind_int(st, 4, id);
-	if (kf_stmt_exec(st) != KF_OK)
-		return KF_EDB;
-	/* The applications hold the legal data: keep only what the retention
-	 * window needs (nothing personal) until the purge. */
-	st = kf_db_prepare(db, "UPDATE provider_applications SET licence_no = '', documents = '[]' WHERE org_id = ?");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_int(st, 1, id);
+	/* The applications and their documents are the legal record the
+	 * retention window exists for; the purge deletes them. */
 	return kf_stmt_exec(st);
 }
 
@@ -443,23 +437,62 @@ enum kf_err kf_store_expire_idempotency(struct kf_db *db, int64_t before)
 	return kf_stmt_exec(st);
 }
 
-int kf_store_purge_due(struct kf_db *db, int64_t now)
+int kf_store_purge_one(struct kf_db *db, int64_t now, int64_t *org_id, char (*shas)[65], size_t max, size_t *nsha)
 {
+	*nsha = 0;
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id FROM orgs WHERE state = 'cancelled' AND purge_at <= ? ORDER BY purge_at, id LIMIT 1");
+	if (!st)
+		return -1;
+	kf_stmt_bind_int(st, 1, now);
+	enum kf_step s = kf_stmt_step(st);
+	*org_id = s == KF_STEP_ROW ? kf_stmt_int(st, 0) : 0;
+	kf_stmt_done(st);
+	if (s != KF_STEP_ROW)
+		return s == KF_STEP_DONE ? 0 : -1;
+	/* The uploaded documents of its applications go with it; a blob is
+	 * listed for unlinking only when no other upload shares its content. */
+	st = kf_db_prepare(
+		db, "SELECT DISTINCT f.sha256 FROM provider_applications a, json_each(a.documents) d"
+		    " JOIN files f ON f.id = d.value WHERE a.org_id = ?");
+	if (!st)
+		return -1;
+	kf_stmt_bind_int(st, 1, *org_id);
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW && *nsha < max)
+		snprintf(shas[(*nsha)++], 65, "%s", kf_stmt_text(st, 0));
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return -1;
 	static const char *const steps[] = {
-		"DELETE FROM provider_applications WHERE org_id IN (SELECT id FROM orgs WHERE state = 'cancelled' AND purge_at <= ?)",
-		"DELETE FROM notifications WHERE org_id IN (SELECT id FROM orgs WHERE state = 'cancelled' AND purge_at <= ?)",
-		"DELETE FROM memberships WHERE org_id IN (SELECT id FROM orgs WHERE state = 'cancelled' AND purge_at <= ?)",
-		"UPDATE orgs SET state = 'purged', entity_id = NULL, purge_at = NULL WHERE state = 'cancelled' AND purge_at <= ?",
+		"DELETE FROM files WHERE id IN (SELECT d.value FROM provider_applications a, json_each(a.documents) d"
+		" WHERE a.org_id = ?)",
+		"DELETE FROM provider_applications WHERE org_id = ?",
+		"DELETE FROM notifications WHERE org_id = ?",
+		"DELETE FROM memberships WHERE org_id = ?",
+		"UPDATE orgs SET state = 'purged', entity_id = NULL, purge_at = NULL, bound_until = NULL WHERE id = ?",
 	};
-	int purged = 0;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		struct kf_stmt *st = kf_db_prepare(db, steps[i]);
+		st = kf_db_prepare(db, steps[i]);
 		if (!st)
 			return -1;
-		kf_stmt_bind_int(st, 1, now);
+		kf_stmt_bind_int(st, 1, *org_id);
 		if (kf_stmt_exec(st) != KF_OK)
 			return -1;
-		purged = kf_db_changes(db);
 	}
-	return purged;
+	/* keep only the digests no remaining upload uses */
+	size_t k = 0;
+	for (size_t i = 0; i < *nsha; i++) {
+		st = kf_db_prepare(db, "SELECT 1 FROM files WHERE sha256 = ? LIMIT 1");
+		if (!st)
+			return -1;
+		kf_stmt_bind_text(st, 1, shas[i]);
+		s = kf_stmt_step(st);
+		kf_stmt_done(st);
+		if (s == KF_STEP_ERROR)
+			return -1;
+		if (s == KF_STEP_DONE)
+			memmove(shas[k++], shas[i], 65);
+	}
+	*nsha = k;
+	return 1;
 }

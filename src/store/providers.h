@@ -92,8 +92,11 @@ struct json_t *kf_store_application_json(struct kf_db *db, int64_t id);
 enum kf_err kf_store_org_open_reviews(struct kf_db *db, int64_t org_id, int *n) KF_MUST_CHECK;
 /* Idempotency keys are kept for a day (retention from day one). */
 enum kf_err kf_store_expire_idempotency(struct kf_db *db, int64_t before) KF_MUST_CHECK;
-/* Retention purge: delete what is left of orgs whose purge_at passed.
- * Returns the number purged or -1. */
-int kf_store_purge_due(struct kf_db *db, int64_t now);
+/* Retention purge (ONB-10), inside the caller's transaction: delete what is
+ * left of one cancelled org whose purge_at passed, with its applications'
+ * uploaded documents. Returns 1 (purged *org_id; shas lists the file blobs
+ * no upload uses any more, for the caller to unlink after commit), 0 when
+ * none is due, -1 on a storage error. */
+int kf_store_purge_one(struct kf_db *db, int64_t now, int64_t *org_id, char (*shas)[65], size_t max, size_t *nsha);
 
 #endif

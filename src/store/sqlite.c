@@ -267,6 +267,11 @@ void kf_db_rollback(struct kf_db *db)
 		(void)simple(db, "ROLLBACK");
 }
 
+bool kf_db_in_tx(struct kf_db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err)
 {
 	char *msg = NULL;

@@ -47,6 +47,7 @@ describe('onboarding walk', () => {
 	let member; // added to owner's provider
 	let second; // another person whose provider reuses the entity (ONB-4)
 	let prov; // owner's provider
+	let docIds = []; // its uploaded documents, purged with it
 	let prov2; // second's provider
 	let licence; // uploaded file
 	let licenceBytes;
@@ -438,9 +439,18 @@ describe('onboarding walk', () => {
 
 	test('ONB-4 ONB-6 a second provider naming the verified entity reuses it: no documents, certification skipped', async () => {
 		prov2 = await createProvider(srv, second.token, 'ABC Second Line');
+		// the name alone is public: reuse needs the entity's licence number, and a wrong one reveals nothing
+		const wrong = await expectUnchanged(srv, () =>
+			srv.req('POST', `/v1/providers/${prov2.id}/application`, {
+				token: second.token,
+				body: { entity_kind: 'company', legal_name: LEGAL_FULLWIDTH, licence_no: 'GUESSED' },
+			}),
+		);
+		assertError(wrong, 400, 'licence_mismatch', { rule: 'ONB-4', field: 'licence_no' });
+		assert.ok(!JSON.stringify(wrong.body).includes('91310000MA1ABC0001'));
 		const r = await srv.req('POST', `/v1/providers/${prov2.id}/application`, {
 			token: second.token,
-			body: { entity_kind: 'company', legal_name: LEGAL_FULLWIDTH, licence_no: 'IGNORED' },
+			body: { entity_kind: 'company', legal_name: LEGAL_FULLWIDTH, licence_no: '91310000ma1abc0001' },
 		});
 		assertStatus(r, 201);
 		assert.equal(r.body.entity_reused, true);
@@ -537,17 +547,20 @@ describe('onboarding walk', () => {
 		});
 	});
 
-	test('ONB-10 cancelling a certified provider anonymises its application data at once', async () => {
+	test('ONB-10 cancelling a certified provider anonymises its contact data at once and keeps the legal record for the retention window', async () => {
 		const r = await srv.req('POST', `/v1/providers/${prov.id}/cancellation`, { token: owner.token });
 		assertStatus(r, 200);
-		const a = await srv.req('GET', `/v1/providers/${prov.id}/application`, { token: admin });
-		assertStatus(a, 200);
-		assert.equal(a.body.licence_no, '');
-		assert.deepEqual(a.body.documents, []);
 		const g = await srv.req('GET', `/v1/providers/${prov.id}`, { token: owner.token });
 		assert.equal(g.body.state, 'cancelled');
 		assert.equal(g.body.may_create_apps, false);
 		assert.equal(g.body.contact_phone, null);
+		assert.equal(g.body.contact_name, null);
+		assert.match(g.body.name, /^cancelled provider/);
+		// the application (the entity's legal record) stays for operators until the purge
+		const a = await srv.req('GET', `/v1/providers/${prov.id}/application`, { token: admin });
+		assertStatus(a, 200);
+		assert.ok(a.body.documents.length >= 1);
+		docIds = a.body.documents;
 	});
 
 	test('REV-1 a review left open past its deadline shows as overdue', async () => {
@@ -578,6 +591,9 @@ describe('onboarding walk', () => {
 		assert.deepEqual(srv.sql(`SELECT * FROM memberships WHERE org_id = ${prov3.id}`), []);
 		assert.deepEqual(srv.sql(`SELECT * FROM notifications WHERE org_id = ${prov3.id}`), []);
 		assert.deepEqual(srv.sql(`SELECT * FROM provider_applications WHERE org_id = ${prov.id}`), []);
+		// its uploaded licence went with it: no row, and no file on disk unless another upload shares it
+		const left = srv.sql(`SELECT f.sha256 FROM files f WHERE f.id IN (${docIds.join(',')})`);
+		assert.deepEqual(left, [], 'the documents of the purged applications are still stored');
 		// a provider not cancelled is untouched
 		const p2 = await srv.req('GET', `/v1/providers/${pendingProv.id}`, { token: admin });
 		assert.equal(p2.body.state, 'qualification_review');

@@ -236,6 +236,7 @@ static void test_round_trip(void **state)
 		{"Dup", "first", false},
 		{"Dup", "second", false},
 		{"dotted.name-1_x", "v", false},
+		{"OnlyCR", "\r", true},
 	};
 	round_trip(f, sizeof(f) / sizeof(f[0]));
 	/* no fields at all */

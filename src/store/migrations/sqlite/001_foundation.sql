@@ -146,6 +146,7 @@ CREATE TABLE agreements (
   body TEXT NOT NULL,
   effective_at INTEGER NOT NULL,
   notice_days INTEGER NOT NULL,
+  change_kind TEXT NOT NULL DEFAULT 'rules', -- rules | fees | service_end (ONB-12 notice)
   required_for TEXT NOT NULL,          -- JSON array: "all", "provider", "host"
   published_by INTEGER REFERENCES users(id),
   created_at INTEGER NOT NULL,
