@@ -16,6 +16,7 @@ enum { O_SECRET = 1 };
 
 struct option {
 	const char *key; /* INI key and flag name; env is KAIFANG_ + upper(key) */
+	const char *alias; /* another INI key accepted for it, or NULL */
 	enum otype type;
 	size_t off;
 	const char *def;
@@ -26,34 +27,42 @@ struct option {
 
 #define OFF(f) offsetof(struct kf_config, f)
 static const struct option options[] = {
-	{"listen", O_STR, OFF(listen), "127.0.0.1:8080", 0, 0, 0, "address and port to listen on (ADDR:PORT)"},
-	{"data-dir", O_STR, OFF(data_dir), "./var", 0, 0, 0, "data directory: database, uploaded files, mail folder"},
-	{"config", O_STR, OFF(config_file), "", 0, 0, 0, "INI configuration file"},
-	{"role", O_STR, OFF(role), "all", 0, 0, 0, "all | api | worker: which parts this process runs"},
-	{"threads", O_INT, OFF(threads), "4", 0, 1, 64, "HTTP worker threads"},
-	{"max-body", O_SIZE, OFF(max_body), "1MiB", 0, 1024, 64 << 20, "largest JSON request body"},
-	{"max-upload", O_SIZE, OFF(max_upload), "10MiB", 0, 1024, 256 << 20, "largest uploaded file"},
-	{"max-connections", O_INT, OFF(max_connections), "1024", 0, 4, 65536, "simultaneous connections"},
-	{"per-ip-connections", O_INT, OFF(per_ip_connections), "256", 0, 1, 65536, "simultaneous connections from one address"},
-	{"connection-timeout", O_DURATION, OFF(conn_timeout), "30s", 0, 1, 3600, "idle connection timeout"},
-	{"db-pool", O_INT, OFF(db_pool), "8", 0, 1, 128, "database connections"},
-	{"session-ttl", O_DURATION, OFF(session_ttl), "7d", 0, 60, 366LL * 86400, "console session lifetime"},
-	{"email-code-ttl", O_DURATION, OFF(email_code_ttl), "30m", 0, 60, 86400, "email verification code lifetime"},
-	{"login-max-failures", O_INT, OFF(login_max_failures), "5", 0, 1, 1000, "failed logins before a lock (per account and per address)"},
-	{"login-window", O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
-	{"login-lock", O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
-	{"review-workdays", O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},
-	{"lock-period", O_DURATION, OFF(lock_period), "180d", 0, 0, 3650LL * 86400, "entity binding lock period (ONB-5)"},
-	{"retention", O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
-	{"utc-offset", O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
-	{"excluded-kinds", O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
-	{"host-kinds", O_STR, OFF(host_kinds), "mini_program,enterprise,shop", 0, 0, 0, "kinds of host account the host product provisions, comma separated"},
-	{"individuals-allowed", O_BOOL, OFF(individuals_allowed), "true", 0, 0, 0, "whether individuals may become providers (ONB-2)"},
-	{"smtp-url", O_STR, OFF(smtp_url), "", 0, 0, 0, "SMTP server (smtp://host:25 or smtps://host:465); empty: write mails to DATA_DIR/mail"},
-	{"smtp-from", O_STR, OFF(smtp_from), "kaifang@localhost", 0, 0, 0, "sender address of platform mail"},
-	{"smtp-user", O_STR, OFF(smtp_user), "", 0, 0, 0, "SMTP user name"},
-	{"smtp-password", O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
-	{"worker-interval", O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
+	{"listen", NULL, O_STR, OFF(listen), "127.0.0.1:8080", 0, 0, 0, "address and port to listen on (ADDR:PORT)"},
+	{"data-dir", NULL, O_STR, OFF(data_dir), "./var", 0, 0, 0, "data directory: database, uploaded files, mail folder"},
+	{"config", NULL, O_STR, OFF(config_file), "", 0, 0, 0, "INI configuration file"},
+	{"role", NULL, O_STR, OFF(role), "all", 0, 0, 0, "all | api | worker: which parts this process runs"},
+	{"threads", NULL, O_INT, OFF(threads), "4", 0, 1, 64, "HTTP worker threads"},
+	{"max-body", NULL, O_SIZE, OFF(max_body), "1MiB", 0, 1024, 64 << 20, "largest JSON request body"},
+	{"max-upload", NULL, O_SIZE, OFF(max_upload), "10MiB", 0, 1024, 256 << 20, "largest uploaded file"},
+	{"max-connections", NULL, O_INT, OFF(max_connections), "1024", 0, 4, 65536, "simultaneous connections"},
+	{"per-ip-connections", NULL, O_INT, OFF(per_ip_connections), "256", 0, 1, 65536, "simultaneous connections from one address"},
+	{"connection-timeout", NULL, O_DURATION, OFF(conn_timeout), "30s", 0, 1, 3600, "idle connection timeout"},
+	{"db-pool", NULL, O_INT, OFF(db_pool), "8", 0, 1, 128, "database connections"},
+	{"session-ttl", NULL, O_DURATION, OFF(session_ttl), "7d", 0, 60, 366LL * 86400, "console session lifetime"},
+	{"email-code-ttl", NULL, O_DURATION, OFF(email_code_ttl), "30m", 0, 60, 86400, "email verification code lifetime"},
+	{"login-max-failures", NULL, O_INT, OFF(login_max_failures), "5", 0, 1, 1000, "failed logins before a lock (per account and per address)"},
+	{"login-window", NULL, O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
+	{"login-lock", NULL, O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
+	{"review-workdays", NULL, O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},
+	{"lock-period", NULL, O_DURATION, OFF(lock_period), "180d", 0, 0, 3650LL * 86400, "entity binding lock period (ONB-5)"},
+	{"retention", NULL, O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
+	{"utc-offset", NULL, O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
+	{"excluded-kinds", NULL, O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
+	{"host-kinds", NULL, O_STR, OFF(host_kinds), "mini_program,enterprise,shop", 0, 0, 0, "kinds of host account the host product provisions, comma separated"},
+	{"individuals-allowed", NULL, O_BOOL, OFF(individuals_allowed), "true", 0, 0, 0, "whether individuals may become providers (ONB-2)"},
+	{"smtp-url", NULL, O_STR, OFF(smtp_url), "", 0, 0, 0, "SMTP server (smtp://host:25 or smtps://host:465); empty: write mails to DATA_DIR/mail"},
+	{"smtp-from", NULL, O_STR, OFF(smtp_from), "kaifang@localhost", 0, 0, 0, "sender address of platform mail"},
+	{"smtp-user", NULL, O_STR, OFF(smtp_user), "", 0, 0, 0, "SMTP user name"},
+	{"smtp-password", NULL, O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
+	{"worker-interval", NULL, O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
+	{"callback-allow", "allow-networks", O_STR, OFF(callback_allow), "", 0, 0, 0,
+	 "networks (CIDR list) app callbacks may reach besides public addresses, e.g. 127.0.0.0/8,::1 ([push] allow_networks)"},
+	{"ticket-interval", NULL, O_DURATION, OFF(ticket_interval), "10m", 0, 10, 86400, "how often each app gets a fresh verify ticket"},
+	{"push-timeout", NULL, O_DURATION, OFF(push_timeout), "5s", 0, 1, 60, "how long an app has to answer a push"},
+	{"push-max-age", NULL, O_DURATION, OFF(push_max_age), "24h", 0, 60, 30LL * 86400, "how long a failing event is retried before it is dead"},
+	{"push-concurrency", NULL, O_INT, OFF(push_concurrency), "16", 0, 1, 1024, "deliveries in flight at once"},
+	{"max-apps", NULL, O_INT, OFF(max_apps), "5", 0, 1, 1000, "apps one provider may own (APP-1)"},
+	{"max-test-accounts", NULL, O_INT, OFF(max_test_accounts), "10", 0, 1, 100, "host accounts on an app's test allowlist (APP-5)"},
 };
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
 
@@ -167,6 +176,15 @@ static const struct option *find_option(const char *key)
 	return NULL;
 }
 
+static const struct option *find_ini_option(const char *key)
+{
+	const struct option *o = find_option(key);
+	for (size_t i = 0; !o && i < N_OPTIONS; i++)
+		if (options[i].alias && !strcmp(options[i].alias, key))
+			o = &options[i];
+	return o;
+}
+
 static char *trim(char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -210,7 +228,7 @@ static int load_file(struct kf_config *cfg, const char *path)
 			val[vl - 1] = '\0';
 			val++;
 		}
-		const struct option *o = find_option(key);
+		const struct option *o = find_ini_option(key);
 		char where[512];
 		snprintf(where, sizeof(where), "%s:%d", path, lineno);
 		if (!o || !strcmp(key, "config")) {

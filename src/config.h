@@ -41,6 +41,13 @@ struct kf_config {
 	char *smtp_user;
 	char *smtp_password;
 	int64_t worker_interval; /* seconds between worker passes */
+	char *callback_allow;    /* push.allow_networks: CIDRs callbacks may reach besides public addresses */
+	int64_t ticket_interval; /* seconds between verify tickets */
+	int64_t push_timeout;    /* seconds an app has to answer */
+	int64_t push_max_age;    /* seconds of retrying before an event is dead */
+	int64_t push_concurrency;/* deliveries in flight */
+	int64_t max_apps;        /* APP-1 */
+	int64_t max_test_accounts; /* APP-5 */
 	/* derived */
 	int32_t utc_offset_seconds;
 };

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "core/netpolicy.h"
 
 struct kf_dbpool;
 
@@ -22,6 +23,7 @@ struct kf_ctx {
 	char *files_dir;
 	char *mail_dir;
 	bool test_clock;              /* KAIFANG_TEST_CLOCK=1 on a loopback listener */
+	struct kf_cidr_list callback_allow; /* parsed cfg.callback_allow (SSRF allow list) */
 	_Atomic int64_t clock_offset; /* seconds added by POST /v1/_test/clock */
 	atomic_bool stopping;
 };

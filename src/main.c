@@ -71,6 +71,11 @@ int main(int argc, char **argv)
 		}
 		ctx.test_clock = true;
 	}
+	struct kf_error cerr = {0};
+	if (kf_cidr_list_parse(ctx.cfg.callback_allow, &ctx.callback_allow, &cerr) != KF_OK) {
+		fprintf(stderr, "kaifangd: invalid callback-allow (push.allow_networks): %s\n", cerr.msg);
+		return 2;
+	}
 	if (kf_crypto_init() != KF_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "kaifangd: cannot initialise the crypto libraries\n");
 		return 1;
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
 	free(ctx.db_path);
 	free(ctx.files_dir);
 	free(ctx.mail_dir);
+	kf_cidr_list_clear(&ctx.callback_allow);
 	kf_config_clear(&ctx.cfg);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
 	return 0;

@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/apps.h"
 #include "api/providers.h"
 #include "ctx.h"
 #include "http/request.h"
@@ -151,6 +152,8 @@ static void api_reviews_decide(struct kf_req *r)
 	bool replied = false, ok = rc == KF_OK;
 	if (ok && !strcmp(rv.kind, "qualification"))
 		ok = kf_api_provider_qualification_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
+	else if (ok && !strcmp(rv.kind, "creation"))
+		ok = kf_api_app_creation_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
 	if (ok)
 		ok = kf_api_audit(r, approve ? "review.approve" : "review.reject",
 				  kf_arena_printf(r->arena, "review:%lld", (long long)id), text);

@@ -21,6 +21,8 @@
 
 #include "core/netpolicy.h"
 
+_Static_assert(KF_APP_CIDR_MAX == KF_CIDR_TEXT_MAX, "ip_allowlist entries are CIDR texts");
+
 #define N_STATES ((int)KF_APP_DELETED + 1)
 
 static const char *const state_names[N_STATES] = {

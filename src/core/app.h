@@ -102,7 +102,7 @@ void kf_app_copy_str(char *dst, size_t dstsize, const char *src);
 /* Operator policy. Borrowed pointers must outlive the call. */
 struct kf_app_policy {
 	int max_apps;                       /* APP-1, default 5 */
-	int max_test_accounts;              /* APP-5, default 10, at most the CAP */
+	int max_test_accounts;              /* APP-5, default 10; clamped to the CAP */
 	const char *const *protected_marks; /* APP-11 (term list protected_marks) */
 	size_t n_protected_marks;
 };
@@ -188,13 +188,17 @@ void kf_app_normalize(struct kf_app_config *c);
  *   invalid_domain         APP-4 a server/business domain is not a host name
  *                          (business domains: not an IP literal either)
  *   business_domain_not_filed APP-4 a business domain is not ICP-filed
- *   invalid_url            APP-4 dev.auth_receive_url / dev.message_url does
- *                          not parse, has no host, carries user info or a
- *                          fragment, or has a scheme other than http(s)
+ *   invalid_url            APP-4 dev.auth_receive_url / dev.message_url is
+ *                          over 1024 bytes, does not parse, has a scheme
+ *                          other than http(s), no host or an invalid one,
+ *                          user info, a fragment, a zone id, white space,
+ *                          a backslash or non-ASCII bytes
  *   https_required         APP-4 http URL whose host ctx->http_ok refuses
  *   url_not_on_declared_domain APP-4 the URL host is not one of
  *                          dev.server_domains or a subdomain of one
  *   invalid_cidr           APP-4 a dev.ip_allowlist entry (kf_cidr_parse)
+ * and KF_EINTERNAL "unterminated_string" (rule NULL) for a string that is
+ * not NUL-terminated inside its buffer (a decoder bug).
  *
  * Host names: labels of 1..63 [A-Za-z0-9-] not starting or ending with '-',
  * at most 253 bytes, no trailing dot, at least two labels unless the name is

@@ -165,6 +165,17 @@ static bool type_ok(json_t *v, enum kf_ftype t)
 
 bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, size_t n)
 {
+	return kf_req_check_in(r, obj, NULL, fields, n);
+}
+
+/* The field path for errors: the name, or "prefix.name" in the arena. */
+static const char *path_of(struct kf_req *r, const char *prefix, const char *name)
+{
+	return prefix ? kf_arena_printf(r->arena, "%s.%s", prefix, name) : name;
+}
+
+bool kf_req_check_in(struct kf_req *r, json_t *obj, const char *prefix, const struct kf_field *fields, size_t n)
+{
 	const char *key;
 	json_t *v;
 	json_object_foreach(obj, key, v) {
@@ -174,49 +185,45 @@ bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, 
 				break;
 		if (i == n) {
 			struct kf_error err;
-			kf_error_set(&err, KF_EINVAL, "unknown_field", NULL, NULL, "unknown field '%.100s'", key);
+			const char *fp = path_of(r, prefix, key);
+			kf_error_set(&err, KF_EINVAL, "unknown_field", NULL, NULL, "unknown field '%.100s'", fp);
 			/* the field name is not static; keep a copy in the arena */
-			err.field = kf_arena_strdup(r->arena, key);
+			err.field = kf_arena_strdup(r->arena, fp);
 			kf_reply_error(r, &err);
 			return false;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct kf_field *f = &fields[i];
+		const char *fp = path_of(r, prefix, f->name);
 		v = json_object_get(obj, f->name);
 		if (!v || json_is_null(v)) {
 			if (f->required) {
-				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, f->name, "%s is required",
-					      f->name);
+				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, fp, "%s is required", fp);
 				return false;
 			}
 			continue;
 		}
 		if (!type_ok(v, f->type)) {
-			kf_reply_fail(r, KF_EINVAL, "invalid_type", f->rule, f->name, "%s must be %s", f->name,
-				      type_name(f->type));
+			kf_reply_fail(r, KF_EINVAL, "invalid_type", f->rule, fp, "%s must be %s", fp, type_name(f->type));
 			return false;
 		}
 		if (f->type == KF_F_STRING) {
 			if (f->required && json_string_length(v) == 0) {
-				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, f->name,
-					      "%s must not be empty", f->name);
+				kf_reply_fail(r, KF_EINVAL, "missing_field", f->rule, fp, "%s must not be empty", fp);
 				return false;
 			}
 			if (f->max && json_string_length(v) > f->max) {
-				kf_reply_fail(r, KF_EINVAL, "too_long", f->rule, f->name,
-					      "%s is longer than %zu bytes", f->name, f->max);
+				kf_reply_fail(r, KF_EINVAL, "too_long", f->rule, fp, "%s is longer than %zu bytes", fp, f->max);
 				return false;
 			}
 			if (strlen(json_string_value(v)) != json_string_length(v)) {
-				kf_reply_fail(r, KF_EINVAL, "invalid_value", f->rule, f->name,
-					      "%s must not contain NUL characters", f->name);
+				kf_reply_fail(r, KF_EINVAL, "invalid_value", f->rule, fp, "%s must not contain NUL characters", fp);
 				return false;
 			}
 		}
 		if (f->type == KF_F_ARRAY && f->max && json_array_size(v) > f->max) {
-			kf_reply_fail(r, KF_EINVAL, "too_many_items", f->rule, f->name,
-				      "%s has more than %zu items", f->name, f->max);
+			kf_reply_fail(r, KF_EINVAL, "too_many_items", f->rule, fp, "%s has more than %zu items", fp, f->max);
 			return false;
 		}
 	}

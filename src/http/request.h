@@ -105,6 +105,8 @@ struct kf_field {
 	const char *rule;
 };
 bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, size_t n);
+/* The same for a nested object: errors name the field as "prefix.name". */
+bool kf_req_check_in(struct kf_req *r, json_t *obj, const char *prefix, const struct kf_field *fields, size_t n);
 #define KF_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Borrowed string member, or NULL. */

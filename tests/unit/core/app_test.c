@@ -683,6 +683,7 @@ static void test_url_syntax_APP_4(void **state)
 		"https://[::1/",                   "https://api.example.com./x",
 		"file:///etc/passwd",              "gopher://api.example.com/",
 		" https://api.example.com/x",      "https://api.example.com/\x7f",
+		"https://api.example.com:443@evil.com/", "https://api.example.com%00.evil.com/",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		c = good();
