@@ -38,6 +38,7 @@ static const struct {
 	{kf_api_inbox_routes, &kf_api_inbox_nroutes},
 	{kf_api_hosts_routes, &kf_api_hosts_nroutes},
 	{kf_api_apps_routes, &kf_api_apps_nroutes},
+	{kf_api_deliveries_routes, &kf_api_deliveries_nroutes},
 };
 
 static struct kf_route *all_routes;
