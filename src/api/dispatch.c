@@ -95,13 +95,15 @@ static size_t body_limit(struct kf_ctx *ctx, const char *method, const char *pat
 	return (size_t)ctx->cfg.max_body;
 }
 
-/* Token from "Authorization: Bearer …" or the console's session cookie. */
+/* Token from "Authorization: Bearer …" or the console's session cookie
+ * (which only ever carries a session). */
 static const char *credential(struct kf_req *r)
 {
 	const char *h = kf_req_header(r, "Authorization");
 	if (h && !strncasecmp(h, "Bearer ", 7))
 		return h + 7;
-	return kf_req_cookie(r, "kf_session");
+	const char *c = kf_req_cookie(r, "kf_session");
+	return c && !strncmp(c, SESSION_PREFIX, 4) ? c : NULL;
 }
 
 static bool authenticate(struct kf_req *r)
@@ -341,7 +343,7 @@ static void handle(struct kf_req *r)
 	}
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
-	if (route->auth != KF_AUTH_NONE && !r->operator_role && is_write(r->method) &&
+	if (route->auth != KF_AUTH_NONE && r->user_id && !r->operator_role && is_write(r->method) &&
 	    !(route->flags & KF_RF_CONSENT_EXEMPT) && !consent_ok(r))
 		return;
 	/* Idempotency keys belong to a signed-in caller: anonymous callers

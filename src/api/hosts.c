@@ -49,14 +49,16 @@ static int64_t owner_for(struct kf_req *r, const char *email, const char *host_n
 	struct kf_db *db = kf_req_db(r);
 	struct kf_user_row u;
 	enum kf_err rc = kf_store_user_by_email(db, email, &u);
-	if (rc == KF_OK)
+	if (rc == KF_OK && strcmp(u.status, "invited"))
 		return u.id;
-	if (rc != KF_ENOTFOUND)
+	if (rc != KF_OK && rc != KF_ENOTFOUND)
 		return -1;
-	int64_t id;
+	int64_t id = u.id;
 	char local[128];
 	snprintf(local, sizeof(local), "%.*s", (int)strcspn(email, "@"), email);
-	if (kf_store_user_invite(db, email, local, r->now, &id) != KF_OK)
+	/* a person still invited gets a fresh invitation: the earlier one may
+	 * have expired */
+	if (rc == KF_ENOTFOUND && kf_store_user_invite(db, email, local, r->now, &id) != KF_OK)
 		return -1;
 	char token[80], hash[65];
 	kf_token_new("kfi_", token, sizeof(token));
@@ -252,7 +254,11 @@ static void api_hosts_accept_invitation(struct kf_req *r)
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
-	const char *token = kf_json_str(j, "token"), *pw = kf_json_str(j, "password");
+	const char *token = kf_json_str(j, "token"), *pw = kf_json_str(j, "password"), *name = kf_json_str(j, "name");
+	if (name && (!kf_validate_utf8(name, strlen(name)) || strspn(name, " \t") == strlen(name))) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be text, not only spaces");
+		return;
+	}
 	char hash[65], mobile[32], pwhash[160];
 	kf_sha256_hex(token, strlen(token), hash);
 	struct kf_error err = {0};
@@ -260,33 +266,41 @@ static void api_hosts_accept_invitation(struct kf_req *r)
 		kf_reply_error(r, &err);
 		return;
 	}
-	if (!kf_api_begin(r))
-		return;
+	/* Look the invitation up first and hash the password outside the write
+	 * transaction; the token is consumed inside it. */
 	struct kf_db *db = kf_req_db(r);
 	int64_t uid;
 	struct kf_user_row u;
-	enum kf_err rc = kf_store_invitation_use(db, hash, r->now, &uid);
+	enum kf_err rc = kf_store_invitation_peek(db, hash, r->now, &uid);
+	if (rc == KF_ENOTFOUND) {
+		kf_reply_fail(r, KF_ENOTFOUND, "invitation_not_found", NULL, "token",
+			      "the invitation is unknown, used or expired");
+		return;
+	}
+	if (rc != KF_OK || kf_store_user_get(db, uid, &u) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (kf_validate_password(pw, u.email, mobile, &err) != KF_OK) {
+		kf_reply_error(r, &err);
+		return;
+	}
+	if (kf_password_hash(pw, pwhash, sizeof(pwhash)) != KF_OK) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	int64_t used_by;
+	rc = kf_store_invitation_use(db, hash, r->now, &used_by);
 	if (rc == KF_ENOTFOUND) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ENOTFOUND, "invitation_not_found", NULL, "token",
 			      "the invitation is unknown, used or expired");
 		return;
 	}
-	if (rc != KF_OK || kf_store_user_get(db, uid, &u) != KF_OK) {
-		kf_api_abort_db(r);
-		return;
-	}
-	if (kf_validate_password(pw, u.email, mobile, &err) != KF_OK) {
-		kf_api_rollback(r);
-		kf_reply_error(r, &err);
-		return;
-	}
-	if (kf_password_hash(pw, pwhash, sizeof(pwhash)) != KF_OK) {
-		kf_api_rollback(r);
-		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
-		return;
-	}
-	rc = kf_store_user_activate(db, uid, pwhash, mobile, kf_json_str(j, "name"), r->now);
+	if (rc == KF_OK)
+		rc = kf_store_user_activate(db, uid, pwhash, mobile, name, r->now);
 	if (rc == KF_ECONFLICT) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ECONFLICT, "mobile_taken", "ONB-8", "mobile", "this mobile number already belongs to an account");

@@ -213,6 +213,21 @@ enum kf_err kf_store_invitation_insert(struct kf_db *db, int64_t user_id, const 
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_invitation_peek(struct kf_db *db, const char *hash, int64_t now, int64_t *user_id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT user_id FROM invitations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	kf_stmt_bind_int(st, 2, now);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW)
+		*user_id = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
 enum kf_err kf_store_invitation_use(struct kf_db *db, const char *hash, int64_t now, int64_t *user_id)
 {
 	struct kf_stmt *st = kf_db_prepare(

@@ -47,6 +47,8 @@ enum kf_err kf_store_user_invite(struct kf_db *db, const char *email, const char
 				 int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_invitation_insert(struct kf_db *db, int64_t user_id, const char *hash, int64_t now,
 				       int64_t expires_at) KF_MUST_CHECK;
+/* The user of a live invitation, without consuming it. */
+enum kf_err kf_store_invitation_peek(struct kf_db *db, const char *hash, int64_t now, int64_t *user_id) KF_MUST_CHECK;
 /* Consume an invitation: KF_OK with *user_id, KF_ENOTFOUND unknown/used/expired. */
 enum kf_err kf_store_invitation_use(struct kf_db *db, const char *hash, int64_t now, int64_t *user_id) KF_MUST_CHECK;
 /* Activate an invited user with a password and mobile; KF_ECONFLICT mobile taken. */

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import {
 	registerUser, operator, adminToken, publishAgreement, assertError, assertStatus, expectUnchanged,
-	uploadPdf, pdf, createProvider, apply, pendingReview, login,
+	uploadPdf, pdf, createProvider, apply, pendingReview, login, person,
+	hostApiKey, revokeApiKey, hostFields, provisionHost, invitationToken,
 } from './helpers/flows.mjs';
 
 const DAY = 86400;
@@ -30,7 +31,7 @@ async function servedRoutes(srv) {
 
 /*
  * One case per route:
- *   auth    none | user | operator | admin (as in the route table)
+ *   auth    none | user | operator | admin | hostkey (as in the route table)
  *   path    (c) => concrete path for the caller's own (or a visible) object
  *   foreign (c) => path naming another provider's / person's object
  *   as      (c) => token of a caller allowed to use the route
@@ -63,8 +64,8 @@ const CASES = {
 	'GET /v1/agreements': { auth: 'none', path: () => '/v1/agreements' },
 	'POST /v1/agreements': {
 		auth: 'admin', path: () => '/v1/agreements', as: (c) => c.admin,
-		body: (c) => ({ key: 'terms', version: 2, title: 'Terms v2', body: 'New terms.', effective_at: c.now + 30 * DAY, notice_days: 15, required_for: ['all'] }),
-		fields: [['key', S, true], ['version', I, true], ['title', S, true], ['body', S, true], ['effective_at', I, true], ['notice_days', I, true], ['required_for', A, false]],
+		body: (c) => ({ key: 'terms', version: 2, title: 'Terms v2', body: 'New terms.', effective_at: c.now + 30 * DAY, notice_days: 15, required_for: ['all'], change_kind: 'rules' }),
+		fields: [['key', S, true], ['version', I, true], ['title', S, true], ['body', S, true], ['effective_at', I, true], ['notice_days', I, true], ['required_for', A, false], ['change_kind', S, false]],
 	},
 	'POST /v1/agreements/{key}/consents': { auth: 'user', path: () => '/v1/agreements/terms/consents', body: () => ({ version: 1 }), fields: [['version', I, true]] },
 	'POST /v1/providers': {
@@ -114,12 +115,36 @@ const CASES = {
 	'GET /v1/files/{id}/content': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}/content`, foreign: (c) => `/v1/files/${c.fa.id}/content`, foreignCode: [404, 'file_not_found'] },
 	'GET /v1/inbox': { auth: 'user', path: () => '/v1/inbox' },
 	'POST /v1/inbox/{id}/read': { auth: 'user', path: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreign: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreignCode: [404, 'not_found'] },
+	// host accounts: the hostkey routes have their own describe below (with
+	// the host product's API key, c.key, and c.host, a host account of c.a)
+	'POST /v1/host-accounts': {
+		auth: 'hostkey', path: () => '/v1/host-accounts', as: (c) => c.key,
+		body: (c) => ({ external_id: 'bad-input-1', kind: 'shop', name: 'Bad Input Shop', owner_email: c.a.email }),
+		fields: [['external_id', S, true], ['kind', S, true], ['name', S, true], ['owner_email', S, true]],
+	},
+	'GET /v1/host-accounts': { auth: 'hostkey', path: () => '/v1/host-accounts', as: (c) => c.key },
+	'GET /v1/host-accounts/{id}': { auth: 'hostkey', path: (c) => `/v1/host-accounts/${c.host.id}`, as: (c) => c.key },
+	'PATCH /v1/host-accounts/{id}': {
+		auth: 'hostkey', path: (c) => `/v1/host-accounts/${c.host.id}`, as: (c) => c.key,
+		body: (c) => ({ kind: 'enterprise', name: 'Renamed Shop', owner_email: c.a.email }),
+		fields: [['kind', S, false], ['name', S, false], ['owner_email', S, false]],
+	},
+	'DELETE /v1/host-accounts/{id}': { auth: 'hostkey', path: (c) => `/v1/host-accounts/${c.host.id}`, as: (c) => c.key },
+	'GET /v1/me/host-accounts': { auth: 'user', path: () => '/v1/me/host-accounts' },
+	'POST /v1/invitations:accept': {
+		auth: 'none', path: () => '/v1/invitations:accept',
+		body: () => ({ token: 'kfi_' + '0'.repeat(64), password: 'long-enough-password', mobile: '13700000002', name: 'Invited Person' }),
+		fields: [['token', S, true], ['password', S, true], ['mobile', S, true], ['name', S, false]],
+	},
 };
 
-const entries = Object.entries(CASES).map(([k, v]) => {
+const allEntries = Object.entries(CASES).map(([k, v]) => {
 	const [method, pattern] = k.split(' ');
 	return { key: k, method, pattern, ...v };
 });
+// people's and public routes; the host product's routes are checked below
+const entries = allEntries.filter((e) => e.auth !== 'hostkey');
+const hostEntries = allEntries.filter((e) => e.auth === 'hostkey');
 const authed = entries.filter((e) => e.auth !== 'none');
 const jsonRoutes = entries.filter((e) => e.fields);
 const writes = entries.filter((e) => e.method !== 'GET');
@@ -363,6 +388,10 @@ describe('bad input on every route', () => {
 			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'x' } }), 400, 'invalid_value', { field: 'name' });
 			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'Fine Name', contact_phone: 'phone' } }), 400, 'invalid_mobile', { field: 'contact_phone' });
 			assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name: 'n'.repeat(101) } }), 400, 'too_long', { field: 'name' });
+			// names need 2 characters besides white space (after NFKC and trimming)
+			for (const name of [' x ', '\u3000x\u3000', 'x\t\n', '   ', '\u00a0y'])
+				assertError(await srv.req('POST', '/v1/providers', { token: t, body: { name } }), 400, 'invalid_value', { field: 'name' });
+			assertError(await srv.req('PATCH', `/v1/providers/${c.pa.id}`, { token: t, body: { name: ' z ' } }), 400, 'invalid_value', { field: 'name' });
 			assertError(await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: -1 } }), 400, 'invalid_value');
 			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/application`, { token: t, body: { entity_kind: 'company', legal_name: 'Alpha Co', licence_no: 'x', documents: [c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id] } }), 400, 'too_many_items', { field: 'documents' });
 			assertError(await srv.req('POST', `/v1/reviews/${c.review.id}/decision`, { token: c.reviewer.token, body: { decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'x', message: 'm'.repeat(1001) }] } }), 400, 'invalid_reason');
@@ -392,5 +421,310 @@ describe('bad input on every route', () => {
 		assertStatus(await srv.req('GET', '/v1/me', { token: c.aToken.token }), 200);
 		// signing in again works
 		assertStatus(await srv.req('GET', '/v1/me', { token: await login(srv, c.a.email, c.a.password) }), 200);
+	});
+});
+
+// The host product's routes take an operator API key of scope host, not a
+// person's credentials. They run on a server without published agreements:
+// the consent rule is for people (see 60-hosts for that case).
+describe("bad input on the host product's routes (operator API key of scope host)", () => {
+	let srv;
+	const c = {};
+
+	before(async () => {
+		srv = await startServer();
+		c.key = hostApiKey(srv, 'bad input').key;
+		const revoked = hostApiKey(srv, 'revoked');
+		revokeApiKey(srv, revoked.id);
+		c.revokedKey = revoked.key;
+		c.admin = await adminToken(srv);
+		c.a = await registerUser(srv, { tag: 'hostowner' });
+		c.host = await provisionHost(srv, c.key, { owner_email: c.a.email, kind: 'shop' });
+		c.aToken = (await srv.req('POST', '/v1/me/api-tokens', { token: c.a.token, body: { name: 'script' } })).body.token;
+		// a token's first use records last_used_at; later uses within a minute do not
+		assertStatus(await srv.req('GET', '/v1/me', { token: c.aToken }), 200);
+		c.invited = person('invited');
+		await provisionHost(srv, c.key, { owner_email: c.invited.email });
+		c.invitation = await invitationToken(srv, c.invited.email);
+		await srv.mailIdle();
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	function send(e, { token, body, raw, headers, p } = {}) {
+		const opts = { token, headers };
+		if (raw !== undefined) opts.raw = raw;
+		else if (body !== undefined) opts.body = body;
+		return srv.req(e.method, p ?? e.path(c), opts);
+	}
+	const validBody = (e) => (e.body ? e.body(c) : undefined);
+	const jsonHostRoutes = hostEntries.filter((e) => e.fields);
+
+	test('no credentials: every host route answers 401 api_key_required with WWW-Authenticate and changes nothing', async () => {
+		assert.equal(hostEntries.length, 5);
+		await expectUnchanged(srv, async () => {
+			for (const e of hostEntries) {
+				const r = await send(e, { body: validBody(e) });
+				assertError(r, 401, 'api_key_required');
+				assert.equal(r.headers.get('www-authenticate'), 'Bearer', `${e.key}: no WWW-Authenticate`);
+			}
+		});
+	});
+
+	test("people's, revoked, unknown and malformed credentials: 401 api_key_required on every host route", async () => {
+		const bearer = [c.a.token, c.aToken, c.admin, c.revokedKey, 'kfk_' + '0'.repeat(64), 'kfk_', c.key.slice(0, -1), c.key + '0', c.key.toUpperCase(), 'not-a-token', ''];
+		await expectUnchanged(srv, async () => {
+			for (const e of hostEntries) {
+				for (const t of bearer) {
+					const r = await srv.req(e.method, e.path(c), { headers: { Authorization: `Bearer ${t}` }, ...(e.body ? { body: validBody(e) } : {}) });
+					assertError(r, 401, 'api_key_required');
+				}
+				// a person's session cookie is no key; nor is the key sent with another scheme
+				for (const headers of [{ Cookie: `kf_session=${c.a.token}` }, { Authorization: `Basic ${c.key}` }, { Authorization: c.key }]) {
+					const r = await srv.req(e.method, e.path(c), { headers, ...(e.body ? { body: validBody(e) } : {}) });
+					assertError(r, 401, 'api_key_required');
+				}
+			}
+		});
+	});
+
+	test('missing fields: every required field gives 400 missing_field naming it', async () => {
+		for (const e of jsonHostRoutes) {
+			for (const [name, type, required] of e.fields) {
+				if (!required) continue;
+				await expectUnchanged(srv, async () => {
+					const body = validBody(e);
+					delete body[name];
+					assertError(await send(e, { token: c.key, body }), 400, 'missing_field', { field: name });
+					assertError(await send(e, { token: c.key, body: { ...validBody(e), [name]: null } }), 400, 'missing_field', { field: name });
+					if (type === S) assertError(await send(e, { token: c.key, body: { ...validBody(e), [name]: '' } }), 400, 'missing_field', { field: name });
+				});
+			}
+		}
+	});
+
+	test('wrong types: every field gives 400 invalid_type naming it', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const e of jsonHostRoutes)
+				for (const [name, type] of e.fields)
+					for (const v of WRONG[type]) assertError(await send(e, { token: c.key, body: { ...validBody(e), [name]: v } }), 400, 'invalid_type', { field: name });
+		});
+	});
+
+	test('unknown fields: 400 unknown_field naming it (external_id cannot be patched)', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const e of jsonHostRoutes)
+				for (const extra of ['unexpected', 'Name', 'id', 'owner_status', 'owner_id'])
+					assertError(await send(e, { token: c.key, body: { ...validBody(e), [extra]: 'x' } }), 400, 'unknown_field', { field: extra });
+			const patch = CASES['PATCH /v1/host-accounts/{id}'];
+			assertError(await srv.req('PATCH', patch.path(c), { token: c.key, body: { external_id: 'changed' } }), 400, 'unknown_field', { field: 'external_id' });
+		});
+	});
+
+	test('malformed JSON and non-object bodies: 400 invalid_json', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const e of jsonHostRoutes) {
+				for (const raw of ['{', '{"a":}', '[1,2]', '"s"', '', '{"a":1}{"b":2}', '\u00ff', '{"kind":"shop","kind":"shop"}']) {
+					const r = await send(e, { token: c.key, raw, headers: { 'Content-Type': 'application/json' } });
+					assertError(r, 400, 'invalid_json');
+				}
+			}
+		});
+	});
+
+	test('oversized bodies: 413 body_too_large on every host write and changes nothing', async () => {
+		const big = Buffer.from('{"name":"' + 'x'.repeat(1024 * 1024) + '"}');
+		await expectUnchanged(srv, async () => {
+			for (const e of hostEntries.filter((x) => x.method !== 'GET')) {
+				const r = await srv.rawRequest(e.method, e.path(c), { token: c.key, body: big, headers: { 'Content-Type': 'application/json' } });
+				assertError(r, 413, 'body_too_large');
+			}
+		});
+	});
+
+	test('ids that do not exist or are malformed: 404 host_account_not_found', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const e of hostEntries.filter((x) => x.pattern.includes('{id}'))) {
+				for (const id of ['999999', '0', '-1', 'abc', '1.5', '99999999999999999999', '1%20', `${c.host.id}x`]) {
+					const r = await srv.req(e.method, e.pattern.replace('{id}', id), { token: c.key, ...(e.body ? { body: validBody(e) } : {}) });
+					assertError(r, 404, 'host_account_not_found', { field: 'id' });
+					assert.equal(r.body.error.request_id, r.headers.get('x-request-id'));
+				}
+			}
+		});
+	});
+
+	test('query parameters: limit and after are checked', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const q of ['limit=0', 'limit=201', 'limit=x', 'limit=-1', 'after=-1', 'after=x'])
+				assertError(await srv.req('GET', `/v1/host-accounts?${q}`, { token: c.key }), 400, 'invalid_value', { field: q.split('=')[0] });
+		});
+	});
+
+	test('values with the right type but a bad value are refused without a change', async () => {
+		const post = (over) => srv.req('POST', '/v1/host-accounts', { token: c.key, body: { ...CASES['POST /v1/host-accounts'].body(c), ...over } });
+		const patch = (body) => srv.req('PATCH', `/v1/host-accounts/${c.host.id}`, { token: c.key, body });
+		await expectUnchanged(srv, async () => {
+			for (const kind of ['app', 'SHOP', 'shop ', 'shop,enterprise']) {
+				assertError(await post({ kind }), 400, 'invalid_value', { field: 'kind' });
+				assertError(await patch({ kind }), 400, 'invalid_value', { field: 'kind' });
+			}
+			assertError(await patch({ kind: '' }), 400, 'invalid_value', { field: 'kind' });
+			for (const external_id of ['a b', 'a/b', 'a#deleted-1', 'ä', 'a?b'])
+				assertError(await post({ external_id }), 400, 'invalid_value', { field: 'external_id' });
+			assertError(await post({ external_id: 'e'.repeat(101) }), 400, 'too_long', { field: 'external_id' });
+			for (const owner_email of ['nobody', 'a@b', 'two@@example.com']) {
+				assertError(await post({ owner_email }), 400, 'invalid_email', { field: 'owner_email' });
+				assertError(await patch({ owner_email }), 400, 'invalid_email', { field: 'owner_email' });
+			}
+			assertError(await patch({ owner_email: '' }), 400, 'invalid_email', { field: 'owner_email' });
+			assertError(await post({ name: 'n'.repeat(101) }), 400, 'too_long', { field: 'name' });
+			assertError(await patch({ name: '' }), 400, 'invalid_value', { field: 'name' });
+			assertError(await post({ external_id: c.host.external_id }), 409, 'external_id_taken', { field: 'external_id' });
+		});
+	});
+
+	test('invitations: unknown, spent-looking or malformed tokens give 404, a bad mobile 400, and nothing changes', async () => {
+		const ok = { password: c.invited.password, mobile: c.invited.mobile };
+		await expectUnchanged(srv, async () => {
+			for (const token of ['kfi_' + '0'.repeat(64), c.invitation + 'x', c.invitation.slice(4), c.key, c.a.token, 'x'.repeat(100)])
+				assertError(await srv.req('POST', '/v1/invitations:accept', { body: { token, ...ok } }), 404, 'invitation_not_found', { field: 'token' });
+			assertError(await srv.req('POST', '/v1/invitations:accept', { body: { token: 'x'.repeat(101), ...ok } }), 400, 'too_long', { field: 'token' });
+			for (const mobile of ['12345', 'phone', '+1'])
+				assertError(await srv.req('POST', '/v1/invitations:accept', { body: { token: c.invitation, password: ok.password, mobile } }), 400, 'invalid_mobile', { rule: 'ONB-8', field: 'mobile' });
+			assertError(await srv.req('POST', '/v1/invitations:accept', { body: { token: c.invitation, password: 'short', mobile: ok.mobile } }), 400, 'weak_password', { rule: 'ONB-8', field: 'password' });
+		});
+		// an invited person who is already active cannot accept twice
+		assertStatus(await srv.req('POST', '/v1/invitations:accept', { body: { token: c.invitation, ...ok } }), 200);
+		await expectUnchanged(srv, async () => {
+			assertError(await srv.req('POST', '/v1/invitations:accept', { body: { token: c.invitation, ...ok } }), 404, 'invitation_not_found');
+		});
+	});
+
+	test('the valid bodies of these cases are accepted (so the refusals above are about the bad part)', async () => {
+		const post = CASES['POST /v1/host-accounts'];
+		assertStatus(await srv.req('POST', post.path(c), { token: c.key, body: post.body(c) }), 201);
+		assertStatus(await srv.req('GET', CASES['GET /v1/host-accounts'].path(c), { token: c.key }), 200);
+		assertStatus(await srv.req('GET', CASES['GET /v1/host-accounts/{id}'].path(c), { token: c.key }), 200);
+		const patch = CASES['PATCH /v1/host-accounts/{id}'];
+		assertStatus(await srv.req('PATCH', patch.path(c), { token: c.key, body: patch.body(c) }), 200);
+		const del = await srv.req('DELETE', CASES['DELETE /v1/host-accounts/{id}'].path(c), { token: c.key });
+		assert.equal(del.status, 204, del.text);
+	});
+});
+
+// Methods (405 with Allow, HEAD), the minimum notice of agreement versions
+// by kind of change (ONB-12) and edits of banned providers (GOV-7).
+describe('methods, agreement notice and banned providers', () => {
+	let srv;
+	let admin;
+	let doc;
+
+	before(async () => {
+		srv = await startServer();
+		admin = await adminToken(srv);
+		doc = (await srv.req('GET', '/v1/openapi.json')).body;
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	test('HEAD /healthz: 200 with the headers of GET and an empty body', async () => {
+		const g = await srv.req('GET', '/healthz');
+		const h = await srv.req('HEAD', '/healthz');
+		assert.equal(h.status, 200);
+		assert.equal(h.text, '');
+		assert.equal(h.headers.get('content-type'), g.headers.get('content-type'));
+		assert.equal(h.headers.get('content-length'), String(Buffer.byteLength(g.text)));
+		assert.match(h.headers.get('x-request-id'), /^[0-9a-f]{16}$/);
+		assert.equal(h.headers.get('cache-control'), 'no-store');
+		for (const p of ['/readyz', '/v1/openapi.json', '/v1/agreements']) {
+			const r = await srv.req('HEAD', p);
+			assert.equal(r.status, 200, `HEAD ${p}`);
+			assert.equal(r.text, '', `HEAD ${p} has a body`);
+		}
+		// HEAD answers like GET, including refusals, without a body
+		for (const [p, status] of [['/v1/me', 401], ['/v1/host-accounts', 401], ['/v1/no-such-thing', 404]]) {
+			const r = await srv.req('HEAD', p);
+			assert.equal(r.status, status, `HEAD ${p}`);
+			assert.equal(r.text, '');
+		}
+	});
+
+	test('405: every documented path answers another method with Allow listing exactly its methods, and changes nothing', async () => {
+		const checked = [];
+		await expectUnchanged(srv, async () => {
+			for (const [pattern, item] of Object.entries(doc.paths)) {
+				const served = Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => m.toUpperCase());
+				const expected = new Set(served.includes('GET') ? [...served, 'HEAD'] : served);
+				const p = pattern.replace(/\{[^}]+\}/g, '1');
+				for (const m of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((x) => !expected.has(x))) {
+					const r = await srv.req(m, p, { token: admin });
+					assert.equal(r.status, 405, `${m} ${p}: ${r.status} ${r.text}`);
+					if (m !== 'HEAD') assertError(r, 405, 'method_not_allowed');
+					const allow = (r.headers.get('allow') || '').split(',').map((x) => x.trim()).filter(Boolean);
+					assert.deepEqual(new Set(allow), expected, `Allow of ${m} ${p}: ${r.headers.get('allow')}`);
+					assert.equal(allow.length, expected.size, `Allow of ${p} repeats a method: ${r.headers.get('allow')}`);
+					checked.push(`${m} ${p}`);
+				}
+			}
+		});
+		assert.ok(checked.length > 50, `only ${checked.length} requests checked`);
+		const r = await srv.req('PUT', '/v1/host-accounts/1');
+		assert.equal(r.headers.get('allow'), 'GET, HEAD, PATCH, DELETE');
+		assert.match(r.body.error.message, /GET, HEAD, PATCH, DELETE/);
+	});
+
+	test('GOV-7 a banned provider cannot edit its profile or members: 403 provider_banned', async () => {
+		const [owner, member] = await Promise.all([registerUser(srv, { tag: 'banned' }), registerUser(srv, { tag: 'bannedmember' })]);
+		const prov = await createProvider(srv, owner.token, 'Banned Apps');
+		assertStatus(await srv.req('POST', `/v1/providers/${prov.id}/members`, { token: owner.token, body: { email: member.email } }), 201);
+		assertStatus(await srv.req('POST', `/v1/providers/${prov.id}/ban`, { token: admin, body: { reason: 'fraud' } }), 200);
+		await expectUnchanged(srv, async () => {
+			assertError(await srv.req('PATCH', `/v1/providers/${prov.id}`, { token: owner.token, body: { name: 'Unbanned Apps' } }), 403, 'provider_banned', { rule: 'GOV-7' });
+			assertError(await srv.req('POST', `/v1/providers/${prov.id}/members`, { token: owner.token, body: { email: 'someone@example.com' } }), 403, 'provider_banned', { rule: 'GOV-7' });
+			assertError(await srv.req('DELETE', `/v1/providers/${prov.id}/members/${member.id}`, { token: owner.token }), 403, 'provider_banned', { rule: 'GOV-7' });
+			// a member is still told they are not the owner
+			assertError(await srv.req('PATCH', `/v1/providers/${prov.id}`, { token: member.token, body: { name: 'Unbanned Apps' } }), 403, 'owner_required');
+		});
+		const g = await srv.req('GET', `/v1/providers/${prov.id}`, { token: owner.token });
+		assertStatus(g, 200);
+		assert.equal(g.body.state, 'banned');
+		assert.equal(g.body.name, 'Banned Apps');
+	});
+
+	test('ONB-12 change_kind sets the minimum notice of later versions: rules 15 days, fees 7, service_end 60', async () => {
+		const now = await srv.now();
+		const publish = (body) => srv.req('POST', '/v1/agreements', { token: admin, body: { title: 'T', body: 'B', required_for: ['host'], ...body } });
+		for (const [kind, min] of [['rules', 15], ['fees', 7], ['service_end', 60], [undefined, 15], [null, 15]]) {
+			const key = `notice-${kind ?? String(kind)}`.replace('_', '-');
+			const ck = kind === undefined ? {} : { change_kind: kind };
+			// a first version needs no notice, whatever the kind
+			const v1 = await publish({ key, version: 1, effective_at: now, notice_days: 0, ...ck });
+			assertStatus(v1, 201, `${key} v1`);
+			assert.equal(v1.body.change_kind, kind ?? 'rules');
+			await expectUnchanged(srv, async () => {
+				const short = await publish({ key, version: 2, effective_at: now + 90 * DAY, notice_days: min - 1, ...ck });
+				const e = assertError(short, 400, 'notice_too_short', { rule: 'ONB-12', field: 'notice_days' });
+				assert.match(e.message, new RegExp(`${min} days`));
+				// enough notice_days, but effective_at too early for them
+				const early = await publish({ key, version: 2, effective_at: now + (min - 1) * DAY, notice_days: min, ...ck });
+				assertError(early, 400, 'notice_too_short', { rule: 'ONB-12', field: 'effective_at' });
+			});
+			const v2 = await publish({ key, version: 2, effective_at: now + min * DAY, notice_days: min, ...ck });
+			assertStatus(v2, 201, `${key} v2 with ${min} days`);
+			assert.equal(v2.body.change_kind, kind ?? 'rules');
+			const list = await srv.req('GET', `/v1/agreements?key=${key}`);
+			assert.deepEqual(list.body.items.map((a) => [a.version, a.change_kind]), [[2, kind ?? 'rules'], [1, kind ?? 'rules']]);
+		}
+		// the kind of each version is its own: a fee change after a rules version
+		assertStatus(await publish({ key: 'notice-rules', version: 3, effective_at: now + 7 * DAY, notice_days: 7, change_kind: 'fees' }), 201);
+		await expectUnchanged(srv, async () => {
+			for (const change_kind of ['other', 'RULES', 'fee', '', 'service end'])
+				for (const [key, version] of [['notice-rules', 4], ['brand-new', 1]])
+					assertError(await publish({ key, version, effective_at: now + 90 * DAY, notice_days: 60, change_kind }), 400, 'invalid_change_kind', { rule: 'ONB-12', field: 'change_kind' });
+			assertError(await publish({ key: 'brand-new', version: 1, effective_at: now, notice_days: 0, change_kind: 'x'.repeat(17) }), 400, 'too_long', { rule: 'ONB-12', field: 'change_kind' });
+		});
 	});
 });

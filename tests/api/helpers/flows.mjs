@@ -196,3 +196,47 @@ export async function expectUnchanged(srv, fn, { ignore = FAILURE_TABLES } = {})
 	assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort(), 'set of tables changed');
 	return result;
 }
+
+/**
+ * Create an operator API key of scope host with the CLI (`kaifang apikey
+ * create`), which prints the key once on stdout. Returns {key, id, name}.
+ */
+export function hostApiKey(srv, name = 'host product') {
+	const r = srv.cli(['apikey', 'create', '--scope', 'host', '--name', name]);
+	assert.equal(r.status, 0, `apikey create failed: ${r.stderr}`);
+	const key = r.stdout.trim();
+	assert.match(key, /^kfk_[0-9a-f]{64}$/, `apikey create printed ${JSON.stringify(r.stdout)}`);
+	const m = /API key (\d+)/.exec(r.stderr);
+	assert.ok(m, `apikey create did not name the key's id: ${r.stderr}`);
+	return { key, id: Number(m[1]), name };
+}
+
+/** Revoke an operator API key with the CLI. */
+export function revokeApiKey(srv, id) {
+	const r = srv.cli(['apikey', 'revoke', String(id)]);
+	assert.equal(r.status, 0, `apikey revoke ${id} failed: ${r.stderr}`);
+	return r;
+}
+
+let hostSeq = 0;
+/** Fresh host account fields; owner_email must be given or overridden. */
+export function hostFields(over = {}) {
+	hostSeq += 1;
+	const n = `${process.pid % 10000}-${hostSeq}`;
+	return { external_id: `ext-${n}`, kind: 'mini_program', name: `Host ${n}`, ...over };
+}
+
+/** Provision a host account with an API key (201). Returns the account. */
+export async function provisionHost(srv, key, over = {}) {
+	const r = await srv.req('POST', '/v1/host-accounts', { token: key, body: hostFields(over) });
+	assertStatus(r, 201, 'provision host account');
+	return r.body;
+}
+
+/** The kfi_ token of the newest invitation mail to `to`. */
+export async function invitationToken(srv, to, opts = {}) {
+	const body = await srv.readMail(to, { match: /kfi_/, ...opts });
+	const m = /kfi_[0-9a-f]+/.exec(body);
+	if (!m) throw new Error(`no invitation token in mail: ${body}`);
+	return m[0];
+}
