@@ -15,6 +15,7 @@
 #include "core/netpolicy.h"
 
 struct kf_dbpool;
+struct kf_pusher;
 
 struct kf_ctx {
 	struct kf_config cfg;
@@ -26,6 +27,7 @@ struct kf_ctx {
 	struct kf_cidr_list callback_allow; /* parsed cfg.callback_allow (SSRF allow list) */
 	_Atomic int64_t clock_offset; /* seconds added by POST /v1/_test/clock */
 	atomic_bool stopping;
+	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */
 };
 
 /* The server's clock: wall time plus the test offset. Only handlers and

@@ -19,6 +19,8 @@
 #include "ctx.h"
 #include "http/server.h"
 #include "ops.h"
+#include "proto/envelope.h"
+#include "push/push.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "util/crypto.h"
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kaifangd: cannot initialise the crypto libraries\n");
 		return 1;
 	}
+	kf_envelope_global_init();
 	ctx.db_path = kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
 	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
 	ctx.mail_dir = kf_xasprintf("%s/mail", ctx.cfg.data_dir);
@@ -95,7 +98,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct kf_error err = {0};
-	if (kf_dbpool_new(ctx.db_path, (int)ctx.cfg.db_pool + 1, &ctx.pool, &err) != KF_OK) {
+	if (kf_dbpool_new(ctx.db_path, (int)ctx.cfg.db_pool + 2, &ctx.pool, &err) != KF_OK) {
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
 		return 1;
 	}
@@ -111,14 +114,16 @@ int main(int argc, char **argv)
 	}
 	struct kf_server *srv = NULL;
 	struct kf_worker *worker = NULL;
+	struct kf_pusher *pusher = NULL;
 	bool api = strcmp(ctx.cfg.role, "worker") != 0, work = strcmp(ctx.cfg.role, "api") != 0;
 	if (api && kf_server_start(&ctx, &kf_api_dispatch, &srv, &err) != KF_OK) {
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
 		kf_dbpool_free(ctx.pool);
 		return 1;
 	}
-	if (work && !(worker = kf_worker_start(&ctx))) {
-		fprintf(stderr, "kaifangd: cannot start the worker\n");
+	if (work && (!(worker = kf_worker_start(&ctx)) || !(ctx.pusher = pusher = kf_push_start(&ctx)))) {
+		fprintf(stderr, "kaifangd: cannot start the workers\n");
+		kf_worker_stop(worker);
 		kf_server_stop(srv);
 		kf_dbpool_free(ctx.pool);
 		return 1;
@@ -132,6 +137,8 @@ int main(int argc, char **argv)
 	atomic_store(&ctx.stopping, true);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	kf_server_stop(srv);
+	ctx.pusher = NULL;
+	kf_push_stop(pusher);
 	kf_worker_stop(worker);
 	kf_dbpool_free(ctx.pool);
 	curl_global_cleanup();

@@ -12,9 +12,11 @@
 
 #include "ctx.h"
 #include "notify/notify.h"
+#include "push/push.h"
 #include "store/db.h"
 #include "store/audit.h"
 #include "store/files.h"
+#include "store/outbox.h"
 #include "store/providers.h"
 #include "util/mem.h"
 
@@ -66,8 +68,13 @@ static void *run(void *arg)
 		if (kf_mail_worker_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
 		purge(w->ctx, db, now);
+		if (kf_push_ticket_pass(w->ctx, db, now) < 0)
+			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");
+		/* retention: idempotency keys for a day, finished push events
+		 * and their attempt logs for a week */
 		if (kf_db_begin(db) == KF_OK) {
-			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK || kf_db_commit(db) != KF_OK)
+			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
+			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 		}
 		kf_dbpool_put(w->ctx->pool, db);

@@ -25,6 +25,8 @@
 #include "http/request.h"
 #include "notify/notify.h"
 #include "proto/wxcrypt.h"
+#include "push/push.h"
+#include "push/request.h"
 #include "store/apps.h"
 #include "store/db.h"
 #include "store/providers.h"
@@ -624,6 +626,54 @@ static void api_apps_delete(struct kf_req *r)
 		kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
+/* The echo handshake against one of the app's callback URLs, from the
+ * configuration being prepared (the draft, else the live one); answers
+ * exactly what failed. Nothing is stored. */
+static void api_apps_verify_endpoint(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"endpoint", KF_F_STRING, true, 32, "APP-8"}};
+	struct kf_app_row a;
+	char role[16];
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_app(r, &a, role, sizeof(role)) ||
+	    !require_member(r, role))
+		return;
+	const char *which = kf_json_str(j, "endpoint");
+	if (strcmp(which, "message_url") && strcmp(which, "auth_receive_url")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", "APP-8", "endpoint",
+			      "endpoint is message_url or auth_receive_url");
+		return;
+	}
+	json_t *cfg = kf_store_app_config_json(kf_req_db(r), a.draft_config_id ? a.draft_config_id : a.live_config_id);
+	json_t *dev = json_object_get(cfg, "dev");
+	const char *url = json_string_value(json_object_get(dev, which));
+	const char *token = json_string_value(json_object_get(dev, "message_token"));
+	if (!url || !token) {
+		json_decref(cfg);
+		kf_reply_fail(r, KF_ECONFLICT, "endpoint_not_configured", "APP-8", which,
+			      "set dev.%s and dev.message_token before verifying", which);
+		return;
+	}
+	char *target = !strcmp(which, "message_url") ? kf_push_url_substitute(url, a.app_id) : kf_xstrdup(url);
+	char *tok = kf_arena_strdup(r->arena, token);
+	json_decref(cfg);
+	/* the handshake takes up to the push timeout: no database is held */
+	kf_db_rollback(kf_req_db(r));
+	struct kf_verify_result res;
+	struct kf_error err = {0};
+	enum kf_err rc = kf_push_verify_url(r->ctx, target, tok, &res, &err);
+	if (rc != KF_OK) {
+		free(target);
+		kf_reply_error(r, &err);
+		return;
+	}
+	json_t *o = json_pack("{s:s, s:s, s:b, s:s?, s:s, s:I, s:I, s:s}", "endpoint", which, "url", target, "ok",
+			      res.ok, "failure", res.failure, "message", res.message, "http_status",
+			      (json_int_t)res.http_status, "latency_ms", (json_int_t)res.latency_ms, "excerpt", res.excerpt);
+	free(target);
+	kf_reply_json(r, 200, o);
+}
+
 /* ---- ICP filings (APP-2) ---- */
 
 static bool filing_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t len)
@@ -800,6 +850,8 @@ const struct kf_route kf_api_apps_routes[] = {
 	{"POST", "/v1/apps/{id}/secret:rotate", api_apps_rotate_secret, KF_AUTH_USER, 0, "Rotate the app secret (APP-10)"},
 	{"POST", "/v1/apps/{id}/creation-review", api_apps_submit_creation, KF_AUTH_USER, 0,
 	 "Submit the app for its creation review (APP-5)"},
+	{"POST", "/v1/apps/{id}/endpoints:verify", api_apps_verify_endpoint, KF_AUTH_USER, 0,
+	 "Verify a callback URL with the echo handshake (APP-8)"},
 	{"POST", "/v1/aes-keys", api_apps_generate_key, KF_AUTH_USER, 0, "Generate a message encryption key"},
 	{"GET", "/v1/permission-sets", api_apps_catalog, KF_AUTH_USER, 0, "The permission-set catalog (APP-3)"},
 	{"POST", "/v1/permission-sets", api_apps_catalog_add, KF_AUTH_ADMIN, 0, "Add a permission set (APP-3)"},

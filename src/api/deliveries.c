@@ -9,7 +9,9 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "core/app.h"
+#include "ctx.h"
 #include "http/request.h"
+#include "push/push.h"
 #include "store/apps.h"
 #include "store/db.h"
 #include "store/outbox.h"
@@ -38,8 +40,10 @@ static void api_deliveries_list(struct kf_req *r)
 	struct kf_app_row a;
 	char role[16];
 	const char *state = kf_req_query(r, "state");
-	if (state && strcmp(state, "pending") && strcmp(state, "delivered") && strcmp(state, "dead")) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, delivered or dead");
+	if (state && strcmp(state, "pending") && strcmp(state, "delivered") && strcmp(state, "dead") &&
+	    strcmp(state, "superseded")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state",
+			      "state is pending, delivered, dead or superseded");
 		return;
 	}
 	int64_t before;
@@ -101,6 +105,7 @@ static void api_deliveries_replay(struct kf_req *r)
 	}
 	if (!kf_api_commit(r))
 		return;
+	kf_push_wake(r->ctx->pusher); /* deliver now rather than at the next poll */
 	json_t *o = kf_store_outbox_event_json(kf_req_db(r), a.id, ev);
 	if (!o) {
 		kf_reply_db_error(r);

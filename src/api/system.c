@@ -2,12 +2,14 @@
 /* Operations routes: liveness, readiness, the API description and the
  * test-only clock. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "push/push.h"
 #include "store/db.h"
 
 extern const char kf_openapi_json[];
@@ -55,11 +57,21 @@ static void api_system_test_clock(struct kf_req *r)
 		return;
 	}
 	atomic_fetch_add(&r->ctx->clock_offset, (int64_t)n);
+	kf_push_wake(r->ctx->pusher); /* events may have become due */
 	kf_reply_json(r, 200, json_pack("{s:I, s:I}", "now", (json_int_t)kf_ctx_now(r->ctx), "offset",
 					(json_int_t)atomic_load(&r->ctx->clock_offset)));
 }
 
+/* GET /metrics: Prometheus text exposition of the push metrics. */
+static void api_system_metrics(struct kf_req *r)
+{
+	char *text = kf_push_metrics_text(r->ctx, kf_req_db(r));
+	kf_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+	free(text);
+}
+
 const struct kf_route kf_api_system_routes[] = {
+	{"GET", "/metrics", api_system_metrics, KF_AUTH_NONE, 0, "Prometheus metrics (push deliveries and outbox)"},
 	{"GET", "/healthz", api_system_healthz, KF_AUTH_NONE, 0, "Liveness"},
 	{"GET", "/readyz", api_system_readyz, KF_AUTH_NONE, 0, "Readiness (database reachable)"},
 	{"GET", "/v1/openapi.json", api_system_openapi, KF_AUTH_NONE, 0, "This API's OpenAPI document"},

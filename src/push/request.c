@@ -115,7 +115,7 @@ out:
  */
 static const char *authorizer_of(const struct kf_outbox_item *it)
 {
-	const char *id = it->app_id;
+	const char *id = it->authorizer[0] ? it->authorizer : it->app_id;
 	size_t n = strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 	return n > 0 && n <= 64 && id[n] == '\0' ? id : NULL;
 }

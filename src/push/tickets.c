@@ -59,8 +59,11 @@ static enum kf_err issue(struct kf_db *db, int64_t app, const char *app_id, int6
 		rc = KF_EINTERNAL;
 		goto out;
 	}
-	rc = kf_store_outbox_insert(db, app, "component_verify_ticket", kf_push_target_name(KF_PUSH_AUTH_RECEIVE),
-				    payload, now, event_id);
+	/* the older tickets still waiting are pointless now */
+	rc = kf_store_outbox_supersede(db, app, "component_verify_ticket", now);
+	if (rc == KF_OK)
+		rc = kf_store_outbox_insert(db, app, "component_verify_ticket",
+					    kf_push_target_name(KF_PUSH_AUTH_RECEIVE), NULL, payload, now, event_id);
 out:
 	explicit_bzero(rnd, sizeof(rnd));
 	explicit_bzero(ticket, sizeof(ticket));

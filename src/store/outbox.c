@@ -14,22 +14,55 @@
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 enum kf_err kf_store_outbox_insert(struct kf_db *db, int64_t app, const char *kind, const char *target,
-				   const char *payload, int64_t now, char event_id[33])
+				   const char *authorizer, const char *payload, int64_t now, char event_id[33])
 {
 	kf_random_hex(event_id, 32);
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO outbox (event_id, app, kind, target, payload, next_attempt_at, created_at)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?)");
+		db, "INSERT INTO outbox (event_id, app, kind, target, authorizer, payload, next_attempt_at, created_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, event_id);
 	kf_stmt_bind_int(st, 2, app);
 	kf_stmt_bind_text(st, 3, kind);
 	kf_stmt_bind_text(st, 4, target);
-	kf_stmt_bind_text(st, 5, payload);
-	kf_stmt_bind_int(st, 6, now);
+	kf_stmt_bind_text(st, 5, authorizer);
+	kf_stmt_bind_text(st, 6, payload);
 	kf_stmt_bind_int(st, 7, now);
+	kf_stmt_bind_int(st, 8, now);
 	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_outbox_supersede(struct kf_db *db, int64_t app, const char *kind, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE outbox SET state = 'superseded', last_error = 'superseded by a newer event', delivered_at = ?"
+		    " WHERE app = ? AND kind = ? AND state = 'pending' AND lease_until <= ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, app);
+	kf_stmt_bind_text(st, 3, kind);
+	kf_stmt_bind_int(st, 4, now);
+	return kf_stmt_exec(st);
+}
+
+int kf_store_outbox_expire(struct kf_db *db, int64_t before)
+{
+	static const char *const steps[] = {
+		"DELETE FROM deliveries WHERE outbox_id IN (SELECT id FROM outbox WHERE state IN ('delivered', 'superseded')"
+		" AND created_at < ?)",
+		"DELETE FROM outbox WHERE state IN ('delivered', 'superseded') AND created_at < ?",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct kf_stmt *st = kf_db_prepare(db, steps[i]);
+		if (!st)
+			return -1;
+		kf_stmt_bind_int(st, 1, before);
+		if (kf_stmt_exec(st) != KF_OK)
+			return -1;
+	}
+	return kf_db_changes(db);
 }
 
 void kf_outbox_item_clear(struct kf_outbox_item *it)
@@ -45,7 +78,7 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 		return -1;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT o.id, o.event_id, o.app, o.kind, o.target, o.payload, o.attempts, o.created_at, a.app_id,"
-		    " c.config FROM outbox o JOIN apps a ON a.id = o.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
+		    " c.config, o.authorizer FROM outbox o JOIN apps a ON a.id = o.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
 		    " WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ?"
 		    " ORDER BY o.next_attempt_at, o.id LIMIT ?");
 	if (!st) {
@@ -70,6 +103,7 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 		it->created_at = kf_stmt_int(st, 7);
 		COPY(it->app_id, kf_stmt_text(st, 8));
 		it->config_json = kf_stmt_is_null(st, 9) ? NULL : kf_xstrdup(kf_stmt_text(st, 9));
+		COPY(it->authorizer, kf_stmt_text(st, 10));
 	}
 	kf_stmt_done(st);
 	bool ok = s != KF_STEP_ERROR;

@@ -17,9 +17,17 @@
 struct kf_db;
 struct json_t;
 
-/* Queue an event for app (row id). event_id (33 bytes) receives its id. */
+/* Queue an event for app (row id). event_id (33 bytes) receives its id.
+ * authorizer names the authorizer a message event is for (NULL if none). */
 enum kf_err kf_store_outbox_insert(struct kf_db *db, int64_t app, const char *kind, const char *target,
-				   const char *payload, int64_t now, char event_id[33]) KF_MUST_CHECK;
+				   const char *authorizer, const char *payload, int64_t now,
+				   char event_id[33]) KF_MUST_CHECK;
+/* A new ticket makes the app's undelivered older tickets pointless: they
+ * end as "superseded" instead of piling up while a receiver is down. */
+enum kf_err kf_store_outbox_supersede(struct kf_db *db, int64_t app, const char *kind, int64_t now) KF_MUST_CHECK;
+/* Retention: delete delivered and superseded events (and their attempt
+ * logs) created before `before`. Returns the number deleted or -1. */
+int kf_store_outbox_expire(struct kf_db *db, int64_t before);
 
 struct kf_outbox_item {
 	int64_t id;
@@ -27,6 +35,7 @@ struct kf_outbox_item {
 	int64_t app;
 	char kind[40];
 	char target[16];
+	char authorizer[64]; /* "" when the event is not for one authorizer */
 	char *payload;     /* malloc'd */
 	int attempts;
 	int64_t created_at;

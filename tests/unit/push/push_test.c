@@ -336,7 +336,7 @@ static void add_app_default(struct fx *f)
 static int64_t add_event(struct fx *f, const char *target, const char *payload, int64_t created_at, char event_id[33])
 {
 	char id[33];
-	assert_int_equal(kf_store_outbox_insert(f->db, f->app, "test_event", target, payload, created_at,
+	assert_int_equal(kf_store_outbox_insert(f->db, f->app, "test_event", target, NULL, payload, created_at,
 						event_id ? event_id : id),
 			 KF_OK);
 	return kf_db_last_id(f->db);

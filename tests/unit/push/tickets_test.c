@@ -287,7 +287,7 @@ static void test_ticket_now_transactions(void **state)
 		assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM outbox WHERE app = ?", 1), 1);
 		assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM verify_tickets WHERE app = ?", 1), 1);
 	}
-	assert_int_equal(failures, 3); /* insert ticket, prune, insert event */
+	assert_int_equal(failures, 4); /* insert ticket, prune, supersede older events, insert event */
 	assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM outbox WHERE app = ?", 1), 2);
 }
 

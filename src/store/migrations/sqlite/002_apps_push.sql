@@ -73,8 +73,9 @@ CREATE TABLE outbox (
   app INTEGER NOT NULL REFERENCES apps(id),
   kind TEXT NOT NULL,                  -- component_verify_ticket | authorized | …
   target TEXT NOT NULL,                -- auth_receive | message
+  authorizer TEXT,                     -- the authorizer a message event is for ($APPID$); NULL otherwise
   payload TEXT NOT NULL,               -- plaintext XML; encrypted at send time
-  state TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | dead
+  state TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | dead | superseded
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
   lease_until INTEGER NOT NULL DEFAULT 0, -- a worker holds it until then
