@@ -259,7 +259,11 @@ static void collect(struct kf_pusher *p)
 	}
 	if (ndone == 0)
 		return;
+	/* Group commit: the attempts finished in this pass share one durable
+	 * transaction instead of paying a sync each. If it fails, none is
+	 * recorded and the leases bring the events back (at-least-once). */
 	struct kf_db *db = kf_dbpool_get(p->ctx->pool);
+	bool batch = kf_db_begin(db) == KF_OK;
 	for (int i = 0; i < p->n; i++) {
 		struct transfer *t = &p->t[i];
 		if (!t->busy || !t->done)
@@ -269,6 +273,9 @@ static void collect(struct kf_pusher *p)
 		record(p, db, &t->item, t->attempt, t->at, &r);
 		release(p, t);
 	}
+	if (batch && kf_db_commit(db) != KF_OK)
+		fprintf(stderr, "{\"level\":\"error\",\"source\":\"push\",\"msg\":\"cannot commit a batch of attempts; "
+				"they will be sent again\"}\n");
 	kf_dbpool_put(p->ctx->pool, db);
 }
 

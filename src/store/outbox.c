@@ -128,7 +128,10 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf_attempt *a, bool delivered,
 				   int64_t next_at)
 {
-	if (kf_db_begin(db) != KF_OK)
+	/* Inside a caller's transaction (group commit of a batch) the caller
+	 * commits; otherwise this is its own transaction. */
+	bool own = !kf_db_in_tx(db);
+	if (own && kf_db_begin(db) != KF_OK)
 		return KF_EDB;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO deliveries (outbox_id, attempted_at, http_status, error, latency_ms, response_excerpt)"
@@ -158,11 +161,12 @@ enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf
 	kf_stmt_bind_int(st, 6, next_at);
 	kf_stmt_bind_int(st, 7, next_at);
 	kf_stmt_bind_int(st, 8, id);
-	if (kf_stmt_exec(st) != KF_OK || kf_db_commit(db) != KF_OK)
+	if (kf_stmt_exec(st) != KF_OK || (own && kf_db_commit(db) != KF_OK))
 		goto fail;
 	return KF_OK;
 fail:
-	kf_db_rollback(db);
+	if (own)
+		kf_db_rollback(db);
 	return KF_EDB;
 }
 

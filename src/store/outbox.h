@@ -58,7 +58,8 @@ struct kf_attempt {
 };
 
 /* Record an attempt; delivered, or retried at next_at, or dead when
- * next_at is 0. One transaction. */
+ * next_at is 0. Its own transaction, or part of the caller's when one is
+ * open (the delivery thread commits a batch of attempts at once). */
 enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf_attempt *a, bool delivered,
 				   int64_t next_at) KF_MUST_CHECK;
 
