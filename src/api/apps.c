@@ -29,6 +29,7 @@
 #include "push/request.h"
 #include "store/apps.h"
 #include "store/db.h"
+#include "store/files.h"
 #include "store/providers.h"
 #include "store/reviews.h"
 #include "util/crypto.h"
@@ -204,6 +205,32 @@ static bool callback_allowed(struct kf_req *r, const char *url, const char *fiel
 	return ok;
 }
 
+/* APP-2: the icon is an image uploaded by a member of the provider. */
+static bool icon_ok(struct kf_req *r, const struct kf_org_row *org, int64_t file_id)
+{
+	if (!file_id)
+		return true;
+	struct kf_file_row f;
+	char role[16] = "";
+	enum kf_err rc = kf_store_file_get(kf_req_db(r), file_id, &f);
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), org->id, f.owner_user_id, role, sizeof(role)) != KF_OK)
+		rc = KF_EDB;
+	if (rc == KF_EDB) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	if (rc != KF_OK || !role[0]) {
+		kf_reply_fail(r, KF_EINVAL, "file_not_found", "APP-2", "icon_file",
+			      "icon_file must be a file uploaded by a member of this provider");
+		return false;
+	}
+	if (strcmp(f.content_type, "image/png") && strcmp(f.content_type, "image/jpeg")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_icon", "APP-2", "icon_file", "the icon must be a PNG or JPEG image");
+		return false;
+	}
+	return true;
+}
+
 /* Validate a configuration about to be stored: full validation for what
  * goes live, draft validation otherwise; then the duplicate rule (APP-13)
  * and the SSRF rule. Replies on failure. */
@@ -237,7 +264,7 @@ static bool check_config(struct kf_req *r, const struct kf_org_row *org, struct 
 		kf_reply_error(r, &err);
 		return false;
 	}
-	return callback_allowed(r, c->dev.auth_receive_url, "dev.auth_receive_url") &&
+	return icon_ok(r, org, c->icon_file) && callback_allowed(r, c->dev.auth_receive_url, "dev.auth_receive_url") &&
 	       callback_allowed(r, c->dev.message_url, "dev.message_url");
 }
 
