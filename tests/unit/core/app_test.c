@@ -984,6 +984,24 @@ static void test_state_names(void **state)
 	assert_null(kf_app_state_name((enum kf_app_state)-1));
 }
 
+/* The release and governance edges later modules drive: a developed app is
+ * released only through its release review (APP-6); a released app can be
+ * delisted (GOV-1), a suspended one escalated to delisted (GOV-4) or
+ * restored (GOV-6), and a delisting can end (GOV-5). */
+static void test_release_and_governance_edges_APP_6_GOV_1_GOV_4_GOV_5_GOV_6(void **state)
+{
+	(void)state;
+	assert_true(kf_app_transition_allowed(KF_APP_DEVELOPING, KF_APP_RELEASE_REVIEW));
+	assert_false(kf_app_transition_allowed(KF_APP_DEVELOPING, KF_APP_RELEASED)); /* APP-6: no shortcut */
+	assert_true(kf_app_transition_allowed(KF_APP_RELEASE_REVIEW, KF_APP_RELEASED));
+	assert_true(kf_app_transition_allowed(KF_APP_RELEASED, KF_APP_DELISTED));   /* GOV-1 */
+	assert_true(kf_app_transition_allowed(KF_APP_SUSPENDED, KF_APP_DELISTED));  /* GOV-4 */
+	assert_true(kf_app_transition_allowed(KF_APP_SUSPENDED, KF_APP_RELEASED));  /* GOV-6 */
+	assert_true(kf_app_transition_allowed(KF_APP_DELISTED, KF_APP_RELEASED));   /* GOV-5 */
+	assert_false(kf_app_transition_allowed(KF_APP_DRAFT, KF_APP_RELEASED));
+	assert_false(kf_app_transition_allowed(KF_APP_DELETED, KF_APP_RELEASED));
+}
+
 static void test_transition_table(void **state)
 {
 	(void)state;
@@ -1232,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_duplicate_endpoint_APP_13),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_transition_table),
+		cmocka_unit_test(test_release_and_governance_edges_APP_6_GOV_1_GOV_4_GOV_5_GOV_6),
 		cmocka_unit_test(test_submit_creation_APP_5),
 		cmocka_unit_test(test_creation_decided_APP_5_REV_5),
 		cmocka_unit_test(test_authorize_before_release_AUTH_4),

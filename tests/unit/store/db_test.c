@@ -81,6 +81,35 @@ static void test_migrations_record_version(void **state)
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM users"), 0);
 }
 
+/* The default catalogs the migrations create, which operators then edit:
+ * the term lists of the listing rules and APP-11, and the categories that
+ * need special qualifications (REV-6). */
+static void test_default_catalogs_LST_3_LST_4_LST_5_LST_18_LST_19_APP_11_REV_6(void **state)
+{
+	struct fixture *f = *state;
+	struct {
+		const char *list, *term;
+	} want[] = {
+		{"generic_names", "电话"},   /* LST-3 */
+		{"hot_words", "红包"},       /* LST-4 */
+		{"gambling_names", "六合"},  /* LST-5 */
+		{"superlatives", "第一"},    /* LST-18 */
+		{"banned_terms", "赌博"},    /* LST-19 */
+		{"protected_marks", "kaifang"}, /* APP-11 */
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct kf_stmt *st = kf_db_prepare(f->db, "SELECT COUNT(*) FROM term_lists WHERE list = ? AND term = ?");
+		kf_stmt_bind_text(st, 1, want[i].list);
+		kf_stmt_bind_text(st, 2, want[i].term);
+		assert_int_equal(kf_stmt_step(st), KF_STEP_ROW);
+		assert_int_equal(kf_stmt_int(st, 0), 1);
+		kf_stmt_done(st);
+	}
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM categories WHERE key IN ('finance', 'payments', 'medical',"
+				      " 'news', 'education') AND qualifications != '[]'"), 5);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM categories WHERE key = 'tools' AND qualifications = '[]'"), 1);
+}
+
 static void test_wal_and_full_sync(void **state)
 {
 	struct fixture *f = *state;
@@ -181,6 +210,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrations_record_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_and_full_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_catalogs_LST_3_LST_4_LST_5_LST_18_LST_19_APP_11_REV_6, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_failed_command_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unique_email_and_mobile_ONB_8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_tampering, setup, teardown),
