@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SQL for tokens, codes and revocations (see auth.h). */
+#include "store/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+				  int64_t authorization, const char *family, int64_t code, int64_t now,
+				  int64_t expires_at, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO tokens (hash, kind, app, authorization, family, code, created_at, expires_at)"
+		    " VALUES (?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0), ?, NULLIF(?, 0))");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_int(st, 3, app);
+	kf_stmt_bind_int(st, 4, authorization);
+	kf_stmt_bind_text(st, 5, family);
+	kf_stmt_bind_int(st, 6, code);
+	kf_stmt_bind_int(st, 7, now);
+	kf_stmt_bind_int(st, 8, expires_at);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	if (id)
+		*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_token_row *out)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT t.id, t.kind, t.app, a.app_id, a.state, COALESCE(t.authorization, 0), h.external_id, z.state,"
+		    " COALESCE(t.expires_at, 0), t.revoked_at IS NOT NULL, t.superseded_at IS NOT NULL, t.family,"
+		    " COALESCE(t.code, 0) FROM tokens t JOIN apps a ON a.id = t.app"
+		    " LEFT JOIN authorizations z ON z.id = t.authorization"
+		    " LEFT JOIN host_accounts h ON h.id = z.host_account WHERE t.hash = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = kf_stmt_int(st, 0);
+		COPY(out->kind, kf_stmt_text(st, 1));
+		out->app = kf_stmt_int(st, 2);
+		COPY(out->app_id, kf_stmt_text(st, 3));
+		COPY(out->app_state, kf_stmt_text(st, 4));
+		out->authorization = kf_stmt_int(st, 5);
+		COPY(out->authorizer, kf_stmt_text(st, 6));
+		COPY(out->auth_state, kf_stmt_text(st, 7));
+		out->expires_at = kf_stmt_int(st, 8);
+		out->revoked = kf_stmt_int(st, 9) != 0;
+		out->superseded = kf_stmt_int(st, 10) != 0;
+		COPY(out->family, kf_stmt_text(st, 11));
+		out->code = kf_stmt_int(st, 12);
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+static enum kf_err note_revocation(struct kf_db *db, int64_t now, const char *what)
+{
+	if (!kf_db_changes(db))
+		return KF_OK;
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO revocations (at, what) VALUES (?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_text(st, 2, what);
+	return kf_stmt_exec(st);
+}
+
+static enum kf_err revoke_where(struct kf_db *db, const char *sql, int64_t key, const char *kind, int64_t now,
+				const char *what)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, key);
+	if (kind)
+		kf_stmt_bind_text(st, 3, kind);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return note_revocation(db, now, what);
+}
+
+enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now)
+{
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", id, NULL, now,
+			    "token");
+}
+
+enum kf_err kf_store_tokens_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now)
+{
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization = ? AND revoked_at IS NULL",
+			    authorization, NULL, now, "authorization");
+}
+
+enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t now)
+{
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL", code, NULL,
+			    now, "code");
+}
+
+enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now)
+{
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization = ? AND kind = ?"
+				" AND revoked_at IS NULL",
+			    authorization, kind, now, "replaced");
+}
+
+enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM revocations");
+	if (!st)
+		return KF_EDB;
+	enum kf_step s = kf_stmt_step(st);
+	*mark = s == KF_STEP_ROW ? kf_stmt_int(st, 0) : 0;
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : KF_EDB;
+}
+
+enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+				 int64_t authorization, const char *redirect_uri, const char *challenge,
+				 const char *scope, int64_t now, int64_t expires_at, int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "INSERT INTO codes (hash, kind, app, authorization, redirect_uri, code_challenge, scope, created_at,"
+		    " expires_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_int(st, 3, app);
+	kf_stmt_bind_int(st, 4, authorization);
+	kf_stmt_bind_text(st, 5, redirect_uri);
+	kf_stmt_bind_text(st, 6, challenge);
+	kf_stmt_bind_text(st, 7, scope);
+	kf_stmt_bind_int(st, 8, now);
+	kf_stmt_bind_int(st, 9, expires_at);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	if (id)
+		*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_code_get(struct kf_db *db, const char *hash, struct kf_code_row *out)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, kind, app, COALESCE(authorization, 0), created_at, expires_at, COALESCE(used_at, 0),"
+		    " redirect_uri, code_challenge, scope FROM codes WHERE hash = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		memset(out, 0, sizeof(*out));
+		out->id = kf_stmt_int(st, 0);
+		COPY(out->kind, kf_stmt_text(st, 1));
+		out->app = kf_stmt_int(st, 2);
+		out->authorization = kf_stmt_int(st, 3);
+		out->created_at = kf_stmt_int(st, 4);
+		out->expires_at = kf_stmt_int(st, 5);
+		out->used_at = kf_stmt_int(st, 6);
+		COPY(out->redirect_uri, kf_stmt_text(st, 7));
+		COPY(out->code_challenge, kf_stmt_text(st, 8));
+		COPY(out->scope, kf_stmt_text(st, 9));
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+enum kf_err kf_store_code_use(struct kf_db *db, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE codes SET used_at = ? WHERE id = ? AND used_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_code_bind(struct kf_db *db, int64_t id, int64_t authorization)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE codes SET authorization = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, authorization);
+	kf_stmt_bind_int(st, 2, id);
+	return kf_stmt_exec(st);
+}

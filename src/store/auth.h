@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Storage of authorizations, tokens and codes (hashes only), and the
+ * revocation counter that lets every process drop cached token checks
+ * within a second of a revocation anywhere.
+ */
+#ifndef KF_STORE_AUTH_H
+#define KF_STORE_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct kf_db;
+
+struct kf_token_row {
+	int64_t id;
+	char kind[24];
+	int64_t app;            /* app row id */
+	char app_id[24];        /* public app id */
+	char app_state[24];
+	int64_t authorization;  /* 0 for app tokens */
+	char authorizer[128];   /* host account external id, "" for app tokens */
+	char auth_state[16];    /* authorization state, "" for app tokens */
+	int64_t expires_at;     /* 0 = no expiry */
+	bool revoked;
+	bool superseded;
+	char family[40];
+	int64_t code;
+};
+
+enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+				  int64_t authorization, const char *family, int64_t code, int64_t now,
+				  int64_t expires_at, int64_t *id) KF_MUST_CHECK;
+/* KF_ENOTFOUND when no token has this hash. */
+enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_token_row *out) KF_MUST_CHECK;
+/* Revoke tokens: by id, every token of an authorization, or every token
+ * issued from a code (AUTH-3 replay); each appends to revocations. */
+enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_tokens_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t now) KF_MUST_CHECK;
+/* Revoke the other live tokens of this kind for the authorization (a new
+ * authorizer access token replaces the old one). */
+enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now) KF_MUST_CHECK;
+/* The highest revocation id (0 when none). */
+enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark) KF_MUST_CHECK;
+
+struct kf_code_row {
+	int64_t id;
+	char kind[16];
+	int64_t app;
+	int64_t authorization;
+	int64_t created_at, expires_at, used_at;
+	char redirect_uri[1100];
+	char code_challenge[130];
+	char scope[512];
+};
+
+enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+				 int64_t authorization, const char *redirect_uri, const char *challenge,
+				 const char *scope, int64_t now, int64_t expires_at, int64_t *id) KF_MUST_CHECK;
+enum kf_err kf_store_code_get(struct kf_db *db, const char *hash, struct kf_code_row *out) KF_MUST_CHECK;
+/* Mark used; KF_ECONFLICT when it already was (a replay). */
+enum kf_err kf_store_code_use(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_code_bind(struct kf_db *db, int64_t id, int64_t authorization) KF_MUST_CHECK;
+
+#endif
