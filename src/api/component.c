@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/tokens.h"
 #include "core/app.h"
 #include "core/netpolicy.h"
 #include "ctx.h"
@@ -21,12 +22,17 @@
 #include "push/push.h"
 #include "store/apps.h"
 #include "store/auth.h"
+#include "store/authz.h"
+#include "store/hosts.h"
+#include "store/outbox.h"
+#include "proto/envelope.h"
 #include "store/db.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
 #define COMPONENT_TOKEN_TTL 7200 /* PROTOCOL.md §1 */
 #define PRE_AUTH_CODE_TTL 600
+#define AUTHORIZER_TOKEN_TTL 7200
 
 /* PROTOCOL.md §4 */
 static void cgi_error(struct kf_req *r, int errcode, const char *errmsg)
@@ -236,6 +242,260 @@ static void api_component_start_push_ticket(struct kf_req *r)
 	cgi_ok(r, json_pack("{s:i, s:s}", "errcode", 0, "errmsg", "ok"));
 }
 
+/* func_info: one {"funcscope_category":{"id":N}} per granted set (§3). */
+static json_t *func_info(const char *granted_json)
+{
+	json_t *ids = json_loads(granted_json, 0, NULL), *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		json_array_append_new(out, json_pack("{s:{s:I}}", "funcscope_category", "id", json_integer_value(v)));
+	json_decref(ids);
+	return out;
+}
+
+/* Issue an authorizer access token, and a refresh token when refresh is
+ * NULL (kept otherwise: SDKs store whatever comes back). */
+static bool issue_authorizer_tokens(struct kf_req *r, int64_t app, int64_t authz, int64_t code, char access[80],
+				    char refresh[80])
+{
+	struct kf_db *db = kf_req_db(r);
+	char hash[65];
+	kf_token_new("kfa_", access, 80);
+	kf_sha256_hex(access, strlen(access), hash);
+	if (kf_store_token_insert(db, hash, "authorizer_access", app, authz, NULL, code, r->now,
+				  r->now + AUTHORIZER_TOKEN_TTL, NULL) != KF_OK)
+		return false;
+	if (!refresh)
+		return true;
+	/* a new refresh token replaces the old one (re-authorization) */
+	if (kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) != KF_OK)
+		return false;
+	kf_token_new("kfr_", refresh, 80);
+	kf_sha256_hex(refresh, strlen(refresh), hash);
+	return kf_store_token_insert(db, hash, "authorizer_refresh", app, authz, NULL, code, r->now, 0, NULL) == KF_OK;
+}
+
+/* api_query_auth: the authorization code for the authorizer's tokens.
+ * Codes are single-use (AUTH-3): a replay revokes every token issued from
+ * the code. */
+static void api_component_query_auth(struct kf_req *r)
+{
+	json_t *body = cgi_body(r), *live;
+	struct kf_app_row app;
+	struct kf_token_row t;
+	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	    !cgi_component_token(r, app.app_id, &t))
+		return;
+	const char *code = json_string_value(json_object_get(body, "authorization_code"));
+	if (!code || strlen(code) > 200) {
+		cgi_error(r, 61009, "code is invalid");
+		return;
+	}
+	char hash[65];
+	kf_sha256_hex(code, strlen(code), hash);
+	struct kf_db *db = kf_req_db(r);
+	struct kf_code_row c;
+	enum kf_err rc = kf_store_code_get(db, hash, &c);
+	if (rc == KF_EDB) {
+		cgi_error(r, -1, "system error");
+		return;
+	}
+	if (rc != KF_OK || strcmp(c.kind, "auth") || c.app != app.id || !c.authorization) {
+		cgi_error(r, 61009, "code is invalid");
+		return;
+	}
+	if (c.used_at) {
+		/* AUTH-3: a replayed code revokes what it issued */
+		if (kf_api_begin(r) && kf_store_tokens_revoke_code(db, c.id, r->now) == KF_OK && kf_db_commit(db) == KF_OK)
+			kf_api_tokens_changed(r);
+		cgi_error(r, 61009, "code is invalid");
+		return;
+	}
+	if (c.expires_at <= r->now) {
+		cgi_error(r, 61009, "code is invalid");
+		return;
+	}
+	struct kf_authz_row z;
+	if (kf_store_authz_by_id(db, c.authorization, &z) != KF_OK || strcmp(z.state, "active")) {
+		cgi_error(r, 61003, "component is not authorized by this account");
+		return;
+	}
+	struct kf_host_row h;
+	if (kf_store_host_get(db, z.host_account, &h) != KF_OK) {
+		cgi_error(r, 61003, "component is not authorized by this account");
+		return;
+	}
+	char access[80], refresh[80];
+	if (!kf_api_begin(r) || kf_store_code_use(db, c.id, r->now) != KF_OK ||
+	    !issue_authorizer_tokens(r, app.id, z.id, c.id, access, refresh) || kf_db_commit(db) != KF_OK) {
+		cgi_error(r, -1, "system error");
+		return;
+	}
+	cgi_ok(r, json_pack("{s:{s:s, s:s, s:i, s:s, s:o}}", "authorization_info", "authorizer_appid", h.external_id,
+			    "authorizer_access_token", access, "expires_in", AUTHORIZER_TOKEN_TTL,
+			    "authorizer_refresh_token", refresh, "func_info", func_info(z.granted)));
+}
+
+/* The active authorization of authorizer_appid for this app. */
+static bool cgi_authorization(struct kf_req *r, json_t *body, const struct kf_app_row *app, struct kf_authz_row *z,
+			      struct kf_host_row *h)
+{
+	const char *who = json_string_value(json_object_get(body, "authorizer_appid"));
+	if (!who) {
+		cgi_error(r, 41002, "appid missing");
+		return false;
+	}
+	struct kf_db *db = kf_req_db(r);
+	json_t *hosts = kf_store_hosts_json(db, who, 0, 0, 1);
+	int64_t hid = json_integer_value(json_object_get(json_array_get(hosts, 0), "id"));
+	json_decref(hosts);
+	if (!hid || kf_store_host_get(db, hid, h) != KF_OK || kf_store_authz_get(db, hid, app->id, z) != KF_OK ||
+	    strcmp(z->state, "active")) {
+		cgi_error(r, 61003, "component is not authorized by this account");
+		return false;
+	}
+	return true;
+}
+
+static void api_component_authorizer_token(struct kf_req *r)
+{
+	json_t *body = cgi_body(r), *live;
+	struct kf_app_row app;
+	struct kf_token_row t, rt;
+	struct kf_authz_row z;
+	struct kf_host_row h;
+	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+		return;
+	const char *refresh = json_string_value(json_object_get(body, "authorizer_refresh_token"));
+	char hash[65];
+	if (!refresh || strlen(refresh) > 200) {
+		cgi_error(r, 61023, "refresh_token is invalid");
+		return;
+	}
+	kf_sha256_hex(refresh, strlen(refresh), hash);
+	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, &rt);
+	if (rc != KF_OK || strcmp(rt.kind, "authorizer_refresh") || rt.revoked || rt.authorization != z.id) {
+		cgi_error(r, rc == KF_EDB ? -1 : 61023, rc == KF_EDB ? "system error" : "refresh_token is invalid");
+		return;
+	}
+	char access[80];
+	if (!kf_api_begin(r) || !issue_authorizer_tokens(r, app.id, z.id, rt.code, access, NULL) ||
+	    kf_db_commit(kf_req_db(r)) != KF_OK) {
+		cgi_error(r, -1, "system error");
+		return;
+	}
+	cgi_ok(r, json_pack("{s:s, s:i, s:s}", "authorizer_access_token", access, "expires_in", AUTHORIZER_TOKEN_TTL,
+			    "authorizer_refresh_token", refresh));
+}
+
+static void api_component_authorizer_info(struct kf_req *r)
+{
+	json_t *body = cgi_body(r), *live;
+	struct kf_app_row app;
+	struct kf_token_row t;
+	struct kf_authz_row z;
+	struct kf_host_row h;
+	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+		return;
+	json_t *info = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:{s:i}, s:{s:i}, s:i}", "nick_name", h.name,
+				 "head_img", "", "user_name", h.external_id, "principal_name", h.name, "signature", "",
+				 "account_kind", "kind", h.kind, "service_type_info", "id", 0, "verify_type_info", "id",
+				 0, "account_status", 1);
+	/* Refresh tokens are stored only as hashes, so they cannot be read
+	 * back here; the one from api_query_auth stays valid. */
+	cgi_ok(r, json_pack("{s:o, s:{s:s, s:o}}", "authorizer_info", info, "authorization_info", "authorizer_appid",
+			    h.external_id, "func_info", func_info(z.granted)));
+}
+
+static void api_component_authorizer_list(struct kf_req *r)
+{
+	json_t *body = cgi_body(r), *live;
+	struct kf_app_row app;
+	struct kf_token_row t;
+	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	    !cgi_component_token(r, app.app_id, &t))
+		return;
+	json_int_t offset = json_integer_value(json_object_get(body, "offset"));
+	json_int_t count = json_object_get(body, "count") ? json_integer_value(json_object_get(body, "count")) : 500;
+	if (offset < 0 || count < 1 || count > 500) {
+		cgi_error(r, 47001, "data format error");
+		return;
+	}
+	int64_t total = 0;
+	json_t *rows = kf_store_authz_of_app(kf_req_db(r), app.id, offset, count, &total);
+	if (!rows) {
+		cgi_error(r, -1, "system error");
+		return;
+	}
+	json_t *list = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(rows, i, v)
+		json_array_append_new(list, json_pack("{s:O, s:s, s:O}", "authorizer_appid", json_object_get(v, "external_id"),
+						      "refresh_token", "", "auth_time", json_object_get(v, "updated_at")));
+	json_decref(rows);
+	cgi_ok(r, json_pack("{s:I, s:o}", "total_count", (json_int_t)total, "list", list));
+}
+
+static const char *const option_names[] = {"location_report", "voice_recognize", "customer_service"};
+
+static bool option_valid(const char *name, const char *value)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (name && !strcmp(name, option_names[i]))
+			return !value || !strcmp(value, "0") || !strcmp(value, "1") ||
+			       (i == 0 && !strcmp(value, "2"));
+	return false;
+}
+
+static void api_component_option(struct kf_req *r, bool set)
+{
+	json_t *body = cgi_body(r), *live;
+	struct kf_app_row app;
+	struct kf_token_row t;
+	struct kf_authz_row z;
+	struct kf_host_row h;
+	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+		return;
+	const char *name = json_string_value(json_object_get(body, "option_name"));
+	json_t *vj = json_object_get(body, "option_value");
+	const char *value = json_is_integer(vj) ? kf_arena_printf(r->arena, "%lld", (long long)json_integer_value(vj))
+						: json_string_value(vj);
+	if (!option_valid(name, set ? (value ? value : "x") : NULL)) {
+		cgi_error(r, 47001, "data format error");
+		return;
+	}
+	if (set) {
+		if (!kf_api_begin(r) || kf_store_authz_option_set(kf_req_db(r), z.id, name, value) != KF_OK ||
+		    kf_db_commit(kf_req_db(r)) != KF_OK) {
+			cgi_error(r, -1, "system error");
+			return;
+		}
+		cgi_ok(r, json_pack("{s:i, s:s}", "errcode", 0, "errmsg", "ok"));
+		return;
+	}
+	char v[32];
+	if (kf_store_authz_option_get(kf_req_db(r), z.id, name, v, sizeof(v)) != KF_OK) {
+		cgi_error(r, -1, "system error");
+		return;
+	}
+	cgi_ok(r, json_pack("{s:s, s:s, s:s}", "authorizer_appid", h.external_id, "option_name", name, "option_value", v));
+}
+
+static void api_component_get_option(struct kf_req *r)
+{
+	api_component_option(r, false);
+}
+
+static void api_component_set_option(struct kf_req *r)
+{
+	api_component_option(r, true);
+}
+
 const struct kf_route kf_api_component_routes[] = {
 	{"POST", "/cgi-bin/component/api_component_token", api_component_token, KF_AUTH_NONE, 0,
 	 "Component access token from app id, secret and verify ticket"},
@@ -243,5 +503,17 @@ const struct kf_route kf_api_component_routes[] = {
 	 "Pre-authorization code"},
 	{"POST", "/cgi-bin/component/api_start_push_ticket", api_component_start_push_ticket, KF_AUTH_NONE, 0,
 	 "Push a verify ticket now"},
+	{"POST", "/cgi-bin/component/api_query_auth", api_component_query_auth, KF_AUTH_NONE, 0,
+	 "Exchange an authorization code for the authorizer's tokens (AUTH-3)"},
+	{"POST", "/cgi-bin/component/api_authorizer_token", api_component_authorizer_token, KF_AUTH_NONE, 0,
+	 "Refresh an authorizer access token"},
+	{"POST", "/cgi-bin/component/api_get_authorizer_info", api_component_authorizer_info, KF_AUTH_NONE, 0,
+	 "Authorizer account and granted permission sets"},
+	{"POST", "/cgi-bin/component/api_get_authorizer_list", api_component_authorizer_list, KF_AUTH_NONE, 0,
+	 "Authorizers of the app"},
+	{"POST", "/cgi-bin/component/api_get_authorizer_option", api_component_get_option, KF_AUTH_NONE, 0,
+	 "Read an authorizer option"},
+	{"POST", "/cgi-bin/component/api_set_authorizer_option", api_component_set_option, KF_AUTH_NONE, 0,
+	 "Set an authorizer option"},
 };
 const size_t kf_api_component_nroutes = sizeof(kf_api_component_routes) / sizeof(kf_api_component_routes[0]);

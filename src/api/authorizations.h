@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Authorization events, shared by the consent page and revocation. */
+#ifndef KF_API_AUTHORIZATIONS_H
+#define KF_API_AUTHORIZATIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kf_req;
+struct kf_app_row;
+
+/* Queue an authorized / updateauthorized / unauthorized event to the app's
+ * authorization receive URL inside the caller's transaction (PROTOCOL.md
+ * §6). code, code_expires and pre_auth_code are for the first two only. */
+bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, const char *info_type,
+			    const char *authorizer, const char *code, int64_t code_expires, const char *pre_auth_code);
+
+#endif

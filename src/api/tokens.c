@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The token check cache (see tokens.h): open addressing over SHA-256
+ * digests, one mutex, flushed whenever the revocation log moves. */
+#include "api/tokens.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "http/request.h"
+#include "store/auth.h"
+#include "store/authz.h"
+#include "store/db.h"
+#include "util/crypto.h"
+
+#define SLOTS 8192 /* power of two */
+
+struct entry {
+	char hash[65];
+	struct kf_authorizer_view v;
+};
+
+static struct entry cache[SLOTS];
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t mark = -1;       /* revocation log position the cache reflects */
+static int64_t checked_at = -1; /* monotonic second of the last look at it */
+static uint64_t generation;     /* bumped by every flush */
+
+static int64_t mono_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec;
+}
+
+static size_t slot(const char *hash)
+{
+	size_t h = 0;
+	for (int i = 0; i < 16; i++)
+		h = h * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return h & (SLOTS - 1);
+}
+
+static void flush_locked(void)
+{
+	for (size_t i = 0; i < SLOTS; i++)
+		cache[i].hash[0] = '\0';
+	generation++;
+}
+
+void kf_api_tokens_changed(struct kf_req *r)
+{
+	(void)r;
+	pthread_mutex_lock(&mu);
+	flush_locked();
+	checked_at = -1; /* read the new mark on the next check */
+	pthread_mutex_unlock(&mu);
+}
+
+/* At most once a second, compare the revocation log with the cache's. */
+static bool refresh_mark(struct kf_req *r)
+{
+	int64_t now = mono_s();
+	pthread_mutex_lock(&mu);
+	bool due = checked_at != now;
+	pthread_mutex_unlock(&mu);
+	if (!due)
+		return true;
+	int64_t m;
+	if (kf_store_revocation_mark(kf_req_db(r), &m) != KF_OK)
+		return false;
+	pthread_mutex_lock(&mu);
+	if (m != mark) {
+		flush_locked();
+		mark = m;
+	}
+	checked_at = now;
+	pthread_mutex_unlock(&mu);
+	return true;
+}
+
+enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token, struct kf_authorizer_view *out)
+{
+	if (!token || !*token || strlen(token) > 200)
+		return KF_TOKEN_INVALID;
+	char hash[65];
+	kf_sha256_hex(token, strlen(token), hash);
+	if (!refresh_mark(r))
+		return KF_TOKEN_ERROR;
+	size_t s = slot(hash);
+	pthread_mutex_lock(&mu);
+	bool hit = !strcmp(cache[s].hash, hash);
+	if (hit)
+		*out = cache[s].v;
+	uint64_t gen = generation;
+	pthread_mutex_unlock(&mu);
+	if (hit)
+		return out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
+
+	struct kf_token_row t;
+	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, &t);
+	if (rc == KF_EDB)
+		return KF_TOKEN_ERROR;
+	if (rc != KF_OK || strcmp(t.kind, "authorizer_access") || t.revoked || strcmp(t.auth_state, "active"))
+		return KF_TOKEN_INVALID;
+	struct kf_authz_row z;
+	if (kf_store_authz_by_id(kf_req_db(r), t.authorization, &z) != KF_OK)
+		return KF_TOKEN_ERROR;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->app_id, sizeof(out->app_id), "%s", t.app_id);
+	snprintf(out->authorizer, sizeof(out->authorizer), "%s", t.authorizer);
+	snprintf(out->granted, sizeof(out->granted), "%s", z.granted);
+	out->expires_at = t.expires_at;
+	/* A flush since the read means a revocation may have raced it: answer
+	 * from what was read, but do not keep it. */
+	pthread_mutex_lock(&mu);
+	if (gen == generation) {
+		memcpy(cache[s].hash, hash, sizeof(hash));
+		cache[s].v = *out;
+	}
+	pthread_mutex_unlock(&mu);
+	return out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Authorizer token checks, the hot path of every call an app makes for an
+ * authorizer. A per-process cache answers most checks without touching the
+ * database. A revocation in this process empties it at once; one in
+ * another process sharing the database is seen within a second, when the
+ * cache notices that the revocation log moved.
+ */
+#ifndef KF_API_TOKENS_H
+#define KF_API_TOKENS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kf_req;
+
+struct kf_authorizer_view {
+	char app_id[24];
+	char authorizer[128];  /* host account external id */
+	char granted[512];     /* JSON array of permission set ids */
+	int64_t expires_at;
+};
+
+enum kf_token_check { KF_TOKEN_VALID, KF_TOKEN_INVALID, KF_TOKEN_EXPIRED, KF_TOKEN_ERROR };
+
+/* Check an authorizer access token at r->now. */
+enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token, struct kf_authorizer_view *out);
+/* Drop every cached check (call after a committed revocation). */
+void kf_api_tokens_changed(struct kf_req *r);
+
+#endif
