@@ -28,6 +28,7 @@ struct kf_ctx {
 	_Atomic int64_t clock_offset; /* seconds added by POST /v1/_test/clock */
 	atomic_bool stopping;
 	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */
+	unsigned char server_key[32]; /* shared by all processes (settings table): signs form tokens */
 };
 
 /* The server's clock: wall time plus the test offset. Only handlers and

@@ -105,6 +105,10 @@ int main(int argc, char **argv)
 	struct kf_db *db = kf_dbpool_get(ctx.pool);
 	int applied = 0;
 	rc = kf_migrate(db, kf_ctx_now(&ctx), &applied, &err) == KF_OK ? bootstrap_admin(&ctx, db) : -1;
+	if (rc == 0 && kf_ops_server_key(db, ctx.server_key) != KF_OK) {
+		fprintf(stderr, "kaifangd: cannot read or create the server key\n");
+		rc = -1;
+	}
 	if (err.msg[0])
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
 	kf_dbpool_put(ctx.pool, db);

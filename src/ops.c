@@ -12,6 +12,39 @@
 #include "store/providers.h"
 #include "util/crypto.h"
 
+enum kf_err kf_ops_server_key(struct kf_db *db, unsigned char key[32])
+{
+	unsigned char fresh[32];
+	char hex[65];
+	kf_random_bytes(fresh, sizeof(fresh));
+	kf_hex_encode(fresh, sizeof(fresh), hex);
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT OR IGNORE INTO settings (key, value) VALUES ('server_key', ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hex);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	st = kf_db_prepare(db, "SELECT value FROM settings WHERE key = 'server_key'");
+	if (!st)
+		return KF_EDB;
+	enum kf_err rc = KF_EDB;
+	if (kf_stmt_step(st) == KF_STEP_ROW) {
+		const char *v = kf_stmt_text(st, 0);
+		if (v && strlen(v) == 64) {
+			for (int i = 0; i < 32; i++) {
+				unsigned int b;
+				if (sscanf(v + 2 * i, "%2x", &b) != 1)
+					break;
+				key[i] = (unsigned char)b;
+				if (i == 31)
+					rc = KF_OK;
+			}
+		}
+	}
+	kf_stmt_done(st);
+	return rc;
+}
+
 int kf_ops_operator_count(struct kf_db *db)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.org_id"

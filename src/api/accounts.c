@@ -11,6 +11,8 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/accounts.h"
+#include "store/audit.h"
 #include "core/agreement.h"
 #include "core/ratelimit.h"
 #include "core/validate.h"
@@ -196,17 +198,10 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-static void api_accounts_login(struct kf_req *r)
+enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, const char *pw, char token[80],
+				    int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
 {
-	static const struct kf_field f[] = {
-		{"login", KF_F_STRING, true, 254, NULL},
-		{"password", KF_F_STRING, true, 256, NULL},
-	};
-	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
-		return;
-	char *login = kf_arena_strdup(r->arena, kf_json_str(j, "login"));
-	const char *pw = kf_json_str(j, "password");
+	char *login = kf_arena_strdup(r->arena, login_in);
 	if (strchr(login, '@')) {
 		lower_ascii(login);
 	} else {
@@ -216,26 +211,87 @@ static void api_accounts_login(struct kf_req *r)
 	}
 	const struct kf_config *cfg = &r->ctx->cfg;
 	struct kf_backoff_policy pol = {(int)cfg->login_max_failures, cfg->login_window, cfg->login_lock};
+	struct kf_backoff_policy apol = pol;
+	/* an address is shared by everyone behind it (an office, a proxy):
+	 * it gets a wider allowance than one account */
+	apol.max_failures = (int)cfg->login_max_failures * 10;
 	struct kf_db *db = kf_req_db(r);
-	struct kf_user_row u;
-	enum kf_err urc = kf_store_user_by_login(db, login, &u);
-	if (urc == KF_EDB) {
-		kf_reply_db_error(r);
-		return;
-	}
+	enum kf_err urc = kf_store_user_by_login(db, login, u);
+	if (urc == KF_EDB)
+		return KF_LOGIN_ERROR;
 	char ukey[300], akey[80];
-	snprintf(ukey, sizeof(ukey), "u:%s", urc == KF_OK ? u.email : login);
+	snprintf(ukey, sizeof(ukey), "u:%s", urc == KF_OK ? u->email : login);
 	snprintf(akey, sizeof(akey), "a:%s", r->client_ip);
 	struct kf_backoff ub, ab;
-	if (kf_store_backoff_get(db, ukey, &ub) != KF_OK || kf_store_backoff_get(db, akey, &ab) != KF_OK) {
-		kf_reply_db_error(r);
-		return;
-	}
+	if (kf_store_backoff_get(db, ukey, &ub) != KF_OK || kf_store_backoff_get(db, akey, &ab) != KF_OK)
+		return KF_LOGIN_ERROR;
 	int64_t wait = kf_backoff_retry_after(&ub, r->now);
 	int64_t wait_a = kf_backoff_retry_after(&ab, r->now);
-	if (wait_a > wait)
-		wait = wait_a;
-	if (wait > 0) {
+	*retry_after = wait_a > wait ? wait_a : wait;
+	if (*retry_after > 0)
+		return KF_LOGIN_LOCKED;
+	bool ok;
+	if (urc == KF_OK) {
+		ok = kf_password_verify(u->password_hash, pw) && !strcmp(u->status, "active");
+	} else {
+		pthread_once(&dummy_once, make_dummy);
+		(void)kf_password_verify(dummy_hash, pw);
+		ok = false;
+	}
+	if (kf_db_begin(db) != KF_OK)
+		return KF_LOGIN_ERROR;
+	if (!ok) {
+		kf_backoff_fail(&ub, r->now, &pol);
+		kf_backoff_fail(&ab, r->now, &apol);
+		if (kf_store_backoff_put(db, ukey, &ub) != KF_OK || kf_store_backoff_put(db, akey, &ab) != KF_OK ||
+		    kf_db_commit(db) != KF_OK) {
+			kf_db_rollback(db);
+			return KF_LOGIN_ERROR;
+		}
+		return KF_LOGIN_FAILED;
+	}
+	kf_backoff_success(&ub);
+	char hash[65];
+	kf_token_new("kfs_", token, 80);
+	kf_sha256_hex(token, strlen(token), hash);
+	int64_t sid;
+	*expires = r->now + cfg->session_ttl;
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)u->id);
+	if (kf_store_backoff_put(db, ukey, &ub) != KF_OK ||
+	    kf_store_session_insert(db, u->id, hash, r->now, *expires, r->client_ip, &sid) != KF_OK ||
+	    kf_audit_append(db, r->now, subject, "session.create", subject, NULL) != KF_OK || kf_db_commit(db) != KF_OK) {
+		kf_db_rollback(db);
+		return KF_LOGIN_ERROR;
+	}
+	r->user_id = u->id;
+	r->session_id = sid;
+	char cookie[200];
+	snprintf(cookie, sizeof(cookie), "kf_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", token,
+		 (long long)cfg->session_ttl);
+	kf_reply_header(r, "Set-Cookie", cookie);
+	return KF_LOGIN_OK;
+}
+
+static void api_accounts_login(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"login", KF_F_STRING, true, 254, NULL},
+		{"password", KF_F_STRING, true, 256, NULL},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	char token[80];
+	int64_t expires, wait;
+	struct kf_user_row u;
+	switch (kf_api_password_login(r, kf_json_str(j, "login"), kf_json_str(j, "password"), token, &expires, &wait,
+				      &u)) {
+	case KF_LOGIN_OK:
+		kf_reply_json(r, 201, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
+						"user", user_json(&u)));
+		return;
+	case KF_LOGIN_LOCKED: {
 		char ra[32];
 		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
 		kf_reply_fail(r, KF_ELIMIT, "too_many_attempts", NULL, "login",
@@ -243,49 +299,13 @@ static void api_accounts_login(struct kf_req *r)
 		kf_reply_header(r, "Retry-After", ra);
 		return;
 	}
-	bool ok;
-	if (urc == KF_OK) {
-		ok = kf_password_verify(u.password_hash, pw) && !strcmp(u.status, "active");
-	} else {
-		pthread_once(&dummy_once, make_dummy);
-		(void)kf_password_verify(dummy_hash, pw);
-		ok = false;
-	}
-	if (!kf_api_begin(r))
-		return;
-	if (!ok) {
-		kf_backoff_fail(&ub, r->now, &pol);
-		kf_backoff_fail(&ab, r->now, &pol);
-		if (kf_store_backoff_put(db, ukey, &ub) != KF_OK || kf_store_backoff_put(db, akey, &ab) != KF_OK) {
-			kf_api_abort_db(r);
-			return;
-		}
-		if (!kf_api_commit(r))
-			return;
+	case KF_LOGIN_FAILED:
 		kf_reply_fail(r, KF_EAUTH, "invalid_credentials", NULL, NULL, "wrong login or password");
 		return;
-	}
-	kf_backoff_success(&ub);
-	char token[80], hash[65];
-	kf_token_new("kfs_", token, sizeof(token));
-	kf_sha256_hex(token, strlen(token), hash);
-	int64_t sid, expires = r->now + cfg->session_ttl;
-	char subject[32];
-	snprintf(subject, sizeof(subject), "user:%lld", (long long)u.id);
-	if (kf_store_backoff_put(db, ukey, &ub) != KF_OK ||
-	    kf_store_session_insert(db, u.id, hash, r->now, expires, r->client_ip, &sid) != KF_OK ||
-	    !kf_api_audit(r, "session.create", subject, NULL)) {
-		kf_api_abort_db(r);
+	case KF_LOGIN_ERROR:
+		kf_reply_db_error(r);
 		return;
 	}
-	if (!kf_api_commit(r))
-		return;
-	char cookie[200];
-	snprintf(cookie, sizeof(cookie), "kf_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", token,
-		 (long long)cfg->session_ttl);
-	kf_reply_header(r, "Set-Cookie", cookie);
-	kf_reply_json(r, 201, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
-					"user", user_json(&u)));
 }
 
 static void api_accounts_logout(struct kf_req *r)

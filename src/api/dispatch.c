@@ -40,6 +40,7 @@ static const struct {
 	{kf_api_apps_routes, &kf_api_apps_nroutes},
 	{kf_api_deliveries_routes, &kf_api_deliveries_nroutes},
 	{kf_api_component_routes, &kf_api_component_nroutes},
+	{kf_api_consent_routes, &kf_api_consent_nroutes},
 	{kf_api_authorizations_routes, &kf_api_authorizations_nroutes},
 };
 

@@ -75,3 +75,10 @@ CREATE TABLE authorizer_options (
   value TEXT NOT NULL,
   PRIMARY KEY (authorization, name)
 );
+
+-- Process-wide settings shared by every kaifangd on this database, such as
+-- the server key that signs the consent page's form tokens.
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The consent page (AUTH-1), served at /cgi-bin/componentloginpage and
+ * /safe/bindcomponent (PROTOCOL.md §5): the host owner signs in, picks an
+ * account, sees the app and each permission set with the data it entrusts,
+ * narrows the grant, and confirms; the browser then goes to the app's
+ * redirect URI with the authorization code, and the authorized (or
+ * updateauthorized) event is queued in the same transaction. Every refusal
+ * is a page that says why. Forms carry a signed token (CSRF) bound to the
+ * browser before sign-in and to the session after it.
+ */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/accounts.h"
+#include "api/api.h"
+#include "api/authorizations.h"
+#include "api/common.h"
+#include "api/tokens.h"
+#include "core/app.h"
+#include "core/auth.h"
+#include "ctx.h"
+#include "http/form.h"
+#include "http/request.h"
+#include "push/push.h"
+#include "store/apps.h"
+#include "store/auth.h"
+#include "store/authz.h"
+#include "store/db.h"
+#include "store/hosts.h"
+#include "store/providers.h"
+#include "util/crypto.h"
+#include "util/mem.h"
+#include "web/consent.h"
+
+#define FORM_MAX_AGE 600 /* the pre-auth code's lifetime */
+#define PRE_COOKIE "kf_pre"
+
+struct flow {
+	enum kf_lang lang;
+	const char *appid, *pre_auth_code, *redirect_uri, *auth_type, *biz_appid;
+	struct kf_hidden hidden[5];
+	size_t n_hidden;
+	struct kf_form form;
+	bool post;
+	struct kf_app_row app;
+	json_t *cfg; /* live config, owned by the arena */
+	struct kf_code_row pre;
+	const char *app_name;
+	const char *developer;
+};
+
+static void send_page(struct kf_req *r, int status, const char *html)
+{
+	if (!html) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "the page could not be rendered");
+		return;
+	}
+	kf_reply_raw(r, status, "text/html; charset=utf-8", html, strlen(html));
+	kf_reply_header(r, "Content-Security-Policy", kf_consent_csp(r->arena));
+	kf_reply_header(r, "X-Frame-Options", "DENY");
+	kf_reply_header(r, "Referrer-Policy", "same-origin");
+}
+
+static void refuse(struct kf_req *r, struct flow *f, enum kf_refusal why)
+{
+	kf_db_rollback(kf_req_db(r));
+	struct kf_refusal_view v = {.lang = f->lang, .reason = why, .app_name = f->app_name, .request_id = r->id};
+	send_page(r, kf_consent_refusal_status(why), kf_consent_render_refusal(r->arena, &v));
+}
+
+static const char *param(struct kf_req *r, struct flow *f, const char *name)
+{
+	return f->post ? kf_form_get(&f->form, name) : kf_req_query(r, name);
+}
+
+/* The host of an absolute http(s) URL, lower-cased, or NULL. */
+static char *url_host(struct kf_req *r, const char *url)
+{
+	if (!url)
+		return NULL;
+	CURLU *u = curl_url();
+	char *host = NULL, *scheme = NULL, *res = NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    (!strcmp(scheme, "https") || !strcmp(scheme, "http")) &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		res = kf_arena_strdup(r->arena, host);
+		for (char *p = res; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return res;
+}
+
+/* host equals domain or is one of its subdomains */
+static bool on_domain(const char *host, const char *domain)
+{
+	if (!host || !domain || !*domain)
+		return false;
+	size_t hl = strlen(host), dl = strlen(domain);
+	return !strcmp(host, domain) || (hl > dl && host[hl - dl - 1] == '.' && !strcmp(host + hl - dl, domain));
+}
+
+/* Load and check the flow parameters; refuses and returns false on failure. */
+static bool load_flow(struct kf_req *r, struct flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->lang = kf_lang_from_accept(kf_req_header(r, "Accept-Language"));
+	f->post = !strcmp(r->method, "POST");
+	if (f->post && (!r->body || kf_form_parse(r->arena, r->body, r->body_len, &f->form) < 0)) {
+		refuse(r, f, KF_REFUSAL_BAD_STATE);
+		return false;
+	}
+	f->appid = param(r, f, "component_appid");
+	f->pre_auth_code = param(r, f, "pre_auth_code");
+	f->redirect_uri = param(r, f, "redirect_uri");
+	f->auth_type = param(r, f, "auth_type");
+	f->biz_appid = param(r, f, "biz_appid");
+	const char *names[] = {"component_appid", "pre_auth_code", "redirect_uri", "auth_type", "biz_appid"};
+	const char *values[] = {f->appid, f->pre_auth_code, f->redirect_uri, f->auth_type, f->biz_appid};
+	for (size_t i = 0; i < 5; i++)
+		if (values[i])
+			f->hidden[f->n_hidden++] = (struct kf_hidden){names[i], values[i]};
+	struct kf_db *db = kf_req_db(r);
+	if (!f->appid || !kf_app_id_valid(f->appid) || kf_store_app_by_appid(db, f->appid, &f->app) != KF_OK ||
+	    !f->app.live_config_id || !(f->cfg = kf_store_app_config_json(db, f->app.live_config_id))) {
+		refuse(r, f, KF_REFUSAL_UNKNOWN_APP);
+		return false;
+	}
+	kf_arena_defer(r->arena, (void (*)(void *))json_decref, f->cfg);
+	f->app_name = kf_arena_strdup(r->arena, json_string_value(json_object_get(f->cfg, "name")));
+	json_t *prov = kf_store_org_json(db, f->app.provider_id);
+	const char *dev = json_string_value(json_object_get(prov, "entity_name"));
+	f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
+	json_decref(prov);
+	/* AUTH-5: a suspended or delisted app cannot be authorized */
+	if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted") || !strcmp(f->app.state, "deleted")) {
+		refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
+		return false;
+	}
+	/* AUTH-3: the pre-auth code is single-use and short-lived */
+	char hash[65];
+	if (!f->pre_auth_code || strlen(f->pre_auth_code) > 200) {
+		refuse(r, f, KF_REFUSAL_CODE_INVALID);
+		return false;
+	}
+	kf_sha256_hex(f->pre_auth_code, strlen(f->pre_auth_code), hash);
+	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || strcmp(f->pre.kind, "pre_auth") || f->pre.app != f->app.id ||
+	    f->pre.used_at || f->pre.expires_at <= r->now) {
+		refuse(r, f, KF_REFUSAL_CODE_INVALID);
+		return false;
+	}
+	const char *domain = json_string_value(json_object_get(json_object_get(f->cfg, "dev"), "auth_domain"));
+	/* §5: the redirect lies on the authorization-initiation domain */
+	if (!on_domain(url_host(r, f->redirect_uri), domain)) {
+		refuse(r, f, KF_REFUSAL_BAD_REDIRECT);
+		return false;
+	}
+	/* §5 / APP-4: the page is reached from a page on that domain. A form
+	 * posted back comes from this page itself. */
+	if (!f->post && !on_domain(url_host(r, kf_req_header(r, "Referer")), domain)) {
+		refuse(r, f, KF_REFUSAL_WRONG_REFERER);
+		return false;
+	}
+	return true;
+}
+
+/* The browser binding before sign-in: a random cookie (double submit). */
+static const char *pre_binding(struct kf_req *r)
+{
+	const char *c = kf_req_cookie(r, PRE_COOKIE);
+	if (c && strlen(c) == 64 && strspn(c, "0123456789abcdef") == 64)
+		return c;
+	char *v = kf_arena_alloc(r->arena, 65);
+	kf_random_hex(v, 64);
+	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax", PRE_COOKIE, v));
+	return v;
+}
+
+/* The binding after sign-in: the session token's hash (never the id). */
+static const char *session_binding(struct kf_req *r, const char *token)
+{
+	if (!token)
+		token = kf_req_cookie(r, "kf_session");
+	if (!token)
+		return NULL;
+	char *h = kf_arena_alloc(r->arena, 65);
+	kf_sha256_hex(token, strlen(token), h);
+	return h;
+}
+
+static void show_signin(struct kf_req *r, struct flow *f, enum kf_signin_error e, const char *login)
+{
+	const char *csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "signin", pre_binding(r), f->hidden,
+					       f->n_hidden, r->now);
+	struct kf_signin_view v = {.lang = f->lang, .action_url = r->path, .csrf = csrf, .hidden = f->hidden,
+				   .n_hidden = f->n_hidden, .app_name = f->app_name, .login = login, .error = e};
+	send_page(r, e == KF_SIGNIN_ERR_CREDENTIALS ? 401 : e == KF_SIGNIN_ERR_LOCKED ? 429 : 200,
+		  kf_consent_render_signin(r->arena, &v));
+}
+
+/* Kinds accepted for auth_type (configuration "auth-type-kinds":
+ * "1:mini_program 2:enterprise,shop 3:*"); NULL = every kind. */
+static const char *kinds_for(struct kf_req *r, const char *auth_type)
+{
+	if (!auth_type || !*auth_type)
+		return NULL;
+	char *spec = kf_arena_strdup(r->arena, r->ctx->cfg.auth_type_kinds);
+	for (char *save = NULL, *t = strtok_r(spec, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		char *colon = strchr(t, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (!strcmp(t, auth_type))
+			return strcmp(colon + 1, "*") ? colon + 1 : NULL;
+	}
+	return ""; /* an unknown auth_type accepts nothing */
+}
+
+static bool kind_in(const char *kinds, const char *kind)
+{
+	if (!kinds)
+		return true;
+	size_t n = strlen(kind);
+	for (const char *p = kinds; (p = strstr(p, kind)); p += n)
+		if ((p == kinds || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+struct account {
+	int64_t id;
+	const char *external_id, *name, *kind;
+	bool authorized;
+};
+
+/* The host accounts the signed-in user owns or administers, of accepted
+ * kinds, pinned to biz_appid when given. */
+static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out, size_t max, bool *not_admin)
+{
+	*not_admin = false;
+	json_t *hosts = kf_store_hosts_json(kf_req_db(r), f->biz_appid, 0, 0, 200);
+	const char *kinds = f->biz_appid ? NULL : kinds_for(r, f->auth_type);
+	size_t n = 0, i;
+	json_t *h;
+	bool pinned_seen = false;
+	json_array_foreach(hosts, i, h) {
+		int64_t id = json_integer_value(json_object_get(h, "id"));
+		struct kf_host_row row;
+		char role[16] = "";
+		if (kf_store_host_get(kf_req_db(r), id, &row) != KF_OK ||
+		    kf_store_member_role(kf_req_db(r), row.org_id, r->user_id, role, sizeof(role)) != KF_OK)
+			continue;
+		pinned_seen = true;
+		if (strcmp(role, "owner") && strcmp(role, "admin"))
+			continue;
+		if (!kind_in(kinds, row.kind) || n == max)
+			continue;
+		struct kf_authz_row z;
+		out[n].id = id;
+		out[n].external_id = kf_arena_strdup(r->arena, row.external_id);
+		out[n].name = kf_arena_strdup(r->arena, row.name);
+		out[n].kind = kf_arena_strdup(r->arena, row.kind);
+		out[n].authorized = kf_store_authz_get(kf_req_db(r), id, f->app.id, &z) == KF_OK && !strcmp(z.state, "active");
+		n++;
+	}
+	json_decref(hosts);
+	if (f->biz_appid && pinned_seen && n == 0)
+		*not_admin = true;
+	return n;
+}
+
+/* The app's live permission sets with the catalog's words. */
+static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *view, struct kf_auth_set *asked,
+		       size_t max)
+{
+	json_t *ids = json_object_get(f->cfg, "permission_sets");
+	size_t n = 0, i;
+	json_t *v;
+	json_array_foreach(ids, i, v) {
+		if (n == max)
+			break;
+		struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
+			"SELECT id, key, name, name_en, description, data_entrusted, optional FROM permission_sets WHERE id = ?");
+		if (!st)
+			continue;
+		kf_stmt_bind_int(st, 1, json_integer_value(v));
+		if (kf_stmt_step(st) == KF_STEP_ROW) {
+			view[n] = (struct kf_consent_set){
+				.id = kf_stmt_int(st, 0),
+				.name = kf_arena_strdup(r->arena, kf_stmt_text(st, f->lang == KF_LANG_ZH ? 2 : 3)),
+				.description = kf_arena_strdup(r->arena, kf_stmt_text(st, 4)),
+				.data_entrusted = kf_arena_strdup(r->arena, kf_stmt_text(st, 5)),
+				.required = kf_stmt_int(st, 6) == 0,
+			};
+			asked[n] = (struct kf_auth_set){.id = view[n].id, .key = kf_arena_strdup(r->arena, kf_stmt_text(st, 1)),
+							.required = view[n].required};
+			n++;
+		}
+		kf_stmt_done(st);
+	}
+	return n;
+}
+
+static void show_consent(struct kf_req *r, struct flow *f, const char *session_token)
+{
+	struct account acc[64];
+	bool not_admin;
+	size_t na = accounts_for(r, f, acc, 64, &not_admin);
+	if (not_admin) {
+		refuse(r, f, KF_REFUSAL_NOT_ACCOUNT_ADMIN);
+		return;
+	}
+	if (!na) {
+		refuse(r, f, KF_REFUSAL_KIND_NOT_ACCEPTED);
+		return;
+	}
+	struct kf_consent_account *va = kf_arena_alloc(r->arena, na * sizeof(*va));
+	for (size_t i = 0; i < na; i++)
+		va[i] = (struct kf_consent_account){.id = kf_arena_printf(r->arena, "%lld", (long long)acc[i].id),
+						    .name = acc[i].name, .kind = acc[i].kind,
+						    .already_authorized = acc[i].authorized};
+	struct kf_consent_set sets[KF_CONSENT_MAX_SETS];
+	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];
+	size_t ns = app_sets(r, f, sets, asked, KF_CONSENT_MAX_SETS);
+	const char *csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "consent", session_binding(r, session_token),
+					       f->hidden, f->n_hidden, r->now);
+	struct kf_consent_view v = {
+		.lang = f->lang,
+		.action_url = r->path,
+		.csrf = csrf,
+		.hidden = f->hidden,
+		.n_hidden = f->n_hidden,
+		.app_name = f->app_name ? f->app_name : f->app.app_id,
+		.app_intro = json_string_value(json_object_get(f->cfg, "intro")),
+		.app_website = json_string_value(json_object_get(f->cfg, "website")),
+		.developer = f->developer ? f->developer : "",
+		.in_testing = strcmp(f->app.state, "released") != 0,
+		.user_label = r->user_email,
+		.accounts = va,
+		.n_accounts = na,
+		.pinned = f->biz_appid != NULL,
+		.sets = sets,
+		.n_sets = ns,
+		.scope = {.show = true},
+	};
+	send_page(r, 200, kf_consent_render(r->arena, &v));
+}
+
+static bool on_allowlist(json_t *cfg, int64_t host_id)
+{
+	json_t *list = json_object_get(json_object_get(cfg, "dev"), "test_allowlist");
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+		if (json_integer_value(v) == host_id)
+			return true;
+	return false;
+}
+
+static enum kf_refusal refusal_for(const struct kf_error *err)
+{
+	if (err->rule && !strcmp(err->rule, "AUTH-4"))
+		return KF_REFUSAL_NOT_ON_ALLOWLIST;
+	if (err->rule && !strcmp(err->rule, "APP-10"))
+		return KF_REFUSAL_SELF_USE;
+	return KF_REFUSAL_APP_UNAVAILABLE;
+}
+
+static void confirm(struct kf_req *r, struct flow *f)
+{
+	struct kf_db *db = kf_req_db(r);
+	if (kf_consent_csrf_verify(r->ctx->server_key, "consent", session_binding(r, NULL), f->hidden, f->n_hidden,
+				   kf_form_get(&f->form, KF_CONSENT_F_CSRF), r->now, FORM_MAX_AGE) != KF_OK) {
+		refuse(r, f, KF_REFUSAL_BAD_STATE);
+		return;
+	}
+	if (!strcmp(kf_form_get(&f->form, KF_CONSENT_F_DECISION) ? kf_form_get(&f->form, KF_CONSENT_F_DECISION) : "",
+		    KF_CONSENT_DECISION_CANCEL)) {
+		struct kf_result_view v = {.lang = f->lang, .outcome = KF_RESULT_CANCELLED, .app_name = f->app_name,
+					   .continue_url = f->redirect_uri};
+		send_page(r, 200, kf_consent_render_result(r->arena, &v));
+		return;
+	}
+	/* the page is a proposal: check the account again */
+	struct account acc[64];
+	bool not_admin;
+	size_t na = accounts_for(r, f, acc, 64, &not_admin);
+	const char *picked = kf_form_get(&f->form, KF_CONSENT_F_ACCOUNT);
+	struct account *a = NULL;
+	for (size_t i = 0; picked && i < na; i++)
+		if (!strcmp(kf_arena_printf(r->arena, "%lld", (long long)acc[i].id), picked))
+			a = &acc[i];
+	if (!a) {
+		refuse(r, f, not_admin ? KF_REFUSAL_NOT_ACCOUNT_ADMIN : KF_REFUSAL_BAD_STATE);
+		return;
+	}
+	/* AUTH-4, APP-10, AUTH-5 */
+	struct kf_host_row host;
+	char role[16] = "";
+	if (kf_store_host_get(db, a->id, &host) != KF_OK ||
+	    kf_store_member_role(db, f->app.provider_id, host.owner_user_id, role, sizeof(role)) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	struct kf_auth_app_facts facts = {.host_on_test_allowlist = on_allowlist(f->cfg, a->id),
+					  .host_is_providers_own = role[0] != '\0'};
+	(void)kf_app_state_parse(f->app.state, &facts.state);
+	(void)kf_app_audience_parse(f->app.audience, &facts.audience);
+	/* the sets: required ones plus the optional ones left checked */
+	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
+	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];
+	size_t ns = app_sets(r, f, view, asked, KF_CONSENT_MAX_SETS);
+	const char *posted[KF_CONSENT_MAX_SETS];
+	size_t np = kf_form_all(&f->form, KF_CONSENT_F_SET, posted, KF_CONSENT_MAX_SETS);
+	int64_t selected[KF_CONSENT_MAX_SETS];
+	for (size_t i = 0; i < np; i++)
+		selected[i] = strtoll(posted[i], NULL, 10);
+	struct kf_auth_sets granted, old = {0};
+	struct kf_error err = {0};
+	if (kf_auth_grant_sets(asked, ns, selected, np, &granted, &err) != KF_OK) {
+		refuse(r, f, KF_REFUSAL_BAD_STATE);
+		return;
+	}
+	/* DATA-1 data scope */
+	const char *scope_kind = kf_form_get(&f->form, KF_CONSENT_F_SCOPE);
+	const char **members = NULL;
+	size_t nm = 0;
+	bool some = scope_kind && !strcmp(scope_kind, KF_CONSENT_SCOPE_SOME);
+	if (some && kf_consent_parse_members(r->arena, kf_form_get(&f->form, KF_CONSENT_F_SCOPE_MEMBERS), KF_AUTH_MEMBERS_MAX,
+					     &members, &nm, &err) != KF_OK) {
+		refuse(r, f, KF_REFUSAL_BAD_STATE);
+		return;
+	}
+	struct kf_auth_data_scope ds = {.all_members = !some, .member_ids = members, .n_member_ids = nm};
+	if (kf_auth_data_scope_check(&ds, NULL, 0, &err) != KF_OK) {
+		refuse(r, f, KF_REFUSAL_BAD_STATE);
+		return;
+	}
+	struct kf_authz_row cur;
+	enum kf_auth_state st = KF_AUTH_STATE_NONE;
+	if (kf_store_authz_get(db, a->id, f->app.id, &cur) == KF_OK) {
+		st = strcmp(cur.state, "active") ? KF_AUTH_STATE_REVOKED : KF_AUTH_STATE_ACTIVE;
+		json_t *g = json_loads(cur.granted, 0, NULL);
+		size_t i;
+		json_t *v;
+		json_array_foreach(g, i, v)
+			if (old.n < KF_AUTH_SETS_MAX)
+				old.ids[old.n++] = json_integer_value(v);
+		json_decref(g);
+	}
+	struct kf_auth_change ch;
+	if (kf_auth_authorize(st, &old, &facts, &granted, &ch, &err) != KF_OK) {
+		refuse(r, f, refusal_for(&err));
+		return;
+	}
+	json_t *gj = json_array();
+	for (size_t i = 0; i < granted.n; i++)
+		json_array_append_new(gj, json_integer(granted.ids[i]));
+	char *granted_s = json_dumps(gj, JSON_COMPACT);
+	json_decref(gj);
+	json_t *sj = some ? json_pack("{s:[]}", "members") : json_pack("{s:s}", "members", "all");
+	for (size_t i = 0; some && i < nm; i++)
+		json_array_append_new(json_object_get(sj, "members"), json_string(members[i]));
+	char *scope_s = json_dumps(sj, JSON_COMPACT);
+	json_decref(sj);
+	const char *granted_a = kf_arena_strdup(r->arena, granted_s), *scope_a = kf_arena_strdup(r->arena, scope_s);
+	free(granted_s);
+	free(scope_s);
+
+	/* one transaction: the grant, its history, the codes, the event */
+	char code[120], hash[65];
+	kf_token_new("queryauthcode@@@", code, sizeof(code));
+	kf_sha256_hex(code, strlen(code), hash);
+	int64_t authz, code_id, expires = kf_auth_code_expires_at(NULL, r->now, false);
+	bool created;
+	const char *event = kf_auth_event_name(ch.event);
+	if (!kf_api_begin(r))
+		return;
+	enum kf_err rc = kf_store_code_use(db, f->pre.id, r->now);
+	if (rc == KF_ECONFLICT) {
+		refuse(r, f, KF_REFUSAL_CODE_INVALID);
+		return;
+	}
+	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, scope_a, r->now, &authz, &created) == KF_OK &&
+		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
+		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) == KF_OK) &&
+		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, "authorizer_access", r->now) == KF_OK) &&
+		  kf_store_code_insert(db, hash, "auth", f->app.id, authz, f->redirect_uri, NULL, NULL, r->now, expires,
+				       &code_id) == KF_OK &&
+		  (!event || kf_api_push_auth_event(r, &f->app, event, a->external_id, code, expires, f->pre_auth_code)) &&
+		  kf_api_audit(r, created ? "authorization.create" : "authorization.update",
+			       kf_arena_printf(r->arena, "host:%lld", (long long)a->id), f->app.app_id);
+	if (!ok) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	if (ch.revoke_access || ch.revoke_refresh)
+		kf_api_tokens_changed(r);
+	kf_push_wake(r->ctx->pusher);
+	/* §5: to redirect_uri with the code */
+	char *ecode = curl_easy_escape(NULL, code, 0);
+	const char *sep = strchr(f->redirect_uri, '?') ? "&" : "?";
+	char *loc = kf_arena_printf(r->arena, "%s%sauth_code=%s&expires_in=%lld", f->redirect_uri, sep, ecode,
+				    (long long)kf_auth_ttl(NULL, KF_AUTH_KIND_AUTH_CODE));
+	curl_free(ecode);
+	kf_reply_raw(r, 302, "text/plain; charset=utf-8", "", 0);
+	kf_reply_header(r, "Location", loc);
+}
+
+static void api_consent_page(struct kf_req *r)
+{
+	struct flow f;
+	if (!load_flow(r, &f))
+		return;
+	const char *step = f.post ? kf_form_get(&f.form, KF_CONSENT_F_STEP) : NULL;
+	if (step && !strcmp(step, KF_CONSENT_STEP_SIGNIN)) {
+		if (kf_consent_csrf_verify(r->ctx->server_key, "signin", pre_binding(r), f.hidden, f.n_hidden,
+					   kf_form_get(&f.form, KF_CONSENT_F_CSRF), r->now, FORM_MAX_AGE) != KF_OK) {
+			show_signin(r, &f, KF_SIGNIN_ERR_EXPIRED, NULL);
+			return;
+		}
+		const char *login = kf_form_get(&f.form, KF_CONSENT_F_LOGIN), *pw = kf_form_get(&f.form, KF_CONSENT_F_PASSWORD);
+		if (!login || !*login || !pw || !*pw) {
+			show_signin(r, &f, KF_SIGNIN_ERR_MISSING, login);
+			return;
+		}
+		char token[80];
+		int64_t expires, wait;
+		struct kf_user_row u;
+		switch (kf_api_password_login(r, login, pw, token, &expires, &wait, &u)) {
+		case KF_LOGIN_OK:
+			r->user_email = kf_arena_strdup(r->arena, u.email);
+			show_consent(r, &f, token);
+			return;
+		case KF_LOGIN_LOCKED:
+			show_signin(r, &f, KF_SIGNIN_ERR_LOCKED, login);
+			return;
+		case KF_LOGIN_FAILED:
+			show_signin(r, &f, KF_SIGNIN_ERR_CREDENTIALS, login);
+			return;
+		case KF_LOGIN_ERROR:
+			kf_reply_db_error(r);
+			return;
+		}
+	}
+	if (!r->user_id || !r->session_id) {
+		show_signin(r, &f, KF_SIGNIN_OK, NULL);
+		return;
+	}
+	if (step && !strcmp(step, KF_CONSENT_STEP_CONSENT)) {
+		confirm(r, &f);
+		return;
+	}
+	show_consent(r, &f, NULL);
+}
+
+const struct kf_route kf_api_consent_routes[] = {
+	{"GET", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, 0, "Consent page (AUTH-1)"},
+	{"POST", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
+	{"GET", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, 0, "Consent page, mobile form (AUTH-1)"},
+	{"POST", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
+};
+const size_t kf_api_consent_nroutes = sizeof(kf_api_consent_routes) / sizeof(kf_api_consent_routes[0]);
