@@ -16,6 +16,7 @@
 #include "api/common.h"
 #include "api/tokens.h"
 #include "core/app.h"
+#include "core/auth.h"
 #include "core/netpolicy.h"
 #include "ctx.h"
 #include "http/request.h"
@@ -83,6 +84,17 @@ static bool cgi_app(struct kf_req *r, json_t *body, struct kf_app_row *app, json
 	}
 	if (rc != KF_OK || !app->live_config_id) {
 		cgi_error(r, 61011, "invalid component");
+		return false;
+	}
+	/* the app's state is checked on every call (§2) */
+	enum kf_app_state st = KF_APP_DELETED;
+	(void)kf_app_state_parse(app->state, &st);
+	struct kf_error err = {0};
+	if (kf_auth_app_may_call(st, &err) != KF_OK) {
+		int code;
+		const char *msg;
+		kf_auth_errcode(err.name, &code, &msg);
+		cgi_error(r, code, msg);
 		return false;
 	}
 	*live = kf_store_app_config_json(kf_req_db(r), app->live_config_id);

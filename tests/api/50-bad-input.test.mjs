@@ -10,7 +10,7 @@ import { startServer } from './helpers/server.mjs';
 import {
 	registerUser, operator, adminToken, publishAgreement, assertError, assertStatus, expectUnchanged,
 	uploadPdf, pdf, createProvider, apply, pendingReview, login, person,
-	hostApiKey, revokeApiKey, hostFields, provisionHost, invitationToken,
+	hostApiKey, revokeApiKey, hostFields, provisionHost, invitationToken, certifiedProvider,
 } from './helpers/flows.mjs';
 
 const DAY = 86400;
@@ -43,6 +43,7 @@ const S = 'string';
 const I = 'int';
 const A = 'array';
 const B = 'bool';
+const O = 'object';
 const CASES = {
 	'GET /healthz': { auth: 'none', path: () => '/healthz' },
 	'GET /readyz': { auth: 'none', path: () => '/readyz' },
@@ -131,6 +132,53 @@ const CASES = {
 	},
 	'DELETE /v1/host-accounts/{id}': { auth: 'hostkey', path: (c) => `/v1/host-accounts/${c.host.id}`, as: (c) => c.key },
 	'GET /v1/me/host-accounts': { auth: 'user', path: () => '/v1/me/host-accounts' },
+	// apps (c.pc: a certified provider of alpha with an ICP filing; c.app: its
+	// draft app, without callback URLs; c.event: an event id of that app)
+	'GET /metrics': { auth: 'none', path: () => '/metrics' },
+	'POST /v1/providers/{id}/apps': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/apps`, foreign: (c) => `/v1/providers/${c.pc.id}/apps`,
+		body: () => ({
+			name: 'Bad Input Weather', intro: 'Forecasts.', website: 'https://www.example.com/', icp_no: '京ICP备12345678号', audience: 'public', permission_sets: [1],
+			dev: { auth_domain: 'auth.example.com', message_token: 'BadInput1', aes_key: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', server_domains: ['example.com'] },
+		}),
+		fields: [['name', S, true], ['icon_file', I, false], ['intro', S, false], ['website', S, false], ['icp_no', S, false], ['audience', S, false], ['permission_sets', A, false], ['dev', O, false]],
+	},
+	'GET /v1/providers/{id}/apps': { auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/apps`, foreign: (c) => `/v1/providers/${c.pc.id}/apps` },
+	'GET /v1/providers/{id}/icp-filings': { auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/icp-filings`, foreign: (c) => `/v1/providers/${c.pc.id}/icp-filings` },
+	'POST /v1/providers/{id}/icp-filings': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/icp-filings`, foreign: (c) => `/v1/providers/${c.pc.id}/icp-filings`,
+		body: () => ({ domain: 'example.org', icp_no: '京ICP备12345678号' }), fields: [['domain', S, true], ['icp_no', S, true]],
+	},
+	'GET /v1/apps/{id}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}`, foreign: (c) => `/v1/apps/${c.app.app_id}`, foreignCode: [404, 'app_not_found'] },
+	'PATCH /v1/apps/{id}': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}`, foreign: (c) => `/v1/apps/${c.app.app_id}`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ intro: 'Patched intro.' }),
+		fields: [['name', S, false], ['icon_file', I, false], ['intro', S, false], ['website', S, false], ['icp_no', S, false], ['audience', S, false], ['permission_sets', A, false], ['dev', O, false]],
+	},
+	'DELETE /v1/apps/{id}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}`, foreign: (c) => `/v1/apps/${c.app.app_id}`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/apps/{id}/configs': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/configs`, foreign: (c) => `/v1/apps/${c.app.app_id}/configs`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/configs:activate': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/configs:activate`, foreign: (c) => `/v1/apps/${c.app.app_id}/configs:activate`, foreignCode: [404, 'app_not_found'] },
+	// the body is optional here (none = grace 0), so it is not among the JSON
+	// routes of the generic tests; its fields are checked in 'app routes' below
+	'POST /v1/apps/{id}/secret:rotate': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreign: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ grace_seconds: 60 }),
+	},
+	'POST /v1/apps/{id}/creation-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/endpoints:verify': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreign: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ endpoint: 'auth_receive_url' }), fields: [['endpoint', S, true]],
+	},
+	'POST /v1/aes-keys': { auth: 'user', path: () => '/v1/aes-keys' },
+	'GET /v1/permission-sets': { auth: 'user', path: () => '/v1/permission-sets' },
+	'POST /v1/permission-sets': {
+		auth: 'admin', path: () => '/v1/permission-sets', as: (c) => c.admin,
+		body: () => ({ id: 900, key: 'bad-input', name: '坏输入', name_en: 'Bad input', description: 'A set for bad input.', data_entrusted: 'Nothing.', apis: [], optional: true }),
+		fields: [['id', I, true], ['key', S, true], ['name', S, true], ['name_en', S, true], ['description', S, true], ['data_entrusted', S, true], ['apis', A, false], ['optional', B, false]],
+	},
+	'GET /v1/apps/{id}/deliveries': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/apps/{id}/deliveries/{event}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/deliveries/{event}:replay': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}:replay`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}:replay`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/invitations:accept': {
 		auth: 'none', path: () => '/v1/invitations:accept',
 		body: () => ({ token: 'kfi_' + '0'.repeat(64), password: 'long-enough-password', mobile: '13700000002', name: 'Invited Person' }),
@@ -154,6 +202,7 @@ const WRONG = {
 	[I]: ['12', 1.5, true, [1]],
 	[A]: ['x', 3, { 0: 1 }],
 	[B]: ['true', 1, []],
+	[O]: ['x', 1, [1], true],
 };
 
 describe('bad input on every route', () => {
@@ -180,6 +229,13 @@ describe('bad input on every route', () => {
 		c.aToken = tk.body;
 		c.aMessage = (await srv.req('GET', '/v1/inbox', { token: c.a.token })).body.items[0];
 		assert.ok(c.aMessage, 'alpha has an inbox message');
+		// apps: a certified provider with an ICP filing and a draft app with no callback URLs
+		c.pc = await certifiedProvider(srv, c.a, { name: 'Alpha Platform' });
+		assertStatus(await srv.req('POST', `/v1/providers/${c.pc.id}/icp-filings`, { token: c.a.token, body: { domain: 'example.com', icp_no: '京ICP备12345678号' } }), 201);
+		const app = await srv.req('POST', `/v1/providers/${c.pc.id}/apps`, { token: c.a.token, body: { name: 'Alpha Weather' } });
+		assertStatus(app, 201, 'create app');
+		c.app = app.body;
+		c.event = '0123456789abcdef0123456789abcdef';
 		c.now = await srv.now();
 	});
 	after(async () => {
@@ -287,7 +343,8 @@ describe('bad input on every route', () => {
 	test('unknown fields: every JSON route gives 400 unknown_field naming it', async () => {
 		for (const e of jsonRoutes) {
 			await expectUnchanged(srv, async () => {
-				for (const extra of ['unexpected', 'Name', 'id', '__proto__x']) {
+				// ('id' is a field of its own on some routes: then it is not unknown)
+				for (const extra of ['unexpected', 'Name', 'id', '__proto__x'].filter((x) => !e.fields.some(([n]) => n === x))) {
 					const r = await send(e, { token: callerOf(e), body: { ...validBody(e), [extra]: 'x' } });
 					assertError(r, 400, 'unknown_field', { field: extra });
 				}
@@ -395,6 +452,42 @@ describe('bad input on every route', () => {
 			assertError(await srv.req('POST', '/v1/_test/clock', { body: { advance_seconds: -1 } }), 400, 'invalid_value');
 			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/application`, { token: t, body: { entity_kind: 'company', legal_name: 'Alpha Co', licence_no: 'x', documents: [c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id, c.fa.id] } }), 400, 'too_many_items', { field: 'documents' });
 			assertError(await srv.req('POST', `/v1/reviews/${c.review.id}/decision`, { token: c.reviewer.token, body: { decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'x', message: 'm'.repeat(1001) }] } }), 400, 'invalid_reason');
+		});
+	});
+
+	test('app routes: values of the right type but bad, and bad query parameters, are refused without a change', async () => {
+		const t = c.a.token;
+		const app = `/v1/apps/${c.app.app_id}`;
+		await expectUnchanged(srv, async () => {
+			for (const g of [-1, 86401]) assertError(await srv.req('POST', `${app}/secret:rotate`, { token: t, body: { grace_seconds: g } }), 400, 'invalid_grace', { rule: 'APP-10', field: 'grace_seconds' });
+			for (const g of WRONG[I]) assertError(await srv.req('POST', `${app}/secret:rotate`, { token: t, body: { grace_seconds: g } }), 400, 'invalid_type', { field: 'grace_seconds' });
+			for (const extra of ['unexpected', 'grace', 'id']) assertError(await srv.req('POST', `${app}/secret:rotate`, { token: t, body: { grace_seconds: 1, [extra]: 1 } }), 400, 'unknown_field', { field: extra });
+			for (const raw of ['{', '[1]', '"s"', '{"grace_seconds":1}{}', '{"grace_seconds":1,"grace_seconds":2}'])
+				assertError(await srv.req('POST', `${app}/secret:rotate`, { token: t, raw, headers: { 'Content-Type': 'application/json' } }), 400, 'invalid_json');
+			for (const endpoint of ['auth', 'AUTH_RECEIVE_URL', 'message_url ', 'x'.repeat(33)]) {
+				const r = await srv.req('POST', `${app}/endpoints:verify`, { token: t, body: { endpoint } });
+				assert.equal(r.status, 400, `${endpoint}: ${r.text}`);
+				assert.equal(r.body.error.field, 'endpoint');
+			}
+			assertError(await srv.req('POST', `${app}/endpoints:verify`, { token: t, body: { endpoint: 'auth_receive_url' } }), 409, 'endpoint_not_configured', { rule: 'APP-8' });
+			for (const q of ['state=open', 'state=', 'limit=0', 'limit=201', 'limit=x', 'after=-1', 'after=x'])
+				assertError(await srv.req('GET', `${app}/deliveries?${q}`, { token: t }), 400, 'invalid_value', { field: q.split('=')[0] });
+			for (const ev of [c.event, 'nope', '%20', 'x'.repeat(300)]) {
+				assertError(await srv.req('GET', `${app}/deliveries/${ev}`, { token: t }), 404, 'event_not_found', { field: 'event' });
+				assertError(await srv.req('POST', `${app}/deliveries/${ev}:replay`, { token: t }), 404, 'event_not_found', { field: 'event' });
+			}
+			assertError(await srv.req('POST', `${app}/configs:activate`, { token: t }), 409, 'invalid_state');
+			assertError(await srv.req('POST', `${app}/creation-review`, { token: t }), 400, 'missing_field', { field: 'intro' });
+			assertError(await srv.req('POST', `/v1/providers/${c.pc.id}/apps`, { token: t, body: { name: 'x' } }), 400, 'invalid_name', { rule: 'APP-2', field: 'name' });
+			assertError(await srv.req('PATCH', app, { token: t, body: { audience: 'nobody' } }), 400, 'invalid_audience', { field: 'audience' });
+			assertError(await srv.req('PATCH', app, { token: t, body: { dev: { unknown: 1 } } }), 400, 'unknown_field', { field: 'dev.unknown' });
+			assertError(await srv.req('PATCH', app, { token: t, body: { dev: { message_token: 5 } } }), 400, 'invalid_type', { field: 'dev.message_token' });
+			assertError(await srv.req('POST', `/v1/providers/${c.pc.id}/icp-filings`, { token: t, body: { domain: 'example.org', icp_no: 'ICP 1' } }), 400, 'invalid_icp_no', { field: 'icp_no' });
+			// the provider in qualification review has no entity yet
+			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/icp-filings`, { token: t, body: { domain: 'example.org', icp_no: '京ICP备12345678号' } }), 409, 'no_entity');
+			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/apps`, { token: t, body: { name: 'Not Yet' } }), 403, 'not_certified', { rule: 'ONB-7' });
+			// a member of another provider is not one of this one
+			assertError(await srv.req('POST', `${app}/deliveries/${c.event}:replay`, { token: c.reviewer.token }), 403, 'provider_member_required');
 		});
 	});
 

@@ -76,13 +76,15 @@ export function runDaemon(args, { env = {}, timeout = 10000 } = {}) {
  *   opts.testClock  KAIFANG_TEST_CLOCK=1 (default true)
  *   opts.admin      create the first operator admin (default true)
  *   opts.args       extra command-line flags
+ *   opts.dataDir    an existing data directory to start on (a restart);
+ *                   default: a fresh one
  */
 export async function startServer(opts = {}) {
-	const { env = {}, testClock = true, admin = true, args = [] } = opts;
+	const { env = {}, testClock = true, admin = true, args = [], dataDir } = opts;
 	let lastErr;
 	for (let attempt = 0; attempt < 4; attempt++) {
 		try {
-			return await startOnce({ env, testClock, admin, args });
+			return await startOnce({ env, testClock, admin, args, reuseDir: dataDir });
 		} catch (e) {
 			lastErr = e;
 			// another process may have taken the port between probe and bind
@@ -92,9 +94,13 @@ export async function startServer(opts = {}) {
 	throw lastErr;
 }
 
-async function startOnce({ env, testClock, admin, args }) {
+async function startOnce({ env, testClock, admin, args, reuseDir }) {
 	const port = await freePort();
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-api-'));
+	const dataDir = reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-api-'));
+	// a reused directory belongs to the caller: never removed on a failed start
+	const removeDir = () => {
+		if (!reuseDir) fs.rmSync(dataDir, { recursive: true, force: true });
+	};
 	const fullEnv = {
 		...cleanEnv(),
 		KAIFANG_WORKER_INTERVAL: '1s',
@@ -140,7 +146,7 @@ async function startOnce({ env, testClock, admin, args }) {
 	const deadline = Date.now() + 15000;
 	for (;;) {
 		if (exitInfo) {
-			fs.rmSync(dataDir, { recursive: true, force: true });
+			removeDir();
 			throw new Error(`kaifangd exited early (code ${exitInfo.code}, signal ${exitInfo.signal}): ${stderr}`);
 		}
 		try {
@@ -155,7 +161,7 @@ async function startOnce({ env, testClock, admin, args }) {
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
 			await exited;
-			fs.rmSync(dataDir, { recursive: true, force: true });
+			removeDir();
 			throw new Error(`kaifangd did not answer /healthz within 15 s: ${stderr}`);
 		}
 		await sleep(25);
@@ -198,6 +204,22 @@ async function startOnce({ env, testClock, admin, args }) {
 			if (x.code !== 0)
 				throw new Error(`kaifangd did not exit cleanly on SIGTERM (code ${x.code}, signal ${x.signal}): ${stderr.slice(-2000)}`);
 			return x.code;
+		},
+
+		/**
+		 * kill -9: end the process at once (no drain, nothing flushed) and
+		 * wait for it; the data directory stays for a restart with
+		 * startServer({dataDir: srv.dataDir}). Returns the exit information.
+		 */
+		async kill() {
+			if (!stopped) {
+				stopped = (async () => {
+					if (!exitInfo) child.kill('SIGKILL');
+					return exited;
+				})();
+			}
+			await stopped;
+			return exitInfo;
 		},
 
 		/** Exit information once the process has ended (or null). */
