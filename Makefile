@@ -83,7 +83,7 @@ unit-san: $(UNIT_SAN)
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc libxml-2.0 libcurl) -o $@
+	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc libxml-2.0 libcurl libcrypto) -o $@
 fuzz: $(FUZZ_BIN)
 	@sh tools/run-fuzz.sh $(FUZZ_BIN)
 

@@ -10,6 +10,7 @@
  * the network; text is folded with utf8proc.
  */
 #include "core/app.h"
+#include "core/oauth.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -825,6 +826,26 @@ static enum kf_err check_terminated(const struct vargs *a)
 	return KF_OK;
 }
 
+/* OAuth redirect URIs: each absolute, https (http only for loopback), no
+ * fragment, no duplicates (core/oauth.c judges them). */
+static enum kf_err check_redirect_uris(const struct vargs *a)
+{
+	const struct kf_app_dev *d = &a->c->dev;
+	if (d->n_redirect_uris > KF_APP_REDIRECT_URIS_MAX)
+		return too_many(a, "APP-4", "dev.redirect_uris", KF_APP_REDIRECT_URIS_MAX);
+	const char *uris[KF_APP_REDIRECT_URIS_MAX];
+	for (size_t i = 0; i < d->n_redirect_uris; i++) {
+		if (!terminated(d->redirect_uris[i], sizeof(d->redirect_uris[i])))
+			return kf_error_set(a->err, KF_EINTERNAL, "unterminated_string", NULL, "dev.redirect_uris",
+					    "dev.redirect_uris[%zu] is not terminated", i);
+		uris[i] = d->redirect_uris[i];
+	}
+	struct kf_error e = {0};
+	if (kf_oauth_redirect_uris_check(uris, d->n_redirect_uris, &e) != KF_OK)
+		return kf_error_set(a->err, e.code, e.name, "APP-4", "dev.redirect_uris", "%s", e.msg);
+	return KF_OK;
+}
+
 /* Order of the checks = order of the errors a caller sees first. Domains
  * come before the URLs that must lie on them. */
 static enum kf_err (*const checks[])(const struct vargs *) = {
@@ -845,6 +866,7 @@ static enum kf_err (*const checks[])(const struct vargs *) = {
 	check_auth_receive_url,
 	check_message_url,
 	check_ip_allowlist,
+	check_redirect_uris,
 };
 
 static enum kf_err validate(const struct kf_app_config *c, const struct kf_app_policy *p,

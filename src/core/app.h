@@ -45,6 +45,7 @@
 #define KF_APP_DOMAINS_MAX 20         /* each of server_domains, business_domains */
 #define KF_APP_IP_ALLOWLIST_MAX 50
 #define KF_APP_TEST_ALLOWLIST_CAP 100 /* storage; the policy limit is lower (APP-5) */
+#define KF_APP_REDIRECT_URIS_MAX 10   /* = KF_OAUTH_REDIRECT_URIS_MAX */
 
 #define KF_APP_MAX_APPS_DEFAULT 5           /* APP-1 */
 #define KF_APP_MAX_TEST_ACCOUNTS_DEFAULT 10 /* APP-5 */
@@ -80,6 +81,11 @@ struct kf_app_dev {
 	size_t n_business_domains;
 	char ip_allowlist[KF_APP_IP_ALLOWLIST_MAX][KF_APP_CIDR_MAX + 2];
 	size_t n_ip_allowlist;
+	/* OAuth 2.0: exact redirect URIs (RFC 9700) and whether the app is a
+	 * public client (no secret; PKCE required). */
+	char redirect_uris[KF_APP_REDIRECT_URIS_MAX][KF_APP_URL_MAX + 2];
+	size_t n_redirect_uris;
+	bool public_client;
 };
 
 struct kf_app_config {

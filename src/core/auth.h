@@ -167,7 +167,9 @@ size_t kf_auth_base64url(const unsigned char *in, size_t n, char *out, size_t ou
  *                           §4.1.2); a pre-auth code issued none.
  *   KF_EAUTH "code_expired" (rule AUTH-3) now >= expires_at.
  *   KF_EINTERNAL "invalid_code_record" expires_at <= created_at.
- * revoke_issued (may be NULL) is false otherwise. All map to errcode 61009.
+ * revoke_issued (may be NULL) is false otherwise. code_used and
+ * code_expired map to errcode 61009 (so does "code_unknown", the name for a
+ * lookup miss), invalid_code_record to -1.
  * On KF_OK the caller marks the code used in the transaction that acts on
  * it, with a condition on used_at so that two concurrent uses cannot both
  * succeed.
@@ -407,8 +409,11 @@ KF_MUST_CHECK enum kf_err kf_auth_app_may_call(enum kf_app_state state, struct k
 /*
  * The errcode and errmsg (static text; the caller appends " rid: <id>") for
  * an error name. True when name is in the table; false for NULL or an
- * unknown name, with -1 "system error". The table covers the names the
- * functions here return and these:
+ * unknown name, with -1 "system error". The table covers every name the
+ * functions here return (app_not_approved and app_delisted -> 48001,
+ * app_deleted -> 61011, token_revoked -> 40001, token_expired -> 42001,
+ * refresh_token_* -> 61023, code_* -> 61009), the names for a lookup miss
+ * ("token_unknown" 40001, "code_unknown" 61009), and these:
  *   system_error -1; invalid_credential 40001; invalid_appid, app_mismatch
  *   40013; invalid_access_token 40014; invalid_appsecret 40125;
  *   access_token_missing 41001; appid_missing 41002; appsecret_missing 41004;
