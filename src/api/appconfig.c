@@ -27,6 +27,8 @@ static const struct kf_field dev_fields[] = {
 	{"server_domains", KF_F_ARRAY, false, 64, "APP-4"},
 	{"business_domains", KF_F_ARRAY, false, 64, "APP-4"},
 	{"ip_allowlist", KF_F_ARRAY, false, 128, "APP-4"},
+	{"redirect_uris", KF_F_ARRAY, false, 20, "APP-4"},
+	{"public_client", KF_F_BOOL, false, 0, "APP-4"},
 };
 
 static bool ints(json_t *arr, int64_t *out, size_t cap, size_t *n)
@@ -107,6 +109,18 @@ static const char *fill(json_t *j, struct kf_app_config *c)
 	if ((a = json_object_get(d, "ip_allowlist")) &&
 	    !cidrs(a, dev->ip_allowlist, KF_APP_IP_ALLOWLIST_MAX, &dev->n_ip_allowlist))
 		return "dev.ip_allowlist";
+	if ((a = json_object_get(d, "redirect_uris"))) {
+		size_t i;
+		json_t *v;
+		dev->n_redirect_uris = json_array_size(a);
+		json_array_foreach(a, i, v) {
+			if (!json_is_string(v))
+				return "dev.redirect_uris";
+			if (i < KF_APP_REDIRECT_URIS_MAX)
+				kf_app_copy_str(dev->redirect_uris[i], sizeof(dev->redirect_uris[i]), json_string_value(v));
+		}
+	}
+	dev->public_client = json_is_true(json_object_get(d, "public_client"));
 	return NULL;
 }
 
@@ -154,11 +168,16 @@ json_t *kf_appconfig_encode(const struct kf_app_config *c)
 		json_array_append_new(bd, json_string(d->business_domains[i]));
 	for (size_t i = 0; i < d->n_ip_allowlist && i < KF_APP_IP_ALLOWLIST_MAX; i++)
 		json_array_append_new(ip, json_string(d->ip_allowlist[i]));
+	json_t *ru = json_array();
+	for (size_t i = 0; i < d->n_redirect_uris && i < KF_APP_REDIRECT_URIS_MAX; i++)
+		json_array_append_new(ru, json_string(d->redirect_uris[i]));
 	json_t *dev = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "auth_domain",
 				str_or_null(d->auth_domain), "test_allowlist", tl, "auth_receive_url",
 				str_or_null(d->auth_receive_url), "message_token", str_or_null(d->message_token),
 				"aes_key", str_or_null(d->aes_key), "message_url", str_or_null(d->message_url),
 				"server_domains", sd, "business_domains", bd, "ip_allowlist", ip);
+	json_object_set_new(dev, "redirect_uris", ru);
+	json_object_set_new(dev, "public_client", json_boolean(d->public_client));
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name", str_or_null(c->name), "icon_file",
 			 c->icon_file ? json_integer(c->icon_file) : json_null(), "intro", str_or_null(c->intro),
 			 "website", str_or_null(c->website), "icp_no", str_or_null(c->icp_no), "audience",

@@ -204,9 +204,8 @@ static void api_component_token(struct kf_req *r)
 		cgi_error(r, 61006, "component ticket is invalid");
 		return;
 	}
-	char token[80], hash[65];
-	kf_token_new("kfc_", token, sizeof(token));
-	kf_sha256_hex(token, strlen(token), hash);
+	char token[KF_AUTH_TOKEN_SIZE], hash[65];
+	kf_api_mint(KF_AUTH_KIND_APP_ACCESS, token, hash);
 	if (!kf_api_begin(r) ||
 	    kf_store_token_insert(kf_req_db(r), hash, "component_access", app.id, 0, NULL, 0, r->now,
 				  r->now + COMPONENT_TOKEN_TTL, NULL) != KF_OK ||
@@ -225,9 +224,8 @@ static void api_component_preauthcode(struct kf_req *r)
 	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
 	    !cgi_component_token(r, app.app_id, &t))
 		return;
-	char code[120], hash[65];
-	kf_token_new("preauthcode@@@", code, sizeof(code));
-	kf_sha256_hex(code, strlen(code), hash);
+	char code[KF_AUTH_TOKEN_SIZE], hash[65];
+	kf_api_mint(KF_AUTH_KIND_PRE_AUTH_CODE, code, hash);
 	if (!kf_api_begin(r) ||
 	    kf_store_code_insert(kf_req_db(r), hash, "pre_auth", app.id, 0, NULL, NULL, NULL, r->now,
 				 r->now + PRE_AUTH_CODE_TTL, NULL) != KF_OK ||
@@ -273,8 +271,7 @@ static bool issue_authorizer_tokens(struct kf_req *r, int64_t app, int64_t authz
 {
 	struct kf_db *db = kf_req_db(r);
 	char hash[65];
-	kf_token_new("kfa_", access, 80);
-	kf_sha256_hex(access, strlen(access), hash);
+	kf_api_mint(KF_AUTH_KIND_AUTHORIZER_ACCESS, access, hash);
 	if (kf_store_token_insert(db, hash, "authorizer_access", app, authz, NULL, code, r->now,
 				  r->now + AUTHORIZER_TOKEN_TTL, NULL) != KF_OK)
 		return false;
@@ -283,8 +280,7 @@ static bool issue_authorizer_tokens(struct kf_req *r, int64_t app, int64_t authz
 	/* a new refresh token replaces the old one (re-authorization) */
 	if (kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) != KF_OK)
 		return false;
-	kf_token_new("kfr_", refresh, 80);
-	kf_sha256_hex(refresh, strlen(refresh), hash);
+	kf_api_mint(KF_AUTH_KIND_AUTHORIZER_REFRESH, refresh, hash);
 	return kf_store_token_insert(db, hash, "authorizer_refresh", app, authz, NULL, code, r->now, 0, NULL) == KF_OK;
 }
 

@@ -476,9 +476,8 @@ static void confirm(struct kf_req *r, struct flow *f)
 	free(scope_s);
 
 	/* one transaction: the grant, its history, the codes, the event */
-	char code[120], hash[65];
-	kf_token_new("queryauthcode@@@", code, sizeof(code));
-	kf_sha256_hex(code, strlen(code), hash);
+	char code[KF_AUTH_TOKEN_SIZE], hash[65];
+	kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
 	int64_t authz, code_id, expires = kf_auth_code_expires_at(NULL, r->now, false);
 	bool created;
 	const char *event = kf_auth_event_name(ch.event);

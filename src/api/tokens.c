@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,6 +27,15 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t mark = -1;       /* revocation log position the cache reflects */
 static int64_t checked_at = -1; /* monotonic second of the last look at it */
 static uint64_t generation;     /* bumped by every flush */
+
+void kf_api_mint(enum kf_auth_kind kind, char out[KF_AUTH_TOKEN_SIZE], char hash[65])
+{
+	unsigned char rnd[KF_AUTH_RANDOM_LEN];
+	kf_random_bytes(rnd, sizeof(rnd));
+	if (!kf_auth_token_format(kind, rnd, out))
+		abort(); /* a kind out of range is a programming error */
+	kf_sha256_hex(out, strlen(out), hash);
+}
 
 static int64_t mono_s(void)
 {

@@ -23,6 +23,12 @@ struct kf_authorizer_view {
 
 enum kf_token_check { KF_TOKEN_VALID, KF_TOKEN_INVALID, KF_TOKEN_EXPIRED, KF_TOKEN_ERROR };
 
+/* A new token or code of this kind (core/auth.h format: a prefix naming
+ * the kind + 256 random bits) into out (KF_AUTH_TOKEN_SIZE bytes), with its
+ * SHA-256 for storage in hash. */
+#include "core/auth.h"
+void kf_api_mint(enum kf_auth_kind kind, char out[KF_AUTH_TOKEN_SIZE], char hash[65]);
+
 /* Check an authorizer access token at r->now. */
 enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token, struct kf_authorizer_view *out);
 /* Drop every cached check (call after a committed revocation). */
