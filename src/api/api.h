@@ -36,6 +36,8 @@ extern const struct kf_route kf_api_inbox_routes[];
 extern const size_t kf_api_inbox_nroutes;
 extern const struct kf_route kf_api_authorizations_routes[];
 extern const size_t kf_api_authorizations_nroutes;
+extern const struct kf_route kf_api_oauth_routes[];
+extern const size_t kf_api_oauth_nroutes;
 extern const struct kf_route kf_api_consent_routes[];
 extern const size_t kf_api_consent_nroutes;
 extern const struct kf_route kf_api_component_routes[];

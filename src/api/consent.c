@@ -8,6 +8,10 @@
  * updateauthorized) event is queued in the same transaction. Every refusal
  * is a page that says why. Forms carry a signed token (CSRF) bound to the
  * browser before sign-in and to the session after it.
+ *
+ * The same page serves OAuth 2.0 at /oauth/authorize (RFC 6749 §4.1 with
+ * PKCE, RFC 9700): the client is the app, its redirect URI must equal a
+ * registered one byte for byte, and the code goes back with the state.
  */
 #include <curl/curl.h>
 #include <jansson.h>
@@ -22,6 +26,7 @@
 #include "api/tokens.h"
 #include "core/app.h"
 #include "core/auth.h"
+#include "core/oauth.h"
 #include "ctx.h"
 #include "http/form.h"
 #include "http/request.h"
@@ -41,8 +46,13 @@
 
 struct flow {
 	enum kf_lang lang;
+	bool oauth;
 	const char *appid, *pre_auth_code, *redirect_uri, *auth_type, *biz_appid;
-	struct kf_hidden hidden[5];
+	/* OAuth */
+	const char *state, *scope, *challenge;
+	bool redirect_given;
+	struct kf_oauth_authorize oa;
+	struct kf_hidden hidden[8];
 	size_t n_hidden;
 	struct kf_form form;
 	bool post;
@@ -108,15 +118,115 @@ static bool on_domain(const char *host, const char *domain)
 	return !strcmp(host, domain) || (hl > dl && host[hl - dl - 1] == '.' && !strcmp(host + hl - dl, domain));
 }
 
+static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *view, struct kf_auth_set *asked,
+		       size_t max);
+
+/* Send the browser back to the OAuth client with query parameters (each
+ * value escaped); state is added when the request had one. */
+static void oauth_redirect(struct kf_req *r, struct flow *f, const char *name, const char *value,
+			   const char *description)
+{
+	kf_db_rollback(kf_req_db(r));
+	char *v = curl_easy_escape(NULL, value, 0);
+	char *loc = kf_arena_printf(r->arena, "%s%s%s=%s", f->redirect_uri, strchr(f->redirect_uri, '?') ? "&" : "?", name, v);
+	curl_free(v);
+	if (description) {
+		char *d = curl_easy_escape(NULL, description, 0);
+		loc = kf_arena_printf(r->arena, "%s&error_description=%s", loc, d);
+		curl_free(d);
+	}
+	if (f->state) {
+		char *s = curl_easy_escape(NULL, f->state, 0);
+		loc = kf_arena_printf(r->arena, "%s&state=%s", loc, s);
+		curl_free(s);
+	}
+	kf_reply_raw(r, 302, "text/plain; charset=utf-8", "", 0);
+	kf_reply_header(r, "Location", loc);
+}
+
+/* /oauth/authorize: check the request against what the app registered. */
+static bool load_oauth(struct kf_req *r, struct flow *f)
+{
+	json_t *dev = json_object_get(f->cfg, "dev");
+	json_t *ru = json_object_get(dev, "redirect_uris");
+	size_t nr = json_array_size(ru);
+	const char **uris = kf_arena_alloc(r->arena, (nr ? nr : 1) * sizeof(*uris));
+	for (size_t i = 0; i < nr; i++)
+		uris[i] = json_string_value(json_array_get(ru, i));
+	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
+	struct kf_auth_set sets[KF_CONSENT_MAX_SETS];
+	size_t ns = app_sets(r, f, view, sets, KF_CONSENT_MAX_SETS);
+	struct kf_oauth_client c = {
+		.type = json_is_true(json_object_get(dev, "public_client")) ? KF_OAUTH_CLIENT_PUBLIC : KF_OAUTH_CLIENT_CONFIDENTIAL,
+		.redirect_uris = uris,
+		.n_redirect_uris = nr,
+		.sets = sets,
+		.n_sets = ns,
+	};
+	struct kf_oauth_authorize_request q = {
+		.response_type = param(r, f, "response_type"),
+		.redirect_uri = f->redirect_uri,
+		.scope = f->scope,
+		.state = f->state,
+		.code_challenge = f->challenge,
+		.code_challenge_method = param(r, f, "code_challenge_method"),
+	};
+	struct kf_error err = {0};
+	if (kf_oauth_authorize_check(&q, &c, &f->oa, &err) != KF_OK) {
+		if (!f->oa.redirectable) {
+			refuse(r, f, KF_REFUSAL_BAD_REDIRECT);
+			return false;
+		}
+		f->redirect_uri = uris[f->oa.redirect_index];
+		oauth_redirect(r, f, "error", kf_oauth_error_name(kf_oauth_error_for(&err)), err.msg);
+		return false;
+	}
+	f->redirect_given = f->oa.redirect_uri_given;
+	f->redirect_uri = uris[f->oa.redirect_index];
+	return true;
+}
+
 /* Load and check the flow parameters; refuses and returns false on failure. */
 static bool load_flow(struct kf_req *r, struct flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->lang = kf_lang_from_accept(kf_req_header(r, "Accept-Language"));
 	f->post = !strcmp(r->method, "POST");
+	f->oauth = !strncmp(r->path, "/oauth/", 7);
 	if (f->post && (!r->body || kf_form_parse(r->arena, r->body, r->body_len, &f->form) < 0)) {
 		refuse(r, f, KF_REFUSAL_BAD_STATE);
 		return false;
+	}
+	if (f->oauth) {
+		static const char *const onames[] = {"client_id", "redirect_uri", "response_type", "scope", "state",
+						     "code_challenge", "code_challenge_method"};
+		for (size_t i = 0; i < 7; i++) {
+			const char *v = param(r, f, onames[i]);
+			if (v)
+				f->hidden[f->n_hidden++] = (struct kf_hidden){onames[i], v};
+		}
+		f->appid = param(r, f, "client_id");
+		f->redirect_uri = param(r, f, "redirect_uri");
+		f->state = param(r, f, "state");
+		f->scope = param(r, f, "scope");
+		f->challenge = param(r, f, "code_challenge");
+		struct kf_db *db = kf_req_db(r);
+		if (!f->appid || !kf_app_id_valid(f->appid) || kf_store_app_by_appid(db, f->appid, &f->app) != KF_OK ||
+		    !f->app.live_config_id || !(f->cfg = kf_store_app_config_json(db, f->app.live_config_id))) {
+			refuse(r, f, KF_REFUSAL_UNKNOWN_APP);
+			return false;
+		}
+		kf_arena_defer(r->arena, (void (*)(void *))json_decref, f->cfg);
+		f->app_name = kf_arena_strdup(r->arena, json_string_value(json_object_get(f->cfg, "name")));
+		json_t *prov = kf_store_org_json(db, f->app.provider_id);
+		const char *dev = json_string_value(json_object_get(prov, "entity_name"));
+		f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
+		json_decref(prov);
+		if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted")) {
+			refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
+			return false;
+		}
+		return load_oauth(r, f);
 	}
 	f->appid = param(r, f, "component_appid");
 	f->pre_auth_code = param(r, f, "pre_auth_code");
@@ -306,6 +416,21 @@ static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *
 		}
 		kf_stmt_done(st);
 	}
+	if (f->oauth && f->oa.n_sets) {
+		/* only the sets the scope asked for */
+		size_t k = 0;
+		for (size_t m = 0; m < n; m++) {
+			bool keep = false;
+			for (size_t j = 0; j < f->oa.n_sets; j++)
+				keep = keep || f->oa.sets[j].id == asked[m].id;
+			if (keep) {
+				view[k] = view[m];
+				asked[k] = asked[m];
+				k++;
+			}
+		}
+		n = k;
+	}
 	return n;
 }
 
@@ -384,6 +509,10 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	if (!strcmp(kf_form_get(&f->form, KF_CONSENT_F_DECISION) ? kf_form_get(&f->form, KF_CONSENT_F_DECISION) : "",
 		    KF_CONSENT_DECISION_CANCEL)) {
+		if (f->oauth) {
+			oauth_redirect(r, f, "error", "access_denied", "the owner declined");
+			return;
+		}
 		struct kf_result_view v = {.lang = f->lang, .outcome = KF_RESULT_CANCELLED, .app_name = f->app_name,
 					   .continue_url = f->redirect_uri};
 		send_page(r, 200, kf_consent_render_result(r->arena, &v));
@@ -478,12 +607,14 @@ static void confirm(struct kf_req *r, struct flow *f)
 	/* one transaction: the grant, its history, the codes, the event */
 	char code[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
-	int64_t authz, code_id, expires = kf_auth_code_expires_at(NULL, r->now, false);
+	int64_t authz, code_id, expires = kf_auth_code_expires_at(NULL, r->now, f->oauth);
 	bool created;
-	const char *event = kf_auth_event_name(ch.event);
+	/* OAuth clients learn of the grant from the token endpoint; the
+	 * protocol's events go to component apps only */
+	const char *event = f->oauth ? NULL : kf_auth_event_name(ch.event);
 	if (!kf_api_begin(r))
 		return;
-	enum kf_err rc = kf_store_code_use(db, f->pre.id, r->now);
+	enum kf_err rc = f->oauth ? KF_OK : kf_store_code_use(db, f->pre.id, r->now);
 	if (rc == KF_ECONFLICT) {
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return;
@@ -492,7 +623,9 @@ static void confirm(struct kf_req *r, struct flow *f)
 		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
 		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) == KF_OK) &&
 		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, "authorizer_access", r->now) == KF_OK) &&
-		  kf_store_code_insert(db, hash, "auth", f->app.id, authz, f->redirect_uri, NULL, NULL, r->now, expires,
+		  kf_store_code_insert(db, hash, f->oauth ? "oauth" : "auth", f->app.id, authz,
+				       f->oauth && !f->redirect_given ? NULL : f->redirect_uri,
+				       f->oauth ? f->challenge : NULL, f->oauth ? f->scope : NULL, r->now, expires,
 				       &code_id) == KF_OK &&
 		  (!event || kf_api_push_auth_event(r, &f->app, event, a->external_id, code, expires, f->pre_auth_code)) &&
 		  kf_api_audit(r, created ? "authorization.create" : "authorization.update",
@@ -506,6 +639,10 @@ static void confirm(struct kf_req *r, struct flow *f)
 	if (ch.revoke_access || ch.revoke_refresh)
 		kf_api_tokens_changed(r);
 	kf_push_wake(r->ctx->pusher);
+	if (f->oauth) {
+		oauth_redirect(r, f, "code", code, NULL);
+		return;
+	}
 	/* §5: to redirect_uri with the code */
 	char *ecode = curl_easy_escape(NULL, code, 0);
 	const char *sep = strchr(f->redirect_uri, '?') ? "&" : "?";
@@ -568,5 +705,7 @@ const struct kf_route kf_api_consent_routes[] = {
 	{"POST", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
 	{"GET", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, 0, "Consent page, mobile form (AUTH-1)"},
 	{"POST", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
+	{"GET", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, 0, "OAuth 2.0 authorization endpoint (consent page)"},
+	{"POST", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "OAuth 2.0 consent form"},
 };
 const size_t kf_api_consent_nroutes = sizeof(kf_api_consent_routes) / sizeof(kf_api_consent_routes[0]);

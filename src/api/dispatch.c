@@ -41,6 +41,7 @@ static const struct {
 	{kf_api_deliveries_routes, &kf_api_deliveries_nroutes},
 	{kf_api_component_routes, &kf_api_component_nroutes},
 	{kf_api_consent_routes, &kf_api_consent_nroutes},
+	{kf_api_oauth_routes, &kf_api_oauth_nroutes},
 	{kf_api_authorizations_routes, &kf_api_authorizations_nroutes},
 };
 

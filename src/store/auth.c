@@ -117,6 +117,30 @@ enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization,
 			    authorization, kind, now, "replaced");
 }
 
+enum kf_err kf_store_token_supersede(struct kf_db *db, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE tokens SET superseded_at = ? WHERE id = ? AND superseded_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_tokens_revoke_family(struct kf_db *db, const char *family, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_text(st, 2, family);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return note_revocation(db, now, "family");
+}
+
 enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM revocations");

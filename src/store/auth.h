@@ -43,6 +43,10 @@ enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t 
 /* Revoke the other live tokens of this kind for the authorization (a new
  * authorizer access token replaces the old one). */
 enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now) KF_MUST_CHECK;
+/* OAuth refresh rotation: mark a refresh token rotated away; revoke every
+ * token of a family (reuse detected, or the client revoked it). */
+enum kf_err kf_store_token_supersede(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_tokens_revoke_family(struct kf_db *db, const char *family, int64_t now) KF_MUST_CHECK;
 /* The highest revocation id (0 when none). */
 enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark) KF_MUST_CHECK;
 
