@@ -27,7 +27,9 @@
 #include "proto/wxcrypt.h"
 #include "push/push.h"
 #include "push/request.h"
+#include "api/tokens.h"
 #include "store/apps.h"
+#include "store/auth.h"
 #include "store/db.h"
 #include "store/files.h"
 #include "store/providers.h"
@@ -486,13 +488,17 @@ static void api_apps_activate(struct kf_req *r)
 	}
 	if (!check_config(r, &org, c, true, a.id) || !kf_api_begin(r))
 		return;
+	/* the live sets change what authorizer tokens cover: cached checks go */
 	if (kf_store_app_set_configs(kf_req_db(r), a.id, a.draft_config_id, 0, c->audience, r->now) != KF_OK ||
+	    kf_store_revocation_note(kf_req_db(r), r->now, "app config") != KF_OK ||
 	    !kf_api_audit(r, "app.activate", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;
 	}
-	if (kf_api_commit(r))
-		reply_app(r, 200, a.app_id, NULL);
+	if (!kf_api_commit(r))
+		return;
+	kf_api_tokens_changed(r);
+	reply_app(r, 200, a.app_id, NULL);
 }
 
 static void api_apps_rotate_secret(struct kf_req *r)

@@ -150,10 +150,10 @@ static void api_authz_whoami(struct kf_req *r)
 		kf_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 		return;
 	}
-	json_t *sets = json_loads(v.granted, 0, NULL);
-	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "authorizer_appid", v.authorizer, "app_id", v.app_id,
-					"permission_sets", sets ? sets : json_array(), "expires_at",
-					(json_int_t)v.expires_at));
+	json_t *sets = json_loads(v.granted, 0, NULL), *pending = json_loads(v.pending, 0, NULL);
+	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:I}", "authorizer_appid", v.authorizer, "app_id", v.app_id,
+					"permission_sets", sets ? sets : json_array(), "pending_permission_sets",
+					pending ? pending : json_array(), "expires_at", (json_int_t)v.expires_at));
 }
 
 const struct kf_route kf_api_authorizations_routes[] = {

@@ -600,6 +600,13 @@ static void confirm(struct kf_req *r, struct flow *f)
 		json_array_append_new(json_object_get(sj, "members"), json_string(members[i]));
 	char *scope_s = json_dumps(sj, JSON_COMPACT);
 	json_decref(sj);
+	json_t *oj = json_array();
+	for (size_t i = 0; i < ns; i++)
+		json_array_append_new(oj, json_integer(asked[i].id));
+	char *offered_s = json_dumps(oj, JSON_COMPACT);
+	json_decref(oj);
+	const char *offered_a = kf_arena_strdup(r->arena, offered_s);
+	free(offered_s);
 	const char *granted_a = kf_arena_strdup(r->arena, granted_s), *scope_a = kf_arena_strdup(r->arena, scope_s);
 	free(granted_s);
 	free(scope_s);
@@ -619,7 +626,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return;
 	}
-	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, scope_a, r->now, &authz, &created) == KF_OK &&
+	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, offered_a, scope_a, r->now, &authz, &created) == KF_OK &&
 		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
 		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) == KF_OK) &&
 		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, "authorizer_access", r->now) == KF_OK) &&

@@ -3,6 +3,7 @@
  * digests, one mutex, flushed whenever the revocation log moves. */
 #include "api/tokens.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "http/request.h"
+#include "store/apps.h"
 #include "store/auth.h"
 #include "store/authz.h"
 #include "store/db.h"
@@ -90,6 +92,56 @@ static bool refresh_mark(struct kf_req *r)
 	return true;
 }
 
+static void ids_of(const char *json, struct kf_auth_sets *out)
+{
+	json_t *a = json_loads(json, 0, NULL);
+	size_t i;
+	json_t *v;
+	out->n = 0;
+	json_array_foreach(a, i, v)
+		if (out->n < KF_AUTH_SETS_MAX)
+			out->ids[out->n++] = json_integer_value(v);
+	json_decref(a);
+}
+
+static void sets_json(const struct kf_auth_sets *s, char *out, size_t len)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(a, json_integer(s->ids[i]));
+	char *t = json_dumps(a, JSON_COMPACT);
+	snprintf(out, len, "%s", t ? t : "[]");
+	free(t);
+	json_decref(a);
+}
+
+/* DATA-1 and APP-7 against the app's live sets: the granted sets it still
+ * asks for, and the sets it added since the owner's last consent. */
+static bool effective_sets(struct kf_req *r, int64_t app_row, const struct kf_authz_row *z,
+			   struct kf_authorizer_view *out)
+{
+	struct kf_app_row app;
+	if (kf_store_app_get(kf_req_db(r), app_row, &app) != KF_OK)
+		return false;
+	json_t *cfg = kf_store_app_config_json(kf_req_db(r), app.live_config_id);
+	json_t *ids = json_object_get(cfg, "permission_sets");
+	struct kf_auth_set live[KF_AUTH_SETS_MAX];
+	size_t nl = 0, i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+		if (nl < KF_AUTH_SETS_MAX)
+			live[nl++] = (struct kf_auth_set){.id = json_integer_value(v)};
+	json_decref(cfg);
+	struct kf_auth_sets granted, offered, eff, pending;
+	ids_of(z->granted, &granted);
+	ids_of(z->offered, &offered);
+	kf_auth_effective_sets(&granted, live, nl, &eff);
+	kf_auth_pending_sets(&offered, live, nl, &pending);
+	sets_json(&eff, out->granted, sizeof(out->granted));
+	sets_json(&pending, out->pending, sizeof(out->pending));
+	return true;
+}
+
 enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token, struct kf_authorizer_view *out)
 {
 	if (!token || !*token || strlen(token) > 200)
@@ -120,7 +172,8 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->app_id, sizeof(out->app_id), "%s", t.app_id);
 	snprintf(out->authorizer, sizeof(out->authorizer), "%s", t.authorizer);
-	snprintf(out->granted, sizeof(out->granted), "%s", z.granted);
+	if (!effective_sets(r, t.app, &z, out))
+		return KF_TOKEN_ERROR;
 	out->expires_at = t.expires_at;
 	/* A flush since the read means a revocation may have raced it: answer
 	 * from what was read, but do not keep it. */

@@ -17,7 +17,8 @@ struct kf_req;
 struct kf_authorizer_view {
 	char app_id[24];
 	char authorizer[128];  /* host account external id */
-	char granted[512];     /* JSON array of permission set ids */
+	char granted[512];     /* JSON array: granted sets the app still asks for (DATA-1) */
+	char pending[512];     /* JSON array: sets the app added, awaiting re-consent (APP-7) */
 	int64_t expires_at;
 };
 

@@ -141,6 +141,16 @@ enum kf_err kf_store_tokens_revoke_family(struct kf_db *db, const char *family, 
 	return note_revocation(db, now, "family");
 }
 
+enum kf_err kf_store_revocation_note(struct kf_db *db, int64_t now, const char *what)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO revocations (at, what) VALUES (?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_text(st, 2, what);
+	return kf_stmt_exec(st);
+}
+
 enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM revocations");

@@ -47,6 +47,9 @@ enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization,
  * token of a family (reuse detected, or the client revoked it). */
 enum kf_err kf_store_token_supersede(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_tokens_revoke_family(struct kf_db *db, const char *family, int64_t now) KF_MUST_CHECK;
+/* Record that what tokens stand for changed (e.g. an app's live sets), so
+ * every process drops its cached token checks. */
+enum kf_err kf_store_revocation_note(struct kf_db *db, int64_t now, const char *what) KF_MUST_CHECK;
 /* The highest revocation id (0 when none). */
 enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark) KF_MUST_CHECK;
 

@@ -9,7 +9,7 @@
 #include "store/db.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
-#define AUTHZ_COLS "SELECT id, host_account, app, state, granted, pending, data_scope, created_at, updated_at FROM authorizations "
+#define AUTHZ_COLS "SELECT id, host_account, app, state, granted, pending, data_scope, created_at, updated_at, offered FROM authorizations "
 
 static enum kf_err row(struct kf_stmt *st, struct kf_authz_row *out)
 {
@@ -24,6 +24,7 @@ static enum kf_err row(struct kf_stmt *st, struct kf_authz_row *out)
 		COPY(out->data_scope, kf_stmt_text(st, 6));
 		out->created_at = kf_stmt_int(st, 7);
 		out->updated_at = kf_stmt_int(st, 8);
+		COPY(out->offered, kf_stmt_text(st, 9));
 	}
 	kf_stmt_done(st);
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
@@ -49,7 +50,7 @@ enum kf_err kf_store_authz_by_id(struct kf_db *db, int64_t id, struct kf_authz_r
 }
 
 enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t app, const char *granted,
-			       const char *data_scope, int64_t now, int64_t *id, bool *created)
+			       const char *offered, const char *data_scope, int64_t now, int64_t *id, bool *created)
 {
 	struct kf_authz_row cur;
 	enum kf_err rc = kf_store_authz_get(db, host_account, app, &cur);
@@ -58,7 +59,7 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 	struct kf_stmt *st;
 	if (rc == KF_ENOTFOUND) {
 		st = kf_db_prepare(db, "INSERT INTO authorizations (host_account, app, state, granted, data_scope, created_at,"
-				       " updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?)");
+				       " updated_at, offered) VALUES (?, ?, 'active', ?, ?, ?, ?, ?)");
 		if (!st)
 			return KF_EDB;
 		kf_stmt_bind_int(st, 1, host_account);
@@ -67,6 +68,7 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 		kf_stmt_bind_text(st, 4, data_scope);
 		kf_stmt_bind_int(st, 5, now);
 		kf_stmt_bind_int(st, 6, now);
+		kf_stmt_bind_text(st, 7, offered);
 		if (kf_stmt_exec(st) != KF_OK)
 			return KF_EDB;
 		*id = kf_db_last_id(db);
@@ -74,13 +76,14 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 		return KF_OK;
 	}
 	st = kf_db_prepare(db, "UPDATE authorizations SET state = 'active', granted = ?, pending = '[]', data_scope = ?,"
-			       " updated_at = ?, revoked_at = NULL WHERE id = ?");
+			       " updated_at = ?, revoked_at = NULL, offered = ? WHERE id = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, granted);
 	kf_stmt_bind_text(st, 2, data_scope);
 	kf_stmt_bind_int(st, 3, now);
-	kf_stmt_bind_int(st, 4, cur.id);
+	kf_stmt_bind_text(st, 4, offered);
+	kf_stmt_bind_int(st, 5, cur.id);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	*id = cur.id;

@@ -19,6 +19,7 @@ struct kf_authz_row {
 	char state[16];      /* active | revoked */
 	char granted[512];   /* JSON array of set ids */
 	char pending[512];
+	char offered[512];
 	char data_scope[512];
 	int64_t created_at;
 	int64_t updated_at;
@@ -28,7 +29,8 @@ enum kf_err kf_store_authz_get(struct kf_db *db, int64_t host_account, int64_t a
 enum kf_err kf_store_authz_by_id(struct kf_db *db, int64_t id, struct kf_authz_row *out) KF_MUST_CHECK;
 /* Create or re-activate/update the authorization; *created tells which. */
 enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t app, const char *granted,
-			       const char *data_scope, int64_t now, int64_t *id, bool *created) KF_MUST_CHECK;
+			       const char *offered, const char *data_scope, int64_t now, int64_t *id,
+			       bool *created) KF_MUST_CHECK;
 enum kf_err kf_store_authz_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, const char *action, const char *granted,
 				   const char *actor) KF_MUST_CHECK;

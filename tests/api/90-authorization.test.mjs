@@ -215,6 +215,37 @@ test('AUTH-3 a replayed authorization code is refused and revokes what it issued
 	assert.equal(dead.body.error.code, 'invalid_token');
 });
 
+test('APP-7 sets an app adds wait for the owner: tokens keep the old grant, re-consent pushes updateauthorized', async () => {
+	// a fresh grant of sets 1 and 3
+	let code = await preAuthCode();
+	let r = await submit(await openPage(code), code, { account: String(host.id) });
+	assert.equal(r.status, 302);
+	let q = await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: new URL(r.headers.get('location')).searchParams.get('auth_code') }, componentToken);
+	const tok = q.body.authorization_info.authorizer_access_token;
+	assert.deepEqual((await srv.req('GET', '/v1/authorizer', { token: tok })).body.pending_permission_sets, []);
+	// the app adds the optional set 2 and puts it live
+	const p = await srv.req('PATCH', `/v1/apps/${app.app_id}`, { token: owner.token, body: { permission_sets: [1, 3, 2] } });
+	assertStatus(p, 200);
+	assertStatus(await srv.req('POST', `/v1/apps/${app.app_id}/configs:activate`, { token: owner.token }), 200);
+	const who = await srv.req('GET', '/v1/authorizer', { token: tok });
+	assertStatus(who, 200);
+	assert.deepEqual(who.body.permission_sets.sort(), [1, 3], 'the new set is not granted without consent');
+	assert.deepEqual(who.body.pending_permission_sets, [2]);
+	// the owner re-consents including set 2: updateauthorized, and the grant grows
+	const before = rx.on(pathOf(app.sent.dev.auth_receive_url)).length;
+	code = await preAuthCode();
+	const page = await openPage(code);
+	assert.match(page.text, /name="set"[^>]*value="2"|value="2"[^>]*name="set"/);
+	r = await submit(page, code, { account: String(host.id), sets: [1, 3, 2] });
+	assert.equal(r.status, 302);
+	const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), before + 1, { filter: () => true });
+	assert.ok(ev.slice(before).some((x) => push(x).fields.InfoType === 'updateauthorized'), 'updateauthorized pushed');
+	q = await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: new URL(r.headers.get('location')).searchParams.get('auth_code') }, componentToken);
+	assert.deepEqual(q.body.authorization_info.func_info.map((x) => x.funcscope_category.id).sort(), [1, 2, 3]);
+	const after = await srv.req('GET', '/v1/authorizer', { token: q.body.authorization_info.authorizer_access_token });
+	assert.deepEqual(after.body.pending_permission_sets, []);
+});
+
 test('AUTH-2 the owner revokes: tokens die at once and the unauthorized event is pushed', async () => {
 	// authorize again to get live tokens
 	const code = await preAuthCode();

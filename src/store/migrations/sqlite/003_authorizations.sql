@@ -9,6 +9,7 @@ CREATE TABLE authorizations (
   state TEXT NOT NULL,                 -- active | revoked
   granted TEXT NOT NULL,               -- JSON array of permission set ids
   pending TEXT NOT NULL DEFAULT '[]',  -- sets added by the app, awaiting re-consent (APP-7)
+  offered TEXT NOT NULL DEFAULT '[]',  -- the app's sets shown at the last consent (APP-7)
   data_scope TEXT NOT NULL DEFAULT '{"members":"all"}',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
