@@ -256,6 +256,19 @@ test('AUTH-2 the owner revokes: tokens die at once and the unauthorized event is
 	const q = await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: c2 }, componentToken);
 	const tok = q.body.authorization_info.authorizer_access_token;
 	assertStatus(await srv.req('GET', '/v1/authorizer', { token: tok }), 200);
+	// a second process on the same database has the check cached too
+	const other = await startServer({ dataDir: srv.dataDir, args: ['--role', 'api'], admin: false });
+	try {
+		assertStatus(await other.req('GET', '/v1/authorizer', { token: tok }), 200);
+		await revokeAndCheck(tok, other);
+	} finally {
+		await other.stop();
+	}
+	const refreshDead = await cgi('api_authorizer_token', { component_appid: app.app_id, authorizer_appid: host.external_id, authorizer_refresh_token: q.body.authorization_info.authorizer_refresh_token }, componentToken);
+	assert.equal(refreshDead.body.errcode, 61003);
+});
+
+async function revokeAndCheck(tok, other) {
 	const list = await srv.req('GET', `/v1/host-accounts/${host.id}/authorizations`, { token: hostOwner.token });
 	assertStatus(list, 200);
 	assert.equal(list.body.items[0].app_id, app.app_id);
@@ -265,13 +278,21 @@ test('AUTH-2 the owner revokes: tokens die at once and the unauthorized event is
 	assert.equal(no.status, 404);
 	const del = await srv.req('DELETE', `/v1/host-accounts/${host.id}/authorizations/${app.app_id}`, { token: hostOwner.token });
 	assert.equal(del.status, 204);
+	const revokedAt = Date.now();
 	const dead = await srv.req('GET', '/v1/authorizer', { token: tok });
-	assert.equal(dead.status, 401);
+	assert.equal(dead.status, 401, 'at once in the process that revoked');
+	// within a second in the other process
+	let status;
+	while (Date.now() - revokedAt < 3000) {
+		status = (await other.req('GET', '/v1/authorizer', { token: tok })).status;
+		if (status === 401) break;
+		await new Promise((res) => setTimeout(res, 50));
+	}
+	assert.equal(status, 401);
+	assert.ok(Date.now() - revokedAt <= 1500, `seen by the other process after ${Date.now() - revokedAt} ms`);
 	const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { filter: (x) => push(x).fields.InfoType === 'unauthorized' });
 	assert.equal(push(ev[0]).fields.AuthorizerAppid, host.external_id);
-	const refreshDead = await cgi('api_authorizer_token', { component_appid: app.app_id, authorizer_appid: host.external_id, authorizer_refresh_token: q.body.authorization_info.authorizer_refresh_token }, componentToken);
-	assert.equal(refreshDead.body.errcode, 61003);
-});
+}
 
 test('AUTH-4 before release only test-allowlisted host accounts may authorize', async () => {
 	const code = await preAuthCode();
