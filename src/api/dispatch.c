@@ -8,6 +8,7 @@
 #include "api/api.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,9 +51,12 @@ static size_t n_all_routes;
 static struct kf_route *live_routes; /* without the test-only routes */
 static size_t n_live_routes;
 
-const struct kf_route *kf_api_routes(size_t *n)
+/* Built once: the server's threads all ask for the table from their first
+ * request on, so it must not be built by two of them at once. */
+static pthread_once_t routes_once = PTHREAD_ONCE_INIT;
+static void build_routes(void)
 {
-	if (!all_routes) {
+	{
 		size_t total = 0;
 		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 			total += *groups[i].n;
@@ -68,6 +72,11 @@ const struct kf_route *kf_api_routes(size_t *n)
 			if (!(v[i].flags & KF_RF_TEST_ONLY))
 				live_routes[n_live_routes++] = v[i];
 	}
+}
+
+const struct kf_route *kf_api_routes(size_t *n)
+{
+	pthread_once(&routes_once, build_routes);
 	*n = n_all_routes;
 	return all_routes;
 }

@@ -27,6 +27,8 @@
 
 struct kf_server {
 	struct MHD_Daemon *d;
+	uint32_t id_prefix;      /* random per process */
+	atomic_uint_fast64_t id_next; /* request ids: prefix + counter, no syscall per request */
 	struct kf_ctx *ctx;
 	const struct kf_dispatch *dispatch;
 	atomic_int in_flight; /* requests begun and not completed */
@@ -47,17 +49,28 @@ static double elapsed_ms(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* One JSON line per request. The path is the only field a client chooses
+ * freely: it is escaped by jansson; the rest are known-safe. */
 static void log_access(struct pending *p)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f, s:s?}", "type", "access", "request_id",
-			      p->r.id, "method", p->r.method, "path", p->r.path, "status", p->r.status,
-			      "duration_ms", elapsed_ms(&p->start), "client", p->r.client_ip);
-	if (p->r.user_id)
-		json_object_set_new(j, "user_id", json_integer(p->r.user_id));
-	char *s = json_dumps(j, JSON_COMPACT);
-	fprintf(stderr, "%s\n", s);
-	free(s);
-	json_decref(j);
+	json_t *path = json_string(p->r.path);
+	char *ep = path ? json_dumps(path, JSON_ENCODE_ANY) : NULL;
+	json_decref(path);
+	char line[2600];
+	int n = snprintf(line, sizeof(line),
+			 "{\"type\":\"access\",\"request_id\":\"%s\",\"method\":\"%s\",\"path\":%s,\"status\":%d,"
+			 "\"duration_ms\":%.3f,\"client\":\"%s\"",
+			 p->r.id, p->r.method, ep ? ep : "\"\"", p->r.status, elapsed_ms(&p->start), p->r.client_ip);
+	free(ep);
+	if (n > 0 && (size_t)n < sizeof(line) - 40) {
+		if (p->r.user_id)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"user_id\":%lld", (long long)p->r.user_id);
+		if (p->r.api_key_id)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, ",\"api_key_id\":%lld", (long long)p->r.api_key_id);
+		line[n++] = '}';
+		line[n++] = '\n';
+		fwrite(line, 1, (size_t)n, stderr);
+	}
 }
 
 static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
@@ -112,12 +125,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->arena = kf_arena_new();
 		r->ctx = s->ctx;
 		r->conn = conn;
-		kf_random_hex(r->id, 16);
+		snprintf(r->id, sizeof(r->id), "%08x%08x", s->id_prefix,
+			 (unsigned)(atomic_fetch_add(&s->id_next, 1) & 0xffffffffu));
 		r->method = kf_arena_strdup(r->arena, method);
 		r->path = kf_arena_strdup(r->arena, url);
 		r->client_ip = client_ip(conn, r->arena);
 		r->now = kf_ctx_now(s->ctx);
-		p->limit = s->dispatch->body_limit(s->ctx, method, url);
+		/* only methods with a body need the route's limit */
+		p->limit = strcmp(method, "GET") && strcmp(method, "HEAD") ? s->dispatch->body_limit(s->ctx, method, url)
+									    : (size_t)s->ctx->cfg.max_body;
 		*con_cls = p;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > p->limit) {
@@ -230,6 +246,7 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 	struct kf_server *s = kf_xcalloc(1, sizeof(*s));
 	s->ctx = ctx;
 	s->dispatch = d;
+	kf_random_bytes(&s->id_prefix, sizeof(s->id_prefix));
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
