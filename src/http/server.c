@@ -73,6 +73,8 @@ static void log_access(struct pending *p)
 	}
 }
 
+static bool s_log = true; /* cfg.access_log, set at start */
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
 {
 	struct kf_req *r = &p->r;
@@ -91,7 +93,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
 	enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	p->answered = true;
-	log_access(p);
+	if (s_log)
+		log_access(p);
 	return rc;
 }
 
@@ -247,6 +250,7 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 	s->ctx = ctx;
 	s->dispatch = d;
 	kf_random_bytes(&s->id_prefix, sizeof(s->id_prefix));
+	s_log = ctx->cfg.access_log;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -258,7 +262,9 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg.per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ctx->cfg.conn_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		/* headers and MHD's bookkeeping; MHD clears it for every request,
+		 * so larger costs time (32 KiB is MHD's own default) */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
