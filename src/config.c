@@ -41,6 +41,8 @@ static const struct option options[] = {
 	{"session-ttl", NULL, O_DURATION, OFF(session_ttl), "7d", 0, 60, 366LL * 86400, "console session lifetime"},
 	{"email-code-ttl", NULL, O_DURATION, OFF(email_code_ttl), "30m", 0, 60, 86400, "email verification code lifetime"},
 	{"login-max-failures", NULL, O_INT, OFF(login_max_failures), "5", 0, 1, 1000, "failed logins before a lock (per account and per address)"},
+	{"login-max-failures-per-address", NULL, O_INT, OFF(login_max_failures_address), "50", 0, 1, 100000,
+	 "failed logins from one address (across accounts) before it is locked; wider than per account, as an office or a proxy shares one address"},
 	{"login-window", NULL, O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
 	{"login-lock", NULL, O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
 	{"review-workdays", NULL, O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},

@@ -27,6 +27,7 @@ struct kf_config {
 	int64_t session_ttl;     /* seconds */
 	int64_t email_code_ttl;  /* seconds */
 	int64_t login_max_failures;
+	int64_t login_max_failures_address;
 	int64_t login_window;    /* seconds */
 	int64_t login_lock;      /* seconds */
 	int64_t review_workdays; /* REV-1 */

@@ -214,7 +214,7 @@ enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, cons
 	struct kf_backoff_policy apol = pol;
 	/* an address is shared by everyone behind it (an office, a proxy):
 	 * it gets a wider allowance than one account */
-	apol.max_failures = (int)cfg->login_max_failures * 10;
+	apol.max_failures = (int)cfg->login_max_failures_address;
 	struct kf_db *db = kf_req_db(r);
 	enum kf_err urc = kf_store_user_by_login(db, login, u);
 	if (urc == KF_EDB)

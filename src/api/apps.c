@@ -9,6 +9,7 @@
 #include "api/apps.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@
 #include "store/auth.h"
 #include "store/db.h"
 #include "store/files.h"
+#include "store/hosts.h"
+#include "store/outbox.h"
 #include "store/providers.h"
 #include "store/reviews.h"
 #include "util/crypto.h"
@@ -207,6 +210,26 @@ static bool callback_allowed(struct kf_req *r, const char *url, const char *fiel
 	return ok;
 }
 
+/* APP-5: the test allowlist names host accounts that exist. */
+static bool test_accounts_exist(struct kf_req *r, const struct kf_app_config *c)
+{
+	for (size_t i = 0; i < c->dev.n_test_allowlist && i < KF_APP_TEST_ALLOWLIST_CAP; i++) {
+		struct kf_host_row h;
+		enum kf_err rc = kf_store_host_get(kf_req_db(r), c->dev.test_allowlist[i], &h);
+		if (rc == KF_EDB) {
+			kf_reply_db_error(r);
+			return false;
+		}
+		if (rc != KF_OK) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_test_account", "APP-5", "dev.test_allowlist",
+				      "dev.test_allowlist[%zu]: no host account has id %lld", i,
+				      (long long)c->dev.test_allowlist[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* APP-2: the icon is an image uploaded by a member of the provider. */
 static bool icon_ok(struct kf_req *r, const struct kf_org_row *org, int64_t file_id)
 {
@@ -266,7 +289,8 @@ static bool check_config(struct kf_req *r, const struct kf_org_row *org, struct 
 		kf_reply_error(r, &err);
 		return false;
 	}
-	return icon_ok(r, org, c->icon_file) && callback_allowed(r, c->dev.auth_receive_url, "dev.auth_receive_url") &&
+	return icon_ok(r, org, c->icon_file) && test_accounts_exist(r, c) &&
+	       callback_allowed(r, c->dev.auth_receive_url, "dev.auth_receive_url") &&
 	       callback_allowed(r, c->dev.message_url, "dev.message_url");
 }
 
@@ -606,7 +630,12 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 	struct kf_db *db = kf_req_db(r);
 	struct kf_app_row a;
 	*replied = false;
-	if (kf_store_app_get(db, rv->subject_id, &a) != KF_OK)
+	enum kf_err grc = kf_store_app_get(db, rv->subject_id, &a);
+	if (grc == KF_ENOTFOUND) {
+		kf_reply_fail(r, KF_ECONFLICT, "app_deleted", "APP-5", NULL, "the app was deleted during its review");
+		*replied = true;
+	}
+	if (grc != KF_OK)
 		return false;
 	enum kf_app_state st = KF_APP_DRAFT, next;
 	(void)kf_app_state_parse(a.state, &st);
@@ -650,13 +679,35 @@ static void api_apps_delete(struct kf_req *r)
 	}
 	if (!kf_api_begin(r))
 		return;
+	/* DATA-3: nothing more is pushed, and an open review closes */
 	if (kf_store_app_set_state(kf_req_db(r), a.id, "deleted", r->now) != KF_OK ||
+	    kf_store_outbox_drop_app(kf_req_db(r), a.id, r->now) != KF_OK ||
+	    kf_store_reviews_withdraw(kf_req_db(r), "app", a.id, r->now) != KF_OK ||
 	    !kf_api_audit(r, "app.delete", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;
 	}
 	if (kf_api_commit(r))
 		kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+struct verify_job {
+	const char *which, *url, *token;
+};
+
+static void run_verify(struct kf_req *r, void *arg)
+{
+	struct verify_job *job = arg;
+	struct kf_verify_result res;
+	struct kf_error err = {0};
+	if (kf_push_verify_url(r->ctx, job->url, job->token, &res, &err) != KF_OK) {
+		kf_reply_error(r, &err);
+		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:b, s:s?, s:s, s:I, s:I, s:s}", "endpoint", job->which, "url",
+					job->url, "ok", res.ok, "failure", res.failure, "message", res.message,
+					"http_status", (json_int_t)res.http_status, "latency_ms",
+					(json_int_t)res.latency_ms, "excerpt", res.excerpt));
 }
 
 /* The echo handshake against one of the app's callback URLs, from the
@@ -687,24 +738,15 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 			      "set dev.%s and dev.message_token before verifying", which);
 		return;
 	}
+	struct verify_job *job = kf_arena_alloc(r->arena, sizeof(*job));
+	job->which = which;
 	char *target = !strcmp(which, "message_url") ? kf_push_url_substitute(url, a.app_id) : kf_xstrdup(url);
-	char *tok = kf_arena_strdup(r->arena, token);
-	json_decref(cfg);
-	/* the handshake takes up to the push timeout: no database is held */
-	kf_db_rollback(kf_req_db(r));
-	struct kf_verify_result res;
-	struct kf_error err = {0};
-	enum kf_err rc = kf_push_verify_url(r->ctx, target, tok, &res, &err);
-	if (rc != KF_OK) {
-		free(target);
-		kf_reply_error(r, &err);
-		return;
-	}
-	json_t *o = json_pack("{s:s, s:s, s:b, s:s?, s:s, s:I, s:I, s:s}", "endpoint", which, "url", target, "ok",
-			      res.ok, "failure", res.failure, "message", res.message, "http_status",
-			      (json_int_t)res.http_status, "latency_ms", (json_int_t)res.latency_ms, "excerpt", res.excerpt);
+	job->url = kf_arena_strdup(r->arena, target);
 	free(target);
-	kf_reply_json(r, 200, o);
+	job->token = kf_arena_strdup(r->arena, token);
+	json_decref(cfg);
+	/* the handshake waits on the app's server: not on an API thread */
+	kf_req_defer(r, run_verify, job);
 }
 
 /* ---- ICP filings (APP-2) ---- */

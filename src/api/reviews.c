@@ -21,7 +21,7 @@
 
 static const char *const kinds[] = {"qualification", "creation", "release", "change", "search_listing",
 				    "display_listing"};
-static const char *const states[] = {"pending", "approved", "rejected"};
+static const char *const states[] = {"pending", "approved", "rejected", "withdrawn"};
 
 static bool one_of(const char *v, const char *const *set, size_t n)
 {
@@ -38,8 +38,8 @@ static void api_reviews_list(struct kf_req *r)
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind", "unknown review kind '%.40s'", kind);
 		return;
 	}
-	if (state && !one_of(state, states, 3)) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, approved or rejected");
+	if (state && !one_of(state, states, 4)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, approved, rejected or withdrawn");
 		return;
 	}
 	int64_t after;

@@ -51,6 +51,12 @@ struct kf_db *kf_req_db(struct kf_req *r)
 	return r->db;
 }
 
+void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg)
+{
+	r->defer_fn = fn;
+	r->defer_arg = arg;
+}
+
 void kf_reply_header(struct kf_req *r, const char *name, const char *value)
 {
 	if (r->n_hdrs >= KF_MAX_HEADERS)

@@ -52,6 +52,10 @@ struct kf_req {
 
 	struct kf_db *db;             /* borrowed from the pool on first use */
 
+	/* Deferred work (kf_req_defer). */
+	void (*defer_fn)(struct kf_req *r, void *arg);
+	void *defer_arg;
+
 	/* Reply. */
 	int status;
 	char *resp_body;
@@ -75,6 +79,12 @@ const char *kf_req_cookie(struct kf_req *r, const char *name);
 /* Database connection of this request (taken from the pool on first call,
  * returned when the request ends). */
 struct kf_db *kf_req_db(struct kf_req *r);
+
+/* Finish this request off the server's threads: after the handler returns,
+ * the connection is suspended and fn runs on a thread of its own; it sets
+ * the reply (and must not use the database), then the answer is sent. For
+ * work that waits on someone else's server, so it never holds up the API. */
+void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg);
 
 /* Add a response header; name and value are copied into the arena. */
 void kf_reply_header(struct kf_req *r, const char *name, const char *value);

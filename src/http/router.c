@@ -34,6 +34,9 @@ static bool match_one(const char *pat, const char *path, struct kf_req *r)
 			}
 			if (end - path - (ptrdiff_t)suffix <= 0)
 				return false;
+			/* "{event}" alone never takes "x:replay": that is the verb route's */
+			if (!suffix && memchr(path, ':', (size_t)(end - path)))
+				return false;
 			names[np] = pat + 1;
 			nlen[np] = (size_t)(close - pat - 1);
 			vals[np] = path;

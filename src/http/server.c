@@ -9,6 +9,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -32,10 +33,14 @@ struct kf_server {
 	struct kf_ctx *ctx;
 	const struct kf_dispatch *dispatch;
 	atomic_int in_flight; /* requests begun and not completed */
+	atomic_int deferred;  /* deferred works running */
 };
 
+struct kf_server;
 struct pending {
 	struct kf_req r;
+	struct kf_server *server;
+	bool deferred; /* its deferred work was started */
 	char *buf;
 	size_t len, cap, limit;
 	struct timespec start;
@@ -96,6 +101,51 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
 	if (s_log)
 		log_access(p);
 	return rc;
+}
+
+#define MAX_DEFERRED 32
+
+static void *run_deferred(void *arg)
+{
+	struct pending *p = arg;
+	p->r.defer_fn(&p->r, p->r.defer_arg);
+	if (!p->r.status)
+		kf_reply_fail(&p->r, KF_EINTERNAL, "internal", NULL, NULL, "the deferred work produced no reply");
+	atomic_fetch_sub(&p->server->deferred, 1);
+	MHD_resume_connection(p->r.conn);
+	return NULL;
+}
+
+/* Suspend the connection and run the request's deferred work on a thread
+ * of its own (kf_req_defer). False when too many are running already. */
+static bool defer(struct kf_server *s, struct pending *p)
+{
+	if (atomic_fetch_add(&s->deferred, 1) >= MAX_DEFERRED) {
+		atomic_fetch_sub(&s->deferred, 1);
+		p->r.defer_fn = NULL;
+		return false;
+	}
+	if (p->r.db) {
+		kf_db_rollback(p->r.db);
+		kf_dbpool_put(s->ctx->pool, p->r.db);
+		p->r.db = NULL;
+	}
+	p->deferred = true;
+	p->server = s;
+	MHD_suspend_connection(p->r.conn);
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &attr, run_deferred, p);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		atomic_fetch_sub(&s->deferred, 1);
+		p->r.defer_fn = NULL;
+		MHD_resume_connection(p->r.conn);
+		kf_reply_fail(&p->r, KF_EUNAVAIL, "busy", NULL, NULL, "cannot start the work; try again");
+	}
+	return true;
 }
 
 static const char *client_ip(struct MHD_Connection *conn, struct kf_arena *a)
@@ -184,13 +234,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		p->len += n;
 		return MHD_YES;
 	}
-	if (!p->r.status) {
+	if (!p->r.status && !p->r.defer_fn) {
 		if (p->buf) {
 			p->buf[p->len] = '\0';
 			p->r.body = p->buf;
 			p->r.body_len = p->len;
 		}
 		s->dispatch->handle(&p->r);
+	}
+	if (p->r.defer_fn && !p->deferred) {
+		if (defer(s, p))
+			return MHD_YES;
+		kf_reply_fail(&p->r, KF_ELIMIT, "busy", NULL, NULL, "too many slow requests are running; try again");
+		kf_reply_header(&p->r, "Retry-After", "5");
 	}
 	return queue(conn, p);
 }
@@ -251,7 +307,7 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 	s->dispatch = d;
 	kf_random_bytes(&s->id_prefix, sizeof(s->id_prefix));
 	s_log = ctx->cfg.access_log;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(

@@ -47,6 +47,17 @@ enum kf_err kf_store_outbox_supersede(struct kf_db *db, int64_t app, const char 
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_outbox_drop_app(struct kf_db *db, int64_t app, int64_t now)
+{
+	(void)now;
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE outbox SET state = 'dead', last_error = 'the app was deleted' WHERE app = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	return kf_stmt_exec(st);
+}
+
 int kf_store_outbox_expire(struct kf_db *db, int64_t before)
 {
 	static const char *const steps[] = {
@@ -79,7 +90,7 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT o.id, o.event_id, o.app, o.kind, o.target, o.payload, o.attempts, o.created_at, a.app_id,"
 		    " c.config, o.authorizer FROM outbox o JOIN apps a ON a.id = o.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
-		    " WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ?"
+		    " WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ? AND a.deleted_at IS NULL"
 		    " ORDER BY o.next_attempt_at, o.id LIMIT ?");
 	if (!st) {
 		kf_db_rollback(db);

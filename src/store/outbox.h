@@ -25,6 +25,9 @@ enum kf_err kf_store_outbox_insert(struct kf_db *db, int64_t app, const char *ki
 /* A new ticket makes the app's undelivered older tickets pointless: they
  * end as "superseded" instead of piling up while a receiver is down. */
 enum kf_err kf_store_outbox_supersede(struct kf_db *db, int64_t app, const char *kind, int64_t now) KF_MUST_CHECK;
+/* An app that is deleted gets nothing more (DATA-3): its pending events
+ * end dead. */
+enum kf_err kf_store_outbox_drop_app(struct kf_db *db, int64_t app, int64_t now) KF_MUST_CHECK;
 /* Retention: delete delivered and superseded events (and their attempt
  * logs) created before `before`. Returns the number deleted or -1. */
 int kf_store_outbox_expire(struct kf_db *db, int64_t before);

@@ -72,6 +72,19 @@ enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *sta
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
 }
 
+enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type, int64_t subject_id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE reviews SET state = 'withdrawn', decided_at = ? WHERE subject_type = ? AND subject_id = ?"
+		    " AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_text(st, 2, subject_type);
+	kf_stmt_bind_int(st, 3, subject_id);
+	return kf_stmt_exec(st);
+}
+
 #define REVIEW_COLS                                                                                       \
 	"SELECT r.id, r.kind, r.subject_type, r.subject_id, r.org_id AS provider_id, o.name AS provider_name," \
 	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons FROM reviews r"       \

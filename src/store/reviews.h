@@ -32,6 +32,10 @@ enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_r
 /* Record the decision; KF_ECONFLICT if the review was already decided. */
 enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *state, int64_t reviewer,
 				   const char *reasons_json, int64_t now) KF_MUST_CHECK;
+/* Close the pending reviews of a subject that went away (an app deleted
+ * during its review): they end "withdrawn". */
+enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type, int64_t subject_id,
+				      int64_t now) KF_MUST_CHECK;
 struct json_t *kf_store_review_json(struct kf_db *db, int64_t id);
 /* kind/state may be NULL; cursor pagination by id. */
 struct json_t *kf_store_reviews_json(struct kf_db *db, const char *kind, const char *state, int64_t after,
