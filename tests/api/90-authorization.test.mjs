@@ -262,7 +262,7 @@ test('AUTH-2 the owner revokes: tokens die at once and the unauthorized event is
 		assertStatus(await other.req('GET', '/v1/authorizer', { token: tok }), 200);
 		await revokeAndCheck(tok, other);
 	} finally {
-		await other.stop();
+		await other.stop({ keepDir: true });
 	}
 	const refreshDead = await cgi('api_authorizer_token', { component_appid: app.app_id, authorizer_appid: host.external_id, authorizer_refresh_token: q.body.authorization_info.authorizer_refresh_token }, componentToken);
 	assert.equal(refreshDead.body.errcode, 61003);
@@ -329,4 +329,85 @@ test('cross-tenant: a token of app A never works for an authorizer that only aut
 	// and the component token of A is refused for another app id
 	const other = await cgi('api_create_preauthcode', { component_appid: 'kf0000000000000001' }, componentToken);
 	assert.ok([61011, 40013].includes(other.body.errcode));
+});
+
+test('AUTH-3 an expired pre-auth code is refused on the page', async () => {
+	const code = await preAuthCode();
+	await srv.advance(601);
+	const page = await openPage(code);
+	assert.match(page.text, /AUTH-3/);
+	assert.ok(page.status >= 400);
+	// the component token lives 7200 s: get a fresh one for what follows
+	await srv.advance(7200);
+	const fresh = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { filter: (x) => push(x).fields.InfoType === 'component_verify_ticket' && push(x).fields.ComponentVerifyTicket !== ticket, timeout: 15000 });
+	ticket = push(fresh[fresh.length - 1]).fields.ComponentVerifyTicket;
+	const r = await cgi('api_component_token', { component_appid: app.app_id, component_appsecret: appSecret, component_verify_ticket: ticket });
+	componentToken = r.body.component_access_token;
+	assert.ok(componentToken, JSON.stringify(r.body));
+});
+
+test('AUTH-5 a suspended app cannot be authorized; APP-10 a self-use app only by its own provider\'s accounts', async () => {
+	const code = await preAuthCode();
+	srv.sql(`UPDATE apps SET state = 'suspended' WHERE app_id = '${app.app_id}'`);
+	try {
+		const page = await openPage(code);
+		assert.match(page.text, /AUTH-5/);
+		assert.ok(page.status >= 400);
+	} finally {
+		srv.sql(`UPDATE apps SET state = 'developing' WHERE app_id = '${app.app_id}'`);
+	}
+	// a self-use app of the same provider, with the host on its test allowlist
+	const prov = srv.sql(`SELECT provider_id FROM apps WHERE app_id = '${app.app_id}'`)[0].provider_id;
+	const selfUse = await developingApp(srv, owner, prov, rx, { audience: 'self_use', dev: { test_allowlist: [host.id] } });
+	const t = await cgi('api_component_token', { component_appid: selfUse.app_id, component_appsecret: selfUse.app_secret, component_verify_ticket: 'none' });
+	assert.equal(t.body.errcode, 61006, 'no ticket yet');
+	const recs = await rx.waitFor(pathOf(selfUse.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+	const tk = openPush(recs[0], { token: selfUse.sent.dev.message_token, aesKey: selfUse.sent.dev.aes_key, appId: selfUse.app_id }).fields.ComponentVerifyTicket;
+	const tok = (await cgi('api_component_token', { component_appid: selfUse.app_id, component_appsecret: selfUse.app_secret, component_verify_ticket: tk })).body.component_access_token;
+	const pre = (await cgi('api_create_preauthcode', { component_appid: selfUse.app_id }, tok)).body.pre_auth_code;
+	const url = `/cgi-bin/componentloginpage?component_appid=${selfUse.app_id}&pre_auth_code=${encodeURIComponent(pre)}&redirect_uri=${encodeURIComponent(REDIRECT)}`;
+	const page = await srv.req('GET', url, { cookie: sessionCookie(hostOwner), headers: { Referer: REFERER } });
+	assert.equal(page.status, 200);
+	const form = new URLSearchParams({ component_appid: selfUse.app_id, pre_auth_code: pre, redirect_uri: REDIRECT, step: 'consent', csrf_token: hidden(page.text, 'csrf_token'), account: String(host.id), data_scope: 'all', decision: 'confirm' });
+	form.append('set', '1');
+	form.append('set', '3');
+	const r = await srv.req('POST', '/cgi-bin/componentloginpage', { cookie: sessionCookie(hostOwner), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, raw: form.toString() });
+	assert.equal(r.status, 403);
+	assert.match(r.text, /APP-10/);
+});
+
+test('cross-tenant: app A\'s tokens and calls never reach an authorizer that only authorized app B of another provider', async () => {
+	// provider Y with app B, authorized by a second host account
+	const ownerY = await registerUser(srv, { tag: 'providerY' });
+	const provY = await appProvider(srv, ownerY);
+	const hostB = await provisionHost(srv, key, { owner_email: hostOwner.email });
+	const appB = await developingApp(srv, ownerY, provY.id, rx, { dev: { test_allowlist: [hostB.id] } });
+	const recs = await rx.waitFor(pathOf(appB.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+	const tkB = openPush(recs[0], { token: appB.sent.dev.message_token, aesKey: appB.sent.dev.aes_key, appId: appB.app_id }).fields.ComponentVerifyTicket;
+	const tokB = (await cgi('api_component_token', { component_appid: appB.app_id, component_appsecret: appB.app_secret, component_verify_ticket: tkB })).body.component_access_token;
+	const pre = (await cgi('api_create_preauthcode', { component_appid: appB.app_id }, tokB)).body.pre_auth_code;
+	const url = `/cgi-bin/componentloginpage?component_appid=${appB.app_id}&pre_auth_code=${encodeURIComponent(pre)}&redirect_uri=${encodeURIComponent(REDIRECT)}`;
+	const page = await srv.req('GET', url, { cookie: sessionCookie(hostOwner), headers: { Referer: REFERER } });
+	const form = new URLSearchParams({ component_appid: appB.app_id, pre_auth_code: pre, redirect_uri: REDIRECT, step: 'consent', csrf_token: hidden(page.text, 'csrf_token'), account: String(hostB.id), data_scope: 'all', decision: 'confirm' });
+	form.append('set', '1');
+	form.append('set', '3');
+	const done = await srv.req('POST', '/cgi-bin/componentloginpage', { cookie: sessionCookie(hostOwner), headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, raw: form.toString() });
+	assert.equal(done.status, 302);
+	const codeB = new URL(done.headers.get('location')).searchParams.get('auth_code');
+	// app A's component token cannot redeem B's code, read B's authorizer, or act as B
+	assert.equal((await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: codeB }, componentToken)).body.errcode, 61009);
+	assert.equal((await cgi('api_get_authorizer_info', { component_appid: app.app_id, authorizer_appid: hostB.external_id }, componentToken)).body.errcode, 61003);
+	assert.equal((await cgi('api_create_preauthcode', { component_appid: appB.app_id }, componentToken)).body.errcode, 40013);
+	// B redeems its own code; B's authorizer token names B and hostB only
+	const q = await cgi('api_query_auth', { component_appid: appB.app_id, authorization_code: codeB }, tokB);
+	const whoB = await srv.req('GET', '/v1/authorizer', { token: q.body.authorization_info.authorizer_access_token });
+	assert.equal(whoB.body.app_id, appB.app_id);
+	assert.equal(whoB.body.authorizer_appid, hostB.external_id);
+	// B's refresh token is useless to A
+	const steal = await cgi('api_authorizer_token', { component_appid: app.app_id, authorizer_appid: hostB.external_id, authorizer_refresh_token: q.body.authorization_info.authorizer_refresh_token }, componentToken);
+	assert.equal(steal.body.errcode, 61003);
+	// provider X (owner of app A) cannot see or revoke hostB's authorizations
+	assert.equal((await srv.req('GET', `/v1/host-accounts/${hostB.id}/authorizations`, { token: owner.token })).status, 404);
+	assert.equal((await srv.req('DELETE', `/v1/host-accounts/${hostB.id}/authorizations/${appB.app_id}`, { token: owner.token })).status, 404);
+	assert.equal((await srv.req('GET', '/v1/authorizer', { token: q.body.authorization_info.authorizer_access_token })).status, 200);
 });
