@@ -66,6 +66,13 @@ static const struct option options[] = {
 	{"push-timeout", NULL, O_DURATION, OFF(push_timeout), "5s", 0, 1, 60, "how long an app has to answer a push"},
 	{"push-max-age", NULL, O_DURATION, OFF(push_max_age), "24h", 0, 60, 30LL * 86400, "how long a failing event is retried before it is dead"},
 	{"push-concurrency", NULL, O_INT, OFF(push_concurrency), "16", 0, 1, 1024, "deliveries in flight at once"},
+	{"app-token-ttl", NULL, O_DURATION, OFF(app_token_ttl), "7200s", 0, 60, 86400, "component access token lifetime"},
+	{"pre-auth-code-ttl", NULL, O_DURATION, OFF(pre_auth_code_ttl), "600s", 0, 10, 3600, "pre-authorization code lifetime (AUTH-3)"},
+	{"auth-code-ttl", NULL, O_DURATION, OFF(auth_code_ttl), "600s", 0, 10, 3600, "authorization code lifetime on the redirect and for OAuth (AUTH-3)"},
+	{"auth-code-event-ttl", NULL, O_DURATION, OFF(auth_code_event_ttl), "3600s", 0, 10, 3600, "authorization code lifetime announced in the authorized event"},
+	{"authorizer-token-ttl", NULL, O_DURATION, OFF(authorizer_token_ttl), "7200s", 0, 60, 86400, "authorizer access token lifetime"},
+	{"oauth-access-ttl", NULL, O_DURATION, OFF(oauth_access_ttl), "3600s", 0, 60, 86400, "OAuth access token lifetime"},
+	{"oauth-refresh-ttl", NULL, O_DURATION, OFF(oauth_refresh_ttl), "30d", 0, 3600, 3650LL * 86400, "OAuth refresh token lifetime, counted from each rotation"},
 	{"max-apps", NULL, O_INT, OFF(max_apps), "5", 0, 1, 1000, "apps one provider may own (APP-1)"},
 	{"max-test-accounts", NULL, O_INT, OFF(max_test_accounts), "10", 0, 1, 100, "host accounts on an app's test allowlist (APP-5)"},
 };

@@ -50,6 +50,9 @@ struct kf_config {
 	int64_t push_max_age;    /* seconds of retrying before an event is dead */
 	int64_t push_concurrency;/* deliveries in flight */
 	int64_t max_apps;        /* APP-1 */
+	/* token and code lifetimes (PROTOCOL.md §1; core/auth.h) */
+	int64_t app_token_ttl, pre_auth_code_ttl, auth_code_ttl, auth_code_event_ttl, authorizer_token_ttl;
+	int64_t oauth_access_ttl, oauth_refresh_ttl;
 	int64_t max_test_accounts; /* APP-5 */
 	/* derived */
 	int32_t utc_offset_seconds;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "core/auth.h"
 #include "core/netpolicy.h"
 
 struct kf_dbpool;
@@ -29,6 +30,7 @@ struct kf_ctx {
 	atomic_bool stopping;
 	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */
 	unsigned char server_key[32]; /* shared by all processes (settings table): signs form tokens */
+	struct kf_auth_policy auth_policy; /* token and code lifetimes from the configuration */
 };
 
 /* The server's clock: wall time plus the test offset. Only handlers and

@@ -78,6 +78,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kaifangd: invalid callback-allow (push.allow_networks): %s\n", cerr.msg);
 		return 2;
 	}
+	ctx.auth_policy = kf_auth_policy_default();
+	ctx.auth_policy.app_access_ttl = ctx.cfg.app_token_ttl;
+	ctx.auth_policy.pre_auth_code_ttl = ctx.cfg.pre_auth_code_ttl;
+	ctx.auth_policy.auth_code_ttl = ctx.cfg.auth_code_ttl;
+	ctx.auth_policy.auth_code_event_ttl = ctx.cfg.auth_code_event_ttl;
+	ctx.auth_policy.authorizer_access_ttl = ctx.cfg.authorizer_token_ttl;
+	ctx.auth_policy.oauth_access_ttl = ctx.cfg.oauth_access_ttl;
+	ctx.auth_policy.oauth_refresh_ttl = ctx.cfg.oauth_refresh_ttl;
+	if (kf_auth_policy_check(&ctx.auth_policy, &cerr) != KF_OK) {
+		fprintf(stderr, "kaifangd: token lifetimes: %s\n", cerr.msg);
+		return 2;
+	}
 	if (kf_crypto_init() != KF_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "kaifangd: cannot initialise the crypto libraries\n");
 		return 1;

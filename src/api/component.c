@@ -31,9 +31,10 @@
 #include "util/crypto.h"
 #include "util/mem.h"
 
-#define COMPONENT_TOKEN_TTL 7200 /* PROTOCOL.md §1 */
-#define PRE_AUTH_CODE_TTL 600
-#define AUTHORIZER_TOKEN_TTL 7200
+/* lifetimes: PROTOCOL.md §1, configurable (ctx->auth_policy) */
+#define COMPONENT_TOKEN_TTL ((int)r->ctx->auth_policy.app_access_ttl)
+#define PRE_AUTH_CODE_TTL ((int)r->ctx->auth_policy.pre_auth_code_ttl)
+#define AUTHORIZER_TOKEN_TTL ((int)r->ctx->auth_policy.authorizer_access_ttl)
 
 /* PROTOCOL.md §4 */
 static void cgi_error(struct kf_req *r, int errcode, const char *errmsg)

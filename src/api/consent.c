@@ -614,7 +614,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	/* one transaction: the grant, its history, the codes, the event */
 	char code[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
-	int64_t authz, code_id, expires = kf_auth_code_expires_at(NULL, r->now, f->oauth);
+	int64_t authz, code_id, expires = kf_auth_code_expires_at(&r->ctx->auth_policy, r->now, f->oauth);
 	bool created;
 	/* OAuth clients learn of the grant from the token endpoint; the
 	 * protocol's events go to component apps only */
@@ -654,7 +654,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	char *ecode = curl_easy_escape(NULL, code, 0);
 	const char *sep = strchr(f->redirect_uri, '?') ? "&" : "?";
 	char *loc = kf_arena_printf(r->arena, "%s%sauth_code=%s&expires_in=%lld", f->redirect_uri, sep, ecode,
-				    (long long)kf_auth_ttl(NULL, KF_AUTH_KIND_AUTH_CODE));
+				    (long long)kf_auth_ttl(&r->ctx->auth_policy, KF_AUTH_KIND_AUTH_CODE));
 	curl_free(ecode);
 	kf_reply_raw(r, 302, "text/plain; charset=utf-8", "", 0);
 	kf_reply_header(r, "Location", loc);

@@ -124,15 +124,15 @@ static bool issue_pair(struct kf_req *r, struct client *c, int64_t authz, int64_
 	kf_api_mint(KF_AUTH_KIND_OAUTH_REFRESH, refresh, hr);
 	struct kf_db *db = kf_req_db(r);
 	return kf_store_token_insert(db, ha, "oauth_access", c->app.id, authz, family, code, r->now,
-				     kf_auth_expires_at(NULL, KF_AUTH_KIND_OAUTH_ACCESS, r->now), NULL) == KF_OK &&
+				     kf_auth_expires_at(&r->ctx->auth_policy, KF_AUTH_KIND_OAUTH_ACCESS, r->now), NULL) == KF_OK &&
 	       kf_store_token_insert(db, hr, "oauth_refresh", c->app.id, authz, family, code, r->now,
-				     kf_auth_expires_at(NULL, KF_AUTH_KIND_OAUTH_REFRESH, r->now), NULL) == KF_OK;
+				     kf_auth_expires_at(&r->ctx->auth_policy, KF_AUTH_KIND_OAUTH_REFRESH, r->now), NULL) == KF_OK;
 }
 
 static void reply_pair(struct kf_req *r, const char *access, const char *refresh, const char *scope)
 {
 	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:I, s:s, s:s}", "access_token", access, "token_type", "Bearer",
-					"expires_in", (json_int_t)kf_auth_ttl(NULL, KF_AUTH_KIND_OAUTH_ACCESS),
+					"expires_in", (json_int_t)kf_auth_ttl(&r->ctx->auth_policy, KF_AUTH_KIND_OAUTH_ACCESS),
 					"refresh_token", refresh, "scope", scope));
 	kf_reply_header(r, "Pragma", "no-cache");
 }
@@ -229,7 +229,7 @@ static void grant_client_credentials(struct kf_req *r, struct client *c)
 {
 	char token[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_APP_ACCESS, token, hash);
-	int64_t ttl = kf_auth_ttl(NULL, KF_AUTH_KIND_APP_ACCESS);
+	int64_t ttl = kf_auth_ttl(&r->ctx->auth_policy, KF_AUTH_KIND_APP_ACCESS);
 	if (kf_store_token_insert(kf_req_db(r), hash, "component_access", c->app.id, 0, NULL, 0, r->now, r->now + ttl,
 				  NULL) != KF_OK ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {
