@@ -11,20 +11,6 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
-static json_t *rows_json(struct kf_stmt *st)
-{
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
 enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t provider_id, const char *audience,
 				int64_t now, int64_t *id)
 {
@@ -238,7 +224,7 @@ json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id)
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, provider_id);
-	return rows_json(st);
+	return kf_stmt_rows_json(st);
 }
 
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until)
@@ -315,5 +301,5 @@ json_t *kf_store_icp_json(struct kf_db *db, int64_t entity_id)
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, entity_id);
-	return rows_json(st);
+	return kf_stmt_rows_json(st);
 }

@@ -136,16 +136,7 @@ json_t *kf_store_authz_of_app(struct kf_db *db, int64_t app, int64_t offset, int
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_int(st, 2, count);
 	kf_stmt_bind_int(st, 3, offset);
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return kf_stmt_rows_json(st);
 }
 
 json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)

@@ -49,6 +49,9 @@ size_t kf_stmt_bytes(struct kf_stmt *st, int col);
  * NULL); a new reference. */
 struct json_t;
 struct json_t *kf_stmt_row_json(struct kf_stmt *st);
+/* Every remaining row as a JSON array of kf_stmt_row_json objects (a new
+ * reference), then kf_stmt_done; NULL when a step failed. */
+struct json_t *kf_stmt_rows_json(struct kf_stmt *st);
 /* Was the last failed step a uniqueness violation? */
 bool kf_db_is_constraint_error(struct kf_db *db);
 const char *kf_db_errmsg(struct kf_db *db);

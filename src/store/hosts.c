@@ -10,20 +10,6 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
-static json_t *rows_json(struct kf_stmt *st)
-{
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
 enum kf_err kf_store_apikey_insert(struct kf_db *db, const char *name, const char *scope, const char *hash,
 				   int64_t now, int64_t *id)
 {
@@ -74,7 +60,7 @@ json_t *kf_store_apikeys_json(struct kf_db *db)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT id, name, scope, created_at, revoked_at FROM operator_api_keys ORDER BY id");
-	return st ? rows_json(st) : NULL;
+	return st ? kf_stmt_rows_json(st) : NULL;
 }
 
 enum kf_err kf_store_host_insert(struct kf_db *db, int64_t org_id, const char *external_id, const char *kind,
@@ -178,7 +164,7 @@ json_t *kf_store_hosts_json(struct kf_db *db, const char *external_id, int64_t o
 	kf_stmt_bind_int(st, 4, owner_user_id);
 	kf_stmt_bind_int(st, 5, after);
 	kf_stmt_bind_int(st, 6, limit);
-	return rows_json(st);
+	return kf_stmt_rows_json(st);
 }
 
 enum kf_err kf_store_user_invite(struct kf_db *db, const char *email, const char *name, int64_t now, int64_t *id)

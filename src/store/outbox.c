@@ -195,16 +195,7 @@ json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const char *state, i
 	kf_stmt_bind_int(st, 4, before);
 	kf_stmt_bind_int(st, 5, before);
 	kf_stmt_bind_int(st, 6, limit);
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return kf_stmt_rows_json(st);
 }
 
 json_t *kf_store_outbox_event_json(struct kf_db *db, int64_t app, const char *event_id)

@@ -149,16 +149,7 @@ json_t *kf_store_providers_json(struct kf_db *db, int64_t user_id, bool all, int
 	kf_stmt_bind_int(st, 2, all);
 	kf_stmt_bind_int(st, 3, after);
 	kf_stmt_bind_int(st, 4, limit);
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return kf_stmt_rows_json(st);
 }
 
 enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, char *role, size_t len)
@@ -201,20 +192,6 @@ enum kf_err kf_store_member_remove(struct kf_db *db, int64_t org_id, int64_t use
 	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
 }
 
-static json_t *rows_json(struct kf_stmt *st)
-{
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
 json_t *kf_store_members_json(struct kf_db *db, int64_t org_id)
 {
 	struct kf_stmt *st = kf_db_prepare(
@@ -223,7 +200,7 @@ json_t *kf_store_members_json(struct kf_db *db, int64_t org_id)
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, org_id);
-	return rows_json(st);
+	return kf_stmt_rows_json(st);
 }
 
 json_t *kf_store_memberships_json(struct kf_db *db, int64_t user_id)
@@ -234,7 +211,7 @@ json_t *kf_store_memberships_json(struct kf_db *db, int64_t user_id)
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, user_id);
-	return rows_json(st);
+	return kf_stmt_rows_json(st);
 }
 
 static enum kf_err entity_query(struct kf_stmt *st, struct kf_entity_row *out)

@@ -214,6 +214,20 @@ json_t *kf_stmt_row_json(struct kf_stmt *st)
 	return o;
 }
 
+json_t *kf_stmt_rows_json(struct kf_stmt *st)
+{
+	json_t *arr = json_array();
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
+		json_array_append_new(arr, kf_stmt_row_json(st));
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
 bool kf_db_is_constraint_error(struct kf_db *db)
 {
 	return (db->last_rc & 0xff) == SQLITE_CONSTRAINT;
