@@ -59,6 +59,8 @@ static const struct option options[] = {
 	{"smtp-user", NULL, O_STR, OFF(smtp_user), "", 0, 0, 0, "SMTP user name"},
 	{"smtp-password", NULL, O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
 	{"worker-interval", NULL, O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
+	{"public-url", NULL, O_STR, OFF(public_url), "", 0, 0, 0,
+	 "external base URL, e.g. https://open.example.com, when a proxy terminates TLS (the OAuth issuer); empty: http:// and the Host header"},
 	{"access-log", NULL, O_BOOL, OFF(access_log), "true", 0, 0, 0, "write one JSON line per request to stderr"},
 	{"callback-allow", "allow-networks", O_STR, OFF(callback_allow), "", 0, 0, 0,
 	 "networks (CIDR list) app callbacks may reach besides public addresses, e.g. 127.0.0.0/8,::1 ([push] allow_networks)"},

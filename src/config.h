@@ -44,6 +44,7 @@ struct kf_config {
 	char *smtp_password;
 	int64_t worker_interval; /* seconds between worker passes */
 	bool access_log;         /* one JSON line per request on stderr */
+	char *public_url;        /* external base URL (behind a TLS proxy); "" = http://<Host> */
 	char *callback_allow;    /* push.allow_networks: CIDRs callbacks may reach besides public addresses */
 	int64_t ticket_interval; /* seconds between verify tickets */
 	int64_t push_timeout;    /* seconds an app has to answer */

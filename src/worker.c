@@ -15,6 +15,7 @@
 #include "push/push.h"
 #include "store/db.h"
 #include "store/audit.h"
+#include "store/auth.h"
 #include "store/files.h"
 #include "store/outbox.h"
 #include "store/providers.h"
@@ -74,7 +75,8 @@ static void *run(void *arg)
 		 * and their attempt logs for a week */
 		if (kf_db_begin(db) == KF_OK) {
 			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
-			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_db_commit(db) != KF_OK)
+			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
+			    kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 		}
 		kf_dbpool_put(w->ctx->pool, db);

@@ -682,13 +682,16 @@ static void api_apps_delete(struct kf_req *r)
 	/* DATA-3: nothing more is pushed, and an open review closes */
 	if (kf_store_app_set_state(kf_req_db(r), a.id, "deleted", r->now) != KF_OK ||
 	    kf_store_outbox_drop_app(kf_req_db(r), a.id, r->now) != KF_OK ||
+	    kf_store_app_end_grants(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_reviews_withdraw(kf_req_db(r), "app", a.id, r->now) != KF_OK ||
 	    !kf_api_audit(r, "app.delete", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;
 	}
-	if (kf_api_commit(r))
-		kf_reply_raw(r, 204, "application/json", "", 0);
+	if (!kf_api_commit(r))
+		return;
+	kf_api_tokens_changed(r);
+	kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
 struct verify_job {

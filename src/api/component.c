@@ -196,13 +196,13 @@ static void api_component_token(struct kf_req *r)
 	    !cgi_secret_ok(r, &app, body, "component_appsecret"))
 		return;
 	const char *ticket = json_string_value(json_object_get(body, "component_verify_ticket"));
-	bool valid = false;
-	if (ticket && kf_push_ticket_check(kf_req_db(r), app.id, ticket, r->now, &valid) != KF_OK) {
+	bool valid = false, stale = false;
+	if (ticket && kf_push_ticket_check(kf_req_db(r), app.id, ticket, r->now, &valid, &stale) != KF_OK) {
 		cgi_error(r, -1, "system error");
 		return;
 	}
 	if (!valid) {
-		cgi_error(r, 61006, "component ticket is invalid");
+		cgi_error(r, stale ? 61005 : 61006, stale ? "component ticket is expired" : "component ticket is invalid");
 		return;
 	}
 	char token[KF_AUTH_TOKEN_SIZE], hash[65];

@@ -74,6 +74,13 @@ static bool client_auth(struct kf_req *r, struct client *c)
 		return false;
 	}
 	kf_arena_defer(r->arena, (void (*)(void *))json_decref, c->cfg);
+	enum kf_app_state ast = KF_APP_DELETED;
+	(void)kf_app_state_parse(c->app.state, &ast);
+	if (kf_auth_app_may_call(ast, &err) != KF_OK) {
+		kf_oauth_client_auth_clear(&ca);
+		oauth_fail(r, KF_OAUTH_UNAUTHORIZED_CLIENT, err.msg);
+		return false;
+	}
 	c->type = json_is_true(json_object_get(json_object_get(c->cfg, "dev"), "public_client")) ? KF_OAUTH_CLIENT_PUBLIC
 												   : KF_OAUTH_CLIENT_CONFIDENTIAL;
 	if (kf_oauth_client_auth_check(c->type, ca.method, &err) != KF_OK) {
@@ -275,10 +282,20 @@ static bool live_token(struct kf_req *r, struct client *c, struct kf_token_row *
 	return kf_store_token_get(kf_req_db(r), hash, t) == KF_OK && t->app == c->app.id;
 }
 
+/* RFC 7662 §2.1 / RFC 7009 §2.1: token is required. */
+static bool token_given(struct kf_req *r, struct client *c)
+{
+	const char *t = kf_form_get(&c->form, "token");
+	if (t && *t)
+		return true;
+	oauth_fail(r, KF_OAUTH_INVALID_REQUEST, "token is required");
+	return false;
+}
+
 static void api_oauth_introspect(struct kf_req *r)
 {
 	struct client c;
-	if (!client_auth(r, &c))
+	if (!client_auth(r, &c) || !token_given(r, &c))
 		return;
 	struct kf_token_row t;
 	bool active = live_token(r, &c, &t) && !t.revoked && !t.superseded &&
@@ -303,7 +320,7 @@ static void api_oauth_introspect(struct kf_req *r)
 static void api_oauth_revoke(struct kf_req *r)
 {
 	struct client c;
-	if (!client_auth(r, &c))
+	if (!client_auth(r, &c) || !token_given(r, &c))
 		return;
 	struct kf_token_row t;
 	struct kf_db *db = kf_req_db(r);
@@ -324,7 +341,11 @@ static void api_oauth_revoke(struct kf_req *r)
 static void api_oauth_metadata(struct kf_req *r)
 {
 	const char *host = kf_req_header(r, "Host");
-	const char *base = kf_arena_printf(r->arena, "http://%s", host ? host : r->ctx->cfg.listen);
+	const char *base = *r->ctx->cfg.public_url
+				   ? r->ctx->cfg.public_url
+				   : kf_arena_printf(r->arena, "http://%s", host && strlen(host) < 256 && !strpbrk(host, "\"\\/ ")
+									? host
+									: r->ctx->cfg.listen);
 	json_t *scopes = json_array();
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT key FROM permission_sets ORDER BY id");
 	while (st && kf_stmt_step(st) == KF_STEP_ROW)

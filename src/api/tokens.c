@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "http/request.h"
+#include "core/app.h"
 #include "store/apps.h"
 #include "store/auth.h"
 #include "store/authz.h"
@@ -165,6 +166,11 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 	if (rc == KF_EDB)
 		return KF_TOKEN_ERROR;
 	if (rc != KF_OK || strcmp(t.kind, "authorizer_access") || t.revoked || strcmp(t.auth_state, "active"))
+		return KF_TOKEN_INVALID;
+	/* a delisted or deleted app's tokens stop working (GOV-1, DATA-3) */
+	enum kf_app_state ast = KF_APP_DELETED;
+	(void)kf_app_state_parse(t.app_state, &ast);
+	if (kf_auth_app_may_call(ast, NULL) != KF_OK)
 		return KF_TOKEN_INVALID;
 	struct kf_authz_row z;
 	if (kf_store_authz_by_id(kf_req_db(r), t.authorization, &z) != KF_OK)

@@ -79,10 +79,12 @@ enum kf_err kf_push_ticket_now(struct kf_db *db, int64_t app_row_id, const char 
  * Is ticket valid for app (row id) at now: one of its newest
  * KF_PUSH_TICKETS_VALID tickets and issued less than KF_PUSH_TICKET_TTL
  * seconds ago? The comparison of hashes runs in constant time. *valid is
- * false for NULL or malformed tickets. Errors: KF_EDB.
+ * false for NULL or malformed tickets; *stale (may be NULL) tells a ticket
+ * that is one of the newest but too old (errcode 61005) from an unknown
+ * one. Errors: KF_EDB.
  */
-enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *ticket, int64_t now,
-				 bool *valid) KF_MUST_CHECK;
+enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *ticket, int64_t now, bool *valid,
+				 bool *stale) KF_MUST_CHECK;
 
 /* What a URL verification found. */
 struct kf_verify_result {

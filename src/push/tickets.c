@@ -89,9 +89,12 @@ enum kf_err kf_push_ticket_now(struct kf_db *db, int64_t app_row_id, const char 
 	return rc;
 }
 
-enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *ticket, int64_t now, bool *valid)
+enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *ticket, int64_t now, bool *valid,
+				 bool *stale)
 {
 	*valid = false;
+	if (stale)
+		*stale = false;
 	if (!kf_push_ticket_well_formed(ticket))
 		return KF_OK;
 	char hash[KF_SHA256_HEXLEN + 1];
@@ -103,17 +106,20 @@ enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *tick
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_int(st, 2, KF_PUSH_TICKETS_VALID);
 	enum kf_step s;
-	bool found = false;
+	bool found = false, known = false;
 	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
 		/* Look at every row, so the time taken does not say which matched. */
 		bool same = kf_str_ct_equal(kf_stmt_text(st, 0), hash);
 		int64_t created = kf_stmt_int(st, 1);
 		found |= same && created <= now && now - created < KF_PUSH_TICKET_TTL;
+		known |= same;
 	}
 	kf_stmt_done(st);
 	if (s == KF_STEP_ERROR)
 		return KF_EDB;
 	*valid = found;
+	if (stale)
+		*stale = known && !found;
 	return KF_OK;
 }
 

@@ -110,6 +110,40 @@ enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t 
 			    now, "code");
 }
 
+enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE authorizations SET state = 'revoked', revoked_at = ?, updated_at = ? WHERE app = ? AND state = 'active'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, app);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE app = ? AND revoked_at IS NULL", app, NULL, now,
+			    "app ended");
+}
+
+int kf_store_tokens_expire(struct kf_db *db, int64_t before)
+{
+	static const char *const steps[] = {
+		"DELETE FROM tokens WHERE (revoked_at IS NOT NULL AND revoked_at < ?1) OR (expires_at IS NOT NULL AND expires_at < ?1)",
+		"DELETE FROM codes WHERE expires_at < ?1",
+	};
+	int n = 0;
+	for (size_t i = 0; i < 2; i++) {
+		struct kf_stmt *st = kf_db_prepare(db, steps[i]);
+		if (!st)
+			return -1;
+		kf_stmt_bind_int(st, 1, before);
+		if (kf_stmt_exec(st) != KF_OK)
+			return -1;
+		n += kf_db_changes(db);
+	}
+	return n;
+}
+
 enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now)
 {
 	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization = ? AND kind = ?"

@@ -40,6 +40,11 @@ enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_tok
 enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_tokens_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t now) KF_MUST_CHECK;
+/* DATA-3: an app that ends loses every authorization and token. */
+enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now) KF_MUST_CHECK;
+/* Retention: delete tokens and codes that expired or were revoked or used
+ * before `before`. Returns the rows deleted or -1. */
+int kf_store_tokens_expire(struct kf_db *db, int64_t before);
 /* Revoke the other live tokens of this kind for the authorization (a new
  * authorizer access token replaces the old one). */
 enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now) KF_MUST_CHECK;

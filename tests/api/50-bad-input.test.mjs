@@ -7,6 +7,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
 import {
 	registerUser, operator, adminToken, publishAgreement, assertError, assertStatus, expectUnchanged,
 	uploadPdf, pdf, createProvider, apply, pendingReview, login, person,
@@ -184,6 +185,68 @@ const CASES = {
 		body: () => ({ token: 'kfi_' + '0'.repeat(64), password: 'long-enough-password', mobile: '13700000002', name: 'Invited Person' }),
 		fields: [['token', S, true], ['password', S, true], ['mobile', S, true], ['name', S, false]],
 	},
+	// authorizations as their owners see them (c.hostA: a host account of
+	// c.a; c.app has no authorization of it)
+	'GET /v1/host-accounts/{id}/authorizations': {
+		auth: 'user', path: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations`, foreign: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations`, foreignCode: [404, 'host_account_not_found'],
+	},
+	'DELETE /v1/host-accounts/{id}/authorizations/{app_id}': {
+		auth: 'user', path: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations/${c.app.app_id}`, foreign: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations/${c.app.app_id}`, foreignCode: [404, 'host_account_not_found'],
+	},
+	// The authorization routes take their own credentials and speak their own
+	// protocols (kind): the component API (PROTOCOL.md §2–§4: HTTP 200 and
+	// errcode always), the consent page (HTML), OAuth 2.0 (RFC 6749 errors)
+	// and the authorizer token check. The native tests above cover them only
+	// where the native conventions hold (413, 405); their own describe below
+	// has the rest. cbody (c) => a valid body, given the context of that
+	// describe; token: the call takes the app access token.
+	'GET /v1/authorizer': { auth: 'none', kind: 'authorizer', path: () => '/v1/authorizer' },
+	'POST /cgi-bin/component/api_component_token': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_component_token',
+		cbody: (c) => ({ component_appid: c.app.app_id, component_appsecret: c.app.app_secret, component_verify_ticket: c.ticket }), secret: 'component_appsecret',
+	},
+	'POST /cgi-bin/component/api_start_push_ticket': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_start_push_ticket',
+		cbody: (c) => ({ component_appid: c.app.app_id, component_secret: c.app.app_secret }), secret: 'component_secret',
+	},
+	'POST /cgi-bin/component/api_create_preauthcode': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_create_preauthcode', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id }),
+	},
+	'POST /cgi-bin/component/api_query_auth': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_query_auth', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, authorization_code: c.authCode }),
+	},
+	'POST /cgi-bin/component/api_authorizer_token': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_authorizer_token', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, authorizer_appid: c.host.external_id, authorizer_refresh_token: c.refresh }),
+	},
+	'POST /cgi-bin/component/api_get_authorizer_info': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_get_authorizer_info', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, authorizer_appid: c.host.external_id }),
+	},
+	'POST /cgi-bin/component/api_get_authorizer_list': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_get_authorizer_list', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, offset: 0, count: 100 }),
+	},
+	'POST /cgi-bin/component/api_get_authorizer_option': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_get_authorizer_option', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, authorizer_appid: c.host.external_id, option_name: 'voice_recognize' }),
+	},
+	'POST /cgi-bin/component/api_set_authorizer_option': {
+		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_set_authorizer_option', token: true,
+		cbody: (c) => ({ component_appid: c.app.app_id, authorizer_appid: c.host.external_id, option_name: 'voice_recognize', option_value: '1' }),
+	},
+	'GET /cgi-bin/componentloginpage': { auth: 'none', kind: 'page', path: () => '/cgi-bin/componentloginpage' },
+	'POST /cgi-bin/componentloginpage': { auth: 'none', kind: 'page', path: () => '/cgi-bin/componentloginpage' },
+	'GET /safe/bindcomponent': { auth: 'none', kind: 'page', path: () => '/safe/bindcomponent' },
+	'POST /safe/bindcomponent': { auth: 'none', kind: 'page', path: () => '/safe/bindcomponent' },
+	'GET /oauth/authorize': { auth: 'none', kind: 'page', path: () => '/oauth/authorize' },
+	'POST /oauth/authorize': { auth: 'none', kind: 'page', path: () => '/oauth/authorize' },
+	'POST /oauth/token': { auth: 'none', kind: 'oauth', path: () => '/oauth/token' },
+	'POST /oauth/introspect': { auth: 'none', kind: 'oauth', path: () => '/oauth/introspect' },
+	'POST /oauth/revoke': { auth: 'none', kind: 'oauth', path: () => '/oauth/revoke' },
+	'GET /.well-known/oauth-authorization-server': { auth: 'none', kind: 'oauth', path: () => '/.well-known/oauth-authorization-server' },
 };
 
 const allEntries = Object.entries(CASES).map(([k, v]) => {
@@ -236,6 +299,8 @@ describe('bad input on every route', () => {
 		assertStatus(app, 201, 'create app');
 		c.app = app.body;
 		c.event = '0123456789abcdef0123456789abcdef';
+		// a host account of alpha's (for the authorization routes)
+		c.hostA = await provisionHost(srv, hostApiKey(srv, 'bad input').key, { owner_email: c.a.email });
 		c.now = await srv.now();
 	});
 	after(async () => {
@@ -401,7 +466,7 @@ describe('bad input on every route', () => {
 		await expectUnchanged(srv, async () => {
 			for (const e of withId) {
 				for (const id of ids) {
-					const p = e.pattern.replace('{id}', id).replace('{user_id}', String(c.a.id));
+					const p = e.pattern.replace('{id}', id).replace('{user_id}', String(c.a.id)).replace('{app_id}', c.app.app_id);
 					const r = await srv.req(e.method, p, { token: callerOf(e), ...(e.body ? { body: validBody(e) } : {}) });
 					assert.equal(r.status, 404, `${e.method} ${p}: expected 404, got ${r.status} ${r.text}`);
 					assert.equal(r.body?.error?.request_id, r.headers.get('x-request-id'));
@@ -413,6 +478,9 @@ describe('bad input on every route', () => {
 				const r = await srv.req('DELETE', `/v1/providers/${c.pa.id}/members/${uid}`, { token: c.a.token });
 				assertError(r, 404, 'not_found', { field: 'user_id' });
 			}
+			// an app id that is malformed, unknown or not authorized by the host account
+			for (const a of ['kf0000000000000000', 'nope', c.app.app_id.toUpperCase(), `${c.app.app_id}0`, 'kf' + 'f'.repeat(300)])
+				assertError(await srv.req('DELETE', `/v1/host-accounts/${c.hostA.id}/authorizations/${a}`, { token: c.a.token }), 404, 'authorization_not_found', { rule: 'AUTH-2', field: 'app_id' });
 		});
 	});
 
@@ -819,5 +887,404 @@ describe('methods, agreement notice and banned providers', () => {
 					assertError(await publish({ key, version, effective_at: now + 90 * DAY, notice_days: 60, change_kind }), 400, 'invalid_change_kind', { rule: 'ONB-12', field: 'change_kind' });
 			assertError(await publish({ key: 'brand-new', version: 1, effective_at: now, notice_days: 0, change_kind: 'x'.repeat(17) }), 400, 'too_long', { rule: 'ONB-12', field: 'change_kind' });
 		});
+	});
+});
+
+// The authorization routes, each in its own protocol: the component API
+// answers every refusal with HTTP 200 JSON and the errcode of PROTOCOL.md §4
+// (errmsg ending in " rid: <X-Request-Id>"), OAuth 2.0 with the RFC 6749
+// error form, the consent page with a refusal page that names its reason
+// and rule, GET /v1/authorizer with 401 invalid_token. None of the refusals
+// changes the database.
+describe('bad input on the authorization routes (component API, consent page, OAuth 2.0)', () => {
+	let srv, rx;
+	const c = {};
+	const REDIRECT = 'https://auth.example.com/done';
+	const REFERER = 'https://auth.example.com/connect';
+	const OAUTH_REDIRECT = 'https://auth.example.com/oauth/callback';
+	const kinds = (k) => allEntries.filter((e) => e.kind === k);
+	const component = kinds('component');
+
+	const cgi = (e, body, query = '') => srv.req('POST', e.path(c) + query, { raw: typeof body === 'string' ? body : JSON.stringify(body) });
+	const tokenQuery = (t) => `?component_access_token=${encodeURIComponent(t)}`;
+	const byName = (name) => component.find((e) => e.path(c).endsWith(`/${name}`));
+
+	/** A component API refusal: HTTP 200 JSON with errcode and the request id in errmsg. */
+	function errcode(r, code, what) {
+		const where = `${what}: HTTP ${r.status} ${r.text}`;
+		assert.equal(r.status, 200, where);
+		assert.match(r.headers.get('content-type') || '', /^application\/json/, where);
+		assert.equal(r.body?.errcode, code, `${what}: expected errcode ${code}, got ${r.text}`);
+		assert.equal(typeof r.body.errmsg, 'string', where);
+		assert.ok(r.body.errmsg.endsWith(` rid: ${r.headers.get('x-request-id')}`), `${what}: errmsg does not end with the request id: ${r.text}`);
+	}
+
+	/** An RFC 6749 §5.2 error. */
+	function oauthError(r, status, error, what) {
+		const where = `${what}: HTTP ${r.status} ${r.text}`;
+		assert.equal(r.status, status, where);
+		assert.match(r.headers.get('content-type') || '', /^application\/json/, where);
+		assert.equal(r.body?.error, error, where);
+		assert.ok(r.body.error_description === undefined || typeof r.body.error_description === 'string', where);
+		assert.ok(!('errcode' in r.body) && typeof r.body.error === 'string', `${what}: not an RFC 6749 error: ${r.text}`);
+		assert.equal(r.headers.get('cache-control'), 'no-store', where);
+		assert.equal(r.headers.get('pragma'), 'no-cache', where);
+		if (status === 401) assert.match(r.headers.get('www-authenticate') || '', /^Basic /, `${what}: WWW-Authenticate`);
+	}
+
+	/** A refusal page of the consent page: HTML naming the reason and rule. */
+	function refusal(r, status, rule, code, what) {
+		const where = `${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`;
+		assert.equal(r.status, status, where);
+		assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8', where);
+		assert.equal(r.headers.get('location'), null, `${what}: redirected`);
+		assert.ok(r.text.includes(`<span class="rule">${rule}</span>`), `${what}: rule ${rule} not named: ${r.text.slice(-600)}`);
+		assert.ok(r.text.includes(`<span class="code">${code}</span>`), `${what}: reason ${code} not named: ${r.text.slice(-600)}`);
+		assert.ok(r.text.includes(r.headers.get('x-request-id')), `${what}: no request id on the page`);
+		assert.match(r.headers.get('content-security-policy') || '', /frame-ancestors 'none'/, what);
+		assert.equal(r.headers.get('x-frame-options'), 'DENY', what);
+	}
+
+	const form = (o) => {
+		const f = new URLSearchParams();
+		for (const [k, v] of Object.entries(o)) for (const x of [].concat(v)) if (x !== undefined) f.append(k, String(x));
+		return f.toString();
+	};
+	const post = (p, body, headers = {}) => srv.req('POST', p, { raw: body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } });
+	const basic = (id, secret) => ({ Authorization: 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64') });
+
+	function hidden(html, name) {
+		const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html) || new RegExp(`value="([^"]*)" name="${name}"`).exec(html);
+		return m && m[1].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+	}
+	const pageQuery = (o) => '?' + new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined)).toString();
+
+	async function preAuthCode() {
+		const r = await cgi(byName('api_create_preauthcode'), { component_appid: c.app.app_id }, tokenQuery(c.token));
+		assert.ok(r.body?.pre_auth_code, `pre-auth code: ${r.text}`);
+		return r.body.pre_auth_code;
+	}
+
+	/** Drive the consent page as the host owner; returns the authorization code. */
+	async function authorize() {
+		const code = await preAuthCode();
+		const flow = { component_appid: c.app.app_id, pre_auth_code: code, redirect_uri: REDIRECT };
+		const cookie = `kf_session=${c.hostOwner.token}`;
+		const page = await srv.req('GET', '/cgi-bin/componentloginpage' + pageQuery(flow), { cookie, headers: { Referer: REFERER } });
+		assertStatus(page, 200, 'consent page');
+		const r = await srv.req('POST', '/cgi-bin/componentloginpage', {
+			cookie, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			raw: form({ ...flow, step: 'consent', csrf_token: hidden(page.text, 'csrf_token'), account: c.host.id, data_scope: 'all', decision: 'confirm', set: [1, 3] }),
+		});
+		assert.equal(r.status, 302, `confirm: ${r.status} ${r.text.slice(0, 300)}`);
+		return new URL(r.headers.get('location')).searchParams.get('auth_code');
+	}
+
+	/** Until no event waits in the outbox (a push would change the database). */
+	async function outboxIdle() {
+		const deadline = Date.now() + 15000;
+		while (srv.sql("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0].n > 0) {
+			if (Date.now() > deadline) throw new Error('the outbox did not drain');
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		await srv.mailIdle();
+	}
+
+	before(async () => {
+		srv = await startServer({ env: { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8' } });
+		rx = await startReceiver();
+		c.owner = await registerUser(srv, { tag: 'authzprov' });
+		const prov = await appProvider(srv, c.owner);
+		c.hostOwner = await registerUser(srv, { tag: 'authzowner' });
+		c.key = hostApiKey(srv, 'authz bad input').key;
+		c.host = await provisionHost(srv, c.key, { owner_email: c.hostOwner.email });
+		c.app = await developingApp(srv, c.owner, prov.id, rx, { dev: { test_allowlist: [c.host.id], redirect_uris: [OAUTH_REDIRECT] } });
+		c.publicApp = await developingApp(srv, c.owner, prov.id, rx, { dev: { test_allowlist: [c.host.id], redirect_uris: [OAUTH_REDIRECT], public_client: true } });
+		const recs = await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		c.ticket = openPush(recs[0], { token: c.app.sent.dev.message_token, aesKey: c.app.sent.dev.aes_key, appId: c.app.app_id }).fields.ComponentVerifyTicket;
+		const t = await cgi(byName('api_component_token'), CASES['POST /cgi-bin/component/api_component_token'].cbody(c));
+		assert.ok(t.body?.component_access_token, `component token: ${t.text}`);
+		c.token = t.body.component_access_token;
+		c.authCode = await authorize();
+		const q = await cgi(byName('api_query_auth'), { component_appid: c.app.app_id, authorization_code: c.authCode }, tokenQuery(c.token));
+		assert.ok(q.body?.authorization_info, `query auth: ${q.text}`);
+		c.access = q.body.authorization_info.authorizer_access_token;
+		c.refresh = q.body.authorization_info.authorizer_refresh_token;
+		// the authorized event, and the other app's first ticket, are pushed before the tests look
+		await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 2, { timeout: 15000 });
+		await rx.waitFor(pathOf(c.publicApp.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		await outboxIdle();
+	});
+	after(async () => {
+		await srv?.stop();
+		await rx?.close();
+	});
+
+	test('component API: a non-JSON body 47001, a missing app id 41002, a bad one 40013, an unknown one 61011, all HTTP 200 JSON, nothing changes', async () => {
+		assert.equal(component.length, 9);
+		await expectUnchanged(srv, async () => {
+			for (const e of component) {
+				const q = e.token ? tokenQuery(c.token) : '';
+				for (const raw of ['', 'not json', '{', '[1,2]', '"s"', 'null', '1', '{"component_appid":', '\u00ff'])
+					errcode(await cgi(e, raw, q), 47001, `${e.key} body ${JSON.stringify(raw)}`);
+				const body = e.cbody(c);
+				delete body.component_appid;
+				errcode(await cgi(e, body, q), 41002, `${e.key} without component_appid`);
+				errcode(await cgi(e, { ...e.cbody(c), component_appid: null }, q), 41002, `${e.key} component_appid null`);
+				for (const id of [12345, '', 'wx0123456789abcdef', c.app.app_id.toUpperCase(), 'kf123', `${c.app.app_id}0`, [c.app.app_id], {}, true])
+					errcode(await cgi(e, { ...e.cbody(c), component_appid: id }, q), 40013, `${e.key} component_appid ${JSON.stringify(id)}`);
+				errcode(await cgi(e, { ...e.cbody(c), component_appid: 'kf0000000000000000' }, q), 61011, `${e.key} unknown app`);
+			}
+		});
+	});
+
+	test('component API: a missing token 41001, a bad one 40001, a malformed one 40014; a missing secret 41004, a wrong one 40125; nothing changes', async () => {
+		await expectUnchanged(srv, async () => {
+			for (const e of component.filter((x) => x.token)) {
+				for (const q of ['', '?component_access_token=', '?access_token=', '?token=' + c.token, '?component_access_token&access_token'])
+					errcode(await cgi(e, e.cbody(c), q), 41001, `${e.key} ${q || 'no token'}`);
+				for (const t of ['kfat_' + 'A'.repeat(43), c.token.slice(0, -1) + (c.token.endsWith('A') ? 'B' : 'A'), c.hostOwner.token, c.access, c.refresh, c.ticket]) {
+					errcode(await cgi(e, e.cbody(c), tokenQuery(t)), 40001, `${e.key} token ${t.slice(0, 12)}…`);
+					errcode(await cgi(e, e.cbody(c), `?access_token=${encodeURIComponent(t)}`), 40001, `${e.key} access_token ${t.slice(0, 12)}…`);
+				}
+				errcode(await cgi(e, e.cbody(c), tokenQuery(c.token + 'x'.repeat(200))), 40014, `${e.key} token of 248 bytes`);
+			}
+			for (const e of component.filter((x) => x.secret)) {
+				const body = e.cbody(c);
+				delete body[e.secret];
+				errcode(await cgi(e, body), 41004, `${e.key} without ${e.secret}`);
+				errcode(await cgi(e, { ...e.cbody(c), [e.secret]: null }), 41004, `${e.key} ${e.secret} null`);
+				for (const s of ['wrong', '', c.app.app_secret.toUpperCase(), `${c.app.app_secret} `, 12345, [c.app.app_secret]])
+					errcode(await cgi(e, { ...e.cbody(c), [e.secret]: s }), 40125, `${e.key} ${e.secret} ${JSON.stringify(s)}`);
+			}
+			const tok = byName('api_component_token');
+			for (const ticket of [undefined, null, '', 'ticket@@@nope', c.ticket + 'x', 12345])
+				errcode(await cgi(tok, { ...tok.cbody(c), component_verify_ticket: ticket }), 61006, `api_component_token ticket ${JSON.stringify(ticket)}`);
+		});
+	});
+
+	test('component API: bad codes, authorizers, refresh tokens, options and pages give their errcodes; nothing changes', async () => {
+		const q = tokenQuery(c.token);
+		const call = (name, over) => cgi(byName(name), { ...byName(name).cbody(c), ...over }, q);
+		const pre = await preAuthCode();
+		await outboxIdle();
+		await expectUnchanged(srv, async () => {
+			for (const code of [undefined, null, '', 12345, 'nope', 'kfcd_' + 'A'.repeat(43), pre, c.access, 'x'.repeat(201)])
+				errcode(await call('api_query_auth', { authorization_code: code }), 61009, `api_query_auth code ${JSON.stringify(code)?.slice(0, 20)}`);
+			for (const name of ['api_authorizer_token', 'api_get_authorizer_info', 'api_get_authorizer_option', 'api_set_authorizer_option']) {
+				for (const who of [undefined, null, 12345]) errcode(await call(name, { authorizer_appid: who }), 41002, `${name} authorizer_appid ${JSON.stringify(who)}`);
+				for (const who of ['ext-nobody', '', c.host.external_id.toUpperCase(), `${c.host.external_id}%`])
+					errcode(await call(name, { authorizer_appid: who }), 61003, `${name} authorizer_appid ${JSON.stringify(who)}`);
+			}
+			for (const rt of [undefined, null, '', 12345, 'kfar_' + 'A'.repeat(43), c.access, c.token, 'x'.repeat(201)])
+				errcode(await call('api_authorizer_token', { authorizer_refresh_token: rt }), 61023, `api_authorizer_token refresh ${JSON.stringify(rt)?.slice(0, 20)}`);
+			for (const page of [{ count: 0 }, { count: 501 }, { count: -1 }, { count: '10' }, { offset: -1 }, { count: 1.5 }])
+				errcode(await call('api_get_authorizer_list', page), 47001, `api_get_authorizer_list ${JSON.stringify(page)}`);
+			for (const name of [undefined, null, '', 'VOICE_RECOGNIZE', 'unknown', 12345]) {
+				errcode(await call('api_get_authorizer_option', { option_name: name }), 47001, `get option ${JSON.stringify(name)}`);
+				errcode(await call('api_set_authorizer_option', { option_name: name }), 47001, `set option ${JSON.stringify(name)}`);
+			}
+			for (const [name, value] of [['voice_recognize', undefined], ['voice_recognize', null], ['voice_recognize', '2'], ['customer_service', 2], ['location_report', '3'], ['location_report', 'x'], ['voice_recognize', ''], ['voice_recognize', true]])
+				errcode(await call('api_set_authorizer_option', { option_name: name, option_value: value }), 47001, `set option ${name}=${JSON.stringify(value)}`);
+		});
+	});
+
+	test('OAuth token endpoint: invalid_request 400, invalid_client 401 with WWW-Authenticate, unsupported_grant_type and invalid_grant 400; nothing changes', async () => {
+		const id = c.app.app_id;
+		const secret = c.app.app_secret;
+		const T = '/oauth/token';
+		await expectUnchanged(srv, async () => {
+			// the body
+			oauthError(await post(T, ''), 400, 'invalid_request', 'empty body');
+			// client authentication
+			oauthError(await post(T, form({ grant_type: 'client_credentials' })), 401, 'invalid_client', 'no client');
+			for (const bad of ['kf0000000000000000', 'nope', id.toUpperCase(), 'x'.repeat(65)])
+				oauthError(await post(T, form({ grant_type: 'client_credentials', client_id: bad, client_secret: secret })), 401, 'invalid_client', `client_id ${bad.slice(0, 20)}`);
+			for (const s of ['wrong', secret.toUpperCase(), `${secret}x`])
+				oauthError(await post(T, form({ grant_type: 'client_credentials', client_id: id, client_secret: s })), 401, 'invalid_client', `client_secret ${s.slice(0, 8)}…`);
+			oauthError(await post(T, form({ grant_type: 'client_credentials', client_id: id })), 401, 'invalid_client', 'a confidential client without its secret');
+			oauthError(await post(T, form({ grant_type: 'client_credentials' }), basic(id, 'wrong')), 401, 'invalid_client', 'Basic with a wrong secret');
+			oauthError(await post(T, form({ grant_type: 'client_credentials' }), { Authorization: 'Basic !!!' }), 401, 'invalid_client', 'malformed Basic');
+			oauthError(await post(T, form({ grant_type: 'client_credentials', client_secret: secret }), basic(id, secret)), 400, 'invalid_request', 'Basic and client_secret at once');
+			oauthError(await post(T, form({ grant_type: 'client_credentials', client_id: c.publicApp.app_id }), basic(id, secret)), 400, 'invalid_request', 'client_id other than the Basic user');
+			oauthError(await post(T, form({ grant_type: 'authorization_code', code: 'x', client_id: c.publicApp.app_id, client_secret: c.publicApp.app_secret })), 401, 'invalid_client', 'a public client sending a secret');
+			// the grant
+			const auth = { client_id: id, client_secret: secret };
+			oauthError(await post(T, form(auth)), 400, 'invalid_request', 'no grant_type');
+			for (const g of ['password', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code', 'CLIENT_CREDENTIALS', 'token'])
+				oauthError(await post(T, form({ ...auth, grant_type: g })), 400, 'unsupported_grant_type', `grant_type ${g}`);
+			oauthError(await post(T, form({ grant_type: 'client_credentials', client_id: c.publicApp.app_id })), 400, 'unauthorized_client', 'client_credentials of a public client');
+			oauthError(await post(T, form({ ...auth, grant_type: 'authorization_code' })), 400, 'invalid_request', 'no code');
+			oauthError(await post(T, form({ ...auth, grant_type: 'refresh_token' })), 400, 'invalid_request', 'no refresh_token');
+			for (const code of ['nope', 'kfcd_' + 'A'.repeat(43), c.authCode, c.access])
+				oauthError(await post(T, form({ ...auth, grant_type: 'authorization_code', code, redirect_uri: OAUTH_REDIRECT, code_verifier: 'v'.repeat(43) })), 400, 'invalid_grant', `code ${code.slice(0, 12)}…`);
+			for (const rt of ['nope', 'kfor_' + 'A'.repeat(43), c.refresh, c.access])
+				oauthError(await post(T, form({ ...auth, grant_type: 'refresh_token', refresh_token: rt })), 400, 'invalid_grant', `refresh_token ${rt.slice(0, 12)}…`);
+		});
+	});
+
+	test('OAuth introspection and revocation: client errors as at the token endpoint, a missing token is invalid_request, an unknown one is not an error; nothing changes', async () => {
+		const id = c.app.app_id;
+		const secret = c.app.app_secret;
+		await expectUnchanged(srv, async () => {
+			for (const p of ['/oauth/introspect', '/oauth/revoke']) {
+				oauthError(await post(p, ''), 400, 'invalid_request', `${p} empty body`);
+				oauthError(await post(p, form({ token: c.access })), 401, 'invalid_client', `${p} no client`);
+				oauthError(await post(p, form({ token: c.access, client_id: id, client_secret: 'wrong' })), 401, 'invalid_client', `${p} wrong secret`);
+				oauthError(await post(p, form({ token: c.access, client_id: 'kf0000000000000000', client_secret: secret })), 401, 'invalid_client', `${p} unknown client`);
+			}
+			for (const token of ['nope', 'kfoa_' + 'A'.repeat(43), 'x'.repeat(300)]) {
+				const i = await post('/oauth/introspect', form({ token, client_id: id, client_secret: secret }));
+				assertStatus(i, 200, `introspect ${token.slice(0, 12)}`);
+				assert.deepEqual(i.body, { active: false });
+				assertStatus(await post('/oauth/revoke', form({ token, client_id: id, client_secret: secret })), 200, `revoke ${token.slice(0, 12)}`);
+			}
+			// another client's token is inactive for this one, and revoking it does nothing
+			const pub = { client_id: c.publicApp.app_id };
+			assert.deepEqual((await post('/oauth/introspect', form({ token: c.access, ...pub }))).body, { active: false });
+			assertStatus(await post('/oauth/revoke', form({ token: c.access, ...pub })), 200);
+			// RFC 7662 §2.1 and RFC 7009 §2.1: token is REQUIRED, so a request
+			// without it is malformed (RFC 6749 §5.2 invalid_request), unlike a
+			// well-formed question about an unknown token
+			for (const p of ['/oauth/introspect', '/oauth/revoke'])
+				for (const body of [{}, { token: '' }])
+					oauthError(await post(p, form({ ...body, client_id: id, client_secret: secret })), 400, 'invalid_request', `${p} with ${JSON.stringify(body)}`);
+		});
+		assertStatus(await srv.req('GET', '/v1/authorizer', { token: c.access }), 200, 'the token revoked by another client still works');
+	});
+
+	test('consent page: an unknown app, a bad pre-auth code, a foreign redirect_uri or Referer, a bad form give a refusal page naming the rule; nothing changes', async () => {
+		const code = await preAuthCode();
+		await outboxIdle();
+		const ok = { component_appid: c.app.app_id, pre_auth_code: code, redirect_uri: REDIRECT };
+		const cookie = `kf_session=${c.hostOwner.token}`;
+		await expectUnchanged(srv, async () => {
+			for (const p of ['/cgi-bin/componentloginpage', '/safe/bindcomponent']) {
+				const get = (o, { referer = REFERER, withCookie = false } = {}) =>
+					srv.req('GET', p + pageQuery(o), { headers: referer ? { Referer: referer } : {}, ...(withCookie ? { cookie } : {}) });
+				for (const withCookie of [false, true]) {
+					refusal(await get({}, { withCookie }), 404, 'APP-10', 'unknown_app', `${p} without parameters`);
+					for (const id of ['kf0000000000000000', 'nope', c.app.app_id.toUpperCase(), ''])
+						refusal(await get({ ...ok, component_appid: id }, { withCookie }), 404, 'APP-10', 'unknown_app', `${p} component_appid ${id}`);
+					for (const pac of [undefined, '', 'nope', 'kfpa_' + 'A'.repeat(43), c.authCode, c.token, 'x'.repeat(201)])
+						refusal(await get({ ...ok, pre_auth_code: pac }, { withCookie }), 403, 'AUTH-3', 'pre_auth_code_invalid', `${p} pre_auth_code ${String(pac).slice(0, 12)}`);
+					for (const uri of [undefined, '', 'https://evil.example.net/cb', 'https://auth.example.com.evil.net/cb', 'javascript:alert(1)', 'ftp://auth.example.com/x', '/done', 'https://example.org/done'])
+						refusal(await get({ ...ok, redirect_uri: uri }, { withCookie }), 400, 'APP-4', 'redirect_uri_invalid', `${p} redirect_uri ${uri}`);
+					for (const referer of [null, 'https://evil.example.net/connect', 'https://auth.example.com.evil.net/', 'not a url'])
+						refusal(await get(ok, { referer, withCookie }), 403, 'APP-4', 'wrong_initiation_domain', `${p} Referer ${referer}`);
+				}
+				// what is shown is escaped
+				const xss = await get({ ...ok, component_appid: '<script>alert(1)</script>' });
+				refusal(xss, 404, 'APP-10', 'unknown_app', `${p} script in component_appid`);
+				assert.ok(!xss.text.includes('<script>'), 'unescaped input on the page');
+				// the forms: no body, no form, a missing or forged CSRF token
+				refusal(await srv.req('POST', p, { cookie }), 400, 'AUTH-1', 'form_state_invalid', `${p} POST without a body`);
+				refusal(await post(p, '', { Cookie: cookie }), 400, 'AUTH-1', 'form_state_invalid', `${p} POST with an empty body`);
+				const confirm = { ...ok, step: 'consent', account: c.host.id, data_scope: 'all', decision: 'confirm', set: [1, 3] };
+				for (const csrf of [undefined, '', '1.0.AAAA', 'x'.repeat(300)])
+					refusal(await post(p, form({ ...confirm, csrf_token: csrf }), { Cookie: cookie }), 400, 'AUTH-1', 'form_state_invalid', `${p} csrf_token ${csrf}`);
+				// the flow parameters of a posted form are checked as for GET
+				refusal(await post(p, form({ ...confirm, component_appid: 'kf0000000000000000' }), { Cookie: cookie }), 404, 'APP-10', 'unknown_app', `${p} POST unknown app`);
+				refusal(await post(p, form({ ...confirm, pre_auth_code: 'nope' }), { Cookie: cookie }), 403, 'AUTH-3', 'pre_auth_code_invalid', `${p} POST bad pre-auth code`);
+			}
+		});
+	});
+
+	test('OAuth authorization endpoint: unknown clients and unregistered redirect URIs get a page, never a redirect; other errors go back to the client; nothing changes', async () => {
+		const cookie = `kf_session=${c.hostOwner.token}`;
+		const ok = { client_id: c.app.app_id, response_type: 'code', redirect_uri: OAUTH_REDIRECT, state: 'st-1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+		const get = (o) => srv.req('GET', '/oauth/authorize' + pageQuery(o), { cookie });
+		await expectUnchanged(srv, async () => {
+			refusal(await get({}), 404, 'APP-10', 'unknown_app', 'no parameters');
+			for (const id of ['kf0000000000000000', 'nope', c.app.app_id.toUpperCase()])
+				refusal(await get({ ...ok, client_id: id }), 404, 'APP-10', 'unknown_app', `client_id ${id}`);
+			for (const uri of ['https://evil.example.net/cb', `${OAUTH_REDIRECT}/`, `${OAUTH_REDIRECT}?x=1`, OAUTH_REDIRECT.replace('https', 'http'), OAUTH_REDIRECT.toUpperCase(), 'x'.repeat(2000)])
+				refusal(await get({ ...ok, redirect_uri: uri }), 400, 'APP-4', 'redirect_uri_invalid', `redirect_uri ${uri.slice(0, 40)}`);
+			// RFC 6749 §4.1.2.1: back to the registered redirect URI with error and state
+			for (const [over, error] of [
+				[{ response_type: undefined }, 'invalid_request'],
+				[{ response_type: 'token' }, 'unsupported_response_type'],
+				[{ response_type: 'code token' }, 'unsupported_response_type'],
+				[{ code_challenge_method: 'plain' }, 'invalid_request'],
+				[{ code_challenge: 'short' }, 'invalid_request'],
+				[{ scope: 'no-such-set' }, 'invalid_scope'],
+			]) {
+				const r = await get({ ...ok, ...over });
+				assert.equal(r.status, 302, `${JSON.stringify(over)}: ${r.status} ${r.text.slice(0, 200)}`);
+				const loc = new URL(r.headers.get('location'));
+				assert.equal(loc.origin + loc.pathname, OAUTH_REDIRECT);
+				assert.equal(loc.searchParams.get('error'), error, `${JSON.stringify(over)}: ${loc}`);
+				assert.equal(loc.searchParams.get('state'), 'st-1');
+				assert.equal(loc.searchParams.get('code'), null);
+			}
+			// a public client must use PKCE
+			const pub = await get({ ...ok, client_id: c.publicApp.app_id, code_challenge: undefined, code_challenge_method: undefined });
+			assert.equal(pub.status, 302);
+			assert.equal(new URL(pub.headers.get('location')).searchParams.get('error'), 'invalid_request');
+			refusal(await srv.req('POST', '/oauth/authorize', { cookie }), 400, 'AUTH-1', 'form_state_invalid', 'POST without a body');
+			refusal(await post('/oauth/authorize', form({ ...ok, step: 'consent', csrf_token: 'forged', account: c.host.id, decision: 'confirm' }), { Cookie: cookie }), 400, 'AUTH-1', 'form_state_invalid', 'POST with a forged csrf_token');
+		});
+	});
+
+	test('GET /v1/authorizer: no, unknown, malformed or other kinds of tokens give 401 invalid_token; nothing changes', async () => {
+		await expectUnchanged(srv, async () => {
+			const tokens = ['nope', 'kfaa_' + 'A'.repeat(43), c.access + 'x', 'x'.repeat(201), c.hostOwner.token, c.token, c.refresh, c.ticket, c.authCode, c.key];
+			const tries = [[{}, 'no token'], [{ headers: { Authorization: 'Bearer ' } }, 'empty bearer'], [{ headers: { Authorization: `Basic ${c.access}` } }, 'the token as Basic'],
+				[{ headers: { Authorization: c.access } }, 'no scheme'], [{ cookie: `kf_session=${c.hostOwner.token}` }, 'a console session cookie'],
+				...tokens.map((t) => [{ token: t }, `bearer ${t.slice(0, 12)}`]),
+				...tokens.map((t) => [{ p: `/v1/authorizer?access_token=${encodeURIComponent(t)}` }, `?access_token=${t.slice(0, 12)}`])];
+			for (const [o, what] of tries) {
+				const r = await srv.req('GET', o.p ?? '/v1/authorizer', o);
+				const e = assertError(r, 401, 'invalid_token', { rule: 'AUTH-2', field: 'access_token' });
+				assert.equal(e.request_id, r.headers.get('x-request-id'), what);
+				assert.equal(r.headers.get('www-authenticate'), 'Bearer error="invalid_token"', what);
+			}
+		});
+	});
+
+	test('authorizations of a host account: only its owner lists and revokes them; unknown apps give 404 authorization_not_found; nothing changes', async () => {
+		const list = `/v1/host-accounts/${c.host.id}/authorizations`;
+		const del = (a, token) => srv.req('DELETE', `${list}/${a}`, { token });
+		await expectUnchanged(srv, async () => {
+			for (const t of [c.owner.token, c.key]) {
+				const r = await srv.req('GET', list, { token: t });
+				assert.ok([401, 404].includes(r.status), `${r.status} ${r.text}`);
+				assert.ok(!r.text.includes(c.app.app_id), 'the list leaked');
+				assert.ok([401, 404].includes((await del(c.app.app_id, t)).status));
+			}
+			assertError(await del(c.app.app_id, c.owner.token), 404, 'host_account_not_found', { field: 'id' });
+			assertError(await del(c.app.app_id, c.key), 401, 'unauthenticated');
+			for (const a of ['kf0000000000000000', c.publicApp.app_id, 'nope', c.app.app_id.toUpperCase()])
+				assertError(await del(a, c.hostOwner.token), 404, 'authorization_not_found', { rule: 'AUTH-2', field: 'app_id' });
+		});
+		const r = await srv.req('GET', list, { token: c.hostOwner.token });
+		assertStatus(r, 200);
+		assert.deepEqual(r.body.items.map((x) => [x.app_id, x.state]), [[c.app.app_id, 'active']]);
+	});
+
+	test('the valid calls of these cases are accepted (so the refusals above are about the bad part)', async () => {
+		const q = tokenQuery(c.token);
+		const ok = async (name, query = q, body = byName(name).cbody(c)) => {
+			const r = await cgi(byName(name), body, query);
+			assert.equal(r.status, 200);
+			assert.ok(!r.body.errcode, `${name}: ${r.text}`);
+			return r.body;
+		};
+		assert.equal((await ok('api_authorizer_token')).authorizer_refresh_token, c.refresh);
+		assert.equal((await ok('api_get_authorizer_info')).authorization_info.authorizer_appid, c.host.external_id);
+		assert.equal((await ok('api_get_authorizer_list')).total_count, 1);
+		assert.equal((await ok('api_set_authorizer_option')).errcode, 0);
+		assert.equal((await ok('api_get_authorizer_option')).option_value, '1');
+		assert.ok((await ok('api_create_preauthcode', `?access_token=${c.token}`)).pre_auth_code);
+		assert.equal((await ok('api_start_push_ticket', '')).errcode, 0);
+		assert.ok((await ok('api_component_token', '')).component_access_token);
+		c.authCode = await authorize();
+		assert.ok((await ok('api_query_auth')).authorization_info.authorizer_access_token);
+		const cc = await post('/oauth/token', form({ grant_type: 'client_credentials' }), basic(c.app.app_id, c.app.app_secret));
+		assertStatus(cc, 200, 'client_credentials');
+		assert.equal(cc.body.token_type, 'Bearer');
+		const meta = await srv.req('GET', '/.well-known/oauth-authorization-server');
+		assertStatus(meta, 200);
+		assert.equal(meta.body.token_endpoint, `${srv.url}/oauth/token`);
 	});
 });

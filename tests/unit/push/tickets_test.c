@@ -158,7 +158,7 @@ static void ticket_of(struct fx *f, int64_t app, int n, int64_t created, char ou
 static bool valid(struct fx *f, int64_t app, const char *ticket, int64_t now)
 {
 	bool v = true;
-	assert_int_equal(kf_push_ticket_check(f->db, app, ticket, now, &v), KF_OK);
+	assert_int_equal(kf_push_ticket_check(f->db, app, ticket, now, &v, NULL), KF_OK);
 	return v;
 }
 
