@@ -341,6 +341,10 @@ void kf_server_stop(struct kf_server *s)
 	/* Drain: let in-flight requests finish, at most 10 seconds. */
 	for (int i = 0; i < 1000 && atomic_load(&s->in_flight) > 0; i++)
 		usleep(10000);
+	/* deferred work resumes its connection through the daemon: it must be
+	 * over before the daemon goes (bounded by push-timeout) */
+	for (int i = 0; i < 7000 && atomic_load(&s->deferred) > 0; i++)
+		usleep(10000);
 	MHD_stop_daemon(s->d);
 	free(s);
 }
