@@ -493,25 +493,25 @@ const char *kf_consent_render(struct kf_arena *a, const struct kf_consent_view *
 static const struct {
 	const char *rule, *code;
 	int status;
-	enum kf_msg why, todo;
+	enum kf_msg why, next_step;
 } refusals[KF_REFUSAL__COUNT] = {
 	[KF_REFUSAL_NOT_ON_ALLOWLIST] = {"AUTH-4", "not_on_test_allowlist", 403, KF_MSG_WHY_NOT_ON_ALLOWLIST,
-					 KF_MSG_TODO_NOT_ON_ALLOWLIST},
-	[KF_REFUSAL_SELF_USE] = {"APP-10", "self_use_app", 403, KF_MSG_WHY_SELF_USE, KF_MSG_TODO_SELF_USE},
+					 KF_MSG_NEXT_NOT_ON_ALLOWLIST},
+	[KF_REFUSAL_SELF_USE] = {"APP-10", "self_use_app", 403, KF_MSG_WHY_SELF_USE, KF_MSG_NEXT_SELF_USE},
 	[KF_REFUSAL_APP_UNAVAILABLE] = {"AUTH-5", "app_unavailable", 403, KF_MSG_WHY_APP_UNAVAILABLE,
-					KF_MSG_TODO_APP_UNAVAILABLE},
+					KF_MSG_NEXT_APP_UNAVAILABLE},
 	[KF_REFUSAL_WRONG_REFERER] = {"APP-4", "wrong_initiation_domain", 403, KF_MSG_WHY_WRONG_REFERER,
-				      KF_MSG_TODO_WRONG_REFERER},
+				      KF_MSG_NEXT_WRONG_REFERER},
 	[KF_REFUSAL_CODE_INVALID] = {"AUTH-3", "pre_auth_code_invalid", 403, KF_MSG_WHY_CODE_INVALID,
-				     KF_MSG_TODO_CODE_INVALID},
-	[KF_REFUSAL_UNKNOWN_APP] = {"APP-10", "unknown_app", 404, KF_MSG_WHY_UNKNOWN_APP, KF_MSG_TODO_UNKNOWN_APP},
-	[KF_REFUSAL_BAD_STATE] = {"AUTH-1", "form_state_invalid", 400, KF_MSG_WHY_BAD_STATE, KF_MSG_TODO_BAD_STATE},
+				     KF_MSG_NEXT_CODE_INVALID},
+	[KF_REFUSAL_UNKNOWN_APP] = {"APP-10", "unknown_app", 404, KF_MSG_WHY_UNKNOWN_APP, KF_MSG_NEXT_UNKNOWN_APP},
+	[KF_REFUSAL_BAD_STATE] = {"AUTH-1", "form_state_invalid", 400, KF_MSG_WHY_BAD_STATE, KF_MSG_NEXT_BAD_STATE},
 	[KF_REFUSAL_KIND_NOT_ACCEPTED] = {"AUTH-1", "account_kind_not_accepted", 403, KF_MSG_WHY_KIND_NOT_ACCEPTED,
-					  KF_MSG_TODO_KIND_NOT_ACCEPTED},
+					  KF_MSG_NEXT_KIND_NOT_ACCEPTED},
 	[KF_REFUSAL_BAD_REDIRECT] = {"APP-4", "redirect_uri_invalid", 400, KF_MSG_WHY_BAD_REDIRECT,
-				     KF_MSG_TODO_BAD_REDIRECT},
+				     KF_MSG_NEXT_BAD_REDIRECT},
 	[KF_REFUSAL_NOT_ACCOUNT_ADMIN] = {"AUTH-1", "not_account_admin", 403, KF_MSG_WHY_NOT_ACCOUNT_ADMIN,
-					  KF_MSG_TODO_NOT_ACCOUNT_ADMIN},
+					  KF_MSG_NEXT_NOT_ACCOUNT_ADMIN},
 };
 
 static bool reason_valid(enum kf_refusal r)
@@ -550,7 +550,7 @@ const char *kf_consent_render_refusal(struct kf_arena *a, const struct kf_refusa
 	kf_html_raw(&h, "<p class=\"error\" role=\"alert\">");
 	kf_html_text(&h, kf_t(l, refusals[v->reason].why));
 	kf_html_raw(&h, "</p>\n");
-	para(&h, NULL, l, refusals[v->reason].todo);
+	para(&h, NULL, l, refusals[v->reason].next_step);
 	if (kf_html_url_safe(v->back_url)) {
 		kf_html_raw(&h, "<div class=\"actions\"><a class=\"button secondary\"");
 		kf_html_url_attr(&h, "href", v->back_url);
