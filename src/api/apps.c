@@ -58,7 +58,7 @@ static bool provider_access(struct kf_req *r, int64_t provider_id, char *role, s
 }
 
 /* The app named by {id} (its public app id) that the caller may see. */
-static bool load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len)
+bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len)
 {
 	const char *id = kf_req_param(r, "id");
 	enum kf_err rc = id && kf_app_id_valid(id) ? kf_store_app_by_appid(kf_req_db(r), id, app) : KF_ENOTFOUND;
@@ -422,7 +422,7 @@ static void api_apps_get(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (load_app(r, &a, role, sizeof(role)))
+	if (kf_api_load_app(r, &a, role, sizeof(role)))
 		kf_reply_json(r, 200, app_json(r, &a));
 }
 
@@ -433,7 +433,7 @@ static void api_apps_update(struct kf_req *r)
 	struct kf_app_row a;
 	char role[16];
 	json_t *patch = kf_req_json(r);
-	if (!patch || !load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	if (!patch || !kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!provider_may_submit(r, a.provider_id, &org))
@@ -472,7 +472,7 @@ static void api_apps_configs(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load_app(r, &a, role, sizeof(role)))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
 	json_t *items = kf_store_app_configs_json(kf_req_db(r), a.id);
 	if (!items) {
@@ -488,7 +488,7 @@ static void api_apps_activate(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
 	if (strcmp(a.state, "developing")) {
 		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", !strcmp(a.state, "released") ? "APP-7" : "APP-5", NULL,
@@ -533,7 +533,7 @@ static void api_apps_rotate_secret(struct kf_req *r)
 	json_t *j = r->body_len ? kf_req_json(r) : json_object();
 	if (!r->body_len)
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, j);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
 	    !require_owner(r, role))
 		return;
 	json_int_t grace = json_integer_value(json_object_get(j, "grace_seconds"));
@@ -572,7 +572,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!provider_may_submit(r, a.provider_id, &org))
@@ -669,7 +669,7 @@ static void api_apps_delete(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load_app(r, &a, role, sizeof(role)) || !require_owner(r, role))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_owner(r, role))
 		return;
 	enum kf_app_state st = KF_APP_DRAFT;
 	(void)kf_app_state_parse(a.state, &st);
@@ -722,7 +722,7 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 	struct kf_app_row a;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
 	    !require_member(r, role))
 		return;
 	const char *which = kf_json_str(j, "endpoint");

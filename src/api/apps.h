@@ -8,6 +8,13 @@
 
 struct kf_req;
 struct kf_review_row;
+struct kf_app_row;
+
+/* The app named by the {id} path parameter (its public app id) that the
+ * caller may see: a member of its provider (role set) or operator staff
+ * (role ""). Replies 404 app_not_found (or 500) and returns false
+ * otherwise. */
+bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len);
 
 /* Apply a decision on a creation review inside the open transaction (see
  * kf_api_provider_qualification_decided for the contract). */

@@ -186,6 +186,30 @@ static bool load_oauth(struct kf_req *r, struct flow *f)
 	return true;
 }
 
+/* The app the flow names (component_appid or client_id) with its live
+ * configuration, name and developer; refuses unknown apps and, AUTH-5,
+ * suspended or delisted ones. */
+static bool load_app_of_flow(struct kf_req *r, struct flow *f)
+{
+	struct kf_db *db = kf_req_db(r);
+	if (!f->appid || !kf_app_id_valid(f->appid) || kf_store_app_by_appid(db, f->appid, &f->app) != KF_OK ||
+	    !f->app.live_config_id || !(f->cfg = kf_store_app_config_json(db, f->app.live_config_id))) {
+		refuse(r, f, KF_REFUSAL_UNKNOWN_APP);
+		return false;
+	}
+	kf_arena_defer(r->arena, (void (*)(void *))json_decref, f->cfg);
+	f->app_name = kf_arena_strdup(r->arena, json_string_value(json_object_get(f->cfg, "name")));
+	json_t *prov = kf_store_org_json(db, f->app.provider_id);
+	const char *dev = json_string_value(json_object_get(prov, "entity_name"));
+	f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
+	json_decref(prov);
+	if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted")) {
+		refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
+		return false;
+	}
+	return true;
+}
+
 /* Load and check the flow parameters; refuses and returns false on failure. */
 static bool load_flow(struct kf_req *r, struct flow *f)
 {
@@ -210,22 +234,8 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		f->state = param(r, f, "state");
 		f->scope = param(r, f, "scope");
 		f->challenge = param(r, f, "code_challenge");
-		struct kf_db *db = kf_req_db(r);
-		if (!f->appid || !kf_app_id_valid(f->appid) || kf_store_app_by_appid(db, f->appid, &f->app) != KF_OK ||
-		    !f->app.live_config_id || !(f->cfg = kf_store_app_config_json(db, f->app.live_config_id))) {
-			refuse(r, f, KF_REFUSAL_UNKNOWN_APP);
+		if (!load_app_of_flow(r, f))
 			return false;
-		}
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, f->cfg);
-		f->app_name = kf_arena_strdup(r->arena, json_string_value(json_object_get(f->cfg, "name")));
-		json_t *prov = kf_store_org_json(db, f->app.provider_id);
-		const char *dev = json_string_value(json_object_get(prov, "entity_name"));
-		f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
-		json_decref(prov);
-		if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted")) {
-			refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
-			return false;
-		}
 		return load_oauth(r, f);
 	}
 	f->appid = param(r, f, "component_appid");
@@ -238,23 +248,9 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 	for (size_t i = 0; i < 5; i++)
 		if (values[i])
 			f->hidden[f->n_hidden++] = (struct kf_hidden){names[i], values[i]};
+	if (!load_app_of_flow(r, f))
+		return false;
 	struct kf_db *db = kf_req_db(r);
-	if (!f->appid || !kf_app_id_valid(f->appid) || kf_store_app_by_appid(db, f->appid, &f->app) != KF_OK ||
-	    !f->app.live_config_id || !(f->cfg = kf_store_app_config_json(db, f->app.live_config_id))) {
-		refuse(r, f, KF_REFUSAL_UNKNOWN_APP);
-		return false;
-	}
-	kf_arena_defer(r->arena, (void (*)(void *))json_decref, f->cfg);
-	f->app_name = kf_arena_strdup(r->arena, json_string_value(json_object_get(f->cfg, "name")));
-	json_t *prov = kf_store_org_json(db, f->app.provider_id);
-	const char *dev = json_string_value(json_object_get(prov, "entity_name"));
-	f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
-	json_decref(prov);
-	/* AUTH-5: a suspended or delisted app cannot be authorized */
-	if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted") || !strcmp(f->app.state, "deleted")) {
-		refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
-		return false;
-	}
 	/* AUTH-3: the pre-auth code is single-use and short-lived */
 	char hash[65];
 	if (!f->pre_auth_code || strlen(f->pre_auth_code) > 200) {
@@ -356,7 +352,9 @@ struct account {
 static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out, size_t max, bool *not_admin)
 {
 	*not_admin = false;
-	json_t *hosts = kf_store_hosts_json(kf_req_db(r), f->biz_appid, 0, 0, 200);
+	/* the signed-in user's own accounts; with biz_appid, that one account
+	 * whoever owns it (so a non-owner is told why) */
+	json_t *hosts = kf_store_hosts_json(kf_req_db(r), f->biz_appid, f->biz_appid ? 0 : r->user_id, 0, 200);
 	const char *kinds = f->biz_appid ? NULL : kinds_for(r, f->auth_type);
 	size_t n = 0, i;
 	json_t *h;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/apps.h"
 #include "api/common.h"
 #include "core/app.h"
 #include "ctx.h"
@@ -17,23 +18,6 @@
 #include "store/outbox.h"
 #include "store/providers.h"
 #include "util/mem.h"
-
-static bool load(struct kf_req *r, struct kf_app_row *a, char *role, size_t len)
-{
-	const char *id = kf_req_param(r, "id");
-	enum kf_err rc = id && kf_app_id_valid(id) ? kf_store_app_by_appid(kf_req_db(r), id, a) : KF_ENOTFOUND;
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), a->provider_id, r->user_id, role, len) != KF_OK)
-		rc = KF_EDB;
-	if (rc == KF_EDB) {
-		kf_reply_db_error(r);
-		return false;
-	}
-	if (rc != KF_OK || (!role[0] && !r->operator_role)) {
-		kf_reply_fail(r, KF_ENOTFOUND, "app_not_found", NULL, "id", "no such app");
-		return false;
-	}
-	return true;
-}
 
 static void api_deliveries_list(struct kf_req *r)
 {
@@ -48,7 +32,7 @@ static void api_deliveries_list(struct kf_req *r)
 	}
 	int64_t before;
 	int limit;
-	if (!load(r, &a, role, sizeof(role)) || !kf_api_page(r, &before, &limit))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !kf_api_page(r, &before, &limit))
 		return;
 	/* newest first: "after" is read as "older than this id" */
 	json_t *items = kf_store_outbox_json(kf_req_db(r), a.id, state, before, limit);
@@ -65,7 +49,7 @@ static void api_deliveries_get(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load(r, &a, role, sizeof(role)))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
 	json_t *o = kf_store_outbox_event_json(kf_req_db(r), a.id, kf_req_param(r, "event"));
 	if (!o) {
@@ -79,7 +63,7 @@ static void api_deliveries_replay(struct kf_req *r)
 {
 	struct kf_app_row a;
 	char role[16];
-	if (!load(r, &a, role, sizeof(role)))
+	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
 	if (!role[0]) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,

@@ -124,7 +124,7 @@ int kf_listing_version_cmp(const char *a, const char *b);
  *     0755), then a 7 or 8 digit subscriber number not starting with 0,
  *     optionally with the area code in parentheses "(010)12345678";
  *   - service numbers 400/800 + 7 digits (400-123-4567) and 95 + 3..6
- *     digits (95588, 95xxxxxx).
+ *     digits (such as 95588).
  * At most KF_LISTING_PHONE_MAX bytes.
  */
 bool kf_listing_phone_valid(const char *s);

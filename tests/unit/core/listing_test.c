@@ -315,7 +315,7 @@ static void test_intro_LST_8(void **state)
 	assert_int_equal(count(&f, "LST-8", "intro", REJ), 1);
 }
 
-static void test_description_LST_9(void **state)
+static void test_description_required_and_length_LST_9_APP_12(void **state)
 {
 	(void)state;
 	char *buf = malloc(4096);
@@ -665,7 +665,7 @@ int main(void)
 		cmocka_unit_test(test_gambling_names_LST_5),
 		cmocka_unit_test(test_category_LST_7),
 		cmocka_unit_test(test_intro_LST_8),
-		cmocka_unit_test(test_description_LST_9),
+		cmocka_unit_test(test_description_required_and_length_LST_9_APP_12),
 		cmocka_unit_test(test_keywords_count_and_empty_LST_4),
 		cmocka_unit_test(test_version_syntax_LST_12),
 		cmocka_unit_test(test_version_cmp_LST_12),
