@@ -46,6 +46,8 @@ static const struct option options[] = {
 	{"login-window", NULL, O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
 	{"login-lock", NULL, O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
 	{"review-workdays", NULL, O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},
+	{"release-submissions-per-day", NULL, O_INT, OFF(release_submissions_per_day), "5", 0, 1, 1000,
+	 "release or change submissions per app in any 24 hours (REV-4)"},
 	{"lock-period", NULL, O_DURATION, OFF(lock_period), "180d", 0, 0, 3650LL * 86400, "entity binding lock period (ONB-5)"},
 	{"retention", NULL, O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
 	{"utc-offset", NULL, O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},

@@ -31,6 +31,7 @@ struct kf_config {
 	int64_t login_window;    /* seconds */
 	int64_t login_lock;      /* seconds */
 	int64_t review_workdays; /* REV-1 */
+	int64_t release_submissions_per_day; /* REV-4 */
 	int64_t lock_period;     /* ONB-5, seconds */
 	int64_t retention;       /* ONB-10, seconds */
 	char *utc_offset;        /* operator calendar, e.g. +08:00 */

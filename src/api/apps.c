@@ -96,7 +96,7 @@ static bool require_owner(struct kf_req *r, const char *role)
 }
 
 /* ONB-7: new submissions need a certified provider in good standing. */
-static bool provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf_org_row *org)
+bool kf_api_provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf_org_row *org)
 {
 	if (kf_store_org_get(kf_req_db(r), provider_id, org) != KF_OK) {
 		kf_reply_db_error(r);
@@ -352,7 +352,7 @@ static void api_apps_create(struct kf_req *r)
 		return;
 	}
 	if (!provider_access(r, pid, role, sizeof(role)) || !require_member(r, role) ||
-	    !provider_may_submit(r, pid, &org))
+	    !kf_api_provider_may_submit(r, pid, &org))
 		return;
 	if (strcmp(org.kind, "provider")) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
@@ -436,7 +436,7 @@ static void api_apps_update(struct kf_req *r)
 	if (!patch || !kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
-	if (!provider_may_submit(r, a.provider_id, &org))
+	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
 	if (!strcmp(a.state, "creation_review")) {
 		kf_reply_fail(r, KF_ECONFLICT, "under_review", "APP-5", NULL,
@@ -500,7 +500,7 @@ static void api_apps_activate(struct kf_req *r)
 		return;
 	}
 	struct kf_org_row org;
-	if (!provider_may_submit(r, a.provider_id, &org))
+	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
 	json_t *cur = kf_store_app_config_json(kf_req_db(r), a.draft_config_id);
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));
@@ -575,7 +575,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
-	if (!provider_may_submit(r, a.provider_id, &org))
+	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
 	json_t *cur = a.draft_config_id ? kf_store_app_config_json(kf_req_db(r), a.draft_config_id) : NULL;
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));

@@ -5,10 +5,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct kf_req;
 struct kf_review_row;
 struct kf_app_row;
+struct kf_org_row;
 
 /* The app named by the {id} path parameter (its public app id) that the
  * caller may see: a member of its provider (role set) or operator staff
@@ -20,5 +22,16 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_
  * kf_api_provider_qualification_decided for the contract). */
 bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,
 				 const char *reasons_text, bool *replied);
+
+/* ONB-7: new submissions need a certified provider in good standing; loads
+ * the provider into org. Replies and returns false otherwise. */
+bool kf_api_provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf_org_row *org);
+
+/* Decisions on release (APP-6) and change (APP-7) reviews, same contract;
+ * in api/release.c. */
+bool kf_api_app_release_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,
+				const char *reasons_text, bool *replied);
+bool kf_api_app_change_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,
+			       const char *reasons_text, bool *replied);
 
 #endif

@@ -1133,6 +1133,85 @@ enum kf_err kf_app_creation_decided(enum kf_app_state state, bool approve, size_
 	return KF_OK;
 }
 
+enum kf_err kf_app_submit_release(enum kf_app_state state, bool draft_pending,
+				  enum kf_app_state *next, struct kf_error *err)
+{
+	/* APP-6: only a developed app (creation review passed) is released */
+	if (state != KF_APP_DEVELOPING)
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "APP-6", NULL,
+				    "only an app in development is submitted for release (this app is %s)",
+				    state_str(state));
+	/* APP-9: the capability check tests the live configuration */
+	if (draft_pending)
+		return kf_error_set(err, KF_ECONFLICT, "draft_pending", "APP-9", "draft_config",
+				    "put the draft configuration live (configs:activate) or drop it before "
+				    "submitting: the release checks the live configuration");
+	if (next)
+		*next = KF_APP_RELEASE_REVIEW;
+	return KF_OK;
+}
+
+enum kf_err kf_app_release_decided(enum kf_app_state state, bool approve, size_t n_reasons,
+				   enum kf_app_state *next, struct kf_error *err)
+{
+	if (state != KF_APP_RELEASE_REVIEW)
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "REV-5", NULL,
+				    "cannot decide a release review while the app is %s",
+				    state_str(state));
+	if (!approve && n_reasons == 0)
+		return kf_error_set(err, KF_EINVAL, "reasons_required", "REV-5", "reasons",
+				    "a rejection must list at least one reason");
+	if (next)
+		*next = approve ? KF_APP_RELEASED : KF_APP_DEVELOPING;
+	return KF_OK;
+}
+
+enum kf_err kf_app_submit_change(enum kf_app_state state, bool has_draft, bool change_pending,
+				 struct kf_error *err)
+{
+	if (state != KF_APP_RELEASED)
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "APP-7", NULL,
+				    "only a released app submits changes for review (this app is %s)",
+				    state_str(state));
+	if (change_pending)
+		return kf_error_set(err, KF_ECONFLICT, "change_pending", "APP-7", NULL,
+				    "a change of this app is already under review");
+	if (!has_draft)
+		return kf_error_set(err, KF_ECONFLICT, "nothing_to_review", "APP-7", NULL,
+				    "neither the configuration nor the listing has a draft that differs from "
+				    "the live version");
+	return KF_OK;
+}
+
+bool kf_app_submission_allowed(const int64_t *times, size_t n, int limit, int64_t window_seconds,
+			       int64_t now, int64_t *retry_at)
+{
+	if (limit < 1) {
+		if (retry_at)
+			*retry_at = INT64_MAX;
+		return false;
+	}
+	/* a submission at t counts while t <= now < t + window; times ascend,
+	 * so those in the window are one run at the end */
+	size_t first = n, in_window = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (times[i] > now || now - times[i] >= window_seconds)
+			continue;
+		if (first == n)
+			first = i;
+		in_window++;
+	}
+	if (in_window < (size_t)limit)
+		return true;
+	/* the count drops below limit once the (in_window - limit + 1) oldest
+	 * have left the window (more than limit when the limit was lowered) */
+	if (retry_at) {
+		size_t k = first + (in_window - (size_t)limit);
+		*retry_at = times[k] > INT64_MAX - window_seconds ? INT64_MAX : times[k] + window_seconds;
+	}
+	return false;
+}
+
 enum kf_err kf_app_may_authorize(enum kf_app_state state, bool host_on_test_allowlist,
 				 enum kf_app_audience audience, bool host_is_providers_own,
 				 struct kf_error *err)

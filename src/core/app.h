@@ -307,6 +307,49 @@ KF_MUST_CHECK enum kf_err kf_app_creation_decided(enum kf_app_state state, bool 
 						  struct kf_error *err);
 
 /*
+ * Submit for release review (APP-6, APP-9): only from developing (else
+ * KF_ECONFLICT "invalid_state", rule APP-6), and only without a draft
+ * configuration that is not live yet (else KF_ECONFLICT "draft_pending",
+ * rule APP-9, field "draft_config": the release tests the live one, so a
+ * draft is put live or dropped first). On KF_OK *next = release_review.
+ */
+KF_MUST_CHECK enum kf_err kf_app_submit_release(enum kf_app_state state, bool draft_pending,
+						enum kf_app_state *next, struct kf_error *err);
+
+/*
+ * Release review decision: only from release_review (else KF_ECONFLICT
+ * "invalid_state", rule REV-5). Approve -> released (APP-6). Reject needs
+ * n_reasons >= 1 (else KF_EINVAL "reasons_required", rule REV-5, field
+ * "reasons") -> developing. *next is written only on KF_OK.
+ */
+KF_MUST_CHECK enum kf_err kf_app_release_decided(enum kf_app_state state, bool approve,
+						 size_t n_reasons, enum kf_app_state *next,
+						 struct kf_error *err);
+
+/*
+ * Submit a change of a released app (APP-7): only while released (else
+ * KF_ECONFLICT "invalid_state", rule APP-7), only when a draft
+ * configuration or a draft listing differs from the live one (else
+ * KF_ECONFLICT "nothing_to_review", rule APP-7) and not while another
+ * change is under review (KF_ECONFLICT "change_pending", rule APP-7).
+ * The state does not change: the live version keeps serving.
+ */
+KF_MUST_CHECK enum kf_err kf_app_submit_change(enum kf_app_state state, bool has_draft,
+					       bool change_pending, struct kf_error *err);
+
+/*
+ * REV-4: may one more submission be made at now, given the times of the
+ * earlier ones (ascending; those outside the window are ignored)? At most
+ * limit submissions within any window_seconds (a rolling day by default).
+ * True when allowed. When refused, *retry_at (may be NULL) is the first
+ * moment another is allowed: when enough of the oldest in the window have
+ * left it (the oldest + window when exactly limit are in it).
+ * limit < 1 refuses everything with *retry_at = INT64_MAX.
+ */
+bool kf_app_submission_allowed(const int64_t *times, size_t n, int limit, int64_t window_seconds,
+			       int64_t now, int64_t *retry_at);
+
+/*
  * May this host account authorize (or install) the app now? KF_OK or
  * KF_EFORBIDDEN with, checked in this order:
  *   app_deleted        DATA-3  deleted (and any unknown state);

@@ -90,6 +90,11 @@ void kf_reply_json(struct kf_req *r, int status, json_t *j)
 
 void kf_reply_error(struct kf_req *r, const struct kf_error *err)
 {
+	kf_reply_error_with(r, err, NULL);
+}
+
+void kf_reply_error_with(struct kf_req *r, const struct kf_error *err, json_t *extra)
+{
 	int status = err->status ? err->status : kf_err_status(err->code);
 	json_t *e = json_pack("{s:s, s:s}", "code", err->name ? err->name : "error", "message", err->msg);
 	if (err->rule)
@@ -97,7 +102,11 @@ void kf_reply_error(struct kf_req *r, const struct kf_error *err)
 	if (err->field)
 		json_object_set_new(e, "field", json_string(err->field));
 	json_object_set_new(e, "request_id", json_string(r->id));
-	kf_reply_json(r, status, json_pack("{s:o}", "error", e));
+	json_t *o = extra && json_is_object(extra) ? extra : json_object();
+	if (o != extra)
+		json_decref(extra);
+	json_object_set_new(o, "error", e);
+	kf_reply_json(r, status, o);
 }
 
 void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const char *rule,

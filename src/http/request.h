@@ -82,8 +82,10 @@ struct kf_db *kf_req_db(struct kf_req *r);
 
 /* Finish this request off the server's threads: after the handler returns,
  * the connection is suspended and fn runs on a thread of its own; it sets
- * the reply (and must not use the database), then the answer is sent. For
- * work that waits on someone else's server, so it never holds up the API. */
+ * the reply, then the answer is sent. For work that waits on someone else's
+ * server, so it never holds up the API. The request's connection was given
+ * back before fn runs; fn may take one with kf_req_db once it has finished
+ * waiting (never while it waits: the pool is small). */
 void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg);
 
 /* Add a response header; name and value are copied into the arena. */
@@ -93,6 +95,10 @@ void kf_reply_json(struct kf_req *r, int status, json_t *j);
 void kf_reply_raw(struct kf_req *r, int status, const char *type, const void *body, size_t len);
 /* Reply with the native error shape {"error":{code,message,rule,field}}. */
 void kf_reply_error(struct kf_req *r, const struct kf_error *err);
+/* kf_reply_error with more members beside "error" in the answer (such as
+ * the findings that explain a refusal); steals the reference to extra (an
+ * object, may be NULL). */
+void kf_reply_error_with(struct kf_req *r, const struct kf_error *err, json_t *extra);
 /* Shorthand for kf_error_set + kf_reply_error. */
 void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const char *rule,
 		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -1093,6 +1093,87 @@ static void test_creation_decided_APP_5_REV_5(void **state)
 	}
 }
 
+static void test_submit_release_APP_6_APP_9(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_app_state next = KF_APP_DELETED;
+	assert_int_equal(kf_app_submit_release(KF_APP_DEVELOPING, false, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_RELEASE_REVIEW);
+	next = KF_APP_DELETED;
+	assert_int_equal(kf_app_submit_release(KF_APP_DEVELOPING, true, &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "draft_pending", "APP-9", "draft_config");
+	assert_int_equal(next, KF_APP_DELETED);
+	for (size_t i = 0; i < N_ALL; i++) {
+		if (all_states[i] == KF_APP_DEVELOPING)
+			continue;
+		assert_int_equal(kf_app_submit_release(all_states[i], false, &next, &err), KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "invalid_state", "APP-6", NULL);
+	}
+}
+
+static void test_release_decided_APP_6_REV_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_app_state next = KF_APP_DELETED;
+	assert_int_equal(kf_app_release_decided(KF_APP_RELEASE_REVIEW, true, 0, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_RELEASED);
+	assert_int_equal(kf_app_release_decided(KF_APP_RELEASE_REVIEW, false, 1, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_DEVELOPING);
+	next = KF_APP_DELETED;
+	assert_int_equal(kf_app_release_decided(KF_APP_RELEASE_REVIEW, false, 0, &next, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "reasons_required", "REV-5", "reasons");
+	assert_int_equal(next, KF_APP_DELETED);
+	for (size_t i = 0; i < N_ALL; i++) {
+		if (all_states[i] == KF_APP_RELEASE_REVIEW)
+			continue;
+		assert_int_equal(kf_app_release_decided(all_states[i], true, 0, &next, &err), KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "invalid_state", "REV-5", NULL);
+	}
+}
+
+static void test_submit_change_APP_7(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	assert_int_equal(kf_app_submit_change(KF_APP_RELEASED, true, false, &err), KF_OK);
+	assert_int_equal(kf_app_submit_change(KF_APP_RELEASED, false, false, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "nothing_to_review", "APP-7", NULL);
+	assert_int_equal(kf_app_submit_change(KF_APP_RELEASED, true, true, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "change_pending", "APP-7", NULL);
+	for (size_t i = 0; i < N_ALL; i++) {
+		if (all_states[i] == KF_APP_RELEASED)
+			continue;
+		assert_int_equal(kf_app_submit_change(all_states[i], true, false, &err), KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "invalid_state", "APP-7", NULL);
+	}
+}
+
+static void test_submission_allowed_REV_4(void **state)
+{
+	(void)state;
+	const int64_t day = 86400, now = 1000000;
+	int64_t retry = 0;
+	/* four in the last day: the fifth is allowed */
+	const int64_t four[] = {now - 5000, now - 4000, now - 3000, now - 10};
+	assert_true(kf_app_submission_allowed(four, 4, 5, day, now, &retry));
+	/* five: refused until the oldest is a day old */
+	const int64_t five[] = {now - day, now - 5000, now - 4000, now - 3000, now - 2000, now - 10};
+	assert_false(kf_app_submission_allowed(five, 6, 5, day, now, &retry));
+	assert_int_equal(retry, now - 5000 + day);
+	/* exactly at that moment it is allowed again */
+	assert_true(kf_app_submission_allowed(five, 6, 5, day, now - 5000 + day, &retry));
+	assert_false(kf_app_submission_allowed(five, 6, 5, day, now - 5000 + day - 1, &retry));
+	/* a lowered limit: with 5 in the window and limit 3, the 3rd oldest must leave */
+	assert_false(kf_app_submission_allowed(five + 1, 5, 3, day, now, &retry));
+	assert_int_equal(retry, now - 3000 + day);
+	/* none, and a limit below one */
+	assert_true(kf_app_submission_allowed(NULL, 0, 5, day, now, &retry));
+	assert_false(kf_app_submission_allowed(NULL, 0, 0, day, now, &retry));
+	assert_true(retry == INT64_MAX);
+}
+
 static void assert_authorize(enum kf_app_state s, bool on_list, enum kf_app_audience aud,
 			     bool own, const char *name, const char *rule)
 {
@@ -1261,6 +1342,10 @@ int main(void)
 		cmocka_unit_test(test_rotation_grace_APP_10),
 		cmocka_unit_test(test_secret_valid_at_APP_10),
 		cmocka_unit_test(test_app_id_APP_10),
+		cmocka_unit_test(test_submit_release_APP_6_APP_9),
+		cmocka_unit_test(test_release_decided_APP_6_REV_5),
+		cmocka_unit_test(test_submit_change_APP_7),
+		cmocka_unit_test(test_submission_allowed_REV_4),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

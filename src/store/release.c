@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* SQL of the release pipeline: submissions, review details, going live. */
+#include "store/release.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+
+enum kf_err kf_store_app_release_get(struct kf_db *db, int64_t app, struct kf_app_release_row *out)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT draft_listing_id, live_listing_id, released_version, released_at"
+					       " FROM apps WHERE id = ? AND deleted_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	enum kf_step s = kf_stmt_step(st);
+	if (s != KF_STEP_ROW) {
+		kf_stmt_done(st);
+		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+	}
+	out->draft_listing_id = kf_stmt_int(st, 0);
+	out->live_listing_id = kf_stmt_int(st, 1);
+	COPY(out->released_version, kf_stmt_text(st, 2));
+	out->released_at = kf_stmt_int(st, 3);
+	kf_stmt_done(st);
+	return KF_OK;
+}
+
+enum kf_err kf_store_submission_times(struct kf_db *db, int64_t app, const char *kind, int64_t since,
+				      int64_t *times, size_t cap, size_t *n)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT submitted_at FROM submissions WHERE app = ? AND kind = ?"
+					       " AND submitted_at >= ? ORDER BY submitted_at, id");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_int(st, 3, since);
+	enum kf_step s;
+	*n = 0;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
+		if (*n < cap)
+			times[(*n)++] = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return s == KF_STEP_DONE ? KF_OK : KF_EDB;
+}
+
+enum kf_err kf_store_submission_running(struct kf_db *db, int64_t app, int64_t since, bool *running)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT 1 FROM submissions WHERE app = ? AND outcome = 'running'"
+					       " AND submitted_at > ? LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_int(st, 2, since);
+	enum kf_step s = kf_stmt_step(st);
+	kf_stmt_done(st);
+	*running = s == KF_STEP_ROW;
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
+enum kf_err kf_store_submission_insert(struct kf_db *db, int64_t app, const char *kind, int64_t user, int64_t now,
+				       int64_t *id)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO submissions (app, kind, outcome, submitted_by, submitted_at)"
+					       " VALUES (?, ?, 'running', ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_text(st, 2, kind);
+	if (user)
+		kf_stmt_bind_int(st, 3, user);
+	else
+		kf_stmt_bind_null(st, 3);
+	kf_stmt_bind_int(st, 4, now);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	*id = kf_db_last_id(db);
+	return KF_OK;
+}
+
+enum kf_err kf_store_submission_finish(struct kf_db *db, int64_t id, const char *outcome, const char *stage,
+				       const char *findings_json, int64_t review, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE submissions SET outcome = ?, stage = ?, findings = ?,"
+					       " review_id = ?, finished_at = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, outcome);
+	if (stage)
+		kf_stmt_bind_text(st, 2, stage);
+	else
+		kf_stmt_bind_null(st, 2);
+	kf_stmt_bind_text(st, 3, findings_json ? findings_json : "[]");
+	if (review)
+		kf_stmt_bind_int(st, 4, review);
+	else
+		kf_stmt_bind_null(st, 4);
+	kf_stmt_bind_int(st, 5, now);
+	kf_stmt_bind_int(st, 6, id);
+	return kf_stmt_exec(st);
+}
+
+json_t *kf_store_submissions_json(struct kf_db *db, int64_t app, int limit)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, kind, outcome, stage, findings, review_id, submitted_at,"
+					       " finished_at FROM submissions WHERE app = ? ORDER BY id DESC LIMIT ?");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_int(st, 2, limit);
+	json_t *rows = kf_stmt_rows_json(st);
+	size_t i;
+	json_t *v;
+	json_array_foreach(rows, i, v) {
+		json_t *f = json_loads(json_string_value(json_object_get(v, "findings")), 0, NULL);
+		json_object_set_new(v, "findings", f ? f : json_array());
+	}
+	return rows;
+}
+
+enum kf_err kf_store_review_set_detail(struct kf_db *db, int64_t review, const char *detail_json)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE reviews SET detail = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, detail_json);
+	kf_stmt_bind_int(st, 2, review);
+	return kf_stmt_exec(st);
+}
+
+json_t *kf_store_review_detail(struct kf_db *db, int64_t review)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT detail FROM reviews WHERE id = ?");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, review);
+	enum kf_step s = kf_stmt_step(st);
+	json_t *o = NULL;
+	if (s == KF_STEP_ROW) {
+		o = json_loads(kf_stmt_text(st, 0), 0, NULL);
+		if (o && !json_is_object(o)) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (!o)
+			o = json_object();
+	}
+	kf_stmt_done(st);
+	return o;
+}
+
+enum kf_err kf_store_app_review_pending(struct kf_db *db, int64_t app, const char *kind, bool *pending)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT 1 FROM reviews WHERE subject_type = 'app' AND subject_id = ?"
+					       " AND kind = ? AND state = 'pending' LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_text(st, 2, kind);
+	enum kf_step s = kf_stmt_step(st);
+	kf_stmt_done(st);
+	*pending = s == KF_STEP_ROW;
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
+enum kf_err kf_store_app_listing_live(struct kf_db *db, int64_t app, int64_t listing, const char *version, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET live_listing_id = CASE WHEN ?1 > 0 THEN ?1 ELSE live_listing_id END,"
+		    " draft_listing_id = CASE WHEN draft_listing_id = ?1 THEN NULL ELSE draft_listing_id END,"
+		    " released_version = COALESCE(?2, released_version), released_at = COALESCE(released_at, ?3),"
+		    " updated_at = ?3 WHERE id = ?4");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, listing);
+	if (version)
+		kf_stmt_bind_text(st, 2, version);
+	else
+		kf_stmt_bind_null(st, 2);
+	kf_stmt_bind_int(st, 3, now);
+	kf_stmt_bind_int(st, 4, app);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_app_config_live(struct kf_db *db, int64_t app, int64_t config, const char *audience,
+				     int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET live_config_id = ?1,"
+		    " draft_config_id = CASE WHEN draft_config_id = ?1 THEN NULL ELSE draft_config_id END,"
+		    " audience = ?4, updated_at = ?2 WHERE id = ?3");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, config);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, app);
+	kf_stmt_bind_text(st, 4, audience);
+	return kf_stmt_exec(st);
+}
