@@ -32,6 +32,7 @@ struct kf_config {
 	int64_t login_lock;      /* seconds */
 	int64_t review_workdays; /* REV-1 */
 	int64_t release_submissions_per_day; /* REV-4 */
+	int64_t authenticity_valid_days; /* APP-9 */
 	int64_t lock_period;     /* ONB-5, seconds */
 	int64_t retention;       /* ONB-10, seconds */
 	char *utc_offset;        /* operator calendar, e.g. +08:00 */
@@ -49,8 +50,11 @@ struct kf_config {
 	char *callback_allow;    /* push.allow_networks: CIDRs callbacks may reach besides public addresses */
 	int64_t ticket_interval; /* seconds between verify tickets */
 	int64_t push_timeout;    /* seconds an app has to answer */
+	int64_t url_check_timeout; /* LST-14/16: seconds a listing URL has to open */
 	int64_t push_max_age;    /* seconds of retrying before an event is dead */
 	int64_t push_concurrency;/* deliveries in flight */
+	int64_t check_reply_timeout; /* APP-9: seconds an app has to reply passively in a capability check */
+	int64_t check_api_timeout;   /* APP-9: seconds it has for the API round trip (PROTOCOL.md §8.4) */
 	int64_t max_apps;        /* APP-1 */
 	/* token and code lifetimes (PROTOCOL.md §1; core/auth.h) */
 	int64_t app_token_ttl, pre_auth_code_ttl, auth_code_ttl, auth_code_event_ttl, authorizer_token_ttl;

@@ -17,6 +17,8 @@
 
 struct kf_dbpool;
 struct kf_pusher;
+struct kf_terms_cache;
+struct kf_worker;
 
 struct kf_ctx {
 	struct kf_config cfg;
@@ -31,6 +33,8 @@ struct kf_ctx {
 	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */
 	unsigned char server_key[32]; /* shared by all processes (settings table): signs form tokens */
 	struct kf_auth_policy auth_policy; /* token and code lifetimes from the configuration */
+	struct kf_terms_cache *terms_cache; /* built term matchers (api/terms_cache.h), or NULL: uncached */
+	_Atomic(struct kf_worker *) worker; /* this process's worker (set once it runs), or NULL */
 };
 
 /* The server's clock: wall time plus the test offset. Only handlers and

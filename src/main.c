@@ -15,12 +15,14 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/terms_cache.h"
 #include "config.h"
 #include "ctx.h"
 #include "http/server.h"
 #include "ops.h"
 #include "proto/envelope.h"
 #include "push/push.h"
+#include "store/checks.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "util/crypto.h"
@@ -57,6 +59,14 @@ static int bootstrap_admin(struct kf_ctx *ctx, struct kf_db *db)
 	}
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"created operator admin\",\"email\":\"%s\"}\n", email);
 	return 0;
+}
+
+/* The capability check's test account, of the first configured host kind. */
+static enum kf_err ensure_test_accounts(struct kf_ctx *ctx, struct kf_db *db)
+{
+	char kind[32];
+	snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(ctx->cfg.host_kinds, ", "), ctx->cfg.host_kinds);
+	return kf_store_test_accounts_ensure(db, kf_ctx_now(ctx), kind, NULL);
 }
 
 int main(int argc, char **argv)
@@ -121,6 +131,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kaifangd: cannot read or create the server key\n");
 		rc = -1;
 	}
+	/* APP-9: the platform's own test host account for capability checks */
+	if (rc == 0 && ensure_test_accounts(&ctx, db) != KF_OK) {
+		fprintf(stderr, "kaifangd: cannot create the platform test accounts\n");
+		rc = -1;
+	}
 	if (err.msg[0])
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
 	kf_dbpool_put(ctx.pool, db);
@@ -132,6 +147,7 @@ int main(int argc, char **argv)
 	struct kf_worker *worker = NULL;
 	struct kf_pusher *pusher = NULL;
 	bool api = strcmp(ctx.cfg.role, "worker") != 0, work = strcmp(ctx.cfg.role, "api") != 0;
+	ctx.terms_cache = kf_terms_cache_new();
 	if (api && kf_server_start(&ctx, &kf_api_dispatch, &srv, &err) != KF_OK) {
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
 		kf_dbpool_free(ctx.pool);
@@ -144,6 +160,7 @@ int main(int argc, char **argv)
 		kf_dbpool_free(ctx.pool);
 		return 1;
 	}
+	atomic_store(&ctx.worker, worker); /* handlers wake it for new URL checks */
 	fprintf(stderr,
 		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
 		"\"data_dir\":\"%s\",\"migrations_applied\":%d%s}\n",
@@ -154,6 +171,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	kf_server_stop(srv);
 	ctx.pusher = NULL;
+	atomic_store(&ctx.worker, NULL);
 	kf_push_stop(pusher);
 	kf_worker_stop(worker);
 	kf_dbpool_free(ctx.pool);
@@ -162,6 +180,7 @@ int main(int argc, char **argv)
 	free(ctx.files_dir);
 	free(ctx.mail_dir);
 	kf_cidr_list_clear(&ctx.callback_allow);
+	kf_terms_cache_free(ctx.terms_cache);
 	kf_config_clear(&ctx.cfg);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");
 	return 0;

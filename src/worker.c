@@ -10,12 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/listing.h"
 #include "ctx.h"
 #include "notify/notify.h"
 #include "push/push.h"
 #include "store/db.h"
 #include "store/audit.h"
 #include "store/auth.h"
+#include "store/checks.h"
 #include "store/files.h"
 #include "store/outbox.h"
 #include "store/providers.h"
@@ -27,6 +29,11 @@ struct kf_worker {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
+	/* the URL check thread (LST-14, LST-16) */
+	pthread_t url_thread;
+	pthread_cond_t url_cv;
+	bool url_wake;
+	atomic_bool url_cancel;
 };
 
 /* ONB-10: purge cancelled accounts whose retention window ended, one per
@@ -72,10 +79,12 @@ static void *run(void *arg)
 		if (kf_push_ticket_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");
 		/* retention: idempotency keys for a day, finished push events
-		 * and their attempt logs for a week */
+		 * and their attempt logs, and the calls apps made for the test
+		 * accounts (APP-9), for a week */
 		if (kf_db_begin(db) == KF_OK) {
 			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
 			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
+			    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
 			    kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 		}
@@ -95,13 +104,61 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* LST-14, LST-16: open queued listing URLs; woken by a save, else every
+ * interval. A full pass is followed by another at once. */
+static void *run_urls(void *arg)
+{
+	struct kf_worker *w = arg;
+	int last = 0;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		if (last < KF_LISTING_URL_PASS_MAX) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += w->ctx->cfg.worker_interval;
+			while (!w->stop && !w->url_wake && pthread_cond_timedwait(&w->url_cv, &w->mu, &until) == 0)
+				;
+		}
+		w->url_wake = false;
+		bool stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		if (stop)
+			break;
+		last = kf_listing_url_pass(w->ctx, kf_ctx_now(w->ctx), &w->url_cancel);
+		if (last < 0)
+			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"url check pass failed\"}\n");
+	}
+	return NULL;
+}
+
+void kf_worker_wake(struct kf_worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->url_wake = true;
+	pthread_cond_signal(&w->url_cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 struct kf_worker *kf_worker_start(struct kf_ctx *ctx)
 {
 	struct kf_worker *w = kf_xcalloc(1, sizeof(*w));
 	w->ctx = ctx;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
+	pthread_cond_init(&w->url_cv, NULL);
+	atomic_init(&w->url_cancel, false);
 	if (pthread_create(&w->thread, NULL, run, w) != 0) {
+		free(w);
+		return NULL;
+	}
+	if (pthread_create(&w->url_thread, NULL, run_urls, w) != 0) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
 		free(w);
 		return NULL;
 	}
@@ -114,10 +171,14 @@ void kf_worker_stop(struct kf_worker *w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
+	atomic_store(&w->url_cancel, true);
 	pthread_cond_signal(&w->cv);
+	pthread_cond_signal(&w->url_cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	pthread_join(w->url_thread, NULL);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
+	pthread_cond_destroy(&w->url_cv);
 	free(w);
 }

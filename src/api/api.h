@@ -48,6 +48,24 @@ extern const struct kf_route kf_api_apps_routes[];
 extern const size_t kf_api_apps_nroutes;
 extern const struct kf_route kf_api_hosts_routes[];
 extern const size_t kf_api_hosts_nroutes;
+extern const struct kf_route kf_api_checks_routes[];
+extern const size_t kf_api_checks_nroutes;
+extern const struct kf_route kf_api_messages_routes[];
+extern const size_t kf_api_messages_nroutes;
+extern const struct kf_route kf_api_authenticity_routes[];
+extern const size_t kf_api_authenticity_nroutes;
+extern const struct kf_route kf_api_review_queue_routes[];
+extern const size_t kf_api_review_queue_nroutes;
+extern const struct kf_route kf_api_listing_apps_routes[];
+extern const size_t kf_api_listing_apps_nroutes;
+extern const struct kf_route kf_api_directory_routes[];
+extern const size_t kf_api_directory_nroutes;
+extern const struct kf_route kf_api_listing_routes[];
+extern const size_t kf_api_listing_nroutes;
+extern const struct kf_route kf_api_termlists_routes[];
+extern const size_t kf_api_termlists_nroutes;
+extern const struct kf_route kf_api_release_routes[];
+extern const size_t kf_api_release_nroutes;
 
 /* Audit actor string of the caller ("user:12" or "anonymous"). */
 const char *kf_api_actor(struct kf_req *r);

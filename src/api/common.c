@@ -84,6 +84,46 @@ bool kf_api_page(struct kf_req *r, int64_t *after, int *limit)
 	return true;
 }
 
+bool kf_api_page_keyset(struct kf_req *r, int def_limit, int max_limit, struct kf_page_key *after, int *limit)
+{
+	const char *a = kf_req_query(r, "after"), *l = kf_req_query(r, "limit");
+	int64_t v;
+	*after = (struct kf_page_key){0};
+	*limit = def_limit;
+	if (a) {
+		const char *dot = strchr(a, '.');
+		char key[24];
+		size_t kl = dot ? (size_t)(dot - a) : 0;
+		if (!dot || kl >= sizeof(key)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after",
+				      "after must be the next_after of the previous page");
+			return false;
+		}
+		memcpy(key, a, kl);
+		key[kl] = '\0';
+		if (!parse_int(key, &after->key) || !parse_int(dot + 1, &after->id)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after",
+				      "after must be the next_after of the previous page");
+			return false;
+		}
+		after->set = true;
+	}
+	if (l) {
+		if (!parse_int(l, &v) || v < 1 || v > max_limit) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "limit", "limit must be between 1 and %d",
+				      max_limit);
+			return false;
+		}
+		*limit = (int)v;
+	}
+	return true;
+}
+
+const char *kf_api_cursor(struct kf_req *r, int64_t key, int64_t id)
+{
+	return kf_arena_printf(r->arena, "%lld.%lld", (long long)key, (long long)id);
+}
+
 bool kf_api_review_due(struct kf_req *r, int64_t *due_at)
 {
 	struct kf_calendar cal;

@@ -28,6 +28,19 @@ bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, con
  * and returns false on a malformed value. */
 bool kf_api_page(struct kf_req *r, int64_t *after, int *limit);
 
+/* Keyset pagination for lists ordered by (key, id): ?after=<cursor> takes
+ * the next_after of the previous page, an opaque text ("<key>.<id>" of two
+ * non-negative integers), and ?limit=<1..max_limit> (default def_limit).
+ * Replies 400 invalid_value naming the parameter and returns false on a
+ * malformed value. */
+struct kf_page_key {
+	bool set; /* an after cursor was given */
+	int64_t key, id;
+};
+bool kf_api_page_keyset(struct kf_req *r, int def_limit, int max_limit, struct kf_page_key *after, int *limit);
+/* The cursor text for (key, id), in the request arena. */
+const char *kf_api_cursor(struct kf_req *r, int64_t key, int64_t id);
+
 /* Review deadline for a submission at r->now (REV-1, operator calendar). */
 bool kf_api_review_due(struct kf_req *r, int64_t *due_at);
 

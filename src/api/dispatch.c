@@ -44,6 +44,15 @@ static const struct {
 	{kf_api_consent_routes, &kf_api_consent_nroutes},
 	{kf_api_oauth_routes, &kf_api_oauth_nroutes},
 	{kf_api_authorizations_routes, &kf_api_authorizations_nroutes},
+	{kf_api_listing_routes, &kf_api_listing_nroutes},
+	{kf_api_termlists_routes, &kf_api_termlists_nroutes},
+	{kf_api_release_routes, &kf_api_release_nroutes},
+	{kf_api_checks_routes, &kf_api_checks_nroutes},
+	{kf_api_messages_routes, &kf_api_messages_nroutes},
+	{kf_api_authenticity_routes, &kf_api_authenticity_nroutes},
+	{kf_api_review_queue_routes, &kf_api_review_queue_nroutes},
+	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
+	{kf_api_directory_routes, &kf_api_directory_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -12,7 +12,11 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/apps.h"
+#include "api/authenticity.h"
+#include "api/listing_apps.h"
 #include "api/providers.h"
+#include "api/tokens.h"
+#include "core/review.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "store/db.h"
@@ -20,7 +24,7 @@
 #include "util/mem.h"
 
 static const char *const kinds[] = {"qualification", "creation", "release", "change", "search_listing",
-				    "display_listing"};
+				    "display_listing", "authenticity"};
 static const char *const states[] = {"pending", "approved", "rejected", "withdrawn"};
 
 static bool one_of(const char *v, const char *const *set, size_t n)
@@ -31,38 +35,76 @@ static bool one_of(const char *v, const char *const *set, size_t n)
 	return false;
 }
 
+/* ?assignee=<user id> | me | none (REV-1). */
+static bool assignee_filter(struct kf_req *r, struct kf_review_filter *f)
+{
+	const char *a = kf_req_query(r, "assignee");
+	if (!a)
+		return true;
+	if (!strcmp(a, "me")) {
+		f->assignee_mode = KF_REVIEW_ASSIGNEE_USER;
+		f->assignee = r->user_id;
+		return true;
+	}
+	if (!strcmp(a, "none")) {
+		f->assignee_mode = KF_REVIEW_ASSIGNEE_NONE;
+		return true;
+	}
+	char *end = NULL;
+	long long v = *a >= '1' && *a <= '9' && strlen(a) <= 18 ? strtoll(a, &end, 10) : 0;
+	if (v <= 0 || !end || *end) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", "REV-1", "assignee", "assignee is a user id, me or none");
+		return false;
+	}
+	f->assignee_mode = KF_REVIEW_ASSIGNEE_USER;
+	f->assignee = v;
+	return true;
+}
+
+/* GET /v1/reviews: the queue (REV-1), oldest deadline first, with the
+ * overdue flag computed at the request's now. */
 static void api_reviews_list(struct kf_req *r)
 {
-	const char *kind = kf_req_query(r, "kind"), *state = kf_req_query(r, "state");
-	if (kind && !one_of(kind, kinds, sizeof(kinds) / sizeof(kinds[0]))) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind", "unknown review kind '%.40s'", kind);
+	struct kf_review_filter f = {.kind = kf_req_query(r, "kind"), .state = kf_req_query(r, "state"), .now = r->now};
+	const char *overdue = kf_req_query(r, "overdue");
+	if (f.kind && !one_of(f.kind, kinds, sizeof(kinds) / sizeof(kinds[0]))) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind", "unknown review kind '%.40s'", f.kind);
 		return;
 	}
-	if (state && !one_of(state, states, 4)) {
+	if (f.state && !one_of(f.state, states, 4)) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, approved, rejected or withdrawn");
 		return;
 	}
-	int64_t after;
-	int limit;
-	if (!kf_api_page(r, &after, &limit))
+	if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", "REV-1", "overdue", "overdue is true or false");
 		return;
-	json_t *items = kf_store_reviews_json(kf_req_db(r), kind, state, after, limit);
+	}
+	f.overdue_only = overdue && !strcmp(overdue, "true");
+	struct kf_page_key after;
+	if (!assignee_filter(r, &f) || !kf_api_page_keyset(r, 50, 200, &after, &f.limit))
+		return;
+	f.has_after = after.set;
+	f.after_due = after.key;
+	f.after_id = after.id;
+	json_t *items = kf_store_reviews_json(kf_req_db(r), &f);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
 	}
-	json_t *o = json_pack("{s:o}", "items", items);
 	size_t n = json_array_size(items);
-	json_object_set_new(o, "next_after", n == (size_t)limit
-						     ? json_incref(json_object_get(json_array_get(items, n - 1), "id"))
-						     : json_null());
 	for (size_t i = 0; i < n; i++) {
 		json_t *it = json_array_get(items, i);
-		bool overdue = !strcmp(json_string_value(json_object_get(it, "state")), "pending") &&
-			       json_integer_value(json_object_get(it, "due_at")) < r->now;
-		json_object_set_new(it, "overdue", json_boolean(overdue));
+		/* REV-1: pending past its deadline */
+		bool pending = !strcmp(json_string_value(json_object_get(it, "state")), "pending");
+		bool overdue_now = kf_review_overdue(pending, json_integer_value(json_object_get(it, "due_at")), r->now);
+		json_object_set_new(it, "overdue", json_boolean(overdue_now));
 	}
-	kf_reply_json(r, 200, o);
+	json_t *last = json_array_get(items, n - 1);
+	json_t *next = n == (size_t)f.limit
+			       ? json_string(kf_api_cursor(r, json_integer_value(json_object_get(last, "due_at")),
+							   json_integer_value(json_object_get(last, "id"))))
+			       : json_null();
+	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
 }
 
 static void api_reviews_get(struct kf_req *r)
@@ -104,6 +146,7 @@ static void api_reviews_decide(struct kf_req *r)
 	static const struct kf_field f[] = {
 		{"decision", KF_F_STRING, true, 16, "REV-5"},
 		{"reasons", KF_F_ARRAY, false, 50, "REV-5"},
+		{"evidence_holds", KF_F_BOOL, false, 0, "REV-3"},
 	};
 	if (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin")) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL, "only reviewers and admins decide reviews");
@@ -145,7 +188,15 @@ static void api_reviews_decide(struct kf_req *r)
 			      rv.state);
 		return;
 	}
-	char *rj = json_dumps(reasons ? reasons : json_array(), JSON_COMPACT);
+	/* REV-3: only a display listing decision records an evidence finding */
+	json_t *evidence = json_object_get(j, "evidence_holds");
+	if (rc == KF_OK && json_is_boolean(evidence) && strcmp(rv.kind, "display_listing")) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds",
+			      "evidence_holds is recorded for display listing reviews only");
+		return;
+	}
+	char *rj = reasons ? json_dumps(reasons, JSON_COMPACT) : strdup("[]");
 	rc = rc == KF_OK ? kf_store_review_decide(db, id, approve ? "approved" : "rejected", r->user_id, rj, r->now)
 			 : rc;
 	free(rj);
@@ -154,6 +205,14 @@ static void api_reviews_decide(struct kf_req *r)
 		ok = kf_api_provider_qualification_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
 	else if (ok && !strcmp(rv.kind, "creation"))
 		ok = kf_api_app_creation_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
+	else if (ok && !strcmp(rv.kind, "authenticity"))
+		ok = kf_api_authenticity_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
+	else if (ok && !strcmp(rv.kind, "release"))
+		ok = kf_api_app_release_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
+	else if (ok && !strcmp(rv.kind, "change"))
+		ok = kf_api_app_change_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
+	else if (ok && (!strcmp(rv.kind, "search_listing") || !strcmp(rv.kind, "display_listing")))
+		ok = kf_api_listing_application_decided(r, &rv, approve, n_reasons, text ? text : "", j, &replied);
 	if (ok)
 		ok = kf_api_audit(r, approve ? "review.approve" : "review.reject",
 				  kf_arena_printf(r->arena, "review:%lld", (long long)id), text);
@@ -166,6 +225,9 @@ static void api_reviews_decide(struct kf_req *r)
 	}
 	if (!kf_api_commit(r))
 		return;
+	/* a change or a release moved live configs: cached token checks go */
+	if (approve && (!strcmp(rv.kind, "change") || !strcmp(rv.kind, "release")))
+		kf_api_tokens_changed(r);
 	json_t *o = kf_store_review_json(db, id);
 	if (!o) {
 		kf_reply_db_error(r);

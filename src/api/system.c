@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/review_queue.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "push/push.h"
 #include "store/db.h"
+#include "util/mem.h"
 
 extern const char kf_openapi_json[];
 
@@ -62,11 +64,15 @@ static void api_system_test_clock(struct kf_req *r)
 					(json_int_t)atomic_load(&r->ctx->clock_offset)));
 }
 
-/* GET /metrics: Prometheus text exposition of the push metrics. */
+/* GET /metrics: Prometheus text exposition of the push metrics and the
+ * review queue's gauges at the request's now (REV-1). */
 static void api_system_metrics(struct kf_req *r)
 {
 	char *text = kf_push_metrics_text(r->ctx, kf_req_db(r));
-	kf_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+	char *reviews = kf_api_review_metrics_text(kf_req_db(r), r->now);
+	char *all = kf_arena_printf(r->arena, "%s%s", text, reviews ? reviews : "");
+	kf_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", all, strlen(all));
+	free(reviews);
 	free(text);
 }
 

@@ -10,7 +10,6 @@
 #include "core/image.h"
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -128,43 +127,12 @@ enum kf_err kf_image_probe(const unsigned char *data, size_t n, struct kf_image_
 
 /* ---- Findings -------------------------------------------------------- */
 
-void kf_image_findings_init(struct kf_image_findings *f, struct kf_image_finding *items,
-			    size_t cap)
+/* The whole file's length of a blob (see kf_image_blob). */
+static size_t blob_size(const struct kf_image_blob *b)
 {
-	f->items = items;
-	f->cap = items ? cap : 0;
-	f->n = 0;
-	f->dropped = 0;
+	return b->size > b->n ? b->size : b->n;
 }
 
-const char *kf_image_severity_name(enum kf_image_severity sev)
-{
-	return sev == KF_IMAGE_SEVERITY_WARN ? "warn" : "reject";
-}
-
-static void add(struct kf_image_findings *out, const char *rule, const char *field,
-		enum kf_image_severity sev, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void add(struct kf_image_findings *out, const char *rule, const char *field,
-		enum kf_image_severity sev, const char *fmt, ...)
-{
-	struct kf_image_finding *f;
-	va_list ap;
-
-	if (out->n >= out->cap) {
-		out->dropped++;
-		return;
-	}
-	f = &out->items[out->n++];
-	f->rule = rule;
-	f->field = field;
-	f->severity = sev;
-	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-}
-
-/* Decode fully (within the dimension cap) and hash; 0 on success. */
 /* stb_image grows its buffer to a chunk's declared length before reading
  * it, so a 40-byte PNG declaring a 2 GB chunk costs 2 GB. Every chunk must
  * lie inside the file (found by the fuzz harness). */
@@ -182,6 +150,7 @@ static bool png_chunks_fit(const unsigned char *d, size_t n)
 	return off == n;
 }
 
+/* Decode fully (within the dimension cap) and hash. */
 static enum kf_err decode_hash(const unsigned char *data, size_t n, uint64_t *hash,
 			       struct kf_error *err)
 {
@@ -212,31 +181,33 @@ out:
 	return rc;
 }
 
-void kf_image_check_logo(const unsigned char *data, size_t n, const char *rule,
-			 const char *field, struct kf_image_findings *out)
+void kf_image_check_logo(const struct kf_image_blob *b, const char *rule, const char *field,
+			 struct kf_findings *out)
 {
 	struct kf_image_info info;
 	struct kf_error err;
 	uint64_t hash = 0;
-	const enum kf_image_severity R = KF_IMAGE_SEVERITY_REJECT;
+	const enum kf_severity R = KF_SEVERITY_REJECT;
+	size_t size = blob_size(b);
 
-	if (kf_image_probe(data, n, &info, &err) != KF_OK) {
-		add(out, rule, field, R, "logo must be a 128x128 PNG: %s", err.msg);
+	if (kf_image_probe(b->data, b->n, &info, &err) != KF_OK) {
+		kf_findings_add(out, rule, field, R, "logo must be a 128x128 PNG: %s", err.msg);
 		return;
 	}
 	if (info.fmt != KF_IMAGE_FORMAT_PNG)
-		add(out, rule, field, R, "logo must be a PNG image, not %s",
+		kf_findings_add(out, rule, field, R, "logo must be a PNG image, not %s",
 		    kf_image_format_name(info.fmt));
 	if (info.width != KF_IMAGE_LOGO_DIM || info.height != KF_IMAGE_LOGO_DIM)
-		add(out, rule, field, R, "logo must be exactly %dx%d pixels, not %dx%d",
+		kf_findings_add(out, rule, field, R, "logo must be exactly %dx%d pixels, not %dx%d",
 		    KF_IMAGE_LOGO_DIM, KF_IMAGE_LOGO_DIM, info.width, info.height);
-	if (n > KF_IMAGE_LOGO_MAX_BYTES)
-		add(out, rule, field, R, "logo is %zu bytes; at most 20 KB (%zu bytes)", n,
+	if (size > KF_IMAGE_LOGO_MAX_BYTES)
+		kf_findings_add(out, rule, field, R, "logo is %zu bytes; at most 20 KB (%zu bytes)", size,
 		    KF_IMAGE_LOGO_MAX_BYTES);
 	/* Only a logo that is right so far is decoded (cheap: 128x128). */
 	if (info.fmt == KF_IMAGE_FORMAT_PNG && info.width == KF_IMAGE_LOGO_DIM &&
-	    info.height == KF_IMAGE_LOGO_DIM && decode_hash(data, n, &hash, &err) != KF_OK)
-		add(out, rule, field, R, "logo does not decode: %s", err.msg);
+	    info.height == KF_IMAGE_LOGO_DIM && size == b->n &&
+	    decode_hash(b->data, b->n, &hash, &err) != KF_OK)
+		kf_findings_add(out, rule, field, R, "logo does not decode: %s", err.msg);
 }
 
 struct preview_set {
@@ -262,14 +233,14 @@ struct hashed {
 /* LST-10 for one set; hashes decodable previews into hashes/who. */
 static void check_set(const struct preview_set *s, const struct kf_image_blob *b, size_t n,
 		      uint64_t *hashes, struct hashed *who, size_t *nh,
-		      struct kf_image_findings *out)
+		      struct kf_findings *out)
 {
-	const enum kf_image_severity R = KF_IMAGE_SEVERITY_REJECT;
+	const enum kf_severity R = KF_SEVERITY_REJECT;
 	struct kf_image_info info;
 	struct kf_error err;
 
 	if (n > KF_IMAGE_PREVIEWS_MAX)
-		add(out, "LST-10", s->field, R, "at most %d %s previews, not %zu",
+		kf_findings_add(out, "LST-10", s->field, R, "at most %d %s previews, not %zu",
 		    KF_IMAGE_PREVIEWS_MAX, s->label, n);
 	if (b == NULL)
 		n = 0;
@@ -277,26 +248,29 @@ static void check_set(const struct preview_set *s, const struct kf_image_blob *b
 		n = KF_IMAGE_PREVIEWS_MAX;
 	for (size_t i = 0; i < n; i++) {
 		if (kf_image_probe(b[i].data, b[i].n, &info, &err) != KF_OK) {
-			add(out, "LST-10", s->field, R,
+			kf_findings_add(out, "LST-10", s->field, R,
 			    "%s[%zu] must be a PNG, JPG or GIF image: %s", s->field, i, err.msg);
 			continue;
 		}
-		if (b[i].n > s->max_bytes)
-			add(out, "LST-10", s->field, R, "%s[%zu] is %zu bytes; at most %s (%zu bytes)",
-			    s->field, i, b[i].n, s->max_text, s->max_bytes);
+		size_t size = blob_size(&b[i]);
+		if (size > s->max_bytes)
+			kf_findings_add(out, "LST-10", s->field, R, "%s[%zu] is %zu bytes; at most %s (%zu bytes)",
+			    s->field, i, size, s->max_text, s->max_bytes);
 		/*
 		 * Only a preview of the right size is decoded: that bounds the
 		 * memory of a listing check to about 2 megapixels per image
 		 * (an 8192x8192 PNG would need several hundred MB to decode).
 		 */
 		if (info.width != s->w || info.height != s->h) {
-			add(out, "LST-10", s->field, R,
+			kf_findings_add(out, "LST-10", s->field, R,
 			    "%s[%zu] must be exactly %dx%d pixels, not %dx%d", s->field, i, s->w,
 			    s->h, info.width, info.height);
 			continue;
 		}
+		if (size != b[i].n)
+			continue; /* only a prefix was given: never decoded */
 		if (decode_hash(b[i].data, b[i].n, &hashes[*nh], &err) != KF_OK) {
-			add(out, "LST-10", s->field, R, "%s[%zu] does not decode: %s", s->field, i,
+			kf_findings_add(out, "LST-10", s->field, R, "%s[%zu] does not decode: %s", s->field, i,
 			    err.msg);
 			continue;
 		}
@@ -308,7 +282,7 @@ static void check_set(const struct preview_set *s, const struct kf_image_blob *b
 
 void kf_image_check_previews(const struct kf_image_blob *desktop, size_t n_desktop,
 			     const struct kf_image_blob *mobile, size_t n_mobile,
-			     struct kf_image_findings *out)
+			     struct kf_findings *out)
 {
 	uint64_t hashes[2 * KF_IMAGE_PREVIEWS_MAX];
 	struct hashed who[2 * KF_IMAGE_PREVIEWS_MAX];
@@ -316,7 +290,7 @@ void kf_image_check_previews(const struct kf_image_blob *desktop, size_t n_deskt
 	size_t nh = 0, np;
 
 	if (n_desktop == 0 && n_mobile == 0) {
-		add(out, "LST-10", "previews", KF_IMAGE_SEVERITY_REJECT,
+		kf_findings_add(out, "LST-10", "previews", KF_SEVERITY_REJECT,
 		    "at least one set of previews (desktop or mobile) is required");
 		return;
 	}
@@ -325,7 +299,7 @@ void kf_image_check_previews(const struct kf_image_blob *desktop, size_t n_deskt
 	np = kf_image_find_duplicates(hashes, nh, pairs, sizeof(pairs) / sizeof(pairs[0]));
 	for (size_t i = 0; i < np; i++) {
 		const struct hashed *a = &who[pairs[i].a], *b = &who[pairs[i].b];
-		add(out, "LST-11", b->set->field, KF_IMAGE_SEVERITY_REJECT,
+		kf_findings_add(out, "LST-11", b->set->field, KF_SEVERITY_REJECT,
 		    "%s[%zu] and %s[%zu] show the same picture (hash distance %d <= %d)",
 		    a->set->field, a->index, b->set->field, b->index, pairs[i].distance,
 		    KF_IMAGE_DUP_MAX_DISTANCE);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Listing image checks (RULES.md LST-6, LST-10, LST-11, LST-15) as pure
- * functions over byte buffers: nothing here reads a file or a clock. The
+ * functions over byte buffers, appending to the findings list of
+ * core/finding.h: nothing here reads a file or a clock. The
  * caller (the listing handler) loads the uploaded files and passes their
  * bytes; the functions decode with stb_image (PNG, JPEG, GIF only).
  *
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/finding.h"
 
 /* Largest width or height that is ever decoded. */
 #define KF_IMAGE_MAX_DIM 8192
@@ -74,54 +76,31 @@ const char *kf_image_format_name(enum kf_image_format fmt);
 enum kf_err kf_image_probe(const unsigned char *data, size_t n, struct kf_image_info *out,
 			   struct kf_error *err) KF_MUST_CHECK;
 
-/* ---- Findings -------------------------------------------------------- */
-
-enum kf_image_severity {
-	KF_IMAGE_SEVERITY_REJECT = 0,
-	KF_IMAGE_SEVERITY_WARN,
-};
-
-/* Same members as struct kf_finding of core/listing.h. */
-struct kf_image_finding {
-	const char *rule;  /* "LST-6", ... (static string) */
-	const char *field; /* listing field name (static string) */
-	enum kf_image_severity severity;
-	char message[200];
-};
+/* ---- Rule checks (findings of core/finding.h) ------------------------ */
 
 /*
- * A caller-owned list: items points to cap entries the caller provides.
- * Findings beyond cap are counted in dropped rather than stored.
+ * One uploaded file, borrowed for the duration of a call. data[0..n) holds
+ * the file, or only its beginning when size > n: a caller may pass just a
+ * prefix (enough for the header) of a file that is over its byte limit
+ * anyway, so a 10 MB upload is never read whole. size is the whole file's
+ * length; 0 means n (the whole file is there). A prefix is probed but never
+ * decoded.
  */
-struct kf_image_findings {
-	struct kf_image_finding *items;
-	size_t cap;
+struct kf_image_blob {
+	const unsigned char *data;
 	size_t n;
-	size_t dropped;
+	size_t size;
 };
-
-/* Empty list over items[0..cap). */
-void kf_image_findings_init(struct kf_image_findings *f, struct kf_image_finding *items,
-			    size_t cap);
-
-/* "reject" or "warn" (static strings). */
-const char *kf_image_severity_name(enum kf_image_severity sev);
 
 /*
  * LST-6 / LST-15: a logo is a PNG of exactly 128x128 pixels, at most 20 KB,
  * that decodes. rule ("LST-6" or "LST-15") and field ("logo_file",
  * "company_logo_file") must be static strings; they are copied into each
  * finding. Appends zero or more reject findings to out; a missing file is
- * the caller's concern (n == 0 is reported as an empty file).
+ * the caller's concern (an empty blob is reported as an empty file).
  */
-void kf_image_check_logo(const unsigned char *data, size_t n, const char *rule,
-			 const char *field, struct kf_image_findings *out);
-
-/* One uploaded file's bytes, borrowed for the duration of a call. */
-struct kf_image_blob {
-	const unsigned char *data;
-	size_t n;
-};
+void kf_image_check_logo(const struct kf_image_blob *b, const char *rule, const char *field,
+			 struct kf_findings *out);
 
 /*
  * LST-10 and LST-11 over both preview sets at once. LST-10: at least one set
@@ -129,15 +108,16 @@ struct kf_image_blob {
  * exact dimensions and byte limit of its set (fields "previews_desktop",
  * "previews_mobile"; the message names the index). Only the first 5 of a set
  * are examined one by one. LST-11: every preview of both sets that has the
- * right dimensions is decoded and hashed (kf_image_phash_of), and each pair
- * within KF_IMAGE_DUP_MAX_DISTANCE is one reject finding on the field of the
- * later preview. A preview with wrong dimensions is not decoded (bounding
- * memory to 10 images of about 2 megapixels), so it takes part in the
- * duplicate check only once its size is fixed.
+ * right dimensions (and whose whole file is given) is decoded and hashed
+ * (kf_image_phash_of), and each pair within KF_IMAGE_DUP_MAX_DISTANCE is one
+ * reject finding on the field of the later preview. A preview with wrong
+ * dimensions is not decoded (bounding memory to 10 images of about 2
+ * megapixels), so it takes part in the duplicate check only once its size
+ * is fixed.
  */
 void kf_image_check_previews(const struct kf_image_blob *desktop, size_t n_desktop,
 			     const struct kf_image_blob *mobile, size_t n_mobile,
-			     struct kf_image_findings *out);
+			     struct kf_findings *out);
 
 /* ---- Perceptual hash (LST-11) ---------------------------------------- */
 

@@ -7,7 +7,6 @@
  */
 #include "core/listing.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,47 +20,23 @@
 #define R KF_SEVERITY_REJECT
 #define W KF_SEVERITY_WARN
 
-/* Cut s (NUL-terminated) back so it does not end in a partial UTF-8
- * sequence; used after a truncating snprintf. */
-static void trim_partial_utf8(char *s)
+/* s (valid UTF-8 or replaced by "?") copied into buf, cut on a character
+ * boundary to fit: quoted text never breaks a message's UTF-8. */
+static const char *quote(char *buf, size_t size, const char *s)
 {
-	size_t len = strlen(s);
-	size_t i = len;
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (len - (i - 1) < need)
-		s[i - 1] = '\0';
-}
-
-void kf_findings_add(struct kf_findings *out, const char *rule, const char *field,
-		     enum kf_severity severity, const char *fmt, ...)
-{
-	if (!out || out->n >= sizeof(out->v) / sizeof(out->v[0]))
-		return;
-	struct kf_finding *f = &out->v[out->n++];
-	f->rule = rule;
-	f->field = field;
-	f->severity = severity;
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		f->message[0] = '\0';
-	else if ((size_t)r >= sizeof(f->message))
-		trim_partial_utf8(f->message);
-}
-
-bool kf_findings_has_reject(const struct kf_findings *f)
-{
-	for (size_t i = 0; f && i < f->n; i++)
-		if (f->v[i].severity == KF_SEVERITY_REJECT)
-			return true;
-	return false;
+	if (!s)
+		return "";
+	if (!kf_validate_utf8(s, strlen(s)))
+		return "?";
+	size_t n = strlen(s);
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 size_t kf_listing_cjk_len(const char *s)
@@ -457,9 +432,10 @@ void kf_listing_check_category(const char *category, const char *const *catalog,
 	for (size_t i = 0; i < n; i++)
 		if (catalog[i] && strcmp(catalog[i], category) == 0)
 			return;
+	char cb[65];
 	if (kf_validate_utf8(category, strlen(category)))
-		kf_findings_add(out, "LST-7", "category", R,
-				"category \"%.64s\" is not in the catalog", category);
+		kf_findings_add(out, "LST-7", "category", R, "category \"%s\" is not in the catalog",
+				quote(cb, sizeof(cb), category));
 	else
 		kf_findings_add(out, "LST-7", "category", R, "category is not in the catalog");
 }
@@ -577,4 +553,95 @@ void kf_listing_check_text(const struct kf_listing_text *l, const struct kf_list
 	kf_listing_check_urls(l, ctx, out);
 	kf_listing_check_company(l->company_name, ctx ? ctx->entity_name : NULL, out);
 	kf_listing_check_phone(l->support_phone, out);
+}
+
+/* ---- LST-14, LST-16: opening the URLs ---- */
+
+bool kf_listing_url_opened(const struct kf_listing_url_result *r)
+{
+	return r && r->checked && !r->error && r->status == 200 && r->redirects >= 0 &&
+	       r->redirects <= KF_LISTING_URL_MAX_REDIRECTS;
+}
+
+void kf_listing_check_url_result(const char *field, const char *url,
+				 const struct kf_listing_url_result *r, struct kf_findings *out)
+{
+	const char *rule = strcmp(field, "website") ? "LST-14" : "LST-16";
+	if (kf_listing_url_opened(r))
+		return;
+	char ub[81], eb[101];
+	const char *u = quote(ub, sizeof(ub), url);
+	if (!r || !r->checked)
+		kf_findings_add(out, rule, field, R, "%s %s has not been opened yet", field, u);
+	else if (r->error)
+		kf_findings_add(out, rule, field, R, "%s %s does not open: %s", field, u,
+				quote(eb, sizeof(eb), r->error));
+	else if (r->redirects > KF_LISTING_URL_MAX_REDIRECTS)
+		kf_findings_add(out, rule, field, R, "%s %s does not open: more than %d redirects",
+				field, u, KF_LISTING_URL_MAX_REDIRECTS);
+	else
+		kf_findings_add(out, rule, field, R,
+				"%s %s does not open: HTTP %d after %d redirects (HTTP 200 is needed)",
+				field, u, r->status, r->redirects);
+}
+
+bool kf_listing_url_result_fresh(int64_t checked_at, int64_t now)
+{
+	return checked_at > 0 && checked_at <= now && now - checked_at < KF_LISTING_URL_FRESH_SECONDS;
+}
+
+/* ---- REV-6: category qualifications ---- */
+
+static const char *const QUAL_STATES[] = {"missing", "pending", "accepted", "rejected"};
+
+const char *kf_qualification_state_name(enum kf_qualification_state s)
+{
+	return (unsigned)s < sizeof(QUAL_STATES) / sizeof(QUAL_STATES[0]) ? QUAL_STATES[s] : "missing";
+}
+
+bool kf_qualification_state_parse(const char *s, enum kf_qualification_state *out)
+{
+	for (size_t i = 0; s && i < sizeof(QUAL_STATES) / sizeof(QUAL_STATES[0]); i++) {
+		if (!strcmp(s, QUAL_STATES[i])) {
+			*out = (enum kf_qualification_state)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool kf_listing_doc_key_valid(const char *doc)
+{
+	if (!doc || !(doc[0] >= 'a' && doc[0] <= 'z'))
+		return false;
+	size_t n = strlen(doc);
+	if (n > KF_LISTING_DOC_KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((doc[i] >= 'a' && doc[i] <= 'z') || (doc[i] >= '0' && doc[i] <= '9') || doc[i] == '_'))
+			return false;
+	return true;
+}
+
+void kf_listing_check_qualifications(const char *category, const struct kf_qualification *q,
+				     size_t n, struct kf_findings *out)
+{
+	char cb[65], db[65], rb[101];
+	const char *cat = quote(cb, sizeof(cb), category);
+	for (size_t i = 0; q && i < n; i++) {
+		const char *doc = quote(db, sizeof(db), q[i].doc);
+		if (q[i].state == KF_QUALIFICATION_MISSING)
+			kf_findings_add(out, "REV-6", "qualifications", R,
+					"category %s requires the document %s; submit it before release",
+					cat, doc);
+		else if (q[i].state == KF_QUALIFICATION_PENDING)
+			kf_findings_add(out, "REV-6", "qualifications", R,
+					"the document %s is waiting for an operator to accept it; release "
+					"needs it accepted", doc);
+		else if (q[i].state == KF_QUALIFICATION_REJECTED)
+			kf_findings_add(out, "REV-6", "qualifications", R,
+					"the document %s was rejected%s%s; submit a new one", doc,
+					q[i].reason && *q[i].reason ? ": " : "",
+					quote(rb, sizeof(rb), q[i].reason));
+	}
 }

@@ -2,10 +2,12 @@
 /*
  * Text and field rules of an app listing (RULES.md LST-1 … LST-19, APP-11)
  * as pure functions. Every check appends findings to a caller-provided
- * struct kf_findings instead of stopping at the first problem, so one call
- * collects everything a provider has to fix. Images (LST-6, LST-10, LST-11)
- * and fetching URLs (LST-14, LST-16) are checked elsewhere; here URLs are
- * checked for presence and syntax only.
+ * struct kf_findings (core/finding.h) instead of stopping at the first
+ * problem, so one call collects everything a provider has to fix. Images
+ * (LST-6, LST-10, LST-11) are checked by core/image.h into the same list.
+ * URLs are checked here for presence and syntax; whether they open (LST-14,
+ * LST-16) is judged here from a fetch result push/urlcheck.h obtained. The
+ * category's qualification documents (REV-6) are judged here as well.
  *
  * Lengths are measured in half-units (KF_LISTING_*_MAX_HALF): an ASCII
  * character counts 1, any other code point 2, so "10 CJK characters" is 20
@@ -22,7 +24,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "core/finding.h"
 #include "core/terms.h"
 
 #define KF_LISTING_NAME_MAX_HALF 20     /* LST-1: 10 CJK / 20 Latin; over is reject */
@@ -36,25 +40,6 @@
 #define KF_LISTING_PHONE_MAX 32         /* LST-17: raw input bytes */
 #define KF_LISTING_VERSION_PARTS 4      /* LST-12: 1..4 dotted numbers */
 #define KF_LISTING_VERSION_PART_MAX 99999
-
-enum kf_severity {
-	KF_SEVERITY_REJECT = 0, /* blocks submission */
-	KF_SEVERITY_WARN,       /* shown, does not block */
-};
-
-struct kf_finding {
-	const char *rule;  /* static string, e.g. "LST-1" */
-	const char *field; /* static string, the API field name, e.g. "name" */
-	enum kf_severity severity;
-	char message[200]; /* valid UTF-8, may quote a matched term */
-};
-
-/* Findings beyond 64 are dropped (a listing has fewer rules than that
- * unless it has many bad keywords). Initialise with n = 0. */
-struct kf_findings {
-	struct kf_finding v[64];
-	size_t n;
-};
 
 /* Listing text as received (API field names). */
 struct kf_listing_text {
@@ -88,15 +73,6 @@ struct kf_listing_ctx {
 	const char *const *categories; /* LST-7: catalog ids */
 	size_t n_categories;
 };
-
-/* Append one finding (message printf-style, truncated on a UTF-8 boundary).
- * Dropped when out is full. rule and field must be static strings. */
-void kf_findings_add(struct kf_findings *out, const char *rule, const char *field,
-		     enum kf_severity severity, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-/* True when any finding is a reject (the listing cannot be submitted). */
-bool kf_findings_has_reject(const struct kf_findings *f);
 
 /* Length in half-units (see above); SIZE_MAX when s is NULL or invalid UTF-8. */
 size_t kf_listing_cjk_len(const char *s);
@@ -167,5 +143,72 @@ void kf_listing_check_urls(const struct kf_listing_text *l, const struct kf_list
 /* Run every text and field rule above on l, appending to out (not reset). */
 void kf_listing_check_text(const struct kf_listing_text *l, const struct kf_listing_ctx *ctx,
 			   struct kf_findings *out);
+
+/* ---- Opening the URLs (LST-14, LST-16) ------------------------------- */
+
+#define KF_LISTING_URL_MAX_REDIRECTS 5     /* LST-14: HTTP 200 after at most 5 */
+#define KF_LISTING_URL_FRESH_SECONDS 3600  /* a result older than this is fetched again */
+
+/* What opening one listing URL gave (push/urlcheck.h fetches it). Strings
+ * are borrowed. */
+struct kf_listing_url_result {
+	bool checked;      /* false: no result yet (never opened, or queued) */
+	int status;        /* HTTP status of the last answer; 0 = none */
+	int redirects;     /* redirects followed */
+	const char *error; /* why it failed (transport, too many redirects), or NULL */
+};
+
+/* LST-14/LST-16: the URL opened: checked, no error, HTTP 200 after at most
+ * KF_LISTING_URL_MAX_REDIRECTS redirects. */
+bool kf_listing_url_opened(const struct kf_listing_url_result *r);
+
+/*
+ * LST-14 (field "privacy_url" or "terms_url") / LST-16 ("website"): one
+ * reject finding unless r says the URL opened; a result not yet checked is
+ * a reject too ("has not been opened yet"). field must be one of those
+ * three static strings; url (borrowed, may be NULL) is quoted.
+ */
+void kf_listing_check_url_result(const char *field, const char *url,
+				 const struct kf_listing_url_result *r, struct kf_findings *out);
+
+/* True when a result taken at checked_at (0 = never) may still be used at
+ * now: less than KF_LISTING_URL_FRESH_SECONDS old and not from the future. */
+bool kf_listing_url_result_fresh(int64_t checked_at, int64_t now);
+
+/* ---- Category qualifications (REV-6) --------------------------------- */
+
+#define KF_LISTING_DOC_KEY_MAX 64
+
+enum kf_qualification_state {
+	KF_QUALIFICATION_MISSING = 0, /* no document submitted */
+	KF_QUALIFICATION_PENDING,     /* submitted, a reviewer decides */
+	KF_QUALIFICATION_ACCEPTED,
+	KF_QUALIFICATION_REJECTED,
+};
+
+/* "missing", "pending", "accepted", "rejected" (static strings). */
+const char *kf_qualification_state_name(enum kf_qualification_state s);
+/* Parse one of those names; false for anything else. */
+bool kf_qualification_state_parse(const char *s, enum kf_qualification_state *out);
+
+/* A document key of categories.qualifications: 1..64 bytes of [a-z0-9_],
+ * starting with a letter. */
+bool kf_listing_doc_key_valid(const char *doc);
+
+/* One document a category requires and where it stands; borrowed strings. */
+struct kf_qualification {
+	const char *doc;
+	enum kf_qualification_state state;
+	const char *reason; /* the reviewer's reason of a rejection, or NULL */
+};
+
+/*
+ * REV-6: one reject finding (field "qualifications", the message names the
+ * document) for every required document that is missing, not decided yet
+ * or rejected: release is blocked until every one is accepted. category
+ * (borrowed, may be NULL) is only quoted.
+ */
+void kf_listing_check_qualifications(const char *category, const struct kf_qualification *q,
+				     size_t n, struct kf_findings *out);
 
 #endif

@@ -318,3 +318,40 @@ int64_t kf_provider_purge_at(int64_t cancelled_at, const struct kf_onb_policy *p
 	int64_t keep = policy ? policy->retention_seconds : KF_ONB_RETENTION_SECONDS_DEFAULT;
 	return add_saturating(cancelled_at, keep);
 }
+
+enum kf_err kf_provider_check_authenticity(enum kf_provider_state state, bool caller_is_owner,
+					   size_t n_documents, bool pending, struct kf_error *err)
+{
+	/* APP-9: the provider's owner speaks for its authenticity. */
+	if (!caller_is_owner)
+		return kf_error_set(err, KF_EFORBIDDEN, "owner_required", "APP-9", NULL,
+				    "only the owner of the provider account may certify its authenticity");
+	/* ONB-7: a new submission needs a certified provider. */
+	enum kf_err rc = kf_provider_check_submission(state, err);
+	if (rc != KF_OK)
+		return rc;
+	if (n_documents == 0)
+		return kf_error_set(err, KF_EINVAL, "missing_field", "APP-9", "documents",
+				    "attach at least one document as an uploaded file id");
+	if (n_documents > KF_AUTHENTICITY_MAX_DOCUMENTS)
+		return kf_error_set(err, KF_EINVAL, "too_many_items", "APP-9", "documents",
+				    "attach at most %d documents", KF_AUTHENTICITY_MAX_DOCUMENTS);
+	if (pending)
+		return kf_error_set(err, KF_ECONFLICT, "authenticity_pending", "APP-9", NULL,
+				    "an authenticity certification of this provider is already under review");
+	return KF_OK;
+}
+
+int64_t kf_provider_authenticity_until(int64_t approved_at, int64_t valid_days)
+{
+	if (valid_days < 1)
+		return approved_at;
+	if (valid_days > INT64_MAX / 86400)
+		return INT64_MAX;
+	return add_saturating(approved_at, valid_days * 86400);
+}
+
+bool kf_provider_authenticity_valid(bool approved, int64_t valid_until, int64_t t)
+{
+	return approved && t < valid_until;
+}

@@ -187,4 +187,31 @@ KF_MUST_CHECK enum kf_err kf_provider_check_cancel(enum kf_provider_state state,
  * cancelled_at + policy->retention_seconds (saturating; NULL = default). */
 int64_t kf_provider_purge_at(int64_t cancelled_at, const struct kf_onb_policy *policy);
 
+/* ---- Authenticity certification (APP-9, the first release stage) ---- */
+
+#define KF_AUTHENTICITY_VALID_DAYS_DEFAULT 365 /* APP-9 (policy) */
+#define KF_AUTHENTICITY_MAX_DOCUMENTS 10
+
+/*
+ * May this caller submit an authenticity certification (APP-9)? Checked in
+ * order:
+ *   APP-9 KF_EFORBIDDEN "owner_required" when the caller is not the owner;
+ *   ONB-7 the submission gate of kf_provider_check_submission (certified);
+ *   APP-9 KF_EINVAL "missing_field" (field documents) without documents, or
+ *         "too_many_items" above KF_AUTHENTICITY_MAX_DOCUMENTS;
+ *   APP-9 KF_ECONFLICT "authenticity_pending" when one is under review.
+ * A still valid certification does not block a renewal.
+ */
+KF_MUST_CHECK enum kf_err kf_provider_check_authenticity(enum kf_provider_state state,
+							 bool caller_is_owner, size_t n_documents,
+							 bool pending, struct kf_error *err);
+
+/* APP-9: end of the validity of a certification approved at approved_at:
+ * approved_at + valid_days days (saturating; valid_days < 1 counts as 0). */
+int64_t kf_provider_authenticity_until(int64_t approved_at, int64_t valid_days);
+
+/* APP-9: is a certification valid at t? Only an approved one, and only
+ * while t < valid_until (so it lapses at valid_until itself). */
+bool kf_provider_authenticity_valid(bool approved, int64_t valid_until, int64_t t);
+
 #endif

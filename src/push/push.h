@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/push.h"
 
 struct kf_ctx;
 struct kf_db;
@@ -74,6 +75,16 @@ int kf_push_ticket_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now);
  * (kf…). Errors: KF_EDB; KF_EINTERNAL (the XML could not be built).
  */
 enum kf_err kf_push_ticket_now(struct kf_db *db, int64_t app_row_id, const char *app_id, int64_t now) KF_MUST_CHECK;
+
+/*
+ * Issue a ticket without queuing its push, for a caller that pushes it
+ * itself (the capability check, push/checks.h): its hash is stored as by
+ * kf_push_ticket_now and the plaintext written to ticket
+ * (KF_PUSH_TICKET_LEN + 1 bytes; wipe it after use). Own transaction, or
+ * the caller's when db is inside one. Errors: KF_EDB.
+ */
+enum kf_err kf_push_ticket_issue(struct kf_db *db, int64_t app_row_id, int64_t now,
+				 char ticket[KF_PUSH_TICKET_LEN + 1]) KF_MUST_CHECK;
 
 /*
  * Is ticket valid for app (row id) at now: one of its newest

@@ -26,15 +26,17 @@
 
 #define PASS_BATCH 64
 
-static enum kf_err issue(struct kf_db *db, int64_t app, const char *app_id, int64_t now)
+/* A new ticket's hash stored (the older ones beyond the newest
+ * KF_PUSH_TICKETS_VALID deleted); the plaintext in ticket. */
+static enum kf_err store_ticket(struct kf_db *db, int64_t app, int64_t now, char ticket[KF_PUSH_TICKET_LEN + 1])
 {
 	unsigned char rnd[KF_PUSH_TICKET_RANDOM];
-	char ticket[KF_PUSH_TICKET_LEN + 1], hash[KF_SHA256_HEXLEN + 1], event_id[33];
-	char *payload = NULL;
+	char hash[KF_SHA256_HEXLEN + 1];
 	enum kf_err rc = KF_EDB;
 	kf_random_bytes(rnd, sizeof(rnd));
 	kf_push_ticket_format(rnd, ticket);
 	kf_sha256_hex(ticket, strlen(ticket), hash);
+	explicit_bzero(rnd, sizeof(rnd));
 
 	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO verify_tickets (app, ticket_hash, created_at) VALUES (?, ?, ?)");
 	if (!st)
@@ -53,6 +55,33 @@ static enum kf_err issue(struct kf_db *db, int64_t app, const char *app_id, int6
 	kf_stmt_bind_int(st, 3, KF_PUSH_TICKETS_VALID);
 	if (kf_stmt_exec(st) != KF_OK)
 		goto out;
+	rc = KF_OK;
+out:
+	if (rc != KF_OK)
+		explicit_bzero(ticket, KF_PUSH_TICKET_LEN + 1);
+	return rc;
+}
+
+enum kf_err kf_push_ticket_issue(struct kf_db *db, int64_t app, int64_t now, char ticket[KF_PUSH_TICKET_LEN + 1])
+{
+	bool own = !kf_db_in_tx(db);
+	if (own && kf_db_begin(db) != KF_OK)
+		return KF_EDB;
+	enum kf_err rc = store_ticket(db, app, now, ticket);
+	if (own && rc == KF_OK && kf_db_commit(db) != KF_OK)
+		rc = KF_EDB;
+	if (own && rc != KF_OK)
+		kf_db_rollback(db);
+	return rc;
+}
+
+static enum kf_err issue(struct kf_db *db, int64_t app, const char *app_id, int64_t now)
+{
+	char ticket[KF_PUSH_TICKET_LEN + 1], event_id[33];
+	char *payload = NULL;
+	enum kf_err rc = store_ticket(db, app, now, ticket);
+	if (rc != KF_OK)
+		goto out;
 	struct kf_error err = {0};
 	if (kf_envelope_build_ticket(app_id, now, ticket, &payload, &err) != KF_OK) {
 		fprintf(stderr, "{\"level\":\"error\",\"source\":\"push\",\"msg\":\"cannot build a ticket payload\"}\n");
@@ -65,7 +94,6 @@ static enum kf_err issue(struct kf_db *db, int64_t app, const char *app_id, int6
 		rc = kf_store_outbox_insert(db, app, "component_verify_ticket",
 					    kf_push_target_name(KF_PUSH_AUTH_RECEIVE), NULL, payload, now, event_id);
 out:
-	explicit_bzero(rnd, sizeof(rnd));
 	explicit_bzero(ticket, sizeof(ticket));
 	if (payload) {
 		explicit_bzero(payload, strlen(payload));

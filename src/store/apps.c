@@ -42,6 +42,9 @@ static enum kf_err app_row(struct kf_stmt *st, struct kf_app_row *out)
 		out->live_config_id = kf_stmt_int(st, 5);
 		out->draft_config_id = kf_stmt_int(st, 6);
 		out->review_id = kf_stmt_int(st, 7);
+		out->draft_listing_id = kf_stmt_int(st, 8);
+		out->live_listing_id = kf_stmt_int(st, 9);
+		COPY(out->released_version, kf_stmt_text(st, 10));
 	}
 	kf_stmt_done(st);
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
@@ -49,7 +52,8 @@ static enum kf_err app_row(struct kf_stmt *st, struct kf_app_row *out)
 
 #define APP_COLS                                                                                         \
 	"SELECT id, app_id, provider_id, state, audience, COALESCE(live_config_id, 0),"                 \
-	" COALESCE(draft_config_id, 0), COALESCE(review_id, 0) FROM apps "
+	" COALESCE(draft_config_id, 0), COALESCE(review_id, 0), COALESCE(draft_listing_id, 0),"       \
+	" COALESCE(live_listing_id, 0), COALESCE(released_version, '') FROM apps "
 
 enum kf_err kf_store_app_get(struct kf_db *db, int64_t id, struct kf_app_row *out)
 {

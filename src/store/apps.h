@@ -27,6 +27,9 @@ struct kf_app_row {
 	int64_t live_config_id;  /* 0 = none yet */
 	int64_t draft_config_id; /* 0 = no pending draft */
 	int64_t review_id;
+	int64_t draft_listing_id;   /* 0 = none (LST-*, store/listings.h) */
+	int64_t live_listing_id;    /* 0 = none */
+	char released_version[32];  /* LST-12: "" before the first release */
 };
 
 enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t provider_id, const char *audience,

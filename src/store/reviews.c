@@ -34,7 +34,8 @@ enum kf_err kf_store_review_insert(struct kf_db *db, const char *kind, const cha
 enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT id, kind, subject_type, subject_id, org_id, state, due_at FROM reviews WHERE id = ?");
+		db, "SELECT id, kind, subject_type, subject_id, org_id, state, due_at, assignee_id FROM reviews"
+		    " WHERE id = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
@@ -50,6 +51,7 @@ enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_r
 	out->org_id = kf_stmt_int(st, 4);
 	COPY(out->state, kf_stmt_text(st, 5));
 	out->due_at = kf_stmt_int(st, 6);
+	out->assignee_id = kf_stmt_int(st, 7);
 	kf_stmt_done(st);
 	return KF_OK;
 }
@@ -87,14 +89,22 @@ enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type
 
 #define REVIEW_COLS                                                                                       \
 	"SELECT r.id, r.kind, r.subject_type, r.subject_id, r.org_id AS provider_id, o.name AS provider_name," \
-	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons FROM reviews r"       \
-	" JOIN orgs o ON o.id = r.org_id "
+	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons, r.assignee_id,"      \
+	" r.detail FROM reviews r JOIN orgs o ON o.id = r.org_id "
 
+/* reasons (column 11) and detail (column 13) are JSON text: parsed here. */
 static json_t *review_row(struct kf_stmt *st)
 {
 	json_t *o = kf_stmt_row_json(st);
 	json_t *reasons = json_loads(kf_stmt_text(st, 11), 0, NULL);
 	json_object_set_new(o, "reasons", reasons ? reasons : json_array());
+	const char *dt = kf_stmt_text(st, 13);
+	json_t *detail = dt ? json_loads(dt, 0, NULL) : NULL;
+	if (detail && !json_is_object(detail)) {
+		json_decref(detail);
+		detail = NULL;
+	}
+	json_object_set_new(o, "detail", detail ? detail : json_object());
 	return o;
 }
 
@@ -109,19 +119,28 @@ json_t *kf_store_review_json(struct kf_db *db, int64_t id)
 	return o;
 }
 
-json_t *kf_store_reviews_json(struct kf_db *db, const char *kind, const char *state, int64_t after, int limit)
+json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f)
 {
+	/* REV-1: oldest deadline first; (due_at, id) is unique, so the keyset
+	 * cursor neither skips nor repeats a review between pages. */
 	struct kf_stmt *st = kf_db_prepare(
-		db, REVIEW_COLS "WHERE (? IS NULL OR r.kind = ?) AND (? IS NULL OR r.state = ?) AND r.id > ?"
-				" ORDER BY r.id LIMIT ?");
+		db, REVIEW_COLS "WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 IS NULL OR r.state = ?2)"
+				" AND (?3 = 0 OR (?3 = 1 AND r.assignee_id = ?4) OR (?3 = 2 AND r.assignee_id IS NULL))"
+				" AND (?5 = 0 OR (r.state = 'pending' AND r.due_at < ?6))"
+				" AND (?7 = 0 OR r.due_at > ?8 OR (r.due_at = ?8 AND r.id > ?9))"
+				" ORDER BY r.due_at, r.id LIMIT ?10");
 	if (!st)
 		return NULL;
-	kf_stmt_bind_text(st, 1, kind);
-	kf_stmt_bind_text(st, 2, kind);
-	kf_stmt_bind_text(st, 3, state);
-	kf_stmt_bind_text(st, 4, state);
-	kf_stmt_bind_int(st, 5, after);
-	kf_stmt_bind_int(st, 6, limit);
+	kf_stmt_bind_text(st, 1, f->kind);
+	kf_stmt_bind_text(st, 2, f->state);
+	kf_stmt_bind_int(st, 3, (int64_t)f->assignee_mode);
+	kf_stmt_bind_int(st, 4, f->assignee);
+	kf_stmt_bind_int(st, 5, f->overdue_only);
+	kf_stmt_bind_int(st, 6, f->now);
+	kf_stmt_bind_int(st, 7, f->has_after);
+	kf_stmt_bind_int(st, 8, f->after_due);
+	kf_stmt_bind_int(st, 9, f->after_id);
+	kf_stmt_bind_int(st, 10, f->limit);
 	json_t *arr = json_array();
 	enum kf_step s;
 	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
@@ -132,6 +151,59 @@ json_t *kf_store_reviews_json(struct kf_db *db, const char *kind, const char *st
 		return NULL;
 	}
 	return arr;
+}
+
+enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee)
+{
+	struct kf_stmt *st =
+		kf_db_prepare(db, "UPDATE reviews SET assignee_id = ? WHERE id = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	if (assignee > 0)
+		kf_stmt_bind_int(st, 1, assignee);
+	else
+		kf_stmt_bind_null(st, 1);
+	kf_stmt_bind_int(st, 2, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT m.role FROM memberships m JOIN orgs o ON o.id = m.org_id"
+					       " JOIN users u ON u.id = m.user_id"
+					       " WHERE o.kind = 'operator' AND m.user_id = ? AND u.status = 'active'"
+					       " LIMIT 1");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	enum kf_step s = kf_stmt_step(st);
+	snprintf(role, len, "%s", s == KF_STEP_ROW && kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+	kf_stmt_done(st);
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
+enum kf_err kf_store_review_gauges(struct kf_db *db, int64_t now, struct kf_review_gauge *out, size_t cap,
+				   size_t *n)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT kind, COUNT(*), COALESCE(SUM(due_at < ?), 0) FROM reviews"
+					       " WHERE state = 'pending' GROUP BY kind ORDER BY kind");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	*n = 0;
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (*n >= cap)
+			continue;
+		COPY(out[*n].kind, kf_stmt_text(st, 0));
+		out[*n].pending = kf_stmt_int(st, 1);
+		out[*n].overdue = kf_stmt_int(st, 2);
+		(*n)++;
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_DONE ? KF_OK : KF_EDB;
 }
 
 static int parse_day(const char *s, int32_t *day)

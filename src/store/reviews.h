@@ -7,6 +7,8 @@
 #ifndef KF_STORE_REVIEWS_H
 #define KF_STORE_REVIEWS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/calendar.h"
@@ -23,6 +25,7 @@ struct kf_review_row {
 	int64_t org_id;
 	char state[16];
 	int64_t due_at;
+	int64_t assignee_id; /* REV-1: 0 = unassigned */
 };
 
 enum kf_err kf_store_review_insert(struct kf_db *db, const char *kind, const char *subject_type,
@@ -36,10 +39,45 @@ enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *sta
  * during its review): they end "withdrawn". */
 enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type, int64_t subject_id,
 				      int64_t now) KF_MUST_CHECK;
+/* A review as JSON (reasons and detail parsed; new reference) or NULL. */
 struct json_t *kf_store_review_json(struct kf_db *db, int64_t id);
-/* kind/state may be NULL; cursor pagination by id. */
-struct json_t *kf_store_reviews_json(struct kf_db *db, const char *kind, const char *state, int64_t after,
-				     int limit);
+
+/* The review queue (REV-1): ordered by (due_at, id), keyset paginated. */
+enum kf_review_assignee_filter {
+	KF_REVIEW_ASSIGNEE_ANY,
+	KF_REVIEW_ASSIGNEE_USER, /* assignee_id = assignee */
+	KF_REVIEW_ASSIGNEE_NONE, /* unassigned */
+};
+struct kf_review_filter {
+	const char *kind, *state;        /* NULL = any */
+	enum kf_review_assignee_filter assignee_mode;
+	int64_t assignee;
+	bool overdue_only;               /* pending and due_at < now */
+	int64_t now;
+	bool has_after;                  /* strictly after (after_due, after_id) */
+	int64_t after_due, after_id;
+	int limit;
+};
+/* A page of the queue as a JSON array (new reference) or NULL on error.
+ * Items carry assignee_id and detail; the caller adds what needs now. */
+struct json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f);
+
+/* REV-1: set (assignee > 0) or clear (0) the assignee of a pending review;
+ * KF_ECONFLICT when the review is no longer pending. */
+enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee) KF_MUST_CHECK;
+/* Operator role of a user ("admin", "reviewer", "ops") or "" when the user
+ * is not operator staff (or does not exist). */
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len) KF_MUST_CHECK;
+
+/* Pending and overdue reviews per kind, for the metrics (REV-1). */
+struct kf_review_gauge {
+	char kind[32];
+	int64_t pending, overdue;
+};
+/* Fills at most cap gauges of the kinds that have pending reviews, ordered
+ * by kind; *n is how many were written. */
+enum kf_err kf_store_review_gauges(struct kf_db *db, int64_t now, struct kf_review_gauge *out, size_t cap,
+				   size_t *n) KF_MUST_CHECK;
 
 /* Load the operator calendar (holidays and make-up working days); free with
  * kf_calendar_clear. utc_offset comes from the configuration. */

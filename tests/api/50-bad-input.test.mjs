@@ -110,8 +110,21 @@ const CASES = {
 	'POST /v1/reviews/{id}/decision': {
 		auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/decision`, as: (c) => c.reviewer.token,
 		body: () => ({ decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'documents', message: 'unreadable' }] }),
-		fields: [['decision', S, true], ['reasons', A, false]],
+		fields: [['decision', S, true], ['reasons', A, false], ['evidence_holds', B, false]],
 	},
+	// the review queue (REV-1): the body is {assignee_id: id | null}, so the
+	// field is not "required" for the generic tests (null is a value here)
+	'POST /v1/reviews/{id}/assignee': {
+		auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/assignee`, as: (c) => c.reviewer.token,
+		body: () => ({ assignee_id: null }), fields: [['assignee_id', I, false]],
+	},
+	// authenticity certification (APP-9) of alpha's certified provider
+	'POST /v1/providers/{id}/authenticity': {
+		auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/authenticity`, foreign: (c) => `/v1/providers/${c.pc.id}/authenticity`,
+		body: (c, who = 'a') => ({ documents: [who === 'b' ? c.fb.id : c.fa.id], statement: 'We are who we say we are.' }),
+		fields: [['documents', A, true], ['statement', S, true]],
+	},
+	'GET /v1/providers/{id}/authenticity': { auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/authenticity`, foreign: (c) => `/v1/providers/${c.pc.id}/authenticity` },
 	'POST /v1/files': { auth: 'user', path: () => '/v1/files?name=x.pdf', raw: true },
 	'GET /v1/files/{id}': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}`, foreign: (c) => `/v1/files/${c.fa.id}`, foreignCode: [404, 'file_not_found'] },
 	'GET /v1/files/{id}/content': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}/content`, foreign: (c) => `/v1/files/${c.fa.id}/content`, foreignCode: [404, 'file_not_found'] },
@@ -166,10 +179,24 @@ const CASES = {
 		body: () => ({ grace_seconds: 60 }),
 	},
 	'POST /v1/apps/{id}/creation-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreignCode: [404, 'app_not_found'] },
+	// the capability check (APP-9): c.app is a draft, so a run is refused
+	// (409 invalid_state) and there is no result (404 check_run_not_found)
+	'POST /v1/apps/{id}/checks:run': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/checks:run`, foreign: (c) => `/v1/apps/${c.app.app_id}/checks:run`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/apps/{id}/checks': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/checks`, foreign: (c) => `/v1/apps/${c.app.app_id}/checks`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/apps/{id}/endpoints:verify': {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreign: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreignCode: [404, 'app_not_found'],
 		body: () => ({ endpoint: 'auth_receive_url' }), fields: [['endpoint', S, true]],
 	},
+	// listing applications (REV-2, REV-3): c.app is a draft, so valid bodies end in 409 app_not_released;
+	// the search listing takes no body (or {}), so it is not among the JSON routes
+	'POST /v1/apps/{id}/search-listing': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/search-listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/search-listing`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/display-listing': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/display-listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/display-listing`, foreignCode: [404, 'app_not_found'],
+		body: (c, who = 'a') => ({ attestations: { established_in_field: true, team_size: 20, evidence: [who === 'b' ? c.fb.id : c.fa.id], statement: 'Ten years in the field.' } }),
+		fields: [['attestations', O, true]],
+	},
+	'GET /v1/apps/{id}/listing-applications': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/directory': { auth: 'none', path: () => '/v1/directory' },
 	'POST /v1/aes-keys': { auth: 'user', path: () => '/v1/aes-keys' },
 	'GET /v1/permission-sets': { auth: 'user', path: () => '/v1/permission-sets' },
 	'POST /v1/permission-sets': {
@@ -180,6 +207,28 @@ const CASES = {
 	'GET /v1/apps/{id}/deliveries': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}/deliveries/{event}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/apps/{id}/deliveries/{event}:replay': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}:replay`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}:replay`, foreignCode: [404, 'app_not_found'] },
+	// the listing (LST-*), its qualification documents (REV-6) and the term
+	// lists (every listing field is optional: what is missing is a finding)
+	'GET /v1/apps/{id}/listing': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing`, foreignCode: [404, 'app_not_found'] },
+	'PUT /v1/apps/{id}/listing': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ name: '坏输入天气', version: '1.0.0', keywords: ['天气'] }),
+		fields: [['name', S, false], ['logo_file', I, false], ['category', S, false], ['intro', S, false], ['description', S, false], ['previews_desktop', A, false],
+			['previews_mobile', A, false], ['version', S, false], ['update_notes', S, false], ['privacy_url', S, false], ['terms_url', S, false], ['company_name', S, false],
+			['company_logo_file', I, false], ['website', S, false], ['support_phone', S, false], ['keywords', A, false]],
+	},
+	'GET /v1/apps/{id}/qualifications': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/qualifications`, foreign: (c) => `/v1/apps/${c.app.app_id}/qualifications`, foreignCode: [404, 'app_not_found'] },
+	'PUT /v1/apps/{id}/qualifications/{doc}': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/qualifications/financial_licence`, foreign: (c) => `/v1/apps/${c.app.app_id}/qualifications/financial_licence`, foreignCode: [404, 'app_not_found'],
+		body: (c, who = 'a') => ({ file_id: who === 'b' ? c.fb.id : c.fa.id }), fields: [['file_id', I, true]],
+	},
+	'POST /v1/apps/{id}/qualifications/{doc}/decision': {
+		auth: 'operator', path: (c) => `/v1/apps/${c.app.app_id}/qualifications/financial_licence/decision`, as: (c) => c.reviewer.token,
+		body: () => ({ decision: 'reject', reason: 'unreadable' }), fields: [['decision', S, true], ['reason', S, false]],
+	},
+	'GET /v1/term-lists': { auth: 'operator', path: () => '/v1/term-lists', as: (c) => c.reviewer.token },
+	'GET /v1/term-lists/{list}': { auth: 'operator', path: () => '/v1/term-lists/hot_words', as: (c) => c.reviewer.token },
+	'PUT /v1/term-lists/{list}': { auth: 'admin', path: () => '/v1/term-lists/hot_words', as: (c) => c.admin, body: () => ({ terms: ['红包', '免费领取'] }), fields: [['terms', A, true]] },
 	'POST /v1/invitations:accept': {
 		auth: 'none', path: () => '/v1/invitations:accept',
 		body: () => ({ token: 'kfi_' + '0'.repeat(64), password: 'long-enough-password', mobile: '13700000002', name: 'Invited Person' }),
@@ -237,6 +286,9 @@ const CASES = {
 		auth: 'none', kind: 'component', path: () => '/cgi-bin/component/api_set_authorizer_option', token: true,
 		cbody: (c) => ({ component_appid: c.app.app_id, authorizer_appid: c.host.external_id, option_name: 'voice_recognize', option_value: '1' }),
 	},
+	// served for Kaifang's test accounts only (PROTOCOL.md §8); the
+	// authorizer token of a real account gets 48001
+	'POST /cgi-bin/message/custom/send': { auth: 'none', kind: 'message', path: () => '/cgi-bin/message/custom/send' },
 	'GET /cgi-bin/componentloginpage': { auth: 'none', kind: 'page', path: () => '/cgi-bin/componentloginpage' },
 	'POST /cgi-bin/componentloginpage': { auth: 'none', kind: 'page', path: () => '/cgi-bin/componentloginpage' },
 	'GET /safe/bindcomponent': { auth: 'none', kind: 'page', path: () => '/safe/bindcomponent' },
@@ -545,6 +597,9 @@ describe('bad input on every route', () => {
 				assertError(await srv.req('POST', `${app}/deliveries/${ev}:replay`, { token: t }), 404, 'event_not_found', { field: 'event' });
 			}
 			assertError(await srv.req('POST', `${app}/configs:activate`, { token: t }), 409, 'invalid_state');
+			assertError(await srv.req('POST', `${app}/checks:run`, { token: t }), 409, 'invalid_state', { rule: 'APP-9' });
+			assertError(await srv.req('GET', `${app}/checks`, { token: t }), 404, 'check_run_not_found', { rule: 'APP-9' });
+			assertError(await srv.req('POST', `${app}/checks:run`, { token: c.reviewer.token }), 403, 'provider_member_required');
 			assertError(await srv.req('POST', `${app}/creation-review`, { token: t }), 400, 'missing_field', { field: 'intro' });
 			assertError(await srv.req('POST', `/v1/providers/${c.pc.id}/apps`, { token: t, body: { name: 'x' } }), 400, 'invalid_name', { rule: 'APP-2', field: 'name' });
 			assertError(await srv.req('PATCH', app, { token: t, body: { audience: 'nobody' } }), 400, 'invalid_audience', { field: 'audience' });
@@ -557,6 +612,42 @@ describe('bad input on every route', () => {
 			// a member of another provider is not one of this one
 			assertError(await srv.req('POST', `${app}/deliveries/${c.event}:replay`, { token: c.reviewer.token }), 403, 'provider_member_required');
 		});
+	});
+
+	test('review kinds and the queue: bad query parameters and values are refused without a change (REV-1, REV-2, REV-3, APP-9)', async () => {
+		const t = c.a.token;
+		await expectUnchanged(srv, async () => {
+			for (const q of ['after=1', 'after=1.x', 'after=.', 'assignee=x', 'assignee=0', 'overdue=yes'])
+				assertError(await srv.req('GET', `/v1/reviews?${q}`, { token: c.reviewer.token }), 400, 'invalid_value', { field: q.split('=')[0] });
+			for (const q of ['limit=0', 'limit=101', 'after=x', 'after=7', 'featured=1', 'q=', 'category='])
+				assertError(await srv.req('GET', `/v1/directory?${q}`), 400, 'invalid_value', { field: q.split('=')[0] });
+			const assign = CASES['POST /v1/reviews/{id}/assignee'];
+			assertError(await srv.req('POST', assign.path(c), { token: c.reviewer.token, body: {} }), 400, 'missing_field', { rule: 'REV-1', field: 'assignee_id' });
+			assertError(await srv.req('POST', assign.path(c), { token: c.ops.token, body: { assignee_id: null } }), 403, 'reviewer_required');
+			assertError(await srv.req('POST', assign.path(c), { token: c.admin, body: { assignee_id: c.a.id } }), 400, 'invalid_assignee', { rule: 'REV-1', field: 'assignee_id' });
+			// evidence_holds belongs to display listing decisions only
+			assertError(await srv.req('POST', `/v1/reviews/${c.review.id}/decision`, { token: c.reviewer.token, body: { decision: 'approve', evidence_holds: true } }), 400, 'invalid_field', { rule: 'REV-3', field: 'evidence_holds' });
+			// APP-9: the owner of a certified provider, with the caller's own documents; not a provider in review
+			const auth = `/v1/providers/${c.pc.id}/authenticity`;
+			assertError(await srv.req('POST', auth, { token: t, body: { documents: [], statement: 'x' } }), 400, 'missing_field', { rule: 'APP-9', field: 'documents' });
+			assertError(await srv.req('POST', auth, { token: t, body: { documents: ['1'], statement: 'x' } }), 400, 'invalid_type', { field: 'documents' });
+			assertError(await srv.req('POST', auth, { token: t, body: { documents: [c.fb.id], statement: 'x' } }), 400, 'file_not_found', { rule: 'APP-9', field: 'documents' });
+			assertError(await srv.req('POST', auth, { token: t, body: { documents: [c.fa.id], statement: 's'.repeat(2001) } }), 400, 'too_long', { field: 'statement' });
+			assertError(await srv.req('POST', `/v1/providers/${c.pa.id}/authenticity`, { token: t, body: { documents: [c.fa.id], statement: 'x' } }), 403, 'not_certified', { rule: 'ONB-7' });
+			assertError(await srv.req('GET', auth, { token: t }), 404, 'authenticity_not_found', { rule: 'APP-9' });
+			// REV-2, REV-3: a draft app applies for nothing; attestations are checked first
+			const app = `/v1/apps/${c.app.app_id}`;
+			assertError(await srv.req('POST', `${app}/search-listing`, { token: t }), 409, 'app_not_released', { rule: 'REV-2' });
+			assertError(await srv.req('POST', `${app}/search-listing`, { token: t, body: { x: 1 } }), 400, 'unknown_field', { field: 'x' });
+			assertError(await srv.req('POST', `${app}/search-listing`, { token: t, raw: '[1]', headers: { 'Content-Type': 'application/json' } }), 400, 'invalid_json');
+			assertError(await srv.req('POST', `${app}/display-listing`, { token: t, body: { attestations: {} } }), 400, 'attestation_required', { rule: 'REV-3', field: 'attestations.established_in_field' });
+			assertError(await srv.req('POST', `${app}/display-listing`, { token: t, body: { attestations: { established_in_field: true, team_size: 10, evidence: [c.fa.id] } } }), 400, 'team_too_small', { rule: 'REV-3', field: 'attestations.team_size' });
+			assertError(await srv.req('POST', `${app}/display-listing`, { token: t, body: { attestations: { established_in_field: true, team_size: 11, evidence: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } } }), 400, 'too_many_items', { field: 'attestations.evidence' });
+			assertError(await srv.req('POST', `${app}/display-listing`, { token: t, body: CASES['POST /v1/apps/{id}/display-listing'].body(c) }), 409, 'app_not_released', { rule: 'REV-2' });
+			assertError(await srv.req('POST', `${app}/display-listing`, { token: c.reviewer.token, body: CASES['POST /v1/apps/{id}/display-listing'].body(c) }), 403, 'provider_member_required');
+		});
+		assertStatus(await srv.req('GET', `/v1/apps/${c.app.app_id}/listing-applications`, { token: t }), 200);
+		assertStatus(await srv.req('GET', '/v1/directory'), 200);
 	});
 
 	test('a session shortly before its 7-day end still works', async () => {
@@ -1223,6 +1314,22 @@ describe('bad input on the authorization routes (component API, consent page, OA
 			assert.equal(new URL(pub.headers.get('location')).searchParams.get('error'), 'invalid_request');
 			refusal(await srv.req('POST', '/oauth/authorize', { cookie }), 400, 'AUTH-1', 'form_state_invalid', 'POST without a body');
 			refusal(await post('/oauth/authorize', form({ ...ok, step: 'consent', csrf_token: 'forged', account: c.host.id, decision: 'confirm' }), { Cookie: cookie }), 400, 'AUTH-1', 'form_state_invalid', 'POST with a forged csrf_token');
+		});
+	});
+
+	test('custom/send: a missing token 41001, a malformed one 40014, another or unknown one 40001, a bad body 47001, a real account 48001; nothing changes', async () => {
+		const [e] = kinds('message');
+		const send = (q, body) => srv.req('POST', e.path(c) + q, { raw: typeof body === 'string' ? body : JSON.stringify(body) });
+		const ok = { touser: 'someone', msgtype: 'text', text: { content: 'hi' } };
+		const q = (t) => `?access_token=${encodeURIComponent(t)}`;
+		await expectUnchanged(srv, async () => {
+			for (const x of ['', '?access_token=', `?component_access_token=${c.access}`, `?token=${c.access}`]) errcode(await send(x, ok), 41001, `custom/send ${x || 'no token'}`);
+			for (const t of ['nope', 'kfaa_short', 'x'.repeat(201)]) errcode(await send(q(t), ok), 40014, `custom/send token ${t.slice(0, 12)}`);
+			for (const t of ['kfaa_' + 'A'.repeat(43), c.token, c.refresh, c.authCode]) errcode(await send(q(t), ok), 40001, `custom/send token ${t.slice(0, 12)}…`);
+			for (const raw of ['', 'not json', '{', '[1,2]', '"s"', '\u00ff']) errcode(await send(q(c.access), raw), 47001, `custom/send body ${JSON.stringify(raw)}`);
+			const r = await send(q(c.access), ok);
+			errcode(r, 48001, 'custom/send for a real host account');
+			assert.match(r.body.errmsg, /only for its test accounts/);
 		});
 	});
 

@@ -15,11 +15,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)kf_image_probe(data, size, &info, &err);
 	uint64_t h;
 	(void)kf_image_phash_of(data, size, &h, &err);
-	struct kf_image_finding items[16];
-	struct kf_image_findings f;
-	kf_image_findings_init(&f, items, 16);
-	kf_image_check_logo(data, size, "LST-6", "logo_file", &f);
-	struct kf_image_blob b = {data, size};
+	static struct kf_findings f;
+	f.n = f.dropped = 0;
+	struct kf_image_blob b = {data, size, 0};
+	kf_image_check_logo(&b, "LST-6", "logo_file", &f);
 	kf_image_check_previews(&b, 1, &b, 1, &f);
+	/* the same bytes as the prefix of a larger file: probed, not decoded */
+	struct kf_image_blob p = {data, size, size + 1};
+	kf_image_check_logo(&p, "LST-15", "company_logo_file", &f);
+	kf_image_check_previews(&p, 1, NULL, 0, &f);
 	return 0;
 }

@@ -356,40 +356,44 @@ static struct buf bomb_png(uint32_t w, uint32_t h)
 
 /* ---- Findings helpers ------------------------------------------------ */
 
-#define CAP 64
-
 struct run {
-	struct kf_image_finding items[CAP];
-	struct kf_image_findings f;
+	struct kf_findings f;
 };
 
 static void run_init(struct run *r)
 {
-	kf_image_findings_init(&r->f, r->items, CAP);
+	r->f.n = 0;
+	r->f.dropped = 0;
 }
 
 static size_t count_rule(const struct run *r, const char *rule)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->f.n; i++)
-		if (strcmp(r->items[i].rule, rule) == 0)
+		if (strcmp(r->f.v[i].rule, rule) == 0)
 			n++;
 	return n;
 }
 
 /* The finding of rule whose message contains text, or NULL. */
-static const struct kf_image_finding *find(const struct run *r, const char *rule, const char *text)
+static const struct kf_finding *find(const struct run *r, const char *rule, const char *text)
 {
 	for (size_t i = 0; i < r->f.n; i++)
-		if (strcmp(r->items[i].rule, rule) == 0 && strstr(r->items[i].message, text))
-			return &r->items[i];
+		if (strcmp(r->f.v[i].rule, rule) == 0 && strstr(r->f.v[i].message, text))
+			return &r->f.v[i];
 	return NULL;
+}
+
+static struct kf_image_blob blob(const struct buf *b)
+{
+	return (struct kf_image_blob){b->p, b->n, 0};
 }
 
 static void logo(const struct buf *b, struct run *r)
 {
+	struct kf_image_blob bl = blob(b);
 	run_init(r);
-	kf_image_check_logo(b->p, b->n, "LST-6", "logo_file", &r->f);
+	kf_image_check_logo(&bl, "LST-6", "logo_file", &r->f);
 }
 
 /* ---- Probe ----------------------------------------------------------- */
@@ -451,11 +455,11 @@ static void test_logo_wrong_size_LST_6(void **state)
 	struct buf b = png_of(scene(127, 128, 0), 127, 128);
 	logo(&b, &r);
 	assert_int_equal(r.f.n, 1);
-	assert_string_equal(r.items[0].rule, "LST-6");
-	assert_string_equal(r.items[0].field, "logo_file");
-	assert_int_equal(r.items[0].severity, KF_IMAGE_SEVERITY_REJECT);
-	assert_string_equal(kf_image_severity_name(r.items[0].severity), "reject");
-	assert_non_null(strstr(r.items[0].message, "127x128"));
+	assert_string_equal(r.f.v[0].rule, "LST-6");
+	assert_string_equal(r.f.v[0].field, "logo_file");
+	assert_int_equal(r.f.v[0].severity, KF_SEVERITY_REJECT);
+	assert_string_equal(kf_severity_name(r.f.v[0].severity), "reject");
+	assert_non_null(strstr(r.f.v[0].message, "127x128"));
 	free(b.p);
 	b = png_of(scene(256, 256, 0), 256, 256);
 	logo(&b, &r);
@@ -529,13 +533,14 @@ static void test_company_logo_LST_15(void **state)
 	struct buf ok = png_of(scene(128, 128, 2), 128, 128);
 	struct buf bad = png_of(scene(64, 64, 2), 64, 64);
 
+	struct kf_image_blob okb = blob(&ok), badb = blob(&bad);
 	run_init(&r);
-	kf_image_check_logo(ok.p, ok.n, "LST-15", "company_logo_file", &r.f);
+	kf_image_check_logo(&okb, "LST-15", "company_logo_file", &r.f);
 	assert_int_equal(r.f.n, 0);
-	kf_image_check_logo(bad.p, bad.n, "LST-15", "company_logo_file", &r.f);
+	kf_image_check_logo(&badb, "LST-15", "company_logo_file", &r.f);
 	assert_int_equal(r.f.n, 1);
-	assert_string_equal(r.items[0].rule, "LST-15");
-	assert_string_equal(r.items[0].field, "company_logo_file");
+	assert_string_equal(r.f.v[0].rule, "LST-15");
+	assert_string_equal(r.f.v[0].field, "company_logo_file");
 	free(ok.p);
 	free(bad.p);
 }
@@ -548,9 +553,9 @@ static void previews(const struct buf *d, size_t nd, const struct buf *m, size_t
 	struct kf_image_blob bd[8], bm[8];
 	assert_true(nd <= 8 && nm <= 8);
 	for (size_t i = 0; i < nd; i++)
-		bd[i] = (struct kf_image_blob){d[i].p, d[i].n};
+		bd[i] = blob(&d[i]);
 	for (size_t i = 0; i < nm; i++)
-		bm[i] = (struct kf_image_blob){m[i].p, m[i].n};
+		bm[i] = blob(&m[i]);
 	run_init(r);
 	kf_image_check_previews(bd, nd, bm, nm, &r->f);
 }
@@ -566,7 +571,7 @@ static void test_previews_exact_dims_all_formats_LST_10(void **state)
 
 	previews(d, 3, m, 1, &r);
 	for (size_t i = 0; i < r.f.n; i++)
-		print_message("unexpected: %s %s\n", r.items[i].rule, r.items[i].message);
+		print_message("unexpected: %s %s\n", r.f.v[i].rule, r.f.v[i].message);
 	assert_int_equal(r.f.n, 0);
 	/* Either set alone is enough. */
 	previews(d, 1, NULL, 0, &r);
@@ -585,8 +590,8 @@ static void test_previews_none_LST_10(void **state)
 	struct run r;
 	previews(NULL, 0, NULL, 0, &r);
 	assert_int_equal(r.f.n, 1);
-	assert_string_equal(r.items[0].rule, "LST-10");
-	assert_string_equal(r.items[0].field, "previews");
+	assert_string_equal(r.f.v[0].rule, "LST-10");
+	assert_string_equal(r.f.v[0].field, "previews");
 }
 
 static void test_previews_wrong_dims_LST_10(void **state)
@@ -715,9 +720,9 @@ static void test_resized_copy_is_duplicate_LST_11(void **state)
 	assert_true(dist <= KF_IMAGE_DUP_MAX_DISTANCE);
 	previews(d, 2, NULL, 0, &r);
 	assert_int_equal(r.f.n, 1);
-	assert_string_equal(r.items[0].rule, "LST-11");
-	assert_string_equal(r.items[0].field, "previews_desktop");
-	assert_non_null(strstr(r.items[0].message, "previews_desktop[0] and previews_desktop[1]"));
+	assert_string_equal(r.f.v[0].rule, "LST-11");
+	assert_string_equal(r.f.v[0].field, "previews_desktop");
+	assert_non_null(strstr(r.f.v[0].message, "previews_desktop[0] and previews_desktop[1]"));
 	free(px);
 	free(small);
 	free(back);
@@ -824,6 +829,59 @@ static void test_find_duplicates_LST_11(void **state)
 	assert_int_equal(kf_image_find_duplicates(NULL, 4, p, 2), 0);
 }
 
+static void test_resized_reencoded_across_sets_is_duplicate_LST_11(void **state)
+{
+	(void)state;
+	struct run r;
+	/* the same screen rendered for desktop (PNG) and, resized to the mobile
+	 * frame and re-encoded as JPEG, for mobile */
+	unsigned char *mpx = scene(750, 1628, 4);
+	struct buf d[1] = {png_of(scene(1920, 1080, 4), 1920, 1080)};
+	struct buf m[1] = {jpg(mpx, 750, 1628, 3, 75)};
+	int dist = kf_image_hamming(hash_of(&d[0]), hash_of(&m[0]));
+
+	print_message("desktop png vs mobile jpeg: distance %d\n", dist);
+	assert_true(dist <= KF_IMAGE_DUP_MAX_DISTANCE);
+	previews(d, 1, m, 1, &r);
+	assert_int_equal(r.f.n, 1);
+	assert_string_equal(r.f.v[0].rule, "LST-11");
+	assert_string_equal(r.f.v[0].field, "previews_mobile");
+	assert_non_null(find(&r, "LST-11", "previews_desktop[0] and previews_mobile[0]"));
+	free(mpx);
+	free(d[0].p);
+	free(m[0].p);
+}
+
+/* A caller passes only the beginning of a file that is over its limit: the
+ * size comes from blob.size, the header from the prefix, nothing decodes. */
+static void test_prefix_of_large_file_LST_6_LST_10(void **state)
+{
+	(void)state;
+	struct run r;
+	struct buf l = png_of(scene(128, 128, 1), 128, 128);
+	struct kf_image_blob lb = {l.p, 64, KF_IMAGE_LOGO_MAX_BYTES + 1};
+
+	run_init(&r);
+	kf_image_check_logo(&lb, "LST-6", "logo_file", &r.f);
+	assert_int_equal(r.f.n, 1); /* too large; a 64-byte prefix is not "does not decode" */
+	assert_non_null(find(&r, "LST-6", "20481 bytes"));
+	lb.size = 0; /* the same 64 bytes as a whole file do not decode */
+	run_init(&r);
+	kf_image_check_logo(&lb, "LST-6", "logo_file", &r.f);
+	assert_non_null(find(&r, "LST-6", "does not decode"));
+
+	struct buf d = png_of(scene(1920, 1080, 2), 1920, 1080);
+	struct kf_image_blob db[2] = {{d.p, 4096, KF_IMAGE_DESKTOP_MAX_BYTES + 1},
+				      {d.p, d.n, 0}};
+	run_init(&r);
+	kf_image_check_previews(db, 2, NULL, 0, &r.f);
+	/* the prefix is over the limit and takes no part in the duplicate check */
+	assert_int_equal(r.f.n, 1);
+	assert_non_null(find(&r, "LST-10", "previews_desktop[0] is 3670017 bytes"));
+	free(l.p);
+	free(d.p);
+}
+
 /* ---- Decompression bomb ---------------------------------------------- */
 
 static void test_bomb_header_refused_without_decoding(void **state)
@@ -869,17 +927,19 @@ static void test_bomb_header_refused_without_decoding(void **state)
 static void test_findings_overflow_counted(void **state)
 {
 	(void)state;
-	struct kf_image_finding items[1];
-	struct kf_image_findings f;
+	struct run *r = calloc(1, sizeof(*r));
 	struct buf b = png_of(noise(64, 64), 64, 64);
+	struct kf_image_blob bl = blob(&b);
 
-	kf_image_findings_init(&f, items, 1);
-	kf_image_check_logo(b.p, b.n, "LST-6", "logo_file", &f);
-	assert_int_equal(f.n, 1);
-	assert_int_equal(f.dropped, 0);
-	kf_image_check_logo(b.p, b.n, "LST-6", "logo_file", &f);
-	assert_int_equal(f.n, 1);
-	assert_int_equal(f.dropped, 1);
+	assert_non_null(r);
+	for (size_t i = 0; i < KF_FINDINGS_MAX; i++)
+		kf_image_check_logo(&bl, "LST-6", "logo_file", &r->f); /* wrong size: one each */
+	assert_int_equal(r->f.n, KF_FINDINGS_MAX);
+	assert_int_equal(r->f.dropped, 0);
+	kf_image_check_logo(&bl, "LST-6", "logo_file", &r->f);
+	assert_int_equal(r->f.n, KF_FINDINGS_MAX);
+	assert_int_equal(r->f.dropped, 1);
+	free(r);
 	free(b.p);
 }
 
@@ -925,6 +985,8 @@ int main(void)
 		cmocka_unit_test(test_different_pictures_not_duplicate_LST_11),
 		cmocka_unit_test(test_phash_properties_LST_11),
 		cmocka_unit_test(test_find_duplicates_LST_11),
+		cmocka_unit_test(test_resized_reencoded_across_sets_is_duplicate_LST_11),
+		cmocka_unit_test(test_prefix_of_large_file_LST_6_LST_10),
 		cmocka_unit_test(test_bomb_header_refused_without_decoding),
 		cmocka_unit_test(test_findings_overflow_counted),
 		cmocka_unit_test(test_png_chunk_longer_than_file_found_by_fuzzing),

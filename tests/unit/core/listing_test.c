@@ -21,7 +21,7 @@
 
 static const char *const generic[] = { "电话", "邮件", "日历", "mail" };
 static const char *const hot[] = { "抖音", "热门", "hot" };
-static const char *const gambling[] = { "六合", "心水", "白小姐", "曾道人" };
+static const char *const gambling[] = { "六合", "心水", "白小姐", "曾道人", "xiaojie" };
 static const char *const superl[] = { "最", "第一", "百分百", "No.1" };
 static const char *const banned[] = { "彩票", "博彩", "赌博", "赌场", "梭哈" };
 static const char *const marks[] = { "kaifang", "开放平台" };
@@ -248,6 +248,13 @@ static void test_gambling_names_LST_5(void **state)
 	f = check_name("白 小 姐");
 	assert_int_equal(count(&f, "LST-5", "name", REJ), 1);
 	f = check_name("合六助手");
+	assert_int_equal(count(&f, "LST-5", "name", REJ), 0);
+	/* spaced and hyphenated Latin, full-width */
+	f = check_name("x-i-a-o-j-i-e");
+	assert_int_equal(count(&f, "LST-5", "name", REJ), 1);
+	f = check_name("ＸＩＡＯ ＪＩＥ");
+	assert_int_equal(count(&f, "LST-5", "name", REJ), 1);
+	f = check_name("xiaoji");
 	assert_int_equal(count(&f, "LST-5", "name", REJ), 0);
 	/* NULL matcher: rule skipped */
 	struct kf_listing_ctx c = ctx;
@@ -590,6 +597,10 @@ static void test_protected_marks_APP_11(void **state)
 	(void)state;
 	struct kf_findings f = check_name("ＫａｉＦａｎｇ日程");
 	assert_int_equal(count(&f, "APP-11", "name", REJ), 1);
+	f = check_name("k-a-i-f-a-n-g");
+	assert_int_equal(count(&f, "APP-11", "name", REJ), 1);
+	f = check_name("开放日程"); /* 开放 alone is not the mark 开放平台 */
+	assert_int_equal(count(&f, "APP-11", "name", REJ), 0);
 	struct kf_listing_text l = good();
 	l.description = "基于 Kai Fang 开放 平台";
 	l.website = "https://kai-fang-apps.com/";
@@ -634,12 +645,13 @@ static void test_all_findings_at_once(void **state)
 static void test_findings_cap_and_utf8_truncation(void **state)
 {
 	(void)state;
-	static const char *kw[100];
+	static const char *kw[200];
 	for (size_t i = 0; i < N_OF(kw); i++)
 		kw[i] = "";
-	struct kf_findings f = { .n = 0 };
+	static struct kf_findings f;
 	kf_listing_check_keywords(kw, N_OF(kw), &ctx, &f);
-	assert_int_equal(f.n, 64);
+	assert_int_equal(f.n, KF_FINDINGS_MAX);
+	assert_int_equal(f.dropped, 200 + 1 - KF_FINDINGS_MAX); /* one per keyword, one for the count */
 	char buf[512];
 	struct kf_findings g = { .n = 0 };
 	for (int shift = 0; shift < 3; shift++) {
@@ -649,6 +661,158 @@ static void test_findings_cap_and_utf8_truncation(void **state)
 		assert_true(len < 200 && len >= 196);
 		assert_true(kf_validate_utf8(g.v[g.n - 1].message, len));
 	}
+}
+
+static void test_banned_terms_variants_LST_19(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "赌 博", "赌\u3000博", "赌-博", "赌\u200b博", "ＸＸ赌博ＸＸ" };
+	for (size_t i = 0; i < N_OF(bad); i++) {
+		struct kf_listing_text l = good();
+		l.description = bad[i];
+		struct kf_findings f = check(&l);
+		assert_int_equal(count(&f, "LST-19", "description", REJ), 1);
+	}
+	struct kf_listing_text l = good();
+	l.description = "赌一把博物馆"; /* 赌 … 博 with a word between: no match */
+	struct kf_findings f = check(&l);
+	assert_int_equal(count(&f, "LST-19", "description", REJ), 0);
+}
+
+static void test_hot_words_full_width_LST_4(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "ＨＯＴ", "Ｈｏｔ", "H O T", "h.o.t" };
+	for (size_t i = 0; i < N_OF(bad); i++) {
+		static const char *kw[1];
+		kw[0] = bad[i];
+		struct kf_listing_text l = good();
+		l.keywords = kw;
+		l.n_keywords = 1;
+		struct kf_findings f = check(&l);
+		assert_int_equal(count(&f, "LST-4", "keywords", REJ), 1);
+	}
+	static const char *const ok[] = { "hoe", "shot" /* contains hot: substring */ };
+	static const char *kw[1];
+	kw[0] = ok[0];
+	struct kf_listing_text l = good();
+	l.keywords = kw;
+	l.n_keywords = 1;
+	struct kf_findings f = check(&l);
+	assert_int_equal(count(&f, "LST-4", "keywords", REJ), 0);
+	kw[0] = ok[1]; /* terms match as substrings (core/terms.h): keep them specific */
+	f = check(&l);
+	assert_int_equal(count(&f, "LST-4", "keywords", REJ), 1);
+}
+
+static void test_url_opened_LST_14(void **state)
+{
+	(void)state;
+	struct kf_findings f = { .n = 0 };
+	struct kf_listing_url_result ok = { .checked = true, .status = 200, .redirects = 0 };
+	kf_listing_check_url_result("privacy_url", "https://example.com/p", &ok, &f);
+	ok.redirects = 5; /* exactly the limit */
+	kf_listing_check_url_result("terms_url", "https://example.com/t", &ok, &f);
+	assert_int_equal(f.n, 0);
+	assert_true(kf_listing_url_opened(&ok));
+
+	struct kf_listing_url_result r = ok;
+	r.redirects = 6; /* just over */
+	kf_listing_check_url_result("privacy_url", "https://example.com/p", &r, &f);
+	assert_int_equal(count(&f, "LST-14", "privacy_url", REJ), 1);
+	assert_non_null(strstr(f.v[f.n - 1].message, "more than 5 redirects"));
+	r = ok;
+	r.status = 404;
+	kf_listing_check_url_result("terms_url", "https://example.com/t", &r, &f);
+	assert_int_equal(count(&f, "LST-14", "terms_url", REJ), 1);
+	assert_non_null(strstr(f.v[f.n - 1].message, "HTTP 404"));
+	r = ok;
+	r.status = 0;
+	r.error = "no answer within 5000 ms";
+	kf_listing_check_url_result("privacy_url", "https://example.com/p", &r, &f);
+	assert_int_equal(count(&f, "LST-14", "privacy_url", REJ), 2);
+	r = (struct kf_listing_url_result){ .checked = false };
+	kf_listing_check_url_result("terms_url", "https://例子.com/t", &r, &f);
+	assert_int_equal(count(&f, "LST-14", "terms_url", REJ), 2);
+	assert_non_null(strstr(f.v[f.n - 1].message, "not been opened"));
+	kf_listing_check_url_result("terms_url", NULL, NULL, &f);
+	assert_int_equal(count(&f, "LST-14", "terms_url", REJ), 3);
+	/* a 200 with an error (body cut off, …) did not open */
+	r = ok;
+	r.error = "network error";
+	assert_false(kf_listing_url_opened(&r));
+}
+
+static void test_website_opened_LST_16(void **state)
+{
+	(void)state;
+	struct kf_findings f = { .n = 0 };
+	struct kf_listing_url_result r = { .checked = true, .status = 200, .redirects = 2 };
+	kf_listing_check_url_result("website", "https://www.example.com", &r, &f);
+	assert_int_equal(f.n, 0);
+	r.status = 503;
+	kf_listing_check_url_result("website", "https://www.example.com", &r, &f);
+	assert_int_equal(count(&f, "LST-16", "website", REJ), 1);
+	r.status = 301; /* a redirect that was not followed further is not an answer */
+	kf_listing_check_url_result("website", "https://www.example.com", &r, &f);
+	assert_int_equal(count(&f, "LST-16", "website", REJ), 2);
+	/* a long error text is cut without breaking UTF-8 */
+	char err[400];
+	rep(err, "错", 120);
+	r.error = err;
+	kf_listing_check_url_result("website", "https://www.example.com", &r, &f);
+	assert_int_equal(count(&f, "LST-16", "website", REJ), 3);
+}
+
+static void test_url_result_freshness_LST_14(void **state)
+{
+	(void)state;
+	const int64_t now = 1700000000;
+	assert_true(kf_listing_url_result_fresh(now - 3599, now));
+	assert_false(kf_listing_url_result_fresh(now - 3600, now)); /* exactly an hour: stale */
+	assert_true(kf_listing_url_result_fresh(now, now));
+	assert_false(kf_listing_url_result_fresh(0, now));
+	assert_false(kf_listing_url_result_fresh(now + 10, now)); /* from the future */
+}
+
+static void test_qualifications_REV_6(void **state)
+{
+	(void)state;
+	struct kf_findings f = { .n = 0 };
+	struct kf_qualification q[4] = {
+		{ "financial_licence", KF_QUALIFICATION_ACCEPTED, NULL },
+		{ "payment_licence", KF_QUALIFICATION_PENDING, NULL },
+	};
+	kf_listing_check_qualifications("finance", q, 1, &f); /* accepted: passes */
+	assert_int_equal(f.n, 0);
+	kf_listing_check_qualifications("finance", NULL, 0, &f); /* nothing required */
+	assert_int_equal(f.n, 0);
+	/* uploaded but not accepted yet: still blocks the release */
+	kf_listing_check_qualifications("finance", q, 2, &f);
+	assert_int_equal(count(&f, "REV-6", "qualifications", REJ), 1);
+	assert_non_null(strstr(f.v[0].message, "payment_licence"));
+	f.n = 0;
+	q[2] = (struct kf_qualification){ "icp_licence", KF_QUALIFICATION_MISSING, NULL };
+	q[3] = (struct kf_qualification){ "news_licence", KF_QUALIFICATION_REJECTED, "扫描件不清晰" };
+	kf_listing_check_qualifications("finance", q, 4, &f);
+	assert_int_equal(count(&f, "REV-6", "qualifications", REJ), 3);
+	assert_non_null(strstr(f.v[1].message, "icp_licence"));
+	assert_non_null(strstr(f.v[2].message, "扫描件不清晰"));
+
+	enum kf_qualification_state st;
+	assert_true(kf_qualification_state_parse("pending", &st));
+	assert_int_equal(st, KF_QUALIFICATION_PENDING);
+	assert_false(kf_qualification_state_parse("approved", &st));
+	assert_string_equal(kf_qualification_state_name(KF_QUALIFICATION_REJECTED), "rejected");
+	assert_true(kf_listing_doc_key_valid("financial_licence"));
+	assert_true(kf_listing_doc_key_valid("a"));
+	char key[80];
+	assert_true(kf_listing_doc_key_valid(rep(key, "a", 64)));
+	assert_false(kf_listing_doc_key_valid(rep(key, "a", 65)));
+	static const char *const bad[] = { "", "Financial", "1abc", "a-b", "a b", "_a", "a.b", "证书" };
+	for (size_t i = 0; i < N_OF(bad); i++)
+		assert_false(kf_listing_doc_key_valid(bad[i]));
+	assert_false(kf_listing_doc_key_valid(NULL));
 }
 
 int main(void)
@@ -680,6 +844,12 @@ int main(void)
 		cmocka_unit_test(test_protected_marks_APP_11),
 		cmocka_unit_test(test_all_findings_at_once),
 		cmocka_unit_test(test_findings_cap_and_utf8_truncation),
+		cmocka_unit_test(test_banned_terms_variants_LST_19),
+		cmocka_unit_test(test_hot_words_full_width_LST_4),
+		cmocka_unit_test(test_url_opened_LST_14),
+		cmocka_unit_test(test_website_opened_LST_16),
+		cmocka_unit_test(test_url_result_freshness_LST_14),
+		cmocka_unit_test(test_qualifications_REV_6),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

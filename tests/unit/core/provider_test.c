@@ -473,6 +473,59 @@ static void test_purge_after_retention_ONB_10(void **state)
 	assert_int_equal(kf_provider_purge_at(INT64_MAX - 1, NULL), INT64_MAX);
 }
 
+static void test_authenticity_submit_APP_9(void **state)
+{
+	(void)state;
+	struct kf_error err = { 0 };
+	/* the owner of a certified provider, with documents, none pending */
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, true, 1, false, &err), KF_OK);
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, true,
+							KF_AUTHENTICITY_MAX_DOCUMENTS, false, &err),
+			 KF_OK);
+	/* a member may not, even with everything else in order */
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, false, 1, false, &err),
+			 KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "owner_required", "APP-9", NULL);
+	/* ONB-7: only a certified provider submits */
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_QUALIFICATION_REVIEW, true, 1, false, &err),
+			 KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "not_certified", "ONB-7", NULL);
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_REVERIFY_REQUIRED, true, 1, false, &err),
+			 KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "reverification_pending", "ONB-7", NULL);
+	/* documents are required, within the cap */
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, true, 0, false, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "missing_field", "APP-9", "documents");
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, true,
+							KF_AUTHENTICITY_MAX_DOCUMENTS + 1, false, &err),
+			 KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "too_many_items", "APP-9", "documents");
+	/* one at a time */
+	assert_int_equal(kf_provider_check_authenticity(KF_PROVIDER_CERTIFIED, true, 1, true, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "authenticity_pending", "APP-9", NULL);
+}
+
+static void test_authenticity_validity_APP_9(void **state)
+{
+	(void)state;
+	int64_t until = kf_provider_authenticity_until(NOW, KF_AUTHENTICITY_VALID_DAYS_DEFAULT);
+	assert_int_equal(until, NOW + 365 * DAY);
+	assert_int_equal(kf_provider_authenticity_until(NOW, 30), NOW + 30 * DAY);
+	assert_int_equal(kf_provider_authenticity_until(NOW, 0), NOW);
+	assert_int_equal(kf_provider_authenticity_until(NOW, -3), NOW);
+	assert_int_equal(kf_provider_authenticity_until(INT64_MAX - DAY, 2), INT64_MAX);
+	assert_int_equal(kf_provider_authenticity_until(NOW, INT64_MAX), INT64_MAX);
+	/* valid from the approval until just before valid_until */
+	assert_true(kf_provider_authenticity_valid(true, until, NOW));
+	assert_true(kf_provider_authenticity_valid(true, until, until - 1));
+	assert_false(kf_provider_authenticity_valid(true, until, until));
+	assert_false(kf_provider_authenticity_valid(true, until, until + DAY));
+	/* pending, rejected or missing certifications are never valid */
+	assert_false(kf_provider_authenticity_valid(false, until, NOW));
+	assert_false(kf_provider_authenticity_valid(false, 0, NOW));
+	assert_false(kf_provider_authenticity_valid(true, 0, NOW));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +551,8 @@ int main(void)
 		cmocka_unit_test(test_cancel_blockers_ONB_10),
 		cmocka_unit_test(test_check_cancel_ONB_10),
 		cmocka_unit_test(test_purge_after_retention_ONB_10),
+		cmocka_unit_test(test_authenticity_submit_APP_9),
+		cmocka_unit_test(test_authenticity_validity_APP_9),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

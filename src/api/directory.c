@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The public app directory (APP-6): released apps, newest release first,
+ * from each app's live listing. Browsing shows every released public app;
+ * a text query finds only search-listed apps (REV-2) and featured=true
+ * keeps the display-listed ones (REV-3). Suspended, delisted and withdrawn
+ * apps are not released, so they never appear (GOV-1, GOV-2).
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "core/validate.h"
+#include "http/request.h"
+#include "store/db.h"
+#include "store/listing_apps.h"
+
+#define DIRECTORY_LIMIT_DEFAULT 20
+#define DIRECTORY_LIMIT_MAX 100
+#define DIRECTORY_Q_MAX 100
+#define DIRECTORY_CATEGORY_MAX 64
+
+/* A text parameter of 1..max bytes of UTF-8, or absent. */
+static bool text_param(struct kf_req *r, const char *name, size_t max, const char **out)
+{
+	const char *v = kf_req_query(r, name);
+	*out = v;
+	if (!v)
+		return true;
+	size_t n = strlen(v);
+	if (n == 0 || n > max || !kf_validate_utf8(v, n)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, name, "%s must be 1 to %zu bytes of text", name, max);
+		return false;
+	}
+	return true;
+}
+
+static json_t *str_or_null(json_t *v)
+{
+	return json_is_string(v) ? json_incref(v) : json_null();
+}
+
+/* One directory entry from a store row (the listing body is JSON text). */
+static json_t *entry(json_t *row)
+{
+	json_t *body = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+	json_t *version = json_object_get(body, "version");
+	json_t *company = json_object_get(body, "company_name");
+	json_t *logo = json_object_get(body, "logo_file");
+	json_t *o = json_pack(
+		"{s:O, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:O, s:b}", "app_id", json_object_get(row, "app_id"), "name",
+		str_or_null(json_object_get(body, "name")), "intro", str_or_null(json_object_get(body, "intro")),
+		"category", str_or_null(json_object_get(body, "category")), "logo_file",
+		json_is_integer(logo) ? json_incref(logo) : json_null(), "version",
+		str_or_null(json_is_string(version) ? version : json_object_get(row, "released_version")),
+		"company_name", str_or_null(json_is_string(company) ? company : json_object_get(row, "entity_name")),
+		"website", str_or_null(json_object_get(body, "website")), "released_at",
+		json_object_get(row, "released_at"), "featured",
+		json_integer_value(json_object_get(row, "display_listed")) != 0);
+	json_decref(body);
+	return o;
+}
+
+static void api_directory_list(struct kf_req *r)
+{
+	struct kf_directory_query q = {0};
+	const char *featured = kf_req_query(r, "featured");
+	struct kf_page_key after;
+	if (!text_param(r, "category", DIRECTORY_CATEGORY_MAX, &q.category) ||
+	    !text_param(r, "q", DIRECTORY_Q_MAX, &q.q))
+		return;
+	if (featured && strcmp(featured, "true") && strcmp(featured, "false")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", "REV-3", "featured", "featured is true or false");
+		return;
+	}
+	q.featured = featured && !strcmp(featured, "true");
+	if (!kf_api_page_keyset(r, DIRECTORY_LIMIT_DEFAULT, DIRECTORY_LIMIT_MAX, &after, &q.limit))
+		return;
+	q.has_after = after.set;
+	q.after_at = after.key;
+	q.after_id = after.id;
+	json_t *rows = kf_store_directory_json(kf_req_db(r), &q);
+	if (!rows) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+		json_array_append_new(items, entry(row));
+	size_t n = json_array_size(rows);
+	json_t *last = json_array_get(rows, n - 1);
+	json_t *next = n == (size_t)q.limit
+			       ? json_string(kf_api_cursor(r, json_integer_value(json_object_get(last, "released_at")),
+							   json_integer_value(json_object_get(last, "id"))))
+			       : json_null();
+	json_decref(rows);
+	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
+}
+
+const struct kf_route kf_api_directory_routes[] = {
+	{"GET", "/v1/directory", api_directory_list, KF_AUTH_NONE, 0,
+	 "The public directory of released apps (APP-6, REV-2, REV-3)"},
+};
+const size_t kf_api_directory_nroutes = sizeof(kf_api_directory_routes) / sizeof(kf_api_directory_routes[0]);

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The operator's term lists (APP-11, LST-3, LST-4, LST-5, LST-18, LST-19):
+ * operators read them, admins replace one list at a time. A replacement
+ * bumps the lists' generation, so every process's matcher cache
+ * (api/terms_cache.h) rebuilds on its next use, and the next listing save
+ * is judged by the new terms.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "core/termlist.h"
+#include "ctx.h"
+#include "http/request.h"
+#include "store/db.h"
+#include "store/listings.h"
+#include "util/mem.h"
+
+/* The list of the {list} path parameter; replies 404 otherwise. */
+static bool load_list(struct kf_req *r, enum kf_termlist *l)
+{
+	const char *name = kf_req_param(r, "list");
+	if (kf_termlist_parse(name, l))
+		return true;
+	kf_reply_fail(r, KF_ENOTFOUND, "term_list_not_found", NULL, "list",
+		      "no such term list (protected_marks, generic_names, hot_words, gambling_names, superlatives, "
+		      "banned_terms)");
+	return false;
+}
+
+static void reply_list(struct kf_req *r, enum kf_termlist l, int64_t generation)
+{
+	json_t *terms = kf_store_term_list_json(kf_req_db(r), kf_termlist_name(l));
+	if (!terms) {
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:I}", "list", kf_termlist_name(l), "rule",
+					kf_termlist_rule(l), "terms", terms, "generation", (json_int_t)generation));
+}
+
+static void api_termlists_list(struct kf_req *r)
+{
+	json_t *counts = kf_store_term_list_counts(kf_req_db(r));
+	int64_t gen = 0;
+	if (!counts || kf_store_term_lists_generation(kf_req_db(r), &gen) != KF_OK) {
+		json_decref(counts);
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < KF_TERMLIST_COUNT; i++) {
+		const char *name = kf_termlist_name((enum kf_termlist)i);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "list", name, "rule",
+						       kf_termlist_rule((enum kf_termlist)i), "count",
+						       json_integer_value(json_object_get(counts, name))));
+	}
+	json_decref(counts);
+	kf_reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "generation", (json_int_t)gen));
+}
+
+static void api_termlists_get(struct kf_req *r)
+{
+	enum kf_termlist l;
+	int64_t gen = 0;
+	if (!load_list(r, &l))
+		return;
+	if (kf_store_term_lists_generation(kf_req_db(r), &gen) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	reply_list(r, l, gen);
+}
+
+/* Replace a whole list: each term checked by core/termlist.c, at most
+ * KF_TERMLIST_MAX_TERMS; audit-logged with the counts before and after. */
+static void api_termlists_put(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"terms", KF_F_ARRAY, true, KF_TERMLIST_MAX_TERMS, NULL}};
+	enum kf_termlist l;
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_list(r, &l))
+		return;
+	json_t *arr = json_object_get(j, "terms"), *v;
+	size_t n = json_array_size(arr), i;
+	const char **terms = kf_arena_alloc(r->arena, (n ? n : 1) * sizeof(*terms));
+	json_array_foreach(arr, i, v) {
+		struct kf_error err;
+		if (!json_is_string(v)) {
+			kf_error_set(&err, KF_EINVAL, "invalid_type", kf_termlist_rule(l), NULL, "terms[%zu] must be a string",
+				     i);
+		} else if (kf_termlist_check_term(l, json_string_value(v), json_string_length(v), &err) == KF_OK) {
+			terms[i] = json_string_value(v);
+			continue;
+		} else {
+			char msg[sizeof(err.msg)];
+			memcpy(msg, err.msg, sizeof(msg)); /* ASCII: cutting it keeps it valid */
+			snprintf(err.msg, sizeof(err.msg), "terms[%zu]: %.180s", i, msg);
+		}
+		err.field = kf_arena_printf(r->arena, "terms[%zu]", i);
+		kf_reply_error(r, &err);
+		return;
+	}
+	struct kf_db *db = kf_req_db(r);
+	json_t *before = kf_store_term_list_json(db, kf_termlist_name(l));
+	size_t n_before = json_array_size(before);
+	json_decref(before);
+	int64_t gen = 0;
+	if (!before || !kf_api_begin(r))
+		goto fail;
+	if (kf_store_term_list_replace(db, kf_termlist_name(l), terms, n, &gen) != KF_OK ||
+	    !kf_api_audit(r, "term_list.replace", kf_arena_printf(r->arena, "term_list:%s", kf_termlist_name(l)),
+			  kf_arena_printf(r->arena, "%zu terms before, %zu sent; generation %lld", n_before, n,
+					  (long long)gen)))
+		goto fail;
+	if (kf_api_commit(r))
+		reply_list(r, l, gen);
+	return;
+fail:
+	kf_api_abort_db(r);
+}
+
+const struct kf_route kf_api_termlists_routes[] = {
+	{"GET", "/v1/term-lists", api_termlists_list, KF_AUTH_OPERATOR, 0,
+	 "The term lists with their rules and sizes (APP-11, LST-3/4/5/18/19)"},
+	{"GET", "/v1/term-lists/{list}", api_termlists_get, KF_AUTH_OPERATOR, 0, "The terms of one list"},
+	{"PUT", "/v1/term-lists/{list}", api_termlists_put, KF_AUTH_ADMIN, 0, "Replace the terms of one list"},
+};
+const size_t kf_api_termlists_nroutes = sizeof(kf_api_termlists_routes) / sizeof(kf_api_termlists_routes[0]);

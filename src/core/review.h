@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Rules of the review queue (REV-1) and of the search and display listing
+ * applications (REV-2, REV-3, REV-5) as pure functions. Handlers load the
+ * facts, call one check here with `now`, and store what it allows in the
+ * same transaction.
+ */
+#ifndef KF_CORE_REVIEW_H
+#define KF_CORE_REVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/app.h"
+#include "core/err.h"
+
+/* REV-1: a review is overdue when it is still pending and its deadline
+ * has passed (due_at < now). */
+bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
+
+/*
+ * REV-1: may an operator set the assignee of a review? caller_role is the
+ * caller's operator role ("admin", "reviewer", "ops" or NULL);
+ * assignee_id 0 clears the assignee; assignee_role is the operator role of
+ * the person to assign (NULL or "" when they are not operator staff);
+ * current is the review's assignee now (0 = none). Checked in order:
+ *   KF_EFORBIDDEN "reviewer_required" unless the caller is a reviewer or
+ *       an admin;
+ *   REV-1 KF_ECONFLICT "already_decided" when the review is not pending;
+ *   REV-1 KF_EINVAL "invalid_assignee" (field assignee_id) when the
+ *       assignee is not a reviewer or an admin;
+ *   REV-1 KF_EFORBIDDEN "assign_self_only" (field assignee_id) when a
+ *       reviewer assigns someone else;
+ *   REV-1 KF_ECONFLICT "already_assigned" (field assignee_id) when a
+ *       reviewer takes or clears a review assigned to someone else.
+ * Admins assign anyone who reviews, and clear any assignee.
+ */
+KF_MUST_CHECK enum kf_err kf_review_check_assign(const char *caller_role, int64_t caller_id,
+						 bool pending, int64_t current, int64_t assignee_id,
+						 const char *assignee_role, struct kf_error *err);
+
+/* The two listing applications of a released app (REV-2). */
+enum kf_listing_kind {
+	KF_LISTING_SEARCH,  /* "search_listing": found by search */
+	KF_LISTING_DISPLAY, /* "display_listing": featured (REV-3) */
+};
+
+/* Static review kind name ("search_listing", "display_listing"); NULL if
+ * out of range. */
+const char *kf_listing_kind_name(enum kf_listing_kind k);
+/* false (out untouched) for NULL or another name. */
+bool kf_listing_kind_parse(const char *s, enum kf_listing_kind *out);
+
+/*
+ * REV-2: may the app apply for this listing now? Checked in order:
+ *   REV-2 KF_ECONFLICT "app_not_released" unless the app is released;
+ *   REV-2 KF_ECONFLICT "already_listed" when the app already has it;
+ *   REV-2 KF_ECONFLICT "application_pending" when one of that kind is
+ *       under review.
+ */
+KF_MUST_CHECK enum kf_err kf_listing_check_apply(enum kf_app_state state, enum kf_listing_kind kind,
+						 bool already_listed, bool pending,
+						 struct kf_error *err);
+
+#define KF_DISPLAY_MIN_TEAM 11     /* REV-3: "more than 10 people" */
+#define KF_DISPLAY_MAX_EVIDENCE 10
+
+/* What a provider attests for a display listing (REV-3). */
+struct kf_display_attestations {
+	bool established_in_field; /* must be true */
+	bool has_team_size;
+	int64_t team_size;         /* must be > 10 */
+	size_t n_evidence;         /* uploaded file ids, 1..KF_DISPLAY_MAX_EVIDENCE */
+};
+
+/*
+ * REV-3: the attestations of a display listing. KF_EINVAL, rule REV-3, in
+ * order: "attestation_required" (field attestations.established_in_field)
+ * unless it is true; "attestation_required" (field attestations.team_size)
+ * without a team size; "team_too_small" (field attestations.team_size) for
+ * 10 people or fewer; "missing_field" (field attestations.evidence) without
+ * evidence; "too_many_items" (same field) above KF_DISPLAY_MAX_EVIDENCE.
+ */
+KF_MUST_CHECK enum kf_err kf_listing_check_attestations(const struct kf_display_attestations *a,
+							struct kf_error *err);
+
+/* The reviewer's finding on a display listing's evidence (REV-3). */
+enum kf_evidence_finding {
+	KF_EVIDENCE_ABSENT = -1, /* not given */
+	KF_EVIDENCE_FAILS = 0,
+	KF_EVIDENCE_HOLDS = 1,
+};
+
+/*
+ * REV-3: the decision of a display listing review records whether the
+ * evidence holds (KF_EINVAL "evidence_holds_required", field
+ * evidence_holds, when absent) and is approved only when it holds
+ * (KF_EINVAL "evidence_not_held", same field). A search listing decision
+ * takes no finding (KF_EINVAL "invalid_field", field evidence_holds, when
+ * one is given).
+ */
+KF_MUST_CHECK enum kf_err kf_listing_check_decision(enum kf_listing_kind kind, bool approve,
+						    enum kf_evidence_finding evidence,
+						    struct kf_error *err);
+
+#endif

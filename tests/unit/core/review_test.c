@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for src/core/review.c: the review queue (REV-1) and the search
+ * and display listing applications (REV-2, REV-3).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/review.h"
+
+#define NOW INT64_C(1772416800) /* 2026-03-02 02:00 UTC */
+
+static void assert_error(const struct kf_error *err, enum kf_err code, const char *name, const char *rule,
+			 const char *field)
+{
+	assert_int_equal(err->code, code);
+	assert_string_equal(err->name, name);
+	if (rule)
+		assert_string_equal(err->rule, rule);
+	else
+		assert_null(err->rule);
+	if (field)
+		assert_string_equal(err->field, field);
+	else
+		assert_null(err->field);
+}
+
+static void test_overdue_REV_1(void **state)
+{
+	(void)state;
+	assert_true(kf_review_overdue(true, NOW - 1, NOW));
+	assert_false(kf_review_overdue(true, NOW, NOW));
+	assert_false(kf_review_overdue(true, NOW + 1, NOW));
+	/* a decided review is never overdue, however late it was */
+	assert_false(kf_review_overdue(false, NOW - 86400, NOW));
+}
+
+static void test_assign_roles_REV_1(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	/* a reviewer takes an unassigned review, or clears their own */
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 7, "reviewer", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 0, NULL, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 7, "reviewer", &err), KF_OK);
+	/* but does not assign someone else */
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 8, "reviewer", &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "assign_self_only", "REV-1", "assignee_id");
+	/* nor takes or clears a review another reviewer holds */
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 7, "reviewer", &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
+	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 0, NULL, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
+	/* an admin assigns any reviewer or admin, reassigns and clears */
+	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, "reviewer", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 9, "admin", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 0, NULL, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 1, "admin", &err), KF_OK);
+	/* only to people who review */
+	const char *not_reviewers[] = {"ops", "", NULL, "owner"};
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "invalid_assignee", "REV-1", "assignee_id");
+		assert_int_equal(kf_review_check_assign("reviewer", 8, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+	}
+	/* ops staff and people do not assign */
+	assert_int_equal(kf_review_check_assign("ops", 5, true, 0, 5, "ops", &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "reviewer_required", NULL, NULL);
+	assert_int_equal(kf_review_check_assign(NULL, 5, true, 0, 0, NULL, &err), KF_EFORBIDDEN);
+}
+
+static void test_assign_pending_only_REV_1(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	assert_int_equal(kf_review_check_assign("admin", 1, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_decided", "REV-1", NULL);
+	assert_int_equal(kf_review_check_assign("reviewer", 8, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+}
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	enum kf_listing_kind k = KF_LISTING_DISPLAY;
+	assert_string_equal(kf_listing_kind_name(KF_LISTING_SEARCH), "search_listing");
+	assert_string_equal(kf_listing_kind_name(KF_LISTING_DISPLAY), "display_listing");
+	assert_null(kf_listing_kind_name((enum kf_listing_kind)5));
+	assert_true(kf_listing_kind_parse("search_listing", &k));
+	assert_int_equal(k, KF_LISTING_SEARCH);
+	assert_false(kf_listing_kind_parse("release", &k));
+	assert_false(kf_listing_kind_parse(NULL, &k));
+	assert_int_equal(k, KF_LISTING_SEARCH);
+}
+
+static void test_apply_after_release_REV_2(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	const enum kf_app_state not_released[] = {KF_APP_DRAFT,     KF_APP_CREATION_REVIEW, KF_APP_DEVELOPING,
+						  KF_APP_RELEASE_REVIEW, KF_APP_SUSPENDED,  KF_APP_DELISTED,
+						  KF_APP_WITHDRAWN, KF_APP_DELETED};
+	for (size_t i = 0; i < sizeof(not_released) / sizeof(not_released[0]); i++) {
+		for (int k = KF_LISTING_SEARCH; k <= KF_LISTING_DISPLAY; k++) {
+			assert_int_equal(kf_listing_check_apply(not_released[i], (enum kf_listing_kind)k, false, false,
+								&err),
+					 KF_ECONFLICT);
+			assert_error(&err, KF_ECONFLICT, "app_not_released", "REV-2", NULL);
+		}
+	}
+	assert_int_equal(kf_listing_check_apply(KF_APP_RELEASED, KF_LISTING_SEARCH, false, false, &err), KF_OK);
+	assert_int_equal(kf_listing_check_apply(KF_APP_RELEASED, KF_LISTING_DISPLAY, false, false, &err), KF_OK);
+}
+
+static void test_apply_once_REV_2(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	assert_int_equal(kf_listing_check_apply(KF_APP_RELEASED, KF_LISTING_SEARCH, true, false, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_listed", "REV-2", NULL);
+	assert_int_equal(kf_listing_check_apply(KF_APP_RELEASED, KF_LISTING_DISPLAY, false, true, &err),
+			 KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "application_pending", "REV-2", NULL);
+	/* listed wins over pending: nothing more to apply for */
+	assert_int_equal(kf_listing_check_apply(KF_APP_RELEASED, KF_LISTING_DISPLAY, true, true, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_listed", "REV-2", NULL);
+}
+
+static void test_attestations_REV_3(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	struct kf_display_attestations ok = {.established_in_field = true, .has_team_size = true, .team_size = 11,
+					     .n_evidence = 1};
+	assert_int_equal(kf_listing_check_attestations(&ok, &err), KF_OK);
+
+	struct kf_display_attestations a = ok;
+	a.established_in_field = false;
+	assert_int_equal(kf_listing_check_attestations(&a, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "attestation_required", "REV-3", "attestations.established_in_field");
+
+	a = ok;
+	a.has_team_size = false;
+	assert_int_equal(kf_listing_check_attestations(&a, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "attestation_required", "REV-3", "attestations.team_size");
+
+	/* "more than 10 people": 10 is not enough, 11 is */
+	const int64_t small[] = {10, 1, 0, -5, INT64_MIN};
+	for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++) {
+		a = ok;
+		a.team_size = small[i];
+		assert_int_equal(kf_listing_check_attestations(&a, &err), KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "team_too_small", "REV-3", "attestations.team_size");
+	}
+	a = ok;
+	a.team_size = INT64_MAX;
+	assert_int_equal(kf_listing_check_attestations(&a, &err), KF_OK);
+
+	a = ok;
+	a.n_evidence = 0;
+	assert_int_equal(kf_listing_check_attestations(&a, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "missing_field", "REV-3", "attestations.evidence");
+	a.n_evidence = KF_DISPLAY_MAX_EVIDENCE + 1;
+	assert_int_equal(kf_listing_check_attestations(&a, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "too_many_items", "REV-3", "attestations.evidence");
+
+	/* both attestations missing: the first one is named */
+	struct kf_display_attestations none = {0};
+	assert_int_equal(kf_listing_check_attestations(&none, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "attestation_required", "REV-3", "attestations.established_in_field");
+}
+
+static void test_display_decision_records_evidence_REV_3(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_DISPLAY, true, KF_EVIDENCE_HOLDS, &err), KF_OK);
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_DISPLAY, false, KF_EVIDENCE_HOLDS, &err), KF_OK);
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_DISPLAY, false, KF_EVIDENCE_FAILS, &err), KF_OK);
+	/* the finding is required either way */
+	for (int approve = 0; approve <= 1; approve++) {
+		assert_int_equal(kf_listing_check_decision(KF_LISTING_DISPLAY, approve, KF_EVIDENCE_ABSENT, &err),
+				 KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "evidence_holds_required", "REV-3", "evidence_holds");
+	}
+	/* approving needs the evidence to hold */
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_DISPLAY, true, KF_EVIDENCE_FAILS, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "evidence_not_held", "REV-3", "evidence_holds");
+}
+
+static void test_search_decision_takes_no_evidence_REV_3(void **state)
+{
+	(void)state;
+	struct kf_error err = {0};
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_SEARCH, true, KF_EVIDENCE_ABSENT, &err), KF_OK);
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_SEARCH, false, KF_EVIDENCE_ABSENT, &err), KF_OK);
+	assert_int_equal(kf_listing_check_decision(KF_LISTING_SEARCH, true, KF_EVIDENCE_HOLDS, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overdue_REV_1),
+		cmocka_unit_test(test_assign_roles_REV_1),
+		cmocka_unit_test(test_assign_pending_only_REV_1),
+		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_apply_after_release_REV_2),
+		cmocka_unit_test(test_apply_once_REV_2),
+		cmocka_unit_test(test_attestations_REV_3),
+		cmocka_unit_test(test_display_decision_records_evidence_REV_3),
+		cmocka_unit_test(test_search_decision_takes_no_evidence_REV_3),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
