@@ -182,6 +182,10 @@ const CASES = {
 	// the capability check (APP-9): c.app is a draft, so a run is refused
 	// (409 invalid_state) and there is no result (404 check_run_not_found)
 	'POST /v1/apps/{id}/checks:run': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/checks:run`, foreign: (c) => `/v1/apps/${c.app.app_id}/checks:run`, foreignCode: [404, 'app_not_found'] },
+	// the release pipeline (APP-6, APP-7, APP-9): c.app is a draft, so both submissions end in 409 invalid_state
+	'POST /v1/apps/{id}/release-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/release-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/release-review`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/change-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/change-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/change-review`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/apps/{id}/submissions': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/submissions`, foreign: (c) => `/v1/apps/${c.app.app_id}/submissions`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}/checks': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/checks`, foreign: (c) => `/v1/apps/${c.app.app_id}/checks`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/apps/{id}/endpoints:verify': {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreign: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreignCode: [404, 'app_not_found'],
@@ -600,6 +604,12 @@ describe('bad input on every route', () => {
 			assertError(await srv.req('POST', `${app}/checks:run`, { token: t }), 409, 'invalid_state', { rule: 'APP-9' });
 			assertError(await srv.req('GET', `${app}/checks`, { token: t }), 404, 'check_run_not_found', { rule: 'APP-9' });
 			assertError(await srv.req('POST', `${app}/checks:run`, { token: c.reviewer.token }), 403, 'provider_member_required');
+			assertError(await srv.req('POST', `${app}/release-review`, { token: t }), 409, 'invalid_state', { rule: 'APP-6' });
+			assertError(await srv.req('POST', `${app}/change-review`, { token: t }), 409, 'invalid_state', { rule: 'APP-7' });
+			assertError(await srv.req('POST', `${app}/release-review`, { token: c.reviewer.token }), 403, 'provider_member_required');
+			const subs = await srv.req('GET', `${app}/submissions`, { token: t });
+			assert.equal(subs.status, 200, subs.text);
+			assert.deepEqual(subs.body.items, [], 'a refused submission is not recorded');
 			assertError(await srv.req('POST', `${app}/creation-review`, { token: t }), 400, 'missing_field', { field: 'intro' });
 			assertError(await srv.req('POST', `/v1/providers/${c.pc.id}/apps`, { token: t, body: { name: 'x' } }), 400, 'invalid_name', { rule: 'APP-2', field: 'name' });
 			assertError(await srv.req('PATCH', app, { token: t, body: { audience: 'nobody' } }), 400, 'invalid_audience', { field: 'audience' });
