@@ -333,28 +333,59 @@ static double overlap(int s, int t, int len, int cells)
 uint64_t kf_image_phash(const unsigned char *pixels, int w, int h, int channels)
 {
 	double cell[HASH_H][HASH_W];
-	double row[HASH_W];
+	double row[HASH_W + 1]; /* one spare: a pixel's second share may be 0 past the end */
 	uint64_t hash = 0;
 	size_t stride;
 
 	if (pixels == NULL || w < 1 || h < 1 || channels < 1 || channels > 4)
 		return 0;
+	/*
+	 * A source column overlaps at most two target columns (a cell is wider
+	 * than a pixel when w >= HASH_W; narrower pictures are handled by the
+	 * general loop). Its first cell and both shares are the same on every
+	 * row, so they are worked out once: the per-pixel work is then two
+	 * multiply-adds instead of a search with divisions.
+	 */
+	int *first = NULL;
+	double *share = NULL;
+	if (w >= HASH_W) {
+		first = malloc((size_t)w * sizeof(*first));
+		share = malloc((size_t)w * 2 * sizeof(*share));
+		if (first == NULL || share == NULL)
+			abort();
+		int tx = 0;
+		for (int x = 0; x < w; x++) {
+			while (tx < HASH_W - 1 && (double)(tx + 1) * w / HASH_W <= x)
+				tx++;
+			first[x] = tx;
+			share[2 * x] = overlap(x, tx, w, HASH_W);
+			share[2 * x + 1] = tx + 1 < HASH_W ? overlap(x, tx + 1, w, HASH_W) : 0.0;
+		}
+	}
 	stride = (size_t)w * (size_t)channels;
 	memset(cell, 0, sizeof(cell));
 	for (int y = 0; y < h; y++) {
 		const unsigned char *p = pixels + (size_t)y * stride;
-		int tx = 0;
 		memset(row, 0, sizeof(row));
 		/* Horizontal pass: this row averaged into HASH_W columns. */
-		for (int x = 0; x < w; x++) {
-			double v = luma(p + (size_t)x * (size_t)channels, channels);
-			while (tx < HASH_W - 1 && (double)(tx + 1) * w / HASH_W <= x)
-				tx++;
-			for (int t = tx; t < HASH_W; t++) {
-				double o = overlap(x, t, w, HASH_W);
-				if (o <= 0.0)
-					break;
-				row[t] += v * o;
+		if (first != NULL) {
+			for (int x = 0; x < w; x++) {
+				double v = luma(p + (size_t)x * (size_t)channels, channels);
+				row[first[x]] += v * share[2 * x];
+				row[first[x] + 1] += v * share[2 * x + 1];
+			}
+		} else {
+			int tx = 0;
+			for (int x = 0; x < w; x++) {
+				double v = luma(p + (size_t)x * (size_t)channels, channels);
+				while (tx < HASH_W - 1 && (double)(tx + 1) * w / HASH_W <= x)
+					tx++;
+				for (int t = tx; t < HASH_W; t++) {
+					double o = overlap(x, t, w, HASH_W);
+					if (o <= 0.0)
+						break;
+					row[t] += v * o;
+				}
 			}
 		}
 		/* Vertical pass: the row's share of each target row. */
@@ -366,6 +397,8 @@ uint64_t kf_image_phash(const unsigned char *pixels, int w, int h, int channels)
 				cell[ty][t] += row[t] * o;
 		}
 	}
+	free(first);
+	free(share);
 	/*
 	 * Every cell has the same area (w/9 * h/8), so comparing sums is
 	 * comparing means. Rounding to the 0..255 grey scale keeps flat regions
