@@ -36,6 +36,7 @@
 #include "store/hosts.h"
 #include "store/outbox.h"
 #include "store/providers.h"
+#include "store/release.h"
 #include "store/reviews.h"
 #include "util/crypto.h"
 #include "util/mem.h"
@@ -684,6 +685,7 @@ static void api_apps_delete(struct kf_req *r)
 	    kf_store_outbox_drop_app(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_app_end_grants(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_reviews_withdraw(kf_req_db(r), "app", a.id, r->now) != KF_OK ||
+	    kf_store_app_withdraw_applications(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    !kf_api_audit(r, "app.delete", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;

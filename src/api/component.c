@@ -356,7 +356,7 @@ static bool cgi_authorization(struct kf_req *r, json_t *body, const struct kf_ap
 		return false;
 	}
 	struct kf_db *db = kf_req_db(r);
-	json_t *hosts = kf_store_hosts_json(db, who, 0, 0, 1);
+	json_t *hosts = kf_store_hosts_json(db, who, 0, 0, 1, true);
 	int64_t hid = json_integer_value(json_object_get(json_array_get(hosts, 0), "id"));
 	json_decref(hosts);
 	if (!hid || kf_store_host_get(db, hid, h) != KF_OK || kf_store_authz_get(db, hid, app->id, z) != KF_OK ||

@@ -354,7 +354,7 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 	*not_admin = false;
 	/* the signed-in user's own accounts; with biz_appid, that one account
 	 * whoever owns it (so a non-owner is told why) */
-	json_t *hosts = kf_store_hosts_json(kf_req_db(r), f->biz_appid, f->biz_appid ? 0 : r->user_id, 0, 200);
+	json_t *hosts = kf_store_hosts_json(kf_req_db(r), f->biz_appid, f->biz_appid ? 0 : r->user_id, 0, 200, true);
 	const char *kinds = f->biz_appid ? NULL : kinds_for(r, f->auth_type);
 	size_t n = 0, i;
 	json_t *h;

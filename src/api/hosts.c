@@ -153,6 +153,9 @@ static bool load_host(struct kf_req *r, struct kf_host_row *h)
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_host_get(kf_req_db(r), id, h) : KF_ENOTFOUND;
+	/* Kaifang's own test accounts are not the host product's to change */
+	if (rc == KF_OK && h->platform_test)
+		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB)
 		kf_reply_db_error(r);
 	else if (rc != KF_OK)
@@ -173,7 +176,7 @@ static void api_hosts_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
-	json_t *items = kf_store_hosts_json(kf_req_db(r), kf_req_query(r, "external_id"), 0, after, limit);
+	json_t *items = kf_store_hosts_json(kf_req_db(r), kf_req_query(r, "external_id"), 0, after, limit, false);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
@@ -185,7 +188,7 @@ static void api_hosts_list(struct kf_req *r)
 
 static void api_hosts_mine(struct kf_req *r)
 {
-	json_t *items = kf_store_hosts_json(kf_req_db(r), NULL, r->user_id, 0, 200);
+	json_t *items = kf_store_hosts_json(kf_req_db(r), NULL, r->user_id, 0, 200, true);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;

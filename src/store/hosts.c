@@ -86,7 +86,7 @@ enum kf_err kf_store_host_insert(struct kf_db *db, int64_t org_id, const char *e
 enum kf_err kf_store_host_get(struct kf_db *db, int64_t id, struct kf_host_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT h.id, h.org_id, h.external_id, h.kind, o.name, h.owner_user_id FROM host_accounts h"
+		db, "SELECT h.id, h.org_id, h.external_id, h.kind, o.name, h.owner_user_id, h.platform_test FROM host_accounts h"
 		    " JOIN orgs o ON o.id = h.org_id WHERE h.id = ? AND h.deleted_at IS NULL");
 	if (!st)
 		return KF_EDB;
@@ -99,6 +99,7 @@ enum kf_err kf_store_host_get(struct kf_db *db, int64_t id, struct kf_host_row *
 		COPY(out->kind, kf_stmt_text(st, 3));
 		COPY(out->name, kf_stmt_text(st, 4));
 		out->owner_user_id = kf_stmt_int(st, 5);
+		out->platform_test = kf_stmt_int(st, 6) != 0;
 	}
 	kf_stmt_done(st);
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
@@ -151,11 +152,12 @@ json_t *kf_store_host_json(struct kf_db *db, int64_t id)
 }
 
 json_t *kf_store_hosts_json(struct kf_db *db, const char *external_id, int64_t owner_user_id, int64_t after,
-			    int limit)
+			    int limit, bool with_tests)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, HOST_COLS "WHERE h.deleted_at IS NULL AND (? IS NULL OR h.external_id = ?)"
-			      " AND (? = 0 OR h.owner_user_id = ?) AND h.id > ? ORDER BY h.id LIMIT ?");
+			      " AND (? = 0 OR h.owner_user_id = ?) AND h.id > ? AND (? OR h.platform_test = 0)"
+			      " ORDER BY h.id LIMIT ?");
 	if (!st)
 		return NULL;
 	kf_stmt_bind_text(st, 1, external_id);
@@ -163,7 +165,8 @@ json_t *kf_store_hosts_json(struct kf_db *db, const char *external_id, int64_t o
 	kf_stmt_bind_int(st, 3, owner_user_id);
 	kf_stmt_bind_int(st, 4, owner_user_id);
 	kf_stmt_bind_int(st, 5, after);
-	kf_stmt_bind_int(st, 6, limit);
+	kf_stmt_bind_int(st, 6, with_tests);
+	kf_stmt_bind_int(st, 7, limit);
 	return kf_stmt_rows_json(st);
 }
 

@@ -7,6 +7,7 @@
 #ifndef KF_STORE_HOSTS_H
 #define KF_STORE_HOSTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -21,6 +22,7 @@ struct kf_host_row {
 	char kind[32];
 	char name[256];
 	int64_t owner_user_id;
+	bool platform_test; /* one of Kaifang's own test accounts (PROTOCOL.md §8) */
 };
 
 enum kf_err kf_store_apikey_insert(struct kf_db *db, const char *name, const char *scope, const char *hash,
@@ -39,8 +41,10 @@ enum kf_err kf_store_host_update(struct kf_db *db, int64_t id, const char *kind,
 				 int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_host_delete(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 struct json_t *kf_store_host_json(struct kf_db *db, int64_t id);
+/* with_tests false leaves out Kaifang's own test accounts (the host
+ * product's view: they are not its to list or change). */
 struct json_t *kf_store_hosts_json(struct kf_db *db, const char *external_id, int64_t owner_user_id,
-				   int64_t after, int limit);
+				   int64_t after, int limit, bool with_tests);
 
 /* A user created for an invitation: status 'invited', no usable password. */
 enum kf_err kf_store_user_invite(struct kf_db *db, const char *email, const char *name, int64_t now,

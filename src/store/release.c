@@ -202,3 +202,14 @@ enum kf_err kf_store_app_config_live(struct kf_db *db, int64_t app, int64_t conf
 	kf_stmt_bind_text(st, 4, audience);
 	return kf_stmt_exec(st);
 }
+
+enum kf_err kf_store_app_withdraw_applications(struct kf_db *db, int64_t app, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE listing_applications SET state = 'withdrawn', decided_at = ?"
+					       " WHERE app = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, app);
+	return kf_stmt_exec(st);
+}

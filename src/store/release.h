@@ -62,4 +62,8 @@ enum kf_err kf_store_app_listing_live(struct kf_db *db, int64_t app, int64_t lis
 enum kf_err kf_store_app_config_live(struct kf_db *db, int64_t app, int64_t config, const char *audience,
 				     int64_t now) KF_MUST_CHECK;
 
+/* An app went away (DATA-3): its pending search and display listing
+ * applications end "withdrawn", as their reviews do. */
+enum kf_err kf_store_app_withdraw_applications(struct kf_db *db, int64_t app, int64_t now) KF_MUST_CHECK;
+
 #endif

@@ -578,6 +578,17 @@ describe('REV-2, REV-3 search and display listing applications of released apps'
 		assert.equal(list.search_listed, false);
 		assert.equal(list.items[0].state, 'rejected');
 	});
+
+	test('DATA-3 deleting a released app withdraws its pending listing application with its review', async () => {
+		const gone = await developingApp(srv, { token: owner.token }, prov.id, rx);
+		release(srv, gone.app_id, { name: '雨量助手', category: 'tools', intro: '降雨提醒', keywords: ['雨'], version: '1.0.0' }, { at: await srv.now() });
+		const s = await srv.req('POST', p(gone, 'search-listing'), { token: owner.token });
+		assertStatus(s, 201, 'search-listing');
+		assertStatus(await srv.req('DELETE', `/v1/apps/${gone.app_id}`, { token: owner.token }), 204, 'delete app');
+		const rows = srv.sql(`SELECT la.state AS application, r.state AS review FROM listing_applications la
+			JOIN reviews r ON r.id = la.review_id JOIN apps a ON a.id = la.app WHERE a.app_id = '${gone.app_id}'`);
+		assert.deepEqual(rows, [{ application: 'withdrawn', review: 'withdrawn' }]);
+	});
 });
 
 describe('APP-6 the public directory: released apps only, filters, text search of search-listed apps, featured, pagination', () => {

@@ -69,6 +69,20 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		assert.deepEqual(rows, [{ external_id: 'kaifang-test-1', kind: 'mini_program', org_kind: 'host', name: 'Kaifang test accounts', status: 'disabled', mobile: null, password_hash: '!' }]);
 	});
 
+	test('the host product neither lists nor reads nor changes the platform test account', async () => {
+		const { key } = hostApiKey(srv, 'host product for checks');
+		const [{ id }] = srv.sql("SELECT id FROM host_accounts WHERE platform_test = 1");
+		const l = await srv.req('GET', '/v1/host-accounts?limit=200', { token: key });
+		assertStatus(l, 200, 'list host accounts');
+		assert.ok(!l.body.items.some((h) => h.external_id === 'kaifang-test-1'), l.text);
+		const byId = await srv.req('GET', '/v1/host-accounts?external_id=kaifang-test-1', { token: key });
+		assert.deepEqual(byId.body.items, []);
+		assertError(await srv.req('GET', `/v1/host-accounts/${id}`, { token: key }), 404, 'host_account_not_found');
+		assertError(await srv.req('PATCH', `/v1/host-accounts/${id}`, { token: key, body: { kind: 'shop' } }), 404, 'host_account_not_found');
+		assertError(await srv.req('DELETE', `/v1/host-accounts/${id}`, { token: key }), 404, 'host_account_not_found');
+		assert.deepEqual(srv.sql(`SELECT kind, deleted_at FROM host_accounts WHERE id = ${id}`), [{ kind: 'mini_program', deleted_at: null }]);
+	});
+
 	test('a good app passes every check: ticket, authorization, then text_reply and api_reply of the messages set', async () => {
 		const { ta, app } = await checkedApp();
 		const r = await run(app);

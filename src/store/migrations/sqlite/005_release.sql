@@ -123,7 +123,7 @@ CREATE TABLE listing_applications (
   app INTEGER NOT NULL REFERENCES apps(id),
   kind TEXT NOT NULL,                  -- search_listing | display_listing
   attestations TEXT NOT NULL DEFAULT '{}',
-  state TEXT NOT NULL,                 -- pending | approved | rejected
+  state TEXT NOT NULL,                 -- pending | approved | rejected | withdrawn
   review_id INTEGER,
   evidence_holds INTEGER,              -- REV-3: the reviewer's finding
   submitted_by INTEGER REFERENCES users(id),
