@@ -269,6 +269,18 @@ static void run_pipeline(struct kf_req *r, void *arg)
 					"checks", checks, "findings", findings));
 }
 
+/* The server was too busy to start the stages: the submission did not
+ * happen (it neither counts nor blocks the next one). */
+static void never_ran(struct kf_req *r, void *arg)
+{
+	const struct job *j = arg;
+	struct kf_db *db = kf_req_db(r);
+	kf_db_rollback(db);
+	if (kf_store_submission_delete(db, j->submission) != KF_OK)
+		fprintf(stderr, "{\"event\":\"submission_cleanup_failed\",\"submission\":%lld}\n",
+			(long long)j->submission);
+}
+
 /* The synchronous part: who may submit, REV-4, stage 1, and the
  * submission row; then the rest runs deferred. */
 static void submit(struct kf_req *r, bool release)
@@ -388,7 +400,7 @@ static void submit(struct kf_req *r, bool release)
 	}
 	if (!kf_api_commit(r))
 		return;
-	kf_req_defer(r, run_pipeline, j);
+	kf_req_defer_or(r, run_pipeline, never_ran, j);
 }
 
 static void api_release_submit(struct kf_req *r)

@@ -53,7 +53,14 @@ struct kf_db *kf_req_db(struct kf_req *r)
 
 void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg)
 {
+	kf_req_defer_or(r, fn, NULL, arg);
+}
+
+void kf_req_defer_or(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg),
+		     void (*refused)(struct kf_req *r, void *arg), void *arg)
+{
 	r->defer_fn = fn;
+	r->defer_refused = refused;
 	r->defer_arg = arg;
 }
 

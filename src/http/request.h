@@ -54,6 +54,7 @@ struct kf_req {
 
 	/* Deferred work (kf_req_defer). */
 	void (*defer_fn)(struct kf_req *r, void *arg);
+	void (*defer_refused)(struct kf_req *r, void *arg); /* may be NULL */
 	void *defer_arg;
 
 	/* Reply. */
@@ -87,6 +88,11 @@ struct kf_db *kf_req_db(struct kf_req *r);
  * back before fn runs; fn may take one with kf_req_db once it has finished
  * waiting (never while it waits: the pool is small). */
 void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg);
+/* kf_req_defer, and when the server has too many deferred requests running
+ * already (the answer is then 429 busy), refused(r, arg) runs on the
+ * request's thread first to undo what the handler committed for fn. */
+void kf_req_defer_or(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg),
+		     void (*refused)(struct kf_req *r, void *arg), void *arg);
 
 /* Add a response header; name and value are copied into the arena. */
 void kf_reply_header(struct kf_req *r, const char *name, const char *value);

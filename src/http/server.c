@@ -245,6 +245,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (p->r.defer_fn && !p->deferred) {
 		if (defer(s, p))
 			return MHD_YES;
+		if (p->r.defer_refused)
+			p->r.defer_refused(&p->r, p->r.defer_arg);
 		kf_reply_fail(&p->r, KF_ELIMIT, "busy", NULL, NULL, "too many slow requests are running; try again");
 		kf_reply_header(&p->r, "Retry-After", "5");
 	}

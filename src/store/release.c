@@ -213,3 +213,12 @@ enum kf_err kf_store_app_withdraw_applications(struct kf_db *db, int64_t app, in
 	kf_stmt_bind_int(st, 2, app);
 	return kf_stmt_exec(st);
 }
+
+enum kf_err kf_store_submission_delete(struct kf_db *db, int64_t id)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "DELETE FROM submissions WHERE id = ? AND outcome = 'running'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	return kf_stmt_exec(st);
+}

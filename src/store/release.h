@@ -41,6 +41,9 @@ enum kf_err kf_store_submission_insert(struct kf_db *db, int64_t app, const char
  * text; review 0 when none. */
 enum kf_err kf_store_submission_finish(struct kf_db *db, int64_t id, const char *outcome, const char *stage,
 				       const char *findings_json, int64_t review, int64_t now) KF_MUST_CHECK;
+/* Forget a submission that never ran (the server was too busy to start
+ * it): it does not count towards REV-4. */
+enum kf_err kf_store_submission_delete(struct kf_db *db, int64_t id) KF_MUST_CHECK;
 /* The app's submissions, newest first (findings parsed), or NULL. */
 struct json_t *kf_store_submissions_json(struct kf_db *db, int64_t app, int limit);
 
