@@ -365,6 +365,14 @@ static json_t *url_checks_json(struct kf_db *db, json_t *body)
 	return arr;
 }
 
+json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id)
+{
+	json_t *body = listing_id ? kf_store_listing_json(db, listing_id) : NULL;
+	json_t *out = url_checks_json(db, body);
+	json_decref(body);
+	return out;
+}
+
 /* {id, listing, findings, url_checks, created_at, live_id, live} of the
  * app's draft and live listings; NULL on a storage error. */
 static json_t *listing_view(struct kf_db *db, const struct kf_app_row *a)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct kf_ctx;
+struct kf_db;
 
 /* URL checks one worker pass claims at most. */
 #define KF_LISTING_URL_PASS_MAX 16
@@ -56,5 +57,11 @@ json_t *kf_listing_stage(struct kf_ctx *ctx, int64_t app, int64_t listing_id, in
  * URLs checked, or -1 on a storage error.
  */
 int kf_listing_url_pass(struct kf_ctx *ctx, int64_t now, const atomic_bool *cancel);
+
+/* The latest URL check results (LST-14, LST-16) of a listing's privacy,
+ * terms and website URLs: [{field, rule, url, state, status, final_url,
+ * redirects, ms, error, checked_at}] (new reference); an empty array for
+ * listing 0; NULL on a storage error. */
+json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id);
 
 #endif

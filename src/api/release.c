@@ -229,9 +229,17 @@ static void run_pipeline(struct kf_req *r, void *arg)
 		return;
 	}
 	int64_t due, review;
-	json_t *detail = json_pack("{s:I, s:I, s:I, s:O, s:O}", "submission_id", (json_int_t)j->submission, "config_id",
-				   (json_int_t)(j->checks || j->release ? j->config_id : 0), "listing_id",
-				   (json_int_t)(j->listing ? j->listing_id : 0), "checks", checks, "findings", findings);
+	/* what the reviewer sees beside the listing: the check results and
+	 * timings, the remaining (warning) findings and the URL results */
+	json_t *urls = j->listing ? kf_listing_url_checks_json(db, j->listing_id) : json_array();
+	if (!urls) {
+		kf_api_abort_db(r);
+		return;
+	}
+	json_t *detail = json_pack("{s:I, s:I, s:I, s:O, s:O, s:o}", "submission_id", (json_int_t)j->submission,
+				   "config_id", (json_int_t)(j->checks || j->release ? j->config_id : 0), "listing_id",
+				   (json_int_t)(j->listing ? j->listing_id : 0), "checks", checks, "findings", findings,
+				   "url_checks", urls);
 	char *dtext = json_dumps(detail, JSON_COMPACT);
 	json_decref(detail);
 	char *ftext = json_dumps(findings, JSON_COMPACT);

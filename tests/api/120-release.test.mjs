@@ -106,6 +106,11 @@ describe('release pipeline', () => {
 		assertStatus(q, 200, 'read review');
 		assert.equal(q.body.detail.checks.length, 4);
 		assert.equal(typeof q.body.detail.listing_id, 'number');
+		// LST-14, LST-16: the URL results (status, final URL, time) are shown with the review
+		assert.deepEqual(q.body.detail.url_checks.map((u) => [u.field, u.state, u.status]), [
+			['privacy_url', 'ok', 200], ['terms_url', 'ok', 200], ['website', 'ok', 200],
+		]);
+		for (const u of q.body.detail.url_checks) assert.equal(typeof u.ms, 'number');
 
 		// not in the directory before approval
 		let dir = await srv.req('GET', '/v1/directory');
