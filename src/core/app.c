@@ -1118,19 +1118,29 @@ enum kf_err kf_app_submit_creation(enum kf_app_state state, const struct kf_app_
 	return KF_OK;
 }
 
-enum kf_err kf_app_creation_decided(enum kf_app_state state, bool approve, size_t n_reasons,
-				    enum kf_app_state *next, struct kf_error *err)
+/* A review decision on an app (REV-5): only while the app is in `under`;
+ * a rejection lists a reason; on KF_OK *next is approved or rejected. */
+static enum kf_err review_decided(enum kf_app_state state, enum kf_app_state under, const char *what,
+				  bool approve, size_t n_reasons, enum kf_app_state approved,
+				  enum kf_app_state rejected, enum kf_app_state *next, struct kf_error *err)
 {
-	if (state != KF_APP_CREATION_REVIEW)
+	if (state != under)
 		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "REV-5", NULL,
-				    "cannot decide a creation review while the app is %s",
+				    "cannot decide a %s review while the app is %s", what,
 				    state_str(state));
 	if (!approve && n_reasons == 0)
 		return kf_error_set(err, KF_EINVAL, "reasons_required", "REV-5", "reasons",
 				    "a rejection must list at least one reason");
 	if (next)
-		*next = approve ? KF_APP_DEVELOPING : KF_APP_DRAFT;
+		*next = approve ? approved : rejected;
 	return KF_OK;
+}
+
+enum kf_err kf_app_creation_decided(enum kf_app_state state, bool approve, size_t n_reasons,
+				    enum kf_app_state *next, struct kf_error *err)
+{
+	return review_decided(state, KF_APP_CREATION_REVIEW, "creation", approve, n_reasons,
+			      KF_APP_DEVELOPING, KF_APP_DRAFT, next, err);
 }
 
 enum kf_err kf_app_submit_release(enum kf_app_state state, bool draft_pending,
@@ -1154,16 +1164,8 @@ enum kf_err kf_app_submit_release(enum kf_app_state state, bool draft_pending,
 enum kf_err kf_app_release_decided(enum kf_app_state state, bool approve, size_t n_reasons,
 				   enum kf_app_state *next, struct kf_error *err)
 {
-	if (state != KF_APP_RELEASE_REVIEW)
-		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "REV-5", NULL,
-				    "cannot decide a release review while the app is %s",
-				    state_str(state));
-	if (!approve && n_reasons == 0)
-		return kf_error_set(err, KF_EINVAL, "reasons_required", "REV-5", "reasons",
-				    "a rejection must list at least one reason");
-	if (next)
-		*next = approve ? KF_APP_RELEASED : KF_APP_DEVELOPING;
-	return KF_OK;
+	return review_decided(state, KF_APP_RELEASE_REVIEW, "release", approve, n_reasons,
+			      KF_APP_RELEASED, KF_APP_DEVELOPING, next, err);
 }
 
 enum kf_err kf_app_submit_change(enum kf_app_state state, bool has_draft, bool change_pending,

@@ -261,10 +261,7 @@ enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char 
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_text(st, 2, hash);
 	kf_stmt_bind_int(st, 3, now);
-	enum kf_step s = kf_stmt_step(st);
-	*valid = s == KF_STEP_ROW;
-	kf_stmt_done(st);
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return kf_stmt_exists(st, valid);
 }
 
 enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no, int64_t now)

@@ -43,10 +43,7 @@ enum kf_err kf_store_authenticity_pending(struct kf_db *db, int64_t org_id, bool
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, org_id);
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	*pending = s == KF_STEP_ROW;
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return kf_stmt_exists(st, pending);
 }
 
 enum kf_err kf_store_authenticity_by_review(struct kf_db *db, int64_t review_id, struct kf_authenticity_row *out)

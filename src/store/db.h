@@ -69,6 +69,10 @@ enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error
 
 /* Convenience: run a statement expecting no rows / one integer. */
 enum kf_err kf_stmt_exec(struct kf_stmt *st) KF_MUST_CHECK;
+/* Step once and finish: *found tells whether the query gave a row (for
+ * "SELECT 1 … LIMIT 1" questions). KF_EDB (found false) when st is NULL
+ * or the step failed. */
+enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found) KF_MUST_CHECK;
 
 /* Test hook: make the n-th statement step from now fail (0 = off). Used by
  * the unit test proving that a failed command leaves nothing written. */

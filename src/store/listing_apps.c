@@ -46,10 +46,7 @@ enum kf_err kf_store_listing_app_pending(struct kf_db *db, int64_t app, const ch
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_text(st, 2, kind);
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	*pending = s == KF_STEP_ROW;
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return kf_stmt_exists(st, pending);
 }
 
 enum kf_err kf_store_listing_app_by_review(struct kf_db *db, int64_t review_id, struct kf_listing_app_row *out)

@@ -57,10 +57,7 @@ enum kf_err kf_store_submission_running(struct kf_db *db, int64_t app, int64_t s
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_int(st, 2, since);
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	*running = s == KF_STEP_ROW;
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return kf_stmt_exists(st, running);
 }
 
 enum kf_err kf_store_submission_insert(struct kf_db *db, int64_t app, const char *kind, int64_t user, int64_t now,
@@ -162,10 +159,7 @@ enum kf_err kf_store_app_review_pending(struct kf_db *db, int64_t app, const cha
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_text(st, 2, kind);
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	*pending = s == KF_STEP_ROW;
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return kf_stmt_exists(st, pending);
 }
 
 enum kf_err kf_store_app_listing_live(struct kf_db *db, int64_t app, int64_t listing, const char *version, int64_t now)

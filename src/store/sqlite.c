@@ -170,6 +170,17 @@ enum kf_err kf_stmt_exec(struct kf_stmt *st)
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
+enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found)
+{
+	*found = false;
+	if (!st)
+		return KF_EDB;
+	enum kf_step s = kf_stmt_step(st);
+	kf_stmt_done(st);
+	*found = s == KF_STEP_ROW;
+	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+}
+
 const char *kf_stmt_text(struct kf_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st->s, col);

@@ -18,7 +18,7 @@ import {
 	registerUser, adminToken, operator, assertError, assertStatus, expectUnchanged, uploadPdf, FAILURE_TABLES,
 } from './helpers/flows.mjs';
 import { startReceiver, appBody, appProvider, createApp, waitFor, reviewer } from './helpers/apps.mjs';
-import { png, fadeLeft, checker, block, upload } from './helpers/images.mjs';
+import { png, fadeLeft, checker, block, upload, cleanListing } from './helpers/images.mjs';
 
 /** Findings of one rule (and field). */
 const of = (findings, rule, field) => findings.filter((f) => f.rule === rule && (!field || f.field === field));
@@ -36,25 +36,7 @@ describe('app listing', () => {
 
 	/** A listing that passes every rule (its website opens after 2 redirects). */
 	function clean(over = {}) {
-		return {
-			name: '天气助手',
-			logo_file: files.logo,
-			category: 'tools',
-			intro: '查看所在城市的天气预报',
-			description: '为团队成员提供所在城市的天气预报、降雨提醒与灾害预警。',
-			previews_desktop: [files.d1, files.d2],
-			previews_mobile: [files.m1],
-			version: '1.0.0',
-			update_notes: '首次发布。',
-			privacy_url: `${base}/privacy`,
-			terms_url: `${base}/terms`,
-			company_name: prov.legalName,
-			company_logo_file: files.companyLogo,
-			website: `${base}/r/2`,
-			support_phone: '010-12345678',
-			keywords: ['天气', '预报'],
-			...over,
-		};
+		return cleanListing(files, base, prov.legalName, { website: `${base}/r/2`, ...over });
 	}
 
 	function save(body, token = owner.token) {
