@@ -393,8 +393,17 @@ static void handle(struct kf_req *r)
 		route->handler(r);
 	}
 	kf_db_rollback(db);
-	if (idem)
+	/* a deferred request has no answer yet: its key is finished with it */
+	if (idem && r->defer_fn)
+		r->idempotency_key = idem;
+	else if (idem)
 		idempotency_finish(r, idem);
 }
 
-const struct kf_dispatch kf_api_dispatch = {body_limit, handle};
+static void deferred_done(struct kf_req *r)
+{
+	if (r->idempotency_key)
+		idempotency_finish(r, r->idempotency_key);
+}
+
+const struct kf_dispatch kf_api_dispatch = {body_limit, handle, deferred_done};

@@ -56,6 +56,7 @@ struct kf_req {
 	void (*defer_fn)(struct kf_req *r, void *arg);
 	void (*defer_refused)(struct kf_req *r, void *arg); /* may be NULL */
 	void *defer_arg;
+	const char *idempotency_key; /* claimed, to be finished when a deferred reply is set */
 
 	/* Reply. */
 	int status;

@@ -111,6 +111,8 @@ static void *run_deferred(void *arg)
 	p->r.defer_fn(&p->r, p->r.defer_arg);
 	if (!p->r.status)
 		kf_reply_fail(&p->r, KF_EINTERNAL, "internal", NULL, NULL, "the deferred work produced no reply");
+	if (p->server->dispatch->deferred_done)
+		p->server->dispatch->deferred_done(&p->r);
 	atomic_fetch_sub(&p->server->deferred, 1);
 	MHD_resume_connection(p->r.conn);
 	return NULL;
@@ -249,6 +251,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			p->r.defer_refused(&p->r, p->r.defer_arg);
 		kf_reply_fail(&p->r, KF_ELIMIT, "busy", NULL, NULL, "too many slow requests are running; try again");
 		kf_reply_header(&p->r, "Retry-After", "5");
+		if (s->dispatch->deferred_done)
+			s->dispatch->deferred_done(&p->r);
 	}
 	return queue(conn, p);
 }

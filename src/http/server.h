@@ -17,6 +17,10 @@ struct kf_dispatch {
 	size_t (*body_limit)(struct kf_ctx *ctx, const char *method, const char *path);
 	/* Handle a complete request; must set a reply. */
 	void (*handle)(struct kf_req *r);
+	/* A request the handler deferred (kf_req_defer) has its reply now, or
+	 * could not be deferred (the busy reply); runs on the request's thread
+	 * before the answer is sent. May be NULL. */
+	void (*deferred_done)(struct kf_req *r);
 };
 
 enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, struct kf_server **out,

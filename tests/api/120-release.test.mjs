@@ -90,8 +90,15 @@ describe('release pipeline', () => {
 	test('APP-6, APP-9: a good app passes every automated stage, waits for a person, and approval releases it', async () => {
 		await certifyAuthenticity(prov, owner.token);
 		const { app } = await candidate();
-		const r = await submit(app);
+		const key = { 'Idempotency-Key': `release-${app.app_id}` };
+		const r = await srv.req('POST', `/v1/apps/${app.app_id}/release-review`, { token: owner.token, headers: key });
 		assertStatus(r, 202, 'release-review');
+		// a retry with the same key gets the same answer, not a second submission
+		const again = await srv.req('POST', `/v1/apps/${app.app_id}/release-review`, { token: owner.token, headers: key });
+		assert.equal(again.status, 202, again.text);
+		assert.equal(again.headers.get('idempotent-replayed'), 'true');
+		assert.equal(again.body.submission_id, r.body.submission_id);
+		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM submissions s JOIN apps a ON a.id = s.app WHERE a.app_id = '${app.app_id}'`)[0].n, 1);
 		assert.deepEqual(r.body.checks.map((c) => [c.check, c.status]), [
 			['ticket', 'passed'], ['authorization', 'passed'], ['text_reply', 'passed'], ['api_reply', 'passed'],
 		]);
