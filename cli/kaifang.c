@@ -18,9 +18,13 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "core/app.h"
 #include "core/names.h"
 #include "store/accounts.h"
 #include "store/agreements.h"
+#include "store/apps.h"
+#include "store/listings.h"
+#include "store/release.h"
 #include "store/hosts.h"
 #include <jansson.h>
 #include "store/providers.h"
@@ -49,7 +53,8 @@ static void usage(FILE *f)
 		   "  apikey create --scope host --name N   create an operator API key (printed once)\n"
 		   "  apikey list                print the keys (never the secrets)\n"
 		   "  apikey revoke ID           revoke a key at once\n"
-		   "  demo load                  load demo data (admin, agreements, a certified sample provider)\n\n"
+		   "  demo load                  load demo data (admin, agreements, a certified sample provider\n"
+		   "                             with a released app in the directory)\n\n"
 		   "The data directory defaults to $KAIFANG_DATA_DIR or ./var.\n");
 }
 
@@ -131,6 +136,36 @@ static void random_password(char *out)
 	snprintf(out, 24, "kf-%s", hex);
 }
 
+/* A released demo app with a live listing, so the directory has an entry
+ * (APP-6). It has no callback URLs: nothing is pushed for it. */
+static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid, int64_t now)
+{
+	static const char config[] =
+		"{\"name\":\"Weather Helper\",\"intro\":\"Forecasts for the places your members work in.\","
+		"\"website\":\"https://www.example.com/weather\",\"icp_no\":\"京ICP备12345678号\","
+		"\"audience\":\"public\",\"permission_sets\":[1,3],\"dev\":{\"test_allowlist\":[]}}";
+	static const char listing[] =
+		"{\"name\":\"天气助手\",\"category\":\"tools\",\"intro\":\"查看所在城市的天气预报\","
+		"\"description\":\"为团队成员提供所在城市的天气预报、降雨提醒与灾害预警。\",\"version\":\"1.0.0\","
+		"\"privacy_url\":\"https://www.example.com/privacy\",\"terms_url\":\"https://www.example.com/terms\","
+		"\"company_name\":\"示例科技有限公司\",\"website\":\"https://www.example.com/weather\","
+		"\"support_phone\":\"010-12345678\",\"keywords\":[\"天气\",\"预报\"],"
+		"\"previews_desktop\":[],\"previews_mobile\":[]}";
+	unsigned char rnd[8];
+	char app_id[KF_APP_ID_LEN + 1];
+	kf_random_bytes(rnd, sizeof(rnd));
+	kf_app_id_format(rnd, app_id);
+	int64_t app, cfg, lst;
+	int version;
+	enum kf_err rc = kf_store_app_insert(db, app_id, org, "public", now, &app);
+	rc = rc ? rc : kf_store_app_config_insert(db, app, config, uid, now, &cfg, &version);
+	rc = rc ? rc : kf_store_app_set_configs(db, app, cfg, 0, "public", now);
+	rc = rc ? rc : kf_store_listing_insert(db, app, listing, "[]", uid, now, &lst);
+	rc = rc ? rc : kf_store_app_listing_live(db, app, lst, "1.0.0", now);
+	rc = rc ? rc : kf_store_app_set_state(db, app, "released", now);
+	return rc;
+}
+
 /* Demo data for `make run`: never loaded into a data directory by kaifangd
  * itself. Skipped when an operator already exists. */
 static int cmd_demo_load(struct kf_db *db, int64_t now)
@@ -181,6 +216,7 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	rc = rc ? rc : kf_store_entity_upsert(db, "company", legal, norm, "91310000MA1FL0000X", now, &eid);
 	rc = rc ? rc : kf_store_entity_mark(db, eid, true, true, now);
 	rc = rc ? rc : kf_store_org_bind_entity(db, org, eid, now + 180 * 86400LL, now);
+	rc = rc ? rc : demo_released_app(db, org, uid, now);
 	rc = rc ? rc : kf_audit_append(db, now, "cli", "demo.load", "demo", NULL);
 	free(norm);
 	if (rc != KF_OK || kf_db_commit(db) != KF_OK)
