@@ -73,12 +73,15 @@ int main(int argc, char **argv)
 {
 	struct kf_ctx ctx = {0};
 	int rc = kf_config_load(&ctx.cfg, argc, argv);
-	if (rc != 0)
+	if (rc != 0) {
+		kf_config_clear(&ctx.cfg);
 		return rc > 0 ? 0 : 2;
+	}
 	const char *tc = getenv("KAIFANG_TEST_CLOCK");
 	if (tc && !strcmp(tc, "1")) {
 		if (!loopback(ctx.cfg.listen)) {
 			fprintf(stderr, "kaifangd: KAIFANG_TEST_CLOCK is refused unless listening on a loopback address\n");
+			kf_config_clear(&ctx.cfg);
 			return 2;
 		}
 		ctx.test_clock = true;
@@ -86,6 +89,7 @@ int main(int argc, char **argv)
 	struct kf_error cerr = {0};
 	if (kf_cidr_list_parse(ctx.cfg.callback_allow, &ctx.callback_allow, &cerr) != KF_OK) {
 		fprintf(stderr, "kaifangd: invalid callback-allow (push.allow_networks): %s\n", cerr.msg);
+		kf_config_clear(&ctx.cfg);
 		return 2;
 	}
 	ctx.auth_policy = kf_auth_policy_default();
@@ -98,6 +102,8 @@ int main(int argc, char **argv)
 	ctx.auth_policy.oauth_refresh_ttl = ctx.cfg.oauth_refresh_ttl;
 	if (kf_auth_policy_check(&ctx.auth_policy, &cerr) != KF_OK) {
 		fprintf(stderr, "kaifangd: token lifetimes: %s\n", cerr.msg);
+		kf_cidr_list_clear(&ctx.callback_allow);
+		kf_config_clear(&ctx.cfg);
 		return 2;
 	}
 	if (kf_crypto_init() != KF_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

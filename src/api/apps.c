@@ -879,7 +879,7 @@ static void api_apps_catalog_add(struct kf_req *r)
 		return;
 	}
 	json_t *apis = json_object_get(j, "apis");
-	char *apis_s = json_dumps(apis ? apis : json_array(), JSON_COMPACT);
+	char *apis_s = apis ? json_dumps(apis, JSON_COMPACT) : strdup("[]");
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
 		"INSERT INTO permission_sets (id, key, name, name_en, description, data_entrusted, apis, optional)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

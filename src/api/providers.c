@@ -361,7 +361,7 @@ static char *check_documents(struct kf_req *r, json_t *docs, bool required)
 			return NULL;
 		}
 	}
-	char *s = json_dumps(docs ? docs : json_array(), JSON_COMPACT);
+	char *s = docs ? json_dumps(docs, JSON_COMPACT) : NULL;
 	char *copy = kf_arena_strdup(r->arena, s ? s : "[]");
 	free(s);
 	return copy;

@@ -248,8 +248,10 @@ enum kf_err kf_store_calendar_load(struct kf_db *db, int32_t utc_offset, struct 
 			w[n_w++] = day;
 	}
 	kf_stmt_done(st);
-	qsort(h, n_h, sizeof(*h), cmp_day);
-	qsort(w, n_w, sizeof(*w), cmp_day);
+	if (n_h)
+		qsort(h, n_h, sizeof(*h), cmp_day);
+	if (n_w)
+		qsort(w, n_w, sizeof(*w), cmp_day);
 	cal->holidays = h;
 	cal->n_holidays = n_h;
 	cal->workdays = w;
