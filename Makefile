@@ -66,6 +66,13 @@ build/obj/cli/%.o: cli/%.c
 build/kaifang: $(CLI_OBJ) build/libkaifang.a
 	$(CC) $(CFLAGS) $(filter %.o %.a,$^) $(LDLIBS) -o $@
 
+# The daemon and the command line built with the sanitizers, for
+# `make api-test-san` (the API tests against them; not part of `make test`).
+build/san/kaifangd: src/main.c build/libkaifang-san.a
+	$(CC) $(CFLAGS) $(SAN) $^ $(LDLIBS) -o $@
+build/san/kaifang: $(wildcard cli/*.c) build/libkaifang-san.a
+	$(CC) $(CFLAGS) $(SAN) -Icli $^ $(LDLIBS) -o $@
+
 build/tests/%: tests/unit/%.c build/libkaifang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $< build/libkaifang.a $(LDLIBS) -lcmocka -o $@
@@ -89,6 +96,13 @@ fuzz: $(FUZZ_BIN)
 
 api-test: build/kaifangd build/kaifang
 	@sh tools/run-api.sh
+# Every API test against a daemon built with AddressSanitizer and UBSan: a
+# leak or undefined behaviour makes its daemon exit non-zero, which fails
+# the test that stops it. Slower; run before changing the server's core.
+api-test-san: build/san/kaifangd build/san/kaifang
+	@KAIFANGD=$(CURDIR)/build/san/kaifangd KAIFANG_CLI=$(CURDIR)/build/san/kaifang \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  sh tools/run-api.sh api-asan
 
 test: all
 	@rm -f build/results.txt

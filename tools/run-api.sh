@@ -1,9 +1,11 @@
 #!/bin/sh
 # Black-box API tests: Node's test runner; each test file starts its own
 # kaifangd on a free loopback port with a fresh data directory.
+# usage: tools/run-api.sh [suite-name]   (KAIFANGD / KAIFANG_CLI choose the binaries)
+suite=${1:-api}
 mkdir -p build
-out=build/api-tests.tap
-KAIFANGD=$(pwd)/build/kaifangd KAIFANG_CLI=$(pwd)/build/kaifang \
+out=build/$suite-tests.tap
+KAIFANGD=${KAIFANGD:-$(pwd)/build/kaifangd} KAIFANG_CLI=${KAIFANG_CLI:-$(pwd)/build/kaifang} \
 	node --test --test-reporter=tap --test-concurrency=2 tests/api/ > "$out" 2>&1
 rc=$?
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n 1)
@@ -16,5 +18,5 @@ fi
 if [ "$fail" -ne 0 ]; then
 	grep -B2 -A30 '^not ok\|^    not ok\|^        not ok' "$out" | head -n 300
 fi
-echo "api: $pass passed, $fail failed"
-echo "api $pass $fail" >> build/results.txt
+echo "$suite: $pass passed, $fail failed"
+echo "$suite $pass $fail" >> build/results.txt
