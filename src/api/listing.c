@@ -66,6 +66,8 @@ static const struct kf_field LISTING_FIELDS[] = {
 	{"website", KF_F_STRING, false, 4096, "LST-16"},
 	{"support_phone", KF_F_STRING, false, 256, "LST-17"},
 	{"keywords", KF_F_ARRAY, false, KEYWORDS_SHAPE_MAX, "LST-4"},
+	{"offers_accounts", KF_F_BOOL, false, 0, "APP-12"},
+	{"account_deletion", KF_F_STRING, false, 4096, "APP-12"},
 };
 
 /* The URL fields and their rules, in the order they are reported. */
@@ -199,6 +201,8 @@ static void listing_text(json_t *body, struct kf_arena *a, struct kf_listing_tex
 	l->company_name = str(body, "company_name");
 	l->website = str(body, "website");
 	l->support_phone = str(body, "support_phone");
+	l->offers_accounts = json_is_true(json_object_get(body, "offers_accounts"));
+	l->account_deletion = str(body, "account_deletion");
 	json_t *kw = json_object_get(body, "keywords");
 	size_t n = json_array_size(kw);
 	const char **v = kf_arena_alloc(a, (n ? n : 1) * sizeof(*v));

@@ -331,6 +331,22 @@ void kf_listing_check_update_notes(const char *notes, const struct kf_listing_ct
 	common_terms(notes, "update_notes", ctx, out);
 }
 
+void kf_listing_check_accounts(bool offers_accounts, const char *deletion, const struct kf_listing_ctx *ctx,
+			       struct kf_findings *out)
+{
+	if (is_blank(deletion)) {
+		if (offers_accounts)
+			kf_findings_add(out, "APP-12", "account_deletion", R,
+					"an app with its own user accounts declares how users delete them "
+					"(account_deletion)");
+		return;
+	}
+	if (!utf8_ok(deletion, "APP-12", "account_deletion", out))
+		return;
+	max_len(deletion, KF_LISTING_DELETION_MAX_HALF, "APP-12", "account_deletion", out);
+	common_terms(deletion, "account_deletion", ctx, out);
+}
+
 void kf_listing_check_company(const char *company, const char *entity_name,
 			      struct kf_findings *out)
 {
@@ -553,6 +569,7 @@ void kf_listing_check_text(const struct kf_listing_text *l, const struct kf_list
 	kf_listing_check_urls(l, ctx, out);
 	kf_listing_check_company(l->company_name, ctx ? ctx->entity_name : NULL, out);
 	kf_listing_check_phone(l->support_phone, out);
+	kf_listing_check_accounts(l->offers_accounts, l->account_deletion, ctx, out);
 }
 
 /* ---- LST-14, LST-16: opening the URLs ---- */

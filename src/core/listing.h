@@ -34,6 +34,7 @@
 #define KF_LISTING_INTRO_MAX_HALF 30    /* LST-8: 15 CJK */
 #define KF_LISTING_DESC_MAX_HALF 1000   /* LST-9: 500 CJK */
 #define KF_LISTING_NOTES_MAX_HALF 1000  /* LST-13: optional; cap is policy */
+#define KF_LISTING_DELETION_MAX_HALF 1000 /* APP-12: 500 CJK characters */
 #define KF_LISTING_KEYWORDS_MAX 8       /* LST-4: at most 8 keywords */
 #define KF_LISTING_KEYWORD_MAX_HALF 20  /* LST-4: each at most 10 CJK (policy) */
 #define KF_LISTING_URL_MAX 2048         /* LST-14/16: bytes */
@@ -56,6 +57,8 @@ struct kf_listing_text {
 	const char *support_phone;
 	const char *const *keywords; /* n_keywords entries, may be NULL when 0 */
 	size_t n_keywords;
+	bool offers_accounts;         /* APP-12: the app has user accounts of its own */
+	const char *account_deletion; /* APP-12: how its users delete them */
 };
 
 /* Everything the checks need besides the listing; all borrowed. A NULL
@@ -139,6 +142,16 @@ void kf_listing_check_category(const char *category, const char *const *catalog,
 /* LST-14 (privacy_url, terms_url) and LST-16 (website, plus APP-11 on it) */
 void kf_listing_check_urls(const struct kf_listing_text *l, const struct kf_listing_ctx *ctx,
 			   struct kf_findings *out);
+
+/*
+ * APP-12: an app that offers its own user accounts declares how users
+ * delete them: with offers_accounts, account_deletion is required (blank is
+ * a reject finding), at most KF_LISTING_DELETION_MAX_HALF long, and judged
+ * by the superlative, banned-term and protected-mark lists like other
+ * text. Without offers_accounts a given text is still checked.
+ */
+void kf_listing_check_accounts(bool offers_accounts, const char *deletion, const struct kf_listing_ctx *ctx,
+			       struct kf_findings *out);
 
 /* Run every text and field rule above on l, appending to out (not reset). */
 void kf_listing_check_text(const struct kf_listing_text *l, const struct kf_listing_ctx *ctx,

@@ -173,12 +173,14 @@ describe('release pipeline', () => {
 	});
 
 	test('LST-*: a listing with a reject finding stops at the listing stage, after the checks passed', async () => {
-		const { app } = await candidate({}, { name: '赌 博助手', support_phone: '12345' });
+		const { app } = await candidate({}, { name: '赌 博助手', support_phone: '12345', offers_accounts: true });
 		const r = await submit(app);
 		assertError(r, 422, 'submission_failed');
 		assert.equal(r.body.stage, 'listing');
 		const rules = r.body.findings.map((f) => f.rule);
 		assert.ok(rules.includes('LST-19') && rules.includes('LST-17'), rules.join());
+		// APP-12: an app with its own accounts declares how users delete them
+		assert.ok(r.body.findings.some((f) => f.rule === 'APP-12' && f.field === 'account_deletion'), JSON.stringify(r.body.findings));
 		for (const f of r.body.findings) assert.equal(f.severity, 'reject');
 		assert.deepEqual(releaseReviews(app), []);
 		assert.equal(await state(app), 'developing');

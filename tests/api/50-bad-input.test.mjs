@@ -219,7 +219,8 @@ const CASES = {
 		body: () => ({ name: '坏输入天气', version: '1.0.0', keywords: ['天气'] }),
 		fields: [['name', S, false], ['logo_file', I, false], ['category', S, false], ['intro', S, false], ['description', S, false], ['previews_desktop', A, false],
 			['previews_mobile', A, false], ['version', S, false], ['update_notes', S, false], ['privacy_url', S, false], ['terms_url', S, false], ['company_name', S, false],
-			['company_logo_file', I, false], ['website', S, false], ['support_phone', S, false], ['keywords', A, false]],
+			['company_logo_file', I, false], ['website', S, false], ['support_phone', S, false], ['keywords', A, false],
+			['offers_accounts', B, false], ['account_deletion', S, false]],
 	},
 	'GET /v1/apps/{id}/qualifications': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/qualifications`, foreign: (c) => `/v1/apps/${c.app.app_id}/qualifications`, foreignCode: [404, 'app_not_found'] },
 	'PUT /v1/apps/{id}/qualifications/{doc}': {

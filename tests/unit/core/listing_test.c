@@ -424,6 +424,40 @@ static void test_version_greater_than_released_LST_12(void **state)
 	assert_int_equal(count(&f, "LST-12", "version", REJ), 5);
 }
 
+static void test_account_deletion_APP_12(void **state)
+{
+	(void)state;
+	char *buf = malloc(4096);
+	assert_non_null(buf);
+	struct kf_listing_text l = good();
+	struct kf_findings f;
+	/* no accounts of its own: nothing to declare */
+	f = check(&l);
+	assert_int_equal(count(&f, "APP-12", "account_deletion", REJ), 0);
+	/* accounts: the declaration is required, blank counts as missing */
+	l.offers_accounts = true;
+	f = check(&l);
+	assert_int_equal(count(&f, "APP-12", "account_deletion", REJ), 1);
+	l.account_deletion = "  ";
+	f = check(&l);
+	assert_int_equal(count(&f, "APP-12", "account_deletion", REJ), 1);
+	l.account_deletion = "在“设置-账号”中申请注销，7日内删除全部数据。";
+	f = check(&l);
+	assert_int_equal(f.n, 0);
+	/* exactly 500 CJK characters pass, 501 do not */
+	l.account_deletion = rep(buf, "删", 500);
+	f = check(&l);
+	assert_int_equal(count(&f, "APP-12", "account_deletion", REJ), 0);
+	l.account_deletion = rep(buf, "删", 501);
+	f = check(&l);
+	assert_int_equal(count(&f, "APP-12", "account_deletion", REJ), 1);
+	/* judged like other text: a spaced banned term is caught (LST-19) */
+	l.account_deletion = "注销后可参与赌 博活动";
+	f = check(&l);
+	assert_int_equal(count(&f, "LST-19", "account_deletion", REJ), 1);
+	free(buf);
+}
+
 static void test_update_notes_optional_LST_13(void **state)
 {
 	(void)state;
@@ -835,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_version_cmp_LST_12),
 		cmocka_unit_test(test_version_greater_than_released_LST_12),
 		cmocka_unit_test(test_update_notes_optional_LST_13),
+		cmocka_unit_test(test_account_deletion_APP_12),
 		cmocka_unit_test(test_urls_LST_14),
 		cmocka_unit_test(test_company_name_LST_15),
 		cmocka_unit_test(test_website_LST_16),
