@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const names[KF_CHECK_KIND_COUNT] = {"ticket", "authorization", "text_reply", "api_reply"};
+static const char *const names[KF_CHECK_KIND_COUNT] = {"ticket", "authorization", "text_reply", "api_reply",
+							"event_reply"};
 
 const char *kf_check_name(enum kf_check_kind k)
 {
@@ -42,7 +43,8 @@ enum kf_err kf_checks_parse(const char *spec, enum kf_check_kind *out, size_t ma
 			char q[64];
 			kf_checks_quote(p, len, 40, q, sizeof(q));
 			return kf_error_set(err, KF_EINVAL, "unknown_check", "APP-9", NULL,
-					    "unknown capability check '%s' (known: text_reply, api_reply)", q);
+					    "unknown capability check '%s' (known: text_reply, api_reply, event_reply)",
+					    q);
 		}
 		bool seen = false;
 		for (size_t i = 0; i < *n; i++)
@@ -111,6 +113,11 @@ bool kf_checks_query_text(const char *code, char *out, size_t len)
 bool kf_checks_api_content(const char *code, char *out, size_t len)
 {
 	return print_to(out, len, code ? code : "", KF_CHECK_API_SUFFIX);
+}
+
+bool kf_checks_event_content(const char *event, char *out, size_t len)
+{
+	return print_to(out, len, event ? event : "", KF_CHECK_EVENT_REPLY_SUFFIX);
 }
 
 /* Length of the valid UTF-8 sequence at s[0..left), or 0 when invalid. */

@@ -26,21 +26,25 @@ enum kf_check_kind {
 	KF_CHECK_AUTHORIZATION, /* §8.2: the authorized event is answered "success" */
 	KF_CHECK_TEXT_REPLY,    /* §8.3: the passive, encrypted text reply */
 	KF_CHECK_API_REPLY,     /* §8.4: the code exchanged, then custom/send */
+	KF_CHECK_EVENT_REPLY,   /* §8.5: an event answered passively, "<Event>from_callback" */
 };
-#define KF_CHECK_KIND_COUNT 4
+#define KF_CHECK_KIND_COUNT 5
 
 /* What the check sends and expects (§8). */
 #define KF_CHECK_TEXT "TESTCOMPONENT_MSG_TYPE_TEXT"
 #define KF_CHECK_TEXT_REPLY_CONTENT "TESTCOMPONENT_MSG_TYPE_TEXT_callback"
 #define KF_CHECK_QUERY_PREFIX "QUERY_AUTH_CODE:"
 #define KF_CHECK_API_SUFFIX "_from_api"
+#define KF_CHECK_EVENT "LOCATION"                 /* §8.5: the event pushed */
+#define KF_CHECK_EVENT_REPLY_SUFFIX "from_callback" /* appended to the event's name */
 
 /* The most checks one permission set may name. */
 #define KF_CHECKS_PER_SET_MAX 8
 /* Reasons are cut to this many bytes (NUL included). */
 #define KF_CHECK_REASON_SIZE 512
 
-/* Static name ("ticket", "authorization", "text_reply", "api_reply"); NULL
+/* Static name ("ticket", "authorization", "text_reply", "api_reply",
+ * "event_reply"); NULL
  * when out of range. */
 const char *kf_check_name(enum kf_check_kind k);
 /* false (out untouched) for NULL or an unknown name. */
@@ -49,7 +53,8 @@ bool kf_check_parse(const char *name, enum kf_check_kind *out);
 /*
  * The checks a permission set names: names separated by spaces, tabs or
  * commas; NULL or blank names none (*n = 0). Only the per-set checks
- * (text_reply, api_reply) may be named; a name given twice counts once.
+ * (text_reply, api_reply, event_reply) may be named; a name given twice
+ * counts once.
  * Errors (out[0..*n) holds the names read before): KF_EINVAL
  * "unknown_check" (rule APP-9) naming the first unknown name (also "ticket"
  * and "authorization", which every run has anyway); KF_ELIMIT
@@ -82,6 +87,9 @@ bool kf_checks_purpose_valid(const char *purpose);
  * is too small (out = ""). */
 bool kf_checks_query_text(const char *code, char *out, size_t len);
 bool kf_checks_api_content(const char *code, char *out, size_t len);
+/* §8.5: "<event>from_callback" into out; false when out is too small
+ * (out = ""). */
+bool kf_checks_event_content(const char *event, char *out, size_t len);
 
 /*
  * A value quoted into a reason: at most max bytes of s (cut at a character

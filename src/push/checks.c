@@ -288,17 +288,36 @@ static char *text_message(struct run *rn, const char *content)
 	return kf_envelope_build(f, sizeof(f) / sizeof(f[0]), &xml, NULL, NULL) == KF_OK ? xml : NULL;
 }
 
-static void check_text_reply(struct run *rn, const char *set)
+/* The plaintext of a LOCATION event from the test user to the test
+ * account (§8.5), malloc'd; NULL when it cannot be built. */
+static char *event_message(struct run *rn)
+{
+	char created[24];
+	snprintf(created, sizeof(created), "%" PRId64, kf_ctx_now(rn->ctx));
+	const struct kf_envelope_field f[] = {
+		{"ToUserName", rn->account, true}, {"FromUserName", rn->user, true}, {"CreateTime", created, false},
+		{"MsgType", "event", true},        {"Event", KF_CHECK_EVENT, true},  {"Latitude", "31.230416", false},
+		{"Longitude", "121.473701", false}, {"Precision", "65.000000", false},
+	};
+	char *xml = NULL;
+	return kf_envelope_build(f, sizeof(f) / sizeof(f[0]), &xml, NULL, NULL) == KF_OK ? xml : NULL;
+}
+
+/* §8.3 and §8.5: push msg (taken) and judge the passive reply, which must
+ * be a text message with content `expect` from the account to the user. */
+static void check_passive(struct run *rn, const char *set, enum kf_check_kind kind, const char *what, char *msg,
+			  const char *expect)
 {
 	int64_t t0 = mono_ms();
 	char reason[KF_CHECK_REASON_SIZE];
-	char *msg = text_message(rn, KF_CHECK_TEXT);
+	const char *name = kf_check_name(kind);
 	if (!msg) {
-		add_result(rn, KF_CHECK_TEXT_REPLY, set, NULL, false, "cannot build the text message", mono_ms() - t0);
+		snprintf(reason, sizeof(reason), "cannot build the %s message", what);
+		add_result(rn, kind, set, NULL, false, reason, mono_ms() - t0);
 		return;
 	}
 	struct pushed p;
-	push(rn, KF_PUSH_MESSAGE, "text", msg, "text_reply", rn->reply_ms, &p);
+	push(rn, KF_PUSH_MESSAGE, what, msg, name, rn->reply_ms, &p);
 	free(msg);
 
 	/* take the answer apart for the judge */
@@ -337,7 +356,7 @@ static void check_text_reply(struct run *rn, const char *set)
 		}
 	}
 	struct kf_check_expect want = {.app_id = rn->app.app_id, .account = rn->account, .user = rn->user,
-				       .content = KF_CHECK_TEXT_REPLY_CONTENT};
+				       .content = expect};
 	bool ok = kf_checks_judge_reply(&r, &want, reason, sizeof(reason));
 	kf_envelope_clear(&env);
 	kf_envelope_clear(&plain);
@@ -345,7 +364,20 @@ static void check_text_reply(struct run *rn, const char *set)
 	free(dec);
 	free(appid);
 	pushed_clear(&p);
-	add_result(rn, KF_CHECK_TEXT_REPLY, set, NULL, ok, reason, mono_ms() - t0);
+	add_result(rn, kind, set, NULL, ok, reason, mono_ms() - t0);
+}
+
+static void check_text_reply(struct run *rn, const char *set)
+{
+	check_passive(rn, set, KF_CHECK_TEXT_REPLY, "text", text_message(rn, KF_CHECK_TEXT),
+		      KF_CHECK_TEXT_REPLY_CONTENT);
+}
+
+static void check_event_reply(struct run *rn, const char *set)
+{
+	char expect[64];
+	(void)kf_checks_event_content(KF_CHECK_EVENT, expect, sizeof(expect));
+	check_passive(rn, set, KF_CHECK_EVENT_REPLY, "event", event_message(rn), expect);
 }
 
 /* One look at what the app did: its calls since `after` are appended to
@@ -468,6 +500,8 @@ static void check_set(struct run *rn, int64_t set_id)
 			check_text_reply(rn, key);
 		else if (kinds[i] == KF_CHECK_API_REPLY)
 			check_api_reply(rn, key);
+		else if (kinds[i] == KF_CHECK_EVENT_REPLY)
+			check_event_reply(rn, key);
 	}
 	/* a catalog entry naming a check this server does not know fails
 	 * closed: the set cannot be shown to work */

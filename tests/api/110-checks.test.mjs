@@ -83,7 +83,7 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		assert.deepEqual(srv.sql(`SELECT kind, deleted_at FROM host_accounts WHERE id = ${id}`), [{ kind: 'mini_program', deleted_at: null }]);
 	});
 
-	test('a good app passes every check: ticket, authorization, then text_reply and api_reply of the messages set', async () => {
+	test('a good app passes every check: ticket, authorization, then text_reply, api_reply and event_reply of the messages set', async () => {
 		const { ta, app } = await checkedApp();
 		const r = await run(app);
 		assertStatus(r, 200, 'checks:run');
@@ -93,6 +93,7 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 			['authorization', null, 'passed', null],
 			['text_reply', 'messages', 'passed', null],
 			['api_reply', 'messages', 'passed', null],
+			['event_reply', 'messages', 'passed', null],
 		]);
 		for (const c of r.body.checks) assert.ok(Number.isInteger(c.ms) && c.ms >= 0, JSON.stringify(c));
 		assert.ok(Number.isInteger(r.body.run_id), r.text);
@@ -106,7 +107,11 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		assert.equal(authorized.at(-1).fields.AuthorizerAppid, 'kaifang-test-1');
 		assert.match(authorized.at(-1).fields.AuthorizationCode, /^kfcd_/);
 		const msgs = ta.log.filter((l) => l.what === 'message');
-		assert.deepEqual(msgs.map((m) => m.authorizerInPath), ['kaifang-test-1', 'kaifang-test-1']);
+		assert.deepEqual(msgs.map((m) => m.authorizerInPath), ['kaifang-test-1', 'kaifang-test-1', 'kaifang-test-1']);
+		// §8.5: the older event form, a LOCATION event from the test user
+		assert.equal(msgs[2].fields.MsgType, 'event');
+		assert.equal(msgs[2].fields.Event, 'LOCATION');
+		assert.equal(msgs[2].fields.ToUserName, 'kaifang-test-1');
 		assert.equal(msgs[0].fields.Content, 'TESTCOMPONENT_MSG_TYPE_TEXT');
 		assert.equal(msgs[0].fields.ToUserName, 'kaifang-test-1');
 		assert.match(msgs[1].fields.Content, /^QUERY_AUTH_CODE:kfcd_/);
@@ -130,6 +135,18 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		assert.equal(again.body.passed, true, again.text);
 		assert.ok(again.body.run_id > r.body.run_id);
 		assert.equal((await latest(app)).body.run_id, again.body.run_id);
+	});
+
+	test('PROTOCOL §8.5: an app that answers the LOCATION event with "success" instead of the passive reply fails event_reply', async () => {
+		const { app } = await checkedApp({ events: false });
+		const r = await run(app);
+		assertStatus(r, 200, 'checks:run');
+		assert.equal(r.body.passed, false);
+		const e = byName(r, 'event_reply');
+		assert.equal(e.status, 'failed', r.text);
+		assert.equal(e.permission_set, 'messages');
+		assert.equal(e.reason, `the app answered "success" instead of the passive reply with content 'LOCATIONfrom_callback'`);
+		for (const c of ['ticket', 'authorization', 'text_reply', 'api_reply']) assert.equal(byName(r, c).status, 'passed', `${c}: ${r.text}`);
 	});
 
 	test('a wrong passive reply fails text_reply with the exact reason; the other checks pass', async () => {
@@ -182,7 +199,7 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		const r = await run(app);
 		assertStatus(r, 200);
 		assert.equal(r.body.passed, false);
-		assert.deepEqual(r.body.checks.map((c) => c.status), ['failed', 'failed', 'failed', 'failed']);
+		assert.deepEqual(r.body.checks.map((c) => c.status), ['failed', 'failed', 'failed', 'failed', 'failed']);
 		for (const c of r.body.checks) assert.match(c.reason, /^the push failed: connection failed/, JSON.stringify(c));
 	});
 

@@ -100,7 +100,7 @@ describe('release pipeline', () => {
 		assert.equal(again.body.submission_id, r.body.submission_id);
 		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM submissions s JOIN apps a ON a.id = s.app WHERE a.app_id = '${app.app_id}'`)[0].n, 1);
 		assert.deepEqual(r.body.checks.map((c) => [c.check, c.status]), [
-			['ticket', 'passed'], ['authorization', 'passed'], ['text_reply', 'passed'], ['api_reply', 'passed'],
+			['ticket', 'passed'], ['authorization', 'passed'], ['text_reply', 'passed'], ['api_reply', 'passed'], ['event_reply', 'passed'],
 		]);
 		for (const c of r.body.checks) assert.equal(typeof c.ms, 'number');
 		assert.equal(r.body.review.kind, 'release');
@@ -111,7 +111,7 @@ describe('release pipeline', () => {
 		// the reviewer sees what the machine found
 		const q = await srv.req('GET', `/v1/reviews/${r.body.review.id}`, { token: rev.token });
 		assertStatus(q, 200, 'read review');
-		assert.equal(q.body.detail.checks.length, 4);
+		assert.equal(q.body.detail.checks.length, 5);
 		assert.equal(typeof q.body.detail.listing_id, 'number');
 		// LST-14, LST-16: the URL results (status, final URL, time) are shown with the review
 		assert.deepEqual(q.body.detail.url_checks.map((u) => [u.field, u.state, u.status]), [
@@ -269,7 +269,7 @@ describe('release pipeline', () => {
 		r = await srv.req('POST', `/v1/apps/${app.app_id}/change-review`, { token: owner.token });
 		assertStatus(r, 202, 'change-review');
 		assert.equal(r.body.review.kind, 'change');
-		assert.deepEqual(r.body.checks.map((c) => c.status), ['passed', 'passed', 'passed', 'passed']);
+		assert.deepEqual(r.body.checks.map((c) => c.status), ['passed', 'passed', 'passed', 'passed', 'passed']);
 		assertError(await srv.req('POST', `/v1/apps/${app.app_id}/change-review`, { token: owner.token }), 409, 'change_pending', { rule: 'APP-7' });
 
 		// under review: the live version still serves

@@ -22,7 +22,8 @@
 //                     answered with an empty body at once, then the app
 //                     calls api_query_auth with the code and
 //                     /cgi-bin/message/custom/send with "<code>_from_api" to
-//                     the sender.
+//                     the sender; an event (§8.5, such as LOCATION) is
+//                     answered with the passive reply "<Event>from_callback".
 //   GET with echostr  the URL verification handshake.
 //
 // Options:
@@ -30,6 +31,8 @@
 //            else) | 'late' (the passive reply comes after lateMs)
 //   lateMs   delay of 'late' (default 2500)
 //   sendApi  false: exchange the code but never call custom/send
+//   events   false: answer events "success" instead of the passive reply
+//            "<Event>from_callback" of §8.5
 // Everything it did is kept in ta.log ([{what, ...}]) and what went wrong
 // in ta.errors (a test asserts it stays empty).
 import crypto from 'node:crypto';
@@ -55,11 +58,12 @@ function fields(xml) {
 
 const cdata = (s) => `<![CDATA[${s}]]>`;
 
-export async function startTestApp(srv, { mode = 'good', lateMs = 2500, sendApi = true } = {}) {
+export async function startTestApp(srv, { mode = 'good', lateMs = 2500, sendApi = true, events = true } = {}) {
 	const ta = {
 		mode,
 		lateMs,
 		sendApi,
+		events,
 		base: '',
 		appId: null,
 		secret: null,
@@ -185,6 +189,10 @@ export async function startTestApp(srv, { mode = 'good', lateMs = 2500, sendApi 
 			if (ta.mode === 'wrong') return [200, passiveReply(f, 'hello there')];
 			if (ta.mode === 'late') await sleep(ta.lateMs);
 			return [200, passiveReply(f, `${f.Content}_callback`)];
+		}
+		if (f.MsgType === 'event' && ta.events) {
+			if (ta.mode === 'late') await sleep(ta.lateMs);
+			return [200, passiveReply(f, `${f.Event}from_callback`)];
 		}
 		if (f.MsgType === 'text' && f.Content?.startsWith(QUERY)) {
 			const code = f.Content.slice(QUERY.length);

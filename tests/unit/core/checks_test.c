@@ -19,7 +19,7 @@
 static void test_checks_names_APP_9(void **state)
 {
 	(void)state;
-	const char *names[] = {"ticket", "authorization", "text_reply", "api_reply"};
+	const char *names[] = {"ticket", "authorization", "text_reply", "api_reply", "event_reply"};
 	for (int i = 0; i < KF_CHECK_KIND_COUNT; i++) {
 		enum kf_check_kind k;
 		assert_string_equal(kf_check_name((enum kf_check_kind)i), names[i]);
@@ -49,6 +49,15 @@ static void test_checks_parse_messages_set_APP_9(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(k[0], KF_CHECK_API_REPLY);
 	assert_int_equal(k[1], KF_CHECK_TEXT_REPLY);
+	/* §8.5: the event form */
+	assert_int_equal(kf_checks_parse("text_reply api_reply event_reply", k, KF_CHECKS_PER_SET_MAX, &n, &err), KF_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(k[2], KF_CHECK_EVENT_REPLY);
+	char content[64];
+	assert_true(kf_checks_event_content(KF_CHECK_EVENT, content, sizeof(content)));
+	assert_string_equal(content, "LOCATIONfrom_callback");
+	assert_false(kf_checks_event_content(KF_CHECK_EVENT, content, 8));
+	assert_string_equal(content, "");
 	/* none named */
 	assert_int_equal(kf_checks_parse(NULL, k, KF_CHECKS_PER_SET_MAX, &n, &err), KF_OK);
 	assert_int_equal(n, 0);
@@ -62,10 +71,10 @@ static void test_checks_parse_refusals_APP_9(void **state)
 	enum kf_check_kind k[KF_CHECKS_PER_SET_MAX];
 	size_t n;
 	struct kf_error err = {0};
-	assert_int_equal(kf_checks_parse("text_reply event_reply", k, KF_CHECKS_PER_SET_MAX, &n, &err), KF_EINVAL);
+	assert_int_equal(kf_checks_parse("text_reply location_reply", k, KF_CHECKS_PER_SET_MAX, &n, &err), KF_EINVAL);
 	assert_string_equal(err.name, "unknown_check");
 	assert_string_equal(err.rule, "APP-9");
-	assert_non_null(strstr(err.msg, "'event_reply'"));
+	assert_non_null(strstr(err.msg, "'location_reply'"));
 	assert_int_equal(n, 1); /* what came before */
 	/* the two checks of every run are not named by sets */
 	for (const char *s = "ticket"; s; s = !strcmp(s, "ticket") ? "authorization" : NULL) {
