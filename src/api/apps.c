@@ -78,13 +78,18 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_
 	return true;
 }
 
-static bool require_member(struct kf_req *r, const char *role)
+bool kf_api_require_member(struct kf_req *r, const char *role, const char *doing)
 {
 	if (role[0])
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-		      "only members of the app's provider may change it");
+		      "only members of the app's provider %s", doing);
 	return false;
+}
+
+static bool require_member(struct kf_req *r, const char *role)
+{
+	return kf_api_require_member(r, role, "may change it");
 }
 
 static bool require_owner(struct kf_req *r, const char *role)

@@ -23,6 +23,11 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_
 bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,
 				 const char *reasons_text, bool *replied);
 
+/* The caller is a member of the app's provider (role from kf_api_load_app
+ * is set); else 403 provider_member_required, "only members of the app's
+ * provider <doing>", and false. */
+bool kf_api_require_member(struct kf_req *r, const char *role, const char *doing);
+
 /* ONB-7: new submissions need a certified provider in good standing; loads
  * the provider into org. Replies and returns false otherwise. */
 bool kf_api_provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf_org_row *org);

@@ -109,11 +109,8 @@ static void api_checks_run(struct kf_req *r)
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
-	if (!role[0]) {
-		kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-			      "only members of the app's provider may run its capability check");
+	if (!kf_api_require_member(r, role, "may run its capability check"))
 		return;
-	}
 	enum kf_app_state st = KF_APP_DELETED;
 	(void)kf_app_state_parse(a.state, &st);
 	struct kf_error err = {0};

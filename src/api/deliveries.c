@@ -65,11 +65,8 @@ static void api_deliveries_replay(struct kf_req *r)
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
-	if (!role[0]) {
-		kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-			      "only members of the app's provider replay its events");
+	if (!kf_api_require_member(r, role, "replay its events"))
 		return;
-	}
 	const char *ev = kf_req_param(r, "event");
 	if (!kf_api_begin(r))
 		return;

@@ -402,11 +402,7 @@ done:
 
 static bool require_member(struct kf_req *r, const char *role)
 {
-	if (role[0])
-		return true;
-	kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-		      "only members of the app's provider may change its listing");
-	return false;
+	return kf_api_require_member(r, role, "may change its listing");
 }
 
 static void reply_view(struct kf_req *r, const struct kf_app_row *a)

@@ -32,23 +32,6 @@
 #include "util/mem.h"
 
 /* ONB-7: a new submission needs a certified provider in good standing. */
-static bool provider_may_submit(struct kf_req *r, int64_t provider_id)
-{
-	struct kf_org_row org;
-	if (kf_store_org_get(kf_req_db(r), provider_id, &org) != KF_OK) {
-		kf_reply_db_error(r);
-		return false;
-	}
-	enum kf_provider_state st = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org.state, &st);
-	struct kf_error err = {0};
-	if (kf_provider_check_submission(st, &err) != KF_OK) {
-		kf_reply_error(r, &err);
-		return false;
-	}
-	return true;
-}
-
 /* REV-3: evidence files were uploaded by a member of the app's provider. */
 static bool evidence_ok(struct kf_req *r, int64_t provider_id, json_t *evidence)
 {
@@ -106,12 +89,10 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
-	if (!role[0]) {
-		kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-			      "only members of the app's provider apply for its listings");
+	if (!kf_api_require_member(r, role, "apply for its listings"))
 		return;
-	}
-	if (!provider_may_submit(r, a.provider_id))
+	struct kf_org_row org;
+	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	const char *kname = kf_listing_kind_name(kind);

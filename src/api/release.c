@@ -70,6 +70,13 @@ static const char *str_or(const char *s, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* j, released with the request. */
+static json_t *owned(struct kf_req *r, json_t *j)
+{
+	kf_arena_defer(r->arena, (void (*)(void *))json_decref, j);
+	return j;
+}
+
 /* A reject finding of the pipeline itself. */
 static json_t *finding(const char *rule, const char *field, const char *msg)
 {
@@ -91,19 +98,14 @@ static bool has_reject(json_t *findings)
  * the rule of its first finding, with every finding. */
 static void reply_stopped(struct kf_req *r, const struct job *j, const char *stage, json_t *findings, json_t *checks)
 {
-	json_t *first = json_array_get(findings, 0);
-	const char *rule = json_string_value(json_object_get(first, "rule"));
+	const char *rule = json_string_value(json_object_get(json_array_get(findings, 0), "rule"));
 	struct kf_error err = {.code = KF_EINVAL,
 			       .status = 422,
 			       .name = "submission_failed",
-			       .rule = !strcmp(stage, "authenticity") || !strcmp(stage, "capability") ? "APP-9"
-										       : "REV-6"};
-	/* the listing stage names the rule of its first finding */
-	if (!strcmp(stage, "listing") && rule)
-		err.rule = kf_arena_strdup(r->arena, rule);
+			       .rule = rule ? kf_arena_strdup(r->arena, rule) : "APP-9"};
+	size_t n = json_array_size(findings);
 	snprintf(err.msg, sizeof(err.msg), "the %s submission stopped at the %s stage with %zu finding%s; fix %s and "
-		 "submit again", kind_of(j), stage, json_array_size(findings), json_array_size(findings) == 1 ? "" : "s",
-		 json_array_size(findings) == 1 ? "it" : "them all");
+		 "submit again", kind_of(j), stage, n, n == 1 ? "" : "s", n == 1 ? "it" : "them all");
 	json_t *extra = json_pack("{s:s, s:I, s:O}", "stage", stage, "submission_id", (json_int_t)j->submission,
 				  "findings", findings);
 	if (checks)
@@ -111,12 +113,13 @@ static void reply_stopped(struct kf_req *r, const struct job *j, const char *sta
 	kf_reply_error_with(r, &err, extra);
 }
 
-/* Record a stopped submission in its own transaction and answer. */
+/* Record a stopped submission and answer: in the transaction the caller
+ * has open (committing it), else in one of its own. */
 static void stop(struct kf_req *r, const struct job *j, const char *stage, json_t *findings, json_t *checks)
 {
 	struct kf_db *db = kf_req_db(r);
 	char *text = json_dumps(findings, JSON_COMPACT);
-	bool ok = text && kf_db_begin(db) == KF_OK &&
+	bool ok = text && (kf_db_in_tx(db) || kf_db_begin(db) == KF_OK) &&
 		  kf_store_submission_finish(db, j->submission, "failed", stage, text, 0, r->now) == KF_OK &&
 		  kf_db_commit(db) == KF_OK;
 	free(text);
@@ -170,43 +173,38 @@ static const char *app_name(struct kf_req *r, struct kf_db *db, int64_t config_i
 static void run_pipeline(struct kf_req *r, void *arg)
 {
 	struct job *j = arg;
-	json_t *checks = NULL, *findings = NULL;
-	kf_arena_defer(r->arena, (void (*)(void *))json_decref, (checks = json_null()));
+	json_t *checks = json_null(), *findings;
 	if (j->checks) {
 		bool passed = false;
 		json_t *c = kf_checks_run(r->ctx, j->app, j->config_id, kind_of(j), &passed);
 		r->now = kf_ctx_now(r->ctx);
 		if (!c) {
-			json_t *f = json_pack("[o]", finding("APP-9", "checks", "the capability checks could not be run or "
-									   "stored; try again"));
-			kf_arena_defer(r->arena, (void (*)(void *))json_decref, f);
-			stop(r, j, "capability", f, NULL);
+			stop(r, j, "capability",
+			     owned(r, json_pack("[o]", finding("APP-9", "checks",
+							       "the capability checks could not be run or stored; "
+							       "try again"))),
+			     NULL);
 			return;
 		}
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, c);
-		checks = c;
+		checks = owned(r, c);
 		if (!passed) {
-			findings = check_findings(r, c);
-			kf_arena_defer(r->arena, (void (*)(void *))json_decref, findings);
-			stop(r, j, "capability", findings, checks);
+			stop(r, j, "capability", owned(r, check_findings(r, c)), checks);
 			return;
 		}
 	}
-	if (j->listing) {
-		findings = kf_listing_stage(r->ctx, j->app, j->listing_id, kf_ctx_now(r->ctx));
-		r->now = kf_ctx_now(r->ctx);
-		if (!findings) {
-			kf_reply_db_error(r);
-			return;
-		}
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, findings);
-		if (has_reject(findings)) {
-			stop(r, j, "listing", findings, json_is_null(checks) ? NULL : checks);
-			return;
-		}
-	} else {
-		findings = json_array();
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, findings);
+	findings = j->listing ? kf_listing_stage(r->ctx, j->app, j->listing_id, kf_ctx_now(r->ctx)) : json_array();
+	r->now = kf_ctx_now(r->ctx);
+	if (!findings) {
+		stop(r, j, "listing",
+		     owned(r, json_pack("[o]", finding("APP-9", "listing",
+						       "the listing checks could not be run; try again"))),
+		     NULL);
+		return;
+	}
+	owned(r, findings);
+	if (has_reject(findings)) {
+		stop(r, j, "listing", findings, json_is_null(checks) ? NULL : checks);
+		return;
 	}
 
 	/* every automated stage passed: queue the review (REV-1) */
@@ -220,12 +218,12 @@ static void run_pipeline(struct kf_req *r, void *arg)
 		rc = kf_store_app_release_get(db, j->app, &rel);
 	if (rc == KF_ENOTFOUND || (rc == KF_OK && !app_unchanged(j, &a, &rel))) {
 		kf_api_rollback(r);
-		json_t *f = json_pack("[o]", finding(j->release ? "APP-9" : "APP-7", "app",
-						     rc == KF_ENOTFOUND ? "the app was deleted while it was checked"
-									: "the app changed while it was checked; "
-									  "submit again to check what it is now"));
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, f);
-		stop(r, j, "review", f, NULL);
+		stop(r, j, "review",
+		     owned(r, json_pack("[o]", finding(j->release ? "APP-9" : "APP-7", "app",
+						       rc == KF_ENOTFOUND ? "the app was deleted while it was checked"
+									  : "the app changed while it was checked; "
+									    "submit again to check what it is now"))),
+		     NULL);
 		return;
 	}
 	int64_t due, review;
@@ -297,11 +295,8 @@ static void submit(struct kf_req *r, bool release)
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)))
 		return;
-	if (!role[0]) {
-		kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
-			      "only members of the app's provider submit it");
+	if (!kf_api_require_member(r, role, "submit it"))
 		return;
-	}
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org) || !kf_api_begin(r))
 		return;
@@ -386,24 +381,15 @@ static void submit(struct kf_req *r, bool release)
 	/* stage 1 (APP-9): the provider's authenticity certification */
 	int64_t valid_until = 0;
 	if (release && !kf_api_authenticity_valid(db, a.provider_id, r->now, &valid_until)) {
-		json_t *f = json_pack(
-			"[o]", finding("APP-9", "authenticity",
-				       valid_until ? "the provider's authenticity certification has expired; submit "
-						     "new evidence (POST /v1/providers/{id}/authenticity)"
-						   : "the provider has no authenticity certification; submit evidence "
-						     "(POST /v1/providers/{id}/authenticity) and wait for its approval"));
-		kf_arena_defer(r->arena, (void (*)(void *))json_decref, f);
-		char *text = json_dumps(f, JSON_COMPACT);
-		bool ok = text &&
-			  kf_store_submission_finish(db, j->submission, "failed", "authenticity", text, 0, r->now) == KF_OK;
-		free(text);
-		if (!ok) {
-			kf_api_abort_db(r);
-			return;
-		}
-		if (!kf_api_commit(r))
-			return;
-		reply_stopped(r, j, "authenticity", f, NULL);
+		stop(r, j, "authenticity",
+		     owned(r, json_pack("[o]",
+					finding("APP-9", "authenticity",
+						valid_until ? "the provider's authenticity certification has expired; "
+							      "submit new evidence (POST /v1/providers/{id}/authenticity)"
+							    : "the provider has no authenticity certification; submit "
+							      "evidence (POST /v1/providers/{id}/authenticity) and wait "
+							      "for its approval"))),
+		     NULL);
 		return;
 	}
 	if (!kf_api_commit(r))
