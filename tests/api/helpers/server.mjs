@@ -427,8 +427,13 @@ export function mailCode(body) {
 	return m[1];
 }
 
+// The daemon's own writers (push worker, URL checks, the sweeper) may hold
+// the write lock for a moment; wait for it like the daemon does instead of
+// failing with "database is locked" at once (the CLI's default).
+const SQLITE_ARGS = ['-cmd', '.timeout 10000', '-json'];
+
 export function sqlJson(dbPath, query) {
-	const r = spawnSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8' });
+	const r = spawnSync('sqlite3', [...SQLITE_ARGS, dbPath, query], { encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
 	return r.stdout.trim() ? JSON.parse(r.stdout) : [];
 }
@@ -439,7 +444,7 @@ export function dbSnapshot(dbPath) {
 	// One sqlite3 run: each SELECT prints one JSON array (nothing for an
 	// empty table); every row carries its table name.
 	const script = tables.map((t) => `SELECT '${t}' AS "__table__", * FROM "${t}" ORDER BY rowid;`).join('\n');
-	const r = spawnSync('sqlite3', ['-json', dbPath], { input: script, encoding: 'utf8', maxBuffer: 256 << 20 });
+	const r = spawnSync('sqlite3', [...SQLITE_ARGS, dbPath], { input: script, encoding: 'utf8', maxBuffer: 256 << 20 });
 	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
 	const snap = Object.fromEntries(tables.map((t) => [t, []]));
 	const text = r.stdout.trim();
