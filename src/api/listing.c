@@ -263,6 +263,22 @@ static struct kf_image_blob *load_previews(struct kf_ctx *ctx, struct kf_db *db,
 	return v;
 }
 
+/* The provider's verified entity (LST-15, LST-20), read into *ent: *name is
+ * its legal name, or NULL when the provider has none verified. */
+static enum kf_err verified_entity(struct kf_db *db, int64_t provider, struct kf_entity_row *ent, const char **name)
+{
+	struct kf_org_row org;
+	*name = NULL;
+	if (kf_store_org_get(db, provider, &org) != KF_OK)
+		return KF_EDB;
+	enum kf_err rc = org.entity_id ? kf_store_entity_get(db, org.entity_id, ent) : KF_ENOTFOUND;
+	if (rc == KF_EDB)
+		return KF_EDB;
+	if (rc == KF_OK && ent->verified)
+		*name = ent->legal_name;
+	return KF_OK;
+}
+
 /*
  * Every automated check that needs no network, on a stored body, appended
  * to out: text rules with the current term lists (APP-11, LST-1..5, 7..9,
@@ -274,26 +290,19 @@ static enum kf_err run_checks(struct kf_ctx *ctx, struct kf_db *db, const struct
 {
 	struct kf_listing_ctx lc;
 	struct kf_listing_text lt;
-	struct kf_org_row org;
 	struct kf_entity_row ent;
 	memset(&lc, 0, sizeof(lc));
 	const char **cats = NULL;
 	size_t ncats = 0;
 	struct kf_termset *terms = kf_terms_cache_get(ctx->terms_cache, db);
-	if (!terms || kf_store_org_get(db, app->provider_id, &org) != KF_OK ||
+	if (!terms || verified_entity(db, app->provider_id, &ent, &lc.entity_name) != KF_OK || /* LST-15 */
 	    kf_store_category_keys(db, a, &cats, &ncats) != KF_OK) {
 		kf_termset_put(terms);
 		return KF_EDB;
 	}
 	lc.categories = cats; /* LST-7 */
 	lc.n_categories = ncats;
-	enum kf_err rc = org.entity_id ? kf_store_entity_get(db, org.entity_id, &ent) : KF_ENOTFOUND;
-	if (rc == KF_EDB) {
-		kf_termset_put(terms);
-		return KF_EDB;
-	}
 	kf_termlist_listing_ctx(terms->lists, &lc);
-	lc.entity_name = rc == KF_OK && ent.verified ? ent.legal_name : NULL; /* LST-15 */
 	lc.last_version = app->released_version[0] ? app->released_version : NULL; /* LST-12 */
 	listing_text(body, a, &lt);
 	kf_listing_check_text(&lt, &lc, out);
@@ -737,6 +746,28 @@ static void record_of(const struct kf_urlcheck *c, struct kf_url_check_result *o
 	out->ms = c->ms;
 	out->error = c->error[0] ? c->error : NULL;
 	out->final_url = c->final_url[0] ? c->final_url : NULL;
+	out->page_text = c->page_text;
+}
+
+/* Record the results got[0..n) of urls in one transaction. KF_EUNAVAIL
+ * (nothing recorded) when *cancel was set meanwhile: the fetches were cut
+ * short, so their failures say nothing about the URLs. */
+static enum kf_err record_all(struct kf_db *db, const char *const *urls, const struct kf_urlcheck *got, size_t n,
+			      int64_t now, const atomic_bool *cancel)
+{
+	if (cancel && atomic_load(cancel))
+		return KF_EUNAVAIL;
+	if (kf_db_begin(db) != KF_OK)
+		return KF_EDB;
+	for (size_t k = 0; k < n; k++) {
+		struct kf_url_check_result rec;
+		record_of(&got[k], &rec);
+		if (kf_store_url_check_record(db, urls[k], &rec, now) != KF_OK) {
+			kf_db_rollback(db);
+			return KF_EDB;
+		}
+	}
+	return kf_db_commit(db) == KF_OK ? KF_OK : KF_EDB;
 }
 
 static long url_timeout_ms(struct kf_ctx *ctx)
@@ -746,9 +777,10 @@ static long url_timeout_ms(struct kf_ctx *ctx)
 }
 
 /* LST-14, LST-16 for the stage: open what has no fresh result, record it,
- * judge all. Gives db back to the pool while it waits (*db is replaced). */
-static enum kf_err stage_urls(struct kf_ctx *ctx, struct kf_db **db, json_t *body, int64_t now,
-			      struct kf_findings *out)
+ * judge all; then LST-20 on the privacy policy page that opened. Gives db
+ * back to the pool while it waits (*db is replaced). */
+static enum kf_err stage_urls(struct kf_ctx *ctx, struct kf_db **db, const struct kf_app_row *app, json_t *body,
+			      int64_t now, struct kf_findings *out)
 {
 	const char *urls[N_URL_FIELDS], *fetch[N_URL_FIELDS];
 	struct kf_url_check_row rows[N_URL_FIELDS];
@@ -771,28 +803,33 @@ static enum kf_err stage_urls(struct kf_ctx *ctx, struct kf_db **db, json_t *bod
 		kf_urlcheck_run(&ctx->callback_allow, fetch, nf, url_timeout_ms(ctx), KF_LISTING_STAGE_URL_MS,
 				&ctx->stopping, got);
 		*db = kf_dbpool_get(ctx->pool);
-		if (atomic_load(&ctx->stopping))
-			return KF_EUNAVAIL; /* cut short by the shutdown: nothing to judge or keep */
-		if (kf_db_begin(*db) != KF_OK)
-			return KF_EDB;
+		enum kf_err rc = record_all(*db, fetch, got, nf, now, &ctx->stopping);
 		for (size_t k = 0; k < nf; k++) {
-			struct kf_url_check_result rec;
-			record_of(&got[k], &rec);
-			if (kf_store_url_check_record(*db, fetch[k], &rec, now) != KF_OK) {
-				kf_db_rollback(*db);
-				return KF_EDB;
-			}
 			res[idx[k]] = (struct kf_listing_url_result){true, got[k].status, got[k].redirects,
 								      got[k].error[0] ? got[k].error : NULL};
+			kf_urlcheck_clear(&got[k]);
 		}
-		if (kf_db_commit(*db) != KF_OK)
-			return KF_EDB;
+		if (rc != KF_OK)
+			return rc;
 	}
 	for (size_t i = 0; i < N_URL_FIELDS; i++) {
 		const char *u = str(body, URL_FIELDS[i].field);
 		for (size_t k = 0; u && k < nu; k++)
 			if (!strcmp(urls[k], u))
 				kf_listing_check_url_result(URL_FIELDS[i].field, u, &res[k], out);
+	}
+	const char *privacy = str(body, "privacy_url");
+	for (size_t k = 0; privacy && k < nu; k++) {
+		if (strcmp(urls[k], privacy) || !kf_listing_url_opened(&res[k]))
+			continue;
+		struct kf_entity_row ent;
+		const char *entity;
+		char *text = NULL;
+		if (verified_entity(*db, app->provider_id, &ent, &entity) != KF_OK ||
+		    kf_store_url_check_page_text(*db, privacy, &text) == KF_EDB)
+			return KF_EDB;
+		kf_listing_check_privacy_entity(privacy, text, entity, out);
+		free(text);
 	}
 	return KF_OK;
 }
@@ -859,10 +896,10 @@ json_t *kf_listing_stage(struct kf_ctx *ctx, int64_t app, int64_t listing_id, in
 		goto done;
 	}
 	if (run_checks(ctx, db, &a, row.body, arena, f) != KF_OK ||
-	    stage_urls(ctx, &db, row.body, now, f) != KF_OK ||
+	    stage_urls(ctx, &db, &a, row.body, now, f) != KF_OK ||
 	    stage_qualifications(db, app, row.body, arena, f) != KF_OK)
 		goto done;
-	out = findings_json(f, true);
+	out = findings_json(f, false);
 done:
 	if (db)
 		kf_dbpool_put(ctx->pool, db);
@@ -892,27 +929,12 @@ int kf_listing_url_pass(struct kf_ctx *ctx, int64_t now, const atomic_bool *canc
 		urls[i] = json_string_value(json_array_get(claimed, i));
 	long t = url_timeout_ms(ctx);
 	kf_urlcheck_run(&ctx->callback_allow, urls, n, t, t + 1000, cancel, got);
-	if (cancel && atomic_load(cancel)) {
-		json_decref(claimed); /* cut short: the claims lapse and are taken again */
-		return 0;
-	}
-	int done = -1;
-	int64_t at = kf_ctx_now(ctx);
 	db = kf_dbpool_get(ctx->pool);
-	if (kf_db_begin(db) == KF_OK) {
-		size_t i = 0;
-		for (; i < n; i++) {
-			struct kf_url_check_result rec;
-			record_of(&got[i], &rec);
-			if (kf_store_url_check_record(db, urls[i], &rec, at) != KF_OK)
-				break;
-		}
-		if (i == n && kf_db_commit(db) == KF_OK)
-			done = (int)n;
-		else
-			kf_db_rollback(db);
-	}
+	/* cut short by cancel: nothing is kept, the claims lapse and are taken again */
+	enum kf_err rc = record_all(db, urls, got, n, kf_ctx_now(ctx), cancel);
 	kf_dbpool_put(ctx->pool, db);
+	for (size_t i = 0; i < n; i++)
+		kf_urlcheck_clear(&got[i]);
 	json_decref(claimed);
-	return done;
+	return rc == KF_OK ? (int)n : rc == KF_EUNAVAIL ? 0 : -1;
 }

@@ -34,12 +34,14 @@ struct kf_db;
  * KF_LISTING_STAGE_URL_MS in total, each at most url-check-timeout) every
  * privacy, terms and website URL whose url_checks result is missing,
  * pending or older than one hour, records those results, and judges all
- * three (LST-14, LST-16). Last it checks the documents the listing's
+ * three (LST-14, LST-16); an opened privacy policy page that does not name
+ * the provider's verified entity, or whose text could not be read, is a
+ * warning for the reviewer (LST-20). Last it checks the documents the listing's
  * category requires (REV-6): missing or rejected ones are findings, pending
  * ones are left to the reviewer.
  *
- * Returns a new JSON array of the reject findings [{rule, field, severity:
- * "reject", message}] (empty = passed; warnings are left out), or NULL on a
+ * Returns a new JSON array of the findings [{rule, field, severity, message}]
+ * (passed when none is a reject; the warnings are for the reviewer), or NULL on a
  * storage error (also when the app row does not exist, or when the process
  * started stopping while URLs were being opened). A missing listing
  * (listing_id 0, or a listing of another app) gives the one finding

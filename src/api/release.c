@@ -83,15 +83,34 @@ static json_t *finding(const char *rule, const char *field, const char *msg)
 	return json_pack("{s:s, s:s, s:s, s:s}", "rule", rule, "field", field, "severity", "reject", "message", msg);
 }
 
+static bool is_reject(json_t *finding_)
+{
+	return !strcmp(str_or(json_string_value(json_object_get(finding_, "severity")), ""), "reject");
+}
+
 static bool has_reject(json_t *findings)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(findings, i, v) {
-		if (!strcmp(str_or(json_string_value(json_object_get(v, "severity")), ""), "reject"))
+		if (is_reject(v))
 			return true;
 	}
 	return false;
+}
+
+/* The reject findings of findings (a new array): what a stopped
+ * submission answers, so the provider sees what blocks it. */
+static json_t *rejects_of(json_t *findings)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(findings, i, v) {
+		if (is_reject(v))
+			json_array_append(out, v);
+	}
+	return out;
 }
 
 /* The answer to a submission stopped at a stage: 422 naming the stage and
@@ -203,7 +222,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 	}
 	owned(r, findings);
 	if (has_reject(findings)) {
-		stop(r, j, "listing", findings, json_is_null(checks) ? NULL : checks);
+		stop(r, j, "listing", owned(r, rejects_of(findings)), json_is_null(checks) ? NULL : checks);
 		return;
 	}
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <utf8proc.h>
 
@@ -544,6 +545,15 @@ void kf_listing_check_urls(const struct kf_listing_text *l, const struct kf_list
 	url_check(l->privacy_url, "LST-14", "privacy_url", out);
 	url_check(l->terms_url, "LST-14", "terms_url", out);
 	url_check(l->website, "LST-16", "website", out);
+	if (kf_listing_url_valid(l->privacy_url)) {
+		/* LST-20: a separate document */
+		if (kf_listing_url_valid(l->terms_url) && kf_listing_same_document(l->privacy_url, l->terms_url))
+			kf_findings_add(out, "LST-20", "privacy_url", R,
+					"privacy_url must be a separate document, not the page of terms_url");
+		else if (kf_listing_url_valid(l->website) && kf_listing_same_document(l->privacy_url, l->website))
+			kf_findings_add(out, "LST-20", "privacy_url", R,
+					"privacy_url must be a separate document, not the page of website");
+	}
 	if (ctx && ctx->marks && l->website && parse_url(l->website, &h, &hl)) {
 		char host[254];
 		memcpy(host, h, hl);
@@ -600,6 +610,55 @@ void kf_listing_check_url_result(const char *field, const char *url,
 		kf_findings_add(out, rule, field, R,
 				"%s %s does not open: HTTP %d after %d redirects (HTTP 200 is needed)",
 				field, u, r->status, r->redirects);
+}
+
+/* The length of u without its fragment and a trailing "/" of the path. */
+static size_t document_len(const char *u)
+{
+	size_t n = strcspn(u, "#");
+	if (n > 0 && u[n - 1] == '/')
+		n--;
+	return n;
+}
+
+bool kf_listing_same_document(const char *a, const char *b)
+{
+	const char *ha, *hb;
+	size_t la, lb;
+	if (!parse_url(a, &ha, &la) || !parse_url(b, &hb, &lb))
+		return false;
+	/* scheme and host (parse_url checked both are ASCII) ignore case;
+	 * the rest of the URL does not */
+	size_t ea = (size_t)(ha - a) + la, eb = (size_t)(hb - b) + lb;
+	if (ea != eb || strncasecmp(a, b, ea) != 0)
+		return false;
+	size_t ra = document_len(a + ea), rb = document_len(b + eb);
+	return ra == rb && memcmp(a + ea, b + eb, ra) == 0;
+}
+
+void kf_listing_check_privacy_entity(const char *url, const char *page_text, const char *entity_name,
+				     struct kf_findings *out)
+{
+	if (!entity_name || !out)
+		return;
+	char ub[81], eb[121];
+	const char *u = quote(ub, sizeof(ub), url);
+	const char *e = quote(eb, sizeof(eb), entity_name);
+	if (!page_text) {
+		kf_findings_add(out, "LST-20", "privacy_url", KF_SEVERITY_WARN,
+				"the text of privacy_url %s could not be read (not an HTML or text page); "
+				"the reviewer checks that its operating entity is %s",
+				u, e);
+		return;
+	}
+	char *want = kf_terms_skeleton(entity_name);
+	bool named = want && *want && strstr(page_text, want);
+	free(want);
+	if (!named)
+		kf_findings_add(out, "LST-20", "privacy_url", KF_SEVERITY_WARN,
+				"privacy_url %s does not name the provider's entity %s; the reviewer checks its "
+				"operating entity",
+				u, e);
 }
 
 bool kf_listing_url_result_fresh(int64_t checked_at, int64_t now)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Text and field rules of an app listing (RULES.md LST-1 … LST-19, APP-11)
+ * Text and field rules of an app listing (RULES.md LST-1 … LST-20, APP-11)
  * as pure functions. Every check appends findings to a caller-provided
  * struct kf_findings (core/finding.h) instead of stopping at the first
  * problem, so one call collects everything a provider has to fix. Images
@@ -139,7 +139,9 @@ void kf_listing_check_phone(const char *phone, struct kf_findings *out); /* LST-
 /* LST-7: catalog NULL skips the membership test (presence still checked). */
 void kf_listing_check_category(const char *category, const char *const *catalog,
 			       size_t n, struct kf_findings *out);
-/* LST-14 (privacy_url, terms_url) and LST-16 (website, plus APP-11 on it) */
+/* LST-14 (privacy_url, terms_url), LST-16 (website, plus APP-11 on it) and
+ * LST-20's "separate document": privacy_url naming the same page as
+ * terms_url or website (kf_listing_same_document) is a reject. */
 void kf_listing_check_urls(const struct kf_listing_text *l, const struct kf_listing_ctx *ctx,
 			   struct kf_findings *out);
 
@@ -183,6 +185,26 @@ bool kf_listing_url_opened(const struct kf_listing_url_result *r);
  */
 void kf_listing_check_url_result(const char *field, const char *url,
 				 const struct kf_listing_url_result *r, struct kf_findings *out);
+
+/*
+ * LST-20: true when a and b (valid listing URLs) name the same document:
+ * equal once the fragment and a trailing "/" of the path are dropped and
+ * the scheme and host are compared case-insensitively.
+ */
+bool kf_listing_same_document(const char *a, const char *b);
+
+/*
+ * LST-20, the operating entity: a privacy policy page that opened (LST-14)
+ * must name the provider's verified entity. page_text is the skeleton
+ * (core/terms.h) of the page's readable text, NULL when it could not be
+ * read (not an HTML or text page); entity_name NULL (no verified entity)
+ * checks nothing, as LST-15 already reports it. A page that does not
+ * contain the entity's skeleton, or could not be read, gets one warning
+ * finding on "privacy_url" for the reviewer: a page may show its operator
+ * only in a picture or through script, so a machine does not reject it.
+ */
+void kf_listing_check_privacy_entity(const char *url, const char *page_text, const char *entity_name,
+				     struct kf_findings *out);
 
 /* True when a result taken at checked_at (0 = never) may still be used at
  * now: less than KF_LISTING_URL_FRESH_SECONDS old and not from the future. */

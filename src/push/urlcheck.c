@@ -4,7 +4,7 @@
  * options, the SSRF guard included, come from kf_push_http_setopt; this
  * file then turns redirects on (libcurl follows them itself, each new
  * connection opened through the same guard) and replaces the body writer
- * with one that keeps nothing.
+ * with one that keeps the first megabyte, for the page text.
  */
 #include "push/urlcheck.h"
 
@@ -16,32 +16,48 @@
 
 #include "core/listing.h"
 #include "push/http.h"
+#include "push/pagetext.h"
 #include "util/mem.h"
 
-/* The body is not needed: read and forget it, but stop a page that keeps
- * on streaming (a 200 is a 200 after the first megabyte too). */
-#define BODY_READ_MAX (1024L * 1024)
+/* Only the start of the body is read: a page that keeps on streaming is
+ * stopped (a 200 is a 200 after the first megabyte too), and its text is
+ * judged on that part. */
+#define BODY_READ_MAX ((size_t)1024 * 1024)
 
 struct job {
 	CURL *c;
 	struct kf_push_http h;
-	long body;      /* bytes read so far */
+	char *body;     /* the body read so far (libcurl passes on only the final answer's) */
+	size_t len, cap;
 	bool enough;    /* stopped reading on purpose */
 	bool done;
 	CURLcode rc;
 };
 
-static size_t discard(char *p, size_t size, size_t n, void *arg)
+static size_t collect(char *p, size_t size, size_t n, void *arg)
 {
-	(void)p;
 	struct job *j = arg;
 	size_t len = size * n;
-	j->body += (long)len;
-	if (j->body > BODY_READ_MAX) {
+	if (len > BODY_READ_MAX - j->len) {
 		j->enough = true;
 		return 0; /* CURLE_WRITE_ERROR, judged as a finished answer */
 	}
+	if (j->len + len > j->cap) {
+		size_t cap = j->cap ? j->cap : 16384;
+		while (cap < j->len + len)
+			cap *= 2;
+		j->body = kf_xrealloc(j->body, cap);
+		j->cap = cap;
+	}
+	memcpy(j->body + j->len, p, len);
+	j->len += len;
 	return len;
+}
+
+void kf_urlcheck_clear(struct kf_urlcheck *c)
+{
+	free(c->page_text);
+	c->page_text = NULL;
 }
 
 static long now_ms(void)
@@ -83,6 +99,11 @@ static void judge(struct job *j, long timeout_ms, bool finished, struct kf_urlch
 		return;
 	}
 	out->ok = status == 200;
+	if (out->ok) {
+		char *type = NULL;
+		curl_easy_getinfo(j->c, CURLINFO_CONTENT_TYPE, &type);
+		out->page_text = kf_page_text(j->body, j->len, type);
+	}
 }
 
 void kf_urlcheck_run(const struct kf_cidr_list *allow, const char *const *urls, size_t n, long timeout_ms,
@@ -109,7 +130,7 @@ void kf_urlcheck_run(const struct kf_cidr_list *allow, const char *const *urls, 
 		curl_easy_setopt(j->c, CURLOPT_HTTPGET, 1L);
 		curl_easy_setopt(j->c, CURLOPT_FOLLOWLOCATION, 1L);
 		curl_easy_setopt(j->c, CURLOPT_MAXREDIRS, (long)KF_LISTING_URL_MAX_REDIRECTS);
-		curl_easy_setopt(j->c, CURLOPT_WRITEFUNCTION, discard);
+		curl_easy_setopt(j->c, CURLOPT_WRITEFUNCTION, collect);
 		curl_easy_setopt(j->c, CURLOPT_WRITEDATA, j);
 		curl_easy_setopt(j->c, CURLOPT_USERAGENT, "kaifang-urlcheck/1");
 		curl_easy_setopt(j->c, CURLOPT_PRIVATE, j);
@@ -152,6 +173,7 @@ void kf_urlcheck_run(const struct kf_cidr_list *allow, const char *const *urls, 
 		if (j->c)
 			curl_easy_cleanup(j->c);
 		kf_push_http_clear(&j->h);
+		free(j->body);
 	}
 	if (m)
 		curl_multi_cleanup(m);

@@ -194,10 +194,11 @@ enum kf_err kf_store_url_check_record(struct kf_db *db, const char *url, const s
 				      int64_t now)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO url_checks (url, state, status, final_url, redirects, ms, error, requested_at, checked_at)"
-		    " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET state = excluded.state,"
-		    " status = excluded.status, final_url = excluded.final_url, redirects = excluded.redirects,"
-		    " ms = excluded.ms, error = excluded.error, checked_at = excluded.checked_at");
+		db, "INSERT INTO url_checks (url, state, status, final_url, redirects, ms, error, requested_at, checked_at,"
+		    " page_text) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+		    " state = excluded.state, status = excluded.status, final_url = excluded.final_url,"
+		    " redirects = excluded.redirects, ms = excluded.ms, error = excluded.error,"
+		    " checked_at = excluded.checked_at, page_text = excluded.page_text");
 	if (!st)
 		return KF_EDB;
 	char final_url[2049];
@@ -211,7 +212,22 @@ enum kf_err kf_store_url_check_record(struct kf_db *db, const char *url, const s
 	kf_stmt_bind_text(st, 7, res->error);
 	kf_stmt_bind_int(st, 8, now);
 	kf_stmt_bind_int(st, 9, now);
+	kf_stmt_bind_text(st, 10, res->ok ? res->page_text : NULL);
 	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_url_check_page_text(struct kf_db *db, const char *url, char **out)
+{
+	*out = NULL;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT page_text FROM url_checks WHERE url = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, url);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW && kf_stmt_text(st, 0))
+		*out = kf_xstrdup(kf_stmt_text(st, 0));
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
 /* ---- Term lists ---- */

@@ -72,6 +72,7 @@ struct kf_url_check_result {
 	int64_t ms;
 	const char *error;     /* NULL = none */
 	const char *final_url; /* NULL = none */
+	const char *page_text; /* LST-20: skeleton of the page's text; NULL = none (kept only when ok) */
 };
 
 /* Queue a check of url: a new row in state pending, or an existing row set
@@ -94,6 +95,11 @@ struct json_t *kf_store_url_checks_claim(struct kf_db *db, int64_t now, size_t m
 /* Record a result for url (state ok or failed), creating the row if needed. */
 enum kf_err kf_store_url_check_record(struct kf_db *db, const char *url, const struct kf_url_check_result *res,
 				      int64_t now) KF_MUST_CHECK;
+
+/* The page text skeleton kept for url (LST-20) in *out, a new string the
+ * caller frees, or NULL when the page had none. KF_ENOTFOUND when url was
+ * never checked, KF_EDB. */
+enum kf_err kf_store_url_check_page_text(struct kf_db *db, const char *url, char **out) KF_MUST_CHECK;
 
 /* ---- Term lists ---- */
 

@@ -194,6 +194,42 @@ describe('release pipeline', () => {
 		assert.ok(r.body.findings.some((f) => f.rule === 'LST-14' && f.field === 'privacy_url'), JSON.stringify(r.body.findings));
 	});
 
+	test('LST-20: the privacy policy is its own page, and one that does not name the provider is flagged for the reviewer', async () => {
+		// the terms page given as the privacy policy: a reject on save and at submission
+		const { app: same } = await candidate({}, { privacy_url: `${base}/terms#privacy` });
+		const l = await srv.req('GET', `/v1/apps/${same.app_id}/listing`, { token: owner.token });
+		assert.ok(l.body.findings.some((f) => f.rule === 'LST-20' && f.field === 'privacy_url' && f.severity === 'reject'), JSON.stringify(l.body.findings));
+		assertError(await submit(same), 422, 'submission_failed', { rule: 'LST-20' });
+
+		// a page that names the provider's entity (in its footer; the same
+		// name inside a script does not count)
+		rx.mode('/privacy-named', {
+			headers: { 'Content-Type': 'text/html; charset=utf-8' },
+			body: `<html><body><h1>隐私政策</h1><p>本政策适用于天气助手。</p><footer>运营主体： ${prov.legalName}</footer></body></html>`,
+		});
+		const { app: named } = await candidate({}, { privacy_url: `${base}/privacy-named` });
+		let r = await submit(named);
+		assertStatus(r, 202, 'release-review');
+		assert.ok(!r.body.findings.some((f) => f.rule === 'LST-20'), JSON.stringify(r.body.findings));
+
+		// one that names somebody else: the submission still passes (a page may
+		// show its operator only in a picture), with a warning the reviewer sees
+		rx.mode('/privacy-other', {
+			headers: { 'Content-Type': 'text/html' },
+			body: `<html><body><h1>隐私政策</h1><script>var owner = "${prov.legalName}";</script><footer>运营主体：另一家网络有限公司</footer></body></html>`,
+		});
+		const { app: other } = await candidate({}, { privacy_url: `${base}/privacy-other` });
+		r = await submit(other);
+		assertStatus(r, 202, 'release-review');
+		const w = r.body.findings.find((f) => f.rule === 'LST-20');
+		assert.ok(w, JSON.stringify(r.body.findings));
+		assert.equal(w.severity, 'warn');
+		assert.equal(w.field, 'privacy_url');
+		assert.ok(w.message.includes(prov.legalName), w.message);
+		const q = await srv.req('GET', `/v1/reviews/${r.body.review.id}`, { token: rev.token });
+		assert.ok(q.body.detail.findings.some((f) => f.rule === 'LST-20' && f.severity === 'warn'), JSON.stringify(q.body.detail.findings));
+	});
+
 	test('REV-6: a finance app is blocked until its qualification document is accepted', async () => {
 		const { app } = await candidate({}, { category: 'finance' });
 		let r = await submit(app);

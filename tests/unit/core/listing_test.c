@@ -548,6 +548,62 @@ static void test_website_LST_16(void **state)
 	assert_int_equal(count(&f, "LST-16", "website", REJ), 0);
 }
 
+/* LST-20: a separate document (not the terms page or the website, also
+ * not with another fragment, a trailing slash or upper-case host) ... */
+static void test_privacy_separate_document_LST_20(void **state)
+{
+	(void)state;
+	struct kf_listing_text l = good();
+	struct kf_findings f = check(&l);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 0);
+	l.privacy_url = "https://example.com/terms";
+	f = check(&l);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 1);
+	l.privacy_url = "HTTPS://Example.COM/terms/#privacy";
+	f = check(&l);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 1);
+	l.privacy_url = "https://www.example.com/";
+	f = check(&l);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 1);
+	/* another path, query, port or scheme is another document */
+	static const char *const other[] = {
+		"https://example.com/Terms", "https://example.com/terms?doc=privacy",
+		"https://example.com:8443/terms", "https://example.com/terms/privacy", "https://ex.com/terms",
+	};
+	for (size_t i = 0; i < N_OF(other); i++) {
+		l.privacy_url = other[i];
+		f = check(&l);
+		assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 0);
+	}
+	assert_true(kf_listing_same_document("http://a.cn/p#x", "HTTP://A.CN/p/"));
+	assert_false(kf_listing_same_document("http://a.cn/p", "https://a.cn/p"));
+	assert_false(kf_listing_same_document("http://a.cn/p", "not a url"));
+}
+
+/* ... whose operating entity is the provider's: a page that does not name
+ * it (after NFKC, case folding and without spaces and punctuation), or
+ * whose text could not be read, is a warning for the reviewer. */
+static void test_privacy_entity_LST_20(void **state)
+{
+	(void)state;
+	const char *u = "https://example.com/privacy";
+	struct kf_findings f = {.n = 0};
+	char *page = kf_terms_skeleton("本政策由 示例科技（有限）公司 运营. © 2026 Kai-Fang Ltd.");
+	kf_listing_check_privacy_entity(u, page, "示例科技(有限)公司", &f);
+	kf_listing_check_privacy_entity(u, page, "ＫＡＩ ＦＡＮＧ LTD", &f);
+	assert_int_equal(f.n, 0);
+	kf_listing_check_privacy_entity(u, page, "示例网络有限公司", &f);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", WARN), 1);
+	assert_non_null(strstr(f.v[0].message, "示例网络有限公司"));
+	kf_listing_check_privacy_entity(u, NULL, "示例科技有限公司", &f);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", WARN), 2);
+	assert_non_null(strstr(f.v[1].message, "could not be read"));
+	kf_listing_check_privacy_entity(u, page, NULL, &f); /* LST-15 reports it */
+	assert_int_equal(f.n, 2);
+	assert_int_equal(count(&f, "LST-20", "privacy_url", REJ), 0);
+	free(page);
+}
+
 static void test_support_phone_LST_17(void **state)
 {
 	(void)state;
@@ -873,6 +929,8 @@ int main(void)
 		cmocka_unit_test(test_urls_LST_14),
 		cmocka_unit_test(test_company_name_LST_15),
 		cmocka_unit_test(test_website_LST_16),
+		cmocka_unit_test(test_privacy_separate_document_LST_20),
+		cmocka_unit_test(test_privacy_entity_LST_20),
 		cmocka_unit_test(test_support_phone_LST_17),
 		cmocka_unit_test(test_superlatives_all_text_LST_18),
 		cmocka_unit_test(test_banned_terms_all_text_LST_19),

@@ -39,17 +39,25 @@ struct server {
 
 static struct server srv;
 
+static void respond_with(int fd, const char *status, const char *location, const char *type, const char *body)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s%s%s%s%s%s\r\n%s",
+			 status, strlen(body), location ? "Location: " : "", location ? location : "",
+			 location ? "\r\n" : "", type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "", body);
+	(void)!write(fd, buf, (size_t)n);
+}
+
 static void respond(int fd, const char *status, const char *location)
 {
-	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %s\r\nContent-Length: 2\r\nConnection: close\r\n%s%s%s\r\nok",
-			 status, location ? "Location: " : "", location ? location : "", location ? "\r\n" : "");
-	(void)!write(fd, buf, (size_t)n);
+	respond_with(fd, status, location, NULL, "ok");
 }
 
 /*
  * Paths: /ok → 200; /r/N → 302 to /r/N-1, /r/0 → 200; /missing → 404;
- * /away → 302 to http://127.0.0.2:PORT/ok; /hang → no answer.
+ * /away → 302 to http://127.0.0.2:PORT/ok; /hang → no answer;
+ * /page → 200 HTML naming an entity; /to-page → 302 to /page whose own
+ * HTML body says "redirectbody".
  */
 static void *serve(void *arg)
 {
@@ -82,6 +90,14 @@ static void *serve(void *arg)
 			snprintf(loc, sizeof(loc), "/r/%d", k - 1);
 			respond(fd, "302 Found", loc);
 		}
+	} else if (!strcmp(path, "/page")) {
+		respond_with(fd, "200 OK", NULL, "text/html; charset=utf-8",
+			     "<html><body><script>var hidden = 1;</script><p>Privacy policy</p>"
+			     "<footer>\xC2\xA9 2026 \xE6\x9D\xAD\xE5\xB7\x9E\xE5\xBC\x80\xE6\x94\xBE"
+			     "\xE7\xA7\x91\xE6\x8A\x80\xE6\x9C\x89\xE9\x99\x90\xE5\x85\xAC\xE5\x8F\xB8</footer>"
+			     "</body></html>");
+	} else if (!strcmp(path, "/to-page")) {
+		respond_with(fd, "302 Found", "/page", "text/html", "<p>moved: redirectbody</p>");
 	} else if (!strcmp(path, "/away")) {
 		snprintf(loc, sizeof(loc), "http://127.0.0.2:%d/ok", srv.port);
 		respond(fd, "302 Found", loc);
@@ -264,6 +280,40 @@ static void test_ssrf_guard_on_every_hop_LST_14(void **state)
 	kf_cidr_list_clear(&wide);
 }
 
+/* LST-20: the text of the page that opened is kept as its skeleton (the
+ * footer's entity survives, script text does not), only the final answer's
+ * body counts, and nothing is kept for a page that did not open. */
+static void test_page_text_kept_LST_20(void **state)
+{
+	(void)state;
+	struct kf_cidr_list allow = allow_list("127.0.0.1/32");
+	struct kf_urlcheck r;
+	check_one(&allow, url("127.0.0.1", "/page"), 5000, &r);
+	assert_true(r.ok);
+	assert_non_null(r.page_text);
+	assert_non_null(strstr(r.page_text, "privacypolicy"));
+	assert_non_null(strstr(r.page_text, "2026杭州开放科技有限公司"));
+	assert_null(strstr(r.page_text, "hidden"));
+	kf_urlcheck_clear(&r);
+	assert_null(r.page_text);
+
+	check_one(&allow, url("127.0.0.1", "/to-page"), 5000, &r);
+	assert_true(r.ok);
+	assert_int_equal(r.redirects, 1);
+	assert_non_null(r.page_text);
+	assert_null(strstr(r.page_text, "redirectbody"));
+	assert_non_null(strstr(r.page_text, "杭州开放科技有限公司"));
+	kf_urlcheck_clear(&r);
+
+	check_one(&allow, url("127.0.0.1", "/ok"), 5000, &r); /* no Content-Type: no text */
+	assert_true(r.ok);
+	assert_null(r.page_text);
+	check_one(&allow, url("127.0.0.1", "/missing"), 5000, &r);
+	assert_false(r.ok);
+	assert_null(r.page_text);
+	kf_cidr_list_clear(&allow);
+}
+
 static void test_many_at_once_and_cancel(void **state)
 {
 	(void)state;
@@ -292,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_404_does_not_open_LST_16),
 		cmocka_unit_test(test_timeout_LST_16),
 		cmocka_unit_test(test_ssrf_guard_on_every_hop_LST_14),
+		cmocka_unit_test(test_page_text_kept_LST_20),
 		cmocka_unit_test(test_many_at_once_and_cancel),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
