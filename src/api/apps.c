@@ -19,6 +19,7 @@
 #include "api/api.h"
 #include "api/appconfig.h"
 #include "api/common.h"
+#include "api/terms_cache.h"
 #include "core/app.h"
 #include "core/netpolicy.h"
 #include "core/provider.h"
@@ -132,19 +133,15 @@ static bool validation_context(struct kf_req *r, const struct kf_org_row *org, s
 	v->policy.max_apps = (int)r->ctx->cfg.max_apps;
 	v->policy.max_test_accounts = (int)r->ctx->cfg.max_test_accounts;
 	memset(&v->ctx, 0, sizeof(v->ctx));
-	/* APP-11 protected marks from the operator's term list */
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT term FROM term_lists WHERE list = 'protected_marks'");
-	if (!st)
+	/* APP-11: the protected marks of the operator's term list, the matcher
+	 * the listing rules use too, held until the request ends */
+	struct kf_termset *terms = kf_terms_cache_get(r->ctx->terms_cache, db);
+	if (!terms)
 		return false;
-	const char **marks = kf_arena_alloc(r->arena, 256 * sizeof(*marks));
-	size_t nm = 0;
-	while (nm < 256 && kf_stmt_step(st) == KF_STEP_ROW)
-		marks[nm++] = kf_arena_strdup(r->arena, kf_stmt_text(st, 0));
-	kf_stmt_done(st);
-	v->policy.protected_marks = marks;
-	v->policy.n_protected_marks = nm;
+	kf_arena_defer(r->arena, (void (*)(void *))kf_termset_put, terms);
+	v->policy.marks = terms->lists[KF_TERMLIST_PROTECTED_MARKS];
 	/* APP-3 catalog */
-	st = kf_db_prepare(db, "SELECT id FROM permission_sets ORDER BY id");
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT id FROM permission_sets ORDER BY id");
 	if (!st)
 		return false;
 	int64_t *ids = kf_arena_alloc(r->arena, 256 * sizeof(*ids));

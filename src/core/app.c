@@ -90,20 +90,6 @@ static bool is_white(utf8proc_int32_t cp)
 	       cat == UTF8PROC_CATEGORY_ZP;
 }
 
-/* What the APP-11 comparison ignores besides white space. */
-static bool is_separator(utf8proc_int32_t cp)
-{
-	switch (cp) {
-	case '.': case 0x00B7: case 0x2022: case 0x2027: case 0x30FB: case 0x3002:
-	case 0xFF0E: case 0xFF61: case 0xFF65:
-		return true;
-	default:
-		break;
-	}
-	utf8proc_category_t cat = utf8proc_category(cp);
-	return cat == UTF8PROC_CATEGORY_PD || cat == UTF8PROC_CATEGORY_PC || is_white(cp);
-}
-
 /* Valid UTF-8 without control characters (TAB, LF and CR allowed when
  * newlines is set). */
 static bool text_ok(const char *s, bool newlines)
@@ -142,14 +128,9 @@ static bool edges_white(const char *s)
 	return first >= 0 && (is_white(first) || is_white(cp));
 }
 
-enum fold_mode {
-	FOLD_COLLAPSE, /* APP-13: trim and collapse white space */
-	FOLD_STRIP,    /* APP-11: drop white space and separators */
-};
-
-/* NFKC + case fold + default ignorables removed, then white space handled
- * per mode. malloc'd; NULL for invalid UTF-8. */
-static char *fold(const char *s, enum fold_mode mode)
+/* APP-13: NFKC + case fold + default ignorables removed, then white space
+ * trimmed and collapsed to one space. malloc'd; NULL for invalid UTF-8. */
+static char *fold(const char *s)
 {
 	utf8proc_uint8_t *m = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &m,
@@ -170,8 +151,8 @@ static char *fold(const char *s, enum fold_mode mode)
 		utf8proc_ssize_t r = utf8proc_iterate(p, end - p, &cp);
 		if (r <= 0)
 			break; /* cannot happen on utf8proc's own output */
-		if (mode == FOLD_STRIP ? is_separator(cp) : is_white(cp)) {
-			pending = mode == FOLD_COLLAPSE && len > 0;
+		if (is_white(cp)) {
+			pending = len > 0;
 		} else {
 			if (pending)
 				res[len++] = ' ';
@@ -422,36 +403,14 @@ static enum kf_err duplicate(const struct vargs *a, const char *rule, const char
 static enum kf_err check_marks(const struct vargs *a, const char *text, const char *field,
 			       size_t index)
 {
-	char *t = NULL;
-	enum kf_err rc = KF_OK;
-
-	for (size_t i = 0; a->p->protected_marks && i < a->p->n_protected_marks; i++) {
-		const char *mark = a->p->protected_marks[i];
-		if (!mark)
-			continue;
-		char *m = fold(mark, FOLD_STRIP);
-		if (!m || m[0] == '\0') {
-			free(m);
-			continue;
-		}
-		if (!t)
-			t = fold(text, FOLD_STRIP);
-		bool hit = t && strstr(t, m) != NULL;
-		free(m);
-		if (!hit)
-			continue;
-		if (index == SIZE_MAX)
-			rc = kf_error_set(a->err, KF_EINVAL, "protected_mark", "APP-11", field,
-					  "%s uses the platform's protected mark '%s' or a variant of it",
-					  field, mark);
-		else
-			rc = kf_error_set(a->err, KF_EINVAL, "protected_mark", "APP-11", field,
-					  "%s[%zu] uses the platform's protected mark '%s' or a variant "
-					  "of it", field, index, mark);
-		break;
-	}
-	free(t);
-	return rc;
+	const char *mark = NULL;
+	if (!kf_terms_find(a->p->marks, text, &mark))
+		return KF_OK;
+	if (index == SIZE_MAX)
+		return kf_error_set(a->err, KF_EINVAL, "protected_mark", "APP-11", field,
+				    "%s uses the platform's protected mark '%s' or a variant of it", field, mark);
+	return kf_error_set(a->err, KF_EINVAL, "protected_mark", "APP-11", field,
+			    "%s[%zu] uses the platform's protected mark '%s' or a variant of it", field, index, mark);
 }
 
 static enum kf_err check_name(const struct vargs *a)
@@ -920,8 +879,7 @@ struct kf_app_policy kf_app_policy_default(void)
 	struct kf_app_policy p = {
 		.max_apps = KF_APP_MAX_APPS_DEFAULT,
 		.max_test_accounts = KF_APP_MAX_TEST_ACCOUNTS_DEFAULT,
-		.protected_marks = NULL,
-		.n_protected_marks = 0,
+		.marks = NULL,
 	};
 	return p;
 }
@@ -1026,14 +984,14 @@ enum kf_err kf_app_check_duplicate(const struct kf_app_config *new_cfg,
 
 	if (!new_cfg || !others)
 		return KF_OK;
-	name = fold(new_cfg->name, FOLD_COLLAPSE);
+	name = fold(new_cfg->name);
 	auth = endpoint_key(new_cfg->dev.auth_receive_url);
 	msg = endpoint_key(new_cfg->dev.message_url);
 	for (size_t i = 0; rc == KF_OK && i < n; i++) {
 		const struct kf_app_config *o = others[i];
 		if (!o)
 			continue;
-		char *oname = fold(o->name, FOLD_COLLAPSE);
+		char *oname = fold(o->name);
 		char *oauth = endpoint_key(o->dev.auth_receive_url);
 		char *omsg = endpoint_key(o->dev.message_url);
 		if (name && name[0] && key_eq(name, oname))

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/terms.h"
 
 /* Caps on the configuration (bytes for strings, entries for arrays). */
 #define KF_APP_NAME_MIN 2
@@ -109,8 +110,7 @@ void kf_app_copy_str(char *dst, size_t dstsize, const char *src);
 struct kf_app_policy {
 	int max_apps;                       /* APP-1, default 5 */
 	int max_test_accounts;              /* APP-5, default 10; clamped to the CAP */
-	const char *const *protected_marks; /* APP-11 (term list protected_marks) */
-	size_t n_protected_marks;
+	const struct kf_terms *marks;       /* APP-11: matcher of the term list protected_marks; NULL = none */
 };
 
 /* max_apps 5, max_test_accounts 10, no protected marks. */
@@ -216,12 +216,13 @@ void kf_app_normalize(struct kf_app_config *c);
  * syntactically valid app id. URLs are parsed with libcurl's URL API
  * (no network).
  *
- * APP-11 matching: the text and each mark are brought to NFKC, case-folded,
- * stripped of default-ignorable code points, white space, dashes,
- * connector punctuation (such as '_') and dots (. · ・ 。), and the text
- * must not contain the mark. Full-width, mixed-case and spaced-out variants
- * ("Ｋａｉ-Fang") are therefore caught; abbreviations, misspellings and
- * other scripts must be listed as marks of their own.
+ * APP-11 matching is the term lists' (core/terms.h, the same matcher the
+ * listing rules use): the text and each mark are brought to their
+ * skeleton (NFKC, case-folded, without white space, punctuation, symbols
+ * and format characters), and the text must not contain the mark.
+ * Full-width, mixed-case and spaced-out variants ("Ｋａｉ-Fang") are
+ * therefore caught; abbreviations, misspellings and other scripts must be
+ * listed as marks of their own.
  *
  * policy NULL = kf_app_policy_default(); ctx NULL = empty context (nothing
  * is filed, nothing is in the catalog, http never allowed).

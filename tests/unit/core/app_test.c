@@ -23,6 +23,7 @@
 static const char *const icp_domains[] = { "example.com", "example.org" };
 static const int64_t catalog[] = { 1, 2, 3, 4, 5, 6 };
 static const char *const marks[] = { "kaifang", "开放平台" };
+static struct kf_terms *marks_matcher;
 static struct kf_cidr_list allow; /* the operator's push.allow_networks */
 
 static struct kf_app_context ctx;
@@ -42,8 +43,7 @@ static int setup(void **state)
 		.http_ok_arg = &allow,
 	};
 	policy = kf_app_policy_default();
-	policy.protected_marks = marks;
-	policy.n_protected_marks = 2;
+	policy.marks = marks_matcher = kf_terms_build(marks, 2);
 	return 0;
 }
 
@@ -51,6 +51,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	kf_cidr_list_clear(&allow);
+	kf_terms_free(marks_matcher);
 	return 0;
 }
 
@@ -153,8 +154,7 @@ static void test_policy_default_APP_1_APP_5(void **state)
 	struct kf_app_policy p = kf_app_policy_default();
 	assert_int_equal(p.max_apps, 5);
 	assert_int_equal(p.max_test_accounts, 10);
-	assert_null(p.protected_marks);
-	assert_int_equal(p.n_protected_marks, 0);
+	assert_null(p.marks);
 }
 
 static void test_name_required_APP_2(void **state)
@@ -267,13 +267,29 @@ static void test_protected_marks_APP_11(void **state)
 	/* No marks, no refusal; empty and NULL marks are ignored. */
 	static const char *const odd_marks[] = { NULL, "", " - " };
 	struct kf_app_policy p = kf_app_policy_default();
-	p.protected_marks = odd_marks;
-	p.n_protected_marks = 3;
+	struct kf_terms *odd = kf_terms_build(odd_marks, 3);
+	p.marks = odd;
 	c = good();
 	SET(c->name, "Kaifang Tools");
 	struct kf_error err;
 	assert_int_equal(kf_app_validate(c, &p, &ctx, &err), KF_OK);
 	assert_int_equal(kf_app_validate(c, NULL, &ctx, &err), KF_OK);
+	kf_terms_free(odd);
+
+	/* every mark of a long list counts, the last one too */
+	const char *many[3000];
+	char bufs[3000][16];
+	for (size_t i = 0; i < 3000; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "mark%zux", i);
+		many[i] = bufs[i];
+	}
+	struct kf_terms *long_list = kf_terms_build(many, 3000);
+	p.marks = long_list;
+	SET(c->name, "Tools Mark2999x");
+	assert_int_equal(kf_app_validate(c, &p, &ctx, &err), KF_EINVAL);
+	assert_string_equal(err.rule, "APP-11");
+	assert_non_null(strstr(err.msg, "mark2999x"));
+	kf_terms_free(long_list);
 }
 
 static void test_icon_file_APP_2(void **state)
