@@ -239,6 +239,13 @@ describe('app listing', () => {
 		srv.sql("UPDATE settings SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'term_lists.generation'");
 		r = await save(clean({ name: 'Ｔｉａｎ-Ｑｉ助手' }));
 		assert.equal(of(r.body.findings, 'APP-11', 'name').length, 1, JSON.stringify(r.body.findings));
+		// the app's own configuration is judged by the same matcher, every
+		// mark of a long list included
+		assertError(await srv.req('PATCH', `/v1/apps/${app.app_id}`, { token: owner.token, body: { name: 'Tian Qi Helper' } }), 400, 'protected_mark', { rule: 'APP-11', field: 'name' });
+		const marks = Array.from({ length: 3000 }, (_, i) => `mark${i}x`);
+		assertStatus(await srv.req('PUT', '/v1/term-lists/protected_marks', { token: admin, body: { terms: [...marks, 'kaifang', '开放平台'] } }), 200);
+		assertError(await srv.req('PATCH', `/v1/apps/${app.app_id}`, { token: owner.token, body: { intro: 'Works with Mark-2999X.' } }), 400, 'protected_mark', { rule: 'APP-11', field: 'intro' });
+		assertStatus(await srv.req('PUT', '/v1/term-lists/protected_marks', { token: admin, body: { terms: ['kaifang', '开放平台'] } }), 200);
 
 		// refusals, none of which changes anything
 		await expectUnchanged(srv, async () => {
