@@ -1,8 +1,8 @@
 # Kaifang build. `make run` and `make test` are the two commands of the README.
-PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0 zbar
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
-             libcmocka-dev libstb-dev sqlite3 clang libclang-rt-14-dev ca-certificates
+             libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -90,7 +90,7 @@ unit-san: $(UNIT_SAN)
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc libxml-2.0 libcurl libcrypto) -o $@
+	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc libxml-2.0 libcurl libcrypto zbar) -o $@
 fuzz: $(FUZZ_BIN)
 	@sh tools/run-fuzz.sh $(FUZZ_BIN)
 

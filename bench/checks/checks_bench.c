@@ -177,6 +177,7 @@ int main(int argc, char **argv)
 		f->dropped = 0;
 		kf_listing_check_text(&l, &c, f);
 		kf_image_check_logo(&logo, "LST-6", "logo_file", f);
+		kf_image_check_icon_codes(&logo, "logo_file", f);
 		kf_image_check_logo(&company, "LST-15", "company_logo_file", f);
 		kf_image_check_previews(d, 5, m, 5, f);
 		double t1 = now_ms();

@@ -237,8 +237,9 @@ static void load_blob(const char *files_dir, struct kf_db *db, json_int_t id, si
 	b->size = got == want ? size : got; /* a short read is what the file is */
 }
 
+/* LST-6 / LST-15 on a logo; the app's icon (icon set) also LST-21. */
 static void check_logo(struct kf_ctx *ctx, struct kf_db *db, json_t *body, const char *field, const char *rule,
-		       struct kf_arena *a, struct kf_findings *out)
+		       bool icon, struct kf_arena *a, struct kf_findings *out)
 {
 	json_t *id = json_object_get(body, field);
 	if (!json_is_integer(id)) {
@@ -249,6 +250,8 @@ static void check_logo(struct kf_ctx *ctx, struct kf_db *db, json_t *body, const
 	struct kf_image_blob b;
 	load_blob(ctx->files_dir, db, json_integer_value(id), KF_IMAGE_LOGO_MAX_BYTES, a, &b);
 	kf_image_check_logo(&b, rule, field, out);
+	if (icon)
+		kf_image_check_icon_codes(&b, field, out);
 }
 
 static struct kf_image_blob *load_previews(struct kf_ctx *ctx, struct kf_db *db, json_t *ids, size_t limit,
@@ -308,8 +311,8 @@ static enum kf_err run_checks(struct kf_ctx *ctx, struct kf_db *db, const struct
 	kf_listing_check_text(&lt, &lc, out);
 	kf_termset_put(terms);
 
-	check_logo(ctx, db, body, "logo_file", "LST-6", a, out);
-	check_logo(ctx, db, body, "company_logo_file", "LST-15", a, out);
+	check_logo(ctx, db, body, "logo_file", "LST-6", true, a, out);
+	check_logo(ctx, db, body, "company_logo_file", "LST-15", false, a, out);
 	size_t nd, nm;
 	struct kf_image_blob *d = load_previews(ctx, db, json_object_get(body, "previews_desktop"),
 						KF_IMAGE_DESKTOP_MAX_BYTES, a, &nd);

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -31,6 +32,7 @@
 #pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
 #pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 #include <stb/stb_image.h>
+#include <zbar.h>
 #pragma GCC diagnostic pop
 
 /* ---- Probing --------------------------------------------------------- */
@@ -151,14 +153,16 @@ static bool png_chunks_fit(const unsigned char *d, size_t n)
 }
 
 /* Decode fully (within the dimension cap) and hash. */
-static enum kf_err decode_hash(const unsigned char *data, size_t n, uint64_t *hash,
+/* Decode data to one gray byte a pixel (*px, freed with stbi_image_free),
+ * within the decoding limit. */
+static enum kf_err decode_gray(const unsigned char *data, size_t n, unsigned char **px, int *w, int *h,
 			       struct kf_error *err)
 {
 	struct kf_image_info info;
-	unsigned char *px = NULL;
-	int w = 0, h = 0, c = 0;
+	int c = 0;
 	enum kf_err rc = kf_image_probe(data, n, &info, err);
 
+	*px = NULL;
 	if (rc != KF_OK)
 		return rc;
 	if (info.width > KF_IMAGE_MAX_DIM || info.height > KF_IMAGE_MAX_DIM)
@@ -169,14 +173,24 @@ static enum kf_err decode_hash(const unsigned char *data, size_t n, uint64_t *ha
 		return kf_error_set(err, KF_EINVAL, "image_unreadable", NULL, NULL,
 				    "png image has a chunk longer than the file");
 	}
-	px = stbi_load_from_memory(data, (int)n, &w, &h, &c, 1);
-	if (px == NULL || w != info.width || h != info.height) {
-		rc = kf_error_set(err, KF_EINVAL, "image_unreadable", NULL, NULL,
-				  "%s image does not decode", kf_image_format_name(info.fmt));
-		goto out;
+	*px = stbi_load_from_memory(data, (int)n, w, h, &c, 1);
+	if (*px == NULL || *w != info.width || *h != info.height) {
+		stbi_image_free(*px);
+		*px = NULL;
+		return kf_error_set(err, KF_EINVAL, "image_unreadable", NULL, NULL,
+				    "%s image does not decode", kf_image_format_name(info.fmt));
 	}
-	*hash = kf_image_phash(px, w, h, 1);
-out:
+	return KF_OK;
+}
+
+static enum kf_err decode_hash(const unsigned char *data, size_t n, uint64_t *hash,
+			       struct kf_error *err)
+{
+	unsigned char *px;
+	int w = 0, h = 0;
+	enum kf_err rc = decode_gray(data, n, &px, &w, &h, err);
+	if (rc == KF_OK)
+		*hash = kf_image_phash(px, w, h, 1);
 	stbi_image_free(px);
 	return rc;
 }
@@ -208,6 +222,82 @@ void kf_image_check_logo(const struct kf_image_blob *b, const char *rule, const 
 	    info.height == KF_IMAGE_LOGO_DIM && size == b->n &&
 	    decode_hash(b->data, b->n, &hash, &err) != KF_OK)
 		kf_findings_add(out, rule, field, R, "logo does not decode: %s", err.msg);
+}
+
+/* ---- LST-21: QR codes in the icon ---- */
+
+/* Pictures up to this size are also scanned enlarged. */
+#define QR_UPSCALE_MAX_DIM 200
+
+/* One ZBar pass over gray[w*h] (borrowed), QR codes only. */
+static int scan_qr(const unsigned char *gray, int w, int h, char *text, size_t size)
+{
+	zbar_image_scanner_t *sc = zbar_image_scanner_create();
+	zbar_image_t *img = zbar_image_create();
+	if (!sc || !img) {
+		fprintf(stderr, "kaifang: out of memory (zbar)\n");
+		abort();
+	}
+	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(img, (unsigned)w, (unsigned)h);
+	zbar_image_set_data(img, gray, (unsigned long)w * (unsigned long)h, NULL);
+	int n = zbar_scan_image(sc, img);
+	if (n > 0 && size > 0) {
+		const zbar_symbol_t *sym = zbar_image_first_symbol(img);
+		const char *data = sym ? zbar_symbol_get_data(sym) : NULL;
+		snprintf(text, size, "%s", data ? data : "");
+	}
+	zbar_image_destroy(img);
+	zbar_image_scanner_destroy(sc);
+	return n > 0 ? n : 0;
+}
+
+int kf_image_find_qr(const unsigned char *gray, int w, int h, char *text, size_t size)
+{
+	if (size > 0)
+		text[0] = '\0';
+	if (!gray || w <= 0 || h <= 0 || w > KF_IMAGE_MAX_DIM || h > KF_IMAGE_MAX_DIM)
+		return 0;
+	int n = scan_qr(gray, w, h, text, size);
+	for (int k = 2; n == 0 && k <= 3 && w <= QR_UPSCALE_MAX_DIM && h <= QR_UPSCALE_MAX_DIM; k++) {
+		/* nearest neighbour: every module stays a sharp square */
+		unsigned char *big = malloc((size_t)w * k * (size_t)h * k);
+		if (!big) {
+			fprintf(stderr, "kaifang: out of memory (qr)\n");
+			abort();
+		}
+		for (int y = 0; y < h * k; y++)
+			for (int x = 0; x < w * k; x++)
+				big[(size_t)y * (size_t)(w * k) + (size_t)x] = gray[(size_t)(y / k) * (size_t)w + (size_t)(x / k)];
+		n = scan_qr(big, w * k, h * k, text, size);
+		free(big);
+	}
+	return n;
+}
+
+void kf_image_check_icon_codes(const struct kf_image_blob *b, const char *field, struct kf_findings *out)
+{
+	struct kf_image_info info;
+	struct kf_error err;
+	if (!b || !b->data || blob_size(b) != b->n || blob_size(b) > KF_IMAGE_LOGO_MAX_BYTES ||
+	    kf_image_probe(b->data, b->n, &info, &err) != KF_OK || info.width != KF_IMAGE_LOGO_DIM ||
+	    info.height != KF_IMAGE_LOGO_DIM)
+		return; /* LST-6 reports it */
+	unsigned char *px;
+	int w = 0, h = 0;
+	if (decode_gray(b->data, b->n, &px, &w, &h, &err) != KF_OK)
+		return;
+	char text[81];
+	int n = kf_image_find_qr(px, w, h, text, sizeof(text));
+	stbi_image_free(px);
+	for (char *p = text; *p; p++) /* what a code says is anything: quote it plainly */
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7E || *p == '"' || *p == '\\')
+			*p = '?';
+	if (n > 0)
+		kf_findings_add(out, "LST-21", field, KF_SEVERITY_REJECT,
+				"the icon carries a QR code (it reads \"%s\"); icons may not carry QR codes", text);
 }
 
 struct preview_set {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Listing image checks (RULES.md LST-6, LST-10, LST-11, LST-15) as pure
- * functions over byte buffers, appending to the findings list of
+ * Listing image checks (RULES.md LST-6, LST-10, LST-11, LST-15, and the QR
+ * codes of LST-21, found with ZBar) as pure functions over byte buffers, appending to the findings list of
  * core/finding.h: nothing here reads a file or a clock. The
  * caller (the listing handler) loads the uploaded files and passes their
  * bytes; the functions decode with stb_image (PNG, JPEG, GIF only).
@@ -101,6 +101,26 @@ struct kf_image_blob {
  */
 void kf_image_check_logo(const struct kf_image_blob *b, const char *rule, const char *field,
 			 struct kf_findings *out);
+
+/*
+ * LST-21, the machine-checkable part: the app's icon carries no QR code.
+ * The whole file in b is decoded (as LST-6 decodes it: a logo that does not
+ * decode, is too large or is only a prefix is left to LST-6) and scanned
+ * for QR codes with ZBar; each code found, with what it says, is one reject
+ * finding on field (a static string). The red dots and badges of LST-21
+ * remain the reviewer's.
+ */
+void kf_image_check_icon_codes(const struct kf_image_blob *b, const char *field, struct kf_findings *out);
+
+/*
+ * The QR codes in a grayscale picture gray[w*h] (one byte a pixel, rows
+ * top to bottom): their number, and in text[0..size) the data of the first
+ * one (cut to fit, "" when none; text may be NULL when size is 0). A
+ * picture of 200x200 pixels or fewer is also scanned at two and at three
+ * times its size when nothing is found at its own, so a small code in a
+ * corner of an icon is not missed.
+ */
+int kf_image_find_qr(const unsigned char *gray, int w, int h, char *text, size_t size);
 
 /*
  * LST-10 and LST-11 over both preview sets at once. LST-10: at least one set

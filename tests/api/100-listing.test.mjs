@@ -18,6 +18,7 @@ import {
 	registerUser, adminToken, operator, assertError, assertStatus, expectUnchanged, uploadPdf, FAILURE_TABLES,
 } from './helpers/flows.mjs';
 import { startReceiver, appBody, appProvider, createApp, waitFor, reviewer } from './helpers/apps.mjs';
+import QRCode from 'qrcode';
 import { png, fadeLeft, checker, block, upload, cleanListing } from './helpers/images.mjs';
 
 /** Findings of one rule (and field). */
@@ -153,6 +154,28 @@ describe('app listing', () => {
 		r = await save(clean({ name: '天'.repeat(11), intro: '天'.repeat(16) }));
 		assert.equal(of(r.body.findings, 'LST-1', 'name').filter((x) => x.severity === 'reject').length, 1);
 		assert.equal(of(r.body.findings, 'LST-8', 'intro').length, 1);
+	});
+
+	test('LST-21: an icon carrying a QR code is rejected; the company logo and a plain icon are not scanned for it', async () => {
+		// a QR code made by an independent encoder, drawn into the icon's corner
+		const qr = QRCode.create('https://spam.example/join', { errorCorrectionLevel: 'M' }).modules;
+		const m = 2, at = 128 - (qr.size + 8) * m;
+		const dark = (x, y) => {
+			const mx = Math.floor((x - at) / m) - 4, my = Math.floor((y - at) / m) - 4;
+			return mx >= 0 && my >= 0 && mx < qr.size && my < qr.size && qr.data[my * qr.size + mx];
+		};
+		const inCode = (x, y) => x >= at && y >= at;
+		const icon = await upload(srv, owner.token, png(128, 128, (x, y) => (inCode(x, y) ? (dark(x, y) ? [0, 0, 0] : [255, 255, 255]) : [40, 120, 200])), 'qr-icon.png');
+		let r = await save(clean({ logo_file: icon }));
+		const f = of(r.body.findings, 'LST-21', 'logo_file');
+		assert.equal(f.length, 1, JSON.stringify(r.body.findings));
+		assert.equal(f[0].severity, 'reject');
+		assert.match(f[0].message, /QR code.*spam\.example\/join/);
+		// the same picture as the company logo is LST-15's, which has no such rule
+		r = await save(clean({ company_logo_file: icon }));
+		assert.equal(of(r.body.findings, 'LST-21').length, 0, JSON.stringify(r.body.findings));
+		r = await save(clean());
+		assert.equal(of(r.body.findings, 'LST-21').length, 0);
 	});
 
 	test('shape errors answer 400 and store nothing', async () => {

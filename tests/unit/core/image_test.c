@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdint.h>
@@ -547,6 +548,126 @@ static void test_company_logo_LST_15(void **state)
 
 /* ---- LST-10 ---------------------------------------------------------- */
 
+/* ---- LST-21: QR codes on the icon ------------------------------------ */
+
+/* A version 2 QR code (25x25 modules, level M) saying
+ * "https://kaifang.example/i", made with the npm package qrcode. */
+static const char *const QR[25] = {
+	"#######......##.#.#######",
+	"#.....#..##.#..##.#.....#",
+	"#.###.#.#####..##.#.###.#",
+	"#.###.#.#...####..#.###.#",
+	"#.###.#.#####...#.#.###.#",
+	"#.....#.##..#..#..#.....#",
+	"#######.#.#.#.#.#.#######",
+	"........##..#.#.#........",
+	"#.#####..##.###...#####..",
+	"..#.#...#.#..#.....#...#.",
+	"..#...#.#.###.###.####.##",
+	"###..#..##....#.###.#...#",
+	"#...#.#.#.######.##.#.###",
+	"##..#....#....#.#..#.#.#.",
+	"#...#.##..###..#...###.##",
+	"#...##.#.###....#####...#",
+	"#.##..##..#####.#####.#..",
+	"........##..##.##...##...",
+	"#######..##...#.#.#.#.###",
+	"#.....#.###.#...#...##.##",
+	"#.###.#.##.##########.#..",
+	"#.###.#.#.##.....##.#####",
+	"#.###.#.###...##.....##.#",
+	"#.....#....#..########..#",
+	"#######.#.####.....######",
+};
+
+/* The scene of test_logo_ok with the code drawn at (x0, y0), `module`
+ * pixels a module, on a white quiet zone of 4 modules. */
+static unsigned char *icon_with_qr(int x0, int y0, int module)
+{
+	unsigned char *p = scene(128, 128, 0);
+	for (int y = -4 * module; y < 29 * module - 4 * module; y++) {
+		for (int x = -4 * module; x < 29 * module - 4 * module; x++) {
+			int mx = x < 0 ? -1 : x / module, my = y < 0 ? -1 : y / module;
+			bool dark = mx >= 0 && my >= 0 && mx < 25 && my < 25 && QR[my][mx] == '#';
+			int px = x0 + 4 * module + x, py = y0 + 4 * module + y;
+			if (px < 0 || py < 0 || px >= 128 || py >= 128)
+				continue;
+			memset(p + ((size_t)py * 128 + (size_t)px) * 3, dark ? 0 : 255, 3);
+		}
+	}
+	return p;
+}
+
+static void icon_codes(const struct buf *b, struct run *r)
+{
+	struct kf_image_blob bl = blob(b);
+	run_init(r);
+	kf_image_check_icon_codes(&bl, "logo_file", &r->f);
+}
+
+static void test_icon_qr_code_LST_21(void **state)
+{
+	(void)state;
+	struct run r;
+	/* the whole icon is the code (4 px a module) */
+	struct buf b = png_of(icon_with_qr(0, 0, 4), 128, 128);
+	logo(&b, &r);
+	assert_int_equal(r.f.n, 0); /* a fine LST-6 logo otherwise */
+	icon_codes(&b, &r);
+	assert_int_equal(count_rule(&r, "LST-21"), 1);
+	assert_non_null(find(&r, "LST-21", "https://kaifang.example/i"));
+	assert_string_equal(r.f.v[0].field, "logo_file");
+	assert_int_equal(r.f.v[0].severity, KF_SEVERITY_REJECT);
+	free(b.p);
+	/* a small code in a corner, 2 px a module (found enlarged) */
+	b = png_of(icon_with_qr(70, 70, 2), 128, 128);
+	icon_codes(&b, &r);
+	assert_int_equal(count_rule(&r, "LST-21"), 1);
+	free(b.p);
+	/* as a JPEG it breaks LST-6 too; both are reported in one pass */
+	unsigned char *px = icon_with_qr(0, 0, 4);
+	b = jpg(px, 128, 128, 3, 90);
+	icon_codes(&b, &r);
+	assert_int_equal(count_rule(&r, "LST-21"), 1);
+	free(px);
+	free(b.p);
+}
+
+static void test_icon_without_code_LST_21(void **state)
+{
+	(void)state;
+	struct run r;
+	unsigned char *(*make[])(int, int) = {gradient, noise};
+	for (size_t i = 0; i < sizeof(make) / sizeof(make[0]); i++) {
+		struct buf b = png_of(make[i](128, 128), 128, 128);
+		icon_codes(&b, &r);
+		assert_int_equal(r.f.n, 0);
+		free(b.p);
+	}
+	struct buf b = png_of(scene(128, 128, 3), 128, 128);
+	icon_codes(&b, &r);
+	assert_int_equal(r.f.n, 0);
+	free(b.p);
+	b = png_of(checkerboard(128, 128, 8), 128, 128);
+	icon_codes(&b, &r);
+	assert_int_equal(r.f.n, 0);
+	free(b.p);
+	/* a damaged code (its finder patterns wiped) is no code */
+	unsigned char *p = icon_with_qr(0, 0, 4);
+	for (int y = 16; y < 16 + 28; y++)
+		memset(p + ((size_t)y * 128 + 16) * 3, 255, 28 * 3);
+	b = png_of(p, 128, 128);
+	icon_codes(&b, &r);
+	assert_int_equal(r.f.n, 0);
+	free(b.p);
+	/* nothing given, an unreadable file: nothing to say here */
+	icon_codes(&(struct buf){(unsigned char *)"nope", 4, 4}, &r);
+	assert_int_equal(r.f.n, 0);
+	char text[8] = "x";
+	assert_int_equal(kf_image_find_qr(NULL, 0, 0, text, sizeof(text)), 0);
+	assert_string_equal(text, "");
+}
+
 static void previews(const struct buf *d, size_t nd, const struct buf *m, size_t nm,
 		     struct run *r)
 {
@@ -971,6 +1092,8 @@ int main(void)
 		cmocka_unit_test(test_logo_jpeg_refused_LST_6),
 		cmocka_unit_test(test_logo_unreadable_LST_6),
 		cmocka_unit_test(test_company_logo_LST_15),
+		cmocka_unit_test(test_icon_qr_code_LST_21),
+		cmocka_unit_test(test_icon_without_code_LST_21),
 		cmocka_unit_test(test_previews_exact_dims_all_formats_LST_10),
 		cmocka_unit_test(test_previews_none_LST_10),
 		cmocka_unit_test(test_previews_wrong_dims_LST_10),
