@@ -19,6 +19,7 @@
 #include "store/auth.h"
 #include "store/checks.h"
 #include "store/files.h"
+#include "store/listings.h"
 #include "store/outbox.h"
 #include "store/providers.h"
 #include "util/mem.h"
@@ -80,11 +81,14 @@ static void *run(void *arg)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");
 		/* retention: idempotency keys for a day, finished push events
 		 * and their attempt logs, and the calls apps made for the test
-		 * accounts (APP-9), for a week */
+		 * accounts (APP-9), for a week; listing versions nothing points
+		 * at and results of URLs no listing names, after 90 days */
 		if (kf_db_begin(db) == KF_OK) {
 			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
 			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
 			    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
+			    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
+			    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
 			    kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 		}

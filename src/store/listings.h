@@ -101,6 +101,20 @@ enum kf_err kf_store_url_check_record(struct kf_db *db, const char *url, const s
  * never checked, KF_EDB. */
 enum kf_err kf_store_url_check_page_text(struct kf_db *db, const char *url, char **out) KF_MUST_CHECK;
 
+/* ---- Retention ---- */
+
+/* How long an unreferenced listing version or URL result is kept. */
+#define KF_LISTING_RETENTION_SECONDS (90 * 86400)
+
+/* Delete listing versions saved before `before` that nothing points at: not
+ * an app's draft or live listing, and not the listing a review was (or is)
+ * decided on (reviews.detail listing_id), so what a reviewer saw stays.
+ * Rows deleted, or -1. */
+int kf_store_listings_expire(struct kf_db *db, int64_t before);
+/* Delete URL results checked before `before` (not pending) whose URL no
+ * app's draft or live listing names any more. Rows deleted, or -1. */
+int kf_store_url_checks_expire(struct kf_db *db, int64_t before);
+
 /* ---- Term lists ---- */
 
 /* The generation of the term lists: bumped by every replacement, kept in

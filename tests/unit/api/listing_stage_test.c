@@ -584,6 +584,55 @@ static void test_cache_concurrent_rebuilds(void **state)
 	assert_int_equal(kf_store_term_list_replace(db, "hot_words", orig, 2, NULL), KF_OK);
 }
 
+static int64_t scalar(const char *sql)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	assert_non_null(st);
+	assert_int_equal(kf_stmt_step(st), KF_STEP_ROW);
+	int64_t v = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return v;
+}
+
+/* Retention: a listing version or URL result older than 90 days goes only
+ * when nothing points at it any more. */
+static void test_retention_keeps_what_is_pointed_at(void **state)
+{
+	(void)state;
+	const int64_t OLD = NOW - KF_LISTING_RETENTION_SECONDS - 86400;
+	exec("DELETE FROM url_checks;");
+	exec("UPDATE apps SET draft_listing_id = NULL, live_listing_id = NULL;");
+	int64_t unref = save(1, NULL), draft = save(2, NULL), live = save(1, NULL), reviewed = save(1, NULL),
+		recent = save(1, NULL);
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE listings SET created_at = %lld WHERE id IN (%lld, %lld, %lld, %lld);"
+		 "UPDATE apps SET draft_listing_id = %lld WHERE id = 2;"
+		 "UPDATE apps SET live_listing_id = %lld WHERE id = 1;"
+		 "INSERT INTO reviews (kind, subject_type, subject_id, org_id, state, submitted_at, due_at, detail)"
+		 " VALUES ('release', 'app', 1, 20, 'approved', 1, 2, '{\"listing_id\":%lld}');",
+		 (long long)OLD, (long long)unref, (long long)draft, (long long)live, (long long)reviewed,
+		 (long long)draft, (long long)live, (long long)reviewed);
+	exec(sql);
+	int64_t before = scalar("SELECT COUNT(*) FROM listings");
+	assert_int_equal(kf_store_listings_expire(db, NOW - KF_LISTING_RETENTION_SECONDS), 1);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM listings"), before - 1);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM listings WHERE id IN (%lld, %lld, %lld, %lld)",
+		 (long long)draft, (long long)live, (long long)reviewed, (long long)recent);
+	assert_int_equal(scalar(sql), 4);
+	assert_int_equal(kf_store_listings_expire(db, NOW - KF_LISTING_RETENTION_SECONDS), 0);
+
+	/* URL results: old ones of URLs no draft or live listing names go */
+	struct kf_url_check_result ok = {.ok = true, .status = 200};
+	assert_int_equal(kf_store_url_check_record(db, "https://gone.example/privacy", &ok, OLD), KF_OK);
+	assert_int_equal(kf_store_url_check_record(db, url("/privacy"), &ok, OLD), KF_OK); /* named by the live listing */
+	assert_int_equal(kf_store_url_check_record(db, "https://new.example/", &ok, NOW), KF_OK);
+	assert_int_equal(kf_store_url_check_queue(db, "https://queued.example/", OLD), KF_OK);
+	assert_int_equal(kf_store_url_checks_expire(db, NOW - KF_LISTING_RETENTION_SECONDS), 1);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM url_checks WHERE url = 'https://gone.example/privacy'"), 0);
+	assert_int_equal(scalar("SELECT COUNT(*) FROM url_checks"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_url_pass_LST_14),
 		cmocka_unit_test(test_cache_set_survives_rebuild_APP_11),
 		cmocka_unit_test(test_cache_concurrent_rebuilds),
+		cmocka_unit_test(test_retention_keeps_what_is_pointed_at),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
