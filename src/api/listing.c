@@ -389,6 +389,35 @@ json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id)
 	return out;
 }
 
+/* LST-20 before a submission: the opened privacy_url entry of checks says
+ * whether its page names the provider's verified entity ("names_entity"
+ * true or false; null when the page could not be read as text or there is
+ * no verified entity), so a provider need not wait for the review stage. */
+static enum kf_err note_privacy_entity(struct kf_db *db, int64_t provider, json_t *checks)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(checks, i, c) {
+		const char *field = json_string_value(json_object_get(c, "field"));
+		const char *state = json_string_value(json_object_get(c, "state"));
+		const char *url = json_string_value(json_object_get(c, "url"));
+		if (!field || strcmp(field, "privacy_url") || !state || strcmp(state, "ok") || !url)
+			continue;
+		struct kf_entity_row ent;
+		const char *entity;
+		char *text = NULL;
+		if (verified_entity(db, provider, &ent, &entity) != KF_OK ||
+		    kf_store_url_check_page_text(db, url, &text) == KF_EDB)
+			return KF_EDB;
+		struct kf_findings *f = kf_xcalloc(1, sizeof(*f));
+		kf_listing_check_privacy_entity(url, text, entity, f);
+		json_object_set_new(c, "names_entity", !entity || !text ? json_null() : json_boolean(f->n == 0));
+		free(f);
+		free(text);
+	}
+	return KF_OK;
+}
+
 /* {id, listing, findings, url_checks, created_at, live_id, live} of the
  * app's draft and live listings; NULL on a storage error. */
 static json_t *listing_view(struct kf_db *db, const struct kf_app_row *a)
@@ -401,6 +430,10 @@ static json_t *listing_view(struct kf_db *db, const struct kf_app_row *a)
 	json_t *checks = url_checks_json(db, d.body);
 	if (!checks)
 		goto done;
+	if (note_privacy_entity(db, a->provider_id, checks) != KF_OK) {
+		json_decref(checks);
+		goto done;
+	}
 	out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", d.id ? json_integer(d.id) : json_null(),
 			"listing", d.body ? json_incref(d.body) : json_null(), "findings",
 			d.findings ? json_incref(d.findings) : json_array(), "url_checks", checks, "created_at",

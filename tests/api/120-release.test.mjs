@@ -13,7 +13,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, assertError, assertStatus, decide, uploadPdf } from './helpers/flows.mjs';
-import { startReceiver, appBody, appProvider, createApp, approveCreation, reviewer } from './helpers/apps.mjs';
+import { startReceiver, appBody, appProvider, createApp, approveCreation, reviewer, waitFor } from './helpers/apps.mjs';
 import { startTestApp } from './helpers/testapp.mjs';
 import { listingPictures, cleanListing } from './helpers/images.mjs';
 
@@ -228,6 +228,21 @@ describe('release pipeline', () => {
 		assert.ok(w.message.includes(prov.legalName), w.message);
 		const q = await srv.req('GET', `/v1/reviews/${r.body.review.id}`, { token: rev.token });
 		assert.ok(q.body.detail.findings.some((f) => f.rule === 'LST-20' && f.severity === 'warn'), JSON.stringify(q.body.detail.findings));
+
+		// the provider sees it on the listing too, without submitting
+		const privacyOf = async (app) => (await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token })).body.url_checks.find((c) => c.field === 'privacy_url');
+		assert.equal((await privacyOf(named)).names_entity, true);
+		assert.equal((await privacyOf(other)).names_entity, false);
+		// the receiver's /terms is a text/plain "success": readable, without the name
+		assert.equal((await privacyOf(same)).names_entity, false);
+		// a page that is not text cannot be judged by the machine
+		rx.mode('/privacy-pdf', { headers: { 'Content-Type': 'application/pdf' }, body: '%PDF-1.4 ' + prov.legalName });
+		const { app: pdf } = await candidate({}, { privacy_url: `${base}/privacy-pdf` });
+		const u = await waitFor(async () => {
+			const c = await privacyOf(pdf);
+			return c.state === 'ok' ? c : null;
+		});
+		assert.ok('names_entity' in u && u.names_entity === null, JSON.stringify(u));
 	});
 
 	test('REV-6: a finance app is blocked until its qualification document is accepted', async () => {
