@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/calendar.h"
+#include "core/termlist.h"
 #include "core/app.h"
 #include "core/names.h"
 #include "store/accounts.h"
@@ -47,6 +48,10 @@ static void usage(FILE *f)
 		   "  audit verify               check the audit log hash chain (exit 0 when intact)\n"
 		   "  calendar load FILE         load holidays and make-up working days (lines: YYYY-MM-DD holiday|workday)\n"
 		   "  calendar show              print the loaded calendar days\n"
+		   "  terms load LIST FILE       replace a term list (APP-11, LST-3/4/5/18/19) with FILE's lines, one\n"
+		   "                             term a line (# comments and blank lines skipped); running servers\n"
+		   "                             pick it up on their next check\n"
+		   "  terms show LIST            print a term list, one term a line\n"
 		   "  msg encrypt --token T --key K --appid A [--timestamp TS] [--nonce N]   encrypt stdin, print JSON\n"
 		   "  msg decrypt --token T --key K --appid A --timestamp TS --nonce N --signature S   verify, decrypt stdin\n"
 		   "  msg genkey                 print a new 43-character message encryption key\n"
@@ -126,6 +131,92 @@ static int cmd_calendar_show(struct kf_db *db)
 	while (kf_stmt_step(st) == KF_STEP_ROW)
 		printf("%s %s\n", kf_stmt_text(st, 0), kf_stmt_text(st, 1));
 	kf_stmt_done(st);
+	return 0;
+}
+
+static bool term_list_of(const char *name, enum kf_termlist *l)
+{
+	if (kf_termlist_parse(name, l))
+		return true;
+	fprintf(stderr, "kaifang: no term list '%s' (protected_marks, generic_names, hot_words, gambling_names, "
+			"superlatives, banned_terms)\n", name);
+	return false;
+}
+
+/* Replace a term list from a file: every line is checked as the API checks
+ * a term, and the first bad one stops the load with nothing stored. */
+static int cmd_terms_load(struct kf_db *db, const char *name, const char *path, int64_t now)
+{
+	enum kf_termlist l;
+	if (!term_list_of(name, &l))
+		return 1;
+	char *text = read_file(path);
+	if (!text) {
+		fprintf(stderr, "kaifang: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	size_t cap = 64, n = 0;
+	const char **terms = kf_xmalloc(cap * sizeof(*terms));
+	int rc = 1, line = 0;
+	for (char *p = text, *next; p && *p; p = next) {
+		line++;
+		char *end = strchr(p, '\n');
+		next = end ? end + 1 : NULL;
+		if (end)
+			*end = '\0';
+		size_t len = strlen(p);
+		if (len && p[len - 1] == '\r')
+			p[--len] = '\0';
+		if (len == 0 || p[0] == '#')
+			continue;
+		struct kf_error err = {0};
+		if (n == KF_TERMLIST_MAX_TERMS) {
+			fprintf(stderr, "kaifang: %s:%d: a list holds at most %d terms\n", path, line, KF_TERMLIST_MAX_TERMS);
+			goto out;
+		}
+		if (kf_termlist_check_term(l, p, len, &err) != KF_OK) {
+			fprintf(stderr, "kaifang: %s:%d: %s\n", path, line, err.msg);
+			goto out;
+		}
+		if (n == cap)
+			terms = kf_xrealloc(terms, (cap *= 2) * sizeof(*terms));
+		terms[n++] = p;
+	}
+	int64_t gen = 0;
+	char detail[64];
+	snprintf(detail, sizeof(detail), "%zu terms from the command line", n);
+	if (kf_db_begin(db) == KF_OK) {
+		char subject[64];
+		snprintf(subject, sizeof(subject), "term_list:%s", kf_termlist_name(l));
+		if (kf_store_term_list_replace(db, kf_termlist_name(l), terms, n, &gen) == KF_OK &&
+		    kf_audit_append(db, now, "cli", "term_list.replace", subject, detail) == KF_OK &&
+		    kf_db_commit(db) == KF_OK) {
+			printf("loaded %zu terms into %s (generation %lld)\n", n, kf_termlist_name(l), (long long)gen);
+			rc = 0;
+		} else {
+			kf_db_rollback(db);
+			fprintf(stderr, "kaifang: cannot store the term list\n");
+		}
+	}
+out:
+	free(terms);
+	free(text);
+	return rc;
+}
+
+static int cmd_terms_show(struct kf_db *db, const char *name)
+{
+	enum kf_termlist l;
+	if (!term_list_of(name, &l))
+		return 1;
+	json_t *terms = kf_store_term_list_json(db, kf_termlist_name(l));
+	if (!terms)
+		return 1;
+	size_t i;
+	json_t *t;
+	json_array_foreach(terms, i, t)
+		printf("%s\n", json_string_value(t));
+	json_decref(terms);
 	return 0;
 }
 
@@ -368,6 +459,10 @@ int main(int argc, char **argv)
 		rc = cmd_demo_load(db, now);
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "show")) {
 		rc = cmd_calendar_show(db);
+	} else if (!strcmp(group, "terms") && !strcmp(cmd, "load") && sub_argc >= 2) {
+		rc = cmd_terms_load(db, sub[0], sub[1], now);
+	} else if (!strcmp(group, "terms") && !strcmp(cmd, "show") && sub_argc >= 1) {
+		rc = cmd_terms_show(db, sub[0]);
 	} else {
 		fprintf(stderr, "kaifang: unknown command '%s %s'\n", group, cmd);
 		usage(stderr);

@@ -13,6 +13,9 @@
 // refused by the guard.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from './helpers/server.mjs';
 import {
 	registerUser, adminToken, operator, assertError, assertStatus, expectUnchanged, uploadPdf, FAILURE_TABLES,
@@ -269,6 +272,26 @@ describe('app listing', () => {
 		assertStatus(await srv.req('PUT', '/v1/term-lists/protected_marks', { token: admin, body: { terms: [...marks, 'kaifang', '开放平台'] } }), 200);
 		assertError(await srv.req('PATCH', `/v1/apps/${app.app_id}`, { token: owner.token, body: { intro: 'Works with Mark-2999X.' } }), 400, 'protected_mark', { rule: 'APP-11', field: 'intro' });
 		assertStatus(await srv.req('PUT', '/v1/term-lists/protected_marks', { token: admin, body: { terms: ['kaifang', '开放平台'] } }), 200);
+
+		// an operator's tool loads a list from a file with the CLI; a running
+		// server judges the next save by it
+		const file = path.join(os.tmpdir(), `kf-terms-${process.pid}.txt`);
+		fs.writeFileSync(file, '# hot words, one a line\n红包\n\n免费领取\r\n限时秒杀\n');
+		let c = srv.cli(['terms', 'load', 'hot_words', file]);
+		assert.equal(c.status, 0, c.stderr);
+		assert.match(c.stdout, /loaded 3 terms into hot_words/);
+		assert.deepEqual(srv.cli(['terms', 'show', 'hot_words']).stdout.trim().split('\n').sort(), ['免费领取', '红包', '限时秒杀'].sort());
+		r = await save(clean({ intro: '天气预报限 时 秒 杀' }));
+		assert.equal(of(r.body.findings, 'LST-4', 'intro').length, 1, JSON.stringify(r.body.findings));
+		// a bad line stops the load with its line number; nothing changes
+		fs.writeFileSync(file, '红包\n-·-\n');
+		await expectUnchanged(srv, async () => {
+			c = srv.cli(['terms', 'load', 'hot_words', file]);
+			assert.notEqual(c.status, 0);
+			assert.match(c.stderr, /:2: /);
+			assert.notEqual(srv.cli(['terms', 'load', 'colours', file]).status, 0);
+		});
+		fs.unlinkSync(file);
 
 		// refusals, none of which changes anything
 		await expectUnchanged(srv, async () => {
