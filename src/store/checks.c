@@ -196,13 +196,7 @@ json_t *kf_store_test_calls_after(struct kf_db *db, int64_t app, int64_t host_ac
 
 int kf_store_test_calls_expire(struct kf_db *db, int64_t before)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "DELETE FROM test_calls WHERE created_at < ?");
-	if (!st)
-		return -1;
-	kf_stmt_bind_int(st, 1, before);
-	if (kf_stmt_exec(st) != KF_OK)
-		return -1;
-	return kf_db_changes(db);
+	return kf_db_delete_before(db, "DELETE FROM test_calls WHERE created_at < ?", before);
 }
 
 enum kf_err kf_store_check_run_insert(struct kf_db *db, int64_t app, int64_t config_id, const char *purpose,

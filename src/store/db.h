@@ -74,6 +74,10 @@ enum kf_err kf_stmt_exec(struct kf_stmt *st) KF_MUST_CHECK;
  * or the step failed. */
 enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found) KF_MUST_CHECK;
 
+/* A retention pass's deletion: run sql, whose one parameter is bound to
+ * before, and return the number of rows it deleted, or -1. */
+int kf_db_delete_before(struct kf_db *db, const char *sql, int64_t before);
+
 /* Test hook: make the n-th statement step from now fail (0 = off). Used by
  * the unit test proving that a failed command leaves nothing written. */
 void kf_db_fail_after(struct kf_db *db, int n);

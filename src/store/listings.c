@@ -95,38 +95,28 @@ json_t *kf_store_listing_json(struct kf_db *db, int64_t listing_id)
 
 /* ---- Retention ---- */
 
-static int exec_changes(struct kf_stmt *st, struct kf_db *db, int64_t before)
-{
-	if (!st)
-		return -1;
-	kf_stmt_bind_int(st, 1, before);
-	if (kf_stmt_exec(st) != KF_OK)
-		return -1;
-	return kf_db_changes(db);
-}
-
 int kf_store_listings_expire(struct kf_db *db, int64_t before)
 {
-	return exec_changes(
-		kf_db_prepare(db, "DELETE FROM listings WHERE created_at < ?"
-				  " AND id NOT IN (SELECT draft_listing_id FROM apps WHERE draft_listing_id IS NOT NULL)"
-				  " AND id NOT IN (SELECT live_listing_id FROM apps WHERE live_listing_id IS NOT NULL)"
-				  " AND id NOT IN (SELECT json_extract(detail, '$.listing_id') FROM reviews"
-				  "                WHERE detail IS NOT NULL AND json_valid(detail)"
-				  "                AND json_extract(detail, '$.listing_id') IS NOT NULL)"),
-		db, before);
+	return kf_db_delete_before(
+		db, "DELETE FROM listings WHERE created_at < ?"
+		    " AND id NOT IN (SELECT draft_listing_id FROM apps WHERE draft_listing_id IS NOT NULL)"
+		    " AND id NOT IN (SELECT live_listing_id FROM apps WHERE live_listing_id IS NOT NULL)"
+		    " AND id NOT IN (SELECT json_extract(detail, '$.listing_id') FROM reviews"
+		    "                WHERE detail IS NOT NULL AND json_valid(detail)"
+		    "                AND json_extract(detail, '$.listing_id') IS NOT NULL)",
+		before);
 }
 
 int kf_store_url_checks_expire(struct kf_db *db, int64_t before)
 {
-	return exec_changes(
-		kf_db_prepare(db, "DELETE FROM url_checks WHERE state <> 'pending' AND checked_at < ?"
-				  " AND url NOT IN (SELECT u.value FROM apps a JOIN listings l"
-				  "   ON l.id = a.draft_listing_id OR l.id = a.live_listing_id,"
-				  "   json_each(json_array(json_extract(l.body, '$.privacy_url'),"
-				  "     json_extract(l.body, '$.terms_url'), json_extract(l.body, '$.website'))) u"
-				  "   WHERE json_valid(l.body) AND u.type = 'text')"),
-		db, before);
+	return kf_db_delete_before(
+		db, "DELETE FROM url_checks WHERE state <> 'pending' AND checked_at < ?"
+		    " AND url NOT IN (SELECT u.value FROM apps a JOIN listings l"
+		    "   ON l.id = a.draft_listing_id OR l.id = a.live_listing_id,"
+		    "   json_each(json_array(json_extract(l.body, '$.privacy_url'),"
+		    "     json_extract(l.body, '$.terms_url'), json_extract(l.body, '$.website'))) u"
+		    "   WHERE json_valid(l.body) AND u.type = 'text')",
+		before);
 }
 
 /* ---- URL checks ---- */

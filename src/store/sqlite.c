@@ -181,6 +181,17 @@ enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found)
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
+int kf_db_delete_before(struct kf_db *db, const char *sql, int64_t before)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return -1;
+	kf_stmt_bind_int(st, 1, before);
+	if (kf_stmt_exec(st) != KF_OK)
+		return -1;
+	return kf_db_changes(db);
+}
+
 const char *kf_stmt_text(struct kf_stmt *st, int col)
 {
 	return (const char *)sqlite3_column_text(st->s, col);
