@@ -105,7 +105,8 @@ function ticketsOf(a) {
 
 /** The newest ticket the app received (waiting for a first one). */
 async function latestTicket(a, n = 1) {
-	await waitFor(() => ticketsOf(a).length >= n, { timeout: 15000, what: `ticket ${n} of ${a.app_id}` });
+	// generous: under a loaded machine a push may time out once and be retried
+	await waitFor(() => ticketsOf(a).length >= n, { timeout: 30000, what: `ticket ${n} of ${a.app_id}` });
 	return ticketsOf(a).at(-1);
 }
 
