@@ -65,6 +65,8 @@ static const struct option options[] = {
 	{"worker-interval", NULL, O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
 	{"public-url", NULL, O_STR, OFF(public_url), "", 0, 0, 0,
 	 "external base URL, e.g. https://open.example.com, when a proxy terminates TLS (the OAuth issuer); empty: http:// and the Host header"},
+	{"metrics-token", NULL, O_STR, OFF(metrics_token), "", O_SECRET, 0, 0,
+	 "bearer token GET /metrics requires; empty: /metrics answers anyone who reaches it"},
 	{"access-log", NULL, O_BOOL, OFF(access_log), "true", 0, 0, 0, "write one JSON line per request to stderr"},
 	{"callback-allow", "allow-networks", O_STR, OFF(callback_allow), "", 0, 0, 0,
 	 "networks (CIDR list) app callbacks may reach besides public addresses, e.g. 127.0.0.0/8,::1 ([push] allow_networks)"},

@@ -12,6 +12,7 @@
 #include "http/request.h"
 #include "push/push.h"
 #include "store/db.h"
+#include "util/crypto.h"
 #include "util/mem.h"
 
 extern const char kf_openapi_json[];
@@ -68,6 +69,17 @@ static void api_system_test_clock(struct kf_req *r)
  * review queue's gauges at the request's now (REV-1). */
 static void api_system_metrics(struct kf_req *r)
 {
+	/* a scraper presents the operator's metrics-token, when one is set */
+	const char *want = r->ctx->cfg.metrics_token;
+	if (want && *want) {
+		const char *auth = kf_req_header(r, "Authorization");
+		if (!auth || strncmp(auth, "Bearer ", 7) || !kf_str_ct_equal(auth + 7, want)) {
+			kf_reply_header(r, "WWW-Authenticate", "Bearer realm=\"metrics\"");
+			kf_reply_fail(r, KF_EAUTH, "metrics_token_required", NULL, "Authorization",
+				      "GET /metrics needs Authorization: Bearer with the operator's metrics-token");
+			return;
+		}
+	}
 	char *text = kf_push_metrics_text(r->ctx, kf_req_db(r));
 	char *reviews = kf_api_review_metrics_text(kf_req_db(r), r->now);
 	char *all = kf_arena_printf(r->arena, "%s%s", text, reviews ? reviews : "");

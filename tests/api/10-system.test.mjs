@@ -296,6 +296,31 @@ describe('without KAIFANG_TEST_CLOCK', () => {
 	});
 });
 
+describe('with a metrics-token', () => {
+	let srv;
+	const token = 'metrics-scraper-7f3a9c';
+	before(async () => {
+		srv = await startServer({ env: { KAIFANG_METRICS_TOKEN: token } });
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	test('GET /metrics answers only a scraper with the bearer token; without one it is 401', async () => {
+		for (const headers of [{}, { Authorization: `Bearer ${token}x` }, { Authorization: `Basic ${token}` }, { Authorization: 'Bearer ' }]) {
+			const r = await srv.req('GET', '/metrics', { headers });
+			assertError(r, 401, 'metrics_token_required', { field: 'Authorization' });
+			assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+			assert.ok(!r.text.includes('kaifang_'), 'no metric leaks out');
+		}
+		const ok = await srv.req('GET', '/metrics', { headers: { Authorization: `Bearer ${token}` } });
+		assert.equal(ok.status, 200);
+		assert.match(ok.text, /^kaifang_/m);
+		// the token is a secret: the effective configuration never shows it
+		assert.ok(!srv.stderr.includes(token), 'token in the log');
+	});
+});
+
 describe('command line', () => {
 	test('--help exits 0 and documents every option', () => {
 		const r = runDaemon(['--help']);
