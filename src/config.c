@@ -65,6 +65,8 @@ static const struct option options[] = {
 	{"worker-interval", NULL, O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
 	{"public-url", NULL, O_STR, OFF(public_url), "", 0, 0, 0,
 	 "external base URL, e.g. https://open.example.com, when a proxy terminates TLS (the OAuth issuer); empty: http:// and the Host header"},
+	{"trusted-proxies", NULL, O_STR, OFF(trusted_proxies), "", 0, 0, 0,
+	 "reverse proxies whose X-Forwarded-For is believed, comma-separated CIDRs; empty: the connection's address is the client"},
 	{"metrics-token", NULL, O_STR, OFF(metrics_token), "", O_SECRET, 0, 0,
 	 "bearer token GET /metrics requires; empty: /metrics answers anyone who reaches it"},
 	{"access-log", NULL, O_BOOL, OFF(access_log), "true", 0, 0, 0, "write one JSON line per request to stderr"},

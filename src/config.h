@@ -45,6 +45,7 @@ struct kf_config {
 	char *smtp_user;
 	char *smtp_password;
 	char *metrics_token;     /* bearer token of GET /metrics; "" = open */
+	char *trusted_proxies;   /* CIDRs whose X-Forwarded-For is believed; "" = none */
 	int64_t worker_interval; /* seconds between worker passes */
 	bool access_log;         /* one JSON line per request on stderr */
 	char *public_url;        /* external base URL (behind a TLS proxy); "" = http://<Host> */

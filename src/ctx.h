@@ -28,6 +28,7 @@ struct kf_ctx {
 	char *mail_dir;
 	bool test_clock;              /* KAIFANG_TEST_CLOCK=1 on a loopback listener */
 	struct kf_cidr_list callback_allow; /* parsed cfg.callback_allow (SSRF allow list) */
+	struct kf_cidr_list trusted_proxies; /* parsed cfg.trusted_proxies (X-Forwarded-For) */
 	_Atomic int64_t clock_offset; /* seconds added by POST /v1/_test/clock */
 	atomic_bool stopping;
 	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */

@@ -92,6 +92,12 @@ int main(int argc, char **argv)
 		kf_config_clear(&ctx.cfg);
 		return 2;
 	}
+	if (kf_cidr_list_parse(ctx.cfg.trusted_proxies, &ctx.trusted_proxies, &cerr) != KF_OK) {
+		fprintf(stderr, "kaifangd: invalid trusted-proxies: %s\n", cerr.msg);
+		kf_cidr_list_clear(&ctx.callback_allow);
+		kf_config_clear(&ctx.cfg);
+		return 2;
+	}
 	ctx.auth_policy = kf_auth_policy_default();
 	ctx.auth_policy.app_access_ttl = ctx.cfg.app_token_ttl;
 	ctx.auth_policy.pre_auth_code_ttl = ctx.cfg.pre_auth_code_ttl;
@@ -103,6 +109,7 @@ int main(int argc, char **argv)
 	if (kf_auth_policy_check(&ctx.auth_policy, &cerr) != KF_OK) {
 		fprintf(stderr, "kaifangd: token lifetimes: %s\n", cerr.msg);
 		kf_cidr_list_clear(&ctx.callback_allow);
+		kf_cidr_list_clear(&ctx.trusted_proxies);
 		kf_config_clear(&ctx.cfg);
 		return 2;
 	}
@@ -186,6 +193,7 @@ int main(int argc, char **argv)
 	free(ctx.files_dir);
 	free(ctx.mail_dir);
 	kf_cidr_list_clear(&ctx.callback_allow);
+	kf_cidr_list_clear(&ctx.trusted_proxies);
 	kf_terms_cache_free(ctx.terms_cache);
 	kf_config_clear(&ctx.cfg);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopped\"}\n");

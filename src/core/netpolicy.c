@@ -392,3 +392,51 @@ bool kf_netpolicy_http_ok(const char *host, const void *allow_list)
 		return false;
 	return kf_cidr_list_contains(allow_list, family, a);
 }
+
+/* ---- X-Forwarded-For ---- */
+
+static bool trusted_addr(const char *s, const struct kf_cidr_list *trusted)
+{
+	int fam;
+	unsigned char a[16];
+	return kf_addr_parse(s, &fam, a) && kf_cidr_list_contains(trusted, fam, a);
+}
+
+bool kf_client_address(const char *peer, const char *xff, const struct kf_cidr_list *trusted, char *out,
+		       size_t outlen)
+{
+	const char *client = peer ? peer : "";
+	size_t client_len = strlen(client);
+	if (xff && trusted_addr(client, trusted)) {
+		const char *end = xff + strlen(xff);
+		while (end > xff) {
+			const char *start = end;
+			while (start > xff && start[-1] != ',')
+				start--;
+			const char *a = start, *b = end;
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			char item[INET6_ADDRSTRLEN + 2];
+			int fam;
+			unsigned char addr[16];
+			if ((size_t)(b - a) >= sizeof(item))
+				break;
+			memcpy(item, a, (size_t)(b - a));
+			item[b - a] = '\0';
+			if (!kf_addr_parse(item, &fam, addr))
+				break; /* garbage: the last vouched-for address stands */
+			client = a;
+			client_len = (size_t)(b - a);
+			if (!kf_cidr_list_contains(trusted, fam, addr))
+				break;
+			end = start > xff ? start - 1 : xff;
+		}
+	}
+	if (client_len >= outlen)
+		return false;
+	memcpy(out, client, client_len);
+	out[client_len] = '\0';
+	return true;
+}

@@ -104,6 +104,22 @@ bool kf_cidr_list_contains(const struct kf_cidr_list *l, int family,
 bool kf_addr_parse(const char *s, int *family, unsigned char out[16]);
 
 /*
+ * The client's address behind trusted reverse proxies (X-Forwarded-For).
+ * peer is the address the connection came from; xff the header's value
+ * (NULL when absent); trusted the operator's proxies (trusted-proxies).
+ * When peer is not trusted, or there is no header, the client is peer.
+ * Otherwise the entries are read from the right (each proxy appends the
+ * address it saw): the first one that is not itself a trusted proxy is
+ * the client; an entry that is not an IP literal ends the walk, and the
+ * client is then the last address vouched for (a client cannot smuggle
+ * an address past a proxy by writing the header itself). Writes the
+ * result to out (at most outlen bytes, NUL-terminated); false when it
+ * does not fit.
+ */
+bool kf_client_address(const char *peer, const char *xff, const struct kf_cidr_list *trusted, char *out,
+		       size_t outlen);
+
+/*
  * Class of an address. IPv4-mapped (::ffff:0:0/96), NAT64 (64:ff9b::/96)
  * and 6to4 (2002::/16) addresses take the class of the IPv4 address they
  * embed. IPv4: 192.0.0/24, 192.0.2/24, 192.88.99/24, 198.18/15,

@@ -150,7 +150,9 @@ static bool defer(struct kf_server *s, struct pending *p)
 	return true;
 }
 
-static const char *client_ip(struct MHD_Connection *conn, struct kf_arena *a)
+/* The connection's address, or the client behind a trusted reverse proxy
+ * (trusted-proxies, X-Forwarded-For; core/netpolicy.h). */
+static const char *client_ip(struct MHD_Connection *conn, const struct kf_cidr_list *trusted, struct kf_arena *a)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char buf[INET6_ADDRSTRLEN] = "unknown";
@@ -161,6 +163,12 @@ static const char *client_ip(struct MHD_Connection *conn, struct kf_arena *a)
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
 				  sizeof(buf));
+	}
+	if (trusted->n > 0) {
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		char client[INET6_ADDRSTRLEN + 2];
+		if (kf_client_address(buf, xff, trusted, client, sizeof(client)))
+			return kf_arena_strdup(a, client);
 	}
 	return kf_arena_strdup(a, buf);
 }
@@ -184,7 +192,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			 (unsigned)(atomic_fetch_add(&s->id_next, 1) & 0xffffffffu));
 		r->method = kf_arena_strdup(r->arena, method);
 		r->path = kf_arena_strdup(r->arena, url);
-		r->client_ip = client_ip(conn, r->arena);
+		r->client_ip = client_ip(conn, &s->ctx->trusted_proxies, r->arena);
 		r->now = kf_ctx_now(s->ctx);
 		/* only methods with a body need the route's limit */
 		p->limit = strcmp(method, "GET") && strcmp(method, "HEAD") ? s->dispatch->body_limit(s->ctx, method, url)

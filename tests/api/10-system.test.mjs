@@ -209,7 +209,8 @@ describe('system', () => {
 	});
 
 	test('every request is logged as one JSON line on stderr (request id, method, path, status, duration)', async () => {
-		const r = await srv.req('GET', '/v1/no-such-thing?x=1');
+		// without trusted-proxies, X-Forwarded-For is anybody's claim and ignored
+		const r = await srv.req('GET', '/v1/no-such-thing?x=1', { headers: { 'X-Forwarded-For': '198.51.100.7' } });
 		const id = r.headers.get('x-request-id');
 		let line;
 		for (let i = 0; i < 40 && !line; i++) {
@@ -223,6 +224,7 @@ describe('system', () => {
 		assert.equal(j.path, '/v1/no-such-thing');
 		assert.equal(j.status, 404);
 		assert.equal(typeof j.duration_ms, 'number');
+		assert.equal(j.client, '127.0.0.1');
 	});
 
 	test('GET /v1/openapi.json serves an OpenAPI document', async () => {
@@ -318,6 +320,39 @@ describe('with a metrics-token', () => {
 		assert.match(ok.text, /^kaifang_/m);
 		// the token is a secret: the effective configuration never shows it
 		assert.ok(!srv.stderr.includes(token), 'token in the log');
+	});
+});
+
+describe('behind a trusted reverse proxy', () => {
+	let srv;
+	before(async () => {
+		// the tests connect from 127.0.0.1, which plays the proxy here
+		srv = await startServer({ env: { KAIFANG_TRUSTED_PROXIES: '127.0.0.1/32' } });
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	const logged = async (id) => {
+		for (let i = 0; i < 40; i++) {
+			const line = srv.stderr.split('\n').find((l) => l.includes(id) && l.includes('"type":"access"'));
+			if (line) return JSON.parse(line);
+			await sleep(25);
+		}
+		throw new Error('no access log line');
+	};
+
+	test('X-Forwarded-For names the client in the log and in the per-address login limit; a forged left part is ignored', async () => {
+		let r = await srv.req('GET', '/healthz', { headers: { 'X-Forwarded-For': '6.6.6.6, 198.51.100.7' } });
+		assert.equal((await logged(r.headers.get('x-request-id'))).client, '198.51.100.7');
+		r = await srv.req('GET', '/healthz');
+		assert.equal((await logged(r.headers.get('x-request-id'))).client, '127.0.0.1');
+		r = await srv.req('GET', '/healthz', { headers: { 'X-Forwarded-For': 'not-an-address' } });
+		assert.equal((await logged(r.headers.get('x-request-id'))).client, '127.0.0.1');
+		// a failed sign-in counts against the client's address, not the proxy's
+		await srv.req('POST', '/v1/sessions', { body: { login: 'nobody@example.com', password: 'wrong password 1' }, headers: { 'X-Forwarded-For': '198.51.100.8' } });
+		const keys = srv.sql("SELECT key FROM login_failures WHERE key LIKE 'a:%'").map((x) => x.key);
+		assert.deepEqual(keys, ['a:198.51.100.8']);
 	});
 });
 

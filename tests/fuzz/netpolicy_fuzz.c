@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness: CIDR blocks and lists (the operator's
  * push.allow_networks / KAIFANG_CALLBACK_ALLOW and apps' IP allowlists,
- * APP-4) and IP literals, checking the parser's invariants. */
+ * APP-4), IP literals and X-Forwarded-For behind trusted proxies, checking
+ * the parser's invariants. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -67,6 +68,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cls != KF_ADDR_PUBLIC && kf_addr_allowed(family, a, NULL))
 			abort();
 		(void)kf_netpolicy_http_ok(s, NULL);
+	}
+
+	/* the client behind proxies is the peer or an IP literal of the header */
+	static struct kf_cidr_list proxies;
+	if (!proxies.n && kf_cidr_list_parse("10.0.0.0/8, ::1", &proxies, NULL) != KF_OK)
+		abort();
+	char client[64];
+	if (kf_client_address("10.0.0.2", s, &proxies, client, sizeof(client))) {
+		if (strcmp(client, "10.0.0.2") && (!kf_addr_parse(client, &family, a) || !strstr(s, client)))
+			abort();
 	}
 	free(s);
 	return 0;

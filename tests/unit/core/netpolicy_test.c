@@ -495,6 +495,45 @@ static void test_http_ok_literals(void **state)
 	kf_cidr_list_clear(&allow);
 }
 
+/* X-Forwarded-For is believed only from trusted proxies, read from the
+ * right, and a client cannot get past a proxy by writing the header. */
+static void test_client_address_behind_proxies(void **state)
+{
+	(void)state;
+	struct kf_cidr_list t;
+	struct kf_error err;
+	char out[64];
+	assert_int_equal(kf_cidr_list_parse("10.0.0.0/8, ::1", &t, &err), KF_OK);
+	struct {
+		const char *peer, *xff, *want;
+	} cases[] = {
+		{"203.0.113.5", "198.51.100.7", "203.0.113.5"},        /* not a proxy: header ignored */
+		{"10.0.0.2", NULL, "10.0.0.2"},                         /* a proxy without a header */
+		{"10.0.0.2", "198.51.100.7", "198.51.100.7"},           /* one proxy */
+		{"10.0.0.2", "198.51.100.7, 10.1.1.1", "198.51.100.7"}, /* two proxies */
+		{"10.0.0.2", "6.6.6.6, 198.51.100.7", "198.51.100.7"},  /* the client's own fake entry is left of it */
+		{"10.0.0.2", "10.9.9.9,10.1.1.1", "10.9.9.9"},          /* all proxies: the leftmost */
+		{"10.0.0.2", "junk, 198.51.100.7", "198.51.100.7"},
+		{"10.0.0.2", "198.51.100.7, junk", "10.0.0.2"},         /* garbage from the proxy itself */
+		{"10.0.0.2", "198.51.100.7:4711", "10.0.0.2"},          /* ports are not addresses */
+		{"10.0.0.2", "", "10.0.0.2"},
+		{"10.0.0.2", " , ", "10.0.0.2"},
+		{"::1", "2001:db8::7", "2001:db8::7"},
+		{"::1", "\t2001:db8::7 ", "2001:db8::7"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(kf_client_address(cases[i].peer, cases[i].xff, &t, out, sizeof(out)));
+		assert_string_equal(out, cases[i].want);
+	}
+	/* no trusted proxies: always the peer */
+	struct kf_cidr_list none = {NULL, 0};
+	assert_true(kf_client_address("10.0.0.2", "198.51.100.7", &none, out, sizeof(out)));
+	assert_string_equal(out, "10.0.0.2");
+	/* too small an output */
+	assert_false(kf_client_address("10.0.0.2", "198.51.100.7", &t, out, 5));
+	kf_cidr_list_clear(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_addr_class_names),
 		cmocka_unit_test(test_addr_allowed_ssrf),
 		cmocka_unit_test(test_http_ok_literals),
+		cmocka_unit_test(test_client_address_behind_proxies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
