@@ -381,13 +381,6 @@ static json_t *url_checks_json(struct kf_db *db, json_t *body)
 	return arr;
 }
 
-json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id)
-{
-	json_t *body = listing_id ? kf_store_listing_json(db, listing_id) : NULL;
-	json_t *out = url_checks_json(db, body);
-	json_decref(body);
-	return out;
-}
 
 /* LST-20 before a submission: the opened privacy_url entry of checks says
  * whether its page names the provider's verified entity ("names_entity"
@@ -416,6 +409,18 @@ static enum kf_err note_privacy_entity(struct kf_db *db, int64_t provider, json_
 		free(text);
 	}
 	return KF_OK;
+}
+
+json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id, int64_t provider)
+{
+	json_t *body = listing_id ? kf_store_listing_json(db, listing_id) : NULL;
+	json_t *out = url_checks_json(db, body);
+	json_decref(body);
+	if (out && note_privacy_entity(db, provider, out) != KF_OK) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* {id, listing, findings, url_checks, created_at, live_id, live} of the

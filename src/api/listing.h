@@ -62,8 +62,10 @@ int kf_listing_url_pass(struct kf_ctx *ctx, int64_t now, const atomic_bool *canc
 
 /* The latest URL check results (LST-14, LST-16) of a listing's privacy,
  * terms and website URLs: [{field, rule, url, state, status, final_url,
- * redirects, ms, error, checked_at}] (new reference); an empty array for
- * listing 0; NULL on a storage error. */
-json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id);
+ * redirects, ms, error, checked_at}] (new reference), the opened privacy
+ * URL's also with names_entity (LST-20: whether its page names the verified
+ * entity of provider); an empty array for listing 0; NULL on a storage
+ * error. */
+json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id, int64_t provider);
 
 #endif

@@ -248,7 +248,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 	int64_t due, review;
 	/* what the reviewer sees beside the listing: the check results and
 	 * timings, the remaining (warning) findings and the URL results */
-	json_t *urls = j->listing ? kf_listing_url_checks_json(db, j->listing_id) : json_array();
+	json_t *urls = j->listing ? kf_listing_url_checks_json(db, j->listing_id, j->provider) : json_array();
 	if (!urls) {
 		kf_api_abort_db(r);
 		return;

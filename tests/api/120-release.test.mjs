@@ -228,6 +228,7 @@ describe('release pipeline', () => {
 		assert.ok(w.message.includes(prov.legalName), w.message);
 		const q = await srv.req('GET', `/v1/reviews/${r.body.review.id}`, { token: rev.token });
 		assert.ok(q.body.detail.findings.some((f) => f.rule === 'LST-20' && f.severity === 'warn'), JSON.stringify(q.body.detail.findings));
+		assert.equal(q.body.detail.url_checks.find((c) => c.field === 'privacy_url').names_entity, false);
 
 		// the provider sees it on the listing too, without submitting
 		const privacyOf = async (app) => (await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token })).body.url_checks.find((c) => c.field === 'privacy_url');
