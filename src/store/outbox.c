@@ -65,15 +65,11 @@ int kf_store_outbox_expire(struct kf_db *db, int64_t before)
 		" AND created_at < ?)",
 		"DELETE FROM outbox WHERE state IN ('delivered', 'superseded') AND created_at < ?",
 	};
-	for (size_t i = 0; i < 2; i++) {
-		struct kf_stmt *st = kf_db_prepare(db, steps[i]);
-		if (!st)
+	int n = -1;
+	for (size_t i = 0; i < 2; i++)
+		if ((n = kf_db_delete_before(db, steps[i], before)) < 0)
 			return -1;
-		kf_stmt_bind_int(st, 1, before);
-		if (kf_stmt_exec(st) != KF_OK)
-			return -1;
-	}
-	return kf_db_changes(db);
+	return n; /* the events deleted */
 }
 
 void kf_outbox_item_clear(struct kf_outbox_item *it)
