@@ -26,11 +26,9 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, token_hash);
 	kf_stmt_bind_int(st, 2, now);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	memset(out, 0, sizeof(*out));
 	out->user_id = kf_stmt_int(st, 0);
 	COPY(out->email, kf_stmt_text(st, 1));
@@ -47,7 +45,7 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, out->user_id);
-	s = kf_stmt_step(st);
+	enum kf_step s = kf_stmt_step(st);
 	if (s == KF_STEP_ROW)
 		COPY(out->operator_role, kf_stmt_text(st, 0));
 	kf_stmt_done(st);
@@ -120,11 +118,9 @@ static enum kf_err user_query(struct kf_db *db, const char *sql, int64_t id, con
 	} else {
 		kf_stmt_bind_int(st, 1, id);
 	}
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	memset(out, 0, sizeof(*out));
 	out->id = kf_stmt_int(st, 0);
 	COPY(out->email, kf_stmt_text(st, 1));

@@ -53,11 +53,9 @@ enum kf_err kf_store_authenticity_by_review(struct kf_db *db, int64_t review_id,
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, review_id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	out->id = kf_stmt_int(st, 0);
 	out->org_id = kf_stmt_int(st, 1);
 	COPY(out->state, kf_stmt_text(st, 2));
@@ -107,11 +105,9 @@ enum kf_err kf_store_authenticity_latest_json(struct kf_db *db, int64_t org_id, 
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, org_id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	json_t *o = kf_stmt_row_json(st);
 	json_t *ev = json_loads(kf_stmt_text(st, 8), 0, NULL);
 	kf_stmt_done(st);

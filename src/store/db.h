@@ -69,6 +69,10 @@ enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error
 
 /* Convenience: run a statement expecting no rows / one integer. */
 enum kf_err kf_stmt_exec(struct kf_stmt *st) KF_MUST_CHECK;
+/* Step st (prepared and bound) to its first row: KF_OK with st on that row,
+ * for the caller to read and then kf_stmt_done; otherwise st is finished
+ * and the answer is KF_ENOTFOUND (no row) or KF_EDB (also for a NULL st). */
+enum kf_err kf_stmt_first(struct kf_stmt *st) KF_MUST_CHECK;
 /* Step once and finish: *found tells whether the query gave a row (for
  * "SELECT 1 … LIMIT 1" questions). KF_EDB (found false) when st is NULL
  * or the step failed. */

@@ -56,11 +56,9 @@ enum kf_err kf_store_listing_app_by_review(struct kf_db *db, int64_t review_id, 
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, review_id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	out->id = kf_stmt_int(st, 0);
 	out->app = kf_stmt_int(st, 1);
 	COPY(out->kind, kf_stmt_text(st, 2));
@@ -134,11 +132,9 @@ enum kf_err kf_store_app_listed(struct kf_db *db, int64_t app, bool *search_list
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	*search_listed = kf_stmt_int(st, 0) != 0;
 	*display_listed = kf_stmt_int(st, 1) != 0;
 	kf_stmt_done(st);

@@ -57,11 +57,9 @@ enum kf_err kf_store_listing_get(struct kf_db *db, int64_t id, struct kf_listing
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	out->id = kf_stmt_int(st, 0);
 	out->app = kf_stmt_int(st, 1);
 	out->body = json_loads(kf_stmt_text(st, 2), JSON_REJECT_DUPLICATES, NULL);
@@ -372,11 +370,9 @@ enum kf_err kf_store_category_docs(struct kf_db *db, const char *key, json_t **d
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, key);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	json_t *v = json_loads(kf_stmt_text(st, 0), 0, NULL);
 	kf_stmt_done(st);
 	json_t *out = json_array();

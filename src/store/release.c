@@ -17,11 +17,9 @@ enum kf_err kf_store_app_release_get(struct kf_db *db, int64_t app, struct kf_ap
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	out->draft_listing_id = kf_stmt_int(st, 0);
 	out->live_listing_id = kf_stmt_int(st, 1);
 	COPY(out->released_version, kf_stmt_text(st, 2));

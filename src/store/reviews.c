@@ -39,11 +39,9 @@ enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_r
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-	}
+	enum kf_err found = kf_stmt_first(st);
+	if (found != KF_OK)
+		return found;
 	out->id = kf_stmt_int(st, 0);
 	COPY(out->kind, kf_stmt_text(st, 1));
 	COPY(out->subject_type, kf_stmt_text(st, 2));

@@ -170,6 +170,17 @@ enum kf_err kf_stmt_exec(struct kf_stmt *st)
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
+enum kf_err kf_stmt_first(struct kf_stmt *st)
+{
+	if (!st)
+		return KF_EDB;
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW)
+		return KF_OK;
+	kf_stmt_done(st);
+	return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
 enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found)
 {
 	*found = false;
