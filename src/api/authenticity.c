@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/providers.h"
 #include "api/common.h"
 #include "core/provider.h"
 #include "ctx.h"
@@ -35,29 +36,6 @@ bool kf_api_authenticity_valid(struct kf_db *db, int64_t org_id, int64_t now, in
 		*valid_until = ok ? until : 0;
 	/* APP-9: the latest approved certification counts, while it lasts */
 	return ok && kf_provider_authenticity_valid(until > 0, until, now);
-}
-
-/* The provider named by {id} that the caller may see (a member, or
- * operator staff); others get 404 as if it did not exist. */
-static bool load_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t rlen)
-{
-	int64_t id = kf_req_param_id(r, "id");
-	enum kf_err rc = id ? kf_store_org_get(kf_req_db(r), id, org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org->kind, "provider"))
-		rc = KF_ENOTFOUND;
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), id, r->user_id, role, rlen) != KF_OK)
-		rc = KF_EDB;
-	if (rc == KF_OK && !role[0] && !r->operator_role)
-		rc = KF_ENOTFOUND;
-	if (rc == KF_EDB) {
-		kf_reply_db_error(r);
-		return false;
-	}
-	if (rc != KF_OK) {
-		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
-		return false;
-	}
-	return true;
 }
 
 /* The latest certification with whether the provider holds a valid one
@@ -117,7 +95,7 @@ static void api_authenticity_submit(struct kf_req *r)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	bool pending;
@@ -170,7 +148,7 @@ static void api_authenticity_get(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16];
-	if (load_provider(r, &org, role, sizeof(role)))
+	if (kf_api_load_provider(r, &org, role, sizeof(role)))
 		reply_latest(r, 200, org.id);
 }
 

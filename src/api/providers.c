@@ -29,9 +29,7 @@
 #include "store/reviews.h"
 #include "util/mem.h"
 
-/* Load the provider named by {id} that the caller may see. Providers of
- * other accounts answer 404, as if they did not exist. */
-static bool load_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t rlen)
+bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t rlen)
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_org_get(kf_req_db(r), id, org) : KF_ENOTFOUND;
@@ -198,7 +196,7 @@ static void api_providers_get(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16];
-	if (load_provider(r, &org, role, sizeof(role)))
+	if (kf_api_load_provider(r, &org, role, sizeof(role)))
 		reply_provider(r, 200, org.id, role);
 }
 
@@ -207,7 +205,7 @@ static void api_providers_update(struct kf_req *r)
 	struct kf_org_row org;
 	char role[16], phone[32];
 	json_t *j = kf_req_json(r);
-	if (!j || !check_profile(r, j, false, phone, sizeof(phone)) || !load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !check_profile(r, j, false, phone, sizeof(phone)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
 	    !require_owner(r, role, "ONB-9") || !may_edit(r, &org))
 		return;
 	if (!kf_api_begin(r))
@@ -231,7 +229,7 @@ static void api_providers_members_list(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16];
-	if (!load_provider(r, &org, role, sizeof(role)))
+	if (!kf_api_load_provider(r, &org, role, sizeof(role)))
 		return;
 	json_t *items = kf_store_members_json(kf_req_db(r), org.id);
 	if (!items) {
@@ -250,7 +248,7 @@ static void api_providers_members_add(struct kf_req *r)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
 	    !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
 	const char *new_role = kf_json_str(j, "role") ? kf_json_str(j, "role") : "member";
@@ -305,7 +303,7 @@ static void api_providers_members_remove(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16], target_role[16];
-	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
+	if (!kf_api_load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
 	int64_t uid = kf_req_param_id(r, "user_id");
 	struct kf_db *db = kf_req_db(r);
@@ -379,7 +377,7 @@ static void api_providers_apply(struct kf_req *r)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)))
 		return;
 	struct kf_onb_policy pol;
 	kf_api_onb_policy(r, &pol);
@@ -459,7 +457,7 @@ static void api_providers_application_get(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16];
-	if (!load_provider(r, &org, role, sizeof(role)))
+	if (!kf_api_load_provider(r, &org, role, sizeof(role)))
 		return;
 	struct kf_application_row a;
 	enum kf_err rc = kf_store_application_latest(kf_req_db(r), org.id, &a);
@@ -545,7 +543,7 @@ static void api_providers_certify(struct kf_req *r)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
 	    !require_owner(r, role, "ONB-6"))
 		return;
 	struct kf_db *db = kf_req_db(r);
@@ -587,7 +585,7 @@ static void api_providers_cancel(struct kf_req *r)
 {
 	struct kf_org_row org;
 	char role[16];
-	if (!load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-10") || !not_closed(r, &org))
+	if (!kf_api_load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-10") || !not_closed(r, &org))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	struct kf_cancel_facts facts = {.banned = state_of(&org) == KF_PROVIDER_BANNED};
@@ -644,7 +642,7 @@ static void operator_measure(struct kf_req *r, bool ban)
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
 	    !not_closed(r, &org))
 		return;
 	enum kf_provider_state next;
