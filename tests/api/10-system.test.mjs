@@ -384,6 +384,9 @@ describe('command line', () => {
 		const r3 = runDaemon(['--listen', 'not-an-address', '--data-dir', '/nonexistent/never']);
 		assert.notEqual(r3.status, 0);
 		assert.match(r3.stderr, /listen/);
+		const r4 = runDaemon(['--listen', `127.0.0.1:${port}`, '--data-dir', '/nonexistent/never'], { env: { KAIFANG_TRUSTED_PROXIES: '10.0.0.0/8, proxy.example' } });
+		assert.equal(r4.status, 2);
+		assert.match(r4.stderr, /trusted-proxies/);
 	});
 
 	test('KAIFANG_TEST_CLOCK=1 is refused when listening on 0.0.0.0', async () => {
