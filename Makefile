@@ -106,6 +106,7 @@ api-test-san: build/san/kaifangd build/san/kaifang
 
 test: all
 	@rm -f build/results.txt
+	@sh tools/check-layers.sh build/results.txt || true
 	@$(MAKE) --no-print-directory unit || true
 	@$(MAKE) --no-print-directory unit-san || true
 	@$(MAKE) --no-print-directory fuzz || true

@@ -4,7 +4,7 @@
 f=$1
 pass=0
 fail=0
-for s in unit unit-asan fuzz api; do
+for s in layers unit unit-asan fuzz api; do
 	line=$(grep "^$s " "$f" 2>/dev/null | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "$s: did not run (build failed?)"
