@@ -12,6 +12,7 @@
  */
 #include "core/oauth.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -260,36 +261,40 @@ static bool is_loopback_literal(const char *host)
 	       kf_addr_classify(family, addr) == KF_ADDR_LOOPBACK;
 }
 
-/* The URI rule of kf_oauth_redirect_uri_check, as a bool: the shared
- * redirect rule (core/redirect.h) plus RFC 8252 §8.3, which wants a
- * loopback IP literal rather than "localhost" for plain http. */
-static bool redirect_uri_ok(const char *s)
+/* Why the URI cannot be registered, as text into why[]; false when it can.
+ * The shared redirect rule (core/redirect.h) plus RFC 8252 §8.3, which
+ * wants a loopback IP literal rather than "localhost" for plain http. */
+static bool redirect_uri_refused(const char *s, char *why, size_t whylen)
 {
-	if (!s || strnlen(s, KF_OAUTH_REDIRECT_URI_MAX + 1) > KF_OAUTH_REDIRECT_URI_MAX)
-		return false;
-	if (kf_redirect_check(s, NULL, 0, NULL) != KF_OK)
-		return false;
-	if (strncasecmp(s, "http://", 7) != 0)
+	struct kf_error e = {0};
+	if (kf_redirect_check(s, NULL, 0, &e) != KF_OK) {
+		snprintf(why, whylen, "%s", e.msg);
 		return true;
+	}
+	if (strncasecmp(s, "http://", 7) != 0)
+		return false;
 	const char *h = s + 7;
 	char host[64];
 	size_t hl = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?");
-	if (hl >= sizeof(host))
-		return false;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	return is_loopback_literal(host);
+	if (hl < sizeof(host)) {
+		memcpy(host, h, hl);
+		host[hl] = '\0';
+		if (is_loopback_literal(host))
+			return false;
+	}
+	snprintf(why, whylen, "plain http only on a loopback IP address such as 127.0.0.1 or [::1] "
+			      "(RFC 8252 §8.3: not localhost)");
+	return true;
 }
 
 enum kf_err kf_oauth_redirect_uri_check(const char *uri, struct kf_error *err)
 {
-	if (!redirect_uri_ok(uri))
-		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4",
-				    "dev.redirect_uris",
-				    "a redirect URI must be an absolute https URL (or http on a "
-				    "loopback IP address) without user info or fragment, at most "
-				    "%d bytes",
-				    KF_OAUTH_REDIRECT_URI_MAX);
+	char why[sizeof(((struct kf_error *)0)->msg)];
+	if (redirect_uri_refused(uri, why, sizeof(why)))
+		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "dev.redirect_uris",
+				    "a redirect URI must be an absolute https URL (or http on a loopback IP "
+				    "address) without user info or fragment, at most %d bytes: %s",
+				    KF_OAUTH_REDIRECT_URI_MAX, why);
 	return KF_OK;
 }
 
@@ -303,12 +308,10 @@ enum kf_err kf_oauth_redirect_uris_check(const char *const *uris, size_t n, stru
 		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
 				    "%s[0]: missing", field);
 	for (size_t i = 0; i < n; i++) {
-		if (!redirect_uri_ok(uris[i]))
+		char why[sizeof(((struct kf_error *)0)->msg)];
+		if (redirect_uri_refused(uris[i], why, sizeof(why)))
 			return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
-					    "%s[%zu]: must be an absolute https URL (or http on a "
-					    "loopback IP address) without user info or fragment, at "
-					    "most %d bytes",
-					    field, i, KF_OAUTH_REDIRECT_URI_MAX);
+					    "%s[%zu]: %s", field, i, why);
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(uris[i], uris[j]) == 0)
 				return kf_error_set(err, KF_EINVAL, "duplicate_item", "APP-4", field,

@@ -7,21 +7,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, sqlJson } from './helpers/server.mjs';
-import { registerUser, hostApiKey, provisionHost } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor } from './helpers/apps.mjs';
+import { registerUser, hostApiKey, provisionHost, assertError } from './helpers/flows.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, appBody } from './helpers/apps.mjs';
 
 const REDIRECT = 'https://auth.example.com/done';
 const REFERER = 'https://auth.example.com/connect';
 const OAUTH_REDIRECT = 'https://auth.example.com/oauth/callback';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'; // RFC 7636 appendix B
 
-let srv, rx, owner, hostOwner, host, app, oauthApp, loopApp, componentToken, loopToken;
+let srv, rx, owner, prov, hostOwner, host, app, oauthApp, loopApp, componentToken, loopToken;
 
 before(async () => {
 	srv = await startServer({ env: { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8' } });
 	rx = await startReceiver();
 	owner = await registerUser(srv, { tag: 'secaprov' });
-	const prov = await appProvider(srv, owner);
+	prov = await appProvider(srv, owner);
 	hostOwner = await registerUser(srv, { tag: 'secaowner' });
 	host = await provisionHost(srv, hostApiKey(srv, 'sec-a').key, { owner_email: hostOwner.email });
 	app = await developingApp(srv, owner, prov.id, rx, { dev: { test_allowlist: [host.id] } });
@@ -235,6 +235,17 @@ test('issue 9 defect 1: /oauth/authorize refuses the same tricks, without redire
 		assert.match(page.text, /APP-4/, what);
 	}
 	assert.equal(codes('oauth'), before, 'no OAuth code was issued');
+});
+
+test('issue 9 defect 1: an OAuth redirect URI a browser could read differently cannot be registered (APP-4)', async () => {
+	for (const bad of ['https://auth.example.com/cb?x=%00', 'https://auth.example.com/cb%0d%0aLocation:https://evil.com', 'https://evil.com\\@auth.example.com/cb', 'https://auth.example.com./cb', 'https://127.1/cb']) {
+		const apps = () => sqlJson(srv.dbPath, 'SELECT count(*) AS n FROM apps')[0].n;
+		const n0 = apps();
+		const r = await srv.req('POST', `/v1/providers/${prov.id}/apps`, { token: owner.token, body: appBody(rx, { dev: { redirect_uris: [bad] } }) });
+		const e = assertError(r, 400, 'invalid_redirect_uri', { rule: 'APP-4', field: 'dev.redirect_uris' });
+		assert.match(e.message, /dev\.redirect_uris\[0\]/, bad);
+		assert.equal(apps(), n0, 'no app was stored');
+	}
 });
 
 test('issue 9 defect 9: a consent form without an explicit confirm is refused and issues nothing (AUTH-1)', async () => {
