@@ -377,6 +377,10 @@ enum kf_err kf_oauth_redirect_uri_match(const char *presented, const char *const
 {
 	if (empty(presented)) {
 		if (n == 1 && registered && registered[0]) {
+			/* a URI stored before the rule tightened is not followed either */
+			enum kf_err rc = kf_redirect_check(registered[0], NULL, 0, err);
+			if (rc != KF_OK)
+				return rc;
 			*index = 0;
 			return KF_OK;
 		}

@@ -434,6 +434,10 @@ static void test_redirect_match_refuses_ambiguous_issue9_APP_4(void **state)
 		assert_int_equal(kf_oauth_redirect_uri_match(bad[i], reg, 1, true, &idx, &err), KF_EINVAL);
 		assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "redirect_uri");
 		assert_int_equal(idx, 99);
+		/* nor is it chosen when the request leaves redirect_uri out */
+		assert_int_equal(kf_oauth_redirect_uri_match(NULL, reg, 1, false, &idx, &err), KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "redirect_uri");
+		assert_int_equal(idx, 99);
 	}
 }
 
