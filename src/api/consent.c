@@ -292,8 +292,7 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 	/* §5, APP-4: the redirect lies on the authorization-initiation domain,
 	 * as the browser will read it (issue 9 defect 1) */
 	const char *domains[] = {domain};
-	struct kf_error rerr = {0};
-	if (kf_redirect_check(f->redirect_uri, domains, domain ? 1 : 0, &rerr) != KF_OK) {
+	if (kf_redirect_check(f->redirect_uri, domains, domain ? 1 : 0, NULL) != KF_OK) {
 		refuse(r, f, KF_REFUSAL_BAD_REDIRECT);
 		return false;
 	}
