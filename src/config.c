@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/redirect.h"
 #include "util/mem.h"
 
 enum otype { O_STR, O_INT, O_DURATION, O_SIZE, O_BOOL };
@@ -64,7 +65,7 @@ static const struct option options[] = {
 	{"smtp-password", NULL, O_STR, OFF(smtp_password), "", O_SECRET, 0, 0, "SMTP password"},
 	{"worker-interval", NULL, O_DURATION, OFF(worker_interval), "1s", 0, 1, 3600, "pause between background worker passes"},
 	{"public-url", NULL, O_STR, OFF(public_url), "", 0, 0, 0,
-	 "external base URL, e.g. https://open.example.com, when a proxy terminates TLS (the OAuth issuer); empty: http:// and the Host header"},
+	 "external base URL, e.g. https://open.example.com, when a proxy terminates TLS (the OAuth issuer); empty: http:// and the listen address"},
 	{"trusted-proxies", NULL, O_STR, OFF(trusted_proxies), "", 0, 0, 0,
 	 "reverse proxies whose X-Forwarded-For is believed, comma-separated CIDRs; empty: the connection's address is the client"},
 	{"metrics-token", NULL, O_STR, OFF(metrics_token), "", O_SECRET, 0, 0,
@@ -300,6 +301,39 @@ void kf_config_usage(FILE *f)
 		   "  --help                this text\n");
 }
 
+/* The issuer and public base URL (issue 9 defect 10): from configuration
+ * only, never from a request's Host header. public-url must be a plain
+ * http(s) base URL the redirect rule accepts (no user info, backslash,
+ * query or fragment); http is allowed here, it is the operator's choice. */
+static int set_issuer(struct kf_config *cfg)
+{
+	const char *u = cfg->public_url;
+	if (!*u) {
+		snprintf(cfg->issuer, sizeof(cfg->issuer), "http://%s", cfg->listen);
+		return 0;
+	}
+	size_t n = strlen(u);
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	struct kf_error err = {0};
+	char base[KF_CONFIG_URL_MAX + 1];
+	bool ok = n > 0 && n <= KF_CONFIG_URL_MAX && !memchr(u, '?', n);
+	if (ok) {
+		memcpy(base, u, n);
+		base[n] = '\0';
+		enum kf_err rc = kf_redirect_check(base, NULL, 0, &err);
+		ok = rc == KF_OK || !strcmp(err.name, "redirect_uri_https_required");
+	}
+	if (!ok) {
+		fprintf(stderr, "kaifangd: invalid public-url '%s' (expected a base URL such as https://open.example.com, "
+				"without user info, query or fragment, at most %d bytes)%s%s\n",
+			u, KF_CONFIG_URL_MAX, err.msg[0] ? ": " : "", err.msg);
+		return -1;
+	}
+	memcpy(cfg->issuer, base, n + 1);
+	return 0;
+}
+
 static int finish(struct kf_config *cfg)
 {
 	if (parse_offset(cfg->utc_offset, &cfg->utc_offset_seconds) < 0) {
@@ -316,6 +350,8 @@ static int finish(struct kf_config *cfg)
 		fprintf(stderr, "kaifangd: invalid listen address '%s' (expected ADDR:PORT)\n", cfg->listen);
 		return -1;
 	}
+	if (set_issuer(cfg) < 0)
+		return -1;
 	if (!*cfg->data_dir) {
 		fprintf(stderr, "kaifangd: data-dir must not be empty\n");
 		return -1;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define KF_CONFIG_URL_MAX 512 /* public-url, bytes */
+
 struct kf_config {
 	char *listen;            /* ADDR:PORT */
 	char *data_dir;
@@ -48,7 +50,8 @@ struct kf_config {
 	char *trusted_proxies;   /* CIDRs whose X-Forwarded-For is believed; "" = none */
 	int64_t worker_interval; /* seconds between worker passes */
 	bool access_log;         /* one JSON line per request on stderr */
-	char *public_url;        /* external base URL (behind a TLS proxy); "" = http://<Host> */
+	char *public_url;        /* external base URL (behind a TLS proxy); "" = http://<listen> */
+	char issuer[KF_CONFIG_URL_MAX + 16]; /* derived: public_url without trailing '/', or http://<listen>; never from a request */
 	char *callback_allow;    /* push.allow_networks: CIDRs callbacks may reach besides public addresses */
 	int64_t ticket_interval; /* seconds between verify tickets */
 	int64_t push_timeout;    /* seconds an app has to answer */

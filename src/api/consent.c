@@ -27,6 +27,7 @@
 #include "core/app.h"
 #include "core/auth.h"
 #include "core/oauth.h"
+#include "core/redirect.h"
 #include "ctx.h"
 #include "http/form.h"
 #include "http/request.h"
@@ -61,6 +62,7 @@ struct flow {
 	struct kf_code_row pre;
 	const char *app_name;
 	const char *developer;
+	const char *nul_param; /* a query parameter whose value held an encoded NUL */
 };
 
 static void send_page(struct kf_req *r, int status, const char *html)
@@ -82,9 +84,28 @@ static void refuse(struct kf_req *r, struct flow *f, enum kf_refusal why)
 	send_page(r, kf_consent_refusal_status(why), kf_consent_render_refusal(r->arena, &v));
 }
 
+/* A flow parameter from the form or the query. The form parser refuses a
+ * NUL byte outright; in the query one would cut the value short ("%00" made
+ * "https://ok%00.evil" read as "https://ok"), so it is remembered and the
+ * flow refused (issue 9 defect 1). */
 static const char *param(struct kf_req *r, struct flow *f, const char *name)
 {
-	return f->post ? kf_form_get(&f->form, name) : kf_req_query(r, name);
+	if (f->post)
+		return kf_form_get(&f->form, name);
+	bool nul;
+	const char *v = kf_req_query_text(r, name, &nul);
+	if (nul && !f->nul_param)
+		f->nul_param = name;
+	return v;
+}
+
+/* Refuse a flow whose query held an encoded NUL; true when it did. */
+static bool refused_nul(struct kf_req *r, struct flow *f)
+{
+	if (!f->nul_param)
+		return false;
+	refuse(r, f, !strcmp(f->nul_param, "redirect_uri") ? KF_REFUSAL_BAD_REDIRECT : KF_REFUSAL_BAD_STATE);
+	return true;
 }
 
 /* The host of an absolute http(s) URL, lower-cased, or NULL. */
@@ -140,6 +161,10 @@ static void oauth_redirect(struct kf_req *r, struct flow *f, const char *name, c
 		loc = kf_arena_printf(r->arena, "%s&state=%s", loc, s);
 		curl_free(s);
 	}
+	/* RFC 9207: the client learns which server answered (mix-up attacks) */
+	char *iss = curl_easy_escape(NULL, r->ctx->cfg.issuer, 0);
+	loc = kf_arena_printf(r->arena, "%s&iss=%s", loc, iss);
+	curl_free(iss);
 	kf_reply_raw(r, 302, "text/plain; charset=utf-8", "", 0);
 	kf_reply_header(r, "Location", loc);
 }
@@ -234,7 +259,7 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		f->state = param(r, f, "state");
 		f->scope = param(r, f, "scope");
 		f->challenge = param(r, f, "code_challenge");
-		if (!load_app_of_flow(r, f))
+		if (refused_nul(r, f) || !load_app_of_flow(r, f))
 			return false;
 		return load_oauth(r, f);
 	}
@@ -248,7 +273,7 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 	for (size_t i = 0; i < 5; i++)
 		if (values[i])
 			f->hidden[f->n_hidden++] = (struct kf_hidden){names[i], values[i]};
-	if (!load_app_of_flow(r, f))
+	if (refused_nul(r, f) || !load_app_of_flow(r, f))
 		return false;
 	struct kf_db *db = kf_req_db(r);
 	/* AUTH-3: the pre-auth code is single-use and short-lived */
@@ -264,8 +289,10 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		return false;
 	}
 	const char *domain = json_string_value(json_object_get(json_object_get(f->cfg, "dev"), "auth_domain"));
-	/* §5: the redirect lies on the authorization-initiation domain */
-	if (!on_domain(url_host(r, f->redirect_uri), domain)) {
+	/* §5, APP-4: the redirect lies on the authorization-initiation domain,
+	 * as the browser will read it (issue 9 defect 1) */
+	const char *domains[] = {domain};
+	if (kf_redirect_check(f->redirect_uri, domains, domain ? 1 : 0, NULL) != KF_OK) {
 		refuse(r, f, KF_REFUSAL_BAD_REDIRECT);
 		return false;
 	}
@@ -505,8 +532,15 @@ static void confirm(struct kf_req *r, struct flow *f)
 		refuse(r, f, KF_REFUSAL_BAD_STATE);
 		return;
 	}
-	if (!strcmp(kf_form_get(&f->form, KF_CONSENT_F_DECISION) ? kf_form_get(&f->form, KF_CONSENT_F_DECISION) : "",
-		    KF_CONSENT_DECISION_CANCEL)) {
+	/* issue 9 defect 9: only an explicit confirm confirms; a missing or
+	 * unknown decision is refused, not taken as consent */
+	const char *decision = kf_form_get(&f->form, KF_CONSENT_F_DECISION);
+	bool cancel = decision && !strcmp(decision, KF_CONSENT_DECISION_CANCEL);
+	if (!cancel && !(decision && !strcmp(decision, KF_CONSENT_DECISION_CONFIRM))) {
+		refuse(r, f, KF_REFUSAL_BAD_DECISION);
+		return;
+	}
+	if (cancel) {
 		if (f->oauth) {
 			oauth_redirect(r, f, "error", "access_denied", "the owner declined");
 			return;

@@ -337,22 +337,20 @@ static void api_oauth_revoke(struct kf_req *r)
 	kf_reply_raw(r, 200, "application/json", "{}", 2);
 }
 
-/* RFC 8414. The issuer is the URL the client reached (Host header). */
+/* RFC 8414. The issuer is configuration (public-url, or http:// and the
+ * listen address), never the request's Host header: a client that
+ * fetched this through a forged Host would otherwise trust another issuer
+ * (issue 9 defect 10). RFC 9207: authorization responses carry iss. */
 static void api_oauth_metadata(struct kf_req *r)
 {
-	const char *host = kf_req_header(r, "Host");
-	const char *base = *r->ctx->cfg.public_url
-				   ? r->ctx->cfg.public_url
-				   : kf_arena_printf(r->arena, "http://%s", host && strlen(host) < 256 && !strpbrk(host, "\"\\/ ")
-									? host
-									: r->ctx->cfg.listen);
+	const char *base = r->ctx->cfg.issuer;
 	json_t *scopes = json_array();
 	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT key FROM permission_sets ORDER BY id");
 	while (st && kf_stmt_step(st) == KF_STEP_ROW)
 		json_array_append_new(scopes, json_string(kf_stmt_text(st, 0)));
 	kf_stmt_done(st);
 	json_t *auth_methods = json_pack("[s, s, s]", "client_secret_basic", "client_secret_post", "none");
-	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:[s, s, s], s:[s], s:o, s:O, s:O, s:O}",
+	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:[s, s, s], s:[s], s:o, s:O, s:O, s:O, s:b}",
 		"issuer", base,
 		"authorization_endpoint", kf_arena_printf(r->arena, "%s/oauth/authorize", base),
 		"token_endpoint", kf_arena_printf(r->arena, "%s/oauth/token", base),
@@ -365,7 +363,8 @@ static void api_oauth_metadata(struct kf_req *r)
 		"scopes_supported", scopes,
 		"token_endpoint_auth_methods_supported", auth_methods,
 		"introspection_endpoint_auth_methods_supported", auth_methods,
-		"revocation_endpoint_auth_methods_supported", auth_methods));
+		"revocation_endpoint_auth_methods_supported", auth_methods,
+		"authorization_response_iss_parameter_supported", 1));
 	json_decref(auth_methods);
 }
 

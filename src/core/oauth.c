@@ -3,22 +3,25 @@
  * OAuth 2.0 rules. Redirect URIs are compared as the bytes the client
  * registered, never normalised: two spellings of one URL are two different
  * URIs, which is what RFC 9700 §4.1.3 asks for. Registration is where
- * URIs are parsed (libcurl's URL API) and refused when unsafe.
+ * URIs are judged by the shared redirect rule (core/redirect.h) and
+ * refused when unsafe; a presented one is judged by it again before the
+ * comparison, so text a browser would read differently never matches.
  *
  * Everything that reads attacker-controlled text (the Authorization
  * header, scope, state, verifier) caps its length before looking at it.
  */
 #include "core/oauth.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "core/netpolicy.h"
+#include "core/redirect.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -250,35 +253,6 @@ enum kf_err kf_oauth_pkce_verify(const char *verifier, const char *challenge, st
 
 /* ---- redirect URIs ---------------------------------------------------------- */
 
-static bool host_name_valid(const char *s)
-{
-	size_t len = strlen(s);
-	if (len == 0 || len > 253)
-		return false;
-	const char *p = s, *last = s;
-	for (;;) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
-			return false;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)p[i];
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			      (ch >= '0' && ch <= '9') || ch == '-'))
-				return false;
-		}
-		last = p;
-		if (!dot)
-			break;
-		p = dot + 1;
-	}
-	for (const char *q = last; *q; q++) {
-		if (*q < '0' || *q > '9')
-			return true;
-	}
-	return false; /* an all-digit top label is an address, not a name */
-}
-
 static bool is_loopback_literal(const char *host)
 {
 	int family;
@@ -287,78 +261,40 @@ static bool is_loopback_literal(const char *host)
 	       kf_addr_classify(family, addr) == KF_ADDR_LOOPBACK;
 }
 
-static bool is_ip_literal(const char *host)
+/* Why the URI cannot be registered, as text into why[]; false when it can.
+ * The shared redirect rule (core/redirect.h) plus RFC 8252 §8.3, which
+ * wants a loopback IP literal rather than "localhost" for plain http. */
+static bool redirect_uri_refused(const char *s, char *why, size_t whylen)
 {
-	int family;
-	unsigned char addr[16];
-	return kf_addr_parse(host, &family, addr);
-}
-
-/* The URI rule of kf_oauth_redirect_uri_check, as a bool. */
-static bool redirect_uri_ok(const char *s)
-{
-	CURLU *h = NULL;
-	char *part = NULL;
-	bool ok = false;
-
-	if (!s)
-		return false;
-	size_t len = strnlen(s, KF_OAUTH_REDIRECT_URI_MAX + 1);
-	if (len == 0 || len > KF_OAUTH_REDIRECT_URI_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch <= 0x20 || ch >= 0x7f || ch == '\\' || ch == '#')
-			return false; /* '#': no fragment, not even an empty one */
+	struct kf_error e = {0};
+	if (kf_redirect_check(s, NULL, 0, &e) != KF_OK) {
+		snprintf(why, whylen, "%s", e.msg);
+		return true;
 	}
-	bool https;
-	const char *rest;
-	if (strncasecmp(s, "https://", 8) == 0) {
-		https = true;
-		rest = s + 8;
-	} else if (strncasecmp(s, "http://", 7) == 0) {
-		https = false;
-		rest = s + 7;
-	} else {
+	if (strncasecmp(s, "http://", 7) != 0)
 		return false;
+	const char *h = s + 7;
+	char host[64];
+	size_t hl = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?");
+	if (hl < sizeof(host)) {
+		memcpy(host, h, hl);
+		host[hl] = '\0';
+		if (is_loopback_literal(host))
+			return false;
 	}
-	if (rest[0] == '\0' || rest[0] == '/' || rest[0] == '?')
-		return false; /* curl would read "https:///x" as host x */
-
-	h = curl_url();
-	if (!h)
-		abort(); /* out of memory: the project's policy */
-	if (curl_url_set(h, CURLUPART_URL, s, 0) != CURLUE_OK)
-		goto out;
-	static const CURLUPart forbidden[] = { CURLUPART_USER, CURLUPART_PASSWORD,
-					       CURLUPART_OPTIONS, CURLUPART_ZONEID,
-					       CURLUPART_FRAGMENT };
-	for (size_t i = 0; i < ARRAY_LEN(forbidden); i++) {
-		if (curl_url_get(h, forbidden[i], &part, 0) == CURLUE_OK)
-			goto out;
-	}
-	if (curl_url_get(h, CURLUPART_HOST, &part, 0) != CURLUE_OK)
-		goto out;
-	const char *host = part;
-	if (https)
-		ok = is_ip_literal(host) || host_name_valid(host);
-	else
-		ok = is_loopback_literal(host); /* RFC 8252 §7.3 */
-out:
-	curl_free(part);
-	curl_url_cleanup(h);
-	return ok;
+	snprintf(why, whylen, "plain http only on a loopback IP address such as 127.0.0.1 or [::1] "
+			      "(RFC 8252 §8.3: not localhost)");
+	return true;
 }
 
 enum kf_err kf_oauth_redirect_uri_check(const char *uri, struct kf_error *err)
 {
-	if (!redirect_uri_ok(uri))
-		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4",
-				    "dev.redirect_uris",
-				    "a redirect URI must be an absolute https URL (or http on a "
-				    "loopback IP address) without user info or fragment, at most "
-				    "%d bytes",
-				    KF_OAUTH_REDIRECT_URI_MAX);
+	char why[sizeof(((struct kf_error *)0)->msg)];
+	if (redirect_uri_refused(uri, why, sizeof(why)))
+		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "dev.redirect_uris",
+				    "a redirect URI must be an absolute https URL (or http on a loopback IP "
+				    "address) without user info or fragment, at most %d bytes: %s",
+				    KF_OAUTH_REDIRECT_URI_MAX, why);
 	return KF_OK;
 }
 
@@ -372,12 +308,10 @@ enum kf_err kf_oauth_redirect_uris_check(const char *const *uris, size_t n, stru
 		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
 				    "%s[0]: missing", field);
 	for (size_t i = 0; i < n; i++) {
-		if (!redirect_uri_ok(uris[i]))
+		char why[sizeof(((struct kf_error *)0)->msg)];
+		if (redirect_uri_refused(uris[i], why, sizeof(why)))
 			return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
-					    "%s[%zu]: must be an absolute https URL (or http on a "
-					    "loopback IP address) without user info or fragment, at "
-					    "most %d bytes",
-					    field, i, KF_OAUTH_REDIRECT_URI_MAX);
+					    "%s[%zu]: %s", field, i, why);
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(uris[i], uris[j]) == 0)
 				return kf_error_set(err, KF_EINVAL, "duplicate_item", "APP-4", field,
@@ -443,6 +377,10 @@ enum kf_err kf_oauth_redirect_uri_match(const char *presented, const char *const
 {
 	if (empty(presented)) {
 		if (n == 1 && registered && registered[0]) {
+			/* a URI stored before the rule tightened is not followed either */
+			enum kf_err rc = kf_redirect_check(registered[0], NULL, 0, err);
+			if (rc != KF_OK)
+				return rc;
 			*index = 0;
 			return KF_OK;
 		}
@@ -450,6 +388,10 @@ enum kf_err kf_oauth_redirect_uri_match(const char *presented, const char *const
 				    "redirect_uri is required: the client has %s redirect URIs",
 				    n == 0 ? "no registered" : "several registered");
 	}
+	/* issue 9 defect 1: the same rule as registration, before comparing */
+	enum kf_err rc = kf_redirect_check(presented, NULL, 0, err);
+	if (rc != KF_OK)
+		return rc;
 	if (strnlen(presented, KF_OAUTH_REDIRECT_URI_MAX + 1) <= KF_OAUTH_REDIRECT_URI_MAX) {
 		for (size_t i = 0; registered && i < n; i++) {
 			if (registered[i] && strcmp(presented, registered[i]) == 0) {

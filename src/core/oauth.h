@@ -118,6 +118,8 @@ KF_MUST_CHECK enum kf_err kf_oauth_pkce_verify(const char *verifier, const char 
  *   https://<host name or IP literal>[:port]/... or
  *   http://<loopback IP literal>[:port]/...  (127.0.0.0/8, [::1]; RFC 8252
  *   §7.3; "localhost" is not accepted, §8.3).
+ * This is the shared rule of kf_redirect_check (core/redirect.h) without a
+ * domain, plus the §8.3 refusal of "localhost".
  * KF_OK or KF_EINVAL "invalid_redirect_uri", rule APP-4, field
  * "dev.redirect_uris".
  */
@@ -142,6 +144,9 @@ KF_MUST_CHECK enum kf_err kf_oauth_redirect_uris_check(const char *const *uris, 
  * the client, RFC 6749 §4.1.2.1), field "redirect_uri":
  *   redirect_uri_required  none given and zero or several registered
  *   redirect_uri_mismatch  no registered URI matches
+ * and, before any comparison, the errors of kf_redirect_check
+ * (core/redirect.h; rule APP-4) for a presented URI a browser could read
+ * differently (backslash, user info, control characters, %00, ...).
  */
 KF_MUST_CHECK enum kf_err kf_oauth_redirect_uri_match(const char *presented,
 						      const char *const *registered, size_t n,

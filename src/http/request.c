@@ -34,6 +34,17 @@ const char *kf_req_query(struct kf_req *r, const char *name)
 	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
+const char *kf_req_query_text(struct kf_req *r, const char *name, bool *has_nul)
+{
+	const char *v = NULL;
+	size_t len = 0;
+	*has_nul = false;
+	if (!r->conn || MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, &len) != MHD_YES)
+		return NULL;
+	*has_nul = v && strlen(v) != len;
+	return v;
+}
+
 const char *kf_req_header(struct kf_req *r, const char *name)
 {
 	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;

@@ -72,8 +72,13 @@ struct kf_req {
 const char *kf_req_param(struct kf_req *r, const char *name);
 /* Path parameter parsed as a positive id; 0 if absent or malformed. */
 int64_t kf_req_param_id(struct kf_req *r, const char *name);
-/* Query-string argument, or NULL. */
+/* Query-string argument, or NULL. A value with an encoded NUL ("%00") is
+ * cut there; use kf_req_query_text where that matters. */
 const char *kf_req_query(struct kf_req *r, const char *name);
+/* Query-string argument as text: NULL when absent; *has_nul set when the
+ * decoded value holds a NUL byte (the returned string then stops at it and
+ * must not be used as the value). */
+const char *kf_req_query_text(struct kf_req *r, const char *name, bool *has_nul);
 /* Request header, or NULL. */
 const char *kf_req_header(struct kf_req *r, const char *name);
 /* Cookie value, or NULL. */

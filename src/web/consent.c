@@ -512,6 +512,8 @@ static const struct {
 				     KF_MSG_NEXT_BAD_REDIRECT},
 	[KF_REFUSAL_NOT_ACCOUNT_ADMIN] = {"AUTH-1", "not_account_admin", 403, KF_MSG_WHY_NOT_ACCOUNT_ADMIN,
 					  KF_MSG_NEXT_NOT_ACCOUNT_ADMIN},
+	[KF_REFUSAL_BAD_DECISION] = {"AUTH-1", "decision_invalid", 400, KF_MSG_WHY_BAD_DECISION,
+				     KF_MSG_NEXT_BAD_DECISION},
 };
 
 static bool reason_valid(enum kf_refusal r)

@@ -203,6 +203,7 @@ enum kf_refusal {
 	KF_REFUSAL_KIND_NOT_ACCEPTED, /* AUTH-1: no account of a kind the app accepts (auth_type) */
 	KF_REFUSAL_BAD_REDIRECT,      /* APP-4: redirect_uri off the initiation domain / not registered */
 	KF_REFUSAL_NOT_ACCOUNT_ADMIN, /* AUTH-1: user neither owner nor delegated admin (biz_appid) */
+	KF_REFUSAL_BAD_DECISION,      /* AUTH-1: consent form posted without an explicit confirm or cancel */
 	KF_REFUSAL__COUNT
 };
 
@@ -222,8 +223,8 @@ const char *kf_consent_render_refusal(struct kf_arena *a, const struct kf_refusa
 
 /* The rule id of a reason ("AUTH-4", …; static), the machine code
  * ("not_on_test_allowlist", …; static, for logs and tests) and the HTTP
- * status to send with the page (403, or 400 for a bad form state or
- * redirect_uri, 404 for an unknown app). NULL / 500 out of range. */
+ * status to send with the page (403, or 400 for a bad form state, decision
+ * or redirect_uri, 404 for an unknown app). NULL / 500 out of range. */
 const char *kf_consent_refusal_rule(enum kf_refusal reason);
 const char *kf_consent_refusal_code(enum kf_refusal reason);
 int kf_consent_refusal_status(enum kf_refusal reason);

@@ -106,15 +106,18 @@ static const struct text msgs[KF_MSG__COUNT] = {
 					  "该应用不接受此类帐号，你也没有管理该应用接受的帐号类型。"},
 	[KF_MSG_NEXT_KIND_NOT_ACCEPTED] = {"Sign in as the owner of a suitable account, or contact the app's developer.",
 					   "请使用合适帐号的所有者身份登录，或联系应用开发者。"},
-	[KF_MSG_WHY_BAD_REDIRECT] = {"The return address in this link is not registered for the app, so you "
-				     "will not be sent there.",
-				     "链接中的回调地址未在该应用登记，为安全起见不会跳转。"},
+	[KF_MSG_WHY_BAD_REDIRECT] = {"The return address in this link is not one the app registered, or it "
+				     "could send your browser somewhere else, so you will not be sent there.",
+				     "链接中的回调地址不是该应用登记的地址，或可能把浏览器带到别处，为安全起见不会跳转。"},
 	[KF_MSG_NEXT_BAD_REDIRECT] = {"Contact the app's developer.", "请联系应用开发者。"},
 	[KF_MSG_WHY_NOT_ACCOUNT_ADMIN] = {"You are neither the owner nor a delegated admin of this account, so you "
 					  "cannot authorize apps for it.",
 					  "你不是该帐号的所有者或受委托的管理员，无法为其授权应用。"},
 	[KF_MSG_NEXT_NOT_ACCOUNT_ADMIN] = {"Ask the account's owner to authorize the app, or sign in as the owner.",
 					   "请让帐号所有者授权该应用，或以所有者身份登录。"},
+	[KF_MSG_WHY_BAD_DECISION] = {"The form did not say whether to authorize, so nothing has been authorized.",
+				     "表单没有说明是否授权，因此没有进行任何授权。"},
+	[KF_MSG_NEXT_BAD_DECISION] = {"Go back and press Authorize or Cancel.", "请返回并点击“确认授权”或“取消”。"},
 
 	[KF_MSG_DONE_TITLE] = {"Authorization complete", "授权成功"},
 	[KF_MSG_DONE_BODY] = {"The app can now act for the account within the permissions you granted.",

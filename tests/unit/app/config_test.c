@@ -76,12 +76,44 @@ static void test_refusals(void **state)
 	unlink(path);
 }
 
+/* Issue 9 defect 10: the issuer is configuration, never a request's Host. */
+static void test_issuer(void **state)
+{
+	(void)state;
+	struct kf_config cfg;
+	char *plain[] = {"kaifangd", "--listen", "127.0.0.1:9100", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, plain), 0);
+	assert_string_equal(cfg.issuer, "http://127.0.0.1:9100");
+	kf_config_clear(&cfg);
+	char *pub[] = {"kaifangd", "--public-url", "https://open.example.com//", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, pub), 0);
+	assert_string_equal(cfg.issuer, "https://open.example.com");
+	assert_string_equal(cfg.public_url, "https://open.example.com//");
+	kf_config_clear(&cfg);
+	char *lan[] = {"kaifangd", "--public-url", "http://open.lan.example:8080/kaifang", NULL};
+	assert_int_equal(kf_config_load(&cfg, 3, lan), 0);
+	assert_string_equal(cfg.issuer, "http://open.lan.example:8080/kaifang");
+	kf_config_clear(&cfg);
+	static char bad[][48] = {
+		"https://evil.com\\@open.example.com", "https://user@open.example.com", "open.example.com",
+		"https://open.example.com/?x=1", "https://open.example.com/#f", "ftp://open.example.com",
+		"https://open.example.com/%00", "/",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = {"kaifangd", "--public-url", bad[i], NULL};
+		if (kf_config_load(&cfg, 3, argv) != -1)
+			fail_msg("accepted public-url %s", bad[i]);
+		kf_config_clear(&cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_issuer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -342,7 +342,11 @@ static void expect_mismatch(const char *presented, bool any_port)
 	if (kf_oauth_redirect_uri_match(presented, registered, N(registered), any_port, &idx, &err) ==
 	    KF_OK)
 		fail_msg("matched %s to %zu", presented, idx);
-	assert_error(&err, KF_EINVAL, "redirect_uri_mismatch", NULL, "redirect_uri");
+	/* text the redirect rule refuses is refused before any comparison */
+	if (strcmp(err.name, "invalid_redirect_uri") == 0 || strcmp(err.name, "redirect_uri_https_required") == 0)
+		assert_error(&err, KF_EINVAL, err.name, "APP-4", "redirect_uri");
+	else
+		assert_error(&err, KF_EINVAL, "redirect_uri_mismatch", NULL, "redirect_uri");
 	assert_oauth(&err, "invalid_request");
 	assert_int_equal(idx, 99);
 }
@@ -410,6 +414,31 @@ static void test_redirect_match_omitted(void **state)
 						     &idx, &err),
 			 KF_EINVAL);
 	assert_error(&err, KF_EINVAL, "redirect_uri_mismatch", NULL, "redirect_uri");
+}
+
+/* Issue 9 defect 1: a presented URI is judged by the redirect rule before
+ * the comparison, whatever is registered. */
+static void test_redirect_match_refuses_ambiguous_issue9_APP_4(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"https://evil.com\\@app.example.com/cb",
+		"https://evil.com@app.example.com/cb",
+		"https://app.example.com/cb%00",
+		"https://app.example.com/cb?x=%0d%0a",
+	};
+	for (size_t i = 0; i < N(bad); i++) {
+		struct kf_error err;
+		size_t idx = 99;
+		const char *const reg[] = { bad[i] }; /* even if it had been stored */
+		assert_int_equal(kf_oauth_redirect_uri_match(bad[i], reg, 1, true, &idx, &err), KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "redirect_uri");
+		assert_int_equal(idx, 99);
+		/* nor is it chosen when the request leaves redirect_uri out */
+		assert_int_equal(kf_oauth_redirect_uri_match(NULL, reg, 1, false, &idx, &err), KF_EINVAL);
+		assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "redirect_uri");
+		assert_int_equal(idx, 99);
+	}
 }
 
 /* RFC 8252 §7.3, only when asked for: a loopback URI on another port. */
@@ -973,6 +1002,7 @@ int main(void)
 		cmocka_unit_test(test_redirect_match_traps),
 		cmocka_unit_test(test_redirect_match_omitted),
 		cmocka_unit_test(test_redirect_match_loopback_port),
+		cmocka_unit_test(test_redirect_match_refuses_ambiguous_issue9_APP_4),
 		cmocka_unit_test(test_scope_parse),
 		cmocka_unit_test(test_scope_parse_errors),
 		cmocka_unit_test(test_scope_format),

@@ -685,6 +685,8 @@ static void test_refusal_bad_redirect_and_not_admin(void **state)
 	check_refusal(KF_REFUSAL_BAD_REDIRECT, "APP-4", "redirect_uri_invalid", 400, KF_MSG_WHY_BAD_REDIRECT);
 	check_refusal(KF_REFUSAL_NOT_ACCOUNT_ADMIN, "AUTH-1", "not_account_admin", 403,
 		      KF_MSG_WHY_NOT_ACCOUNT_ADMIN);
+	/* issue 9 defect 9: a form without an explicit confirm */
+	check_refusal(KF_REFUSAL_BAD_DECISION, "AUTH-1", "decision_invalid", 400, KF_MSG_WHY_BAD_DECISION);
 }
 
 static void test_refusal_minimal_and_out_of_range(void **state)
