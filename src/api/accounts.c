@@ -515,8 +515,7 @@ static void api_accounts_password(struct kf_req *r)
 	const char *npw = kf_json_str(j, "new_password");
 	struct kf_error err = {0};
 	if (kf_validate_password(npw, u.email, u.mobile, &err) != KF_OK) {
-		if (!err.field)
-			err.field = "new_password";
+		err.field = "new_password";
 		kf_reply_error(r, &err);
 		return;
 	}

@@ -59,13 +59,14 @@ describe('issue 9 defect 2: the sign-in lockout under concurrent guesses', () =>
 		assertStatus(await srv.req('POST', '/v1/sessions', { body: { login: u.email, password: u.password } }), 201, 'after the lock');
 	});
 
-	test('issue 9 defect 2: a right password among concurrent wrong ones signs in, and does not use up the address allowance', async () => {
+	test('sign-in claims: a right password among concurrent wrong ones signs in and gives the address its claim back', async () => {
 		const u = await registerUser(srv, { tag: 'mixed', verify: false, consent: false });
 		const rs = await fire(4, (i) => srv.req('POST', '/v1/sessions', { body: { login: u.email, password: i === 0 ? u.password : `wrong-${i}-password` } }));
 		assert.equal(rs[0].status, 201, statuses(rs));
-		// the address counter kept only the three failures
+		// the address counter kept only the three failures (the earlier
+		// test's window is over: its last sign-in started a new one)
 		const rows = srv.sql("SELECT failures FROM login_failures WHERE key = 'a:127.0.0.1'");
-		assert.ok(rows.length === 1 && rows[0].failures >= 3 && rows[0].failures <= 3 + 50, JSON.stringify(rows));
+		assert.deepEqual(rows, [{ failures: 3 }]);
 	});
 });
 
@@ -308,7 +309,7 @@ describe('issue 9: sessions a person can list and end', () => {
 		assertError(await srv.req('POST', '/v1/me/password', { token: u.token, body: { current_password: 'not-it-at-all', new_password: `${u.password}-x` } }), 403, 'wrong_password', { field: 'current_password' });
 		assertError(await srv.req('POST', '/v1/me/password', { token: u.token, body: { current_password: u.password } }), 400, 'missing_field', { field: 'new_password' });
 		const weak = await srv.req('POST', '/v1/me/password', { token: u.token, body: { current_password: u.password, new_password: 'short' } });
-		assert.equal(weak.status, 400, weak.text);
+		assertError(weak, 400, 'weak_password', { field: 'new_password', rule: 'ONB-8' });
 		assertStatus(await srv.req('GET', '/v1/me', { token: t2 }), 200, 'the other session still works');
 		await login(srv, u.email, u.password);
 	});
