@@ -175,9 +175,13 @@ export async function certifiedProvider(srv, owner, { name, legalName } = {}) {
 /** The mail worker may deliver queued mail at any moment: compare the
  * outbox rows without its delivery bookkeeping (a new mail is still seen). */
 const MAIL_WORKER_COLUMNS = ['state', 'attempts', 'next_attempt_at', 'last_error', 'sent_at'];
+/* A refused request of a signed-in caller still records that its session
+ * or API token was used (to the minute): bookkeeping, not a change. */
+const LAST_USE = ['sessions', 'api_tokens'];
 function normalise(snap, ignore) {
 	for (const t of ignore) delete snap[t];
 	if (snap.emails) for (const row of snap.emails) for (const c of MAIL_WORKER_COLUMNS) delete row[c];
+	for (const t of LAST_USE) if (snap[t]) for (const row of snap[t]) delete row.last_used_at;
 	return snap;
 }
 
