@@ -68,6 +68,12 @@ describe('issue 9 defect 2: the sign-in lockout under concurrent guesses', () =>
 		const rows = srv.sql("SELECT failures FROM login_failures WHERE key = 'a:127.0.0.1'");
 		assert.deepEqual(rows, [{ failures: 3 }]);
 	});
+
+	test('retention: the worker deletes attempt counters once their window and lock are over', async () => {
+		assert.ok(srv.sql('SELECT COUNT(*) AS n FROM login_failures')[0].n > 0, 'counters to delete');
+		await srv.advance(86401);
+		await waitFor(() => srv.sql('SELECT COUNT(*) AS n FROM login_failures')[0].n === 0, { what: 'counters deleted by the worker' });
+	});
 });
 
 describe('issue 9 defect 2: the per-address sign-in limit under concurrent guesses', () => {
