@@ -63,7 +63,7 @@ static const struct option options[] = {
 	{"pre-auth-codes-per-app", NULL, O_INT, OFF(pre_auth_codes_per_app), "100", 0, 1, 1000000,
 	 "pre-authorization codes one app may create in the pre-auth code window (api_create_preauthcode)"},
 	{"pre-auth-code-window", NULL, O_DURATION, OFF(pre_auth_code_window), "1m", 0, 1, 86400, "window of pre-auth-codes-per-app"},
-	{"max-url", NULL, O_SIZE, OFF(max_url), "8KiB", 0, 1024, 64 << 10, "longest request target (path and query); longer: 414"},
+	{"max-url", NULL, O_SIZE, OFF(max_url), "8KiB", 0, 1024, 64 << 10, "longest request target (path and query, percent-decoded); longer: 414"},
 	{"max-headers", NULL, O_SIZE, OFF(max_headers), "32KiB", 0, 4096, 256 << 10, "largest request header section; larger: 431"},
 	{"review-workdays", NULL, O_INT, OFF(review_workdays), "5", 0, 1, 60, "review deadline in working days (REV-1)"},
 	{"release-submissions-per-day", NULL, O_INT, OFF(release_submissions_per_day), "5", 0, 1, 1000,
