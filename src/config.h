@@ -65,6 +65,13 @@ struct kf_config {
 	int64_t app_token_ttl, pre_auth_code_ttl, auth_code_ttl, auth_code_event_ttl, authorizer_token_ttl;
 	int64_t oauth_access_ttl, oauth_refresh_ttl;
 	int64_t max_test_accounts; /* APP-5 */
+	/* attempt limits (core/ratelimit.h): counts, and windows in seconds */
+	int64_t client_auth_max_failures, client_auth_max_failures_address, client_auth_window;
+	int64_t registrations_per_address, registration_window;
+	int64_t verification_mails_per_account, verification_mails_per_address, verification_mail_window;
+	int64_t pre_auth_codes_per_app, pre_auth_code_window;
+	/* request line and header limits of the HTTP layer (414, 431) */
+	int64_t max_url, max_headers;
 	/* derived */
 	int32_t utc_offset_seconds;
 };

@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "notify/notify.h"
 #include "push/push.h"
+#include "store/accounts.h"
 #include "store/db.h"
 #include "store/audit.h"
 #include "store/auth.h"
@@ -82,14 +83,17 @@ static void *run(void *arg)
 		/* retention: idempotency keys for a day, finished push events
 		 * and their attempt logs, and the calls apps made for the test
 		 * accounts (APP-9), for a week; listing versions nothing points
-		 * at and results of URLs no listing names, after 90 days */
+		 * at and results of URLs no listing names, after 90 days; attempt
+		 * counters (sign-in, client authentication, quotas) once their
+		 * window and lock are over: no window is longer than a day, the
+		 * options' maximum */
 		if (kf_db_begin(db) == KF_OK) {
 			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
 			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
 			    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
 			    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
 			    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
-			    kf_db_commit(db) != KF_OK)
+			    kf_store_backoff_expire(db, now, 86400) < 0 || kf_db_commit(db) != KF_OK)
 				kf_db_rollback(db);
 		}
 		kf_dbpool_put(w->ctx->pool, db);

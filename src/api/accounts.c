@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/accounts.h"
+#include "api/limits.h"
 #include "store/audit.h"
 #include "core/agreement.h"
 #include "core/ratelimit.h"
@@ -85,6 +86,23 @@ static void api_accounts_register(struct kf_req *r)
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be valid UTF-8 text");
 		return;
 	}
+	/* registrations per address: claimed and committed before anything
+	 * else, so that refused and conflicting attempts count too */
+	if (!kf_api_begin(r))
+		return;
+	int64_t wait = kf_api_limit_claim(r, KF_LIMIT_REGISTER_ADDRESS, r->client_ip);
+	if (wait < 0) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (wait > 0) {
+		kf_api_rollback(r);
+		kf_api_limit_reply(r, wait, "too_many_registrations", NULL,
+				   "too many registrations from this address");
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
 	char hash[160];
 	if (kf_password_hash(pw, hash, sizeof(hash)) != KF_OK) {
 		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
@@ -104,7 +122,9 @@ static void api_accounts_register(struct kf_req *r)
 	}
 	char subject[32];
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)id);
-	if (rc != KF_OK || !send_code(r, id, email) || !kf_api_audit(r, "user.register", subject, email)) {
+	/* the registration's mail is the account's first verification mail */
+	if (rc != KF_OK || kf_api_limit_claim(r, KF_LIMIT_MAIL_ACCOUNT, subject) != 0 || !send_code(r, id, email) ||
+	    !kf_api_audit(r, "user.register", subject, email)) {
 		kf_api_abort_db(r);
 		return;
 	}
@@ -161,21 +181,40 @@ static void api_accounts_resend_code(struct kf_req *r)
 		kf_reply_fail(r, KF_ECONFLICT, "already_verified", NULL, "email", "the email is already verified");
 		return;
 	}
-	/* At most one code a minute and five an hour: each code allows five
-	 * guesses, so this bounds guessing as well as mail volume. */
+	/* At most one code a minute, and verification-mails-per-account and
+	 * -per-address in the mail window: each code allows five guesses, so
+	 * this bounds guessing as well as mail volume. */
 	int n;
 	int64_t last;
-	if (kf_store_email_codes_recent(kf_req_db(r), r->user_id, r->now - 3600, &n, &last) != KF_OK) {
+	if (kf_store_email_codes_recent(kf_req_db(r), r->user_id, r->now - 60, &n, &last) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
-	int64_t wait = last && r->now - last < 60 ? 60 - (r->now - last) : n >= 5 ? 3600 - (r->now - last) : 0;
+	int64_t wait = last && r->now - last < 60 ? 60 - (r->now - last) : 0;
 	if (wait > 0) {
-		char ra[32];
-		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
-		kf_reply_header(r, "Retry-After", ra);
-		kf_reply_fail(r, KF_ELIMIT, "too_many_codes", NULL, "email",
-			      "a code was sent recently; try again in %lld seconds", (long long)wait);
+		kf_api_limit_reply(r, wait, "too_many_codes", "email", "a code was sent recently");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)r->user_id);
+	/* both counters or neither: a refusal by one must not use up the other */
+	int64_t wu = kf_api_limit_wait(r, KF_LIMIT_MAIL_ACCOUNT, subject);
+	int64_t wa = kf_api_limit_wait(r, KF_LIMIT_MAIL_ADDRESS, r->client_ip);
+	if (wu < 0 || wa < 0) {
+		kf_api_abort_db(r);
+		return;
+	}
+	wait = wu > wa ? wu : wa;
+	if (wait == 0 && (kf_api_limit_claim(r, KF_LIMIT_MAIL_ACCOUNT, subject) != 0 ||
+			  kf_api_limit_claim(r, KF_LIMIT_MAIL_ADDRESS, r->client_ip) != 0)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (wait > 0) {
+		kf_api_rollback(r);
+		kf_api_limit_reply(r, wait, "too_many_codes", "email", "too many verification mails were sent");
 		return;
 	}
 	if (!kf_api_begin(r))
@@ -198,8 +237,91 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, const char *pw, char token[80],
-				    int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
+/* The sign-in counters of a login: per account (or per unknown login) and
+ * per address, with their policies from the configuration. */
+struct login_limits {
+	char ukey[300], akey[80];
+	struct kf_backoff_policy upol, apol;
+};
+
+static void login_limits_init(struct kf_req *r, const char *account, struct login_limits *l)
+{
+	const struct kf_config *cfg = &r->ctx->cfg;
+	struct kf_backoff_policy pol = {.max_failures = (int)cfg->login_max_failures,
+					.window_seconds = cfg->login_window,
+					.lock_seconds = cfg->login_lock};
+	l->upol = l->apol = pol;
+	/* an address is shared by everyone behind it (an office, a proxy):
+	 * it gets a wider allowance than one account */
+	l->apol.max_failures = (int)cfg->login_max_failures_address;
+	snprintf(l->ukey, sizeof(l->ukey), "u:%s", account);
+	snprintf(l->akey, sizeof(l->akey), "a:%s", r->client_ip);
+}
+
+/*
+ * Claim one password check on both counters before the slow hash, in a write
+ * transaction of its own (issue 9 defect 2): counting only after the check
+ * let every concurrent request read the same stale count, so 50 parallel
+ * guesses got 20 checks instead of 5. Returns 0 (claimed and committed), the
+ * seconds to wait (nothing claimed), or -1 on a storage failure.
+ */
+static int64_t login_claim(struct kf_db *db, int64_t now, const struct login_limits *l)
+{
+	struct kf_backoff ub, ab;
+	if (kf_db_begin(db) != KF_OK)
+		return -1;
+	if (kf_store_backoff_get(db, l->ukey, &ub) != KF_OK || kf_store_backoff_get(db, l->akey, &ab) != KF_OK)
+		goto fail;
+	int64_t wait = kf_backoff_retry_after(&ub, now), wait_a = kf_backoff_retry_after(&ab, now);
+	if (wait_a > wait)
+		wait = wait_a;
+	if (wait > 0) {
+		kf_db_rollback(db);
+		return wait;
+	}
+	(void)kf_backoff_claim(&ub, now, &l->upol);
+	(void)kf_backoff_claim(&ab, now, &l->apol);
+	if (kf_store_backoff_put(db, l->ukey, &ub) != KF_OK || kf_store_backoff_put(db, l->akey, &ab) != KF_OK ||
+	    kf_db_commit(db) != KF_OK)
+		goto fail;
+	return 0;
+fail:
+	kf_db_rollback(db);
+	return -1;
+}
+
+/* The password was right: the account's counter starts afresh and the
+ * address gets its claim back, inside the caller's transaction. */
+static enum kf_err login_succeeded(struct kf_db *db, int64_t now, const struct login_limits *l)
+{
+	struct kf_backoff ub, ab;
+	if (kf_store_backoff_get(db, l->akey, &ab) != KF_OK)
+		return KF_EDB;
+	kf_backoff_init(&ub);
+	kf_backoff_release(&ab, now, &l->apol);
+	if (kf_store_backoff_put(db, l->ukey, &ub) != KF_OK || kf_store_backoff_put(db, l->akey, &ab) != KF_OK)
+		return KF_EDB;
+	return KF_OK;
+}
+
+/* The User-Agent as the session list shows it: printable ASCII, at most
+ * 300 characters (it is the client's text, kept only as a hint). */
+static const char *shown_user_agent(struct kf_req *r)
+{
+	const char *ua = kf_req_header(r, "User-Agent");
+	if (!ua)
+		return NULL;
+	char *out = kf_arena_alloc(r->arena, 301);
+	size_t n = 0;
+	for (; *ua && n < 300; ua++)
+		if (*ua >= 0x20 && *ua <= 0x7e)
+			out[n++] = *ua;
+	out[n] = '\0';
+	return n ? out : NULL;
+}
+
+/* The login as stored: emails in lower case, mobiles in E.164. */
+static char *normal_login(struct kf_req *r, const char *login_in)
 {
 	char *login = kf_arena_strdup(r->arena, login_in);
 	if (strchr(login, '@')) {
@@ -209,48 +331,39 @@ enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, cons
 		if (kf_validate_mobile(login, e164, sizeof(e164), NULL) == KF_OK)
 			login = kf_arena_strdup(r->arena, e164);
 	}
+	return login;
+}
+
+/* Check pw against u (or against a dummy when urc says there is no such
+ * user, so both take the same time). */
+static bool password_ok(enum kf_err urc, const struct kf_user_row *u, const char *pw)
+{
+	if (urc == KF_OK)
+		return kf_password_verify(u->password_hash, pw) && !strcmp(u->status, "active");
+	pthread_once(&dummy_once, make_dummy);
+	(void)kf_password_verify(dummy_hash, pw);
+	return false;
+}
+
+enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, const char *pw, char token[80],
+				    int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
+{
+	char *login = normal_login(r, login_in);
 	const struct kf_config *cfg = &r->ctx->cfg;
-	struct kf_backoff_policy pol = {(int)cfg->login_max_failures, cfg->login_window, cfg->login_lock};
-	struct kf_backoff_policy apol = pol;
-	/* an address is shared by everyone behind it (an office, a proxy):
-	 * it gets a wider allowance than one account */
-	apol.max_failures = (int)cfg->login_max_failures_address;
 	struct kf_db *db = kf_req_db(r);
 	enum kf_err urc = kf_store_user_by_login(db, login, u);
 	if (urc == KF_EDB)
 		return KF_LOGIN_ERROR;
-	char ukey[300], akey[80];
-	snprintf(ukey, sizeof(ukey), "u:%s", urc == KF_OK ? u->email : login);
-	snprintf(akey, sizeof(akey), "a:%s", r->client_ip);
-	struct kf_backoff ub, ab;
-	if (kf_store_backoff_get(db, ukey, &ub) != KF_OK || kf_store_backoff_get(db, akey, &ab) != KF_OK)
+	struct login_limits l;
+	login_limits_init(r, urc == KF_OK ? u->email : login, &l);
+	*retry_after = login_claim(db, r->now, &l);
+	if (*retry_after < 0)
 		return KF_LOGIN_ERROR;
-	int64_t wait = kf_backoff_retry_after(&ub, r->now);
-	int64_t wait_a = kf_backoff_retry_after(&ab, r->now);
-	*retry_after = wait_a > wait ? wait_a : wait;
 	if (*retry_after > 0)
 		return KF_LOGIN_LOCKED;
-	bool ok;
-	if (urc == KF_OK) {
-		ok = kf_password_verify(u->password_hash, pw) && !strcmp(u->status, "active");
-	} else {
-		pthread_once(&dummy_once, make_dummy);
-		(void)kf_password_verify(dummy_hash, pw);
-		ok = false;
-	}
-	if (kf_db_begin(db) != KF_OK)
-		return KF_LOGIN_ERROR;
-	if (!ok) {
-		kf_backoff_fail(&ub, r->now, &pol);
-		kf_backoff_fail(&ab, r->now, &apol);
-		if (kf_store_backoff_put(db, ukey, &ub) != KF_OK || kf_store_backoff_put(db, akey, &ab) != KF_OK ||
-		    kf_db_commit(db) != KF_OK) {
-			kf_db_rollback(db);
-			return KF_LOGIN_ERROR;
-		}
+	/* a wrong password leaves its claim counted as the failure */
+	if (!password_ok(urc, u, pw))
 		return KF_LOGIN_FAILED;
-	}
-	kf_backoff_success(&ub);
 	char hash[65];
 	kf_token_new("kfs_", token, 80);
 	kf_sha256_hex(token, strlen(token), hash);
@@ -258,8 +371,11 @@ enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, cons
 	*expires = r->now + cfg->session_ttl;
 	char subject[32];
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)u->id);
-	if (kf_store_backoff_put(db, ukey, &ub) != KF_OK ||
-	    kf_store_session_insert(db, u->id, hash, r->now, *expires, r->client_ip, &sid) != KF_OK ||
+	const char *ua = shown_user_agent(r);
+	if (kf_db_begin(db) != KF_OK)
+		return KF_LOGIN_ERROR;
+	if (login_succeeded(db, r->now, &l) != KF_OK ||
+	    kf_store_session_insert(db, u->id, hash, r->now, *expires, r->client_ip, ua, &sid) != KF_OK ||
 	    kf_audit_append(db, r->now, subject, "session.create", subject, NULL) != KF_OK || kf_db_commit(db) != KF_OK) {
 		kf_db_rollback(db);
 		return KF_LOGIN_ERROR;
@@ -326,6 +442,115 @@ static void api_accounts_logout(struct kf_req *r)
 		return;
 	kf_reply_header(r, "Set-Cookie", "kf_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 	kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+/* GET /v1/sessions: the caller's live sessions, the current one marked. */
+static void api_sessions_list(struct kf_req *r)
+{
+	struct kf_session_row *rows;
+	size_t n;
+	if (kf_store_sessions_list(kf_req_db(r), r->arena, r->user_id, r->now, &rows, &n) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:I, s:I, s:I, s:b}", "id", (json_int_t)rows[i].id, "created_at",
+				      (json_int_t)rows[i].created_at, "expires_at", (json_int_t)rows[i].expires_at,
+				      "current", rows[i].id == r->session_id);
+		json_object_set_new(o, "last_used_at",
+				    rows[i].last_used_at ? json_integer(rows[i].last_used_at) : json_null());
+		json_object_set_new(o, "address", rows[i].address ? json_string(rows[i].address) : json_null());
+		json_object_set_new(o, "user_agent", rows[i].user_agent ? json_string(rows[i].user_agent) : json_null());
+		json_array_append_new(items, o);
+	}
+	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* DELETE /v1/sessions/{id}: end one of the caller's sessions. Another
+ * person's session answers 404 like one that does not exist. */
+static void api_sessions_delete(struct kf_req *r)
+{
+	int64_t id = kf_req_param_id(r, "id");
+	if (!kf_api_begin(r))
+		return;
+	enum kf_err rc = id ? kf_store_session_end(kf_req_db(r), r->user_id, id, r->now) : KF_ENOTFOUND;
+	if (rc == KF_ENOTFOUND) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "id", "no such session");
+		return;
+	}
+	if (rc != KF_OK || !kf_api_audit(r, "session.revoke", kf_api_actor(r), kf_req_param(r, "id"))) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	if (id == r->session_id)
+		kf_reply_header(r, "Set-Cookie", "kf_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+/*
+ * POST /v1/me/password {current_password, new_password}: the current
+ * password is checked like a sign-in (its attempts count on the same
+ * counters, so a stolen session cannot guess it faster); the change ends
+ * every other session of the person and keeps the one making it.
+ */
+static void api_accounts_password(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"current_password", KF_F_STRING, true, 256, NULL},
+		{"new_password", KF_F_STRING, true, 256, "ONB-8"},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	struct kf_user_row u;
+	if (kf_store_user_get(db, r->user_id, &u) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	const char *npw = kf_json_str(j, "new_password");
+	struct kf_error err = {0};
+	if (kf_validate_password(npw, u.email, u.mobile, &err) != KF_OK) {
+		err.field = "new_password";
+		kf_reply_error(r, &err);
+		return;
+	}
+	struct login_limits l;
+	login_limits_init(r, u.email, &l);
+	int64_t wait = login_claim(db, r->now, &l);
+	if (wait < 0) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (wait > 0) {
+		kf_api_limit_reply(r, wait, "too_many_attempts", "current_password", "too many wrong passwords");
+		return;
+	}
+	if (!password_ok(KF_OK, &u, kf_json_str(j, "current_password"))) {
+		kf_reply_fail(r, KF_EFORBIDDEN, "wrong_password", NULL, "current_password",
+			      "the current password is wrong");
+		return;
+	}
+	char hash[160];
+	if (kf_password_hash(npw, hash, sizeof(hash)) != KF_OK) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
+		return;
+	}
+	if (!kf_api_begin(r))
+		return;
+	int ended = -1;
+	if (login_succeeded(db, r->now, &l) != KF_OK || kf_store_user_set_password(db, r->user_id, hash, r->now) != KF_OK ||
+	    (ended = kf_store_sessions_end_others(db, r->user_id, r->session_id, r->now)) < 0 ||
+	    !kf_api_audit(r, "user.password_change", kf_api_actor(r), NULL)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 200, json_pack("{s:I}", "sessions_ended", (json_int_t)ended));
 }
 
 static void api_accounts_me(struct kf_req *r)
@@ -437,6 +662,11 @@ const struct kf_route kf_api_accounts_routes[] = {
 	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, KF_RF_OWN_TX, "Register an account (ONB-8)"},
 	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, KF_RF_OWN_TX, "Sign in"},
 	{"DELETE", "/v1/sessions/current", api_accounts_logout, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT, "Sign out"},
+	{"GET", "/v1/sessions", api_sessions_list, KF_AUTH_USER, 0, "The caller's sessions, the current one marked"},
+	{"DELETE", "/v1/sessions/{id}", api_sessions_delete, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
+	 "End one of the caller's sessions"},
+	{"POST", "/v1/me/password", api_accounts_password, KF_AUTH_USER, KF_RF_OWN_TX | KF_RF_CONSENT_EXEMPT,
+	 "Change the password; ends the caller's other sessions"},
 	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, 0, "The caller, memberships and pending agreements"},
 	{"POST", "/v1/me/email-verification", api_accounts_verify_email, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
 	 "Confirm the email address with the mailed code"},

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/limits.h"
 #include "api/tokens.h"
 #include "core/app.h"
 #include "core/auth.h"
@@ -135,6 +136,15 @@ static bool cgi_secret_ok(struct kf_req *r, const struct kf_app_row *app, json_t
 		cgi_error(r, 41004, "appsecret missing");
 		return false;
 	}
+	/* secret guessing is limited per app and per address, on the same
+	 * counters as /oauth/token; only failures count (issue 9) */
+	int64_t wait = kf_api_client_auth_wait(r, app->app_id);
+	if (wait != 0) {
+		if (wait > 0)
+			kf_api_limit_retry_after(r, wait);
+		cgi_error(r, wait > 0 ? 45009 : -1, wait > 0 ? "reach max api daily quota limit" : "system error");
+		return false;
+	}
 	const char *secret = json_string_value(v);
 	char hash[65];
 	bool valid = false;
@@ -146,6 +156,7 @@ static bool cgi_secret_ok(struct kf_req *r, const struct kf_app_row *app, json_t
 		}
 	}
 	if (!valid) {
+		kf_api_client_auth_failed(r, app->app_id);
 		cgi_error(r, 40125, "invalid appsecret");
 		return false;
 	}
@@ -225,9 +236,20 @@ static void api_component_preauthcode(struct kf_req *r)
 	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
 	    !cgi_component_token(r, app.app_id, &t))
 		return;
+	/* pre-auth codes per app and window; the claim is in the write
+	 * transaction of the code itself */
+	if (!kf_api_begin(r))
+		return;
+	int64_t wait = kf_api_limit_claim(r, KF_LIMIT_PRE_AUTH_APP, app.app_id);
+	if (wait != 0) {
+		if (wait > 0)
+			kf_api_limit_retry_after(r, wait);
+		cgi_error(r, wait > 0 ? 45009 : -1, wait > 0 ? "reach max api daily quota limit" : "system error");
+		return;
+	}
 	char code[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_PRE_AUTH_CODE, code, hash);
-	if (!kf_api_begin(r) ||
+	if (
 	    kf_store_code_insert(kf_req_db(r), hash, "pre_auth", app.id, 0, NULL, NULL, NULL, r->now,
 				 r->now + PRE_AUTH_CODE_TTL, NULL) != KF_OK ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {

@@ -17,6 +17,7 @@
 #include "api/tokens.h"
 #include "core/auth.h"
 #include "core/oauth.h"
+#include "api/limits.h"
 #include "ctx.h"
 #include "http/form.h"
 #include "http/request.h"
@@ -89,11 +90,27 @@ static bool client_auth(struct kf_req *r, struct client *c)
 		return false;
 	}
 	if (c->type == KF_OAUTH_CLIENT_CONFIDENTIAL) {
+		/* secret guessing is limited per client and per address; only
+		 * failures count (issue 9) */
+		int64_t wait = kf_api_client_auth_wait(r, c->app.app_id);
+		if (wait != 0) {
+			kf_oauth_client_auth_clear(&ca);
+			kf_db_rollback(db);
+			if (wait < 0)
+				kf_reply_db_error(r);
+			else
+				kf_api_limit_reply(r, wait, "too_many_failed_client_authentications", "client_secret",
+						   "too many failed client authentications for this client or from this address");
+			return false;
+		}
 		char hash[65];
 		bool valid = false;
 		kf_sha256_hex(ca.client_secret, strlen(ca.client_secret), hash);
-		if (kf_store_app_secret_check(db, c->app.id, hash, r->now, &valid) != KF_OK || !valid) {
+		enum kf_err rc = kf_store_app_secret_check(db, c->app.id, hash, r->now, &valid);
+		if (rc != KF_OK || !valid) {
 			kf_oauth_client_auth_clear(&ca);
+			if (rc == KF_OK)
+				kf_api_client_auth_failed(r, c->app.app_id);
 			oauth_fail(r, KF_OAUTH_INVALID_CLIENT, "client authentication failed");
 			return false;
 		}

@@ -63,12 +63,22 @@ static bool match_one(const char *pat, const char *path, struct kf_req *r)
 	return true;
 }
 
+/* Whether an earlier route of the same method matched the path too (a
+ * literal segment beside a parameter: /v1/sessions/current and /{id}). */
+static bool listed_before(const struct kf_route *routes, size_t i, const char *path)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(routes[j].method, routes[i].method) && match_one(routes[j].pattern, path, NULL))
+			return true;
+	return false;
+}
+
 void kf_route_allow(const struct kf_route *routes, size_t n, const char *path, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		if (!match_one(routes[i].pattern, path, NULL))
+		if (!match_one(routes[i].pattern, path, NULL) || listed_before(routes, i, path))
 			continue;
 		int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", routes[i].method);
 		if (w < 0 || (size_t)w >= len - used)

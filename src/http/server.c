@@ -173,6 +173,42 @@ static const char *client_ip(struct MHD_Connection *conn, const struct kf_cidr_l
 	return kf_arena_strdup(a, buf);
 }
 
+/* Sum of key and value lengths (and separators) of one kind of value. */
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	size_t *sum = cls;
+	*sum += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/*
+ * 414 and 431 as our own answers, with the JSON error body and request id of
+ * every other error: MHD would answer them itself with an HTML page when the
+ * request line or the headers do not fit its per-connection memory, so that
+ * memory is sized well above max-url + max-headers and the limits are
+ * checked here. Returns false (with the reply set) when one is exceeded.
+ */
+static bool within_limits(struct MHD_Connection *conn, const char *url, struct kf_req *r)
+{
+	size_t target = strlen(url), headers = 0;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_size, &target);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_size, &headers);
+	if (target > (size_t)r->ctx->cfg.max_url) {
+		kf_reply_fail(r, KF_ELIMIT, "uri_too_long", NULL, NULL, "the request target is longer than %lld bytes",
+			      (long long)r->ctx->cfg.max_url);
+		r->status = 414;
+		return false;
+	}
+	if (headers > (size_t)r->ctx->cfg.max_headers) {
+		kf_reply_fail(r, KF_ELIMIT, "header_fields_too_large", NULL, NULL,
+			      "the request headers are larger than %lld bytes", (long long)r->ctx->cfg.max_headers);
+		r->status = 431;
+		return false;
+	}
+	return true;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -199,7 +235,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 									    : (size_t)s->ctx->cfg.max_body;
 		*con_cls = p;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > p->limit) {
+		if (!within_limits(conn, url, r)) {
+			/* answered when the body (if any) has been read, as below */
+		} else if (cl && strtoull(cl, NULL, 10) > p->limit) {
 			kf_reply_fail(r, KF_ELIMIT, "body_too_large", NULL, NULL,
 				      "request body is larger than %zu bytes", p->limit);
 			r->status = 413;
@@ -332,9 +370,11 @@ enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, str
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)ctx->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)ctx->cfg.per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)ctx->cfg.conn_timeout,
-		/* headers and MHD's bookkeeping; MHD clears it for every request,
-		 * so larger costs time (32 KiB is MHD's own default) */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		/* the request line, headers and MHD's bookkeeping: room for twice
+		 * our own limits, so that a request over them reaches
+		 * within_limits and gets our JSON 414/431 rather than MHD's page */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(2 * (ctx->cfg.max_url + ctx->cfg.max_headers) + 32 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);

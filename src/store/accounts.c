@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/mem.h"
 #include "util/crypto.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
@@ -51,17 +52,18 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 	kf_stmt_done(st);
 	if (s == KF_STEP_ERROR)
 		return KF_EDB;
-	if (!is_session) {
-		st = kf_db_prepare(db, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND"
-				       " (last_used_at IS NULL OR last_used_at < ? - 60)");
-		if (!st)
-			return KF_EDB;
-		kf_stmt_bind_int(st, 1, now);
-		kf_stmt_bind_int(st, 2, out->api_token_id);
-		kf_stmt_bind_int(st, 3, now);
-		if (kf_stmt_exec(st) != KF_OK)
-			return KF_EDB;
-	}
+	/* last use to the minute: at most one write a minute per credential */
+	st = kf_db_prepare(db, is_session ? "UPDATE sessions SET last_used_at = ? WHERE id = ? AND"
+					    " (last_used_at IS NULL OR last_used_at < ? - 60)"
+					  : "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND"
+					    " (last_used_at IS NULL OR last_used_at < ? - 60)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, is_session ? out->session_id : out->api_token_id);
+	kf_stmt_bind_int(st, 3, now);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
 	return KF_OK;
 }
 
@@ -163,10 +165,11 @@ enum kf_err kf_store_user_set_verified(struct kf_db *db, int64_t id, int64_t now
 }
 
 enum kf_err kf_store_session_insert(struct kf_db *db, int64_t user_id, const char *hash, int64_t now,
-				    int64_t expires_at, const char *address, int64_t *id)
+				    int64_t expires_at, const char *address, const char *user_agent, int64_t *id)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, address) VALUES (?, ?, ?, ?, ?)");
+		db, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, address, user_agent, last_used_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, hash);
@@ -174,6 +177,11 @@ enum kf_err kf_store_session_insert(struct kf_db *db, int64_t user_id, const cha
 	kf_stmt_bind_int(st, 3, now);
 	kf_stmt_bind_int(st, 4, expires_at);
 	kf_stmt_bind_text(st, 5, address);
+	if (user_agent)
+		kf_stmt_bind_text(st, 6, user_agent);
+	else
+		kf_stmt_bind_null(st, 6);
+	kf_stmt_bind_int(st, 7, now);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	*id = kf_db_last_id(db);
@@ -187,6 +195,86 @@ enum kf_err kf_store_session_revoke(struct kf_db *db, int64_t id, int64_t now)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, now);
 	kf_stmt_bind_int(st, 2, id);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_session_end(struct kf_db *db, int64_t user_id, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL"
+		    " AND expires_at > ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	kf_stmt_bind_int(st, 3, user_id);
+	kf_stmt_bind_int(st, 4, now);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
+}
+
+int kf_store_sessions_end_others(struct kf_db *db, int64_t user_id, int64_t keep_id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id != ? AND revoked_at IS NULL");
+	if (!st)
+		return -1;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, user_id);
+	kf_stmt_bind_int(st, 3, keep_id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return -1;
+	return kf_db_changes(db);
+}
+
+enum kf_err kf_store_sessions_list(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t now,
+				   struct kf_session_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, created_at, expires_at, last_used_at, address, user_agent FROM sessions"
+		    " WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY id LIMIT ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, KF_SESSIONS_LIST_MAX);
+	size_t cap = 8;
+	struct kf_session_row *rows = kf_arena_alloc(a, cap * sizeof(*rows));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (*n == cap) {
+			struct kf_session_row *bigger = kf_arena_alloc(a, 2 * cap * sizeof(*rows));
+			memcpy(bigger, rows, cap * sizeof(*rows));
+			rows = bigger;
+			cap *= 2;
+		}
+		struct kf_session_row *row = &rows[(*n)++];
+		memset(row, 0, sizeof(*row));
+		row->id = kf_stmt_int(st, 0);
+		row->created_at = kf_stmt_int(st, 1);
+		row->expires_at = kf_stmt_int(st, 2);
+		row->last_used_at = kf_stmt_is_null(st, 3) ? 0 : kf_stmt_int(st, 3);
+		row->address = kf_stmt_is_null(st, 4) ? NULL : kf_arena_strdup(a, kf_stmt_text(st, 4));
+		row->user_agent = kf_stmt_is_null(st, 5) ? NULL : kf_arena_strdup(a, kf_stmt_text(st, 5));
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = rows;
+	return KF_OK;
+}
+
+enum kf_err kf_store_user_set_password(struct kf_db *db, int64_t id, const char *pw_hash, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, pw_hash);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, id);
 	return kf_stmt_exec(st);
 }
 
@@ -335,4 +423,18 @@ enum kf_err kf_store_backoff_put(struct kf_db *db, const char *key, const struct
 	kf_stmt_bind_int(st, 3, b->window_start);
 	kf_stmt_bind_int(st, 4, b->locked_until);
 	return kf_stmt_exec(st);
+}
+
+int kf_store_backoff_expire(struct kf_db *db, int64_t now, int64_t longest_window)
+{
+	/* a counter whose window and lock are both over is the fresh state */
+	struct kf_stmt *st = kf_db_prepare(
+		db, "DELETE FROM login_failures WHERE locked_until <= ? AND window_start <= ?");
+	if (!st)
+		return -1;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, now - longest_window);
+	if (kf_stmt_exec(st) != KF_OK)
+		return -1;
+	return kf_db_changes(db);
 }

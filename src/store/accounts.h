@@ -9,12 +9,14 @@
 #define KF_STORE_ACCOUNTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
 #include "core/ratelimit.h"
 
 struct kf_db;
+struct kf_arena;
 
 struct kf_principal {
 	int64_t user_id;
@@ -49,9 +51,29 @@ enum kf_err kf_store_user_by_login(struct kf_db *db, const char *login, struct k
 enum kf_err kf_store_user_by_email(struct kf_db *db, const char *email, struct kf_user_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_user_set_verified(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 
+/* address and user_agent (may be NULL) are shown in the session list. */
 enum kf_err kf_store_session_insert(struct kf_db *db, int64_t user_id, const char *hash, int64_t now,
-				    int64_t expires_at, const char *address, int64_t *id) KF_MUST_CHECK;
+				    int64_t expires_at, const char *address, const char *user_agent,
+				    int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_session_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
+/* End session id of user_id; KF_ENOTFOUND when it is not theirs, ended or expired. */
+enum kf_err kf_store_session_end(struct kf_db *db, int64_t user_id, int64_t id, int64_t now) KF_MUST_CHECK;
+/* End every live session of user_id but keep_id (0: all); how many, or -1. */
+int kf_store_sessions_end_others(struct kf_db *db, int64_t user_id, int64_t keep_id, int64_t now);
+
+#define KF_SESSIONS_LIST_MAX 500
+struct kf_session_row {
+	int64_t id, created_at, expires_at;
+	int64_t last_used_at;   /* 0: never recorded */
+	const char *address;    /* NULL when not recorded */
+	const char *user_agent; /* NULL when not recorded */
+};
+/* The user's live sessions, oldest first, at most KF_SESSIONS_LIST_MAX;
+ * rows and strings live in arena a. */
+enum kf_err kf_store_sessions_list(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t now,
+				   struct kf_session_row **out, size_t *n) KF_MUST_CHECK;
+enum kf_err kf_store_user_set_password(struct kf_db *db, int64_t id, const char *pw_hash,
+				       int64_t now) KF_MUST_CHECK;
 
 enum kf_err kf_store_api_token_insert(struct kf_db *db, int64_t user_id, const char *name, const char *hash,
 				      int64_t now, int64_t expires_at, int64_t *id) KF_MUST_CHECK;
@@ -69,8 +91,13 @@ enum kf_err kf_store_email_codes_recent(struct kf_db *db, int64_t user_id, int64
 enum kf_err kf_store_email_code_use(struct kf_db *db, int64_t user_id, const char *code_hash,
 				    int64_t now) KF_MUST_CHECK;
 
-/* Failed-login counters keyed "u:<id>" / "a:<address>". */
+/* Attempt counters: failed sign-ins keyed "u:<login>" / "a:<address>", and
+ * the other limits of api/limits.c. Read and write them in one write
+ * transaction: that makes a claim atomic. */
 enum kf_err kf_store_backoff_get(struct kf_db *db, const char *key, struct kf_backoff *out) KF_MUST_CHECK;
 enum kf_err kf_store_backoff_put(struct kf_db *db, const char *key, const struct kf_backoff *b) KF_MUST_CHECK;
+/* Retention: delete counters not locked at now whose window started more
+ * than longest_window ago. Rows deleted, or -1. */
+int kf_store_backoff_expire(struct kf_db *db, int64_t now, int64_t longest_window);
 
 #endif

@@ -57,6 +57,12 @@ const CASES = {
 	},
 	'POST /v1/sessions': { auth: 'none', path: () => '/v1/sessions', body: (c) => ({ login: c.a.email, password: 'wrong-password-1' }), fields: [['login', S, true], ['password', S, true]] },
 	'DELETE /v1/sessions/current': { auth: 'user', path: () => '/v1/sessions/current' },
+	'GET /v1/sessions': { auth: 'user', path: () => '/v1/sessions' },
+	'DELETE /v1/sessions/{id}': { auth: 'user', path: (c) => `/v1/sessions/${c.aSession.id}`, foreign: (c) => `/v1/sessions/${c.aSession.id}`, foreignCode: [404, 'not_found'] },
+	'POST /v1/me/password': {
+		auth: 'user', path: () => '/v1/me/password', body: (c) => ({ current_password: c.a.password, new_password: `${c.a.password}-new` }),
+		fields: [['current_password', S, true], ['new_password', S, true]],
+	},
 	'GET /v1/me': { auth: 'user', path: () => '/v1/me' },
 	'POST /v1/me/email-verification': { auth: 'user', path: () => '/v1/me/email-verification', body: () => ({ code: '000000' }), fields: [['code', S, true]] },
 	'POST /v1/me/email-verification:resend': { auth: 'user', path: () => '/v1/me/email-verification:resend' },
@@ -347,6 +353,9 @@ describe('bad input on every route', () => {
 		c.review = await pendingReview(srv, c.reviewer.token, c.pa.id);
 		const tk = await srv.req('POST', '/v1/me/api-tokens', { token: c.a.token, body: { name: 'alpha script' } });
 		c.aToken = tk.body;
+		// a second session of alpha's, not the one the cases use
+		assertStatus(await srv.req('POST', '/v1/sessions', { body: { login: c.a.email, password: c.a.password } }), 201);
+		c.aSession = (await srv.req('GET', '/v1/sessions', { token: c.a.token })).body.items.find((s) => !s.current);
 		c.aMessage = (await srv.req('GET', '/v1/inbox', { token: c.a.token })).body.items[0];
 		assert.ok(c.aMessage, 'alpha has an inbox message');
 		// apps: a certified provider with an ICP filing and a draft app with no callback URLs

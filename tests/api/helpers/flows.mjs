@@ -182,6 +182,9 @@ const PUSH_WORKER_COLUMNS = ['state', 'attempts', 'next_attempt_at', 'lease_unti
  * get its first ticket in the middle of the comparison. Those rows are the
  * schedule's, never the request's. */
 const TICKET_KIND = 'component_verify_ticket';
+/* A refused request of a signed-in caller still records that its session
+ * or API token was used (to the minute): bookkeeping, not a change. */
+const LAST_USE = ['sessions', 'api_tokens'];
 function normalise(snap, ignore) {
 	for (const t of ignore) delete snap[t];
 	if (snap.emails) for (const row of snap.emails) for (const c of MAIL_WORKER_COLUMNS) delete row[c];
@@ -191,6 +194,7 @@ function normalise(snap, ignore) {
 	}
 	delete snap.deliveries;
 	delete snap.verify_tickets;
+	for (const t of LAST_USE) if (snap[t]) for (const row of snap[t]) delete row.last_used_at;
 	return snap;
 }
 

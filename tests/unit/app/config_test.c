@@ -56,6 +56,30 @@ static void test_precedence(void **state)
 	unlink(path);
 }
 
+/* issue 9: the attempt limits and request size limits are options with
+ * units and the documented defaults. */
+static void test_limit_options(void **state)
+{
+	(void)state;
+	char *path = write_tmp("[limits]\nclient_auth_window = 30m\nmax_url = 16KiB\n");
+	char *argv[] = {"kaifangd", "--config", path, "--pre-auth-codes-per-app", "7", NULL};
+	struct kf_config cfg;
+	assert_int_equal(kf_config_load(&cfg, 5, argv), 0);
+	assert_int_equal(cfg.client_auth_window, 1800);
+	assert_int_equal(cfg.max_url, 16 * 1024);
+	assert_int_equal(cfg.pre_auth_codes_per_app, 7);
+	assert_int_equal(cfg.client_auth_max_failures, 10);
+	assert_int_equal(cfg.client_auth_max_failures_address, 30);
+	assert_int_equal(cfg.registrations_per_address, 10);
+	assert_int_equal(cfg.registration_window, 3600);
+	assert_int_equal(cfg.verification_mails_per_account, 5);
+	assert_int_equal(cfg.verification_mails_per_address, 5);
+	assert_int_equal(cfg.pre_auth_code_window, 60);
+	assert_int_equal(cfg.max_headers, 32 * 1024);
+	kf_config_clear(&cfg);
+	unlink(path);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -114,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_issuer),
+		cmocka_unit_test(test_limit_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,78 @@ static void test_extreme_times(void **state)
 	assert_int_equal(b.failures, 1);
 }
 
+/* issue 9 defect 2: attempts are claimed before the slow check; the fifth
+ * claim locks, so concurrent requests after it are refused at once. */
+static void test_claims_lock_at_the_fifth(void **state)
+{
+	(void)state;
+	struct kf_backoff b;
+	kf_backoff_init(&b);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(kf_backoff_claim(&b, T0, NULL), 0);
+	assert_int_equal(kf_backoff_claim(&b, T0, NULL), 900);
+	assert_int_equal(b.failures, 5);
+	/* a refused claim changes nothing */
+	assert_int_equal(kf_backoff_claim(&b, T0 + 100, NULL), 800);
+	assert_int_equal(b.failures, 5);
+	assert_int_equal(b.locked_until, T0 + 900);
+	/* the lock's end ends the window: a fresh count */
+	assert_int_equal(kf_backoff_claim(&b, T0 + 900, NULL), 0);
+	assert_int_equal(b.failures, 1);
+	assert_int_equal(b.window_start, T0 + 900);
+}
+
+static void test_release_gives_a_claim_back(void **state)
+{
+	(void)state;
+	struct kf_backoff b;
+	kf_backoff_init(&b);
+	/* five claims in flight, the fifth locked; one of them succeeds */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(kf_backoff_claim(&b, T0, NULL), 0);
+	kf_backoff_release(&b, T0 + 1, NULL);
+	assert_int_equal(b.failures, 4);
+	assert_int_equal(kf_backoff_retry_after(&b, T0 + 1), 0);
+	/* the next failure locks again */
+	assert_int_equal(kf_backoff_claim(&b, T0 + 2, NULL), 0);
+	assert_int_equal(kf_backoff_retry_after(&b, T0 + 2), 900);
+	/* releasing the only claim is the fresh state */
+	kf_backoff_init(&b);
+	assert_int_equal(kf_backoff_claim(&b, T0, NULL), 0);
+	kf_backoff_release(&b, T0, NULL);
+	assert_int_equal(b.failures, 0);
+	assert_int_equal(b.window_start, 0);
+	assert_int_equal(b.locked_until, 0);
+	/* a release after the window is over changes nothing */
+	assert_int_equal(kf_backoff_claim(&b, T0, NULL), 0);
+	kf_backoff_release(&b, T0 + 900, NULL);
+	assert_int_equal(b.failures, 1);
+	kf_backoff_release(&b, T0 - 1, NULL); /* clock went back */
+	assert_int_equal(b.failures, 1);
+}
+
+/* A quota: the lock lasts until the window that started with the first
+ * action ends, not lock_seconds from the last one. */
+static void test_quota_lasts_until_window_end(void **state)
+{
+	(void)state;
+	struct kf_backoff_policy p = {.max_failures = 3, .window_seconds = 3600, .lock_seconds = 3600,
+				      .until_window_end = true};
+	struct kf_backoff b;
+	kf_backoff_init(&b);
+	assert_int_equal(kf_backoff_claim(&b, T0, &p), 0);
+	assert_int_equal(kf_backoff_claim(&b, T0 + 1000, &p), 0);
+	assert_int_equal(kf_backoff_claim(&b, T0 + 2000, &p), 0);
+	assert_int_equal(kf_backoff_claim(&b, T0 + 2001, &p), 1599);
+	assert_int_equal(kf_backoff_claim(&b, T0 + 3600, &p), 0);
+	assert_int_equal(b.failures, 1);
+	/* failures without claims follow the same quota */
+	kf_backoff_init(&b);
+	assert_int_equal(kf_backoff_fail(&b, T0, &p), 0);
+	assert_int_equal(kf_backoff_fail(&b, T0 + 10, &p), 0);
+	assert_int_equal(kf_backoff_fail(&b, T0 + 20, &p), 3580);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +221,9 @@ int main(void)
 		cmocka_unit_test(test_clock_going_back_starts_new_window),
 		cmocka_unit_test(test_custom_policy),
 		cmocka_unit_test(test_extreme_times),
+		cmocka_unit_test(test_claims_lock_at_the_fifth),
+		cmocka_unit_test(test_release_gives_a_claim_back),
+		cmocka_unit_test(test_quota_lasts_until_window_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,9 @@ static const struct kf_route routes[] = {
 	{"POST", "/v1/apps/{id}/deliveries/{event}:replay", h, KF_AUTH_USER, 0, "replay"},
 	{"POST", "/v1/me/email-verification", h, KF_AUTH_USER, 0, "verify"},
 	{"POST", "/v1/me/email-verification:resend", h, KF_AUTH_USER, 0, "resend"},
+	{"DELETE", "/v1/sessions/current", h, KF_AUTH_USER, 0, "sign out"},
+	{"GET", "/v1/sessions", h, KF_AUTH_USER, 0, "sessions"},
+	{"DELETE", "/v1/sessions/{id}", h, KF_AUTH_USER, 0, "end session"},
 };
 #define N (sizeof(routes) / sizeof(routes[0]))
 
@@ -72,6 +75,25 @@ static void test_404_vs_405(void **state)
 	assert_int_equal(kf_route_match(routes, N, "GET", "/v1/providers/7", NULL, &out), KF_MATCH_OK);
 }
 
+/* A literal segment beside a parameter: the literal route wins, and Allow
+ * names the method once. */
+static void test_literal_beside_param(void **state)
+{
+	(void)state;
+	struct kf_req r = {.arena = kf_arena_new()};
+	const struct kf_route *out = NULL;
+	assert_int_equal(kf_route_match(routes, N, "DELETE", "/v1/sessions/current", &r, &out), KF_MATCH_OK);
+	assert_string_equal(out->summary, "sign out");
+	assert_int_equal(kf_route_match(routes, N, "DELETE", "/v1/sessions/9", &r, &out), KF_MATCH_OK);
+	assert_string_equal(out->summary, "end session");
+	char allow[128];
+	kf_route_allow(routes, N, "/v1/sessions/current", allow, sizeof(allow));
+	assert_string_equal(allow, "DELETE");
+	kf_route_allow(routes, N, "/v1/sessions", allow, sizeof(allow));
+	assert_string_equal(allow, "GET, HEAD");
+	kf_arena_free(r.arena);
+}
+
 static void test_param_id_rejects_junk(void **state)
 {
 	(void)state;
@@ -91,6 +113,7 @@ int main(void)
 		cmocka_unit_test(test_verb_suffix),
 		cmocka_unit_test(test_404_vs_405),
 		cmocka_unit_test(test_param_id_rejects_junk),
+		cmocka_unit_test(test_literal_beside_param),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
