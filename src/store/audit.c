@@ -415,7 +415,12 @@ static enum kf_err walk(struct kf_db *db, struct kf_audit_report *rep, int64_t a
 		rep->broken_id = id;
 		rc = KF_ECONFLICT;
 		if (strcmp(stored_prev, prev)) {
-			if (id != prev_id + 1)
+			if (!prev_id)
+				snprintf(rep->msg, sizeof(rep->msg),
+					 "row %" PRId64 " does not start the chain: rows before it were deleted, or it "
+					 "was changed",
+					 id);
+			else if (id != prev_id + 1)
 				snprintf(rep->msg, sizeof(rep->msg),
 					 "row %" PRId64 " follows row %" PRId64 " and does not link to it: rows were "
 					 "deleted or reordered",
@@ -443,7 +448,12 @@ static enum kf_err walk(struct kf_db *db, struct kf_audit_report *rep, int64_t a
 					 id);
 				break;
 			}
-			if (id != prev_id + 1) {
+			if (!prev_id)
+				snprintf(rep->msg, sizeof(rep->msg),
+					 "row %" PRId64 " does not start the chain: rows before it were deleted, or it "
+					 "was changed",
+					 id);
+			else if (id != prev_id + 1) {
 				snprintf(rep->msg, sizeof(rep->msg),
 					 "row %" PRId64 " follows row %" PRId64 ": rows were deleted or renumbered", id,
 					 prev_id);

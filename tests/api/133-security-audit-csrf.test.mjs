@@ -4,8 +4,12 @@
 // cookie refuse cross-site requests.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './helpers/server.mjs';
-import { registerUser, assertError, assertStatus, login } from './helpers/flows.mjs';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, sqlJson, cli, runDaemon, freePort } from './helpers/server.mjs';
+import { registerUser, assertError, assertStatus, login, createProvider, hostApiKey } from './helpers/flows.mjs';
 
 const EVIL = 'https://evil.example';
 
@@ -123,5 +127,212 @@ describe('issue 9 defect 8: with an https public-url', () => {
 		assertError(await post(srv.url), 403, 'cross_site_request');
 		assertError(await post('http://open.example.com'), 403, 'cross_site_request');
 		assertError(await post('https://open.example.com.evil.example'), 403, 'cross_site_request');
+	});
+});
+
+describe('issue 9 defect 7: the audit chain cannot be truncated or rewritten unnoticed', () => {
+	let srv;
+	let master;
+	const copies = [];
+	before(async () => {
+		srv = await startServer();
+		// many actions, by kaifangd (some at once) and by the CLI
+		const [a, b] = await Promise.all([registerUser(srv, { tag: 'audit-a' }), registerUser(srv, { tag: 'audit-b' })]);
+		await createProvider(srv, a.token, 'Audit A');
+		await createProvider(srv, b.token, 'Audit B');
+		hostApiKey(srv, 'audit host');
+		await Promise.all(Array.from({ length: 12 }, (_, i) =>
+			srv.req('POST', '/v1/me/api-tokens', { token: i % 2 ? a.token : b.token, body: { name: `t${i}` } })));
+		assert.equal(srv.cli(['apikey', 'create', '--scope', 'host', '--name', 'second']).status, 0);
+		await login(srv, a.email, a.password);
+	});
+	after(async () => {
+		await srv?.stop();
+		for (const d of copies) fs.rmSync(d, { recursive: true, force: true });
+	});
+
+	const auditRows = (dbPath) => sqlJson(dbPath, 'SELECT * FROM audit_log ORDER BY id');
+	const readAnchor = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'audit.anchor'), 'utf8'));
+
+	test('issue 9 defect 7: after many actions the chain is keyed, verifies, and the anchor holds its head', async () => {
+		const rows = auditRows(srv.dbPath);
+		assert.ok(rows.length >= 20, `only ${rows.length} audit rows`);
+		assert.ok(rows.every((r) => r.mac_version === 1), 'a row was written unkeyed');
+		for (let i = 0; i < rows.length; i++) assert.equal(rows[i].id, i + 1, 'row ids are consecutive');
+		// the stored hash is no plain SHA-256 anyone could recompute
+		const r0 = rows[0];
+		const plain = crypto.createHash('sha256').update(`${r0.prev_hash}|${r0.at}|${r0.actor}|${r0.action}|${r0.subject}|${r0.digest}`).digest('hex');
+		assert.notEqual(r0.hash, plain);
+		const head = rows[rows.length - 1];
+		assert.deepEqual(readAnchor(srv.dataDir), { id: head.id, mac: head.hash }, 'the anchor is not the head after the last commit');
+		const key = fs.statSync(path.join(srv.dataDir, 'audit.key'));
+		assert.equal(key.mode & 0o777, 0o600);
+		assert.equal(key.size, 32);
+		const v = srv.cli(['audit', 'verify']);
+		assert.equal(v.status, 0, v.stdout + v.stderr);
+		assert.match(v.stdout, new RegExp(`intact: ${rows.length} rows, head row ${head.id}, anchored at row ${head.id}`));
+		// the head is printed in the log (at start, then by the worker when it moves)
+		const deadline = Date.now() + 5000;
+		let logged;
+		for (;;) {
+			logged = [...srv.stderr.matchAll(/"msg":"audit head","audit_id":(\d+),"audit_mac":"([0-9a-f]{64})"/g)].map((m) => ({ id: Number(m[1]), mac: m[2] }));
+			if (logged.some((l) => l.id === head.id) || Date.now() > deadline) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		assert.ok(logged.length >= 1, 'no audit head line in the log');
+		assert.deepEqual(logged.find((l) => l.id === head.id), { id: head.id, mac: head.hash });
+	});
+
+	test('issue 9 defect 7: the database refuses UPDATE and DELETE on audit_log', () => {
+		const before = auditRows(srv.dbPath);
+		assert.throws(() => srv.sql("UPDATE audit_log SET actor = 'user:999' WHERE id = 2"), /append-only/);
+		assert.throws(() => srv.sql('DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)'), /append-only/);
+		assert.throws(() => srv.sql('DELETE FROM audit_log'), /append-only/);
+		assert.deepEqual(auditRows(srv.dbPath), before);
+	});
+
+	test('stop the server: the attacks below work on copies of its data directory', async () => {
+		await srv.stop({ keepDir: true });
+		master = srv.dataDir;
+		copies.push(master);
+		const v = cli(master, ['audit', 'verify']);
+		assert.equal(v.status, 0, v.stdout + v.stderr);
+	});
+
+	/** A copy of the stopped server's data directory, attacked with sql
+	 * after dropping the guards (as anyone holding the database can). */
+	function attacked(script) {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-tamper-'));
+		copies.push(dir);
+		fs.cpSync(master, dir, { recursive: true });
+		fs.chmodSync(path.join(dir, 'audit.key'), 0o600);
+		const db = path.join(dir, 'kaifang.db');
+		sqlJson(db, 'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+		if (typeof script === 'function') script(db, dir);
+		else sqlJson(db, script);
+		return dir;
+	}
+	function refused(dir, pattern) {
+		const r = cli(dir, ['audit', 'verify']);
+		assert.notEqual(r.status, 0, `the tampering went unnoticed: ${r.stdout}${r.stderr}`);
+		assert.match(r.stdout + r.stderr, /audit log broken/);
+		assert.match(r.stdout + r.stderr, pattern);
+		return r;
+	}
+	/** Recompute the unkeyed SHA-256 chain from row `from` on, as the old
+	 * code did: all an attacker without the key can do. */
+	function recompute(db, from) {
+		const rows = sqlJson(db, 'SELECT * FROM audit_log ORDER BY id');
+		let prev = '0'.repeat(64);
+		const sql = [];
+		for (const r of rows) {
+			if (r.id >= from) {
+				const h = crypto.createHash('sha256').update(`${prev}|${r.at}|${r.actor}|${r.action}|${r.subject}|${r.digest}`).digest('hex');
+				sql.push(`UPDATE audit_log SET prev_hash = '${prev}', hash = '${h}' WHERE id = ${r.id};`);
+				prev = h;
+			} else {
+				prev = r.hash;
+			}
+		}
+		sqlJson(db, sql.join('\n'));
+	}
+
+	test('issue 9 defect 7: deleting the last rows (truncation) is detected against the anchor', () => {
+		const head = readAnchor(master).id;
+		const dir = attacked(`DELETE FROM audit_log WHERE id > ${head - 3}`);
+		refused(dir, new RegExp(`ends at row ${head - 3} but the anchor records row ${head}: rows were removed from the end`));
+		// every row
+		refused(attacked('DELETE FROM audit_log'), /removed from the end/);
+		// and with the anchor file removed as well
+		const gone = attacked(`DELETE FROM audit_log WHERE id > ${head - 3}`);
+		fs.rmSync(path.join(gone, 'audit.anchor'));
+		refused(gone, /anchor .*audit\.anchor is missing/);
+	});
+
+	test('issue 9 defect 7: a row rewritten and the chain recomputed without the key is detected', () => {
+		const dir = attacked((db) => {
+			sqlJson(db, "UPDATE audit_log SET actor = 'user:999' WHERE id = 5");
+			recompute(db, 5);
+		});
+		refused(dir, /row 5 was changed: its MAC/);
+		// the whole log recomputed as the old unkeyed chain: the anchor names the real head
+		const all = attacked((db) => {
+			sqlJson(db, "UPDATE audit_log SET actor = 'user:999' WHERE id = 5; UPDATE audit_log SET mac_version = 0");
+			recompute(db, 1);
+		});
+		refused(all, /is not the row the anchor records: the log was rewritten/);
+	});
+
+	test('issue 9 defect 7: deleting a row in the middle is detected', () => {
+		refused(attacked('DELETE FROM audit_log WHERE id = 7'), /row 8 follows row 6/);
+		// even with the following rows renumbered to close the gap
+		refused(attacked('DELETE FROM audit_log WHERE id = 7; UPDATE audit_log SET id = id - 1 WHERE id > 7'), /broken at row 7\b/);
+	});
+
+	test('issue 9 defect 7: reordering rows (ids swapped) is detected', () => {
+		refused(attacked('UPDATE audit_log SET id = -1 WHERE id = 4; UPDATE audit_log SET id = 4 WHERE id = 5; UPDATE audit_log SET id = 5 WHERE id = -1'),
+			/broken at row 4\b.*reordered/);
+	});
+
+	test('issue 9 defect 7: after checking a restored log the operator re-anchors it', () => {
+		const head = readAnchor(master).id;
+		const dir = attacked(`DELETE FROM audit_log WHERE id > ${head - 2}`);
+		refused(dir, /removed from the end/);
+		const a = cli(dir, ['audit', 'anchor']);
+		assert.equal(a.status, 0, a.stdout + a.stderr);
+		assert.equal(readAnchor(dir).id, head - 2);
+		assert.equal(cli(dir, ['audit', 'verify']).status, 0);
+		// but not a broken chain
+		const broken = attacked('DELETE FROM audit_log WHERE id = 3');
+		assert.notEqual(cli(broken, ['audit', 'anchor']).status, 0);
+		assert.equal(readAnchor(broken).id, head);
+	});
+
+	test('issue 9 defect 7: a key file others can read stops kaifangd and the CLI with a clear message', async () => {
+		const dir = attacked(() => {});
+		fs.chmodSync(path.join(dir, 'audit.key'), 0o644);
+		const d = runDaemon(['--listen', `127.0.0.1:${await freePort()}`, '--data-dir', dir]);
+		assert.notEqual(d.status, 0);
+		assert.match(d.stderr, /audit\.key must be a file only its owner can read \(mode 0600, it is 0644\): run chmod 600/);
+		const c = cli(dir, ['apikey', 'list']);
+		assert.notEqual(c.status, 0);
+		assert.match(c.stderr, /chmod 600/);
+		// a missing key is not silently replaced while keyed rows exist
+		fs.rmSync(path.join(dir, 'audit.key'));
+		const m = runDaemon(['--listen', `127.0.0.1:${await freePort()}`, '--data-dir', dir]);
+		assert.notEqual(m.status, 0);
+		assert.match(m.stderr, /audit\.key is missing but the audit log has keyed rows/);
+		assert.equal(fs.existsSync(path.join(dir, 'audit.key')), false);
+	});
+
+	test('issue 9 defect 7: a log of the old unkeyed chain is continued by a keyed segment', async () => {
+		// the data directory as the previous version left it: unkeyed rows, no key, no anchor
+		const dir = attacked((db, d) => {
+			sqlJson(db, 'UPDATE audit_log SET mac_version = 0');
+			recompute(db, 1);
+			fs.rmSync(path.join(d, 'audit.key'));
+			fs.rmSync(path.join(d, 'audit.anchor'));
+		});
+		const old = auditRows(path.join(dir, 'kaifang.db'));
+		const s2 = await startServer({ dataDir: dir });
+		try {
+			await registerUser(s2, { tag: 'audit-after' });
+		} finally {
+			await s2.stop({ keepDir: true });
+		}
+		const rows = auditRows(path.join(dir, 'kaifang.db'));
+		const first = rows[old.length];
+		assert.equal(first.mac_version, 1);
+		assert.equal(first.prev_hash, old[old.length - 1].hash, 'the keyed segment does not commit to the old head');
+		assert.deepEqual(rows.slice(0, old.length), old, 'the old rows were changed');
+		const v = cli(dir, ['audit', 'verify']);
+		assert.equal(v.status, 0, v.stdout + v.stderr);
+		// the old rows are still covered: change one and the keyed row after them no longer links
+		const db = path.join(dir, 'kaifang.db');
+		sqlJson(db, `DROP TRIGGER IF EXISTS audit_log_no_update; UPDATE audit_log SET actor = 'user:999' WHERE id = 3`);
+		recompute(db, 3);
+		const sqlOld = sqlJson(db, `SELECT id FROM audit_log WHERE mac_version = 0`).length;
+		assert.equal(sqlOld, old.length);
+		refused(dir, /audit log broken at row (\d+)/);
 	});
 });
