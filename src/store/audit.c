@@ -36,6 +36,7 @@ static struct {
 	char dir[PATH_MAX - 32]; /* "" before kf_audit_start */
 	int64_t anchored;	 /* the anchor holds at least this row id */
 	int64_t logged;		 /* the head last printed in the log (-1: none yet) */
+	int64_t warned;		 /* the anchored row last reported gone or changed */
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .logged = -1};
 
 /* ------------------------------------------------------------ the MACs */
@@ -193,14 +194,31 @@ static int anchor_read(int64_t *id, char mac[65])
 	return rc;
 }
 
+/* Does the log still hold the anchored row (id, mac)? */
+static bool still_holds(struct kf_db *db, int64_t id, const char *mac)
+{
+	if (!id)
+		return true;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT hash FROM audit_log WHERE id = ?");
+	if (!st)
+		return false;
+	kf_stmt_bind_int(st, 1, id);
+	bool ok = kf_stmt_step(st) == KF_STEP_ROW && !strcmp(kf_stmt_text(st, 0), mac);
+	kf_stmt_done(st);
+	return ok;
+}
+
 /*
  * Move the anchor to (id, mac). Anchors only move forward: the file is
  * replaced only when it holds a smaller id (force: always, for a
- * re-anchor). Without force a missing anchor is not recreated (that is for
- * kf_audit_start and `kaifang audit anchor` to decide). Serialised within
- * the process by g.mu and across processes (the CLI) by a lock file.
+ * re-anchor), and only when the log (db) still holds the row it names:
+ * rows cut off the end and then outgrown by new appends must not carry the
+ * anchor past the cut. Without force a missing anchor is not recreated
+ * (that is for kf_audit_start and `kaifang audit anchor` to decide).
+ * Serialised within the process by g.mu and across processes (the CLI) by
+ * a lock file.
  */
-static bool anchor_move(int64_t id, const char *mac, bool force, bool create)
+static bool anchor_move(struct kf_db *db, int64_t id, const char *mac, bool force, bool create)
 {
 	if (!g.dir[0])
 		return false;
@@ -228,6 +246,16 @@ static bool anchor_move(int64_t id, const char *mac, bool force, bool create)
 	}
 	if (!force && have == 1 && cur >= id) {
 		g.anchored = cur;
+		goto out;
+	}
+	if (!force && have == 1 && !still_holds(db, cur, cur_mac)) {
+		if (g.warned != cur)
+			fprintf(stderr, "{\"level\":\"error\",\"msg\":\"the audit log no longer holds the anchored row: "
+					"rows were removed or rewritten; the anchor stays; run kaifang audit verify\","
+					"\"audit_id\":%" PRId64 "}\n",
+				cur);
+		g.warned = cur;
+		ok = false;
 		goto out;
 	}
 	char *text = kf_xasprintf("{\"id\":%" PRId64 ",\"mac\":\"%s\"}\n", id, mac);
@@ -280,7 +308,7 @@ enum kf_err kf_audit_start(struct kf_db *db, const char *data_dir, bool create, 
 	 * keyed the chain: anchor what is there */
 	if (kf_audit_head(db, &id, mac) != KF_OK)
 		return kf_error_set(err, KF_EDB, "audit_failed", NULL, NULL, "cannot read the audit log");
-	if (!anchor_move(id, id ? mac : GENESIS, true, true))
+	if (!anchor_move(db, id, id ? mac : GENESIS, true, true))
 		return kf_error_set(err, KF_EINTERNAL, "audit_anchor_failed", NULL, NULL, "cannot write %s/audit.anchor: %s",
 				    g.dir, strerror(errno));
 	return KF_OK;
@@ -299,6 +327,7 @@ void kf_audit_stop(void)
 	g.dir[0] = '\0';
 	g.anchored = 0;
 	g.logged = -1;
+	g.warned = 0;
 	pthread_mutex_unlock(&g.mu);
 }
 
@@ -371,9 +400,9 @@ fail:
 	return rc;
 }
 
-void kf_audit_committed(int64_t id, const char *mac)
+void kf_audit_committed(struct kf_db *db, int64_t id, const char *mac)
 {
-	(void)anchor_move(id, mac, false, false);
+	(void)anchor_move(db, id, mac, false, false);
 }
 
 void kf_audit_anchor_pass(struct kf_db *db, const char *source)
@@ -382,7 +411,7 @@ void kf_audit_anchor_pass(struct kf_db *db, const char *source)
 	char mac[65];
 	if (!g.have_key || kf_audit_head(db, &id, mac) != KF_OK || !id)
 		return;
-	(void)anchor_move(id, mac, false, false);
+	(void)anchor_move(db, id, mac, false, false);
 	pthread_mutex_lock(&g.mu);
 	bool moved = id != g.logged;
 	g.logged = id;
@@ -547,7 +576,7 @@ enum kf_err kf_audit_reanchor(struct kf_db *db, struct kf_audit_report *rep)
 	char mac[65];
 	if (kf_audit_head(db, &id, mac) != KF_OK)
 		return KF_EDB;
-	if (!anchor_move(id, id ? mac : GENESIS, true, true))
+	if (!anchor_move(db, id, id ? mac : GENESIS, true, true))
 		return KF_EINTERNAL;
 	rep->anchor_id = id;
 	snprintf(rep->msg, sizeof(rep->msg), "%" PRId64 " rows intact; anchored at row %" PRId64, rep->rows, id);

@@ -45,8 +45,9 @@ enum kf_err kf_audit_append(struct kf_db *db, int64_t now, const char *actor, co
 			    const char *subject, const char *detail) KF_MUST_CHECK;
 
 /* Called by kf_db_commit after a commit that appended rows: write the
- * anchor if id is past the one it holds (anchors only move forward). */
-void kf_audit_committed(int64_t id, const char *mac);
+ * anchor if id is past the one it holds (anchors only move forward) and
+ * the log still holds the row it holds. */
+void kf_audit_committed(struct kf_db *db, int64_t id, const char *mac);
 
 /* The committed head: *id = 0 and mac = "" for an empty log. */
 enum kf_err kf_audit_head(struct kf_db *db, int64_t *id, char mac[65]) KF_MUST_CHECK;

@@ -311,7 +311,7 @@ enum kf_err kf_db_commit(struct kf_db *db)
 	if (db->audit_id) {
 		int64_t id = db->audit_id;
 		db->audit_id = 0;
-		kf_audit_committed(id, db->audit_mac);
+		kf_audit_committed(db, id, db->audit_mac);
 	}
 	return KF_OK;
 }

@@ -338,3 +338,29 @@ describe('issue 9 defect 7: the audit chain cannot be truncated or rewritten unn
 		refused(dir, /audit log broken at row (\d+)/);
 	});
 });
+
+describe('issue 9 defect 7: a cut in a running server\'s log', () => {
+	let live;
+	before(async () => {
+		live = await startServer();
+		await registerUser(live, { tag: 'audit-live' });
+	});
+	after(async () => {
+		await live?.stop();
+	});
+	const readAnchor = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'audit.anchor'), 'utf8'));
+
+	test('issue 9 defect 7: rows cut off the end of a running server\'s log stay missing when new rows outgrow the cut', async () => {
+		const head = live.sql('SELECT MAX(id) AS n FROM audit_log')[0].n;
+		live.sql(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > ${head - 2}`);
+		// the server goes on appending (properly keyed) rows, past the old head
+		const u = await registerUser(live, { tag: 'audit-after-cut' });
+		for (let i = 0; i < 3; i++) assertStatus(await live.req('POST', '/v1/me/api-tokens', { token: u.token, body: { name: `after${i}` } }), 201);
+		assert.ok(live.sql('SELECT MAX(id) AS n FROM audit_log')[0].n > head + 2);
+		assert.equal(readAnchor(live.dataDir).id, head, 'the anchor followed the new rows past the cut');
+		const v = live.cli(['audit', 'verify']);
+		assert.notEqual(v.status, 0, v.stdout);
+		assert.match(v.stdout, new RegExp(`row ${head} is not the row the anchor records: the log was rewritten`));
+		assert.match(live.stderr, /the audit log no longer holds the anchored row/);
+	});
+});

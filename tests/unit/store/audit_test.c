@@ -183,6 +183,20 @@ static void test_truncation_is_detected(void **state)
 	expect_broken(f->db, "removed from the end", 0);
 }
 
+/* Rows cut off the end and then outgrown by new appends: the anchor does
+ * not follow the new rows past the cut, so the cut stays visible. */
+static void test_truncation_outgrown_by_new_rows_is_detected(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	append_n(f->db, 6);
+	drop_triggers(f->db);
+	sql(f->db, "DELETE FROM audit_log WHERE id > 3");
+	append_n(f->db, 5); /* ids 4 to 8, properly keyed */
+	assert_int_equal(anchor_id(f), 6);
+	expect_broken(f->db, "row 6 is not the row the anchor records", 6);
+}
+
 static void test_rewrite_is_detected(void **state)
 {
 	struct fixture *f = *state;
@@ -362,6 +376,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rolled_back_append_does_not_move_the_anchor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_triggers_refuse_update_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncation_is_detected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncation_outgrown_by_new_rows_is_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewrite_is_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recomputed_unkeyed_chain_is_detected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_middle_deletion_is_detected, setup, teardown),
