@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, sqlJson, cli, runDaemon, freePort } from './helpers/server.mjs';
-import { registerUser, assertError, assertStatus, login, createProvider, hostApiKey } from './helpers/flows.mjs';
+import { registerUser, assertError, assertStatus, login, createProvider, hostApiKey, provisionHost } from './helpers/flows.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
 
 const EVIL = 'https://evil.example';
 
@@ -127,6 +128,76 @@ describe('issue 9 defect 8: with an https public-url', () => {
 		assertError(await post(srv.url), 403, 'cross_site_request');
 		assertError(await post('http://open.example.com'), 403, 'cross_site_request');
 		assertError(await post('https://open.example.com.evil.example'), 403, 'cross_site_request');
+	});
+});
+
+describe('issue 9 defect 8: the consent page form keeps its own CSRF token and refuses other origins', () => {
+	let srv;
+	let rx;
+	let app;
+	let host;
+	let hostOwner;
+	let componentToken;
+	const REDIRECT = 'https://auth.example.com/done';
+	const REFERER = 'https://auth.example.com/connect';
+	before(async () => {
+		srv = await startServer({ env: { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8', KAIFANG_TICKET_INTERVAL: '10s' } });
+		rx = await startReceiver();
+		const owner = await registerUser(srv, { tag: 'csrf-provider' });
+		const prov = await appProvider(srv, owner);
+		hostOwner = await registerUser(srv, { tag: 'csrf-hostowner' });
+		host = await provisionHost(srv, hostApiKey(srv).key, { owner_email: hostOwner.email });
+		app = await developingApp(srv, owner, prov.id, rx, { dev: { test_allowlist: [host.id] } });
+		const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		const { fields } = openPush(recs[0], { token: app.sent.dev.message_token, aesKey: app.sent.dev.aes_key, appId: app.app_id });
+		const t = await srv.req('POST', '/cgi-bin/component/api_component_token', {
+			raw: JSON.stringify({ component_appid: app.app_id, component_appsecret: app.app_secret, component_verify_ticket: fields.ComponentVerifyTicket }),
+		});
+		componentToken = t.body.component_access_token;
+		assert.ok(componentToken, t.text);
+	});
+	after(async () => {
+		await srv?.stop();
+		await rx?.close();
+	});
+
+	const hidden = (html, name) => {
+		const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html) || new RegExp(`value="([^"]*)" name="${name}"`).exec(html);
+		return m && m[1].replace(/&amp;/g, '&');
+	};
+	/** Open the consent page for a new pre-auth code and fill its form. */
+	async function consentForm() {
+		const pre = await srv.req('POST', `/cgi-bin/component/api_create_preauthcode?component_access_token=${componentToken}`, { raw: JSON.stringify({ component_appid: app.app_id }) });
+		const code = pre.body.pre_auth_code;
+		assert.ok(code, pre.text);
+		const flow = { component_appid: app.app_id, pre_auth_code: code, redirect_uri: REDIRECT };
+		const page = await srv.req('GET', `/cgi-bin/componentloginpage?${new URLSearchParams(flow)}`, { cookie: `kf_session=${hostOwner.token}`, headers: { Referer: REFERER } });
+		assert.equal(page.status, 200, page.text.slice(0, 300));
+		const form = new URLSearchParams({ ...flow, step: 'consent', csrf_token: hidden(page.text, 'csrf_token'), account: String(host.id), data_scope: 'all', decision: 'confirm' });
+		for (const m of page.text.matchAll(/name="set" value="(\d+)"/g)) form.append('set', m[1]);
+		return form.toString();
+	}
+	const post = (form, headers = {}) => srv.req('POST', '/cgi-bin/componentloginpage', {
+		cookie: `kf_session=${hostOwner.token}`, raw: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+	});
+	const grants = () => srv.sql(`SELECT COUNT(*) AS n FROM codes WHERE kind = 'auth'`)[0].n;
+
+	test('issue 9 defect 8: the consent form posted from another origin is refused, its own token notwithstanding', async () => {
+		const before = grants();
+		assertError(await post(await consentForm(), { Origin: EVIL }), 403, 'cross_site_request');
+		assertError(await post(await consentForm(), { 'Sec-Fetch-Site': 'cross-site' }), 403, 'cross_site_request');
+		assert.equal(grants(), before, 'a code was issued');
+	});
+
+	test('issue 9 defect 8: the consent form from the platform\'s own page (same Origin, or none) still confirms', async () => {
+		for (const headers of [{ Origin: srv.url }, { 'Sec-Fetch-Site': 'same-origin', Origin: srv.url }, {}]) {
+			const r = await post(await consentForm(), headers);
+			assert.equal(r.status, 302, `${JSON.stringify(headers)}: ${r.text.replace(/<style[^]*<\/style>/, "").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").slice(0, 600)}`);
+			assert.match(r.headers.get('location'), /auth_code=/);
+		}
+		// without Origin the form's own token is what protects it
+		const forged = (await consentForm()).replace(/csrf_token=[^&]*/, 'csrf_token=1.forged');
+		assert.equal((await post(forged)).status, 400);
 	});
 });
 
