@@ -6,6 +6,7 @@
  *   kaifang --data-dir DIR user create-operator --email E --password P [--name N] [--role admin|reviewer|ops] [--mobile M]
  *   kaifang --data-dir DIR db migrate
  *   kaifang --data-dir DIR audit verify
+ *   kaifang --data-dir DIR audit anchor
  *   kaifang --data-dir DIR calendar load FILE
  *   kaifang --data-dir DIR calendar show
  *   kaifang --data-dir DIR demo load
@@ -45,7 +46,8 @@ static void usage(FILE *f)
 		   "  user create-operator --email E --password P [--name N] [--mobile M] [--role admin|reviewer|ops]\n"
 		   "  db migrate                 apply pending schema migrations\n"
 		   "  db version                 print the schema version\n"
-		   "  audit verify               check the audit log hash chain (exit 0 when intact)\n"
+		   "  audit verify               check the audit log's keyed chain and its anchor (exit 0 when intact)\n"
+		   "  audit anchor               check the chain, then set the anchor to its head (after a restore)\n"
 		   "  calendar load FILE         load holidays and make-up working days (lines: YYYY-MM-DD holiday|workday)\n"
 		   "  calendar show              print the loaded calendar days\n"
 		   "  terms load LIST FILE       replace a term list (APP-11, LST-3/4/5/18/19) with FILE's lines, one\n"
@@ -377,24 +379,37 @@ int main(int argc, char **argv)
 		kf_db_close(db);
 		return 1;
 	}
+	/* The audit key (created on first use, like kaifangd does) before any
+	 * command appends a row; checking never creates one. */
+	bool checking = !strcmp(group, "audit");
+	if (kf_audit_start(db, dir, !checking, &err) != KF_OK) {
+		fprintf(stderr, "kaifang: %s\n", err.msg);
+		kf_db_close(db);
+		return 1;
+	}
 	if (!strcmp(group, "db") && !strcmp(cmd, "migrate")) {
 		printf("schema version %d (%d migrations applied)\n", kf_schema_version(db), applied);
 		rc = 0;
 	} else if (!strcmp(group, "db") && !strcmp(cmd, "version")) {
 		printf("%d\n", kf_schema_version(db));
 		rc = 0;
-	} else if (!strcmp(group, "audit") && !strcmp(cmd, "verify")) {
-		int64_t rows = 0, broken = 0;
-		enum kf_err e = kf_audit_verify(db, &rows, &broken);
+	} else if (!strcmp(group, "audit") && (!strcmp(cmd, "verify") || !strcmp(cmd, "anchor"))) {
+		struct kf_audit_report rep;
+		bool anchor = !strcmp(cmd, "anchor");
+		enum kf_err e = anchor ? kf_audit_reanchor(db, &rep) : kf_audit_verify(db, &rep);
 		if (e == KF_OK) {
-			printf("audit log intact: %lld rows\n", (long long)rows);
+			printf("audit log intact: %s\n", rep.msg);
 			rc = 0;
+		} else if (e == KF_ECONFLICT && rep.broken_id) {
+			printf("audit log broken at row %lld (%lld rows before it are intact): %s\n",
+			       (long long)rep.broken_id, (long long)rep.rows, rep.msg);
+			rc = 1;
 		} else if (e == KF_ECONFLICT) {
-			printf("audit log broken at row %lld (%lld rows before it are intact)\n", (long long)broken,
-			       (long long)rows);
+			printf("audit log broken: %s (%lld rows intact up to row %lld)\n", rep.msg, (long long)rep.rows,
+			       (long long)rep.head_id);
 			rc = 1;
 		} else {
-			fprintf(stderr, "kaifang: cannot read the audit log\n");
+			fprintf(stderr, "kaifang: cannot %s\n", anchor ? "write the audit anchor" : "read the audit log");
 			rc = 1;
 		}
 	} else if (!strcmp(group, "user") && !strcmp(cmd, "create-operator")) {
@@ -468,5 +483,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 	}
 	kf_db_close(db);
+	kf_audit_stop();
 	return rc;
 }

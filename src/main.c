@@ -22,6 +22,7 @@
 #include "ops.h"
 #include "proto/envelope.h"
 #include "push/push.h"
+#include "store/audit.h"
 #include "store/checks.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -139,7 +140,11 @@ int main(int argc, char **argv)
 	}
 	struct kf_db *db = kf_dbpool_get(ctx.pool);
 	int applied = 0;
-	rc = kf_migrate(db, kf_ctx_now(&ctx), &applied, &err) == KF_OK ? bootstrap_admin(&ctx, db) : -1;
+	rc = kf_migrate(db, kf_ctx_now(&ctx), &applied, &err) == KF_OK ? 0 : -1;
+	/* the audit key and anchor, before anything appends an audit row */
+	if (rc == 0 && kf_audit_start(db, ctx.cfg.data_dir, true, &err) != KF_OK)
+		rc = -1;
+	rc = rc == 0 ? bootstrap_admin(&ctx, db) : -1;
 	if (rc == 0 && kf_ops_server_key(db, ctx.server_key) != KF_OK) {
 		fprintf(stderr, "kaifangd: cannot read or create the server key\n");
 		rc = -1;
@@ -151,9 +156,12 @@ int main(int argc, char **argv)
 	}
 	if (err.msg[0])
 		fprintf(stderr, "kaifangd: %s\n", err.msg);
+	if (rc == 0)
+		kf_audit_anchor_pass(db, "kaifangd"); /* the head in the log at every start */
 	kf_dbpool_put(ctx.pool, db);
 	if (rc < 0) {
 		kf_dbpool_free(ctx.pool);
+		kf_audit_stop();
 		return 1;
 	}
 	struct kf_server *srv = NULL;
@@ -188,6 +196,7 @@ int main(int argc, char **argv)
 	kf_push_stop(pusher);
 	kf_worker_stop(worker);
 	kf_dbpool_free(ctx.pool);
+	kf_audit_stop();
 	curl_global_cleanup();
 	free(ctx.db_path);
 	free(ctx.files_dir);

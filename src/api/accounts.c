@@ -383,7 +383,7 @@ enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, cons
 	r->user_id = u->id;
 	r->session_id = sid;
 	char cookie[200];
-	snprintf(cookie, sizeof(cookie), "kf_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld", token,
+	snprintf(cookie, sizeof(cookie), "kf_session=%s; %s; Max-Age=%lld", token, kf_api_cookie_attrs(r),
 		 (long long)cfg->session_ttl);
 	kf_reply_header(r, "Set-Cookie", cookie);
 	return KF_LOGIN_OK;
@@ -440,7 +440,7 @@ static void api_accounts_logout(struct kf_req *r)
 	}
 	if (!kf_api_commit(r))
 		return;
-	kf_reply_header(r, "Set-Cookie", "kf_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "kf_session=; %s; Max-Age=0", kf_api_cookie_attrs(r)));
 	kf_reply_raw(r, 204, "application/json", "", 0);
 }
 

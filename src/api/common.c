@@ -48,6 +48,13 @@ void kf_api_rollback(struct kf_req *r)
 	kf_db_rollback(kf_req_db(r));
 }
 
+const char *kf_api_cookie_attrs(struct kf_req *r)
+{
+	const char *pub = r->ctx->cfg.public_url;
+	return pub && !strncasecmp(pub, "https://", 8) ? "Path=/; HttpOnly; SameSite=Lax; Secure"
+						       : "Path=/; HttpOnly; SameSite=Lax";
+}
+
 bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, const char *detail)
 {
 	return kf_audit_append(kf_req_db(r), r->now, kf_api_actor(r), action, subject, detail) == KF_OK;

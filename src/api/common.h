@@ -24,6 +24,11 @@ void kf_api_rollback(struct kf_req *r);
 /* Audit row for the caller inside the open transaction. */
 bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, const char *detail);
 
+/* The attributes of the platform's cookies: "Path=/; HttpOnly;
+ * SameSite=Lax", and "; Secure" when the public URL is https (the browser
+ * then never sends them over plain http). A static string. */
+const char *kf_api_cookie_attrs(struct kf_req *r);
+
 /* Cursor pagination: ?after=<id>&limit=<1..200> (default 50). Replies 400
  * and returns false on a malformed value. */
 bool kf_api_page(struct kf_req *r, int64_t *after, int *limit);

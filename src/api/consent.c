@@ -313,7 +313,7 @@ static const char *pre_binding(struct kf_req *r)
 		return c;
 	char *v = kf_arena_alloc(r->arena, 65);
 	kf_random_hex(v, 64);
-	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax", PRE_COOKIE, v));
+	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "%s=%s; %s", PRE_COOKIE, v, kf_api_cookie_attrs(r)));
 	return v;
 }
 
@@ -741,10 +741,10 @@ static void api_consent_page(struct kf_req *r)
 
 const struct kf_route kf_api_consent_routes[] = {
 	{"GET", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, 0, "Consent page (AUTH-1)"},
-	{"POST", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
+	{"POST", "/cgi-bin/componentloginpage", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "Consent page form"},
 	{"GET", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, 0, "Consent page, mobile form (AUTH-1)"},
-	{"POST", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "Consent page form"},
+	{"POST", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "Consent page form"},
 	{"GET", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, 0, "OAuth 2.0 authorization endpoint (consent page)"},
-	{"POST", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX, "OAuth 2.0 consent form"},
+	{"POST", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "OAuth 2.0 consent form"},
 };
 const size_t kf_api_consent_nroutes = sizeof(kf_api_consent_routes) / sizeof(kf_api_consent_routes[0]);

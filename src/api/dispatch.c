@@ -7,9 +7,11 @@
  */
 #include "api/api.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/agreement.h"
@@ -118,19 +120,21 @@ static size_t body_limit(struct kf_ctx *ctx, const char *method, const char *pat
 }
 
 /* Token from "Authorization: Bearer …" or the console's session cookie
- * (which only ever carries a session). */
-static const char *credential(struct kf_req *r)
+ * (which only ever carries a session); *by_cookie tells which. */
+static const char *credential(struct kf_req *r, bool *by_cookie)
 {
+	*by_cookie = false;
 	const char *h = kf_req_header(r, "Authorization");
 	if (h && !strncasecmp(h, "Bearer ", 7))
 		return h + 7;
 	const char *c = kf_req_cookie(r, "kf_session");
-	return c && !strncmp(c, SESSION_PREFIX, 4) ? c : NULL;
+	*by_cookie = c && !strncmp(c, SESSION_PREFIX, 4);
+	return *by_cookie ? c : NULL;
 }
 
-static bool authenticate(struct kf_req *r)
+static bool authenticate(struct kf_req *r, bool *by_cookie)
 {
-	const char *tok = credential(r);
+	const char *tok = credential(r, by_cookie);
 	if (!tok || !*tok)
 		return true;
 	char hash[65];
@@ -309,6 +313,125 @@ static void idempotency_finish(struct kf_req *r, const char *key)
 		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not finished\",\"request_id\":\"%s\"}\n", r->id);
 }
 
+/* ----------------------------------------------------- cross-site writes */
+
+/* An origin: scheme, host and port (the default port filled in). */
+struct origin {
+	char scheme[8];
+	char host[256];
+	long port;
+};
+
+/* Parse url (an Origin header value, the public URL, or http://ADDR:PORT)
+ * into its origin. An Origin header is "scheme://host[:port]" and nothing
+ * more: with strict, a path, user info, query or fragment refuses it. */
+static bool origin_parse(const char *url, bool strict, struct origin *o)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *user = NULL, *query = NULL, *frag = NULL;
+	bool ok = u && strlen(url) < 512 && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		  (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https")) && strlen(host) < sizeof(o->host);
+	if (ok && strict) {
+		ok = curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_NO_USER &&
+		     curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_NO_QUERY &&
+		     curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_NO_FRAGMENT &&
+		     curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && !strcmp(path, "/") &&
+		     url[strlen(url) - 1] != '/';
+	}
+	if (ok) {
+		snprintf(o->scheme, sizeof(o->scheme), "%s", scheme);
+		snprintf(o->host, sizeof(o->host), "%s", host);
+		o->port = strtol(port, NULL, 10);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(user);
+	curl_free(query);
+	curl_free(frag);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+static bool origin_equal(const struct origin *a, const struct origin *b)
+{
+	return !strcasecmp(a->scheme, b->scheme) && !strcasecmp(a->host, b->host) && a->port == b->port;
+}
+
+/* Is the Origin header value the platform's own origin? That is the
+ * public URL's when one is configured; otherwise http:// and the listen
+ * address, or the Host the browser addressed (a cross-site page cannot
+ * make a browser send another site's name as Origin). */
+static bool own_origin(struct kf_req *r, const char *value)
+{
+	struct origin given, want;
+	if (!origin_parse(value, true, &given))
+		return false;
+	const char *pub = r->ctx->cfg.public_url;
+	if (pub && *pub)
+		return origin_parse(pub, false, &want) && origin_equal(&given, &want);
+	if (origin_parse(kf_arena_printf(r->arena, "http://%s", r->ctx->cfg.listen), false, &want) &&
+	    origin_equal(&given, &want))
+		return true;
+	const char *host = kf_req_header(r, "Host");
+	return host && *host && !strpbrk(host, "/\\@?# ") &&
+	       origin_parse(kf_arena_printf(r->arena, "http://%s", host), false, &want) && origin_equal(&given, &want);
+}
+
+static bool json_content_type(const char *ct)
+{
+	size_t n = strlen("application/json");
+	return ct && !strncasecmp(ct, "application/json", n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static void cross_site(struct kf_req *r, const char *field, const char *why)
+{
+	kf_reply_fail(r, KF_EFORBIDDEN, "cross_site_request", NULL, field,
+		      "a write signed in by the session cookie must come from the platform's own pages: %s; "
+		      "scripts and other sites send an Authorization: Bearer token instead",
+		      why);
+}
+
+/*
+ * Cross-site request forgery: the browser attaches the session cookie to
+ * any site's request, so a write the cookie authenticates must show that it
+ * comes from the platform's own origin (Sec-Fetch-Site: same-origin, or a
+ * matching Origin) and be JSON, which another site cannot send without a
+ * CORS preflight. The consent page's form (KF_RF_FORM_CSRF) is checked by
+ * its own signed token instead: there a missing Origin and a form body are
+ * fine, a foreign Origin is not. Bearer tokens are never sent by a browser
+ * on its own, so they are not concerned.
+ */
+static bool same_origin_write(struct kf_req *r, const struct kf_route *route)
+{
+	bool form = route->flags & KF_RF_FORM_CSRF;
+	const char *site = kf_req_header(r, "Sec-Fetch-Site"), *origin = kf_req_header(r, "Origin");
+	if (site && strcmp(site, "same-origin")) {
+		cross_site(r, "Sec-Fetch-Site", kf_arena_printf(r->arena, "the browser calls this request %.32s", site));
+		return false;
+	}
+	if (!site && origin && !own_origin(r, origin)) {
+		cross_site(r, "Origin", "the Origin is another site");
+		return false;
+	}
+	if (!site && !origin && !form) {
+		cross_site(r, "Origin", "the request has neither an Origin nor a Sec-Fetch-Site header");
+		return false;
+	}
+	if (form || (route->flags & KF_RF_UPLOAD))
+		return true;
+	const char *ct = kf_req_header(r, "Content-Type");
+	if ((ct || r->body_len) && !json_content_type(ct)) {
+		cross_site(r, "Content-Type", "the body must be application/json");
+		return false;
+	}
+	return true;
+}
+
 static void handle(struct kf_req *r)
 {
 	size_t n;
@@ -329,7 +452,8 @@ static void handle(struct kf_req *r)
 		r->status = 405;
 		return;
 	}
-	if (!authenticate(r))
+	bool by_cookie;
+	if (!authenticate(r, &by_cookie))
 		return;
 	switch (route->auth) {
 	case KF_AUTH_NONE:
@@ -363,6 +487,9 @@ static void handle(struct kf_req *r)
 		}
 		break;
 	}
+	if (by_cookie && r->user_id && is_write(r->method) &&
+	    (route->auth != KF_AUTH_NONE || (route->flags & KF_RF_FORM_CSRF)) && !same_origin_write(r, route))
+		return;
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
 	if (route->auth != KF_AUTH_NONE && r->user_id && !r->operator_role && is_write(r->method) &&

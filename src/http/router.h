@@ -23,6 +23,9 @@ enum {
 	KF_RF_TEST_ONLY = 4,      /* served only with KAIFANG_TEST_CLOCK=1 */
 	KF_RF_OWN_TX = 8,         /* the handler opens its own transaction (slow work such as
 				   * password hashing must not hold the write lock) */
+	KF_RF_FORM_CSRF = 16,     /* an HTML form whose handler checks the form's own signed
+				   * CSRF token (the consent page): a session-cookie write may
+				   * be a form post without Origin or a JSON body */
 };
 
 struct kf_route {

@@ -64,6 +64,11 @@ enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
 void kf_db_rollback(struct kf_db *db);
 /* Is a transaction open on this connection? */
 bool kf_db_in_tx(struct kf_db *db);
+/* The audit row (id, MAC) appended in the open transaction: kf_db_commit
+ * hands it to kf_audit_committed once the commit succeeded, so the anchor
+ * outside the database never names a row that rolled back; a rollback
+ * forgets it. (store/audit.c only.) */
+void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac);
 /* Run a script of several statements (migrations only). */
 enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err) KF_MUST_CHECK;
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 512
@@ -29,6 +30,8 @@ struct kf_db {
 	struct kf_stmt cache[CACHE_SLOTS];
 	int last_rc;
 	int fail_after;
+	int64_t audit_id; /* the audit head appended in the open transaction (0: none) */
+	char audit_mac[65];
 };
 
 static void log_sql_error(struct kf_db *db, const char *what, const char *sql)
@@ -305,13 +308,25 @@ enum kf_err kf_db_commit(struct kf_db *db)
 		kf_db_rollback(db);
 		return KF_EDB;
 	}
+	if (db->audit_id) {
+		int64_t id = db->audit_id;
+		db->audit_id = 0;
+		kf_audit_committed(db, id, db->audit_mac);
+	}
 	return KF_OK;
 }
 
 void kf_db_rollback(struct kf_db *db)
 {
+	db->audit_id = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		(void)simple(db, "ROLLBACK");
+}
+
+void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac)
+{
+	db->audit_id = id;
+	snprintf(db->audit_mac, sizeof(db->audit_mac), "%s", mac);
 }
 
 bool kf_db_in_tx(struct kf_db *db)

@@ -182,9 +182,10 @@ describe('sessions', () => {
 		const b = await srv.req('GET', '/v1/me', { cookie: `kf_session=${t}` });
 		assertStatus(b, 200);
 		assert.equal(b.body.user.id, u.id);
-		// writes too, and signing out by cookie
-		assertStatus(await srv.req('POST', '/v1/me/api-tokens', { cookie: `kf_session=${t}`, body: { name: 'by cookie' } }), 201);
-		assert.equal((await srv.req('DELETE', '/v1/sessions/current', { cookie: `other=1; kf_session=${t}` })).status, 204);
+		// writes too (from the platform's own origin: issue 9 defect 8), and signing out by cookie
+		const own = { Origin: srv.url };
+		assertStatus(await srv.req('POST', '/v1/me/api-tokens', { cookie: `kf_session=${t}`, body: { name: 'by cookie' }, headers: own }), 201);
+		assert.equal((await srv.req('DELETE', '/v1/sessions/current', { cookie: `other=1; kf_session=${t}`, headers: own })).status, 204);
 		assertError(await srv.req('GET', '/v1/me', { token: t }), 401, 'unauthenticated');
 	});
 

@@ -619,7 +619,9 @@ describe('onboarding walk', () => {
 	});
 
 	test('`kaifang audit verify` names the first tampered row and exits non-zero', async () => {
-		srv.sql("UPDATE audit_log SET actor = 'x' WHERE id = 3");
+		// the table refuses edits (issue 9 defect 7); someone with the database drops the guard first
+		assert.throws(() => srv.sql("UPDATE audit_log SET actor = 'x' WHERE id = 3"), /append-only/);
+		srv.sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE id = 3");
 		const r = srv.cli(['audit', 'verify']);
 		assert.notEqual(r.status, 0, 'tampering went unnoticed');
 		assert.match(r.stdout + r.stderr, /row 3\b/);
