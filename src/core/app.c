@@ -1230,6 +1230,12 @@ int64_t kf_app_secret_grace_until(int64_t revoked_at, int64_t grace_seconds)
 	return revoked_at > INT64_MAX - grace_seconds ? INT64_MAX : revoked_at + grace_seconds;
 }
 
+void kf_app_secret_rotation(int64_t now, int64_t grace_seconds, struct kf_app_rotation *out)
+{
+	out->previous_valid_until = kf_app_secret_grace_until(now, grace_seconds);
+	out->earlier_valid_until = now;
+}
+
 bool kf_app_secret_valid_at(int64_t created_at, int64_t revoked_at, int64_t grace_until,
 			    int64_t now)
 {

@@ -378,6 +378,21 @@ KF_MUST_CHECK enum kf_err kf_app_check_rotation_grace(int64_t grace_seconds,
  * grace_seconds (saturating; a negative grace counts as 0). */
 int64_t kf_app_secret_grace_until(int64_t revoked_at, int64_t grace_seconds);
 
+/*
+ * APP-10 rotation at now with grace_seconds: at most one earlier secret, the
+ * one live until now, stays valid, until previous_valid_until
+ * (kf_app_secret_grace_until(now, grace_seconds)). Every older secret still
+ * in the grace of an earlier rotation ends at earlier_valid_until (= now):
+ * a rotation never leaves two old secrets working, so an emergency rotation
+ * (grace 0) cuts off every secret but the new one at once, whatever grace
+ * earlier rotations gave.
+ */
+struct kf_app_rotation {
+	int64_t previous_valid_until; /* the secret live until now */
+	int64_t earlier_valid_until;  /* cap for secrets already in grace */
+};
+void kf_app_secret_rotation(int64_t now, int64_t grace_seconds, struct kf_app_rotation *out);
+
 /* Is a secret valid at now? Not before created_at; a live secret
  * (revoked_at == 0) stays valid; a rotated one is valid while now <
  * grace_until (so a grace of 0 ends it at once). */

@@ -231,9 +231,20 @@ json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id)
 	return kf_stmt_rows_json(st);
 }
 
-enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until)
+enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until,
+				    int64_t earlier_until)
 {
+	/* first the secrets already in grace, so the one revoked below keeps its own */
 	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE app_secrets SET valid_until = ? WHERE app = ? AND revoked_at IS NOT NULL AND valid_until > ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, earlier_until);
+	kf_stmt_bind_int(st, 2, app);
+	kf_stmt_bind_int(st, 3, earlier_until);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	st = kf_db_prepare(
 		db, "UPDATE app_secrets SET revoked_at = ?, valid_until = ? WHERE app = ? AND revoked_at IS NULL");
 	if (!st)
 		return KF_EDB;

@@ -58,10 +58,12 @@ struct json_t *kf_store_app_configs_json(struct kf_db *db, int64_t app);
 /* Apps of a provider as JSON summaries. */
 struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
 
-/* Secrets (APP-10): the new one is live; earlier live ones stay valid until
- * valid_until (the rotation grace). */
+/* Secrets (APP-10): the new one is live; the one live until now stays
+ * valid until grace_until (the rotation grace); secrets revoked by earlier
+ * rotations and still in their grace end at earlier_until (see
+ * kf_app_secret_rotation). */
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now,
-				    int64_t grace_until) KF_MUST_CHECK;
+				    int64_t grace_until, int64_t earlier_until) KF_MUST_CHECK;
 /* Is hash a valid secret of the app at now? */
 enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now,
 				      bool *valid) KF_MUST_CHECK;

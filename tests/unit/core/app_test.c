@@ -1291,6 +1291,24 @@ static void test_secret_valid_at_APP_10(void **state)
 	assert_true(kf_app_secret_valid_at(created, revoked, revoked, revoked - 1));
 }
 
+/* issue 9 defect 3: a rotation leaves at most the previous secret in grace;
+ * one with grace 0 ends every earlier secret's grace at once. */
+static void test_secret_rotation_APP_10(void **state)
+{
+	(void)state;
+	struct kf_app_rotation rot;
+	kf_app_secret_rotation(5000, 86400, &rot);
+	assert_int_equal(rot.previous_valid_until, 5000 + 86400);
+	assert_int_equal(rot.earlier_valid_until, 5000);
+	kf_app_secret_rotation(6000, 0, &rot);
+	assert_int_equal(rot.previous_valid_until, 6000);
+	assert_int_equal(rot.earlier_valid_until, 6000);
+	/* the secret in grace from the first rotation is no longer valid */
+	assert_false(kf_app_secret_valid_at(1000, 5000, rot.earlier_valid_until, 6000));
+	kf_app_secret_rotation(INT64_MAX - 1, 86400, &rot);
+	assert_int_equal(rot.previous_valid_until, INT64_MAX);
+}
+
 static void test_app_id_APP_10(void **state)
 {
 	(void)state;
@@ -1357,6 +1375,7 @@ int main(void)
 		cmocka_unit_test(test_authorize_self_use_APP_10),
 		cmocka_unit_test(test_rotation_grace_APP_10),
 		cmocka_unit_test(test_secret_valid_at_APP_10),
+		cmocka_unit_test(test_secret_rotation_APP_10),
 		cmocka_unit_test(test_app_id_APP_10),
 		cmocka_unit_test(test_submit_release_APP_6_APP_9),
 		cmocka_unit_test(test_release_decided_APP_6_REV_5),
