@@ -88,6 +88,64 @@ enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *sta
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
+				 int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET state = 'suspended', suspended_from = state, suspension_reason = ?,"
+		    " suspension_rule = ?, suspended_at = ?, updated_at = ? WHERE id = ? AND state = ?"
+		    " AND deleted_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, reason);
+	kf_stmt_bind_text(st, 2, rule);
+	kf_stmt_bind_int(st, 3, now);
+	kf_stmt_bind_int(st, 4, now);
+	kf_stmt_bind_int(st, 5, id);
+	kf_stmt_bind_text(st, 6, from);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_app_suspended_from(struct kf_db *db, int64_t id, char *out, size_t len)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(suspended_from, '') FROM apps WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW)
+		snprintf(out, len, "%s", kf_stmt_text(st, 0));
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET state = ?, suspended_from = NULL, suspension_reason = NULL, suspension_rule = NULL,"
+		    " suspended_at = NULL, updated_at = ? WHERE id = ? AND state = 'suspended' AND deleted_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, to);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+json_t *kf_store_provider_app_states(struct kf_db *db, int64_t provider_id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, app_id, state FROM apps WHERE provider_id = ? AND deleted_at IS NULL ORDER BY id");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, provider_id);
+	return kf_stmt_rows_json(st);
+}
+
 enum kf_err kf_store_app_set_review(struct kf_db *db, int64_t id, int64_t review_id)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE apps SET review_id = ? WHERE id = ?");

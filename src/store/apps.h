@@ -38,6 +38,19 @@ enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t pr
 enum kf_err kf_store_app_get(struct kf_db *db, int64_t id, struct kf_app_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_app_by_appid(struct kf_db *db, const char *app_id, struct kf_app_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+/* AUTH-5: suspend the app if it is still in state from (remembered as the
+ * state to restore), with the measure's reason and rule. KF_ECONFLICT when
+ * its state changed meanwhile. */
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
+				 int64_t now) KF_MUST_CHECK;
+/* The state a suspended app is restored to ("" when none was recorded). */
+enum kf_err kf_store_app_suspended_from(struct kf_db *db, int64_t id, char *out, size_t len) KF_MUST_CHECK;
+/* Lift the suspension: state to, suspension columns cleared. KF_ECONFLICT
+ * when the app is no longer suspended. */
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now) KF_MUST_CHECK;
+/* Apps of a provider (not deleted) as [{"id", "app_id", "state"}] (new
+ * reference, NULL on a database error). */
+struct json_t *kf_store_provider_app_states(struct kf_db *db, int64_t provider_id);
 enum kf_err kf_store_app_set_review(struct kf_db *db, int64_t id, int64_t review_id) KF_MUST_CHECK;
 /* Point the app at config versions (0 = NULL) and set its audience. */
 enum kf_err kf_store_app_set_configs(struct kf_db *db, int64_t id, int64_t live, int64_t draft,
