@@ -1398,7 +1398,7 @@ describe('bad input on the authorization routes (component API, consent page, OA
 		assert.ok((await ok('api_component_token', '')).component_access_token);
 		c.authCode = await authorize();
 		assert.ok((await ok('api_query_auth')).authorization_info.authorizer_access_token);
-		const cc = await post('/oauth/token', form({ grant_type: 'client_credentials' }), basic(c.app.app_id, c.app.app_secret));
+		const cc = await post('/oauth/token', form({ grant_type: 'client_credentials', component_verify_ticket: c.ticket }), basic(c.app.app_id, c.app.app_secret));
 		assertStatus(cc, 200, 'client_credentials');
 		assert.equal(cc.body.token_type, 'Bearer');
 		const meta = await srv.req('GET', '/.well-known/oauth-authorization-server');
