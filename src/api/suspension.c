@@ -6,25 +6,30 @@
  * kf_auth_app_may_call) and the push worker holds its events. Its
  * authorizations stay, so lifting the suspension restores the service: the
  * app is back in the state it was stopped in, gets a fresh verify ticket,
- * its held events are delivered, and it fetches new tokens. Every measure
+ * its held events are delivered, each kept authorization is pushed a fresh
+ * code (updateauthorized) and it fetches new tokens. Every measure
  * and every restoration reaches the provider in writing (GOV-6) and the
  * audit log.
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "api/authorizations.h"
 #include "api/common.h"
 #include "api/suspension.h"
 #include "api/tokens.h"
 #include "core/app.h"
+#include "core/auth.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "push/push.h"
 #include "store/apps.h"
 #include "store/auth.h"
+#include "store/authz.h"
 #include "store/db.h"
 #include "util/mem.h"
 
@@ -146,9 +151,39 @@ static void api_apps_suspend(struct kf_req *r)
 	reply_state(r, a.app_id);
 }
 
+/* Lifting restores the service without the owners: each authorization the
+ * suspension kept gets a fresh authorization code, pushed in an
+ * updateauthorized event (PROTOCOL.md §6), which the app redeems with
+ * api_query_auth for new authorizer tokens. Inside the open transaction. */
+static bool reissue_codes(struct kf_req *r, const struct kf_app_row *a)
+{
+	struct kf_db *db = kf_req_db(r);
+	int64_t total = 0;
+	json_t *rows = kf_store_authz_of_app(db, a->id, 0, INT32_MAX, &total);
+	if (!rows)
+		return false;
+	bool ok = true;
+	int64_t expires = kf_auth_code_expires_at(&r->ctx->auth_policy, r->now, false);
+	size_t i;
+	json_t *v;
+	json_array_foreach(rows, i, v) {
+		char code[KF_AUTH_TOKEN_SIZE], hash[65];
+		kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
+		ok = kf_store_code_insert(db, hash, "auth", a->id, json_integer_value(json_object_get(v, "id")), NULL, NULL,
+					  NULL, r->now, expires, NULL) == KF_OK &&
+		     kf_api_push_auth_event(r, a, kf_auth_event_name(KF_AUTH_EVENT_UPDATEAUTHORIZED),
+					    json_string_value(json_object_get(v, "external_id")), code, expires, NULL);
+		if (!ok)
+			break;
+	}
+	json_decref(rows);
+	return ok;
+}
+
 /* POST /v1/apps/{id}/unsuspend {"reason"?} (operator admin): back to the
  * state it was suspended in; a fresh verify ticket and the held events
- * follow. Tokens revoked at suspension stay revoked. */
+ * follow, then an updateauthorized event with a fresh code for each kept
+ * authorization. Tokens revoked at suspension stay revoked. */
 static void api_apps_unsuspend(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"reason", KF_F_STRING, false, 1000, "GOV-6"}};
@@ -187,7 +222,7 @@ static void api_apps_unsuspend(struct kf_req *r)
 		kf_reply_fail(r, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
 		return;
 	}
-	if (rc != KF_OK || kf_push_ticket_now(db, a.id, a.app_id, r->now) != KF_OK ||
+	if (rc != KF_OK || kf_push_ticket_now(db, a.id, a.app_id, r->now) != KF_OK || !reissue_codes(r, &a) ||
 	    kf_notify_org(db, r->now, a.provider_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
 	    !kf_api_audit(r, "app.unsuspend", kf_arena_printf(r->arena, "app:%s", a.app_id),
 			  kf_arena_printf(r->arena, "back to %s%s%s", to, reason ? ": " : "", reason ? reason : ""))) {

@@ -283,6 +283,14 @@ test('issue 9 defect 5: suspending an app ends its tokens and codes, refuses it 
 	const list = await srv.req('GET', `/v1/host-accounts/${hostA.id}/authorizations`, { token: hostOwner.token });
 	assert.equal(list.body.items.find((z) => z.app_id === app.app_id)?.state, 'active');
 	assert.equal((await srv.req('GET', '/v1/authorizer', { token: auth.access })).status, 401);
+	// without the owner: a fresh code in an updateauthorized event gives new authorizer tokens
+	const upd = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000, filter: (x) => pushOf(app, x).fields.InfoType === 'updateauthorized' });
+	const f = pushOf(app, upd[upd.length - 1]).fields;
+	assert.equal(f.AuthorizerAppid, hostA.external_id);
+	const q = await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: f.AuthorizationCode }, ctoken2);
+	assert.ok(q.body.authorization_info, JSON.stringify(q.body));
+	assertStatus(await srv.req('GET', '/v1/authorizer', { token: q.body.authorization_info.authorizer_access_token }), 200, 'new authorizer token');
+	assert.equal(pushes(app, 'updateauthorized').length, 1, 'only the kept authorization (hostB revoked meanwhile) gets a code');
 });
 
 test('issue 9 defect 5: a ban with suspend_apps suspends all of the provider\'s apps in the same step (GOV-7, AUTH-5)', async () => {
