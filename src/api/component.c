@@ -17,7 +17,6 @@
 #include "api/tokens.h"
 #include "core/app.h"
 #include "core/auth.h"
-#include "core/netpolicy.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "push/push.h"
