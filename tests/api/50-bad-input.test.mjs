@@ -103,7 +103,7 @@ const CASES = {
 	},
 	'POST /v1/providers/{id}/ban': {
 		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/ban`, as: (c) => c.admin,
-		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true]],
+		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true], ['suspend_apps', B, false]],
 	},
 	'GET /v1/reviews': { auth: 'operator', path: () => '/v1/reviews', as: (c) => c.reviewer.token },
 	'GET /v1/reviews/{id}': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}`, as: (c) => c.reviewer.token },
@@ -178,6 +178,12 @@ const CASES = {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreign: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreignCode: [404, 'app_not_found'],
 		body: () => ({ grace_seconds: 60 }),
 	},
+	// the emergency stop (AUTH-5): c.app is a draft, so a valid suspension ends in 409 invalid_state
+	'POST /v1/apps/{id}/suspend': {
+		auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/suspend`, as: (c) => c.admin,
+		body: () => ({ reason: 'data leak', rule: 'GOV-7' }), fields: [['reason', S, true], ['rule', S, true]],
+	},
+	'POST /v1/apps/{id}/unsuspend': { auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/unsuspend`, as: (c) => c.admin },
 	'POST /v1/apps/{id}/creation-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreignCode: [404, 'app_not_found'] },
 	// the capability check (APP-9): c.app is a draft, so a run is refused
 	// (409 invalid_state) and there is no result (404 check_run_not_found)
