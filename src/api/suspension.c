@@ -75,23 +75,16 @@ enum kf_err kf_api_app_suspend(struct kf_req *r, const struct kf_app_row *a, con
 static void reply_state(struct kf_req *r, const char *app_id)
 {
 	struct kf_app_row a;
-	if (kf_store_app_by_appid(kf_req_db(r), app_id, &a) != KF_OK) {
+	struct kf_app_suspension sp;
+	if (kf_store_app_by_appid(kf_req_db(r), app_id, &a) != KF_OK ||
+	    kf_store_app_suspension_get(kf_req_db(r), a.id, &sp) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT suspended_from, suspension_reason, suspension_rule,"
-							 " suspended_at FROM apps WHERE id = ?");
 	json_t *o = json_pack("{s:s, s:s}", "app_id", a.app_id, "state", a.state);
-	if (st) {
-		kf_stmt_bind_int(st, 1, a.id);
-		if (kf_stmt_step(st) == KF_STEP_ROW && !kf_stmt_is_null(st, 0)) {
-			json_object_set_new(o, "suspended_from", json_string(kf_stmt_text(st, 0)));
-			json_object_set_new(o, "reason", json_string(kf_stmt_text(st, 1)));
-			json_object_set_new(o, "rule", json_string(kf_stmt_text(st, 2)));
-			json_object_set_new(o, "suspended_at", json_integer(kf_stmt_int(st, 3)));
-		}
-		kf_stmt_done(st);
-	}
+	if (sp.set)
+		json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:I}", "suspended_from", sp.from, "reason", sp.reason,
+						    "rule", sp.rule, "suspended_at", (json_int_t)sp.at));
 	kf_reply_json(r, 200, o);
 }
 
@@ -121,10 +114,6 @@ static void api_apps_suspend(struct kf_req *r)
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_any_app(r, &a))
 		return;
 	const char *reason = kf_json_str(j, "reason"), *rule = kf_json_str(j, "rule");
-	if (!*reason) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_reason", "AUTH-5", "reason", "a suspension states its reason");
-		return;
-	}
 	/* decide before opening the transaction, so a refusal changes nothing */
 	enum kf_app_state st = KF_APP_DELETED, next;
 	(void)kf_app_state_parse(a.state, &st);
@@ -195,14 +184,14 @@ static void api_apps_unsuspend(struct kf_req *r)
 		return;
 	const char *reason = kf_json_str(j, "reason");
 	struct kf_db *db = kf_req_db(r);
-	char from[24] = "";
-	if (kf_store_app_suspended_from(db, a.id, from, sizeof(from)) != KF_OK) {
+	struct kf_app_suspension sp;
+	if (kf_store_app_suspension_get(db, a.id, &sp) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
 	enum kf_app_state st = KF_APP_DELETED, restore = KF_APP_RELEASED, next;
 	(void)kf_app_state_parse(a.state, &st);
-	(void)kf_app_state_parse(from, &restore);
+	(void)kf_app_state_parse(sp.from, &restore);
 	struct kf_error err = {0};
 	if (kf_app_unsuspend(st, restore, &next, &err) != KF_OK) {
 		kf_reply_error(r, &err);

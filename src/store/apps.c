@@ -108,15 +108,22 @@ enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from,
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
 }
 
-enum kf_err kf_store_app_suspended_from(struct kf_db *db, int64_t id, char *out, size_t len)
+enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_app_suspension *out)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(suspended_from, '') FROM apps WHERE id = ?");
+	memset(out, 0, sizeof(*out));
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT suspended_from, suspension_reason, suspension_rule,"
+					       " COALESCE(suspended_at, 0) FROM apps WHERE id = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
 	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		snprintf(out, len, "%s", kf_stmt_text(st, 0));
+	if (s == KF_STEP_ROW && !kf_stmt_is_null(st, 0)) {
+		out->set = true;
+		snprintf(out->from, sizeof(out->from), "%s", kf_stmt_text(st, 0));
+		snprintf(out->reason, sizeof(out->reason), "%s", kf_stmt_is_null(st, 1) ? "" : kf_stmt_text(st, 1));
+		snprintf(out->rule, sizeof(out->rule), "%s", kf_stmt_is_null(st, 2) ? "" : kf_stmt_text(st, 2));
+		out->at = kf_stmt_int(st, 3);
+	}
 	kf_stmt_done(st);
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }

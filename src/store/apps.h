@@ -43,8 +43,16 @@ enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *sta
  * its state changed meanwhile. */
 enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
 				 int64_t now) KF_MUST_CHECK;
-/* The state a suspended app is restored to ("" when none was recorded). */
-enum kf_err kf_store_app_suspended_from(struct kf_db *db, int64_t id, char *out, size_t len) KF_MUST_CHECK;
+/* An app's suspension as recorded by kf_store_app_suspend; all empty (set
+ * false) when it is not suspended or none was recorded. */
+struct kf_app_suspension {
+	bool set;
+	char from[24];     /* the state to restore */
+	char reason[1004]; /* up to 1000 bytes */
+	char rule[20];
+	int64_t at;
+};
+enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_app_suspension *out) KF_MUST_CHECK;
 /* Lift the suspension: state to, suspension columns cleared. KF_ECONFLICT
  * when the app is no longer suspended. */
 enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now) KF_MUST_CHECK;
