@@ -58,6 +58,8 @@ extern const struct kf_route kf_api_review_queue_routes[];
 extern const size_t kf_api_review_queue_nroutes;
 extern const struct kf_route kf_api_listing_apps_routes[];
 extern const size_t kf_api_listing_apps_nroutes;
+extern const struct kf_route kf_api_suspension_routes[];
+extern const size_t kf_api_suspension_nroutes;
 extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
 extern const struct kf_route kf_api_listing_routes[];

@@ -387,7 +387,7 @@ static void api_apps_create(struct kf_req *r)
 	if (kf_store_app_insert(db, app_id, pid, c->audience, r->now, &id) != KF_OK ||
 	    kf_store_app_config_insert(db, id, config_text(r, c), r->user_id, r->now, &cfg, &version) != KF_OK ||
 	    kf_store_app_set_configs(db, id, 0, cfg, NULL, r->now) != KF_OK ||
-	    kf_store_app_secret_add(db, id, hash, r->now, r->now) != KF_OK ||
+	    kf_store_app_secret_add(db, id, hash, r->now, r->now, r->now) != KF_OK ||
 	    !kf_api_audit(r, "app.create", kf_arena_printf(r->arena, "app:%s", app_id), c->name)) {
 		kf_api_abort_db(r);
 		return;
@@ -549,8 +549,10 @@ static void api_apps_rotate_secret(struct kf_req *r)
 	new_secret(secret, hash);
 	if (!kf_api_begin(r))
 		return;
-	int64_t until = kf_app_secret_grace_until(r->now, grace);
-	if (kf_store_app_secret_add(kf_req_db(r), a.id, hash, r->now, until) != KF_OK ||
+	struct kf_app_rotation rot;
+	kf_app_secret_rotation(r->now, grace, &rot);
+	int64_t until = rot.previous_valid_until;
+	if (kf_store_app_secret_add(kf_req_db(r), a.id, hash, r->now, until, rot.earlier_valid_until) != KF_OK ||
 	    !kf_api_audit(r, "app.secret_rotate", kf_arena_printf(r->arena, "app:%s", a.app_id),
 			  kf_arena_printf(r->arena, "grace %lld", (long long)grace))) {
 		kf_api_abort_db(r);

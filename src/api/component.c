@@ -18,7 +18,6 @@
 #include "api/tokens.h"
 #include "core/app.h"
 #include "core/auth.h"
-#include "core/netpolicy.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "push/push.h"
@@ -88,45 +87,23 @@ static bool cgi_app(struct kf_req *r, json_t *body, struct kf_app_row *app, json
 		cgi_error(r, 61011, "invalid component");
 		return false;
 	}
-	/* the app's state is checked on every call (§2) */
-	enum kf_app_state st = KF_APP_DELETED;
-	(void)kf_app_state_parse(app->state, &st);
-	struct kf_error err = {0};
-	if (kf_auth_app_may_call(st, &err) != KF_OK) {
-		int code;
-		const char *msg;
-		kf_auth_errcode(err.name, &code, &msg);
-		cgi_error(r, code, msg);
-		return false;
-	}
 	*live = kf_store_app_config_json(kf_req_db(r), app->live_config_id);
 	if (!*live) {
 		cgi_error(r, -1, "system error");
 		return false;
 	}
 	kf_arena_defer(r->arena, (void (*)(void *))json_decref, *live);
-	return true;
-}
-
-/* APP-4: only listed addresses may call; an empty list restricts nothing. */
-static bool cgi_ip_allowed(struct kf_req *r, json_t *live)
-{
-	json_t *list = json_object_get(json_object_get(live, "dev"), "ip_allowlist");
-	if (json_array_size(list) == 0)
-		return true;
-	int fam;
-	unsigned char addr[16];
-	if (kf_addr_parse(r->client_ip, &fam, addr)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(list, i, e) {
-			struct kf_cidr c;
-			if (kf_cidr_parse(json_string_value(e), &c, NULL) == KF_OK && kf_cidr_contains(&c, fam, addr))
-				return true;
-		}
+	/* the app's state (AUTH-5) and IP allowlist (APP-4) on every call (§2),
+	 * decided by the check /oauth/token runs too */
+	struct kf_error err = {0};
+	if (kf_api_front_door(r, app->state, *live, &err) != KF_OK) {
+		int code;
+		const char *msg;
+		kf_auth_errcode(err.name, &code, &msg);
+		cgi_error(r, code, msg);
+		return false;
 	}
-	cgi_error(r, 61004, "access clientip is not registered");
-	return false;
+	return true;
 }
 
 static bool cgi_secret_ok(struct kf_req *r, const struct kf_app_row *app, json_t *body, const char *field)
@@ -203,7 +180,7 @@ static void api_component_token(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_secret_ok(r, &app, body, "component_appsecret"))
 		return;
 	const char *ticket = json_string_value(json_object_get(body, "component_verify_ticket"));
@@ -233,7 +210,7 @@ static void api_component_preauthcode(struct kf_req *r)
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
 	struct kf_token_row t;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t))
 		return;
 	/* pre-auth codes per app and window; the claim is in the write
@@ -263,7 +240,7 @@ static void api_component_start_push_ticket(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_secret_ok(r, &app, body, "component_secret"))
 		return;
 	if (!kf_api_begin(r) || kf_push_ticket_now(kf_req_db(r), app.id, app.app_id, r->now) != KF_OK ||
@@ -315,7 +292,7 @@ static void api_component_query_auth(struct kf_req *r)
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
 	struct kf_token_row t;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t))
 		return;
 	const char *code = json_string_value(json_object_get(body, "authorization_code"));
@@ -396,7 +373,7 @@ static void api_component_authorizer_token(struct kf_req *r)
 	struct kf_token_row t, rt;
 	struct kf_authz_row z;
 	struct kf_host_row h;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	const char *refresh = json_string_value(json_object_get(body, "authorizer_refresh_token"));
@@ -428,7 +405,7 @@ static void api_component_authorizer_info(struct kf_req *r)
 	struct kf_token_row t;
 	struct kf_authz_row z;
 	struct kf_host_row h;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	json_t *info = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:{s:i}, s:{s:i}, s:i}", "nick_name", h.name,
@@ -446,7 +423,7 @@ static void api_component_authorizer_list(struct kf_req *r)
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
 	struct kf_token_row t;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t))
 		return;
 	json_int_t offset = json_integer_value(json_object_get(body, "offset"));
@@ -489,7 +466,7 @@ static void api_component_option(struct kf_req *r, bool set)
 	struct kf_token_row t;
 	struct kf_authz_row z;
 	struct kf_host_row h;
-	if (!body || !cgi_app(r, body, &app, &live) || !cgi_ip_allowed(r, live) ||
+	if (!body || !cgi_app(r, body, &app, &live) ||
 	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	const char *name = json_string_value(json_object_get(body, "option_name"));

@@ -55,6 +55,7 @@ static const struct {
 	{kf_api_review_queue_routes, &kf_api_review_queue_nroutes},
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
+	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 };
 
 static struct kf_route *all_routes;

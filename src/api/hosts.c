@@ -10,11 +10,18 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/authorizations.h"
 #include "api/common.h"
+#include "api/tokens.h"
+#include "core/auth.h"
 #include "core/validate.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "notify/notify.h"
+#include "push/push.h"
+#include "store/apps.h"
+#include "store/auth.h"
+#include "store/authz.h"
 #include "store/accounts.h"
 #include "store/db.h"
 #include "store/hosts.h"
@@ -231,19 +238,62 @@ static void api_hosts_update(struct kf_req *r)
 		reply_host(r, 200, h.id);
 }
 
+/* AUTH-2, DATA-3: a deleted host account's grants end with it, in the
+ * caller's transaction: each live authorization is revoked as its owner
+ * would revoke it (core kf_auth_revoke decides what goes), with its tokens
+ * and unused codes, and the app gets its unauthorized event through the
+ * outbox. h is read before the external id is freed, so the event names
+ * the id the app knows. */
+static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
+{
+	struct kf_db *db = kf_req_db(r);
+	json_t *rows = kf_store_authz_live_of_host(db, h->id);
+	if (!rows)
+		return false;
+	bool ok = true;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		int64_t zid = json_integer_value(json_object_get(row, "id"));
+		enum kf_auth_state cur = KF_AUTH_STATE_NONE;
+		(void)kf_auth_state_parse(json_string_value(json_object_get(row, "state")), &cur);
+		struct kf_auth_change ch;
+		struct kf_error err = {0};
+		struct kf_app_row app;
+		if (kf_auth_revoke(cur, &ch, &err) != KF_OK)
+			continue; /* not live: nothing to end */
+		ok = kf_store_app_get(db, json_integer_value(json_object_get(row, "app")), &app) == KF_OK &&
+		     kf_store_authz_revoke(db, zid, r->now) == KF_OK &&
+		     (!(ch.revoke_access || ch.revoke_refresh) ||
+		      kf_store_tokens_revoke_authorization(db, zid, r->now) == KF_OK) &&
+		     (!ch.revoke_codes || kf_store_codes_revoke_authorization(db, zid, r->now) == KF_OK) &&
+		     kf_store_authz_history(db, zid, r->now, "revoked",
+					    json_string_value(json_object_get(row, "granted")), kf_api_actor(r)) == KF_OK &&
+		     (ch.event == KF_AUTH_EVENT_NONE ||
+		      kf_api_push_auth_event(r, &app, kf_auth_event_name(ch.event), h->external_id, NULL, 0, NULL));
+		if (!ok)
+			break;
+	}
+	json_decref(rows);
+	return ok;
+}
+
 static void api_hosts_delete(struct kf_req *r)
 {
 	struct kf_host_row h;
 	if (!load_host(r, &h) || !kf_api_begin(r))
 		return;
-	if (kf_store_host_delete(kf_req_db(r), h.id, r->now) != KF_OK ||
+	if (!end_host_grants(r, &h) || kf_store_host_delete(kf_req_db(r), h.id, r->now) != KF_OK ||
 	    kf_store_org_set_state(kf_req_db(r), h.org_id, "deleted", r->now) != KF_OK ||
 	    !kf_api_audit(r, "host.delete", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), h.external_id)) {
 		kf_api_abort_db(r);
 		return;
 	}
-	if (kf_api_commit(r))
-		kf_reply_raw(r, 204, "application/json", "", 0);
+	if (!kf_api_commit(r))
+		return;
+	kf_api_tokens_changed(r);
+	kf_push_wake(r->ctx->pusher);
+	kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
 static void api_hosts_accept_invitation(struct kf_req *r)

@@ -21,6 +21,7 @@
 #include "ctx.h"
 #include "http/form.h"
 #include "http/request.h"
+#include "push/push.h"
 #include "store/apps.h"
 #include "store/auth.h"
 #include "store/authz.h"
@@ -52,8 +53,11 @@ struct client {
 	struct kf_form form;
 };
 
-/* Parse the form body and authenticate the client (RFC 6749 §2.3). */
-static bool client_auth(struct kf_req *r, struct client *c)
+/* Parse the form body and authenticate the client (RFC 6749 §2.3). At the
+ * token endpoint (issuing) the client first passes the component API's own
+ * front-door check (AUTH-5, APP-4); introspection and revocation only need
+ * an app that may still look at its tokens (kf_auth_app_may_inspect). */
+static bool client_auth(struct kf_req *r, struct client *c, bool issuing)
 {
 	if (!r->body || kf_form_parse(r->arena, r->body, r->body_len, &c->form) < 0) {
 		oauth_fail(r, KF_OAUTH_INVALID_REQUEST, "the body must be application/x-www-form-urlencoded");
@@ -77,7 +81,7 @@ static bool client_auth(struct kf_req *r, struct client *c)
 	kf_arena_defer(r->arena, (void (*)(void *))json_decref, c->cfg);
 	enum kf_app_state ast = KF_APP_DELETED;
 	(void)kf_app_state_parse(c->app.state, &ast);
-	if (kf_auth_app_may_call(ast, &err) != KF_OK) {
+	if ((issuing ? kf_api_front_door(r, c->app.state, c->cfg, &err) : kf_auth_app_may_inspect(ast, &err)) != KF_OK) {
 		kf_oauth_client_auth_clear(&ca);
 		oauth_fail(r, KF_OAUTH_UNAUTHORIZED_CLIENT, err.msg);
 		return false;
@@ -249,8 +253,27 @@ static void grant_refresh(struct kf_req *r, struct client *c)
 	reply_pair(r, access, refresh, scope_of(r, z.granted));
 }
 
+/* client_credentials asks for the same proof as api_component_token: the
+ * secret and a current verify ticket (the component_verify_ticket form
+ * parameter, one of the newest tickets pushed to the app, PROTOCOL.md §6),
+ * so a leaked secret alone does not mint app tokens. */
 static void grant_client_credentials(struct kf_req *r, struct client *c)
 {
+	const char *ticket = kf_form_get(&c->form, "component_verify_ticket");
+	if (!ticket || !*ticket) {
+		oauth_fail(r, KF_OAUTH_INVALID_REQUEST,
+			   "component_verify_ticket is required: the latest verify ticket pushed to the app");
+		return;
+	}
+	bool valid = false, stale = false;
+	if (kf_push_ticket_check(kf_req_db(r), c->app.id, ticket, r->now, &valid, &stale) != KF_OK) {
+		oauth_fail(r, KF_OAUTH_SERVER_ERROR, NULL);
+		return;
+	}
+	if (!valid) {
+		oauth_fail(r, KF_OAUTH_INVALID_GRANT, stale ? "component ticket is expired" : "component ticket is invalid");
+		return;
+	}
 	char token[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_APP_ACCESS, token, hash);
 	int64_t ttl = kf_auth_ttl(&r->ctx->auth_policy, KF_AUTH_KIND_APP_ACCESS);
@@ -267,7 +290,7 @@ static void grant_client_credentials(struct kf_req *r, struct client *c)
 static void api_oauth_token(struct kf_req *r)
 {
 	struct client c;
-	if (!client_auth(r, &c))
+	if (!client_auth(r, &c, true))
 		return;
 	enum kf_oauth_grant g;
 	struct kf_error err = {0};
@@ -312,11 +335,13 @@ static bool token_given(struct kf_req *r, struct client *c)
 static void api_oauth_introspect(struct kf_req *r)
 {
 	struct client c;
-	if (!client_auth(r, &c) || !token_given(r, &c))
+	if (!client_auth(r, &c, false) || !token_given(r, &c))
 		return;
 	struct kf_token_row t;
+	enum kf_app_state tst = KF_APP_DELETED;
 	bool active = live_token(r, &c, &t) && !t.revoked && !t.superseded &&
-		      (!t.expires_at || t.expires_at > r->now) && (!t.authorization || !strcmp(t.auth_state, "active"));
+		      (!t.expires_at || t.expires_at > r->now) && (!t.authorization || !strcmp(t.auth_state, "active")) &&
+		      kf_app_state_parse(t.app_state, &tst) && kf_auth_app_may_call(tst, NULL) == KF_OK; /* AUTH-5 */
 	if (!active) {
 		kf_reply_json(r, 200, json_pack("{s:b}", "active", 0));
 		return;
@@ -337,7 +362,7 @@ static void api_oauth_introspect(struct kf_req *r)
 static void api_oauth_revoke(struct kf_req *r)
 {
 	struct client c;
-	if (!client_auth(r, &c) || !token_given(r, &c))
+	if (!client_auth(r, &c, false) || !token_given(r, &c))
 		return;
 	struct kf_token_row t;
 	struct kf_db *db = kf_req_db(r);

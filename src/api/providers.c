@@ -20,10 +20,13 @@
 #include "core/provider.h"
 #include "core/validate.h"
 #include "ctx.h"
+#include "api/suspension.h"
+#include "api/tokens.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "store/db.h"
 #include "store/accounts.h"
+#include "store/apps.h"
 #include "store/files.h"
 #include "store/providers.h"
 #include "store/reviews.h"
@@ -634,16 +637,47 @@ static void api_providers_cancel(struct kf_req *r)
 						"purge_at", (json_int_t)purge_at));
 }
 
+/* GOV-7 with AUTH-5: a ban with "suspend_apps" also suspends, in the same
+ * transaction, every app of the provider that can still call the APIs
+ * (those already suspended, not yet approved or ended are left as they
+ * are). False on a storage error. */
+static bool suspend_provider_apps(struct kf_req *r, int64_t provider_id, const char *reason)
+{
+	json_t *apps = kf_store_provider_app_states(kf_req_db(r), provider_id);
+	if (!apps)
+		return false;
+	bool ok = true;
+	size_t i;
+	json_t *v;
+	json_array_foreach(apps, i, v) {
+		struct kf_app_row a;
+		struct kf_error err = {0};
+		if (kf_store_app_get(kf_req_db(r), json_integer_value(json_object_get(v, "id")), &a) != KF_OK) {
+			ok = false;
+			break;
+		}
+		enum kf_err rc = kf_api_app_suspend(r, &a, reason, "GOV-7", &err);
+		if (rc == KF_EDB) {
+			ok = false;
+			break;
+		}
+	}
+	json_decref(apps);
+	return ok;
+}
+
 /* Operator measures on a provider: re-verification (ONB-7) and ban (GOV-7).
  * Both take a written reason that reaches the provider's inbox and email. */
 static void operator_measure(struct kf_req *r, bool ban)
 {
 	static const struct kf_field f[] = {{"reason", KF_F_STRING, true, 1000, NULL}};
+	static const struct kf_field fb[] = {{"reason", KF_F_STRING, true, 1000, NULL},
+					     {"suspend_apps", KF_F_BOOL, false, 0, "AUTH-5"}};
 	struct kf_org_row org;
 	char role[16];
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
-	    !not_closed(r, &org))
+	if (!j || !(ban ? kf_req_check(r, j, fb, KF_NFIELDS(fb)) : kf_req_check(r, j, f, KF_NFIELDS(f))) ||
+	    !kf_api_load_provider(r, &org, role, sizeof(role)) || !not_closed(r, &org))
 		return;
 	enum kf_provider_state next;
 	struct kf_error err = {0};
@@ -668,12 +702,15 @@ static void operator_measure(struct kf_req *r, bool ban)
 	    kf_notify_org(db, r->now, org.id, ban ? "provider.banned" : "provider.reverify_required",
 			  ban ? "Provider account banned" : "Re-verification required", body) != KF_OK ||
 	    !kf_api_audit(r, ban ? "provider.ban" : "provider.reverify",
-			  kf_arena_printf(r->arena, "provider:%lld", (long long)org.id), reason)) {
+			  kf_arena_printf(r->arena, "provider:%lld", (long long)org.id), reason) ||
+	    (ban && json_is_true(json_object_get(j, "suspend_apps")) && !suspend_provider_apps(r, org.id, reason))) {
 		kf_api_abort_db(r);
 		return;
 	}
-	if (kf_api_commit(r))
-		reply_provider(r, 200, org.id, NULL);
+	if (!kf_api_commit(r))
+		return;
+	kf_api_tokens_changed(r);
+	reply_provider(r, 200, org.id, NULL);
 }
 
 static void api_providers_reverify(struct kf_req *r)

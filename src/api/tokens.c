@@ -17,6 +17,7 @@
 #include "store/authz.h"
 #include "store/db.h"
 #include "util/crypto.h"
+#include "util/mem.h"
 
 #define SLOTS 8192 /* power of two */
 
@@ -190,4 +191,18 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 	}
 	pthread_mutex_unlock(&mu);
 	return out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
+}
+
+enum kf_err kf_api_front_door(struct kf_req *r, const char *app_state, json_t *live_cfg, struct kf_error *err)
+{
+	enum kf_app_state st = KF_APP_DELETED;
+	(void)kf_app_state_parse(app_state, &st);
+	json_t *list = json_object_get(json_object_get(live_cfg, "dev"), "ip_allowlist");
+	size_t n = json_array_size(list);
+	const char **allow = n ? kf_arena_alloc(r->arena, n * sizeof(*allow)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		allow[i] = json_string_value(json_array_get(list, i));
+	struct kf_auth_door d = {
+		.state = st, .client_ip = r->client_ip, .ip_allowlist = allow, .n_ip_allowlist = n};
+	return kf_auth_front_door(&d, err);
 }

@@ -57,6 +57,13 @@ static const struct {
 	{ KF_APP_WITHDRAWN, KF_APP_RELEASED },          /* GOV-2 back on sale */
 	{ KF_APP_WITHDRAWN, KF_APP_SUSPENDED },         /* GOV-7 */
 	{ KF_APP_WITHDRAWN, KF_APP_DELISTED },          /* GOV-1/3/5 */
+	/* the emergency stop reaches every app that can call the APIs, and
+	 * lifting it restores the state it stopped (AUTH-5, GOV-6, GOV-7) */
+	{ KF_APP_DEVELOPING, KF_APP_SUSPENDED },
+	{ KF_APP_RELEASE_REVIEW, KF_APP_SUSPENDED },
+	{ KF_APP_SUSPENDED, KF_APP_DEVELOPING },
+	{ KF_APP_SUSPENDED, KF_APP_RELEASE_REVIEW },
+	{ KF_APP_SUSPENDED, KF_APP_WITHDRAWN },
 };
 
 /* The 31 province-level abbreviations that open an ICP filing number. */
@@ -1212,6 +1219,54 @@ enum kf_err kf_app_may_authorize(enum kf_app_state state, bool host_on_test_allo
 	return KF_OK;
 }
 
+/* ---- suspension (AUTH-5, GOV-7) ----------------------------------------- */
+
+bool kf_app_rule_id_valid(const char *s)
+{
+	static const char *const families[] = { "ONB", "APP", "REV", "LST", "GOV", "AUTH", "DATA", "UX", "NOTE" };
+	if (!s)
+		return false;
+	const char *dash = strchr(s, '-');
+	if (!dash)
+		return false;
+	bool known = false;
+	for (size_t i = 0; i < ARRAY_LEN(families); i++)
+		known = known || (strlen(families[i]) == (size_t)(dash - s) && !strncmp(s, families[i], (size_t)(dash - s)));
+	const char *d = dash + 1;
+	size_t n = strspn(d, "0123456789");
+	return known && n >= 1 && n <= 3 && d[n] == '\0' && d[0] != '0';
+}
+
+static bool suspendable(enum kf_app_state s)
+{
+	return s == KF_APP_DEVELOPING || s == KF_APP_RELEASE_REVIEW || s == KF_APP_RELEASED || s == KF_APP_WITHDRAWN;
+}
+
+enum kf_err kf_app_suspend(enum kf_app_state state, const char *rule, enum kf_app_state *next, struct kf_error *err)
+{
+	if (!kf_app_rule_id_valid(rule))
+		return kf_error_set(err, KF_EINVAL, "invalid_rule", NULL, "rule",
+				    "rule must name a rule id of the catalog, such as GOV-7");
+	if (state == KF_APP_SUSPENDED)
+		return kf_error_set(err, KF_ECONFLICT, "already_suspended", "AUTH-5", NULL,
+				    "the app is already suspended");
+	if (!suspendable(state))
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "AUTH-5", NULL,
+				    "an app in state %s cannot be suspended",
+				    kf_app_state_name(state) ? kf_app_state_name(state) : "unknown");
+	*next = KF_APP_SUSPENDED;
+	return KF_OK;
+}
+
+enum kf_err kf_app_unsuspend(enum kf_app_state state, enum kf_app_state restore, enum kf_app_state *next,
+			     struct kf_error *err)
+{
+	if (state != KF_APP_SUSPENDED)
+		return kf_error_set(err, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
+	*next = suspendable(restore) ? restore : KF_APP_RELEASED;
+	return KF_OK;
+}
+
 /* ---- secrets and ids -------------------------------------------------- */
 
 enum kf_err kf_app_check_rotation_grace(int64_t grace_seconds, struct kf_error *err)
@@ -1228,6 +1283,12 @@ int64_t kf_app_secret_grace_until(int64_t revoked_at, int64_t grace_seconds)
 	if (grace_seconds < 0)
 		grace_seconds = 0;
 	return revoked_at > INT64_MAX - grace_seconds ? INT64_MAX : revoked_at + grace_seconds;
+}
+
+void kf_app_secret_rotation(int64_t now, int64_t grace_seconds, struct kf_app_rotation *out)
+{
+	out->previous_valid_until = kf_app_secret_grace_until(now, grace_seconds);
+	out->earlier_valid_until = now;
 }
 
 bool kf_app_secret_valid_at(int64_t created_at, int64_t revoked_at, int64_t grace_until,

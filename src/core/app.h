@@ -369,6 +369,33 @@ KF_MUST_CHECK enum kf_err kf_app_may_authorize(enum kf_app_state state,
 					       enum kf_app_audience audience,
 					       bool host_is_providers_own, struct kf_error *err);
 
+/*
+ * AUTH-5, GOV-7: the operator's emergency stop. May an app in state be
+ * suspended, for a measure naming rule? An app that can call the APIs
+ * (developing, release_review, released, withdrawn) can; *next = suspended
+ * and the caller keeps state as the one to restore. Checked in this order:
+ *   KF_EINVAL "invalid_rule" (field "rule"): rule is not a rule id of the
+ *     catalog's shape: a known family (ONB, APP, REV, LST, GOV, AUTH, DATA,
+ *     UX, NOTE), "-", 1 to 3 digits without a leading zero ("GOV-7")
+ *   KF_ECONFLICT "already_suspended" (rule AUTH-5): state is suspended
+ *   KF_ECONFLICT "invalid_state" (rule AUTH-5): any other state (draft and
+ *     creation_review cannot call yet; delisted and deleted are ended)
+ */
+KF_MUST_CHECK enum kf_err kf_app_suspend(enum kf_app_state state, const char *rule,
+					 enum kf_app_state *next, struct kf_error *err);
+
+/*
+ * Lift a suspension (GOV-6 restoration): only from suspended (else
+ * KF_ECONFLICT "not_suspended", rule AUTH-5); *next = restore, the state
+ * recorded at suspension, when it is one kf_app_suspend accepts, and
+ * released otherwise (a row suspended before the state was recorded).
+ */
+KF_MUST_CHECK enum kf_err kf_app_unsuspend(enum kf_app_state state, enum kf_app_state restore,
+					   enum kf_app_state *next, struct kf_error *err);
+
+/* True when s has the shape of a rule id of the catalog (see kf_app_suspend). */
+bool kf_app_rule_id_valid(const char *s);
+
 /* Secret rotation grace: KF_OK for 0..86400 seconds, else KF_EINVAL
  * "invalid_grace" (rule APP-10, field "grace_seconds"). */
 KF_MUST_CHECK enum kf_err kf_app_check_rotation_grace(int64_t grace_seconds,
@@ -377,6 +404,21 @@ KF_MUST_CHECK enum kf_err kf_app_check_rotation_grace(int64_t grace_seconds,
 /* End of the grace period of a secret revoked at revoked_at: revoked_at +
  * grace_seconds (saturating; a negative grace counts as 0). */
 int64_t kf_app_secret_grace_until(int64_t revoked_at, int64_t grace_seconds);
+
+/*
+ * APP-10 rotation at now with grace_seconds: at most one earlier secret, the
+ * one live until now, stays valid, until previous_valid_until
+ * (kf_app_secret_grace_until(now, grace_seconds)). Every older secret still
+ * in the grace of an earlier rotation ends at earlier_valid_until (= now):
+ * a rotation never leaves two old secrets working, so an emergency rotation
+ * (grace 0) cuts off every secret but the new one at once, whatever grace
+ * earlier rotations gave.
+ */
+struct kf_app_rotation {
+	int64_t previous_valid_until; /* the secret live until now */
+	int64_t earlier_valid_until;  /* cap for secrets already in grace */
+};
+void kf_app_secret_rotation(int64_t now, int64_t grace_seconds, struct kf_app_rotation *out);
 
 /* Is a secret valid at now? Not before created_at; a live secret
  * (revoked_at == 0) stays valid; a rotated one is valid while now <

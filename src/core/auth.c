@@ -9,6 +9,7 @@
  * and a token cannot be replayed as another kind.
  */
 #include "core/auth.h"
+#include "core/netpolicy.h"
 
 #include <limits.h>
 #include <string.h>
@@ -662,9 +663,11 @@ enum kf_err kf_auth_app_may_call(enum kf_app_state state, struct kf_error *err)
 	case KF_APP_DEVELOPING:
 	case KF_APP_RELEASE_REVIEW:
 	case KF_APP_RELEASED:
-	case KF_APP_SUSPENDED:
 	case KF_APP_WITHDRAWN:
 		return KF_OK;
+	case KF_APP_SUSPENDED:
+		return kf_error_set(err, KF_EFORBIDDEN, "app_suspended", "AUTH-5", NULL,
+				    "the app is suspended by the platform operator (AUTH-5)");
 	case KF_APP_DRAFT:
 	case KF_APP_CREATION_REVIEW:
 		return kf_error_set(err, KF_EFORBIDDEN, "app_not_approved", "APP-5", NULL,
@@ -677,6 +680,35 @@ enum kf_err kf_auth_app_may_call(enum kf_app_state state, struct kf_error *err)
 	}
 	return kf_error_set(err, KF_EFORBIDDEN, "app_deleted", "DATA-3", NULL,
 			    "the app no longer exists");
+}
+
+enum kf_err kf_auth_app_may_inspect(enum kf_app_state state, struct kf_error *err)
+{
+	if (state == KF_APP_SUSPENDED)
+		return KF_OK;
+	return kf_auth_app_may_call(state, err);
+}
+
+enum kf_err kf_auth_front_door(const struct kf_auth_door *d, struct kf_error *err)
+{
+	enum kf_err rc = kf_auth_app_may_call(d->state, err);
+	if (rc != KF_OK)
+		return rc;
+	if (d->n_ip_allowlist == 0)
+		return KF_OK;
+	int fam;
+	unsigned char addr[16];
+	if (d->client_ip && kf_addr_parse(d->client_ip, &fam, addr)) {
+		for (size_t i = 0; i < d->n_ip_allowlist; i++) {
+			struct kf_cidr c;
+			if (d->ip_allowlist[i] && kf_cidr_parse(d->ip_allowlist[i], &c, NULL) == KF_OK &&
+			    kf_cidr_contains(&c, fam, addr))
+				return KF_OK;
+		}
+	}
+	return kf_error_set(err, KF_EFORBIDDEN, "ip_not_allowed", "APP-4", NULL,
+			    "access clientip is not registered: the caller's address is not on the app's "
+			    "IP allowlist (APP-4)");
 }
 
 /* ---- component errcodes ------------------------------------------------------ */
@@ -712,6 +744,7 @@ static const struct errcode_row errcodes[] = {
 	{ "api_unauthorized", 48001, "api unauthorized" },
 	{ "app_not_approved", 48001, "api unauthorized" },
 	{ "app_delisted", 48001, "api unauthorized" },
+	{ "app_suspended", 48001, "api unauthorized, the app is suspended (AUTH-5)" },
 	{ "quota_reset_limit", 48006, "forbid to clear quota because of reaching the limit" },
 	{ "component_not_authorized", 61003, "component is not authorized by this account" },
 	{ "not_authorized", 61003, "component is not authorized by this account" },

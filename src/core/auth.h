@@ -395,14 +395,44 @@ KF_MUST_CHECK enum kf_err kf_auth_revoke(enum kf_auth_state cur, struct kf_auth_
 /*
  * May an app in this state call the component API or use its tokens
  * (checked on every call, PROTOCOL.md §2)? The same states that receive
- * verify tickets: developing, release_review, released, suspended and
- * withdrawn (GOV-2: existing authorizations keep working). Otherwise
- * KF_EFORBIDDEN:
+ * verify tickets: developing, release_review, released and withdrawn
+ * (GOV-2: existing authorizations keep working). Otherwise KF_EFORBIDDEN:
  *   app_not_approved (APP-5)  draft, creation_review   -> errcode 48001
+ *   app_suspended    (AUTH-5) an operator's emergency stop -> errcode 48001
  *   app_delisted     (GOV-1)  existing installs stop   -> errcode 48001
  *   app_deleted      (DATA-3) deleted or unknown state -> errcode 61011
  */
 KF_MUST_CHECK enum kf_err kf_auth_app_may_call(enum kf_app_state state, struct kf_error *err);
+
+/*
+ * May the app authenticate to introspect or revoke its own tokens (RFC 7662,
+ * RFC 7009)? As kf_auth_app_may_call, and also while suspended: a resource
+ * server asking about a suspended app's token then hears "inactive" rather
+ * than an error, and the app can still give up its tokens.
+ */
+KF_MUST_CHECK enum kf_err kf_auth_app_may_inspect(enum kf_app_state state, struct kf_error *err);
+
+/* What both front doors (the component API and /oauth/token) know about a
+ * caller before they serve it. Borrowed pointers. */
+struct kf_auth_door {
+	enum kf_app_state state;          /* the app's state */
+	const char *client_ip;            /* the caller's address (text), NULL = unknown */
+	const char *const *ip_allowlist;  /* the app's live IP allowlist (APP-4): addresses or CIDR blocks */
+	size_t n_ip_allowlist;            /* 0 = any address may call */
+};
+
+/*
+ * The one check of both front doors, run on every component API call and on
+ * every /oauth/token grant before the client's secret is looked at. In
+ * this order:
+ *   kf_auth_app_may_call(state)  its errors as they are (AUTH-5 for a
+ *                                suspended app, APP-5, GOV-1, DATA-3)
+ *   KF_EFORBIDDEN "ip_not_allowed" (rule APP-4, errcode 61004): the list
+ *                is not empty and the caller's address is unknown or in
+ *                none of its entries (unparsable entries match nothing)
+ * Field NULL. KF_OK otherwise.
+ */
+KF_MUST_CHECK enum kf_err kf_auth_front_door(const struct kf_auth_door *d, struct kf_error *err);
 
 /* ---- component API errors (PROTOCOL.md §4) -------------------------------- */
 

@@ -56,7 +56,7 @@ void kf_push_stop(struct kf_pusher *p);
 
 /*
  * The ticket schedule, one pass: every app in state developing,
- * release_review, released, suspended or withdrawn whose live config has
+ * release_review, released or withdrawn (not suspended, AUTH-5) whose live config has
  * dev.auth_receive_url, dev.message_token and dev.aes_key, and whose newest
  * ticket is at least ctx->cfg.ticket_interval old (or which has none), gets
  * a new ticket (kf_push_ticket_now, one transaction per app). db must not

@@ -189,7 +189,7 @@ int kf_push_ticket_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 	for (;;) {
 		struct kf_stmt *st = kf_db_prepare(
 			db, "SELECT a.id, a.app_id, c.config FROM apps a JOIN app_configs c ON c.id = a.live_config_id"
-			    " WHERE a.id > ? AND a.deleted_at IS NULL AND a.state IN (?, ?, ?, ?, ?)"
+			    " WHERE a.id > ? AND a.deleted_at IS NULL AND a.state IN (?, ?, ?, ?)"
 			    " AND COALESCE((SELECT MAX(t.created_at) FROM verify_tickets t WHERE t.app = a.id), -1) <= ?"
 			    " ORDER BY a.id LIMIT ?");
 		if (!st)
@@ -198,10 +198,9 @@ int kf_push_ticket_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		kf_stmt_bind_text(st, 2, "developing");
 		kf_stmt_bind_text(st, 3, "release_review");
 		kf_stmt_bind_text(st, 4, "released");
-		kf_stmt_bind_text(st, 5, "suspended");
-		kf_stmt_bind_text(st, 6, "withdrawn");
-		kf_stmt_bind_int(st, 7, threshold);
-		kf_stmt_bind_int(st, 8, PASS_BATCH);
+		kf_stmt_bind_text(st, 5, "withdrawn"); /* not suspended: AUTH-5 stops its pushes */
+		kf_stmt_bind_int(st, 6, threshold);
+		kf_stmt_bind_int(st, 7, PASS_BATCH);
 		struct due_app due[PASS_BATCH];
 		int n = 0;
 		enum kf_step s = KF_STEP_DONE;

@@ -88,6 +88,71 @@ enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *sta
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
+				 int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET state = 'suspended', suspended_from = state, suspension_reason = ?,"
+		    " suspension_rule = ?, suspended_at = ?, updated_at = ? WHERE id = ? AND state = ?"
+		    " AND deleted_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, reason);
+	kf_stmt_bind_text(st, 2, rule);
+	kf_stmt_bind_int(st, 3, now);
+	kf_stmt_bind_int(st, 4, now);
+	kf_stmt_bind_int(st, 5, id);
+	kf_stmt_bind_text(st, 6, from);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_app_suspension *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT suspended_from, suspension_reason, suspension_rule,"
+					       " COALESCE(suspended_at, 0) FROM apps WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW && !kf_stmt_is_null(st, 0)) {
+		out->set = true;
+		snprintf(out->from, sizeof(out->from), "%s", kf_stmt_text(st, 0));
+		snprintf(out->reason, sizeof(out->reason), "%s", kf_stmt_is_null(st, 1) ? "" : kf_stmt_text(st, 1));
+		snprintf(out->rule, sizeof(out->rule), "%s", kf_stmt_is_null(st, 2) ? "" : kf_stmt_text(st, 2));
+		out->at = kf_stmt_int(st, 3);
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE apps SET state = ?, suspended_from = NULL, suspension_reason = NULL, suspension_rule = NULL,"
+		    " suspended_at = NULL, updated_at = ? WHERE id = ? AND state = 'suspended' AND deleted_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, to);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+json_t *kf_store_provider_app_states(struct kf_db *db, int64_t provider_id)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, app_id, state FROM apps WHERE provider_id = ? AND deleted_at IS NULL ORDER BY id");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, provider_id);
+	return kf_stmt_rows_json(st);
+}
+
 enum kf_err kf_store_app_set_review(struct kf_db *db, int64_t id, int64_t review_id)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE apps SET review_id = ? WHERE id = ?");
@@ -231,9 +296,20 @@ json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id)
 	return kf_stmt_rows_json(st);
 }
 
-enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until)
+enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until,
+				    int64_t earlier_until)
 {
+	/* first the secrets already in grace, so the one revoked below keeps its own */
 	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE app_secrets SET valid_until = ? WHERE app = ? AND revoked_at IS NOT NULL AND valid_until > ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, earlier_until);
+	kf_stmt_bind_int(st, 2, app);
+	kf_stmt_bind_int(st, 3, earlier_until);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	st = kf_db_prepare(
 		db, "UPDATE app_secrets SET revoked_at = ?, valid_until = ? WHERE app = ? AND revoked_at IS NULL");
 	if (!st)
 		return KF_EDB;

@@ -38,6 +38,27 @@ enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t pr
 enum kf_err kf_store_app_get(struct kf_db *db, int64_t id, struct kf_app_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_app_by_appid(struct kf_db *db, const char *app_id, struct kf_app_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+/* AUTH-5: suspend the app if it is still in state from (remembered as the
+ * state to restore), with the measure's reason and rule. KF_ECONFLICT when
+ * its state changed meanwhile. */
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
+				 int64_t now) KF_MUST_CHECK;
+/* An app's suspension as recorded by kf_store_app_suspend; all empty (set
+ * false) when it is not suspended or none was recorded. */
+struct kf_app_suspension {
+	bool set;
+	char from[24];     /* the state to restore */
+	char reason[1004]; /* up to 1000 bytes */
+	char rule[20];
+	int64_t at;
+};
+enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_app_suspension *out) KF_MUST_CHECK;
+/* Lift the suspension: state to, suspension columns cleared. KF_ECONFLICT
+ * when the app is no longer suspended. */
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now) KF_MUST_CHECK;
+/* Apps of a provider (not deleted) as [{"id", "app_id", "state"}] (new
+ * reference, NULL on a database error). */
+struct json_t *kf_store_provider_app_states(struct kf_db *db, int64_t provider_id);
 enum kf_err kf_store_app_set_review(struct kf_db *db, int64_t id, int64_t review_id) KF_MUST_CHECK;
 /* Point the app at config versions (0 = NULL) and set its audience. */
 enum kf_err kf_store_app_set_configs(struct kf_db *db, int64_t id, int64_t live, int64_t draft,
@@ -58,10 +79,12 @@ struct json_t *kf_store_app_configs_json(struct kf_db *db, int64_t app);
 /* Apps of a provider as JSON summaries. */
 struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
 
-/* Secrets (APP-10): the new one is live; earlier live ones stay valid until
- * valid_until (the rotation grace). */
+/* Secrets (APP-10): the new one is live; the one live until now stays
+ * valid until grace_until (the rotation grace); secrets revoked by earlier
+ * rotations and still in their grace end at earlier_until (see
+ * kf_app_secret_rotation). */
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now,
-				    int64_t grace_until) KF_MUST_CHECK;
+				    int64_t grace_until, int64_t earlier_until) KF_MUST_CHECK;
 /* Is hash a valid secret of the app at now? */
 enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now,
 				      bool *valid) KF_MUST_CHECK;

@@ -110,6 +110,30 @@ enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t 
 			    now, "code");
 }
 
+enum kf_err kf_store_codes_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now)
+{
+	struct kf_stmt *st =
+		kf_db_prepare(db, "UPDATE codes SET used_at = ? WHERE authorization = ? AND used_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, authorization);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_app_suspend_grants(struct kf_db *db, int64_t app, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE codes SET used_at = ? WHERE app = ? AND used_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, app);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE app = ? AND revoked_at IS NULL", app, NULL, now,
+			    "app suspended");
+}
+
 enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now)
 {
 	struct kf_stmt *st = kf_db_prepare(

@@ -40,6 +40,13 @@ enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_tok
 enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_tokens_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t now) KF_MUST_CHECK;
+/* Unused codes bound to an authorization are used up (marked used at now),
+ * so they can never be redeemed (AUTH-2: its grants end). */
+enum kf_err kf_store_codes_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now) KF_MUST_CHECK;
+/* AUTH-5 suspension: every live token of the app (app, authorizer and
+ * OAuth, access and refresh) is revoked and every unused code (pre-auth,
+ * authorization, OAuth) used up; the authorizations stay. */
+enum kf_err kf_store_app_suspend_grants(struct kf_db *db, int64_t app, int64_t now) KF_MUST_CHECK;
 /* DATA-3: an app that ends loses every authorization and token. */
 enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now) KF_MUST_CHECK;
 /* Retention: delete tokens and codes that expired or were revoked or used

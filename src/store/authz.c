@@ -139,6 +139,16 @@ json_t *kf_store_authz_of_app(struct kf_db *db, int64_t app, int64_t offset, int
 	return kf_stmt_rows_json(st);
 }
 
+json_t *kf_store_authz_live_of_host(struct kf_db *db, int64_t host_account)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, app, state, granted FROM authorizations"
+					       " WHERE host_account = ? AND state = 'active' ORDER BY id");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, host_account);
+	return kf_stmt_rows_json(st);
+}
+
 json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)
 {
 	struct kf_stmt *st = kf_db_prepare(

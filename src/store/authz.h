@@ -36,6 +36,10 @@ enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, co
 				   const char *actor) KF_MUST_CHECK;
 /* Active authorizations of an app (authorizer list): total and a page. */
 struct json_t *kf_store_authz_of_app(struct kf_db *db, int64_t app, int64_t offset, int64_t count, int64_t *total);
+/* The live (active) authorizations of a host account, oldest first, as
+ * [{"id", "app", "state", "granted"}] (new reference; NULL on a database
+ * error), for ending them with the account (AUTH-2, DATA-3). */
+struct json_t *kf_store_authz_live_of_host(struct kf_db *db, int64_t host_account);
 /* Authorizations of a host account, with app names. */
 struct json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account);
 enum kf_err kf_store_authz_option_get(struct kf_db *db, int64_t id, const char *name, char *value, size_t len) KF_MUST_CHECK;

@@ -87,6 +87,8 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 		db, "SELECT o.id, o.event_id, o.app, o.kind, o.target, o.payload, o.attempts, o.created_at, a.app_id,"
 		    " c.config, o.authorizer FROM outbox o JOIN apps a ON a.id = o.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
 		    " WHERE o.state = 'pending' AND o.next_attempt_at <= ? AND o.lease_until <= ? AND a.deleted_at IS NULL"
+		    /* AUTH-5: a suspended app's events are held, pending, until the suspension is lifted */
+		    " AND a.state <> 'suspended'"
 		    " ORDER BY o.next_attempt_at, o.id LIMIT ?");
 	if (!st) {
 		kf_db_rollback(db);

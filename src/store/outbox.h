@@ -46,7 +46,9 @@ struct kf_outbox_item {
 	char *config_json; /* live config of the app, malloc'd; NULL when none */
 };
 
-/* Lease up to max due events until now + lease seconds. Returns how many
+/* Lease up to max due events until now + lease seconds; events of a
+ * suspended app are held (left pending, attempts untouched) until the
+ * suspension is lifted (AUTH-5). Returns how many
  * were written to items (each to be released with kf_outbox_item_clear),
  * or -1 on a storage error. One transaction. */
 int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct kf_outbox_item *items, int max);

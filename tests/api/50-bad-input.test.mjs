@@ -109,7 +109,7 @@ const CASES = {
 	},
 	'POST /v1/providers/{id}/ban': {
 		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/ban`, as: (c) => c.admin,
-		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true]],
+		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true], ['suspend_apps', B, false]],
 	},
 	'GET /v1/reviews': { auth: 'operator', path: () => '/v1/reviews', as: (c) => c.reviewer.token },
 	'GET /v1/reviews/{id}': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}`, as: (c) => c.reviewer.token },
@@ -184,6 +184,12 @@ const CASES = {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreign: (c) => `/v1/apps/${c.app.app_id}/secret:rotate`, foreignCode: [404, 'app_not_found'],
 		body: () => ({ grace_seconds: 60 }),
 	},
+	// the emergency stop (AUTH-5): c.app is a draft, so a valid suspension ends in 409 invalid_state
+	'POST /v1/apps/{id}/suspend': {
+		auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/suspend`, as: (c) => c.admin,
+		body: () => ({ reason: 'data leak', rule: 'GOV-7' }), fields: [['reason', S, true], ['rule', S, true]],
+	},
+	'POST /v1/apps/{id}/unsuspend': { auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/unsuspend`, as: (c) => c.admin },
 	'POST /v1/apps/{id}/creation-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreignCode: [404, 'app_not_found'] },
 	// the capability check (APP-9): c.app is a draft, so a run is refused
 	// (409 invalid_state) and there is no result (404 check_run_not_found)
@@ -1407,7 +1413,7 @@ describe('bad input on the authorization routes (component API, consent page, OA
 		assert.ok((await ok('api_component_token', '')).component_access_token);
 		c.authCode = await authorize();
 		assert.ok((await ok('api_query_auth')).authorization_info.authorizer_access_token);
-		const cc = await post('/oauth/token', form({ grant_type: 'client_credentials' }), basic(c.app.app_id, c.app.app_secret));
+		const cc = await post('/oauth/token', form({ grant_type: 'client_credentials', component_verify_ticket: c.ticket }), basic(c.app.app_id, c.app.app_secret));
 		assertStatus(cc, 200, 'client_credentials');
 		assert.equal(cc.body.token_type, 'Bearer');
 		const meta = await srv.req('GET', '/.well-known/oauth-authorization-server');

@@ -374,8 +374,11 @@ describe('apps: registration, configuration, credentials and the creation review
 		assertStatus(r3, 200);
 		s = rows();
 		assert.deepEqual(s.map((x) => x.secret_hash), [app.app_secret, r1.body.app_secret, r2.body.app_secret, r3.body.app_secret].map(sha256));
-		assert.equal(s[0].valid_until, t1 + 3600, 'an earlier grace is not changed by a later rotation');
-		assert.equal(s[1].valid_until, s[1].revoked_at + 86400);
+		// a rotation leaves at most the secret it replaces in grace: the second
+		// ended the first secret's grace, and the emergency rotation (grace 0)
+		// ended the 24-hour grace of the second (issue 9 defect 3)
+		assert.equal(s[0].valid_until, s[1].revoked_at, 'an earlier grace ends at the next rotation');
+		assert.equal(s[1].valid_until, s[2].revoked_at, 'grace 0 ends every earlier grace at once');
 		assert.equal(s[2].valid_until, s[2].revoked_at, 'grace 0: invalid from the rotation on');
 		assert.equal(r3.body.previous_valid_until, s[2].revoked_at);
 		assert.deepEqual(s.filter((x) => x.revoked_at === null).length, 1, 'exactly one live secret');

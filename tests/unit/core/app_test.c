@@ -1040,6 +1040,11 @@ static void test_transition_table(void **state)
 		{ KF_APP_WITHDRAWN, KF_APP_RELEASED },
 		{ KF_APP_WITHDRAWN, KF_APP_SUSPENDED },
 		{ KF_APP_WITHDRAWN, KF_APP_DELISTED },
+		{ KF_APP_DEVELOPING, KF_APP_SUSPENDED },
+		{ KF_APP_RELEASE_REVIEW, KF_APP_SUSPENDED },
+		{ KF_APP_SUSPENDED, KF_APP_DEVELOPING },
+		{ KF_APP_SUSPENDED, KF_APP_RELEASE_REVIEW },
+		{ KF_APP_SUSPENDED, KF_APP_WITHDRAWN },
 	};
 	for (size_t i = 0; i < N_ALL; i++) {
 		for (size_t j = 0; j < N_ALL; j++) {
@@ -1291,6 +1296,59 @@ static void test_secret_valid_at_APP_10(void **state)
 	assert_true(kf_app_secret_valid_at(created, revoked, revoked, revoked - 1));
 }
 
+/* issue 9 defect 3: a rotation leaves at most the previous secret in grace;
+ * one with grace 0 ends every earlier secret's grace at once. */
+static void test_secret_rotation_APP_10(void **state)
+{
+	(void)state;
+	struct kf_app_rotation rot;
+	kf_app_secret_rotation(5000, 86400, &rot);
+	assert_int_equal(rot.previous_valid_until, 5000 + 86400);
+	assert_int_equal(rot.earlier_valid_until, 5000);
+	kf_app_secret_rotation(6000, 0, &rot);
+	assert_int_equal(rot.previous_valid_until, 6000);
+	assert_int_equal(rot.earlier_valid_until, 6000);
+	/* the secret in grace from the first rotation is no longer valid */
+	assert_false(kf_app_secret_valid_at(1000, 5000, rot.earlier_valid_until, 6000));
+	kf_app_secret_rotation(INT64_MAX - 1, 86400, &rot);
+	assert_int_equal(rot.previous_valid_until, INT64_MAX);
+}
+
+/* issue 9 defect 5: the emergency stop reaches every app that can call the
+ * APIs, refuses a second suspension, and lifting restores the state. */
+static void test_suspend_AUTH_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_app_state next = KF_APP_DRAFT;
+	enum kf_app_state ok[] = { KF_APP_DEVELOPING, KF_APP_RELEASE_REVIEW, KF_APP_RELEASED, KF_APP_WITHDRAWN };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(kf_app_suspend(ok[i], "GOV-7", &next, &err), KF_OK);
+		assert_int_equal(next, KF_APP_SUSPENDED);
+		assert_true(kf_app_transition_allowed(ok[i], KF_APP_SUSPENDED));
+		assert_int_equal(kf_app_unsuspend(KF_APP_SUSPENDED, ok[i], &next, &err), KF_OK);
+		assert_int_equal(next, ok[i]);
+		assert_true(kf_app_transition_allowed(KF_APP_SUSPENDED, ok[i]));
+	}
+	assert_int_equal(kf_app_suspend(KF_APP_SUSPENDED, "AUTH-5", &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "already_suspended", "AUTH-5", NULL);
+	assert_int_equal(kf_app_suspend(KF_APP_DRAFT, "GOV-7", &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "invalid_state", "AUTH-5", NULL);
+	assert_int_equal(kf_app_suspend(KF_APP_DELISTED, "GOV-7", &next, &err), KF_ECONFLICT);
+	assert_int_equal(kf_app_suspend(KF_APP_RELEASED, "gov-7", &next, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "invalid_rule", NULL, "rule");
+	const char *bad[] = { NULL, "", "GOV", "GOV-", "GOV-07", "GOV-1234", "XYZ-1", "GOV-7 ", "-7", "GOV-7x", "AUTH-5-1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(kf_app_rule_id_valid(bad[i]));
+	assert_true(kf_app_rule_id_valid("UX-2"));
+	assert_true(kf_app_rule_id_valid("DATA-5"));
+	assert_true(kf_app_rule_id_valid("LST-21"));
+	assert_int_equal(kf_app_unsuspend(KF_APP_RELEASED, KF_APP_RELEASED, &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL);
+	assert_int_equal(kf_app_unsuspend(KF_APP_SUSPENDED, KF_APP_DELETED, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_RELEASED);
+}
+
 static void test_app_id_APP_10(void **state)
 {
 	(void)state;
@@ -1357,6 +1415,8 @@ int main(void)
 		cmocka_unit_test(test_authorize_self_use_APP_10),
 		cmocka_unit_test(test_rotation_grace_APP_10),
 		cmocka_unit_test(test_secret_valid_at_APP_10),
+		cmocka_unit_test(test_secret_rotation_APP_10),
+		cmocka_unit_test(test_suspend_AUTH_5),
 		cmocka_unit_test(test_app_id_APP_10),
 		cmocka_unit_test(test_submit_release_APP_6_APP_9),
 		cmocka_unit_test(test_release_decided_APP_6_REV_5),

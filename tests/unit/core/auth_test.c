@@ -889,14 +889,54 @@ static void test_revoke_AUTH_2(void **state)
 	assert_errcode("not_authorized", 61003);
 }
 
+/* issue 9 defect 6: one check for both front doors: the app's state
+ * (AUTH-5) first, then its IP allowlist (APP-4). */
+static void test_front_door_APP_4_AUTH_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	const char *list[] = { "10.0.0.0/8", "not a cidr", "2001:db8::/32" };
+	struct kf_auth_door d = { .state = KF_APP_RELEASED, .client_ip = "127.0.0.1" };
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_OK); /* empty list: anyone */
+	d.ip_allowlist = list;
+	d.n_ip_allowlist = 3;
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "ip_not_allowed", "APP-4", NULL);
+	assert_errcode(err.name, 61004);
+	d.client_ip = "10.1.2.3";
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_OK);
+	d.client_ip = "2001:db8::1";
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_OK);
+	d.client_ip = NULL;
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
+	d.client_ip = "garbage";
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
+	/* the state is refused before the address is looked at */
+	d.client_ip = "10.1.2.3";
+	d.state = KF_APP_SUSPENDED;
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "app_suspended", "AUTH-5", NULL);
+	d.state = KF_APP_DRAFT;
+	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "app_not_approved", "APP-5", NULL);
+}
+
 static void test_app_may_call(void **state)
 {
 	(void)state;
 	struct kf_error err;
 	enum kf_app_state ok[] = { KF_APP_DEVELOPING, KF_APP_RELEASE_REVIEW, KF_APP_RELEASED,
-				   KF_APP_SUSPENDED, KF_APP_WITHDRAWN };
+				   KF_APP_WITHDRAWN };
 	for (size_t i = 0; i < N(ok); i++)
 		assert_int_equal(kf_auth_app_may_call(ok[i], &err), KF_OK);
+	/* issue 9 defect 5: a suspended app is stopped on every door (AUTH-5) */
+	assert_int_equal(kf_auth_app_may_call(KF_APP_SUSPENDED, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "app_suspended", "AUTH-5", NULL);
+	assert_errcode(err.name, 48001);
+	/* but may still introspect and revoke its own tokens */
+	assert_int_equal(kf_auth_app_may_inspect(KF_APP_SUSPENDED, &err), KF_OK);
+	assert_int_equal(kf_auth_app_may_inspect(KF_APP_RELEASED, &err), KF_OK);
+	assert_int_equal(kf_auth_app_may_inspect(KF_APP_DELISTED, &err), KF_EFORBIDDEN);
 	assert_int_equal(kf_auth_app_may_call(KF_APP_DRAFT, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "app_not_approved", "APP-5", NULL);
 	assert_errcode(err.name, 48001);
@@ -1023,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_authorize_refusals_AUTH_4_AUTH_5_APP_10),
 		cmocka_unit_test(test_revoke_AUTH_2),
 		cmocka_unit_test(test_app_may_call),
+		cmocka_unit_test(test_front_door_APP_4_AUTH_5),
 		cmocka_unit_test(test_errcode_table),
 		cmocka_unit_test(test_errcodes_not_retry_loops),
 	};

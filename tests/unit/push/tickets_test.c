@@ -23,6 +23,7 @@
 #include "push/push.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "store/outbox.h"
 #include "util/crypto.h"
 
 #define NOW 1800000000
@@ -180,11 +181,13 @@ static void test_ticket_pass_chooses_apps(void **state)
 		false); /* cannot encrypt: the ticket could only die */
 	add_app(f, 13, "deleted", FULL_DEV, false);
 
-	assert_int_equal(kf_push_ticket_pass(&f->ctx, f->db, NOW), 5);
+	/* a suspended app gets no ticket: AUTH-5 stops its pushes (issue 9 defect 5) */
+	assert_int_equal(kf_push_ticket_pass(&f->ctx, f->db, NOW), 4);
 	assert_int_equal(q_all(f->db, "SELECT COUNT(*) FROM outbox WHERE kind = 'component_verify_ticket'"),
-			 5);
-	static const int64_t got[] = {1, 4, 5, 6, 7};
-	for (size_t i = 0; i < 5; i++) {
+			 4);
+	assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM outbox WHERE app = ?", 6), 0);
+	static const int64_t got[] = {1, 4, 5, 7};
+	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM outbox WHERE app = ?", got[i]), 1);
 		assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM verify_tickets WHERE app = ?", got[i]), 1);
 		char t[KF_PUSH_TICKET_LEN + 1];
@@ -303,6 +306,32 @@ static void test_ticket_pass_many_apps(void **state)
 	assert_int_equal(q_all(f->db, "SELECT COUNT(DISTINCT app) FROM verify_tickets"), 135);
 }
 
+/* issue 9 defect 5: the push worker leases nothing of a suspended app; its
+ * events stay pending with no attempt counted, and go out once lifted. */
+static void test_outbox_holds_suspended_app_AUTH_5(void **state)
+{
+	struct fx *f = *state;
+	add_app(f, 1, "released", FULL_DEV, false);
+	add_app(f, 2, "suspended", FULL_DEV, false);
+	char id[33];
+	assert_int_equal(kf_store_outbox_insert(f->db, 1, "unauthorized", "auth_receive", NULL, "<xml/>", NOW, id), KF_OK);
+	assert_int_equal(kf_store_outbox_insert(f->db, 2, "unauthorized", "auth_receive", NULL, "<xml/>", NOW, id), KF_OK);
+	struct kf_outbox_item items[4];
+	int n = kf_store_outbox_lease(f->db, NOW, 30, items, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].app, 1);
+	for (int i = 0; i < n; i++)
+		kf_outbox_item_clear(&items[i]);
+	assert_int_equal(q_int(f->db, "SELECT COUNT(*) FROM outbox WHERE app = ? AND state = 'pending' AND attempts = 0"
+				       " AND lease_until = 0", 2), 1);
+	struct kf_stmt *st = kf_db_prepare(f->db, "UPDATE apps SET state = 'released' WHERE id = 2");
+	assert_int_equal(kf_stmt_exec(st), KF_OK);
+	n = kf_store_outbox_lease(f->db, NOW + 1, 30, items, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(items[0].app, 2);
+	kf_outbox_item_clear(&items[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ticket_current_and_previous_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_now_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_pass_many_apps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_holds_suspended_app_AUTH_5, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("push/tickets", tests, NULL, NULL);
 }
