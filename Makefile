@@ -24,7 +24,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CC   := clang
 
-.PHONY: all deps run test unit unit-san api-test fuzz clean fmt
+.PHONY: all deps run test test-all unit unit-san api-test api-test-san fuzz fuzz-long clean fmt
 all: build/kaifangd build/kaifang
 
 deps:
@@ -86,13 +86,32 @@ unit: $(UNIT_BIN)
 unit-san: $(UNIT_SAN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  sh tools/run-unit.sh unit-asan $(UNIT_SAN)
-# libFuzzer needs clang; the core sources are compiled into each harness.
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+# libFuzzer needs clang. The library is compiled once more with clang, the
+# fuzzer's coverage and the sanitizers (build/fuzz-obj/, archived as
+# build/libkaifang-fuzz.a); each harness links the objects it needs from it.
+FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -D_GNU_SOURCE -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ  := $(patsubst src/%.c,build/fuzz-obj/%.o,$(LIB_SRC)) $(GEN:%=build/fuzz-obj/gen/%.o)
+build/fuzz-obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-	  $< $(CORE_SRC) $(shell pkg-config --cflags --libs libutf8proc libxml-2.0 libcurl libcrypto zbar) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+build/fuzz-obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -MMD -c $< -o $@
+build/libkaifang-fuzz.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/libkaifang-fuzz.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< build/libkaifang-fuzz.a $(LDLIBS) -o $@
+# Every harness for FUZZ_SECONDS (default 5) over its corpus in
+# tests/fuzz/corpus/<name> and what earlier runs found (build/fuzz-corpus/).
 fuzz: $(FUZZ_BIN)
 	@sh tools/run-fuzz.sh $(FUZZ_BIN)
+# The same for as long as asked: `make fuzz-long FUZZ_SECONDS=600` (each
+# harness), or FUZZ_BUDGET=3600 shared out among them; FUZZ_JOBS runs
+# several at once.
+fuzz-long: $(FUZZ_BIN)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} sh tools/run-fuzz.sh $(FUZZ_BIN)
 
 api-test: build/kaifangd build/kaifang
 	@sh tools/run-api.sh
