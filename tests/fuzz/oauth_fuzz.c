@@ -42,7 +42,8 @@ static void check_client(const char *authz, const char *id, const char *secret)
 			abort();
 	if (a.method == KF_OAUTH_AUTH_SECRET_POST && (authz || strcmp(a.client_secret, secret)))
 		abort();
-	if (a.method == KF_OAUTH_AUTH_NONE && (authz || sl))
+	/* "Basic id:" (empty password) is a public client naming itself */
+	if (a.method == KF_OAUTH_AUTH_NONE && sl)
 		abort();
 	if (a.method != KF_OAUTH_AUTH_SECRET_BASIC) {
 		kf_oauth_client_auth_clear(&a);

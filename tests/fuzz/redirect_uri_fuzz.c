@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/oauth.h"
 
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 			if (*p <= 0x20 || *p >= 0x7f)
 				abort();
-		if (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))
+		if (strncasecmp(s, "https://", 8) && strncasecmp(s, "http://", 7))
 			abort();
 		const char *auth = strstr(s, "://") + 3;
 		if (memchr(auth, '@', strcspn(auth, "/?")))
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (kf_oauth_redirect_uri_match(NULL, reg, 1, false, &idx, &err) != KF_OK || idx != 0)
 			abort();
 		/* byte for byte: another string never matches without the loopback rule */
-		if (strcmp(presented, s) && kf_oauth_redirect_uri_match(presented, reg, 1, false, &idx, &err) == KF_OK)
+		if (*presented && strcmp(presented, s) && kf_oauth_redirect_uri_match(presented, reg, 1, false, &idx, &err) == KF_OK)
 			abort();
 		(void)kf_oauth_redirect_uri_match(presented, reg, 1, true, &idx, &err);
 	}
