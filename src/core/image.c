@@ -104,26 +104,30 @@ static int header_dims(enum kf_image_format fmt, const unsigned char *d, size_t 
  * before stb sees it. A byte pair FF C4 can only be a marker outside of
  * other segments' payloads; inside one it is judged the same way, which at
  * worst refuses an odd file. */
+static unsigned get8(const unsigned char *d, size_t n, size_t *p)
+{
+	size_t at = (*p)++;
+	return at < n ? d[at] : 0;
+}
+
 static bool jpeg_tables_fit(const unsigned char *d, size_t n)
 {
 	for (size_t m = 0; m + 1 < n; m++) {
 		if (d[m] != 0xFF || d[m + 1] != 0xC4)
 			continue;
 		size_t p = m + 2;
-#define GET8() (p < n ? d[p++] : (p++, 0))
-		long len = (long)GET8() << 8;
-		len = (len | GET8()) - 2;
+		long len = (long)get8(d, n, &p) << 8;
+		len = (len | (long)get8(d, n, &p)) - 2;
 		while (len > 0) {
-			(void)GET8(); /* table class and id */
+			(void)get8(d, n, &p); /* table class and id */
 			long codes = 0;
 			for (int i = 0; i < 16; i++)
-				codes += GET8();
+				codes += get8(d, n, &p);
 			if (codes > 256)
 				return false;
 			p += (size_t)codes;
 			len -= 17 + codes;
 		}
-#undef GET8
 	}
 	return true;
 }

@@ -45,6 +45,8 @@ static char *fill(struct kf_req *r, const char *pat)
 static bool allow_names(const char *allow, const char *method)
 {
 	size_t n = strlen(method);
+	if (!n)
+		return false;
 	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
 		if ((p == allow || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return true;
