@@ -118,7 +118,8 @@ api-test: build/kaifangd build/kaifang
 	@sh tools/run-api.sh
 # Every API test against a daemon built with AddressSanitizer and UBSan: a
 # leak or undefined behaviour makes its daemon exit non-zero, which fails
-# the test that stops it. Slower; run before changing the server's core.
+# the test that stops it. About twice as slow as api-test; `make check`
+# (CI) runs it.
 api-test-san: build/san/kaifangd build/san/kaifang
 	@KAIFANGD=$(CURDIR)/build/san/kaifangd KAIFANG_CLI=$(CURDIR)/build/san/kaifang \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
