@@ -73,7 +73,8 @@ static const char *opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-static char *read_file(const char *path)
+/* The file's bytes and a NUL; *len (may be NULL) their count. */
+static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -90,12 +91,14 @@ static char *read_file(const char *path)
 	}
 	fclose(f);
 	buf[n] = '\0';
+	if (len)
+		*len = n;
 	return buf;
 }
 
 static int cmd_calendar_load(struct kf_db *db, const char *path)
 {
-	char *text = read_file(path);
+	char *text = read_file(path, NULL);
 	if (!text) {
 		fprintf(stderr, "kaifang: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
@@ -152,37 +155,19 @@ static int cmd_terms_load(struct kf_db *db, const char *name, const char *path, 
 	enum kf_termlist l;
 	if (!term_list_of(name, &l))
 		return 1;
-	char *text = read_file(path);
+	size_t len = 0;
+	char *text = read_file(path, &len);
 	if (!text) {
 		fprintf(stderr, "kaifang: cannot read %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	size_t cap = 64, n = 0;
-	const char **terms = kf_xmalloc(cap * sizeof(*terms));
+	const char **terms = NULL;
+	size_t n = 0;
 	int rc = 1, line = 0;
-	for (char *p = text, *next; p && *p; p = next) {
-		line++;
-		char *end = strchr(p, '\n');
-		next = end ? end + 1 : NULL;
-		if (end)
-			*end = '\0';
-		size_t len = strlen(p);
-		if (len && p[len - 1] == '\r')
-			p[--len] = '\0';
-		if (len == 0 || p[0] == '#')
-			continue;
-		struct kf_error err = {0};
-		if (n == KF_TERMLIST_MAX_TERMS) {
-			fprintf(stderr, "kaifang: %s:%d: a list holds at most %d terms\n", path, line, KF_TERMLIST_MAX_TERMS);
-			goto out;
-		}
-		if (kf_termlist_check_term(l, p, len, &err) != KF_OK) {
-			fprintf(stderr, "kaifang: %s:%d: %s\n", path, line, err.msg);
-			goto out;
-		}
-		if (n == cap)
-			terms = kf_xrealloc(terms, (cap *= 2) * sizeof(*terms));
-		terms[n++] = p;
+	struct kf_error err = {0};
+	if (kf_termlist_split(l, text, len, &terms, &n, &line, &err) != KF_OK) {
+		fprintf(stderr, "kaifang: %s:%d: %s\n", path, line, err.msg);
+		goto out;
 	}
 	int64_t gen = 0;
 	char detail[64];

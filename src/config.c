@@ -171,7 +171,7 @@ static int parse_offset(const char *s, int32_t *out)
 	return 0;
 }
 
-static int set_option(struct kf_config *cfg, const struct option *o, const char *val, const char *where)
+static int set_option(struct kf_config *cfg, const struct option *o, const char *val, const char *where, FILE *errs)
 {
 	char *base = (char *)cfg;
 	int64_t v = 0;
@@ -213,7 +213,8 @@ static int set_option(struct kf_config *cfg, const struct option *o, const char 
 	*(int64_t *)(void *)(base + o->off) = v;
 	return 0;
 bad:
-	fprintf(stderr, "kaifangd: %s: invalid value '%s' for %s (%s)\n", where, val, o->key, o->help);
+	if (errs)
+		fprintf(errs, "kaifangd: %s: invalid value '%s' for %s (%s)\n", where, val, o->key, o->help);
 	return -1;
 }
 
@@ -246,24 +247,34 @@ static char *trim(char *s)
 
 /* INI: `key = value` lines, `#`/`;` comments; [sections] are accepted and
  * ignored for grouping (keys are unique across the file). Underscores in keys
- * are read as dashes. */
-static int load_file(struct kf_config *cfg, const char *path)
+ * are read as dashes. The text is split in a copy of its own. */
+int kf_config_parse_ini(struct kf_config *cfg, const char *text, size_t len, const char *name, FILE *errs)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "kaifangd: cannot open config file %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	char line[4096];
+	char *copy = kf_xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
 	int lineno = 0, rc = 0;
-	while (fgets(line, sizeof(line), f)) {
+	char where[512];
+	for (char *line = copy, *next; line && rc == 0; line = next) {
 		lineno++;
+		char *nl = memchr(line, '\n', (size_t)(copy + len - line));
+		next = nl ? nl + 1 : NULL;
+		if (nl)
+			*nl = '\0';
+		snprintf(where, sizeof(where), "%s:%d", name, lineno);
+		if (strlen(line) != (size_t)((nl ? nl : copy + len) - line)) {
+			if (errs)
+				fprintf(errs, "kaifangd: %s: NUL byte in the line\n", where);
+			rc = -1;
+			break;
+		}
 		char *s = trim(line);
 		if (!*s || *s == '#' || *s == ';' || *s == '[')
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			fprintf(stderr, "kaifangd: %s:%d: expected key = value\n", path, lineno);
+			if (errs)
+				fprintf(errs, "kaifangd: %s: expected key = value\n", where);
 			rc = -1;
 			break;
 		}
@@ -278,18 +289,37 @@ static int load_file(struct kf_config *cfg, const char *path)
 			val++;
 		}
 		const struct option *o = find_ini_option(key);
-		char where[512];
-		snprintf(where, sizeof(where), "%s:%d", path, lineno);
 		if (!o || !strcmp(key, "config")) {
-			fprintf(stderr, "kaifangd: %s: unknown option '%s'\n", where, key);
+			if (errs)
+				fprintf(errs, "kaifangd: %s: unknown option '%.100s'\n", where, key);
 			rc = -1;
 			break;
 		}
-		if (set_option(cfg, o, val, where) < 0) {
-			rc = -1;
-			break;
-		}
+		rc = set_option(cfg, o, val, where, errs);
 	}
+	free(copy);
+	return rc;
+}
+
+/* The configuration file: read whole (at most KF_CONFIG_FILE_MAX bytes),
+ * then parsed as above. */
+static int load_file(struct kf_config *cfg, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "kaifangd: cannot open config file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char *text = kf_xmalloc(KF_CONFIG_FILE_MAX + 1);
+	size_t n = fread(text, 1, KF_CONFIG_FILE_MAX + 1, f);
+	int rc = -1;
+	if (ferror(f))
+		fprintf(stderr, "kaifangd: cannot read config file %s: %s\n", path, strerror(errno));
+	else if (n > KF_CONFIG_FILE_MAX)
+		fprintf(stderr, "kaifangd: config file %s is larger than %d bytes\n", path, KF_CONFIG_FILE_MAX);
+	else
+		rc = kf_config_parse_ini(cfg, text, n, path, stderr);
+	free(text);
 	fclose(f);
 	return rc;
 }
@@ -379,12 +409,19 @@ static int finish(struct kf_config *cfg)
 	return 0;
 }
 
-int kf_config_load(struct kf_config *cfg, int argc, char **argv)
+int kf_config_defaults(struct kf_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	for (size_t i = 0; i < N_OPTIONS; i++)
-		if (set_option(cfg, &options[i], options[i].def, "default") < 0)
+		if (set_option(cfg, &options[i], options[i].def, "default", stderr) < 0)
 			return -1;
+	return 0;
+}
+
+int kf_config_load(struct kf_config *cfg, int argc, char **argv)
+{
+	if (kf_config_defaults(cfg) < 0)
+		return -1;
 	/* The config file named on the command line or in the environment. */
 	const char *file = getenv("KAIFANG_CONFIG");
 	for (int i = 1; i < argc; i++) {
@@ -400,13 +437,13 @@ int kf_config_load(struct kf_config *cfg, int argc, char **argv)
 	if (file && *file) {
 		if (load_file(cfg, file) < 0)
 			return -1;
-		set_option(cfg, find_option("config"), file, "flag");
+		set_option(cfg, find_option("config"), file, "flag", stderr);
 	}
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		char env[64];
 		env_name(options[i].key, env, sizeof(env));
 		const char *v = getenv(env);
-		if (v && strcmp(options[i].key, "config") && set_option(cfg, &options[i], v, env) < 0)
+		if (v && strcmp(options[i].key, "config") && set_option(cfg, &options[i], v, env, stderr) < 0)
 			return -1;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -441,7 +478,7 @@ int kf_config_load(struct kf_config *cfg, int argc, char **argv)
 		}
 		if (!strcmp(key, "config"))
 			continue;
-		if (set_option(cfg, o, val, "command line") < 0)
+		if (set_option(cfg, o, val, "command line", stderr) < 0)
 			return -1;
 	}
 	return finish(cfg);
@@ -463,11 +500,12 @@ void kf_config_dump(const struct kf_config *cfg, FILE *f)
 	for (size_t i = 0; i < N_OPTIONS; i++) {
 		const struct option *o = &options[i];
 		const void *p = base + o->off;
-		fprintf(f, "%s = ", o->key);
+		/* the file cannot name another file: a comment */
+		fprintf(f, "%s%s = ", !strcmp(o->key, "config") ? "; " : "", o->key);
 		if (o->flags & O_SECRET)
-			fprintf(f, "%s\n", **(char *const *)p ? "(set)" : "");
+			fprintf(f, "\"%s\"\n", **(char *const *)p ? "(set)" : "");
 		else if (o->type == O_STR)
-			fprintf(f, "%s\n", *(char *const *)p);
+			fprintf(f, "\"%s\"\n", *(char *const *)p);
 		else if (o->type == O_BOOL)
 			fprintf(f, "%s\n", *(const bool *)p ? "true" : "false");
 		else

@@ -81,8 +81,30 @@ struct kf_config {
  * -1 on error (message already printed to stderr). */
 int kf_config_load(struct kf_config *cfg, int argc, char **argv);
 void kf_config_clear(struct kf_config *cfg);
+/* Every option at its default (what kf_config_load starts from). 0, or -1
+ * when a default is invalid (a bug; printed to stderr). Free with
+ * kf_config_clear. */
+int kf_config_defaults(struct kf_config *cfg);
+
+/* Largest configuration file read, in bytes. */
+#define KF_CONFIG_FILE_MAX (1 << 20)
+/*
+ * Apply INI text (len bytes, need not be NUL-terminated) to cfg, whose
+ * options already hold values (kf_config_defaults): `key = value` lines,
+ * `#`/`;` comments, [sections] ignored, '_' in keys read as '-', one pair of
+ * surrounding double quotes stripped from a value. Durations take s/m/h/d,
+ * sizes B/k/KiB/m/MiB (kf_parse_duration, kf_parse_size); every value is
+ * checked against its option's range. Stops at the first bad line: an
+ * unknown key (or "config"), a line without '=', a NUL byte or an invalid
+ * value; returns -1 after printing "<name>:<line>: ..." to errs (NULL =
+ * silent); 0 on success. Options set before the bad line keep their new
+ * values. No checks across options (those are kf_config_load's).
+ */
+int kf_config_parse_ini(struct kf_config *cfg, const char *text, size_t len, const char *name, FILE *errs);
 void kf_config_usage(FILE *f);
-/* Print every option with its value, secrets redacted. */
+/* Print every option with its value, secrets redacted, as INI text that
+ * kf_config_parse_ini reads back to the same values (strings quoted; the
+ * config option, which a file cannot set, as a comment). */
 void kf_config_dump(const struct kf_config *cfg, FILE *f);
 /* Parse "15m", "30d", "3600" (seconds), "2h", "45s". -1 on error. */
 int64_t kf_parse_duration(const char *s);

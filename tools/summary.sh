@@ -1,10 +1,14 @@
 #!/bin/sh
-# Add up the suites' counts into the one closing line of `make test`.
-# A suite that recorded nothing (it did not build) counts as one failure.
+# Add up the suites' counts into the one closing line of `make test` and
+# `make check`. A suite that recorded nothing (it did not build) counts as
+# one failure.
+# usage: tools/summary.sh RESULTS [SUITE...]   (default: layers unit unit-asan fuzz api)
 f=$1
+shift
+[ $# -gt 0 ] || set -- layers unit unit-asan fuzz api
 pass=0
 fail=0
-for s in layers unit unit-asan fuzz api; do
+for s in "$@"; do
 	line=$(grep "^$s " "$f" 2>/dev/null | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "$s: did not run (build failed?)"

@@ -2,6 +2,7 @@
 /* Shared handler helpers (see common.h). */
 #include "api/common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,11 +61,29 @@ bool kf_api_audit(struct kf_req *r, const char *action, const char *subject, con
 	return kf_audit_append(kf_req_db(r), r->now, kf_api_actor(r), action, subject, detail) == KF_OK;
 }
 
-static bool parse_int(const char *s, int64_t *out)
+bool kf_api_uint_parse(const char *s, int64_t *out)
 {
 	if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
 		return false;
 	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
+bool kf_api_cursor_parse(const char *s, struct kf_page_key *out)
+{
+	*out = (struct kf_page_key){0};
+	const char *dot = s ? strchr(s, '.') : NULL;
+	char key[24];
+	size_t kl = dot ? (size_t)(dot - s) : 0;
+	if (!dot || kl >= sizeof(key))
+		return false;
+	memcpy(key, s, kl);
+	key[kl] = '\0';
+	if (!kf_api_uint_parse(key, &out->key) || !kf_api_uint_parse(dot + 1, &out->id)) {
+		*out = (struct kf_page_key){0};
+		return false;
+	}
+	out->set = true;
 	return true;
 }
 
@@ -75,14 +94,14 @@ bool kf_api_page(struct kf_req *r, int64_t *after, int *limit)
 	*after = 0;
 	*limit = 50;
 	if (a) {
-		if (!parse_int(a, &v)) {
+		if (!kf_api_uint_parse(a, &v)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after", "after must be a non-negative integer");
 			return false;
 		}
 		*after = v;
 	}
 	if (l) {
-		if (!parse_int(l, &v) || v < 1 || v > 200) {
+		if (!kf_api_uint_parse(l, &v) || v < 1 || v > 200) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "limit", "limit must be between 1 and 200");
 			return false;
 		}
@@ -97,26 +116,13 @@ bool kf_api_page_keyset(struct kf_req *r, int def_limit, int max_limit, struct k
 	int64_t v;
 	*after = (struct kf_page_key){0};
 	*limit = def_limit;
-	if (a) {
-		const char *dot = strchr(a, '.');
-		char key[24];
-		size_t kl = dot ? (size_t)(dot - a) : 0;
-		if (!dot || kl >= sizeof(key)) {
-			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after",
-				      "after must be the next_after of the previous page");
-			return false;
-		}
-		memcpy(key, a, kl);
-		key[kl] = '\0';
-		if (!parse_int(key, &after->key) || !parse_int(dot + 1, &after->id)) {
-			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after",
-				      "after must be the next_after of the previous page");
-			return false;
-		}
-		after->set = true;
+	if (a && !kf_api_cursor_parse(a, after)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after",
+			      "after must be the next_after of the previous page");
+		return false;
 	}
 	if (l) {
-		if (!parse_int(l, &v) || v < 1 || v > max_limit) {
+		if (!kf_api_uint_parse(l, &v) || v < 1 || v > max_limit) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "limit", "limit must be between 1 and %d",
 				      max_limit);
 			return false;
@@ -126,9 +132,18 @@ bool kf_api_page_keyset(struct kf_req *r, int def_limit, int max_limit, struct k
 	return true;
 }
 
+bool kf_api_cursor_format(int64_t key, int64_t id, char *buf, size_t size)
+{
+	int w = snprintf(buf, size, "%lld.%lld", (long long)key, (long long)id);
+	return w >= 0 && (size_t)w < size;
+}
+
 const char *kf_api_cursor(struct kf_req *r, int64_t key, int64_t id)
 {
-	return kf_arena_printf(r->arena, "%lld.%lld", (long long)key, (long long)id);
+	char buf[KF_API_CURSOR_SIZE];
+	if (!kf_api_cursor_format(key, id, buf, sizeof(buf)))
+		buf[0] = '\0';
+	return kf_arena_strdup(r->arena, buf);
 }
 
 bool kf_api_review_due(struct kf_req *r, int64_t *due_at)

@@ -5,6 +5,7 @@
 #define KF_API_COMMON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 
@@ -45,6 +46,22 @@ struct kf_page_key {
 bool kf_api_page_keyset(struct kf_req *r, int def_limit, int max_limit, struct kf_page_key *after, int *limit);
 /* The cursor text for (key, id), in the request arena. */
 const char *kf_api_cursor(struct kf_req *r, int64_t key, int64_t id);
+
+/* The parsers behind the two functions above, pure (fuzzed by
+ * tests/fuzz/cursor_fuzz.c). */
+/* A count or id of the query: 1..18 ASCII digits, nothing else (no sign,
+ * no space). True with *out set; false (out untouched) otherwise. s may be
+ * NULL. */
+bool kf_api_uint_parse(const char *s, int64_t *out);
+/* A keyset cursor "<key>.<id>", each part as kf_api_uint_parse. True with
+ * *out filled and out->set true; false with *out zeroed. s may be NULL. */
+bool kf_api_cursor_parse(const char *s, struct kf_page_key *out);
+/* Room for any cursor kf_api_cursor_format writes, NUL included. */
+#define KF_API_CURSOR_SIZE 42
+/* "<key>.<id>" into buf; false when it does not fit in size (buf is then
+ * truncated). Non-negative key and id give a text kf_api_cursor_parse
+ * reads back as (key, id). */
+bool kf_api_cursor_format(int64_t key, int64_t id, char *buf, size_t size);
 
 /* Review deadline for a submission at r->now (REV-1, operator calendar). */
 bool kf_api_review_due(struct kf_req *r, int64_t *due_at);

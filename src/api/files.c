@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "core/upload.h"
 #include "core/validate.h"
 #include "ctx.h"
 #include "http/request.h"
@@ -19,24 +20,6 @@
 #include "store/files.h"
 #include "util/crypto.h"
 #include "util/mem.h"
-
-struct ftype {
-	const char *mime;
-	const unsigned char *magic;
-	size_t magic_len;
-};
-
-static const unsigned char png_magic[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-static const unsigned char jpg_magic[] = {0xff, 0xd8, 0xff};
-static const unsigned char gif_magic[] = {'G', 'I', 'F', '8'};
-static const unsigned char pdf_magic[] = {'%', 'P', 'D', 'F', '-'};
-
-static const struct ftype types[] = {
-	{"image/png", png_magic, sizeof(png_magic)},
-	{"image/jpeg", jpg_magic, sizeof(jpg_magic)},
-	{"image/gif", gif_magic, sizeof(gif_magic)},
-	{"application/pdf", pdf_magic, sizeof(pdf_magic)},
-};
 
 static json_t *file_json(const struct kf_file_row *f)
 {
@@ -46,27 +29,10 @@ static json_t *file_json(const struct kf_file_row *f)
 
 static void api_files_upload(struct kf_req *r)
 {
-	const char *ct = kf_req_header(r, "Content-Type");
-	char mime[64] = "";
-	if (ct)
-		snprintf(mime, sizeof(mime), "%.*s", (int)strcspn(ct, "; "), ct);
-	const struct ftype *t = NULL;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcasecmp(mime, types[i].mime))
-			t = &types[i];
-	if (!t) {
-		kf_reply_fail(r, KF_EINVAL, "unsupported_type", NULL, "Content-Type",
-			      "upload PNG, JPEG, GIF or PDF files (got '%s')", mime[0] ? mime : "none");
-		r->status = 415;
-		return;
-	}
-	if (!r->body_len) {
-		kf_reply_fail(r, KF_EINVAL, "empty_file", NULL, "body", "the file is empty");
-		return;
-	}
-	if (r->body_len < t->magic_len || memcmp(r->body, t->magic, t->magic_len)) {
-		kf_reply_fail(r, KF_EINVAL, "content_mismatch", NULL, "Content-Type",
-			      "the content is not a %s file", t->mime);
+	const char *mime = NULL;
+	struct kf_error err;
+	if (kf_upload_sniff(kf_req_header(r, "Content-Type"), r->body, r->body_len, &mime, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	const char *name = kf_req_query(r, "name");
@@ -78,7 +44,7 @@ static void api_files_upload(struct kf_req *r)
 	}
 	struct kf_file_row f = {.size = (int64_t)r->body_len, .owner_user_id = r->user_id};
 	kf_sha256_hex(r->body, r->body_len, f.sha256);
-	snprintf(f.content_type, sizeof(f.content_type), "%s", t->mime);
+	snprintf(f.content_type, sizeof(f.content_type), "%s", mime);
 	snprintf(f.name, sizeof(f.name), "%s", name);
 	if (kf_files_write_blob(r->ctx->files_dir, f.sha256, r->body, r->body_len) != KF_OK) {
 		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file could not be stored");

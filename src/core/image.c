@@ -95,6 +95,43 @@ static int header_dims(enum kf_image_format fmt, const unsigned char *d, size_t 
 	return 0;
 }
 
+/* stb_image sums a Huffman table's 16 code counts without a bound and
+ * writes that many code sizes into an array of 257, so a JPEG header
+ * whose counts add up to more than 256 overwrites its decoder's memory
+ * (found by tests/fuzz/upload_fuzz.c). Every FF C4 (DHT) marker is read
+ * the way stb reads it (past the segment's end as it does, with zeros
+ * beyond the file), and a table of more than 256 codes refuses the file
+ * before stb sees it. A byte pair FF C4 can only be a marker outside of
+ * other segments' payloads; inside one it is judged the same way, which at
+ * worst refuses an odd file. */
+static unsigned get8(const unsigned char *d, size_t n, size_t *p)
+{
+	size_t at = (*p)++;
+	return at < n ? d[at] : 0;
+}
+
+static bool jpeg_tables_fit(const unsigned char *d, size_t n)
+{
+	for (size_t m = 0; m + 1 < n; m++) {
+		if (d[m] != 0xFF || d[m + 1] != 0xC4)
+			continue;
+		size_t p = m + 2;
+		long len = (long)get8(d, n, &p) << 8;
+		len = (len | (long)get8(d, n, &p)) - 2;
+		while (len > 0) {
+			(void)get8(d, n, &p); /* table class and id */
+			long codes = 0;
+			for (int i = 0; i < 16; i++)
+				codes += get8(d, n, &p);
+			if (codes > 256)
+				return false;
+			p += (size_t)codes;
+			len -= 17 + codes;
+		}
+	}
+	return true;
+}
+
 enum kf_err kf_image_probe(const unsigned char *data, size_t n, struct kf_image_info *out,
 			   struct kf_error *err)
 {
@@ -118,6 +155,9 @@ enum kf_err kf_image_probe(const unsigned char *data, size_t n, struct kf_image_
 		out->height = (int)h;
 		return KF_OK;
 	}
+	if (out->fmt == KF_IMAGE_FORMAT_JPEG && !jpeg_tables_fit(data, n))
+		return kf_error_set(err, KF_EINVAL, "image_unreadable", NULL, NULL,
+				    "broken jpeg header: a Huffman table of more than 256 codes");
 	/* Within the cap (or JPEG): stb must agree that the header is sound. */
 	if (!stbi_info_from_memory(data, (int)n, &sw, &sh, &sc) || sw < 1 || sh < 1)
 		return kf_error_set(err, KF_EINVAL, "image_unreadable", NULL, NULL,

@@ -8,6 +8,7 @@
 #include "core/listing.h"
 #include "core/terms.h"
 #include "core/validate.h"
+#include "util/mem.h"
 
 static const struct {
 	const char *name, *rule;
@@ -64,6 +65,51 @@ enum kf_err kf_termlist_check_term(enum kf_termlist l, const char *s, size_t len
 				    "a term needs at least one letter or digit (spaces and punctuation are ignored "
 				    "when matching)");
 	return KF_OK;
+}
+
+enum kf_err kf_termlist_split(enum kf_termlist l, char *text, size_t len, const char ***terms, size_t *n,
+			      int *line, struct kf_error *err)
+{
+	size_t cap = 0;
+	const char **v = NULL;
+	enum kf_err rc = KF_OK;
+	*terms = NULL;
+	*n = 0;
+	*line = 0;
+	char *end = text + len;
+	for (char *p = text, *next; p < end; p = next) {
+		++*line;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		next = nl ? nl + 1 : end;
+		size_t ll = (size_t)((nl ? nl : end) - p);
+		if (ll && p[ll - 1] == '\r')
+			ll--;
+		p[ll] = '\0'; /* the LF, the CR or, on the last line, the NUL after len */
+		if (ll == 0 || p[0] == '#')
+			continue;
+		if (*n == KF_TERMLIST_MAX_TERMS) {
+			rc = kf_error_set(err, KF_ELIMIT, "too_many_items", kf_termlist_rule(l), "terms",
+					  "a list holds at most %d terms", KF_TERMLIST_MAX_TERMS);
+			goto out;
+		}
+		rc = kf_termlist_check_term(l, p, ll, err);
+		if (rc != KF_OK)
+			goto out;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = kf_xrealloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = p;
+	}
+	*line = 0;
+out:
+	if (rc != KF_OK) {
+		free(v);
+		v = NULL;
+		*n = 0;
+	}
+	*terms = v;
+	return rc;
 }
 
 void kf_termlist_listing_ctx(struct kf_terms *const *lists, struct kf_listing_ctx *ctx)

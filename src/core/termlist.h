@@ -48,6 +48,21 @@ bool kf_termlist_parse(const char *name, enum kf_termlist *out);
 enum kf_err kf_termlist_check_term(enum kf_termlist l, const char *s, size_t len,
 				   struct kf_error *err) KF_MUST_CHECK;
 
+/*
+ * The lines of a term-list file (`kaifang terms load`): text of len bytes
+ * and a NUL after them
+ * is split at LF, in place (each line NUL-terminated, a CR before the LF
+ * dropped); empty lines and lines starting with '#' are skipped; every
+ * other line is a term checked with kf_termlist_check_term (a NUL byte in
+ * a line fails that check). On KF_OK *terms is a new array (the caller
+ * frees it; NULL when *n is 0) of *n pointers into text, in file order.
+ * On error *terms = NULL, *n = 0, *line is the 1-based line at fault and
+ * err is the term's error, or KF_ELIMIT "too_many_items" past
+ * KF_TERMLIST_MAX_TERMS terms (field "terms", the list's rule).
+ */
+enum kf_err kf_termlist_split(enum kf_termlist l, char *text, size_t len, const char ***terms, size_t *n,
+			      int *line, struct kf_error *err) KF_MUST_CHECK;
+
 /* Point the matchers of ctx at lists[0..KF_TERMLIST_COUNT) (borrowed; NULL
  * skips that rule). Other members of ctx are left alone. */
 void kf_termlist_listing_ctx(struct kf_terms *const *lists, struct kf_listing_ctx *ctx);

@@ -24,6 +24,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <utf8proc.h>
 
 #include "core/terms.h"
 #include "util/mem.h"
@@ -176,6 +177,25 @@ static void collect(xmlNode *root, struct buf *b)
 	}
 }
 
+/* libxml2 copies bytes that are not UTF-8 into the text of a page read
+ * as UTF-8 (declared, or by default), and the skeleton of such a text is
+ * NULL: one stray byte made the whole page unreadable for LST-20 (found by
+ * tests/fuzz/pagetext_fuzz.c). Each byte that does not start a valid
+ * sequence becomes a space. */
+static void scrub_utf8(char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n < 1) {
+			s[i++] = ' ';
+			continue;
+		}
+		i += (size_t)n;
+	}
+}
+
 /* The collected UTF-8 text of an HTML page; NULL when libxml2 gives no
  * document. */
 static char *html_text(const char *body, size_t len, const char *charset)
@@ -188,6 +208,7 @@ static char *html_text(const char *body, size_t len, const char *charset)
 	buf_add(&b, "", 0);
 	collect((xmlNode *)doc, &b);
 	xmlFreeDoc(doc);
+	scrub_utf8(b.p);
 	return b.p;
 }
 

@@ -29,9 +29,11 @@
  * meta charset), else libxml2's own detection (meta charset; UTF-8 when
  * there is none); text of <script>, <style> and <template> elements and
  * comments is left out; text nodes are joined with a space between them.
- * text/plain: body must be valid UTF-8 (a charset other than utf-8/us-ascii
+ * Bytes of an HTML page's text that are not UTF-8 once decoded count as
+ * spaces. text/plain: body must be valid UTF-8 (a charset other than utf-8/us-ascii
  * → NULL); NUL bytes count as white space.
- * Anything else, a NULL or empty body, a body longer than INT_MAX bytes →
+ * Anything else, a NULL or empty body, a body longer than INT_MAX bytes,
+ * or HTML that libxml2 makes no document of (such as broken UTF-16) →
  * NULL. The caller caps the body it reads; time and memory are linear in
  * len.
  * When the skeleton is longer than KF_PAGE_TEXT_MAX bytes, its first and

@@ -5,13 +5,14 @@
  * envelope whose names the builder accepts builds, and parses back to the
  * same fields; any input accepted as a field value (CDATA or text) comes
  * back byte for byte.
- *
- * The fuzz rule links only the core sources, so the module under test and its
- * helpers are compiled in here; libxml2 comes from the rule's pkg-config
- * flags.
  */
-#include "../../src/proto/envelope.c"
-#include "../../src/util/mem.c"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/envelope.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -508,6 +508,39 @@ static void test_logo_jpeg_refused_LST_6(void **state)
 	free(b.p);
 }
 
+/* Found by tests/fuzz/upload_fuzz.c: a JPEG Huffman table whose 16 code
+ * counts add up to more than 256 made stb_image write past its code-size
+ * array while reading the header. The file (a sound 16x16 frame header
+ * after a DHT of 400 codes) must be refused before stb reads it. */
+static void test_fuzz_jpeg_huffman_table_over_256_codes(void **state)
+{
+	(void)state;
+	unsigned char j[2 + 4 + 17 + 400 + 19 + 2];
+	size_t n = 0;
+	j[n++] = 0xFF, j[n++] = 0xD8;
+	j[n++] = 0xFF, j[n++] = 0xC4, j[n++] = 0x01, j[n++] = 0xA3; /* DHT, length 2 + 17 + 400 */
+	j[n++] = 0x00;                                              /* DC table 0 */
+	for (int i = 0; i < 16; i++)
+		j[n++] = i >= 14 ? 200 : 0; /* 200 codes of 15 bits, 200 of 16: a valid prefix code */
+	for (int i = 0; i < 400; i++)
+		j[n++] = (unsigned char)i;
+	static const unsigned char sof[] = {0xFF, 0xC0, 0x00, 0x11, 8,    0x00, 0x10, 0x00, 0x10, 3,
+					    1,    0x22, 0,    2,    0x11, 1,    3,    0x11, 1};
+	memcpy(j + n, sof, sizeof(sof));
+	n += sizeof(sof);
+	j[n++] = 0xFF, j[n++] = 0xD9;
+	assert_int_equal(n, sizeof(j));
+
+	struct kf_image_info info;
+	struct kf_error err = {0};
+	assert_int_equal(kf_image_probe(j, n, &info, &err), KF_EINVAL);
+	assert_string_equal(err.name, "image_unreadable");
+	assert_int_equal(info.fmt, KF_IMAGE_FORMAT_JPEG);
+	/* and nothing decodes it either */
+	uint64_t hash;
+	assert_int_equal(kf_image_phash_of(j, n, &hash, &err), KF_EINVAL);
+}
+
 static void test_logo_unreadable_LST_6(void **state)
 {
 	(void)state;
@@ -1091,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_logo_exactly_at_byte_limit_LST_6),
 		cmocka_unit_test(test_logo_jpeg_refused_LST_6),
 		cmocka_unit_test(test_logo_unreadable_LST_6),
+		cmocka_unit_test(test_fuzz_jpeg_huffman_table_over_256_codes),
 		cmocka_unit_test(test_company_logo_LST_15),
 		cmocka_unit_test(test_icon_qr_code_LST_21),
 		cmocka_unit_test(test_icon_without_code_LST_21),

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -106,6 +107,36 @@ static void test_lists_drive_listing_checks_LST_3_LST_5_LST_18(void **state)
 		kf_terms_free(lists[i]);
 }
 
+/* `kaifang terms load`'s file reader: comments and blank lines skipped,
+ * CRLF taken, the first bad line named. */
+static void test_split_file_lines_LST_4(void **state)
+{
+	(void)state;
+	char text[] = "# hot words\r\n热门\r\n\n  # indented is a term\nlast";
+	const char **terms = NULL;
+	size_t n = 0;
+	int line = -1;
+	struct kf_error err = {0};
+	assert_int_equal(kf_termlist_split(KF_TERMLIST_HOT_WORDS, text, strlen(text), &terms, &n, &line, &err), KF_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(terms[0], "热门");
+	assert_string_equal(terms[1], "  # indented is a term");
+	assert_string_equal(terms[2], "last");
+	assert_int_equal(line, 0);
+	free(terms);
+
+	char bad[] = "ok\n!!!\nnever";
+	assert_int_equal(kf_termlist_split(KF_TERMLIST_HOT_WORDS, bad, strlen(bad), &terms, &n, &line, &err), KF_EINVAL);
+	assert_null(terms);
+	assert_int_equal(n, 0);
+	assert_int_equal(line, 2);
+	assert_string_equal(err.rule, "LST-4");
+
+	char nul[] = "a\0b\n";
+	assert_int_equal(kf_termlist_split(KF_TERMLIST_HOT_WORDS, nul, 4, &terms, &n, &line, &err), KF_EINVAL);
+	assert_int_equal(line, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_term_validity_LST_4),
 		cmocka_unit_test(test_term_error_names_rule_APP_11_LST_19),
 		cmocka_unit_test(test_lists_drive_listing_checks_LST_3_LST_5_LST_18),
+		cmocka_unit_test(test_split_file_lines_LST_4),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

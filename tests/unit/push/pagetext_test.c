@@ -89,6 +89,20 @@ static void test_html_footer_entity_LST_20(void **state)
 	free(t);
 }
 
+/* Found by tests/fuzz/pagetext_fuzz.c: one byte that is not UTF-8 in a page
+ * read as UTF-8 made the whole text NULL ("could not be read"), so the
+ * entity named in its footer was never found. */
+static void test_fuzz_html_stray_byte_keeps_the_page_readable_LST_20(void **state)
+{
+	(void)state;
+	char *t = page("<html><body><p>We keep \x84little.</p><footer>" FOOTER "</footer></body></html>",
+		       "text/html; charset=utf-8");
+	assert_non_null(t);
+	assert_non_null(strstr(t, ENTITY));
+	assert_non_null(strstr(t, "little"));
+	free(t);
+}
+
 static void test_template_and_comment_left_out_LST_20(void **state)
 {
 	(void)state;
@@ -344,6 +358,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_html_footer_entity_LST_20),
+		cmocka_unit_test(test_fuzz_html_stray_byte_keeps_the_page_readable_LST_20),
 		cmocka_unit_test(test_template_and_comment_left_out_LST_20),
 		cmocka_unit_test(test_html_gbk_meta_LST_20),
 		cmocka_unit_test(test_html_gbk_content_type_LST_20),
