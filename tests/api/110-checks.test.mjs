@@ -222,6 +222,11 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 		assert.equal(r.body.config_id, ids.draft);
 		assert.equal(r.body.passed, false, 'the app does not know the draft token and key yet');
 		assert.match(ta.errors.join('\n'), /signature|msg_signature/);
+		// The app's first scheduled ticket is signed with the live token; on
+		// a loaded machine it may still be on its way. Once the app switches
+		// to the draft token it would refuse it, and its retries would keep
+		// the outbox busy for the tests after this one.
+		await outboxIdle();
 		ta.errors.length = 0;
 		ta.token = 'draftToken42';
 		ta.aesKey = key2;
