@@ -21,6 +21,7 @@
 #include <utf8proc.h>
 
 #include "core/netpolicy.h"
+#include "core/validate.h"
 
 _Static_assert(KF_APP_CIDR_MAX == KF_CIDR_TEXT_MAX, "ip_allowlist entries are CIDR texts");
 
@@ -184,7 +185,7 @@ static bool is_ip_literal(const char *s)
 }
 
 /* See the header: LDH labels, <= 253 bytes, >= 2 labels unless localhost,
- * last label not all digits. */
+ * last label not a number (digits or 0x… hex). */
 static bool host_name_valid(const char *s)
 {
 	size_t len = strlen(s);
@@ -198,27 +199,17 @@ static bool host_name_valid(const char *s)
 	for (;;) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+		if (!kf_validate_dns_label(p, n))
 			return false;
-		for (size_t i = 0; i < n; i++) {
-			char ch = p[i];
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			      (ch >= '0' && ch <= '9') || ch == '-'))
-				return false;
-		}
 		labels++;
 		last = p;
 		if (!dot)
 			break;
 		p = dot + 1;
 	}
-	if (labels < 2)
-		return false;
-	for (const char *q = last; *q; q++) {
-		if (*q < '0' || *q > '9')
-			return true;
-	}
-	return false; /* all-digit top label: an address, not a name */
+	/* a numeric top label (digits, or 0x… hex) makes a browser read the
+	 * whole host as an address, not a name */
+	return labels >= 2 && !kf_validate_numeric_label(last, strlen(last));
 }
 
 /* Equal hosts: IP literals by value, names ASCII case-insensitively. */

@@ -208,7 +208,7 @@ void kf_app_normalize(struct kf_app_config *c);
  *
  * Host names: labels of 1..63 [A-Za-z0-9-] not starting or ending with '-',
  * at most 253 bytes, no trailing dot, at least two labels unless the name is
- * "localhost", and a last label that is not all digits. Non-ASCII names
+ * "localhost", and a last label that is not a number (digits, or 0x and hex digits, which a browser reads as an IPv4 address). Non-ASCII names
  * must be given in punycode ("xn--..."). Where an IP literal is accepted
  * (auth_domain, server_domains) it matches a URL host only exactly.
  * Comparison of hosts is ASCII case-insensitive.

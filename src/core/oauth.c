@@ -22,6 +22,7 @@
 
 #include "core/netpolicy.h"
 #include "core/redirect.h"
+#include "core/validate.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -582,17 +583,6 @@ static long b64_decode(const char *in, size_t n, unsigned char *out, size_t cap)
 	return (long)o;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* application/x-www-form-urlencoded decoding of in[0..n) into out (size
  * outsize, NUL-terminated). False when malformed, too long, or the result
  * has a byte outside 0x21..0x7e (a credential has no spaces or controls). */
@@ -606,7 +596,7 @@ static bool form_decode(const unsigned char *in, size_t n, char *out, size_t out
 		} else if (c == '%') {
 			if (i + 2 >= n)
 				return false;
-			int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+			int hi = kf_hex_digit(in[i + 1]), lo = kf_hex_digit(in[i + 2]);
 			if (hi < 0 || lo < 0)
 				return false;
 			c = (unsigned char)(hi << 4 | lo);

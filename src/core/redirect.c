@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "core/netpolicy.h"
+#include "core/validate.h"
 
 #define HOST_MAX 253
 
@@ -38,33 +39,6 @@ static enum kf_err bad(struct kf_error *err, const char *why)
 			    "redirect_uri is refused: %s", why);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* WHATWG "ends in a number": a last label of digits or 0x-hex makes the
- * browser parse the whole host as an IPv4 address. */
-static bool numeric_label(const char *s, size_t n)
-{
-	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (size_t i = 2; i < n; i++)
-			if (hexval(s[i]) < 0)
-				return false;
-		return true;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return n > 0;
-}
-
 /* LDH labels, no empty label (so no trailing dot), last label not a number. */
 static bool host_name_ok(const char *s)
 {
@@ -75,15 +49,10 @@ static bool host_name_ok(const char *s)
 	for (;;) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-		if (n == 0 || n > 63 || p[0] == '-' || p[n - 1] == '-')
+		if (!kf_validate_dns_label(p, n))
 			return false;
-		for (size_t i = 0; i < n; i++) {
-			char c = p[i];
-			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-				return false;
-		}
 		if (!dot)
-			return !numeric_label(p, n);
+			return !kf_validate_numeric_label(p, n);
 		p = dot + 1;
 	}
 }
@@ -227,7 +196,7 @@ enum kf_err kf_redirect_check(const char *uri, const char *const *domains, size_
 		if (c == '#')
 			return bad(err, "a fragment ('#') is not allowed");
 		if (c == '%') {
-			int hi = i + 2 < len ? hexval(uri[i + 1]) : -1, lo = i + 2 < len ? hexval(uri[i + 2]) : -1;
+			int hi = i + 2 < len ? kf_hex_digit(uri[i + 1]) : -1, lo = i + 2 < len ? kf_hex_digit(uri[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
 				return bad(err, "a '%' is not followed by two hexadecimal digits");
 			int v = hi * 16 + lo;

@@ -35,19 +35,40 @@ static bool ascii_equal_nocase(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* One domain label [A-Za-z0-9-]{1,63}, no leading or trailing hyphen. */
-static bool label_ok(const char *s, size_t len, bool *all_digits)
+bool kf_validate_dns_label(const char *s, size_t len)
 {
 	if (len == 0 || len > 63 || s[0] == '-' || s[len - 1] == '-')
 		return false;
-	*all_digits = true;
 	for (size_t i = 0; i < len; i++) {
 		if (!is_alnum(s[i]) && s[i] != '-')
 			return false;
-		if (!is_digit(s[i]))
-			*all_digits = false;
 	}
 	return true;
+}
+
+int kf_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool kf_validate_numeric_label(const char *s, size_t len)
+{
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (size_t i = 2; i < len; i++)
+			if (kf_hex_digit((unsigned char)s[i]) < 0)
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return len > 0;
 }
 
 bool kf_validate_email(const char *s)
@@ -75,9 +96,10 @@ bool kf_validate_email(const char *s)
 	size_t start = 0;
 	for (size_t i = 0; i <= dom_len; i++) {
 		if (i < dom_len && dom[i] != '.')
-			continue; /* also rejects a second '@' via label_ok */
-		if (!label_ok(dom + start, i - start, &last_all_digits))
+			continue; /* also rejects a second '@' via the label rule */
+		if (!kf_validate_dns_label(dom + start, i - start))
 			return false;
+		last_all_digits = strspn(dom + start, "0123456789") >= i - start;
 		labels++;
 		start = i + 1;
 	}

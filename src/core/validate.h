@@ -69,4 +69,16 @@ bool kf_validate_utf8(const char *s, size_t len);
  * not valid UTF-8. */
 size_t kf_utf8_len(const char *s);
 
+/* One DNS label s[0..len): 1..63 bytes of [A-Za-z0-9-], not starting or
+ * ending with '-'. Shared by email domains, app domains and redirect hosts. */
+bool kf_validate_dns_label(const char *s, size_t len);
+
+/* A last label that makes a browser read the whole host as an IPv4 address
+ * (WHATWG URL "ends in a number"): digits only, or "0x"/"0X" and hex
+ * digits. */
+bool kf_validate_numeric_label(const char *s, size_t len);
+
+/* The value of the hex digit c (either case), or -1. */
+int kf_hex_digit(int c);
+
 #endif

@@ -497,6 +497,8 @@ static void test_auth_domain_APP_4(void **state)
 		"a.123",                    "exa mple.com",           "例子.com",
 		"auth_x.example.com",       "[::1]",                  label64,
 		long254,                    "1.2.3",
+		/* a browser reads these as IPv4 addresses, not names */
+		"a.0x10",                   "auth.example.0XfF",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		SET(c->dev.auth_domain, bad[i]);
