@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -166,52 +167,35 @@ int64_t kf_auth_code_expires_at(const struct kf_auth_policy *p, int64_t created_
 
 /* ---- token text ------------------------------------------------------------ */
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/* libsodium's codec: strict on decoding (no padding, no stray characters,
+ * unused bits clear), so canonical text is checked by decoding it. */
+#define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 size_t kf_auth_base64url(const unsigned char *in, size_t n, char *out, size_t outsize)
 {
-	size_t need = (n / 3) * 4 + (n % 3 ? n % 3 + 1 : 0);
-	if (!out || outsize < need + 1) {
+	if (!out || outsize < sodium_base64_ENCODED_LEN(n, B64URL)) {
 		if (out && outsize > 0)
 			out[0] = '\0';
 		return 0;
 	}
-	size_t o = 0, i = 0;
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
-		out[o++] = b64url[v >> 18 & 63];
-		out[o++] = b64url[v >> 12 & 63];
-		out[o++] = b64url[v >> 6 & 63];
-		out[o++] = b64url[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		out[o++] = b64url[v >> 18 & 63];
-		out[o++] = b64url[v >> 12 & 63];
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = b64url[v >> 18 & 63];
-		out[o++] = b64url[v >> 12 & 63];
-		out[o++] = b64url[v >> 6 & 63];
-	}
-	out[o] = '\0';
-	return o;
+	return strlen(sodium_bin2base64(out, outsize, in, n, B64URL));
 }
 
-/* Value of a base64url character, or -1. */
-static int b64url_value(unsigned char c)
+bool kf_auth_base64url_canonical(const char *s, size_t len, size_t n)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
+	unsigned char bin[64];
+	size_t got = 0;
+	const char *end = NULL;
+	if (!s || n > sizeof(bin) || len != sodium_base64_ENCODED_LEN(n, B64URL) - 1)
+		return false;
+	/* libsodium 1.0.18 (Debian 12) decodes bytes from 0x80 up as if they
+	 * were letters, so the alphabet is checked first (found by the OAuth
+	 * fuzz harness) */
+	if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") < len)
+		return false;
+	bool ok = sodium_base642bin(bin, n, s, len, NULL, &got, &end, B64URL) == 0 && got == n && end == s + len;
+	sodium_memzero(bin, sizeof(bin));
+	return ok;
 }
 
 const char *kf_auth_token_prefix(enum kf_auth_kind kind)
@@ -234,14 +218,8 @@ bool kf_auth_token_classify(const char *token, enum kf_auth_kind *kind)
 {
 	if (!token || strnlen(token, KF_AUTH_TOKEN_SIZE) != KF_AUTH_TOKEN_LEN)
 		return false;
-	const unsigned char *body = (const unsigned char *)token + KF_AUTH_TOKEN_PREFIX_LEN;
-	for (size_t i = 0; i < 43; i++) {
-		if (b64url_value(body[i]) < 0)
-			return false;
-	}
-	/* 32 bytes leave 2 unused bits in the last character: canonical text
-	 * has them zero, so each token has exactly one spelling. */
-	if (b64url_value(body[42]) & 3)
+	/* canonical text only, so each token has exactly one spelling */
+	if (!kf_auth_base64url_canonical(token + KF_AUTH_TOKEN_PREFIX_LEN, 43, KF_AUTH_RANDOM_LEN))
 		return false;
 	for (int i = 0; i < KF_AUTH_KIND_COUNT; i++) {
 		if (memcmp(token, kinds[i].prefix, KF_AUTH_TOKEN_PREFIX_LEN) == 0) {

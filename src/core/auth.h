@@ -156,6 +156,11 @@ KF_MUST_CHECK enum kf_err kf_auth_token_hash(const char *token, char out[KF_AUTH
  * than (4n + 2) / 3 + 1 bytes. */
 size_t kf_auth_base64url(const unsigned char *in, size_t n, char *out, size_t outsize);
 
+/* True when s[0..len) is the one canonical unpadded base64url text of
+ * exactly n bytes (n <= 64): no other character, no padding, and the unused
+ * low bits of the last character clear, so each value has one spelling. */
+bool kf_auth_base64url_canonical(const char *s, size_t len, size_t n);
+
 /* ---- checking tokens and codes -------------------------------------------- */
 
 /*

@@ -148,12 +148,6 @@ static bool is_unreserved(unsigned char c)
 	       c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static bool is_b64url(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
-}
-
 static bool empty(const char *s)
 {
 	return !s || s[0] == '\0';
@@ -195,14 +189,7 @@ enum kf_err kf_oauth_pkce_challenge(const char *verifier, char out[KF_OAUTH_CHAL
  * canonical text of 32 bytes: the only kind an S256 verifier can match). */
 static bool challenge_valid(const char *s)
 {
-	static const char canonical_last[] = "AEIMQUYcgkosw048";
-	if (strnlen(s, KF_OAUTH_CHALLENGE_LEN + 1) != KF_OAUTH_CHALLENGE_LEN)
-		return false;
-	for (size_t i = 0; i < KF_OAUTH_CHALLENGE_LEN; i++) {
-		if (!is_b64url((unsigned char)s[i]))
-			return false;
-	}
-	return strchr(canonical_last, s[KF_OAUTH_CHALLENGE_LEN - 1]) != NULL;
+	return kf_auth_base64url_canonical(s, strnlen(s, KF_OAUTH_CHALLENGE_LEN + 1), 32);
 }
 
 enum kf_err kf_oauth_pkce_check_request(const char *challenge, const char *method, bool required,

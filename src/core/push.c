@@ -6,6 +6,8 @@
  */
 #include "core/push.h"
 
+#include "core/auth.h"
+
 #include <string.h>
 
 const char *kf_push_target_name(enum kf_push_target t)
@@ -90,41 +92,16 @@ bool kf_push_accepted(int target, long http_status, const char *body, size_t len
 	       !memcmp(body + len - 6, "</xml>", 6);
 }
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 void kf_push_ticket_format(const unsigned char random[KF_PUSH_TICKET_RANDOM], char out[KF_PUSH_TICKET_LEN + 1])
 {
-	size_t o = sizeof(KF_PUSH_TICKET_PREFIX) - 1;
-	memcpy(out, KF_PUSH_TICKET_PREFIX, o);
-	size_t i = 0;
-	for (; i + 3 <= KF_PUSH_TICKET_RANDOM; i += 3) {
-		uint32_t v = (uint32_t)random[i] << 16 | (uint32_t)random[i + 1] << 8 | random[i + 2];
-		out[o++] = b64url[v >> 18 & 63];
-		out[o++] = b64url[v >> 12 & 63];
-		out[o++] = b64url[v >> 6 & 63];
-		out[o++] = b64url[v & 63];
-	}
-	size_t rest = KF_PUSH_TICKET_RANDOM - i; /* 64 = 21 × 3 + 1 */
-	if (rest > 0) {
-		uint32_t v = (uint32_t)random[i] << 16 | (rest > 1 ? (uint32_t)random[i + 1] << 8 : 0);
-		out[o++] = b64url[v >> 18 & 63];
-		out[o++] = b64url[v >> 12 & 63];
-		if (rest > 1)
-			out[o++] = b64url[v >> 6 & 63];
-	}
-	out[o] = '\0';
+	size_t p = sizeof(KF_PUSH_TICKET_PREFIX) - 1;
+	memcpy(out, KF_PUSH_TICKET_PREFIX, p);
+	(void)kf_auth_base64url(random, KF_PUSH_TICKET_RANDOM, out + p, KF_PUSH_TICKET_LEN + 1 - p);
 }
 
 bool kf_push_ticket_well_formed(const char *s)
 {
 	size_t p = sizeof(KF_PUSH_TICKET_PREFIX) - 1;
-	if (!s || strlen(s) != KF_PUSH_TICKET_LEN || memcmp(s, KF_PUSH_TICKET_PREFIX, p) != 0)
-		return false;
-	for (size_t i = p; i < KF_PUSH_TICKET_LEN; i++)
-		if (!memchr(b64url, s[i], sizeof(b64url) - 1))
-			return false;
-	/* 64 bytes leave 4 unused bits in the last character: canonical form
-	 * has them clear (its index is a multiple of 16). */
-	const char *last = memchr(b64url, s[KF_PUSH_TICKET_LEN - 1], sizeof(b64url) - 1);
-	return ((last - b64url) & 15) == 0;
+	return s && strlen(s) == KF_PUSH_TICKET_LEN && memcmp(s, KF_PUSH_TICKET_PREFIX, p) == 0 &&
+	       kf_auth_base64url_canonical(s + p, KF_PUSH_TICKET_LEN - p, KF_PUSH_TICKET_RANDOM);
 }

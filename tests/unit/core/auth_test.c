@@ -209,6 +209,8 @@ static void test_token_format_and_classify(void **state)
 	assert_null(kf_auth_token_prefix((enum kf_auth_kind)KF_AUTH_KIND_COUNT));
 }
 
+/* Also the regression test of what the OAuth fuzz harness found: a code
+ * challenge or token with a byte above 0x7f passed the canonical check. */
 static void test_token_classify_malformed(void **state)
 {
 	(void)state;
@@ -223,6 +225,8 @@ static void test_token_classify_malformed(void **state)
 		"kfat_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx+dHh8", /* standard base64 '+' */
 		"kfat_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx/dHh8",
 		"kfat_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx dHh8",
+		/* a byte above 0x7f: libsodium 1.0.18 alone decodes it as a letter */
+		"kfat_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx\262dHh8",
 		"kfat_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9", /* stray bits in the last char */
 		"kfatXAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8",
 		"12345678901234567890123456789012345678901234567",

@@ -128,6 +128,10 @@ static void test_pkce_rfc7636_appendix_b(void **state)
 	assert_string_equal(ch, RFC_CHALLENGE);
 	assert_int_equal(kf_oauth_pkce_check_request(RFC_CHALLENGE, "S256", true, &err), KF_OK);
 	assert_int_equal(kf_oauth_pkce_verify(RFC_VERIFIER, RFC_CHALLENGE, &err), KF_OK);
+	/* found by the OAuth fuzz harness: a byte above 0x7f in place of a
+	 * base64url character made a challenge of 43 "characters" pass */
+	assert_int_equal(kf_oauth_pkce_check_request("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1g\262WFOEjXk", "S256", true, &err),
+			 KF_EINVAL);
 }
 
 static void test_pkce_verifier_syntax(void **state)
