@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, assertError, assertStatus, expectUnchanged, operator, hostApiKey, provisionHost } from './helpers/flows.mjs';
-import { appBody, appProvider, createApp, approveCreation, waitFor } from './helpers/apps.mjs';
+import { appBody, appProvider, createApp, approveCreation, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 import { startTestApp } from './helpers/testapp.mjs';
 
 const TEXT_CALLBACK = 'TESTCOMPONENT_MSG_TYPE_TEXT_callback';
@@ -41,7 +41,7 @@ describe('capability check (APP-9, PROTOCOL.md §8)', () => {
 
 	/** Until no event waits in the outbox (a delivery changes the database). */
 	async function outboxIdle() {
-		await waitFor(() => srv.sql("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0].n === 0, { timeout: 15000, what: 'an idle outbox' });
+		await waitFor(() => srv.sql("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")[0].n === 0, { timeout: PUSH_WAIT_MS, what: 'an idle outbox' });
 		await srv.mailIdle();
 	}
 

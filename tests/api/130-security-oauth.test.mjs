@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, sqlJson } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertError } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, appBody } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, appBody, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const REDIRECT = 'https://auth.example.com/done';
 const REFERER = 'https://auth.example.com/connect';
@@ -52,7 +52,7 @@ async function latestTicket(a) {
 			.map((rec) => openPush(rec, { token: a.sent.dev.message_token, aesKey: a.sent.dev.aes_key, appId: a.app_id }).fields)
 			.filter((f) => f.InfoType === 'component_verify_ticket')
 			.map((f) => f.ComponentVerifyTicket);
-	await waitFor(() => tickets().length >= 1, { timeout: 30000, what: `ticket of ${a.app_id}` });
+	await waitFor(() => tickets().length >= 1, { timeout: PUSH_WAIT_MS, what: `ticket of ${a.app_id}` });
 	return tickets().at(-1);
 }
 

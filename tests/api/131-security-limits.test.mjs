@@ -9,7 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, person, assertError, assertStatus, login } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 function fire(n, fn) {
 	return Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
@@ -165,7 +165,7 @@ describe('issue 9: failed client authentication is limited per client and per ad
 	});
 
 	test('issue 9: pre-auth codes per app: beyond the limit errcode 45009 with Retry-After until the minute ends', async () => {
-		await waitFor(() => tickets(a).length >= 1, { timeout: 30000, what: 'a verify ticket' });
+		await waitFor(() => tickets(a).length >= 1, { timeout: PUSH_WAIT_MS, what: 'a verify ticket' });
 		const t = await component(a, a.app_secret);
 		const ctok = await (async () => {
 			const r = await srv.rawRequest('POST', '/cgi-bin/component/api_component_token', { body: Buffer.from(JSON.stringify({ component_appid: a.app_id, component_appsecret: a.app_secret, component_verify_ticket: tickets(a).at(-1) })) });

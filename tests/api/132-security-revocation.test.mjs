@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, adminToken, operator, certifiedProvider } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const REDIRECT = 'https://auth.example.com/oauth/callback';
 const COMPONENT_REDIRECT = 'https://auth.example.com/done';
@@ -187,7 +187,7 @@ test('issue 9 defect 4: deleting a host account revokes its grants and tells eac
 	assert.equal(live, 0);
 	// both apps hear it, with the id they know the account by
 	for (const app of [oauthApp, compApp]) {
-		const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000, filter: (x) => pushOf(app, x).fields.InfoType === 'unauthorized' });
+		const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS, filter: (x) => pushOf(app, x).fields.InfoType === 'unauthorized' });
 		assert.equal(pushOf(app, ev[0]).fields.AuthorizerAppid, host.external_id, app.app_id);
 	}
 });
@@ -272,7 +272,7 @@ test('issue 9 defect 5: suspending an app ends its tokens and codes, refuses it 
 	assertStatus(u, 200, 'unsuspend');
 	assert.equal(u.body.state, 'developing');
 	assertError(await srv.req('POST', `/v1/apps/${app.app_id}/unsuspend`, { token: admin }), 409, 'not_suspended');
-	const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), before + 1, { timeout: 15000, filter: (x) => pushOf(app, x).fields.InfoType === 'unauthorized' });
+	const ev = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), before + 1, { timeout: PUSH_WAIT_MS, filter: (x) => pushOf(app, x).fields.InfoType === 'unauthorized' });
 	assert.equal(pushOf(app, ev[ev.length - 1]).fields.AuthorizerAppid, hostB.external_id);
 	const fresh = await ticketOf(app, { exclude: seenTickets });
 	const ctoken2 = await componentToken(app, fresh);
@@ -284,7 +284,7 @@ test('issue 9 defect 5: suspending an app ends its tokens and codes, refuses it 
 	assert.equal(list.body.items.find((z) => z.app_id === app.app_id)?.state, 'active');
 	assert.equal((await srv.req('GET', '/v1/authorizer', { token: auth.access })).status, 401);
 	// without the owner: a fresh code in an updateauthorized event gives new authorizer tokens
-	const upd = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000, filter: (x) => pushOf(app, x).fields.InfoType === 'updateauthorized' });
+	const upd = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS, filter: (x) => pushOf(app, x).fields.InfoType === 'updateauthorized' });
 	const f = pushOf(app, upd[upd.length - 1]).fields;
 	assert.equal(f.AuthorizerAppid, hostA.external_id);
 	const q = await cgi('api_query_auth', { component_appid: app.app_id, authorization_code: f.AuthorizationCode }, ctoken2);

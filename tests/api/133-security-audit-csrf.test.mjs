@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, sqlJson, cli, runDaemon, freePort } from './helpers/server.mjs';
 import { registerUser, assertError, assertStatus, login, createProvider, hostApiKey, provisionHost } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const EVIL = 'https://evil.example';
 
@@ -148,7 +148,7 @@ describe('issue 9 defect 8: the consent page form keeps its own CSRF token and r
 		hostOwner = await registerUser(srv, { tag: 'csrf-hostowner' });
 		host = await provisionHost(srv, hostApiKey(srv).key, { owner_email: hostOwner.email });
 		app = await developingApp(srv, owner, prov.id, rx, { dev: { test_allowlist: [host.id] } });
-		const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 		const { fields } = openPush(recs[0], { token: app.sent.dev.message_token, aesKey: app.sent.dev.aes_key, appId: app.app_id });
 		const t = await srv.req('POST', '/cgi-bin/component/api_component_token', {
 			raw: JSON.stringify({ component_appid: app.app_id, component_appsecret: app.app_secret, component_verify_ticket: fields.ComponentVerifyTicket }),

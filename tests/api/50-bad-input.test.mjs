@@ -7,7 +7,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from './helpers/apps.mjs';
 import {
 	registerUser, operator, adminToken, publishAgreement, assertError, assertStatus, expectUnchanged,
 	uploadPdf, pdf, createProvider, apply, pendingReview, login, person,
@@ -1117,7 +1117,7 @@ describe('bad input on the authorization routes (component API, consent page, OA
 		c.host = await provisionHost(srv, c.key, { owner_email: c.hostOwner.email });
 		c.app = await developingApp(srv, c.owner, prov.id, rx, { dev: { test_allowlist: [c.host.id], redirect_uris: [OAUTH_REDIRECT] } });
 		c.publicApp = await developingApp(srv, c.owner, prov.id, rx, { dev: { test_allowlist: [c.host.id], redirect_uris: [OAUTH_REDIRECT], public_client: true } });
-		const recs = await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		const recs = await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 		c.ticket = openPush(recs[0], { token: c.app.sent.dev.message_token, aesKey: c.app.sent.dev.aes_key, appId: c.app.app_id }).fields.ComponentVerifyTicket;
 		const t = await cgi(byName('api_component_token'), CASES['POST /cgi-bin/component/api_component_token'].cbody(c));
 		assert.ok(t.body?.component_access_token, `component token: ${t.text}`);
@@ -1128,8 +1128,8 @@ describe('bad input on the authorization routes (component API, consent page, OA
 		c.access = q.body.authorization_info.authorizer_access_token;
 		c.refresh = q.body.authorization_info.authorizer_refresh_token;
 		// the authorized event, and the other app's first ticket, are pushed before the tests look
-		await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 2, { timeout: 15000 });
-		await rx.waitFor(pathOf(c.publicApp.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+		await rx.waitFor(pathOf(c.app.sent.dev.auth_receive_url), 2, { timeout: PUSH_WAIT_MS });
+		await rx.waitFor(pathOf(c.publicApp.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 		await outboxIdle();
 	});
 	after(async () => {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertStatus } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 let srv, rx, owner, hostOwner, key, host, otherHost, app, appSecret;
 let ticket, componentToken;
@@ -89,7 +89,7 @@ async function submit(page, code, fields) {
 }
 
 test('§6 the verify ticket arrives at the authorization receive URL, signed and encrypted', async () => {
-	const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+	const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 	const { fields } = push(recs[0]);
 	assert.equal(fields.InfoType, 'component_verify_ticket');
 	assert.match(fields.ComponentVerifyTicket, /^ticket@@@/);
@@ -339,7 +339,7 @@ test('AUTH-3 an expired pre-auth code is refused on the page', async () => {
 	assert.ok(page.status >= 400);
 	// the component token lives 7200 s: get a fresh one for what follows
 	await srv.advance(7200);
-	const fresh = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { filter: (x) => push(x).fields.InfoType === 'component_verify_ticket' && push(x).fields.ComponentVerifyTicket !== ticket, timeout: 15000 });
+	const fresh = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { filter: (x) => push(x).fields.InfoType === 'component_verify_ticket' && push(x).fields.ComponentVerifyTicket !== ticket, timeout: PUSH_WAIT_MS });
 	ticket = push(fresh[fresh.length - 1]).fields.ComponentVerifyTicket;
 	const r = await cgi('api_component_token', { component_appid: app.app_id, component_appsecret: appSecret, component_verify_ticket: ticket });
 	componentToken = r.body.component_access_token;
@@ -361,7 +361,7 @@ test('AUTH-5 a suspended app cannot be authorized; APP-10 a self-use app only by
 	const selfUse = await developingApp(srv, owner, prov, rx, { audience: 'self_use', dev: { test_allowlist: [host.id] } });
 	const t = await cgi('api_component_token', { component_appid: selfUse.app_id, component_appsecret: selfUse.app_secret, component_verify_ticket: 'none' });
 	assert.equal(t.body.errcode, 61006, 'no ticket yet');
-	const recs = await rx.waitFor(pathOf(selfUse.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+	const recs = await rx.waitFor(pathOf(selfUse.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 	const tk = openPush(recs[0], { token: selfUse.sent.dev.message_token, aesKey: selfUse.sent.dev.aes_key, appId: selfUse.app_id }).fields.ComponentVerifyTicket;
 	const tok = (await cgi('api_component_token', { component_appid: selfUse.app_id, component_appsecret: selfUse.app_secret, component_verify_ticket: tk })).body.component_access_token;
 	const pre = (await cgi('api_create_preauthcode', { component_appid: selfUse.app_id }, tok)).body.pre_auth_code;
@@ -382,7 +382,7 @@ test('cross-tenant: app A\'s tokens and calls never reach an authorizer that onl
 	const provY = await appProvider(srv, ownerY);
 	const hostB = await provisionHost(srv, key, { owner_email: hostOwner.email });
 	const appB = await developingApp(srv, ownerY, provY.id, rx, { dev: { test_allowlist: [hostB.id] } });
-	const recs = await rx.waitFor(pathOf(appB.sent.dev.auth_receive_url), 1, { timeout: 15000 });
+	const recs = await rx.waitFor(pathOf(appB.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS });
 	const tkB = openPush(recs[0], { token: appB.sent.dev.message_token, aesKey: appB.sent.dev.aes_key, appId: appB.app_id }).fields.ComponentVerifyTicket;
 	const tokB = (await cgi('api_component_token', { component_appid: appB.app_id, component_appsecret: appB.app_secret, component_verify_ticket: tkB })).body.component_access_token;
 	const pre = (await cgi('api_create_preauthcode', { component_appid: appB.app_id }, tokB)).body.pre_auth_code;

@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertStatus, assertError } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const REDIRECT = 'https://auth.example.com/done';
 const REFERER = 'https://auth.example.com/connect';
@@ -106,7 +106,7 @@ function ticketsOf(a) {
 /** The newest ticket the app received (waiting for a first one). */
 async function latestTicket(a, n = 1) {
 	// generous: under a loaded machine a push may time out once and be retried
-	await waitFor(() => ticketsOf(a).length >= n, { timeout: 30000, what: `ticket ${n} of ${a.app_id}` });
+	await waitFor(() => ticketsOf(a).length >= n, { timeout: PUSH_WAIT_MS, what: `ticket ${n} of ${a.app_id}` });
 	return ticketsOf(a).at(-1);
 }
 

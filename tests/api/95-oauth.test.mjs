@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp, pathOf, openPush } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const REDIRECT = 'https://auth.example.com/oauth/callback';
 let srv, rx, owner, hostOwner, host, app, config, publicApp;
@@ -145,7 +145,7 @@ test('a public client must use PKCE and no secret; client_credentials needs a se
 	assert.equal(new URL(r.headers.get('location')).searchParams.get('error'), 'invalid_request');
 	// client_credentials proves the app with its secret and its newest verify ticket (PROTOCOL.md §6)
 	const open = (x) => openPush(x, { token: app.sent.dev.message_token, aesKey: app.sent.dev.aes_key, appId: app.app_id }).fields;
-	const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: 15000, filter: (x) => open(x).InfoType === 'component_verify_ticket' });
+	const recs = await rx.waitFor(pathOf(app.sent.dev.auth_receive_url), 1, { timeout: PUSH_WAIT_MS, filter: (x) => open(x).InfoType === 'component_verify_ticket' });
 	const ticket = open(recs[recs.length - 1]).ComponentVerifyTicket;
 	const cc = await client.clientCredentialsGrant(config, { component_verify_ticket: ticket });
 	assert.ok(cc.access_token);

@@ -24,6 +24,15 @@ export function sha1Sorted(...parts) {
 	return crypto.createHash('sha1').update([...parts].sort().join('')).digest('hex');
 }
 
+/**
+ * How long a test waits for a push (a ticket, an event) to arrive. Pushes
+ * normally take milliseconds; on a loaded machine, with sanitizer builds,
+ * an attempt can time out (push-timeout, 5 s) and be retried 5 s later,
+ * and a second failure waits 15 s more. A wait ends as soon as the push
+ * arrives, so the long bound costs nothing when the test passes.
+ */
+export const PUSH_WAIT_MS = 60000;
+
 /** Poll fn until it returns a truthy value (returned) or time runs out. */
 export async function waitFor(fn, { timeout = 10000, interval = 50, what = 'condition' } = {}) {
 	const deadline = Date.now() + timeout;
@@ -122,7 +131,7 @@ export async function startReceiver() {
 			return requests.filter((r) => r.path.startsWith(prefix) && filter(r));
 		},
 		/** Wait until at least n requests match; returns them. */
-		async waitFor(prefix, n = 1, { timeout = 10000, filter } = {}) {
+		async waitFor(prefix, n = 1, { timeout = PUSH_WAIT_MS, filter } = {}) {
 			const deadline = Date.now() + timeout;
 			for (;;) {
 				const hits = rx.on(prefix, filter);
