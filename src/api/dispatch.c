@@ -21,6 +21,7 @@
 #include "store/agreements.h"
 #include "store/db.h"
 #include "store/hosts.h"
+#include "store/idempotency.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -221,71 +222,42 @@ static int64_t caller_id(struct kf_req *r)
 enum idem { IDEM_RUN, IDEM_DONE };
 
 /*
- * Idempotency-Key: the first request with a key claims it (a row with
- * status 0) before running; a repeat while it runs gets 409, a repeat after
- * it succeeded gets the stored answer. The claim is its own statement, so
- * two simultaneous requests cannot both run.
+ * Idempotency-Key: the first request with a key claims it before running;
+ * a repeat while it runs gets 409, a repeat after it succeeded gets the
+ * stored answer, a key reused for another request 422.
  */
 static enum idem idempotency_claim(struct kf_req *r, const char *key)
 {
-	struct kf_db *db = kf_req_db(r);
 	char hash[65];
 	kf_sha256_hex(r->body ? r->body : "", r->body_len, hash);
-	struct kf_stmt *st = kf_db_prepare(db,
-		"INSERT INTO idempotency_keys (user_id, key, method, path, status, body, request_hash, created_at)"
-		" VALUES (?, ?, ?, ?, 0, '', ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at"
-		" WHERE idempotency_keys.status = 0 AND idempotency_keys.created_at < ? AND idempotency_keys.request_hash ="
-		" excluded.request_hash AND idempotency_keys.path = excluded.path");
-	if (!st) {
+	const struct kf_idem_request req = {caller_id(r), key, r->method, r->path, hash};
+	enum kf_idem_claim found;
+	int status;
+	char *body = NULL;
+	if (kf_store_idempotency_claim(kf_req_db(r), &req, r->now, r->now - IDEMPOTENCY_CLAIM_SECONDS, &found,
+				       &status, &body) != KF_OK) {
 		kf_reply_db_error(r);
 		return IDEM_DONE;
 	}
-	kf_stmt_bind_int(st, 1, caller_id(r));
-	kf_stmt_bind_text(st, 2, key);
-	kf_stmt_bind_text(st, 3, r->method);
-	kf_stmt_bind_text(st, 4, r->path);
-	kf_stmt_bind_text(st, 5, hash);
-	kf_stmt_bind_int(st, 6, r->now);
-	kf_stmt_bind_int(st, 7, r->now - IDEMPOTENCY_CLAIM_SECONDS);
-	if (kf_stmt_exec(st) != KF_OK) {
-		kf_reply_db_error(r);
-		return IDEM_DONE;
-	}
-	if (kf_db_changes(db))
-		return IDEM_RUN; /* claimed (new, or a stale claim taken over) */
-	st = kf_db_prepare(db, "SELECT method, path, status, body, request_hash FROM idempotency_keys"
-			       " WHERE user_id = ? AND key = ?");
-	if (!st) {
-		kf_reply_db_error(r);
-		return IDEM_DONE;
-	}
-	kf_stmt_bind_int(st, 1, caller_id(r));
-	kf_stmt_bind_text(st, 2, key);
-	if (kf_stmt_step(st) != KF_STEP_ROW) {
-		kf_stmt_done(st);
-		kf_reply_db_error(r);
-		return IDEM_DONE;
-	}
-	if (strcmp(kf_stmt_text(st, 0), r->method) || strcmp(kf_stmt_text(st, 1), r->path) ||
-	    strcmp(kf_stmt_text(st, 4), hash)) {
-		kf_stmt_done(st);
+	switch (found) {
+	case KF_IDEM_CLAIMED:
+		return IDEM_RUN;
+	case KF_IDEM_MISMATCH:
 		kf_reply_fail(r, KF_EINVAL, "idempotency_key_reused", NULL, "Idempotency-Key",
 			      "this Idempotency-Key was used for a different request");
 		r->status = 422;
-		return IDEM_DONE;
-	}
-	int status = (int)kf_stmt_int(st, 2);
-	if (status == 0) {
-		kf_stmt_done(st);
+		break;
+	case KF_IDEM_RUNNING:
 		kf_reply_fail(r, KF_ECONFLICT, "idempotency_in_progress", NULL, "Idempotency-Key",
 			      "a request with this Idempotency-Key is still running; retry shortly");
 		kf_reply_header(r, "Retry-After", "1");
-		return IDEM_DONE;
+		break;
+	case KF_IDEM_ANSWERED:
+		kf_reply_raw(r, status, "application/json", body, strlen(body));
+		kf_reply_header(r, "Idempotent-Replayed", "true");
+		break;
 	}
-	const char *body = kf_stmt_text(st, 3);
-	kf_reply_raw(r, status, "application/json", body, strlen(body));
-	kf_stmt_done(st);
-	kf_reply_header(r, "Idempotent-Replayed", "true");
+	free(body);
 	return IDEM_DONE;
 }
 
@@ -293,24 +265,9 @@ static enum idem idempotency_claim(struct kf_req *r, const char *key)
  * caller may retry with the same key. */
 static void idempotency_finish(struct kf_req *r, const char *key)
 {
-	struct kf_stmt *st;
-	if (r->status >= 200 && r->status < 300) {
-		st = kf_db_prepare(kf_req_db(r),
-				   "UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?");
-		if (!st)
-			return;
-		kf_stmt_bind_int(st, 1, r->status);
-		kf_stmt_bind_text(st, 2, r->resp_body ? r->resp_body : "");
-		kf_stmt_bind_int(st, 3, caller_id(r));
-		kf_stmt_bind_text(st, 4, key);
-	} else {
-		st = kf_db_prepare(kf_req_db(r), "DELETE FROM idempotency_keys WHERE status = 0 AND user_id = ? AND key = ?");
-		if (!st)
-			return;
-		kf_stmt_bind_int(st, 1, caller_id(r));
-		kf_stmt_bind_text(st, 2, key);
-	}
-	if (kf_stmt_exec(st) != KF_OK)
+	bool ok = r->status >= 200 && r->status < 300;
+	if (kf_store_idempotency_finish(kf_req_db(r), caller_id(r), key, r->status,
+					ok ? (r->resp_body ? r->resp_body : "") : NULL) != KF_OK)
 		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not finished\",\"request_id\":\"%s\"}\n", r->id);
 }
 
