@@ -32,6 +32,7 @@
 #include "api/tokens.h"
 #include "store/apps.h"
 #include "store/auth.h"
+#include "store/checks.h"
 #include "store/db.h"
 #include "store/files.h"
 #include "store/hosts.h"
@@ -141,14 +142,10 @@ static bool validation_context(struct kf_req *r, const struct kf_org_row *org, s
 	kf_arena_defer(r->arena, (void (*)(void *))kf_termset_put, terms);
 	v->policy.marks = terms->lists[KF_TERMLIST_PROTECTED_MARKS];
 	/* APP-3 catalog */
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT id FROM permission_sets ORDER BY id");
-	if (!st)
-		return false;
 	int64_t *ids = kf_arena_alloc(r->arena, 256 * sizeof(*ids));
 	size_t ni = 0;
-	while (ni < 256 && kf_stmt_step(st) == KF_STEP_ROW)
-		ids[ni++] = kf_stmt_int(st, 0);
-	kf_stmt_done(st);
+	if (kf_store_permission_set_catalog(db, ids, NULL, 256, &ni) != KF_OK)
+		return false;
 	v->ctx.catalog_ids = ids;
 	v->ctx.n_catalog_ids = ni;
 	/* APP-2/APP-4 ICP filings of the provider's entity */

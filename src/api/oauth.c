@@ -23,6 +23,7 @@
 #include "http/request.h"
 #include "push/push.h"
 #include "store/apps.h"
+#include "store/checks.h"
 #include "store/auth.h"
 #include "store/authz.h"
 #include "store/db.h"
@@ -131,13 +132,9 @@ static const char *scope_of(struct kf_req *r, const char *granted_json)
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v) {
-		struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT key FROM permission_sets WHERE id = ?");
-		if (!st)
-			continue;
-		kf_stmt_bind_int(st, 1, json_integer_value(v));
-		if (kf_stmt_step(st) == KF_STEP_ROW)
-			out = kf_arena_printf(r->arena, "%s%s%s", out, *out ? " " : "", kf_stmt_text(st, 0));
-		kf_stmt_done(st);
+		char key[64], checks[256];
+		if (kf_store_permission_set_checks(kf_req_db(r), json_integer_value(v), key, checks) == KF_OK)
+			out = kf_arena_printf(r->arena, "%s%s%s", out, *out ? " " : "", key);
 	}
 	json_decref(ids);
 	return out;
@@ -387,10 +384,16 @@ static void api_oauth_metadata(struct kf_req *r)
 {
 	const char *base = r->ctx->cfg.issuer;
 	json_t *scopes = json_array();
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT key FROM permission_sets ORDER BY id");
-	while (st && kf_stmt_step(st) == KF_STEP_ROW)
-		json_array_append_new(scopes, json_string(kf_stmt_text(st, 0)));
-	kf_stmt_done(st);
+	int64_t ids[256];
+	char(*keys)[64] = kf_arena_alloc(r->arena, 256 * sizeof(*keys));
+	size_t n = 0;
+	if (kf_store_permission_set_catalog(kf_req_db(r), ids, keys, 256, &n) != KF_OK) {
+		json_decref(scopes);
+		kf_reply_db_error(r);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(scopes, json_string(keys[i]));
 	json_t *auth_methods = json_pack("[s, s, s]", "client_secret_basic", "client_secret_post", "none");
 	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:[s], s:[s, s, s], s:[s], s:o, s:O, s:O, s:O, s:b}",
 		"issuer", base,
