@@ -424,6 +424,13 @@ static void api_accounts_login(struct kf_req *r)
 	}
 }
 
+/* Sign-out and ending the current session clear the cookie with the same
+ * attributes it was set with (Secure under an https public URL). */
+static void clear_session_cookie(struct kf_req *r)
+{
+	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "kf_session=; %s; Max-Age=0", kf_api_cookie_attrs(r)));
+}
+
 static void api_accounts_logout(struct kf_req *r)
 {
 	if (!r->session_id) {
@@ -440,7 +447,7 @@ static void api_accounts_logout(struct kf_req *r)
 	}
 	if (!kf_api_commit(r))
 		return;
-	kf_reply_header(r, "Set-Cookie", kf_arena_printf(r->arena, "kf_session=; %s; Max-Age=0", kf_api_cookie_attrs(r)));
+	clear_session_cookie(r);
 	kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
@@ -487,7 +494,7 @@ static void api_sessions_delete(struct kf_req *r)
 	if (!kf_api_commit(r))
 		return;
 	if (id == r->session_id)
-		kf_reply_header(r, "Set-Cookie", "kf_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+		clear_session_cookie(r);
 	kf_reply_raw(r, 204, "application/json", "", 0);
 }
 

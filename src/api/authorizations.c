@@ -16,6 +16,7 @@
 #include "api/common.h"
 #include "api/tokens.h"
 #include "core/app.h"
+#include "core/auth.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "proto/envelope.h"
@@ -84,6 +85,25 @@ bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, cons
 	return rc == KF_OK;
 }
 
+bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, const char *state,
+		      const char *granted, const char *authorizer)
+{
+	struct kf_db *db = kf_req_db(r);
+	enum kf_auth_state cur = KF_AUTH_STATE_NONE;
+	(void)kf_auth_state_parse(state, &cur);
+	struct kf_auth_change ch;
+	struct kf_error err = {0};
+	if (kf_auth_revoke(cur, &ch, &err) != KF_OK)
+		return true; /* not live: nothing to end */
+	return kf_store_authz_revoke(db, zid, r->now) == KF_OK &&
+	       (!(ch.revoke_access || ch.revoke_refresh) ||
+		kf_store_tokens_revoke_authorization(db, zid, r->now) == KF_OK) &&
+	       (!ch.revoke_codes || kf_store_codes_revoke_authorization(db, zid, r->now) == KF_OK) &&
+	       kf_store_authz_history(db, zid, r->now, "revoked", granted, kf_api_actor(r)) == KF_OK &&
+	       (ch.event == KF_AUTH_EVENT_NONE ||
+		kf_api_push_auth_event(r, app, kf_auth_event_name(ch.event), authorizer, NULL, 0, NULL));
+}
+
 /* AUTH-2: revoke; tokens stop at once; the app is notified. */
 static void api_authz_revoke(struct kf_req *r)
 {
@@ -110,10 +130,7 @@ static void api_authz_revoke(struct kf_req *r)
 	}
 	if (!kf_api_begin(r))
 		return;
-	if (kf_store_authz_revoke(db, z.id, r->now) != KF_OK ||
-	    kf_store_tokens_revoke_authorization(db, z.id, r->now) != KF_OK ||
-	    kf_store_authz_history(db, z.id, r->now, "revoked", z.granted, kf_api_actor(r)) != KF_OK ||
-	    !kf_api_push_auth_event(r, &app, "unauthorized", h.external_id, NULL, 0, NULL) ||
+	if (!kf_api_authz_end(r, &app, z.id, z.state, z.granted, h.external_id) ||
 	    !kf_api_audit(r, "authorization.revoke", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), app_id)) {
 		kf_api_abort_db(r);
 		return;

@@ -13,14 +13,12 @@
 #include "api/authorizations.h"
 #include "api/common.h"
 #include "api/tokens.h"
-#include "core/auth.h"
 #include "core/validate.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "push/push.h"
 #include "store/apps.h"
-#include "store/auth.h"
 #include "store/authz.h"
 #include "store/accounts.h"
 #include "store/db.h"
@@ -239,11 +237,9 @@ static void api_hosts_update(struct kf_req *r)
 }
 
 /* AUTH-2, DATA-3: a deleted host account's grants end with it, in the
- * caller's transaction: each live authorization is revoked as its owner
- * would revoke it (core kf_auth_revoke decides what goes), with its tokens
- * and unused codes, and the app gets its unauthorized event through the
- * outbox. h is read before the external id is freed, so the event names
- * the id the app knows. */
+ * caller's transaction, each as its owner would revoke it
+ * (kf_api_authz_end). h is read before the external id is freed, so the
+ * event names the id the app knows. */
 static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
 {
 	struct kf_db *db = kf_req_db(r);
@@ -254,23 +250,11 @@ static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		int64_t zid = json_integer_value(json_object_get(row, "id"));
-		enum kf_auth_state cur = KF_AUTH_STATE_NONE;
-		(void)kf_auth_state_parse(json_string_value(json_object_get(row, "state")), &cur);
-		struct kf_auth_change ch;
-		struct kf_error err = {0};
 		struct kf_app_row app;
-		if (kf_auth_revoke(cur, &ch, &err) != KF_OK)
-			continue; /* not live: nothing to end */
 		ok = kf_store_app_get(db, json_integer_value(json_object_get(row, "app")), &app) == KF_OK &&
-		     kf_store_authz_revoke(db, zid, r->now) == KF_OK &&
-		     (!(ch.revoke_access || ch.revoke_refresh) ||
-		      kf_store_tokens_revoke_authorization(db, zid, r->now) == KF_OK) &&
-		     (!ch.revoke_codes || kf_store_codes_revoke_authorization(db, zid, r->now) == KF_OK) &&
-		     kf_store_authz_history(db, zid, r->now, "revoked",
-					    json_string_value(json_object_get(row, "granted")), kf_api_actor(r)) == KF_OK &&
-		     (ch.event == KF_AUTH_EVENT_NONE ||
-		      kf_api_push_auth_event(r, &app, kf_auth_event_name(ch.event), h->external_id, NULL, 0, NULL));
+		     kf_api_authz_end(r, &app, json_integer_value(json_object_get(row, "id")),
+				      json_string_value(json_object_get(row, "state")),
+				      json_string_value(json_object_get(row, "granted")), h->external_id);
 		if (!ok)
 			break;
 	}
