@@ -219,6 +219,23 @@ size_t kf_utf8_len(const char *s)
 	return count;
 }
 
+size_t kf_utf8_scrub(char *s)
+{
+	size_t n = 0;
+	utf8proc_uint8_t *p = (utf8proc_uint8_t *)s;
+	while (p && *p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t r = utf8proc_iterate(p, -1, &cp);
+		if (r <= 0) {
+			*p++ = '?';
+			n++;
+		} else {
+			p += r;
+		}
+	}
+	return n;
+}
+
 /* Does pw spell the mobile number mobile_e164 in any form we can recognise? */
 static bool password_is_mobile(const char *pw, const char *mobile_e164)
 {

@@ -69,6 +69,11 @@ bool kf_validate_utf8(const char *s, size_t len);
  * not valid UTF-8. */
 size_t kf_utf8_len(const char *s);
 
+/* Replace, in place, every byte of s that does not start a well-formed UTF-8
+ * sequence (including a sequence cut short at the end, as snprintf may leave
+ * it) with '?', so the text can go into JSON. Returns the number replaced. */
+size_t kf_utf8_scrub(char *s);
+
 /* One DNS label s[0..len): 1..63 bytes of [A-Za-z0-9-], not starting or
  * ending with '-'. Shared by email domains, app domains and redirect hosts. */
 bool kf_validate_dns_label(const char *s, size_t len);

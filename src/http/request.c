@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validate.h"
 #include "ctx.h"
 #include "store/db.h"
 #include "util/mem.h"
@@ -114,7 +115,13 @@ void kf_reply_error(struct kf_req *r, const struct kf_error *err)
 void kf_reply_error_with(struct kf_req *r, const struct kf_error *err, json_t *extra)
 {
 	int status = err->status ? err->status : kf_err_status(err->code);
-	json_t *e = json_pack("{s:s, s:s}", "code", err->name ? err->name : "error", "message", err->msg);
+	/* a message may quote the client's bytes (jansson's "near '…'") or be
+	 * cut mid-character by its fixed size; JSON needs it well-formed */
+	char msg[sizeof(err->msg)];
+	memcpy(msg, err->msg, sizeof(msg));
+	msg[sizeof(msg) - 1] = '\0';
+	kf_utf8_scrub(msg);
+	json_t *e = json_pack("{s:s, s:s}", "code", err->name ? err->name : "error", "message", msg);
 	if (err->rule)
 		json_object_set_new(e, "rule", json_string(err->rule));
 	if (err->field)

@@ -500,6 +500,12 @@ describe('bad input on every route', () => {
 				const err = assertError(r, 400, 'invalid_json');
 				assert.match(err.message, /line 3/);
 				assert.match(err.message, /column/);
+				// the parser's message quotes the body back: bytes that are not
+				// UTF-8 there still give a JSON error, not an empty object
+				for (const raw of [Buffer.from('7b226e616d65223a22615c75303030d89d227d', 'hex'), Buffer.from('{"name":"\\u12\xff\xfe"}', 'latin1'), Buffer.from([0x7b, 0x22, 0xe4, 0xb8])]) {
+					const r = await send(e, { token: callerOf(e), raw, headers: { 'Content-Type': 'application/json' } });
+					assert.equal(typeof assertError(r, 400, 'invalid_json').message, 'string');
+				}
 			});
 		}
 	});

@@ -283,6 +283,24 @@ static void test_password_acceptable_ONB_8(void **state)
 
 /* ---- UTF-8 helpers ---- */
 
+static void test_utf8_scrub(void **state)
+{
+	(void)state;
+	char ok[] = "a\xe4\xb8\xad\xf0\x9f\x98\x80z";
+	assert_int_equal(kf_utf8_scrub(ok), 0);
+	assert_string_equal(ok, "a\xe4\xb8\xad\xf0\x9f\x98\x80z");
+	/* what jansson quotes back from a body with a broken escape */
+	char near[] = "near '\"a\\u000\xd8\x9d'";
+	assert_int_equal(kf_utf8_scrub(near), 0); /* U+061D is well-formed */
+	char bad[] = "x\xd8\"\x80\xc0\xafy";
+	assert_int_equal(kf_utf8_scrub(bad), 4);
+	assert_string_equal(bad, "x?\"???y");
+	char cut[] = "\xe4\xb8\xad\xe4\xb8"; /* cut mid-character by snprintf */
+	assert_int_equal(kf_utf8_scrub(cut), 2);
+	assert_string_equal(cut, "\xe4\xb8\xad??");
+	assert_int_equal(kf_utf8_scrub(NULL), 0);
+}
+
 static void test_utf8_validate(void **state)
 {
 	(void)state;
@@ -332,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_password_equal_to_mobile_ONB_8),
 		cmocka_unit_test(test_password_acceptable_ONB_8),
 		cmocka_unit_test(test_utf8_validate),
+		cmocka_unit_test(test_utf8_scrub),
 		cmocka_unit_test(test_utf8_len),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
