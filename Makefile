@@ -1,8 +1,9 @@
 # Kaifang build. `make run` and `make test` are the two commands of the README.
-PKGS      := libmicrohttpd jansson sqlite3 libsodium libcurl openssl libutf8proc libxml-2.0 zbar
+PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium libcurl openssl libutf8proc libxml-2.0 zbar
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
-             libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates
+             libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates \
+             libpq-dev postgresql
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -13,7 +14,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 CORE_SRC  := $(wildcard src/core/*.c)
-MIGR      := $(wildcard src/store/migrations/sqlite/*.sql)
+MIGR      := $(wildcard src/store/migrations/sqlite/*.sql src/store/migrations/postgres/*.sql)
 GEN       := migrations openapi
 LIB_OBJ   := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) $(GEN:%=build/obj/gen/%.o)
 SAN_OBJ   := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) $(GEN:%=build/san/gen/%.o)
@@ -24,7 +25,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CC   := clang
 
-.PHONY: all deps run test check suites layers unit unit-san api-test api-test-san fuzz fuzz-long clean fmt
+.PHONY: all deps run test check suites layers unit unit-san api-test api-test-san test-pg fuzz fuzz-long clean fmt
 all: build/kaifangd build/kaifang
 
 deps:
@@ -32,7 +33,8 @@ deps:
 
 build/gen/migrations.c: tools/embed-sql.sh $(MIGR)
 	@mkdir -p $(dir $@)
-	sh tools/embed-sql.sh src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
+	{ sh tools/embed-sql.sh kf_migrations_sqlite src/store/migrations/sqlite && \
+	  sh tools/embed-sql.sh kf_migrations_pg src/store/migrations/postgres; } > $@.tmp && mv $@.tmp $@
 
 build/gen/openapi.c: tools/embed-text.sh docs/openapi.json
 	@mkdir -p $(dir $@)
@@ -128,14 +130,20 @@ api-test-san: build/san/kaifangd build/san/kaifang
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  sh tools/run-api.sh api-asan
 
+# The API suite on PostgreSQL: a throwaway cluster (initdb in a temporary
+# folder, pg_ctl on a Unix socket, as the `postgres` user when run as root),
+# removed afterwards.
+test-pg: build/kaifangd build/kaifang
+	@sh tools/run-pg.sh
+
 # `make test`: every suite, then the one summary line "N passed, N failed"
 # (tools/summary.sh over build/results.txt). `make check` (what CI runs,
 # .ci/run) adds the API suite against the sanitizer builds.
 test: all
 	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test" COUNT="layers unit unit-asan fuzz api"
 check: all
-	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san" \
-	  COUNT="layers unit unit-asan fuzz api api-asan"
+	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san test-pg" \
+	  COUNT="layers unit unit-asan fuzz api api-asan api-pg"
 # RUN: the targets, each recording "suite pass fail" in build/results.txt;
 # COUNT: the suites the summary adds up (one missing counts as a failure).
 suites:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kaifang: the operator command line. Works on the data directory directly
- * (the same database kaifangd uses; SQLite's locking lets both run).
+ * kaifang: the operator command line. Works on the database directly (the
+ * same one kaifangd uses: SQLite in the data directory, whose locking lets
+ * both run, or PostgreSQL with --database / KAIFANG_DATABASE).
  *
  *   kaifang --data-dir DIR user create-operator --email E --password P [--name N] [--role admin|reviewer|ops] [--mobile M]
  *   kaifang --data-dir DIR db migrate
@@ -41,7 +42,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kaifang [--data-dir DIR] COMMAND ...\n\n"
+	fprintf(f, "usage: kaifang [--data-dir DIR] [--database URI] COMMAND ...\n\n"
+		   "  --data-dir DIR     data directory (env KAIFANG_DATA_DIR, default ./var): the SQLite\n"
+		   "                     database, uploaded files, the audit key\n"
+		   "  --database URI     a postgresql:// URI (env KAIFANG_DATABASE): the PostgreSQL database\n"
+		   "                     instead of the data directory's SQLite file\n\n"
 		   "commands:\n"
 		   "  user create-operator --email E --password P [--name N] [--mobile M] [--role admin|reviewer|ops]\n"
 		   "  db migrate                 apply pending schema migrations\n"
@@ -317,6 +322,7 @@ int main(int argc, char **argv)
 	const char *dir = getenv("KAIFANG_DATA_DIR");
 	if (!dir || !*dir)
 		dir = "./var";
+	const char *database = getenv("KAIFANG_DATABASE");
 	int i = 1;
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strcmp(argv[i], "--help")) {
@@ -325,6 +331,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--data-dir") && i + 1 < argc) {
 			dir = argv[++i];
+		} else if (!strcmp(argv[i], "--database") && i + 1 < argc) {
+			database = argv[++i];
 		} else {
 			fprintf(stderr, "kaifang: unknown option %s\n", argv[i]);
 			usage(stderr);
@@ -346,7 +354,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kaifang: cannot create %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	char *path = kf_xasprintf("%s/kaifang.db", dir);
+	if (database && *database && !kf_db_target_is_pg(database)) {
+		fprintf(stderr, "kaifang: --database must be a postgresql:// URI (empty: SQLite in the data directory)\n");
+		return 2;
+	}
+	char *path = database && *database ? kf_xstrdup(database) : kf_xasprintf("%s/kaifang.db", dir);
 	struct kf_db *db = NULL;
 	struct kf_error err = {0};
 	if (kf_db_open(path, &db, &err) != KF_OK) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/redirect.h"
+#include "store/db.h"
 #include "util/mem.h"
 
 enum otype { O_STR, O_INT, O_DURATION, O_SIZE, O_BOOL };
@@ -30,6 +31,8 @@ struct option {
 static const struct option options[] = {
 	{"listen", NULL, O_STR, OFF(listen), "127.0.0.1:8080", 0, 0, 0, "address and port to listen on (ADDR:PORT)"},
 	{"data-dir", NULL, O_STR, OFF(data_dir), "./var", 0, 0, 0, "data directory: database, uploaded files, mail folder"},
+	{"database", NULL, O_STR, OFF(database), "", 0, 0, 0,
+	 "empty: SQLite in the data directory; postgresql://… (or postgres://…, a libpq connection URI): PostgreSQL, which several kaifangd can share"},
 	{"config", NULL, O_STR, OFF(config_file), "", 0, 0, 0, "INI configuration file"},
 	{"role", NULL, O_STR, OFF(role), "all", 0, 0, 0, "all | api | worker: which parts this process runs"},
 	{"threads", NULL, O_INT, OFF(threads), "4", 0, 1, 64, "HTTP worker threads"},
@@ -404,6 +407,10 @@ static int finish(struct kf_config *cfg)
 		return -1;
 	if (!*cfg->data_dir) {
 		fprintf(stderr, "kaifangd: data-dir must not be empty\n");
+		return -1;
+	}
+	if (*cfg->database && !kf_db_target_is_pg(cfg->database)) {
+		fprintf(stderr, "kaifangd: database must be empty (SQLite in data-dir) or a postgresql:// URI\n");
 		return -1;
 	}
 	return 0;

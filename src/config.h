@@ -17,6 +17,7 @@
 struct kf_config {
 	char *listen;            /* ADDR:PORT */
 	char *data_dir;
+	char *database;           /* empty: SQLite in data_dir; else a PostgreSQL URI */
 	char *config_file;
 	char *role;              /* all | api | worker */
 	int64_t threads;

@@ -119,7 +119,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	kf_envelope_global_init();
-	ctx.db_path = kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
+	ctx.db_path = *ctx.cfg.database ? kf_xstrdup(ctx.cfg.database)
+					: kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
 	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
 	ctx.mail_dir = kf_xasprintf("%s/mail", ctx.cfg.data_dir);
 	if (make_dir(ctx.cfg.data_dir) < 0 || make_dir(ctx.files_dir) < 0 || make_dir(ctx.mail_dir) < 0)
@@ -184,8 +185,8 @@ int main(int argc, char **argv)
 	atomic_store(&ctx.worker, worker); /* handlers wake it for new URL checks */
 	fprintf(stderr,
 		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
-		"\"data_dir\":\"%s\",\"migrations_applied\":%d%s}\n",
-		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, applied, ctx.test_clock ? ",\"test_clock\":true" : "");
+		"\"data_dir\":\"%s\",\"database\":\"%s\",\"migrations_applied\":%d%s}\n",
+		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, *ctx.cfg.database ? "postgresql" : "sqlite", applied, ctx.test_clock ? ",\"test_clock\":true" : "");
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	atomic_store(&ctx.stopping, true);

@@ -18,7 +18,8 @@ enum kf_err kf_ops_server_key(struct kf_db *db, unsigned char key[32])
 	char hex[65];
 	kf_random_bytes(fresh, sizeof(fresh));
 	kf_hex_encode(fresh, sizeof(fresh), hex);
-	struct kf_stmt *st = kf_db_prepare(db, "INSERT OR IGNORE INTO settings (key, value) VALUES ('server_key', ?)");
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO settings (key, value) VALUES ('server_key', ?)"
+					       " ON CONFLICT (key) DO NOTHING");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, hex);
@@ -108,8 +109,9 @@ enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *em
 	    kf_store_member_add(db, org, uid, role, now) != KF_OK)
 		goto fail;
 	/* Consent to every version already published. */
-	st = kf_db_prepare(db, "INSERT OR IGNORE INTO consents (user_id, agreement_key, version, consented_at)"
-			       " SELECT ?, key, version, ? FROM agreements");
+	st = kf_db_prepare(db, "INSERT INTO consents (user_id, agreement_key, version, consented_at)"
+			       " SELECT CAST(? AS BIGINT), key, version, CAST(? AS BIGINT) FROM agreements WHERE 1 = 1"
+			       " ON CONFLICT (user_id, agreement_key, version) DO NOTHING");
 	if (!st)
 		goto fail;
 	kf_stmt_bind_int(st, 1, uid);

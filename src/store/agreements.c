@@ -139,7 +139,7 @@ json_t *kf_store_agreements_json(struct kf_db *db, const char *key, int with_bod
 {
 	static const char q_all[] =
 		"SELECT key, version, title, effective_at, notice_days, required_for, created_at, body, change_kind"
-		" FROM agreements WHERE (? IS NULL OR key = ?) ORDER BY key, version DESC";
+		" FROM agreements WHERE (CAST(? AS TEXT) IS NULL OR key = ?) ORDER BY key, version DESC";
 	struct kf_stmt *st = kf_db_prepare(db, q_all);
 	if (!st)
 		return NULL;

@@ -286,10 +286,15 @@ json_t *kf_store_app_configs_json(struct kf_db *db, int64_t app)
 json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT a.id, a.app_id, a.state, a.audience, a.created_at, a.updated_at,"
-		    " json_extract(c.config, '$.name') AS name FROM apps a"
-		    " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
-		    " WHERE a.provider_id = ? AND a.deleted_at IS NULL ORDER BY a.id");
+		db, kf_db_dialect(db,
+				  "SELECT a.id, a.app_id, a.state, a.audience, a.created_at, a.updated_at,"
+				  " json_extract(c.config, '$.name') AS name FROM apps a"
+				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
+				  " WHERE a.provider_id = ? AND a.deleted_at IS NULL ORDER BY a.id",
+				  "SELECT a.id, a.app_id, a.state, a.audience, a.created_at, a.updated_at,"
+				  " CAST(c.config AS jsonb) ->> 'name' AS name FROM apps a"
+				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
+				  " WHERE a.provider_id = ? AND a.deleted_at IS NULL ORDER BY a.id"));
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, provider_id);

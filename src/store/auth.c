@@ -14,7 +14,7 @@ enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char
 				  int64_t expires_at, int64_t *id)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO tokens (hash, kind, app, authorization, family, code, created_at, expires_at)"
+		db, "INSERT INTO tokens (hash, kind, app, authorization_id, family, code, created_at, expires_at)"
 		    " VALUES (?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0), ?, NULLIF(?, 0))");
 	if (!st)
 		return KF_EDB;
@@ -36,10 +36,10 @@ enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char
 enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_token_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT t.id, t.kind, t.app, a.app_id, a.state, COALESCE(t.authorization, 0), h.external_id, z.state,"
+		db, "SELECT t.id, t.kind, t.app, a.app_id, a.state, COALESCE(t.authorization_id, 0), h.external_id, z.state,"
 		    " COALESCE(t.expires_at, 0), t.revoked_at IS NOT NULL, t.superseded_at IS NOT NULL, t.family,"
 		    " COALESCE(t.code, 0) FROM tokens t JOIN apps a ON a.id = t.app"
-		    " LEFT JOIN authorizations z ON z.id = t.authorization"
+		    " LEFT JOIN authorizations z ON z.id = t.authorization_id"
 		    " LEFT JOIN host_accounts h ON h.id = z.host_account WHERE t.hash = ?");
 	if (!st)
 		return KF_EDB;
@@ -100,7 +100,7 @@ enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now)
 
 enum kf_err kf_store_tokens_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now)
 {
-	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization = ? AND revoked_at IS NULL",
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization_id = ? AND revoked_at IS NULL",
 			    authorization, NULL, now, "authorization");
 }
 
@@ -113,7 +113,7 @@ enum kf_err kf_store_tokens_revoke_code(struct kf_db *db, int64_t code, int64_t 
 enum kf_err kf_store_codes_revoke_authorization(struct kf_db *db, int64_t authorization, int64_t now)
 {
 	struct kf_stmt *st =
-		kf_db_prepare(db, "UPDATE codes SET used_at = ? WHERE authorization = ? AND used_at IS NULL");
+		kf_db_prepare(db, "UPDATE codes SET used_at = ? WHERE authorization_id = ? AND used_at IS NULL");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, now);
@@ -170,7 +170,7 @@ int kf_store_tokens_expire(struct kf_db *db, int64_t before)
 
 enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now)
 {
-	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization = ? AND kind = ?"
+	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization_id = ? AND kind = ?"
 				" AND revoked_at IS NULL",
 			    authorization, kind, now, "replaced");
 }
@@ -225,7 +225,7 @@ enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char 
 				 const char *scope, int64_t now, int64_t expires_at, int64_t *id)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO codes (hash, kind, app, authorization, redirect_uri, code_challenge, scope, created_at,"
+		db, "INSERT INTO codes (hash, kind, app, authorization_id, redirect_uri, code_challenge, scope, created_at,"
 		    " expires_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
@@ -248,7 +248,7 @@ enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char 
 enum kf_err kf_store_code_get(struct kf_db *db, const char *hash, struct kf_code_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT id, kind, app, COALESCE(authorization, 0), created_at, expires_at, COALESCE(used_at, 0),"
+		db, "SELECT id, kind, app, COALESCE(authorization_id, 0), created_at, expires_at, COALESCE(used_at, 0),"
 		    " redirect_uri, code_challenge, scope FROM codes WHERE hash = ?");
 	if (!st)
 		return KF_EDB;
@@ -285,7 +285,7 @@ enum kf_err kf_store_code_use(struct kf_db *db, int64_t id, int64_t now)
 
 enum kf_err kf_store_code_bind(struct kf_db *db, int64_t id, int64_t authorization)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "UPDATE codes SET authorization = ? WHERE id = ?");
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE codes SET authorization_id = ? WHERE id = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, authorization);

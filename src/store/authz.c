@@ -109,7 +109,7 @@ enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, co
 				   const char *actor)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO authorization_history (authorization, at, action, granted, actor) VALUES (?, ?, ?, ?, ?)");
+		db, "INSERT INTO authorization_history (authorization_id, at, action, granted, actor) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
@@ -152,9 +152,15 @@ json_t *kf_store_authz_live_of_host(struct kf_db *db, int64_t host_account)
 json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT a.app_id, json_extract(c.config, '$.name') AS app_name, z.state, z.granted, z.pending,"
-		    " z.data_scope, z.created_at, z.updated_at FROM authorizations z JOIN apps a ON a.id = z.app"
-		    " LEFT JOIN app_configs c ON c.id = a.live_config_id WHERE z.host_account = ? ORDER BY z.id");
+		db, kf_db_dialect(db,
+				  "SELECT a.app_id, json_extract(c.config, '$.name') AS app_name, z.state, z.granted,"
+				  " z.pending, z.data_scope, z.created_at, z.updated_at FROM authorizations z"
+				  " JOIN apps a ON a.id = z.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
+				  " WHERE z.host_account = ? ORDER BY z.id",
+				  "SELECT a.app_id, CAST(c.config AS jsonb) ->> 'name' AS app_name, z.state, z.granted,"
+				  " z.pending, z.data_scope, z.created_at, z.updated_at FROM authorizations z"
+				  " JOIN apps a ON a.id = z.app LEFT JOIN app_configs c ON c.id = a.live_config_id"
+				  " WHERE z.host_account = ? ORDER BY z.id"));
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, host_account);
@@ -179,7 +185,7 @@ json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)
 
 enum kf_err kf_store_authz_option_get(struct kf_db *db, int64_t id, const char *name, char *value, size_t len)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT value FROM authorizer_options WHERE authorization = ? AND name = ?");
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT value FROM authorizer_options WHERE authorization_id = ? AND name = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);
@@ -193,8 +199,8 @@ enum kf_err kf_store_authz_option_get(struct kf_db *db, int64_t id, const char *
 enum kf_err kf_store_authz_option_set(struct kf_db *db, int64_t id, const char *name, const char *value)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO authorizer_options (authorization, name, value) VALUES (?, ?, ?)"
-		    " ON CONFLICT (authorization, name) DO UPDATE SET value = excluded.value");
+		db, "INSERT INTO authorizer_options (authorization_id, name, value) VALUES (?, ?, ?)"
+		    " ON CONFLICT (authorization_id, name) DO UPDATE SET value = excluded.value");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, id);

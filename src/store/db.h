@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The tiny SQL layer. Dialect-neutral on purpose: SQL uses `?` placeholders
- * (a PostgreSQL backend rewrites them to $n), bound parameters only, and every
- * command runs inside kf_db_begin/kf_db_commit. A struct kf_db is one
- * connection, owned by one thread at a time; a struct kf_dbpool hands
- * connections out to request threads and workers.
+ * The tiny SQL layer over two engines: SQLite (store/sqlite.c) and
+ * PostgreSQL (store/pg.c, libpq). The SQL is written once for both: `?` or
+ * `?N` placeholders (the PostgreSQL engine rewrites them to $n), bound
+ * parameters only, no engine-specific functions (docs/architecture.md lists
+ * the subset), and every command runs inside kf_db_begin/kf_db_commit. A
+ * struct kf_db is one connection, owned by one thread at a time; a struct
+ * kf_dbpool hands connections out to request threads and workers.
  */
 #ifndef KF_STORE_DB_H
 #define KF_STORE_DB_H
@@ -21,9 +23,20 @@ struct kf_dbpool;
 
 enum kf_step { KF_STEP_ROW = 1, KF_STEP_DONE = 2, KF_STEP_ERROR = 3 };
 
-/* Open one connection (WAL, synchronous=FULL, busy timeout, foreign keys). */
-enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *err) KF_MUST_CHECK;
+/* Open one connection. target is a libpq connection URI (postgresql://… or
+ * postgres://…) for PostgreSQL, otherwise the path of a SQLite file (WAL,
+ * durable commits, busy timeout, foreign keys). */
+enum kf_err kf_db_open(const char *target, struct kf_db **out, struct kf_error *err) KF_MUST_CHECK;
 void kf_db_close(struct kf_db *db);
+/* Does target name a PostgreSQL database? */
+bool kf_db_target_is_pg(const char *target);
+/* "sqlite" or "postgresql": which migrations apply, for instance. */
+const char *kf_db_engine_name(const struct kf_db *db);
+/* The text for db's engine of a query that must look inside a stored JSON
+ * document, which each engine does with its own functions (json_extract and
+ * json_each on SQLite, ->> and jsonb_array_elements_text on PostgreSQL).
+ * Only for that: every other query is written once for both. */
+const char *kf_db_dialect(const struct kf_db *db, const char *sqlite, const char *pg);
 
 /* Prepared statements are cached per connection by SQL text: the returned
  * statement is borrowed, reset and unbound; it stays valid until the next
@@ -58,7 +71,10 @@ const char *kf_db_errmsg(struct kf_db *db);
 int64_t kf_db_last_id(struct kf_db *db);
 int kf_db_changes(struct kf_db *db);
 
-/* Write transaction (BEGIN IMMEDIATE on SQLite). */
+/* Write transaction. Write transactions run one at a time, as the code
+ * relies on: BEGIN IMMEDIATE on SQLite; on PostgreSQL a transaction-level
+ * advisory lock taken first, so processes sharing the database serialise
+ * their writes too (docs/architecture.md says why). */
 enum kf_err kf_db_begin(struct kf_db *db) KF_MUST_CHECK;
 enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
 void kf_db_rollback(struct kf_db *db);
@@ -92,7 +108,7 @@ int kf_db_delete_before(struct kf_db *db, const char *sql, int64_t before);
 void kf_db_fail_after(struct kf_db *db, int n);
 
 /* Connection pool. */
-enum kf_err kf_dbpool_new(const char *path, int size, struct kf_dbpool **out,
+enum kf_err kf_dbpool_new(const char *target, int size, struct kf_dbpool **out,
 			  struct kf_error *err) KF_MUST_CHECK;
 void kf_dbpool_free(struct kf_dbpool *p);
 /* Blocks until a connection is free. */

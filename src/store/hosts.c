@@ -155,7 +155,7 @@ json_t *kf_store_hosts_json(struct kf_db *db, const char *external_id, int64_t o
 			    int limit, bool with_tests)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, HOST_COLS "WHERE h.deleted_at IS NULL AND (? IS NULL OR h.external_id = ?)"
+		db, HOST_COLS "WHERE h.deleted_at IS NULL AND (CAST(? AS TEXT) IS NULL OR h.external_id = ?)"
 			      " AND (? = 0 OR h.owner_user_id = ?) AND h.id > ? AND (? OR h.platform_test = 0)"
 			      " ORDER BY h.id LIMIT ?");
 	if (!st)

@@ -161,22 +161,38 @@ json_t *kf_store_directory_json(struct kf_db *db, const struct kf_directory_quer
 	 * audience); the text search finds only search-listed apps (REV-2).
 	 * Matching is a case-insensitive (ASCII) substring test, so no LIKE
 	 * pattern is built from the query. */
+#define DIRECTORY_FROM                                                                              \
+	"SELECT a.id, COALESCE(a.released_at, 0) AS released_at, a.app_id, l.body, a.released_version,"   \
+	" a.display_listed, e.legal_name AS entity_name FROM apps a"                                       \
+	" JOIN listings l ON l.id = a.live_listing_id AND l.app = a.id"                                    \
+	" JOIN orgs o ON o.id = a.provider_id LEFT JOIN entities e ON e.id = o.entity_id"                  \
+	" WHERE a.state = 'released' AND a.deleted_at IS NULL AND a.audience = 'public'"
+#define DIRECTORY_PAGE                                                                              \
+	" AND (?2 = 0 OR a.display_listed = 1)"                                                            \
+	" AND (?4 = 0 OR COALESCE(a.released_at, 0) < ?5 OR (COALESCE(a.released_at, 0) = ?5 AND a.id < ?6))" \
+	" ORDER BY COALESCE(a.released_at, 0) DESC, a.id DESC LIMIT ?7"
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT a.id, COALESCE(a.released_at, 0) AS released_at, a.app_id, l.body, a.released_version,"
-		    " a.display_listed, e.legal_name AS entity_name FROM apps a"
-		    " JOIN listings l ON l.id = a.live_listing_id AND l.app = a.id"
-		    " JOIN orgs o ON o.id = a.provider_id LEFT JOIN entities e ON e.id = o.entity_id"
-		    " WHERE a.state = 'released' AND a.deleted_at IS NULL AND a.audience = 'public'"
-		    " AND json_valid(l.body)"
-		    " AND (?1 IS NULL OR json_extract(l.body, '$.category') = ?1)"
-		    " AND (?2 = 0 OR a.display_listed = 1)"
-		    " AND (?3 IS NULL OR (a.search_listed = 1 AND ("
-		    "   instr(lower(COALESCE(json_extract(l.body, '$.name'), '')), lower(?3)) > 0"
-		    "   OR instr(lower(COALESCE(json_extract(l.body, '$.intro'), '')), lower(?3)) > 0"
-		    "   OR EXISTS (SELECT 1 FROM json_each(l.body, '$.keywords') k"
-		    "              WHERE k.type = 'text' AND instr(lower(k.value), lower(?3)) > 0))))"
-		    " AND (?4 = 0 OR COALESCE(a.released_at, 0) < ?5 OR (COALESCE(a.released_at, 0) = ?5 AND a.id < ?6))"
-		    " ORDER BY COALESCE(a.released_at, 0) DESC, a.id DESC LIMIT ?7");
+		db, kf_db_dialect(
+			    db,
+			    DIRECTORY_FROM " AND json_valid(l.body)"
+					   " AND (CAST(?1 AS TEXT) IS NULL OR json_extract(l.body, '$.category') = ?1)"
+					   " AND (CAST(?3 AS TEXT) IS NULL OR (a.search_listed = 1 AND ("
+					   "   instr(lower(COALESCE(json_extract(l.body, '$.name'), '')), lower(?3)) > 0"
+					   "   OR instr(lower(COALESCE(json_extract(l.body, '$.intro'), '')), lower(?3)) > 0"
+					   "   OR EXISTS (SELECT 1 FROM json_each(l.body, '$.keywords') k"
+					   "              WHERE k.type = 'text' AND instr(lower(k.value), lower(?3)) > 0))))"
+				DIRECTORY_PAGE,
+			    DIRECTORY_FROM
+			    " AND (CAST(?1 AS TEXT) IS NULL OR CAST(l.body AS jsonb) ->> 'category' = ?1)"
+			    " AND (CAST(?3 AS TEXT) IS NULL OR (a.search_listed = 1 AND ("
+			    "   strpos(lower(COALESCE(CAST(l.body AS jsonb) ->> 'name', '')), lower(?3)) > 0"
+			    "   OR strpos(lower(COALESCE(CAST(l.body AS jsonb) ->> 'intro', '')), lower(?3)) > 0"
+			    "   OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(CAST(l.body AS jsonb) -> 'keywords')"
+			    "              = 'array' THEN CAST(l.body AS jsonb) -> 'keywords' ELSE '[]' END) k"
+			    "              WHERE jsonb_typeof(k) = 'string' AND strpos(lower(k #>> '{}'), lower(?3)) > 0))))"
+				DIRECTORY_PAGE));
+#undef DIRECTORY_FROM
+#undef DIRECTORY_PAGE
 	if (!st)
 		return NULL;
 	kf_stmt_bind_text(st, 1, q->category);

@@ -96,24 +96,40 @@ json_t *kf_store_listing_json(struct kf_db *db, int64_t listing_id)
 int kf_store_listings_expire(struct kf_db *db, int64_t before)
 {
 	return kf_db_delete_before(
-		db, "DELETE FROM listings WHERE created_at < ?"
-		    " AND id NOT IN (SELECT draft_listing_id FROM apps WHERE draft_listing_id IS NOT NULL)"
-		    " AND id NOT IN (SELECT live_listing_id FROM apps WHERE live_listing_id IS NOT NULL)"
-		    " AND id NOT IN (SELECT json_extract(detail, '$.listing_id') FROM reviews"
-		    "                WHERE detail IS NOT NULL AND json_valid(detail)"
-		    "                AND json_extract(detail, '$.listing_id') IS NOT NULL)",
+		db, kf_db_dialect(
+			    db,
+			    "DELETE FROM listings WHERE created_at < ?"
+			    " AND id NOT IN (SELECT draft_listing_id FROM apps WHERE draft_listing_id IS NOT NULL)"
+			    " AND id NOT IN (SELECT live_listing_id FROM apps WHERE live_listing_id IS NOT NULL)"
+			    " AND id NOT IN (SELECT json_extract(detail, '$.listing_id') FROM reviews"
+			    "                WHERE detail IS NOT NULL AND json_valid(detail)"
+			    "                AND json_extract(detail, '$.listing_id') IS NOT NULL)",
+			    "DELETE FROM listings WHERE created_at < ?"
+			    " AND id NOT IN (SELECT draft_listing_id FROM apps WHERE draft_listing_id IS NOT NULL)"
+			    " AND id NOT IN (SELECT live_listing_id FROM apps WHERE live_listing_id IS NOT NULL)"
+			    " AND id NOT IN (SELECT CAST(CAST(detail AS jsonb) ->> 'listing_id' AS BIGINT) FROM reviews"
+			    "                WHERE detail IS NOT NULL"
+			    "                AND jsonb_typeof(CAST(detail AS jsonb) -> 'listing_id') = 'number')"),
 		before);
 }
 
 int kf_store_url_checks_expire(struct kf_db *db, int64_t before)
 {
 	return kf_db_delete_before(
-		db, "DELETE FROM url_checks WHERE state <> 'pending' AND checked_at < ?"
-		    " AND url NOT IN (SELECT u.value FROM apps a JOIN listings l"
-		    "   ON l.id = a.draft_listing_id OR l.id = a.live_listing_id,"
-		    "   json_each(json_array(json_extract(l.body, '$.privacy_url'),"
-		    "     json_extract(l.body, '$.terms_url'), json_extract(l.body, '$.website'))) u"
-		    "   WHERE json_valid(l.body) AND u.type = 'text')",
+		db, kf_db_dialect(
+			    db,
+			    "DELETE FROM url_checks WHERE state <> 'pending' AND checked_at < ?"
+			    " AND url NOT IN (SELECT u.value FROM apps a JOIN listings l"
+			    "   ON l.id = a.draft_listing_id OR l.id = a.live_listing_id,"
+			    "   json_each(json_array(json_extract(l.body, '$.privacy_url'),"
+			    "     json_extract(l.body, '$.terms_url'), json_extract(l.body, '$.website'))) u"
+			    "   WHERE json_valid(l.body) AND u.type = 'text')",
+			    "DELETE FROM url_checks WHERE state <> 'pending' AND checked_at < ?"
+			    " AND url NOT IN (SELECT u.value FROM apps a JOIN listings l"
+			    "   ON l.id = a.draft_listing_id OR l.id = a.live_listing_id,"
+			    "   LATERAL (VALUES (CAST(l.body AS jsonb) ->> 'privacy_url'),"
+			    "     (CAST(l.body AS jsonb) ->> 'terms_url'), (CAST(l.body AS jsonb) ->> 'website')) u(value)"
+			    "   WHERE u.value IS NOT NULL)"),
 		before);
 }
 

@@ -3,6 +3,8 @@
  * commit together, so a crash never leaves a half-applied schema. */
 #include "store/migrate.h"
 
+#include <string.h>
+
 #include "store/db.h"
 
 static enum kf_err ensure_table(struct kf_db *db, struct kf_error *err)
@@ -11,6 +13,16 @@ static enum kf_err ensure_table(struct kf_db *db, struct kf_error *err)
 				 "CREATE TABLE IF NOT EXISTS schema_version ("
 				 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
 				 err);
+}
+
+const struct kf_migration *kf_migrations_of(const struct kf_db *db, size_t *n)
+{
+	if (!strcmp(kf_db_engine_name(db), "postgresql")) {
+		*n = kf_migrations_pg_count;
+		return kf_migrations_pg;
+	}
+	*n = kf_migrations_sqlite_count;
+	return kf_migrations_sqlite;
 }
 
 int kf_schema_version(struct kf_db *db)
@@ -31,15 +43,24 @@ enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_er
 	int n = 0;
 	if (applied)
 		*applied = 0;
-	int current = kf_schema_version(db);
-	if (current < 0)
+	if (kf_schema_version(db) < 0)
 		return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot read schema version");
-	for (size_t i = 0; i < kf_n_migrations; i++) {
-		const struct kf_migration *m = &kf_migrations[i];
-		if (m->version <= current)
-			continue;
+	size_t count;
+	const struct kf_migration *all = kf_migrations_of(db, &count);
+	for (size_t i = 0; i < count; i++) {
+		const struct kf_migration *m = &all[i];
 		if (kf_db_begin(db) != KF_OK)
 			return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot begin");
+		/* read inside the write transaction: another process starting at
+		 * the same time may have applied it while this one waited */
+		int current = kf_schema_version(db);
+		if (current < 0 || m->version <= current) {
+			kf_db_rollback(db);
+			if (current < 0)
+				return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL,
+						    "cannot read schema version");
+			continue;
+		}
 		struct kf_error e2 = {0};
 		if (kf_db_exec_script(db, m->sql, &e2) != KF_OK) {
 			kf_db_rollback(db);

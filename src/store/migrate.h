@@ -17,8 +17,14 @@ struct kf_migration {
 	const char *sql;
 };
 
-extern const struct kf_migration kf_migrations[];
-extern const size_t kf_n_migrations;
+/* One table per engine (src/store/migrations/<engine>/NNN_name.sql): the
+ * same versions, each written in its engine's dialect. */
+extern const struct kf_migration kf_migrations_sqlite[];
+extern const size_t kf_migrations_sqlite_count;
+extern const struct kf_migration kf_migrations_pg[];
+extern const size_t kf_migrations_pg_count;
+/* The migrations of db's engine; *n receives how many. */
+const struct kf_migration *kf_migrations_of(const struct kf_db *db, size_t *n);
 
 /* Apply every migration newer than the recorded version, each in its own
  * transaction. *applied (may be NULL) receives how many ran. */

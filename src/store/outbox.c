@@ -183,7 +183,7 @@ json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const char *state, i
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT id, event_id, kind, target, state, attempts, next_attempt_at, created_at, delivered_at,"
-		    " last_error FROM outbox WHERE app = ? AND (? IS NULL OR state = ?) AND (? = 0 OR id < ?)"
+		    " last_error FROM outbox WHERE app = ? AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (? = 0 OR id < ?)"
 		    " ORDER BY id DESC LIMIT ?");
 	if (!st)
 		return NULL;
@@ -252,8 +252,9 @@ enum kf_err kf_store_outbox_stats(struct kf_db *db, int64_t now, int64_t *pendin
 				  int64_t *oldest_pending_age)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'delivered'), 0),"
-		    " COALESCE(SUM(state = 'dead'), 0), COALESCE(MIN(CASE WHEN state = 'pending' THEN created_at END), ?)"
+		db, "SELECT COUNT(CASE WHEN state = 'pending' THEN 1 END), COUNT(CASE WHEN state = 'delivered' THEN 1 END),"
+		    " COUNT(CASE WHEN state = 'dead' THEN 1 END),"
+		    " COALESCE(MIN(CASE WHEN state = 'pending' THEN created_at END), CAST(? AS BIGINT))"
 		    " FROM outbox");
 	if (!st)
 		return KF_EDB;

@@ -356,7 +356,7 @@ enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, const char
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE provider_applications SET state = ?, review_id = COALESCE(?, review_id),"
-		    " decided_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END WHERE id = ?");
+		    " decided_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END WHERE id = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, state);
@@ -430,8 +430,12 @@ int kf_store_purge_one(struct kf_db *db, int64_t now, int64_t *org_id, char (*sh
 	/* The uploaded documents of its applications go with it; a blob is
 	 * listed for unlinking only when no other upload shares its content. */
 	st = kf_db_prepare(
-		db, "SELECT DISTINCT f.sha256 FROM provider_applications a, json_each(a.documents) d"
-		    " JOIN files f ON f.id = d.value WHERE a.org_id = ?");
+		db, kf_db_dialect(db,
+				  "SELECT DISTINCT f.sha256 FROM provider_applications a, json_each(a.documents) d"
+				  " JOIN files f ON f.id = d.value WHERE a.org_id = ?",
+				  "SELECT DISTINCT f.sha256 FROM provider_applications a,"
+				  " jsonb_array_elements_text(CAST(a.documents AS jsonb)) d(value)"
+				  " JOIN files f ON f.id = CAST(d.value AS BIGINT) WHERE a.org_id = ?"));
 	if (!st)
 		return -1;
 	kf_stmt_bind_int(st, 1, *org_id);
@@ -440,9 +444,12 @@ int kf_store_purge_one(struct kf_db *db, int64_t now, int64_t *org_id, char (*sh
 	kf_stmt_done(st);
 	if (s == KF_STEP_ERROR)
 		return -1;
-	static const char *const steps[] = {
-		"DELETE FROM files WHERE id IN (SELECT d.value FROM provider_applications a, json_each(a.documents) d"
-		" WHERE a.org_id = ?)",
+	const char *const steps[] = {
+		kf_db_dialect(db,
+			      "DELETE FROM files WHERE id IN (SELECT d.value FROM provider_applications a,"
+			      " json_each(a.documents) d WHERE a.org_id = ?)",
+			      "DELETE FROM files WHERE id IN (SELECT CAST(d.value AS BIGINT) FROM provider_applications a,"
+			      " jsonb_array_elements_text(CAST(a.documents AS jsonb)) d(value) WHERE a.org_id = ?)"),
 		"DELETE FROM provider_applications WHERE org_id = ?",
 		"DELETE FROM notifications WHERE org_id = ?",
 		"DELETE FROM memberships WHERE org_id = ?",

@@ -122,7 +122,7 @@ json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f
 	/* REV-1: oldest deadline first; (due_at, id) is unique, so the keyset
 	 * cursor neither skips nor repeats a review between pages. */
 	struct kf_stmt *st = kf_db_prepare(
-		db, REVIEW_COLS "WHERE (?1 IS NULL OR r.kind = ?1) AND (?2 IS NULL OR r.state = ?2)"
+		db, REVIEW_COLS "WHERE (CAST(?1 AS TEXT) IS NULL OR r.kind = ?1) AND (CAST(?2 AS TEXT) IS NULL OR r.state = ?2)"
 				" AND (?3 = 0 OR (?3 = 1 AND r.assignee_id = ?4) OR (?3 = 2 AND r.assignee_id IS NULL))"
 				" AND (?5 = 0 OR (r.state = 'pending' AND r.due_at < ?6))"
 				" AND (?7 = 0 OR r.due_at > ?8 OR (r.due_at = ?8 AND r.id > ?9))"
@@ -185,7 +185,7 @@ enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role
 enum kf_err kf_store_review_gauges(struct kf_db *db, int64_t now, struct kf_review_gauge *out, size_t cap,
 				   size_t *n)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT kind, COUNT(*), COALESCE(SUM(due_at < ?), 0) FROM reviews"
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT kind, COUNT(*), COUNT(CASE WHEN due_at < ? THEN 1 END) FROM reviews"
 					       " WHERE state = 'pending' GROUP BY kind ORDER BY kind");
 	if (!st)
 		return KF_EDB;

@@ -1,54 +1,60 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * SQLite backend of db.h. Durability: WAL with synchronous=FULL, so an
- * acknowledged commit survives a crash. Statements are prepared once per
- * connection and cached by their SQL text (the SQL strings are literals, so
- * the pointer identifies them; the text is compared as a fallback).
+ * The SQLite engine of db.h (store/engine.h). Durability: WAL with
+ * synchronous=FULL, so an acknowledged commit survives a crash. Statements
+ * are prepared once per connection and cached by their SQL text (the SQL
+ * strings are literals, so the pointer identifies them).
  */
-#include "store/db.h"
-
-#include <jansson.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/audit.h"
+#include "store/engine.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 512
 
-struct kf_stmt {
+struct lite_stmt {
+	struct kf_stmt base;
 	sqlite3_stmt *s;
-	struct kf_db *db;
 	const char *sql;
 };
 
-struct kf_db {
+struct lite_db {
+	struct kf_db base;
 	sqlite3 *h;
-	struct kf_stmt cache[CACHE_SLOTS];
+	struct lite_stmt cache[CACHE_SLOTS];
 	int last_rc;
-	int fail_after;
-	int64_t audit_id; /* the audit head appended in the open transaction (0: none) */
-	char audit_mac[65];
 };
 
-static void log_sql_error(struct kf_db *db, const char *what, const char *sql)
+#define LDB(db) ((struct lite_db *)(db))
+#define LST(st) (((struct lite_stmt *)(st))->s)
+
+static void log_sql_error(struct lite_db *db, const char *what, const char *sql)
 {
 	fprintf(stderr, "{\"level\":\"error\",\"msg\":\"sqlite %s failed\",\"error\":\"%s\",\"sql\":\"%.80s\"}\n",
 		what, sqlite3_errmsg(db->h), sql ? sql : "");
 }
 
-enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *err)
+static void lite_close(struct kf_db *kdb)
 {
-	struct kf_db *db = kf_xcalloc(1, sizeof(*db));
+	struct lite_db *db = LDB(kdb);
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		sqlite3_finalize(db->cache[i].s);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static enum kf_err lite_open(const char *path, struct kf_db **out, struct kf_error *err)
+{
+	struct lite_db *db = kf_xcalloc(1, sizeof(*db));
 	int rc = sqlite3_open_v2(path, &db->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		kf_error_set(err, KF_EDB, "db_open_failed", NULL, NULL, "cannot open database %s: %s",
 			     path, db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		kf_db_close(db);
+		lite_close(&db->base);
 		return KF_EDB;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
@@ -60,21 +66,11 @@ enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *er
 		kf_error_set(err, KF_EDB, "db_open_failed", NULL, NULL, "cannot configure %s: %s", path,
 			     msg ? msg : "?");
 		sqlite3_free(msg);
-		kf_db_close(db);
+		lite_close(&db->base);
 		return KF_EDB;
 	}
-	*out = db;
+	*out = &db->base;
 	return KF_OK;
-}
-
-void kf_db_close(struct kf_db *db)
-{
-	if (!db)
-		return;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		sqlite3_finalize(db->cache[i].s);
-	sqlite3_close(db->h);
-	free(db);
 }
 
 static size_t slot_of(const char *sql)
@@ -83,14 +79,15 @@ static size_t slot_of(const char *sql)
 	return (size_t)((p >> 3) ^ (p >> 11)) % CACHE_SLOTS;
 }
 
-struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql)
+static struct kf_stmt *lite_prepare(struct kf_db *kdb, const char *sql)
 {
+	struct lite_db *db = LDB(kdb);
 	/* Open addressing by pointer; a statement is evicted only when every
 	 * slot is taken, so two statements in use at once never collide. */
 	size_t start = slot_of(sql), i = start;
-	struct kf_stmt *st = NULL;
+	struct lite_stmt *st = NULL;
 	for (size_t k = 0; k < CACHE_SLOTS; k++, i = (i + 1) % CACHE_SLOTS) {
-		struct kf_stmt *c = &db->cache[i];
+		struct lite_stmt *c = &db->cache[i];
 		if (!c->s) {
 			st = c;
 			break;
@@ -98,7 +95,7 @@ struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql)
 		if (c->sql == sql) {
 			sqlite3_reset(c->s);
 			sqlite3_clear_bindings(c->s);
-			return c;
+			return &c->base;
 		}
 	}
 	if (!st)
@@ -110,184 +107,118 @@ struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql)
 	}
 	sqlite3_finalize(st->s);
 	st->s = s;
-	st->db = db;
+	st->base.db = kdb;
 	st->sql = sql;
-	return st;
+	return &st->base;
 }
 
-void kf_stmt_done(struct kf_stmt *st)
+static void lite_reset(struct kf_stmt *st)
 {
-	if (st) {
-		sqlite3_reset(st->s);
-		sqlite3_clear_bindings(st->s);
-	}
+	sqlite3_reset(LST(st));
+	sqlite3_clear_bindings(LST(st));
 }
 
-void kf_stmt_bind_text(struct kf_stmt *st, int idx, const char *s)
+static void lite_bind_text(struct kf_stmt *st, int idx, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(LST(st), idx, s, -1, SQLITE_TRANSIENT);
 	else
-		sqlite3_bind_null(st->s, idx);
+		sqlite3_bind_null(LST(st), idx);
 }
 
-void kf_stmt_bind_blob(struct kf_stmt *st, int idx, const void *p, size_t n)
+static void lite_bind_blob(struct kf_stmt *st, int idx, const void *p, size_t n)
 {
-	sqlite3_bind_blob64(st->s, idx, p, n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob64(LST(st), idx, p, n, SQLITE_TRANSIENT);
 }
 
-void kf_stmt_bind_int(struct kf_stmt *st, int idx, int64_t v)
+static void lite_bind_int(struct kf_stmt *st, int idx, int64_t v)
 {
-	sqlite3_bind_int64(st->s, idx, v);
+	sqlite3_bind_int64(LST(st), idx, v);
 }
 
-void kf_stmt_bind_null(struct kf_stmt *st, int idx)
+static void lite_bind_null(struct kf_stmt *st, int idx)
 {
-	sqlite3_bind_null(st->s, idx);
+	sqlite3_bind_null(LST(st), idx);
 }
 
-enum kf_step kf_stmt_step(struct kf_stmt *st)
+static enum kf_step lite_step(struct kf_stmt *st)
 {
-	struct kf_db *db = st->db;
-	if (db->fail_after > 0 && --db->fail_after == 0) {
-		db->last_rc = SQLITE_IOERR;
-		return KF_STEP_ERROR;
-	}
-	int rc = sqlite3_step(st->s);
+	struct lite_db *db = LDB(st->db);
+	int rc = sqlite3_step(LST(st));
 	db->last_rc = rc;
 	if (rc == SQLITE_ROW)
 		return KF_STEP_ROW;
 	if (rc == SQLITE_DONE)
 		return KF_STEP_DONE;
 	if ((rc & 0xff) != SQLITE_CONSTRAINT)
-		log_sql_error(db, "step", sqlite3_sql(st->s));
+		log_sql_error(db, "step", sqlite3_sql(LST(st)));
 	return KF_STEP_ERROR;
 }
 
-enum kf_err kf_stmt_exec(struct kf_stmt *st)
+static const char *lite_text(struct kf_stmt *st, int col)
 {
-	if (!st)
-		return KF_EDB;
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return (const char *)sqlite3_column_text(LST(st), col);
 }
 
-enum kf_err kf_stmt_first(struct kf_stmt *st)
+static int64_t lite_int(struct kf_stmt *st, int col)
 {
-	if (!st)
-		return KF_EDB;
-	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		return KF_OK;
-	kf_stmt_done(st);
-	return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+	return sqlite3_column_int64(LST(st), col);
 }
 
-enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found)
+static double lite_real(struct kf_stmt *st, int col)
 {
-	*found = false;
-	if (!st)
-		return KF_EDB;
-	enum kf_step s = kf_stmt_step(st);
-	kf_stmt_done(st);
-	*found = s == KF_STEP_ROW;
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	return sqlite3_column_double(LST(st), col);
 }
 
-int kf_db_delete_before(struct kf_db *db, const char *sql, int64_t before)
+static size_t lite_bytes(struct kf_stmt *st, int col)
 {
-	struct kf_stmt *st = kf_db_prepare(db, sql);
-	if (!st)
-		return -1;
-	kf_stmt_bind_int(st, 1, before);
-	if (kf_stmt_exec(st) != KF_OK)
-		return -1;
-	return kf_db_changes(db);
+	return (size_t)sqlite3_column_bytes(LST(st), col);
 }
 
-const char *kf_stmt_text(struct kf_stmt *st, int col)
+static int lite_columns(struct kf_stmt *st)
 {
-	return (const char *)sqlite3_column_text(st->s, col);
+	return sqlite3_column_count(LST(st));
 }
 
-int64_t kf_stmt_int(struct kf_stmt *st, int col)
+static const char *lite_column_name(struct kf_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->s, col);
+	return sqlite3_column_name(LST(st), col);
 }
 
-bool kf_stmt_is_null(struct kf_stmt *st, int col)
+static enum kf_coltype lite_column_type(struct kf_stmt *st, int col)
 {
-	return sqlite3_column_type(st->s, col) == SQLITE_NULL;
-}
-
-size_t kf_stmt_bytes(struct kf_stmt *st, int col)
-{
-	return (size_t)sqlite3_column_bytes(st->s, col);
-}
-
-json_t *kf_stmt_row_json(struct kf_stmt *st)
-{
-	json_t *o = json_object();
-	int n = sqlite3_column_count(st->s);
-	for (int i = 0; i < n; i++) {
-		const char *name = sqlite3_column_name(st->s, i);
-		switch (sqlite3_column_type(st->s, i)) {
-		case SQLITE_INTEGER:
-			json_object_set_new(o, name, json_integer(sqlite3_column_int64(st->s, i)));
-			break;
-		case SQLITE_NULL:
-			json_object_set_new(o, name, json_null());
-			break;
-		case SQLITE_FLOAT:
-			json_object_set_new(o, name, json_real(sqlite3_column_double(st->s, i)));
-			break;
-		default:
-			json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(st->s, i)));
-			break;
-		}
+	switch (sqlite3_column_type(LST(st), col)) {
+	case SQLITE_INTEGER: return KF_COL_INT;
+	case SQLITE_NULL: return KF_COL_NULL;
+	case SQLITE_FLOAT: return KF_COL_REAL;
+	default: return KF_COL_TEXT;
 	}
-	return o;
 }
 
-json_t *kf_stmt_rows_json(struct kf_stmt *st)
+static bool lite_is_constraint_error(struct kf_db *db)
 {
-	json_t *arr = json_array();
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return (LDB(db)->last_rc & 0xff) == SQLITE_CONSTRAINT;
 }
 
-bool kf_db_is_constraint_error(struct kf_db *db)
+static const char *lite_errmsg(struct kf_db *db)
 {
-	return (db->last_rc & 0xff) == SQLITE_CONSTRAINT;
+	return sqlite3_errmsg(LDB(db)->h);
 }
 
-const char *kf_db_errmsg(struct kf_db *db)
+static int64_t lite_last_id(struct kf_db *db)
 {
-	return sqlite3_errmsg(db->h);
+	return sqlite3_last_insert_rowid(LDB(db)->h);
 }
 
-int64_t kf_db_last_id(struct kf_db *db)
+static int lite_changes(struct kf_db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
-}
-
-int kf_db_changes(struct kf_db *db)
-{
-	return sqlite3_changes(db->h);
+	return sqlite3_changes(LDB(db)->h);
 }
 
 static enum kf_err simple(struct kf_db *db, const char *sql)
 {
 	char *msg = NULL;
-	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(LDB(db)->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "{\"level\":\"error\",\"msg\":\"%s failed\",\"error\":\"%s\"}\n", sql,
 			msg ? msg : "?");
@@ -297,47 +228,30 @@ static enum kf_err simple(struct kf_db *db, const char *sql)
 	return KF_OK;
 }
 
-enum kf_err kf_db_begin(struct kf_db *db)
+static enum kf_err lite_begin(struct kf_db *db)
 {
 	return simple(db, "BEGIN IMMEDIATE");
 }
 
-enum kf_err kf_db_commit(struct kf_db *db)
+static enum kf_err lite_commit(struct kf_db *db)
 {
-	if (simple(db, "COMMIT") != KF_OK) {
-		kf_db_rollback(db);
-		return KF_EDB;
-	}
-	if (db->audit_id) {
-		int64_t id = db->audit_id;
-		db->audit_id = 0;
-		kf_audit_committed(db, id, db->audit_mac);
-	}
-	return KF_OK;
+	return simple(db, "COMMIT");
 }
 
-void kf_db_rollback(struct kf_db *db)
+static void lite_rollback(struct kf_db *db)
 {
-	db->audit_id = 0;
-	if (!sqlite3_get_autocommit(db->h))
-		(void)simple(db, "ROLLBACK");
+	(void)simple(db, "ROLLBACK");
 }
 
-void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac)
+static bool lite_in_tx(struct kf_db *db)
 {
-	db->audit_id = id;
-	snprintf(db->audit_mac, sizeof(db->audit_mac), "%s", mac);
+	return !sqlite3_get_autocommit(LDB(db)->h);
 }
 
-bool kf_db_in_tx(struct kf_db *db)
-{
-	return !sqlite3_get_autocommit(db->h);
-}
-
-enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err)
+static enum kf_err lite_exec_script(struct kf_db *db, const char *sql, struct kf_error *err)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(LDB(db)->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return KF_EDB;
@@ -345,64 +259,31 @@ enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error
 	return KF_OK;
 }
 
-void kf_db_fail_after(struct kf_db *db, int n)
-{
-	db->fail_after = n;
-}
-
-struct kf_dbpool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct kf_db **free_list;
-	int n_free, size;
+const struct kf_engine kf_engine_sqlite = {
+	.name = "sqlite",
+	.open = lite_open,
+	.close = lite_close,
+	.prepare = lite_prepare,
+	.reset = lite_reset,
+	.bind_text = lite_bind_text,
+	.bind_blob = lite_bind_blob,
+	.bind_int = lite_bind_int,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.text = lite_text,
+	.integer = lite_int,
+	.real = lite_real,
+	.bytes = lite_bytes,
+	.columns = lite_columns,
+	.column_name = lite_column_name,
+	.column_type = lite_column_type,
+	.is_constraint_error = lite_is_constraint_error,
+	.errmsg = lite_errmsg,
+	.last_id = lite_last_id,
+	.changes = lite_changes,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.in_tx = lite_in_tx,
+	.exec_script = lite_exec_script,
 };
-
-enum kf_err kf_dbpool_new(const char *path, int size, struct kf_dbpool **out, struct kf_error *err)
-{
-	struct kf_dbpool *p = kf_xcalloc(1, sizeof(*p));
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	p->free_list = kf_xcalloc((size_t)size, sizeof(struct kf_db *));
-	p->size = size;
-	for (int i = 0; i < size; i++) {
-		struct kf_db *db;
-		if (kf_db_open(path, &db, err) != KF_OK) {
-			kf_dbpool_free(p);
-			return KF_EDB;
-		}
-		p->free_list[p->n_free++] = db;
-	}
-	*out = p;
-	return KF_OK;
-}
-
-void kf_dbpool_free(struct kf_dbpool *p)
-{
-	if (!p)
-		return;
-	for (int i = 0; i < p->n_free; i++)
-		kf_db_close(p->free_list[i]);
-	free(p->free_list);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	free(p);
-}
-
-struct kf_db *kf_dbpool_get(struct kf_dbpool *p)
-{
-	pthread_mutex_lock(&p->mu);
-	while (p->n_free == 0)
-		pthread_cond_wait(&p->cv, &p->mu);
-	struct kf_db *db = p->free_list[--p->n_free];
-	pthread_mutex_unlock(&p->mu);
-	return db;
-}
-
-void kf_dbpool_put(struct kf_dbpool *p, struct kf_db *db)
-{
-	kf_db_rollback(db); /* a handler that forgot to finish leaves nothing open */
-	pthread_mutex_lock(&p->mu);
-	p->free_list[p->n_free++] = db;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}

@@ -5,6 +5,7 @@
 // Every server started here is stopped by stop(); a process 'exit' hook kills
 // whatever a crashed test file left behind, so no kaifangd outlives the run.
 import { spawn, execFile, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -54,6 +55,32 @@ export function freePort() {
 
 /** Environment of the parent without any KAIFANG_* variable, so that the
  * caller's shell cannot change what a test starts. */
+// `make test-pg` runs this suite on PostgreSQL: KF_TEST_PG is the URI of a
+// throwaway cluster's first database (tools/pg-cluster.sh). Each data
+// directory then gets a database of its own, made here, which a restart on
+// the same directory and the CLI run against it find again.
+export const PG = process.env.KF_TEST_PG || '';
+const pgDatabases = new Map(); // data directory → its database URI
+
+function psql(uri, args, opts = {}) {
+	const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args, uri], { encoding: 'utf8', maxBuffer: 256 << 20, ...opts });
+	if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+	return r.stdout;
+}
+
+/** The database of a data directory on PostgreSQL (made on first use), or null on SQLite. */
+export function databaseOf(dataDir) {
+	if (!PG) return null;
+	let uri = pgDatabases.get(dataDir);
+	if (!uri) {
+		const name = `kt_${crypto.randomBytes(6).toString('hex')}`;
+		psql(PG, ['-c', `CREATE DATABASE ${name}`]);
+		uri = PG.replace(/^(postgres(?:ql)?:\/\/[^/]*\/)[^?]*/, `$1${name}`);
+		pgDatabases.set(dataDir, uri);
+	}
+	return uri;
+}
+
 function cleanEnv() {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env))
@@ -113,6 +140,7 @@ async function startOnce({ env, testClock, admin, args, reuseDir }) {
 		KAIFANG_CLIENT_AUTH_MAX_FAILURES_PER_ADDRESS: '100000',
 		...(testClock ? { KAIFANG_TEST_CLOCK: '1' } : {}),
 		...(admin ? { KAIFANG_ADMIN_EMAIL: ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD: ADMIN_PASSWORD } : {}),
+		...(PG ? { KAIFANG_DATABASE: databaseOf(dataDir) } : {}),
 		...env,
 	};
 	const child = spawn(KAIFANGD, ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...args], {
@@ -125,6 +153,7 @@ async function startOnce({ env, testClock, admin, args, reuseDir }) {
 	child.stderr.setEncoding('utf8');
 	child.stdout.setEncoding('utf8');
 	child.stderr.on('data', (d) => {
+		if (process.env.KF_TEST_LOG) fs.appendFileSync(process.env.KF_TEST_LOG, d);
 		stderr += d;
 		if (stderr.length > 4 << 20) stderr = stderr.slice(-(2 << 20));
 	});
@@ -174,7 +203,8 @@ async function startOnce({ env, testClock, admin, args, reuseDir }) {
 		await sleep(25);
 	}
 
-	const dbPath = path.join(dataDir, 'kaifang.db');
+	// what sqlJson and dbSnapshot read: the SQLite file, or the PostgreSQL database
+	const dbPath = fullEnv.KAIFANG_DATABASE || path.join(dataDir, 'kaifang.db');
 	const mailDir = path.join(dataDir, 'mail');
 	let stopped = null;
 
@@ -271,7 +301,7 @@ async function startOnce({ env, testClock, admin, args, reuseDir }) {
 			return waitMail(mailDir, to, opts);
 		},
 
-		/** {table: rows} of every table, read with the sqlite3 command-line tool. */
+		/** {table: rows} of every table, read with the sqlite3 command-line tool (psql on PostgreSQL). */
 		dbSnapshot() {
 			return dbSnapshot(dbPath);
 		},
@@ -440,6 +470,13 @@ export function mailCode(body) {
 const SQLITE_ARGS = ['-cmd', '.timeout 10000', '-json'];
 
 export function sqlJson(dbPath, query) {
+	if (/^postgres(ql)?:/.test(dbPath)) {
+		const q = query.trim().replace(/;\s*$/, '');
+		// a query's rows as one JSON array; other statements just run
+		if (/^(SELECT|WITH)\b/i.test(q)) return JSON.parse(psql(dbPath, ['-At', '-c', `SELECT COALESCE(json_agg(q), '[]'::json) FROM (${q}) q`]));
+		psql(dbPath, ['-c', q]);
+		return [];
+	}
 	const r = spawnSync('sqlite3', [...SQLITE_ARGS, dbPath, query], { encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
 	return r.stdout.trim() ? JSON.parse(r.stdout) : [];
@@ -447,6 +484,7 @@ export function sqlJson(dbPath, query) {
 
 /** Every table of the database as {table: rows ordered by rowid}. */
 export function dbSnapshot(dbPath) {
+	if (/^postgres(ql)?:/.test(dbPath)) return pgSnapshot(dbPath);
 	const tables = sqlJson(dbPath, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((t) => t.name);
 	// One sqlite3 run: each SELECT prints one JSON array (nothing for an
 	// empty table); every row carries its table name.
@@ -467,14 +505,28 @@ export function dbSnapshot(dbPath) {
 	return snap;
 }
 
+/** dbSnapshot on PostgreSQL: rows in id order (text order for tables without one). */
+function pgSnapshot(uri) {
+	const tables = JSON.parse(
+		psql(uri, ['-At', '-c', "SELECT json_agg(json_build_array(table_name, has_id) ORDER BY table_name) FROM (SELECT table_name, bool_or(column_name = 'id') AS has_id FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name) t"]),
+	);
+	const q = tables.map(([t, hasId]) => `SELECT '${t}' AS t, COALESCE((SELECT json_agg(x ORDER BY ${hasId ? 'x.id' : 'x::text'}) FROM "${t}" x), '[]'::json) AS r`).join(' UNION ALL ');
+	return JSON.parse(psql(uri, ['-At', '-c', `SELECT json_object_agg(t, r) FROM (${q}) s`]));
+}
+
+function cliEnv(dataDir) {
+	const db = pgDatabases.get(dataDir);
+	return db ? { ...cleanEnv(), KAIFANG_DATABASE: db } : cleanEnv();
+}
+
 export function cli(dataDir, args) {
-	const r = spawnSync(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 30000 });
+	const r = spawnSync(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: cliEnv(dataDir), timeout: 30000 });
 	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function execCli(dataDir, args) {
 	return new Promise((resolve) => {
-		execFile(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { env: cleanEnv() }, (err, stdout, stderr) => {
+		execFile(KAIFANG_CLI, ['--data-dir', dataDir, ...args], { env: cliEnv(dataDir) }, (err, stdout, stderr) => {
 			resolve({ status: err ? err.code : 0, stdout, stderr });
 		});
 	});
