@@ -133,7 +133,7 @@ api-test-san: build/san/kaifangd build/san/kaifang
 # The API suite on PostgreSQL: a throwaway cluster (initdb in a temporary
 # folder, pg_ctl on a Unix socket, as the `postgres` user when run as root),
 # removed afterwards.
-test-pg: build/kaifangd build/kaifang
+test-pg: build/kaifangd build/kaifang build/tests/store/engines_test
 	@sh tools/run-pg.sh
 
 # `make test`: every suite, then the one summary line "N passed, N failed"
@@ -143,7 +143,7 @@ test: all
 	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test" COUNT="layers unit unit-asan fuzz api"
 check: all
 	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san test-pg" \
-	  COUNT="layers unit unit-asan fuzz api api-asan api-pg"
+	  COUNT="layers unit unit-asan fuzz api api-asan unit-pg api-pg"
 # RUN: the targets, each recording "suite pass fail" in build/results.txt;
 # COUNT: the suites the summary adds up (one missing counts as a failure).
 suites:

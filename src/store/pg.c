@@ -362,6 +362,7 @@ static enum kf_step execute(struct pg_stmt *st)
 		st->res = NULL;
 		return KF_STEP_ERROR;
 	}
+	db->sqlstate[0] = '\0'; /* the last statement succeeded */
 	const char *n = PQcmdTuples(st->res);
 	db->changes = n && *n ? atoi(n) : 0;
 	st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;

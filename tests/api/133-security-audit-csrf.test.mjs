@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, sqlJson, cli, runDaemon, freePort } from './helpers/server.mjs';
+import { startServer, sqlJson, cli, runDaemon, freePort, copyDatabase, databaseFile, dropTrigger } from './helpers/server.mjs';
 import { registerUser, assertError, assertStatus, login, createProvider, hostApiKey, provisionHost } from './helpers/flows.mjs';
 import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
@@ -267,13 +267,13 @@ describe('issue 9 defect 7: the audit chain cannot be truncated or rewritten unn
 	function attacked(script) {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-tamper-'));
 		copies.push(dir);
-		const db = path.join(dir, 'kaifang.db');
-		sqlJson(srv.dbPath, `.backup '${db}'`);
+		copyDatabase(srv.dbPath, dir);
+		const db = databaseFile(dir);
 		for (const f of ['audit.key', 'audit.anchor'])
 			if (fs.existsSync(path.join(srv.dataDir, f))) fs.copyFileSync(path.join(srv.dataDir, f), path.join(dir, f));
 		if (fs.existsSync(path.join(dir, 'audit.key'))) fs.chmodSync(path.join(dir, 'audit.key'), 0o600);
 		assert.equal(cli(dir, ['audit', 'verify']).status, 0, 'the copy does not verify before the attack');
-		sqlJson(db, 'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+		for (const t of ['audit_log_no_update', 'audit_log_no_delete', 'audit_log_no_truncate']) dropTrigger(db, 'audit_log', t);
 		if (typeof script === 'function') script(db, dir);
 		else sqlJson(db, script);
 		return dir;
@@ -381,14 +381,14 @@ describe('issue 9 defect 7: the audit chain cannot be truncated or rewritten unn
 			fs.rmSync(path.join(d, 'audit.key'));
 			fs.rmSync(path.join(d, 'audit.anchor'));
 		});
-		const old = auditRows(path.join(dir, 'kaifang.db'));
+		const old = auditRows(databaseFile(dir));
 		const s2 = await startServer({ dataDir: dir });
 		try {
 			await registerUser(s2, { tag: 'audit-after' });
 		} finally {
 			await s2.stop({ keepDir: true });
 		}
-		const rows = auditRows(path.join(dir, 'kaifang.db'));
+		const rows = auditRows(databaseFile(dir));
 		const first = rows[old.length];
 		assert.equal(first.mac_version, 1);
 		assert.equal(first.prev_hash, old[old.length - 1].hash, 'the keyed segment does not commit to the old head');
@@ -396,8 +396,9 @@ describe('issue 9 defect 7: the audit chain cannot be truncated or rewritten unn
 		const v = cli(dir, ['audit', 'verify']);
 		assert.equal(v.status, 0, v.stdout + v.stderr);
 		// the old rows are still covered: change one and the keyed row after them no longer links
-		const db = path.join(dir, 'kaifang.db');
-		sqlJson(db, `DROP TRIGGER IF EXISTS audit_log_no_update; UPDATE audit_log SET actor = 'user:999' WHERE id = 3`);
+		const db = databaseFile(dir);
+		dropTrigger(db, 'audit_log', 'audit_log_no_update');
+		sqlJson(db, `UPDATE audit_log SET actor = 'user:999' WHERE id = 3`);
 		recompute(db, 3);
 		const sqlOld = sqlJson(db, `SELECT id FROM audit_log WHERE mac_version = 0`).length;
 		assert.equal(sqlOld, old.length);
@@ -418,7 +419,8 @@ describe('issue 9 defect 7: a cut in a running server\'s log', () => {
 
 	test('issue 9 defect 7: rows cut off the end of a running server\'s log stay missing when new rows outgrow the cut', async () => {
 		const head = live.sql('SELECT MAX(id) AS n FROM audit_log')[0].n;
-		live.sql(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > ${head - 2}`);
+		dropTrigger(live.dbPath, 'audit_log', 'audit_log_no_delete');
+		live.sql(`DELETE FROM audit_log WHERE id > ${head - 2}`);
 		// the server goes on appending (properly keyed) rows, past the old head
 		const u = await registerUser(live, { tag: 'audit-after-cut' });
 		for (let i = 0; i < 3; i++) assertStatus(await live.req('POST', '/v1/me/api-tokens', { token: u.token, body: { name: `after${i}` } }), 201);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer } from './helpers/server.mjs';
+import { startServer, dropTrigger } from './helpers/server.mjs';
 import {
 	registerUser, consentAll, login, operator, adminToken, publishAgreement, assertError, assertStatus,
 	expectUnchanged, uploadPdf, pdf, createProvider, apply, pendingReview, decide,
@@ -621,7 +621,8 @@ describe('onboarding walk', () => {
 	test('`kaifang audit verify` names the first tampered row and exits non-zero', async () => {
 		// the table refuses edits (issue 9 defect 7); someone with the database drops the guard first
 		assert.throws(() => srv.sql("UPDATE audit_log SET actor = 'x' WHERE id = 3"), /append-only/);
-		srv.sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE id = 3");
+		dropTrigger(srv.dbPath, 'audit_log', 'audit_log_no_update');
+		srv.sql("UPDATE audit_log SET actor = 'x' WHERE id = 3");
 		const r = srv.cli(['audit', 'verify']);
 		assert.notEqual(r.status, 0, 'tampering went unnoticed');
 		assert.match(r.stdout + r.stderr, /row 3\b/);

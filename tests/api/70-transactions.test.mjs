@@ -4,13 +4,14 @@
 // succeed once the fault is gone.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './helpers/server.mjs';
+import { startServer, PG, dropTrigger } from './helpers/server.mjs';
 import {
 	registerUser, person, adminToken, publishAgreement, createProvider, uploadPdf, pendingReview,
 	assertError, assertStatus, expectUnchanged,
 } from './helpers/flows.mjs';
 
 const TRIGGER = 'kf_test_fault';
+let faultTable = null; // the table of the trigger in place (PostgreSQL drops a trigger by table)
 
 describe('a failure in the middle of a command changes nothing', () => {
 	let srv;
@@ -24,16 +25,21 @@ describe('a failure in the middle of a command changes nothing', () => {
 		[u, v] = await Promise.all([registerUser(srv, { tag: 'txn' }), registerUser(srv, { tag: 'txn2', consent: false })]);
 	});
 	after(async () => {
-		srv?.sql(`DROP TRIGGER IF EXISTS ${TRIGGER}`);
+		if (srv && faultTable) heal();
 		await srv?.stop();
 	});
 
-	/** Make the given statement kind fail inside the server's transaction. */
+	/** Make the given statement kind ("BEFORE INSERT ON t") fail inside the server's transaction. */
 	function fault(when) {
-		srv.sql(`CREATE TRIGGER ${TRIGGER} ${when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+		faultTable = when.split(' ').at(-1);
+		if (PG)
+			srv.sql(`CREATE OR REPLACE FUNCTION ${TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'injected fault'; END$$;
+				CREATE TRIGGER ${TRIGGER} ${when} FOR EACH ROW EXECUTE FUNCTION ${TRIGGER}()`);
+		else srv.sql(`CREATE TRIGGER ${TRIGGER} ${when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
 	}
 	function heal() {
-		srv.sql(`DROP TRIGGER IF EXISTS ${TRIGGER}`);
+		dropTrigger(srv.dbPath, faultTable, TRIGGER);
+		faultTable = null;
 	}
 
 	/** Run send() with the fault in place: 500 storage_error and nothing

@@ -93,7 +93,10 @@ function cleanEnv() {
  * Returns {status, stdout, stderr}.
  */
 export function runDaemon(args, { env = {}, timeout = 10000 } = {}) {
-	const r = spawnSync(KAIFANGD, args, { env: { ...cleanEnv(), ...env }, encoding: 'utf8', timeout });
+	// on PostgreSQL, a data directory that has a database uses it
+	const dir = args[args.indexOf('--data-dir') + 1];
+	const db = args.includes('--data-dir') && pgDatabases.get(dir);
+	const r = spawnSync(KAIFANGD, args, { env: { ...cleanEnv(), ...(db ? { KAIFANG_DATABASE: db } : {}), ...env }, encoding: 'utf8', timeout });
 	return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -471,7 +474,8 @@ const SQLITE_ARGS = ['-cmd', '.timeout 10000', '-json'];
 
 export function sqlJson(dbPath, query) {
 	if (/^postgres(ql)?:/.test(dbPath)) {
-		const q = query.trim().replace(/;\s*$/, '');
+		// SQLite's PRAGMAs (a busy timeout) mean nothing there
+		const q = query.replace(/PRAGMA [^;]*;/gi, '').trim().replace(/;\s*$/, '');
 		// a query's rows as one JSON array; other statements just run
 		if (/^(SELECT|WITH)\b/i.test(q)) return JSON.parse(psql(dbPath, ['-At', '-c', `SELECT COALESCE(json_agg(q), '[]'::json) FROM (${q}) q`]));
 		psql(dbPath, ['-c', q]);
@@ -505,17 +509,45 @@ export function dbSnapshot(dbPath) {
 	return snap;
 }
 
+/** Where sqlJson reads the database of a data directory: its SQLite file, or its PostgreSQL database. */
+export function databaseFile(dataDir) {
+	return databaseOf(dataDir) ?? path.join(dataDir, 'kaifang.db');
+}
+
+/**
+ * A consistent copy of a running server's database into another data
+ * directory's: SQLite's online backup, or pg_dump into that directory's
+ * PostgreSQL database.
+ */
+export function copyDatabase(from, toDir) {
+	if (!/^postgres(ql)?:/.test(from)) return sqlJson(from, `.backup '${path.join(toDir, 'kaifang.db')}'`);
+	const dump = spawnSync('pg_dump', ['--no-owner', '--dbname', from], { encoding: 'utf8', maxBuffer: 256 << 20 });
+	if (dump.status !== 0) throw new Error(`pg_dump failed: ${dump.stderr}`);
+	psql(databaseOf(toDir), [], { input: dump.stdout });
+}
+
+/** Drop a trigger by name, in either engine's syntax. */
+export function dropTrigger(db, table, name) {
+	sqlJson(db, /^postgres(ql)?:/.test(db) ? `DROP TRIGGER IF EXISTS ${name} ON ${table}` : `DROP TRIGGER IF EXISTS ${name}`);
+}
+
 /** dbSnapshot on PostgreSQL: rows in id order (text order for tables without one). */
+const snapshotQueries = new Map(); // database URI → the query (the tables do not change while a server runs)
 function pgSnapshot(uri) {
-	const tables = JSON.parse(
-		psql(uri, ['-At', '-c', "SELECT json_agg(json_build_array(table_name, has_id) ORDER BY table_name) FROM (SELECT table_name, bool_or(column_name = 'id') AS has_id FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name) t"]),
-	);
-	const q = tables.map(([t, hasId]) => `SELECT '${t}' AS t, COALESCE((SELECT json_agg(x ORDER BY ${hasId ? 'x.id' : 'x::text'}) FROM "${t}" x), '[]'::json) AS r`).join(' UNION ALL ');
-	return JSON.parse(psql(uri, ['-At', '-c', `SELECT json_object_agg(t, r) FROM (${q}) s`]));
+	let q = snapshotQueries.get(uri);
+	if (!q) {
+		const tables = JSON.parse(
+			psql(uri, ['-At', '-c', "SELECT json_agg(json_build_array(table_name, has_id) ORDER BY table_name) FROM (SELECT table_name, bool_or(column_name = 'id') AS has_id FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name) t"]),
+		);
+		q = tables.map(([t, hasId]) => `SELECT '${t}' AS t, COALESCE((SELECT json_agg(x ORDER BY ${hasId ? 'x.id' : 'x::text'}) FROM "${t}" x), '[]'::json) AS r`).join(' UNION ALL ');
+		q = `SELECT json_object_agg(t, r) FROM (${q}) s`;
+		snapshotQueries.set(uri, q);
+	}
+	return JSON.parse(psql(uri, ['-At', '-c', q]));
 }
 
 function cliEnv(dataDir) {
-	const db = pgDatabases.get(dataDir);
+	const db = databaseOf(dataDir);
 	return db ? { ...cleanEnv(), KAIFANG_DATABASE: db } : cleanEnv();
 }
 
