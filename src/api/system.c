@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/review_queue.h"
 #include "ctx.h"
 #include "http/request.h"
