@@ -20,7 +20,8 @@ allowed() {
 	http) echo "core util" ;;
 	notify) echo "core util store" ;;
 	push) echo "core util store proto" ;;
-	api) echo "core util store proto http push notify web" ;;
+	pipeline) echo "core util store push" ;;
+	api) echo "core util store proto http push notify web pipeline" ;;
 	*) echo "-" ;;
 	esac
 }
@@ -32,7 +33,7 @@ allowed() {
 # level and cli/ own connections too; they are not src/*/ modules.)
 db_h_allowed() {
 	case $1 in
-	store | api | push) return 0 ;;
+	store | api | push | pipeline) return 0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -72,7 +73,7 @@ for dir in src/*/; do
 		# ops.h only api and the top level; the pure layers none.
 		case $mod in
 		api) procs="" ;;
-		http | notify | push) procs="worker ops" ;;
+		http | notify | push | pipeline) procs="worker ops" ;;
 		*) procs="ctx config worker ops" ;;
 		esac
 		for h in $procs; do
@@ -84,8 +85,16 @@ for dir in src/*/; do
 	if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 
-# cli/ may use core, store, util, proto and ops.h.
+# The top level (src/*.c: the process) may use every layer, but only
+# main.c wires the API into the server: the worker and the operator
+# commands run without it. cli/ may use core, store, util, proto and ops.h.
 bad=0
+for f in src/*.c src/*.h; do
+	case $f in src/main.c) continue ;; esac
+	if grep -q '^#include "api/' "$f"; then
+		breach "$f includes $(sed -n 's/^#include "\(api\/[^"]*\)".*/\1/p' "$f" | head -1), which only src/main.c may use"
+	fi
+done
 for f in cli/*.c cli/*.h; do
 	[ -f "$f" ] || continue
 	for inc in $(sed -n 's/^#include "\([a-z_]*\/[a-z_]*\.h\)".*/\1/p' "$f" | sort -u); do
@@ -110,6 +119,23 @@ sql_api='kf_db_prepare\|kf_stmt_[a-z_]*\|kf_db_exec_script\|kf_db_delete_before\
 for f in $(grep -rl "$sql_api" src cli 2>/dev/null | grep -v '^src/store/'); do
 	breach "$f uses the statement API ($(grep -o "$sql_api" "$f" | sort -u | tr '\n' ' ')), which only src/store/ may use"
 done
+if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+
+# No include cycle between modules (a module is a .c and its .h): every
+# '#include "…"' of a file is an edge from its module to the included one,
+# and tsort refuses a graph with a loop (it names the modules in it).
+bad=0
+edges=$(for f in $(find src -name '*.[ch]' | sort); do
+	m=${f%.[ch]}
+	sed -n 's/^#include "\([^"]*\.h\)".*/\1/p' "$f" | while read -r inc; do
+		[ -f "src/$inc" ] || continue
+		t=src/${inc%.h}
+		[ "$t" = "$m" ] || echo "$m $t"
+	done
+done | sort -u)
+if ! loop=$(echo "$edges" | tsort 2>&1 >/dev/null) || [ -n "$loop" ]; then
+	breach "include cycle between modules: $(echo "$loop" | sed -n 's/^tsort: //p' | grep -v 'input contains a loop' | tr '\n' ' ')"
+fi
 if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 
 echo "layers: $pass passed, $fail failed"

@@ -19,7 +19,7 @@
 #include "api/api.h"
 #include "api/appconfig.h"
 #include "api/common.h"
-#include "api/terms_cache.h"
+#include "pipeline/terms_cache.h"
 #include "core/app.h"
 #include "core/netpolicy.h"
 #include "core/provider.h"
