@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/validate.h"
 #include "ctx.h"
 #include "store/notices.h"
 #include "util/mem.h"
@@ -31,7 +32,7 @@ enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64
 {
 	if (kf_store_notification_insert(db, user_id, org_id, kind, title, body, now) != KF_OK)
 		return KF_EDB;
-	char to[320];
+	char to[KF_EMAIL_MAX + 1];
 	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to));
 	if (rc == KF_ENOTFOUND)
 		return KF_OK; /* no mail for an account that is not active */

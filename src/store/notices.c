@@ -35,9 +35,15 @@ enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *t
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
 	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		snprintf(to, len, "%s", kf_stmt_text(st, 0));
+	bool fits = true;
+	if (s == KF_STEP_ROW) {
+		const char *email = kf_stmt_text(st, 0);
+		fits = email && strlen(email) < len;
+		snprintf(to, len, "%s", fits ? email : "");
+	}
 	kf_stmt_done(st);
+	if (!fits)
+		return KF_EDB; /* never a cut address */
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 

@@ -58,6 +58,8 @@ static void test_recipient_only_active_and_members(void **state)
 	char to[320];
 	assert_int_equal(kf_store_notice_recipient(f->db, a, to, sizeof(to)), KF_OK);
 	assert_string_equal(to, "a@example.com");
+	char small[8];
+	assert_int_equal(kf_store_notice_recipient(f->db, a, small, sizeof(small)), KF_EDB); /* never a cut address */
 	struct kf_error err = {0};
 	char sql[96];
 	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'disabled' WHERE id = %lld;", (long long)b);
