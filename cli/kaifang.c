@@ -133,14 +133,29 @@ static int cmd_calendar_load(struct kf_db *db, const char *path)
 	return rc;
 }
 
+static void print_day(int32_t day, const char *kind)
+{
+	int y, m, d;
+	kf_calendar_civil_from_days(day, &y, &m, &d);
+	printf("%04d-%02d-%02d %s\n", y, m, d, kind);
+}
+
+/* The stored days in date order, holidays and make-up working days mixed. */
 static int cmd_calendar_show(struct kf_db *db)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT day, kind FROM calendar_days ORDER BY day");
-	if (!st)
+	struct kf_calendar cal;
+	if (kf_store_calendar_load(db, 0, &cal) != KF_OK) {
+		kf_calendar_clear(&cal);
 		return 1;
-	while (kf_stmt_step(st) == KF_STEP_ROW)
-		printf("%s %s\n", kf_stmt_text(st, 0), kf_stmt_text(st, 1));
-	kf_stmt_done(st);
+	}
+	size_t h = 0, w = 0;
+	while (h < cal.n_holidays || w < cal.n_workdays) {
+		if (w == cal.n_workdays || (h < cal.n_holidays && cal.holidays[h] < cal.workdays[w]))
+			print_day(cal.holidays[h++], "holiday");
+		else
+			print_day(cal.workdays[w++], "workday");
+	}
+	kf_calendar_clear(&cal);
 	return 0;
 }
 

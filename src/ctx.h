@@ -34,7 +34,7 @@ struct kf_ctx {
 	struct kf_pusher *pusher;     /* delivery thread of this process, or NULL */
 	unsigned char server_key[32]; /* shared by all processes (settings table): signs form tokens */
 	struct kf_auth_policy auth_policy; /* token and code lifetimes from the configuration */
-	struct kf_terms_cache *terms_cache; /* built term matchers (api/terms_cache.h), or NULL: uncached */
+	struct kf_terms_cache *terms_cache; /* built term matchers (pipeline/terms_cache.h), or NULL: uncached */
 	_Atomic(struct kf_worker *) worker; /* this process's worker (set once it runs), or NULL */
 };
 

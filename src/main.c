@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
-#include "api/terms_cache.h"
 #include "config.h"
 #include "ctx.h"
 #include "http/server.h"
 #include "ops.h"
+#include "pipeline/terms_cache.h"
 #include "proto/envelope.h"
 #include "push/push.h"
 #include "store/audit.h"

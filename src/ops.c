@@ -7,69 +7,42 @@
 
 #include "core/validate.h"
 #include "store/accounts.h"
+#include "store/agreements.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/operator.h"
 #include "store/providers.h"
+#include "store/system.h"
 #include "util/crypto.h"
 
 enum kf_err kf_ops_server_key(struct kf_db *db, unsigned char key[32])
 {
 	unsigned char fresh[32];
-	char hex[65];
+	char hex[65], v[65];
 	kf_random_bytes(fresh, sizeof(fresh));
 	kf_hex_encode(fresh, sizeof(fresh), hex);
-	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO settings (key, value) VALUES ('server_key', ?)"
-					       " ON CONFLICT (key) DO NOTHING");
-	if (!st)
+	if (kf_store_setting_ensure(db, "server_key", hex, v, sizeof(v)) != KF_OK || strlen(v) != 64)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, hex);
-	if (kf_stmt_exec(st) != KF_OK)
-		return KF_EDB;
-	st = kf_db_prepare(db, "SELECT value FROM settings WHERE key = 'server_key'");
-	if (!st)
-		return KF_EDB;
-	enum kf_err rc = KF_EDB;
-	if (kf_stmt_step(st) == KF_STEP_ROW) {
-		const char *v = kf_stmt_text(st, 0);
-		if (v && strlen(v) == 64) {
-			for (int i = 0; i < 32; i++) {
-				unsigned int b;
-				if (sscanf(v + 2 * i, "%2x", &b) != 1)
-					break;
-				key[i] = (unsigned char)b;
-				if (i == 31)
-					rc = KF_OK;
-			}
-		}
+	for (int i = 0; i < 32; i++) {
+		unsigned int b;
+		if (sscanf(v + 2 * i, "%2x", &b) != 1)
+			return KF_EDB;
+		key[i] = (unsigned char)b;
 	}
-	kf_stmt_done(st);
-	return rc;
+	return KF_OK;
 }
 
 int kf_ops_operator_count(struct kf_db *db)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.org_id"
-					       " WHERE o.kind = 'operator'");
-	if (!st)
-		return -1;
-	int n = kf_stmt_step(st) == KF_STEP_ROW ? (int)kf_stmt_int(st, 0) : -1;
-	kf_stmt_done(st);
-	return n;
+	int64_t n = 0;
+	return kf_store_operator_staff_count(db, &n) == KF_OK ? (int)n : -1;
 }
 
 static enum kf_err operator_org(struct kf_db *db, int64_t now, int64_t *id)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT id FROM orgs WHERE kind = 'operator' ORDER BY id LIMIT 1");
-	if (!st)
-		return KF_EDB;
-	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		*id = kf_stmt_int(st, 0);
-	kf_stmt_done(st);
-	if (s == KF_STEP_ROW)
-		return KF_OK;
-	if (s == KF_STEP_ERROR)
-		return KF_EDB;
+	enum kf_err rc = kf_store_operator_org(db, id);
+	if (rc != KF_ENOTFOUND)
+		return rc;
 	return kf_store_org_insert(db, "operator", "Platform operator", "active", now, id);
 }
 
@@ -102,22 +75,14 @@ enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *em
 		return kf_error_set(err, KF_ECONFLICT, conflict && !strcmp(conflict, "mobile") ? "mobile_taken" : "email_taken",
 				    "ONB-8", conflict, "an account with this %s exists", conflict ? conflict : "email");
 	}
-	struct kf_stmt *st = NULL;
 	char subject[64];
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
 	if (rc != KF_OK || kf_store_user_set_verified(db, uid, now) != KF_OK || operator_org(db, now, &org) != KF_OK ||
 	    kf_store_member_add(db, org, uid, role, now) != KF_OK)
 		goto fail;
 	/* Consent to every version already published. */
-	st = kf_db_prepare(db, "INSERT INTO consents (user_id, agreement_key, version, consented_at)"
-			       " SELECT CAST(? AS BIGINT), key, version, CAST(? AS BIGINT) FROM agreements WHERE 1 = 1"
-			       " ON CONFLICT (user_id, agreement_key, version) DO NOTHING");
-	if (!st)
-		goto fail;
-	kf_stmt_bind_int(st, 1, uid);
-	kf_stmt_bind_int(st, 2, now);
-	if (kf_stmt_exec(st) != KF_OK || kf_audit_append(db, now, "system", "operator.create", subject, role) != KF_OK ||
-	    kf_db_commit(db) != KF_OK)
+	if (kf_store_consent_all(db, uid, now) != KF_OK ||
+	    kf_audit_append(db, now, "system", "operator.create", subject, role) != KF_OK || kf_db_commit(db) != KF_OK)
 		goto fail;
 	return KF_OK;
 fail:

@@ -10,9 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/listing.h"
 #include "ctx.h"
 #include "notify/notify.h"
+#include "pipeline/listing.h"
 #include "push/push.h"
 #include "store/accounts.h"
 #include "store/db.h"

@@ -631,18 +631,20 @@ static void api_accounts_token_create(struct kf_req *r)
 
 static void api_accounts_token_list(struct kf_req *r)
 {
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens"
-		" WHERE user_id = ? AND revoked_at IS NULL ORDER BY id");
-	if (!st) {
+	struct kf_api_token_row *rows = NULL;
+	size_t n = 0;
+	if (kf_store_api_tokens_of_user(kf_req_db(r), r->arena, r->user_id, &rows, &n) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
-	kf_stmt_bind_int(st, 1, r->user_id);
 	json_t *arr = json_array();
-	while (kf_stmt_step(st) == KF_STEP_ROW)
-		json_array_append_new(arr, kf_stmt_row_json(st));
-	kf_stmt_done(st);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)rows[i].id, "name",
+						     rows[i].name, "created_at", (json_int_t)rows[i].created_at,
+						     "expires_at",
+						     rows[i].expires ? json_integer(rows[i].expires_at) : json_null(),
+						     "last_used_at",
+						     rows[i].used ? json_integer(rows[i].last_used_at) : json_null()));
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 

@@ -19,7 +19,7 @@
 #include "api/api.h"
 #include "api/appconfig.h"
 #include "api/common.h"
-#include "api/terms_cache.h"
+#include "pipeline/terms_cache.h"
 #include "core/app.h"
 #include "core/netpolicy.h"
 #include "core/provider.h"
@@ -37,6 +37,7 @@
 #include "store/files.h"
 #include "store/hosts.h"
 #include "store/outbox.h"
+#include "store/permsets.h"
 #include "store/providers.h"
 #include "store/release.h"
 #include "store/reviews.h"
@@ -841,21 +842,21 @@ static void api_apps_icp_add(struct kf_req *r)
 
 static void api_apps_catalog(struct kf_req *r)
 {
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"SELECT id, key, name, name_en, description, data_entrusted, apis, optional FROM permission_sets ORDER BY id");
-	if (!st) {
+	struct kf_permset_row *sets = NULL;
+	size_t n = 0;
+	if (kf_store_permsets_list(kf_req_db(r), r->arena, &sets, &n) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
 	json_t *items = json_array();
-	while (kf_stmt_step(st) == KF_STEP_ROW) {
-		json_t *o = kf_stmt_row_json(st);
-		json_t *apis = json_loads(kf_stmt_text(st, 6), 0, NULL);
-		json_object_set_new(o, "apis", apis ? apis : json_array());
-		json_object_set_new(o, "optional", json_boolean(kf_stmt_int(st, 7)));
-		json_array_append_new(items, o);
+	for (size_t i = 0; i < n; i++) {
+		json_t *apis = json_loads(sets[i].apis, 0, NULL);
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
+						       (json_int_t)sets[i].id, "key", sets[i].key, "name", sets[i].name,
+						       "name_en", sets[i].name_en, "description", sets[i].description,
+						       "data_entrusted", sets[i].data_entrusted, "apis",
+						       apis ? apis : json_array(), "optional", sets[i].optional));
 	}
-	kf_stmt_done(st);
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -881,27 +882,21 @@ static void api_apps_catalog_add(struct kf_req *r)
 	}
 	json_t *apis = json_object_get(j, "apis");
 	char *apis_s = apis ? json_dumps(apis, JSON_COMPACT) : strdup("[]");
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"INSERT INTO permission_sets (id, key, name, name_en, description, data_entrusted, apis, optional)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-	if (!st) {
-		free(apis_s);
-		kf_api_abort_db(r);
-		return;
-	}
-	kf_stmt_bind_int(st, 1, id);
-	kf_stmt_bind_text(st, 2, kf_json_str(j, "key"));
-	kf_stmt_bind_text(st, 3, kf_json_str(j, "name"));
-	kf_stmt_bind_text(st, 4, kf_json_str(j, "name_en"));
-	kf_stmt_bind_text(st, 5, kf_json_str(j, "description"));
-	kf_stmt_bind_text(st, 6, kf_json_str(j, "data_entrusted"));
-	kf_stmt_bind_text(st, 7, apis_s);
-	kf_stmt_bind_int(st, 8, !json_is_false(json_object_get(j, "optional")));
+	struct kf_permset_row row = {
+		.id = id,
+		.key = kf_json_str(j, "key"),
+		.name = kf_json_str(j, "name"),
+		.name_en = kf_json_str(j, "name_en"),
+		.description = kf_json_str(j, "description"),
+		.data_entrusted = kf_json_str(j, "data_entrusted"),
+		.apis = apis_s,
+		.optional = !json_is_false(json_object_get(j, "optional")),
+	};
+	enum kf_err rc = kf_store_permset_insert(kf_req_db(r), &row);
 	free(apis_s);
-	if (kf_stmt_exec(st) != KF_OK) {
-		bool dup = kf_db_is_constraint_error(kf_req_db(r));
+	if (rc != KF_OK) {
 		kf_api_rollback(r);
-		if (dup)
+		if (rc == KF_ECONFLICT)
 			kf_reply_fail(r, KF_ECONFLICT, "permission_set_exists", "APP-3", "id",
 				      "a permission set with this id or key exists");
 		else

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/apps.h"
 #include "core/app.h"
 #include "core/checks.h"

@@ -16,6 +16,29 @@
 #include "store/reviews.h"
 #include "util/mem.h"
 
+struct kf_db *kf_req_db(struct kf_req *r)
+{
+	if (!r->store)
+		r->store = kf_dbpool_get(r->ctx->pool);
+	return r->store;
+}
+
+void kf_api_release(struct kf_req *r)
+{
+	struct kf_db *db = r->store;
+	if (!db)
+		return;
+	kf_db_rollback(db);
+	kf_dbpool_put(r->ctx->pool, db);
+	r->store = NULL;
+}
+
+void kf_reply_db_error(struct kf_req *r)
+{
+	kf_reply_fail(r, KF_EDB, "storage_error", NULL, NULL,
+		      "the database could not complete the request; nothing was changed");
+}
+
 bool kf_api_begin(struct kf_req *r)
 {
 	/* The dispatcher opens the transaction of a write request before the

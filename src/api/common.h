@@ -11,6 +11,17 @@
 
 struct kf_req;
 struct kf_calendar;
+struct kf_db;
+
+/* The request's database connection: taken from the pool on the first
+ * call, given back by kf_api_release (the dispatcher's release hook, run
+ * by http/ before deferred work and when the request ends). */
+struct kf_db *kf_req_db(struct kf_req *r);
+/* The release hook: roll back what is still open and give the connection
+ * back to the pool; a later kf_req_db takes a fresh one. */
+void kf_api_release(struct kf_req *r);
+/* 500 for a storage failure. */
+void kf_reply_db_error(struct kf_req *r);
 
 /* BEGIN on the request's connection; replies 500 and returns false on failure. */
 bool kf_api_begin(struct kf_req *r);

@@ -37,6 +37,7 @@
 #include "store/authz.h"
 #include "store/db.h"
 #include "store/hosts.h"
+#include "store/permsets.h"
 #include "store/providers.h"
 #include "util/crypto.h"
 #include "util/mem.h"
@@ -416,30 +417,25 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *view, struct kf_auth_set *asked,
 		       size_t max)
 {
+	/* one store call for all of the app's sets, in the order it lists them */
 	json_t *ids = json_object_get(f->cfg, "permission_sets");
-	size_t n = 0, i;
+	size_t n_ids = json_array_size(ids), n = 0, i;
+	int64_t *want = kf_arena_alloc(r->arena, (n_ids ? n_ids : 1) * sizeof(*want));
 	json_t *v;
-	json_array_foreach(ids, i, v) {
-		if (n == max)
-			break;
-		struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-			"SELECT id, key, name, name_en, description, data_entrusted, optional FROM permission_sets WHERE id = ?");
-		if (!st)
-			continue;
-		kf_stmt_bind_int(st, 1, json_integer_value(v));
-		if (kf_stmt_step(st) == KF_STEP_ROW) {
-			view[n] = (struct kf_consent_set){
-				.id = kf_stmt_int(st, 0),
-				.name = kf_arena_strdup(r->arena, kf_stmt_text(st, f->lang == KF_LANG_ZH ? 2 : 3)),
-				.description = kf_arena_strdup(r->arena, kf_stmt_text(st, 4)),
-				.data_entrusted = kf_arena_strdup(r->arena, kf_stmt_text(st, 5)),
-				.required = kf_stmt_int(st, 6) == 0,
-			};
-			asked[n] = (struct kf_auth_set){.id = view[n].id, .key = kf_arena_strdup(r->arena, kf_stmt_text(st, 1)),
-							.required = view[n].required};
-			n++;
-		}
-		kf_stmt_done(st);
+	json_array_foreach(ids, i, v)
+		want[i] = json_integer_value(v);
+	struct kf_permset_row *rows = kf_arena_alloc(r->arena, (max ? max : 1) * sizeof(*rows));
+	if (kf_store_permsets_get(kf_req_db(r), r->arena, want, n_ids, rows, max, &n) != KF_OK)
+		n = 0;
+	for (size_t m = 0; m < n; m++) {
+		view[m] = (struct kf_consent_set){
+			.id = rows[m].id,
+			.name = f->lang == KF_LANG_ZH ? rows[m].name : rows[m].name_en,
+			.description = rows[m].description,
+			.data_entrusted = rows[m].data_entrusted,
+			.required = !rows[m].optional,
+		};
+		asked[m] = (struct kf_auth_set){.id = rows[m].id, .key = rows[m].key, .required = view[m].required};
 	}
 	if (f->oauth && f->oa.n_sets) {
 		/* only the sets the scope asked for */

@@ -6,6 +6,7 @@
  * default: a route without an auth level is unreachable.
  */
 #include "api/api.h"
+#include "api/common.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -491,4 +492,6 @@ static void deferred_done(struct kf_req *r)
 		idempotency_finish(r, r->idempotency_key);
 }
 
-const struct kf_dispatch kf_api_dispatch = {body_limit, handle, deferred_done};
+/* The dispatcher owns the request's connection (api/common.h): http/ only
+ * calls release when the request no longer needs it. */
+const struct kf_dispatch kf_api_dispatch = {body_limit, handle, deferred_done, kf_api_release};

@@ -5,7 +5,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "http/request.h"
-#include "store/db.h"
+#include "store/notices.h"
 
 static void api_inbox_list(struct kf_req *r)
 {
@@ -13,21 +13,21 @@ static void api_inbox_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"SELECT id, org_id AS provider_id, kind, title, body, created_at, read_at FROM notifications"
-		" WHERE user_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
-	if (!st) {
+	struct kf_notification_row *rows = NULL;
+	size_t n_rows = 0;
+	if (kf_store_inbox_page(kf_req_db(r), r->arena, r->user_id, after, limit, &rows, &n_rows) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
-	kf_stmt_bind_int(st, 1, r->user_id);
-	kf_stmt_bind_int(st, 2, after);
-	kf_stmt_bind_int(st, 3, after);
-	kf_stmt_bind_int(st, 4, limit);
 	json_t *items = json_array();
-	while (kf_stmt_step(st) == KF_STEP_ROW)
-		json_array_append_new(items, kf_stmt_row_json(st));
-	kf_stmt_done(st);
+	for (size_t i = 0; i < n_rows; i++) {
+		const struct kf_notification_row *m = &rows[i];
+		json_array_append_new(items, json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o}", "id", (json_int_t)m->id,
+						       "provider_id", m->org_id ? json_integer(m->org_id) : json_null(),
+						       "kind", m->kind, "title", m->title, "body", m->body, "created_at",
+						       (json_int_t)m->created_at, "read_at",
+						       m->read ? json_integer(m->read_at) : json_null()));
+	}
 	size_t n = json_array_size(items);
 	json_t *next = n == (size_t)limit ? json_incref(json_object_get(json_array_get(items, n - 1), "id")) : json_null();
 	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
@@ -36,22 +36,14 @@ static void api_inbox_list(struct kf_req *r)
 static void api_inbox_read(struct kf_req *r)
 {
 	int64_t id = kf_req_param_id(r, "id");
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r),
-		"UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?");
-	if (!st) {
-		kf_reply_db_error(r);
-		return;
-	}
-	kf_stmt_bind_int(st, 1, r->now);
-	kf_stmt_bind_int(st, 2, id);
-	kf_stmt_bind_int(st, 3, r->user_id);
-	if (kf_stmt_exec(st) != KF_OK) {
-		kf_api_abort_db(r);
-		return;
-	}
-	if (!kf_db_changes(kf_req_db(r))) {
+	enum kf_err rc = kf_store_inbox_mark_read(kf_req_db(r), r->user_id, id, r->now);
+	if (rc == KF_ENOTFOUND) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "id", "no such message");
+		return;
+	}
+	if (rc != KF_OK) {
+		kf_api_abort_db(r);
 		return;
 	}
 	if (kf_api_commit(r))

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "api/common.h"
 #include "config.h"
 #include "ctx.h"
 #include "http/request.h"

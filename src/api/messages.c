@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/tokens.h"
 #include "core/auth.h"
 #include "core/netpolicy.h"

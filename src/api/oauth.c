@@ -27,6 +27,7 @@
 #include "store/auth.h"
 #include "store/authz.h"
 #include "store/db.h"
+#include "store/permsets.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "api/review_queue.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "push/push.h"
-#include "store/db.h"
+#include "store/system.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -24,9 +25,7 @@ static void api_system_healthz(struct kf_req *r)
 
 static void api_system_readyz(struct kf_req *r)
 {
-	struct kf_stmt *st = kf_db_prepare(kf_req_db(r), "SELECT 1");
-	bool ok = st && kf_stmt_step(st) == KF_STEP_ROW;
-	kf_stmt_done(st);
+	bool ok = kf_store_ping(kf_req_db(r)) == KF_OK;
 	if (!ok || atomic_load(&r->ctx->stopping)) {
 		kf_reply_fail(r, KF_EUNAVAIL, "not_ready", NULL, NULL,
 			      ok ? "shutting down" : "the database is not reachable");

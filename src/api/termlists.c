@@ -3,7 +3,7 @@
  * The operator's term lists (APP-11, LST-3, LST-4, LST-5, LST-18, LST-19):
  * operators read them, admins replace one list at a time. A replacement
  * bumps the lists' generation, so every process's matcher cache
- * (api/terms_cache.h) rebuilds on its next use, and the next listing save
+ * (pipeline/terms_cache.h) rebuilds on its next use, and the next listing save
  * is judged by the new terms.
  */
 #include <jansson.h>

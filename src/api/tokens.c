@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/common.h"
 #include "http/request.h"
 #include "core/app.h"
 #include "store/apps.h"

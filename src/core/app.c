@@ -10,7 +10,6 @@
  * the network; text is folded with utf8proc.
  */
 #include "core/app.h"
-#include "core/oauth.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <utf8proc.h>
 
 #include "core/netpolicy.h"
+#include "core/redirect.h"
 #include "core/validate.h"
 
 _Static_assert(KF_APP_CIDR_MAX == KF_CIDR_TEXT_MAX, "ip_allowlist entries are CIDR texts");
@@ -784,7 +784,7 @@ static enum kf_err check_terminated(const struct vargs *a)
 }
 
 /* OAuth redirect URIs: each absolute, https (http only for loopback), no
- * fragment, no duplicates (core/oauth.c judges them). */
+ * fragment, no duplicates (core/redirect.c judges them). */
 static enum kf_err check_redirect_uris(const struct vargs *a)
 {
 	const struct kf_app_dev *d = &a->c->dev;
@@ -798,7 +798,7 @@ static enum kf_err check_redirect_uris(const struct vargs *a)
 		uris[i] = d->redirect_uris[i];
 	}
 	struct kf_error e = {0};
-	if (kf_oauth_redirect_uris_check(uris, d->n_redirect_uris, &e) != KF_OK)
+	if (kf_redirect_register_list_check(uris, d->n_redirect_uris, &e) != KF_OK)
 		return kf_error_set(a->err, e.code, e.name, "APP-4", "dev.redirect_uris", "%s", e.msg);
 	return KF_OK;
 }

@@ -20,7 +20,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "core/netpolicy.h"
 #include "core/redirect.h"
 #include "core/validate.h"
 
@@ -241,74 +240,6 @@ enum kf_err kf_oauth_pkce_verify(const char *verifier, const char *challenge, st
 
 /* ---- redirect URIs ---------------------------------------------------------- */
 
-static bool is_loopback_literal(const char *host)
-{
-	int family;
-	unsigned char addr[16];
-	return kf_addr_parse(host, &family, addr) &&
-	       kf_addr_classify(family, addr) == KF_ADDR_LOOPBACK;
-}
-
-/* Why the URI cannot be registered, as text into why[]; false when it can.
- * The shared redirect rule (core/redirect.h) plus RFC 8252 §8.3, which
- * wants a loopback IP literal rather than "localhost" for plain http. */
-static bool redirect_uri_refused(const char *s, char *why, size_t whylen)
-{
-	struct kf_error e = {0};
-	if (kf_redirect_check(s, NULL, 0, &e) != KF_OK) {
-		snprintf(why, whylen, "%s", e.msg);
-		return true;
-	}
-	if (strncasecmp(s, "http://", 7) != 0)
-		return false;
-	const char *h = s + 7;
-	char host[64];
-	size_t hl = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?");
-	if (hl < sizeof(host)) {
-		memcpy(host, h, hl);
-		host[hl] = '\0';
-		if (is_loopback_literal(host))
-			return false;
-	}
-	snprintf(why, whylen, "plain http only on a loopback IP address such as 127.0.0.1 or [::1] "
-			      "(RFC 8252 §8.3: not localhost)");
-	return true;
-}
-
-enum kf_err kf_oauth_redirect_uri_check(const char *uri, struct kf_error *err)
-{
-	char why[sizeof(((struct kf_error *)0)->msg)];
-	if (redirect_uri_refused(uri, why, sizeof(why)))
-		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "dev.redirect_uris",
-				    "a redirect URI must be an absolute https URL (or http on a loopback IP "
-				    "address) without user info or fragment, at most %d bytes: %s",
-				    KF_OAUTH_REDIRECT_URI_MAX, why);
-	return KF_OK;
-}
-
-enum kf_err kf_oauth_redirect_uris_check(const char *const *uris, size_t n, struct kf_error *err)
-{
-	static const char field[] = "dev.redirect_uris";
-	if (n > KF_OAUTH_REDIRECT_URIS_MAX)
-		return kf_error_set(err, KF_EINVAL, "too_many_items", "APP-4", field,
-				    "at most %d redirect URIs", KF_OAUTH_REDIRECT_URIS_MAX);
-	if (n > 0 && !uris)
-		return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
-				    "%s[0]: missing", field);
-	for (size_t i = 0; i < n; i++) {
-		char why[sizeof(((struct kf_error *)0)->msg)];
-		if (redirect_uri_refused(uris[i], why, sizeof(why)))
-			return kf_error_set(err, KF_EINVAL, "invalid_redirect_uri", "APP-4", field,
-					    "%s[%zu]: %s", field, i, why);
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(uris[i], uris[j]) == 0)
-				return kf_error_set(err, KF_EINVAL, "duplicate_item", "APP-4", field,
-						    "%s[%zu]: same as %s[%zu]", field, i, field, j);
-		}
-	}
-	return KF_OK;
-}
-
 /*
  * Split "http://<host>[:<port>]<rest>" where host is a loopback IP literal:
  * *host_len covers "http://<host>", *rest points after the port. False for
@@ -334,7 +265,7 @@ static bool split_loopback(const char *s, size_t *host_len, const char **rest)
 		return false;
 	memcpy(host, h, hl);
 	host[hl] = '\0';
-	if (!is_loopback_literal(host))
+	if (!kf_redirect_loopback_literal(host))
 		return false;
 	const char *p = end;
 	if (*p == ':') {

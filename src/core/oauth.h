@@ -23,6 +23,7 @@
 
 #include "core/auth.h"
 #include "core/err.h"
+#include "core/redirect.h"
 
 /* ---- errors (RFC 6749 §4.1.2.1, §5.2; RFC 7009 §2.2.1) ------------------- */
 
@@ -108,29 +109,12 @@ KF_MUST_CHECK enum kf_err kf_oauth_pkce_verify(const char *verifier, const char 
 
 /* ---- redirect URIs ----------------------------------------------------------- */
 
-#define KF_OAUTH_REDIRECT_URIS_MAX 10
-#define KF_OAUTH_REDIRECT_URI_MAX 1024 /* bytes */
+/* The registration rule of redirect URIs (APP-4) is in core/redirect.h
+ * (kf_redirect_register_check), where app validation reaches it without
+ * depending on the OAuth flows. */
+#define KF_OAUTH_REDIRECT_URIS_MAX KF_REDIRECT_URIS_MAX
+#define KF_OAUTH_REDIRECT_URI_MAX KF_REDIRECT_URI_MAX
 
-/*
- * May this URI be registered (dev.redirect_uris)? An absolute URI without
- * fragment (RFC 6749 §3.1.2) and without user info, of printable ASCII (no
- * spaces, no backslash), at most 1024 bytes, either
- *   https://<host name or IP literal>[:port]/... or
- *   http://<loopback IP literal>[:port]/...  (127.0.0.0/8, [::1]; RFC 8252
- *   §7.3; "localhost" is not accepted, §8.3).
- * This is the shared rule of kf_redirect_check (core/redirect.h) without a
- * domain, plus the §8.3 refusal of "localhost".
- * KF_OK or KF_EINVAL "invalid_redirect_uri", rule APP-4, field
- * "dev.redirect_uris".
- */
-KF_MUST_CHECK enum kf_err kf_oauth_redirect_uri_check(const char *uri, struct kf_error *err);
-
-/* The whole list: each entry as above (message names the 0-based index),
- * at most KF_OAUTH_REDIRECT_URIS_MAX ("too_many_items"), no entry twice
- * ("duplicate_item"). Rule APP-4, field "dev.redirect_uris". An empty list
- * is valid (the app does not use OAuth's authorization code flow). */
-KF_MUST_CHECK enum kf_err kf_oauth_redirect_uris_check(const char *const *uris, size_t n,
-						       struct kf_error *err);
 
 /*
  * Find the registered URI the request names. Comparison is byte for byte:

@@ -13,6 +13,7 @@
 #ifndef KF_CORE_REDIRECT_H
 #define KF_CORE_REDIRECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -59,5 +60,34 @@
  */
 KF_MUST_CHECK enum kf_err kf_redirect_check(const char *uri, const char *const *domains, size_t n_domains,
 					    struct kf_error *err);
+
+/* Is host (no brackets for IPv4; "[::1]" bracketed for IPv6) a loopback
+ * IP literal (127.0.0.0/8, ::1)? */
+bool kf_redirect_loopback_literal(const char *host);
+
+/* ---- registration of OAuth redirect URIs (APP-4) ---- */
+
+#define KF_REDIRECT_URIS_MAX 10 /* registered per app */
+
+/*
+ * May this URI be registered (dev.redirect_uris)? An absolute URI without
+ * fragment (RFC 6749 §3.1.2) and without user info, of printable ASCII (no
+ * spaces, no backslash), at most 1024 bytes, either
+ *   https://<host name or IP literal>[:port]/... or
+ *   http://<loopback IP literal>[:port]/...  (127.0.0.0/8, [::1]; RFC 8252
+ *   §7.3; "localhost" is not accepted, §8.3).
+ * This is the rule of kf_redirect_check above without a domain, plus the
+ * §8.3 refusal of "localhost".
+ * KF_OK or KF_EINVAL "invalid_redirect_uri", rule APP-4, field
+ * "dev.redirect_uris".
+ */
+KF_MUST_CHECK enum kf_err kf_redirect_register_check(const char *uri, struct kf_error *err);
+
+/* The whole list: each entry as above (message names the 0-based index),
+ * at most KF_REDIRECT_URIS_MAX ("too_many_items"), no entry twice
+ * ("duplicate_item"). Rule APP-4, field "dev.redirect_uris". An empty list
+ * is valid (the app does not use OAuth's authorization code flow). */
+KF_MUST_CHECK enum kf_err kf_redirect_register_list_check(const char *const *uris, size_t n,
+							  struct kf_error *err);
 
 #endif

@@ -4,7 +4,7 @@
  * data: which lists exist, the rule each serves, what a valid term is, and
  * how a set of built matchers (core/terms.h) plugs into the listing checks
  * (core/listing.h). Storage and caching live elsewhere (store/listings.h,
- * api/terms_cache.h).
+ * pipeline/terms_cache.h).
  */
 #ifndef KF_CORE_TERMLIST_H
 #define KF_CORE_TERMLIST_H

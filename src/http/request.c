@@ -11,7 +11,6 @@
 
 #include "core/validate.h"
 #include "ctx.h"
-#include "store/db.h"
 #include "util/mem.h"
 
 const char *kf_req_param(struct kf_req *r, const char *name)
@@ -54,13 +53,6 @@ const char *kf_req_header(struct kf_req *r, const char *name)
 const char *kf_req_cookie(struct kf_req *r, const char *name)
 {
 	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name) : NULL;
-}
-
-struct kf_db *kf_req_db(struct kf_req *r)
-{
-	if (!r->db)
-		r->db = kf_dbpool_get(r->ctx->pool);
-	return r->db;
 }
 
 void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg)
@@ -143,12 +135,6 @@ void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const c
 	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
 	va_end(ap);
 	kf_reply_error(r, &err);
-}
-
-void kf_reply_db_error(struct kf_req *r)
-{
-	kf_reply_fail(r, KF_EDB, "storage_error", NULL, NULL,
-		      "the database could not complete the request; nothing was changed");
 }
 
 static void json_free_deferred(void *p)

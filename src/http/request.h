@@ -15,7 +15,6 @@
 #include "core/err.h"
 
 struct kf_arena;
-struct kf_db;
 struct kf_ctx;
 struct MHD_Connection;
 
@@ -50,7 +49,10 @@ struct kf_req {
 	int64_t api_key_id;           /* when authenticated by an operator API key */
 	const char *api_key_scope;    /* its scope, e.g. "host" */
 
-	struct kf_db *db;             /* borrowed from the pool on first use */
+	/* What the dispatcher keeps for the request (api/: its database
+	 * connection), opaque here; the dispatcher's release hook
+	 * (struct kf_dispatch) gives it back. */
+	void *store;
 
 	/* Deferred work (kf_req_defer). */
 	void (*defer_fn)(struct kf_req *r, void *arg);
@@ -83,16 +85,13 @@ const char *kf_req_query_text(struct kf_req *r, const char *name, bool *has_nul)
 const char *kf_req_header(struct kf_req *r, const char *name);
 /* Cookie value, or NULL. */
 const char *kf_req_cookie(struct kf_req *r, const char *name);
-/* Database connection of this request (taken from the pool on first call,
- * returned when the request ends). */
-struct kf_db *kf_req_db(struct kf_req *r);
-
 /* Finish this request off the server's threads: after the handler returns,
  * the connection is suspended and fn runs on a thread of its own; it sets
  * the reply, then the answer is sent. For work that waits on someone else's
- * server, so it never holds up the API. The request's connection was given
- * back before fn runs; fn may take one with kf_req_db once it has finished
- * waiting (never while it waits: the pool is small). */
+ * server, so it never holds up the API. The dispatcher's release hook runs
+ * before fn (api/: the request's connection is given back; fn may take one
+ * again once it has finished waiting, never while it waits: the pool is
+ * small). */
 void kf_req_defer(struct kf_req *r, void (*fn)(struct kf_req *r, void *arg), void *arg);
 /* kf_req_defer, and when the server has too many deferred requests running
  * already (the answer is then 429 busy), refused(r, arg) runs on the
@@ -114,8 +113,6 @@ void kf_reply_error_with(struct kf_req *r, const struct kf_error *err, json_t *e
 /* Shorthand for kf_error_set + kf_reply_error. */
 void kf_reply_fail(struct kf_req *r, enum kf_err code, const char *name, const char *rule,
 		   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* 500 for a storage failure. */
-void kf_reply_db_error(struct kf_req *r);
 
 /* Parse the body as a JSON object. On failure replies 400 invalid_json
  * (with line and column) or 400 invalid_body and returns NULL. The result

@@ -22,7 +22,6 @@
 
 #include "ctx.h"
 #include "http/request.h"
-#include "store/db.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -127,11 +126,8 @@ static bool defer(struct kf_server *s, struct pending *p)
 		p->r.defer_fn = NULL;
 		return false;
 	}
-	if (p->r.db) {
-		kf_db_rollback(p->r.db);
-		kf_dbpool_put(s->ctx->pool, p->r.db);
-		p->r.db = NULL;
-	}
+	if (s->dispatch->release)
+		s->dispatch->release(&p->r);
 	p->deferred = true;
 	p->server = s;
 	MHD_suspend_connection(p->r.conn);
@@ -312,8 +308,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct pending *p = *con_cls;
 	if (!p)
 		return;
-	if (p->r.db)
-		kf_dbpool_put(s->ctx->pool, p->r.db);
+	if (s->dispatch->release)
+		s->dispatch->release(&p->r);
 	kf_arena_free(p->r.arena);
 	free(p->buf);
 	free(p);

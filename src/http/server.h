@@ -21,6 +21,10 @@ struct kf_dispatch {
 	 * could not be deferred (the busy reply); runs on the request's thread
 	 * before the answer is sent. May be NULL. */
 	void (*deferred_done)(struct kf_req *r);
+	/* Give back what the dispatcher holds for the request (r->store):
+	 * called before deferred work starts and when the request ends, on
+	 * every path. May be NULL. */
+	void (*release)(struct kf_req *r);
 };
 
 enum kf_err kf_server_start(struct kf_ctx *ctx, const struct kf_dispatch *d, struct kf_server **out,

@@ -17,70 +17,36 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/validate.h"
 #include "ctx.h"
-#include "store/db.h"
+#include "store/notices.h"
 #include "util/mem.h"
 
 enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const char *subject, const char *body)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO emails (to_addr, subject, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_text(st, 1, to);
-	kf_stmt_bind_text(st, 2, subject);
-	kf_stmt_bind_text(st, 3, body);
-	kf_stmt_bind_int(st, 4, now);
-	kf_stmt_bind_int(st, 5, now);
-	return kf_stmt_exec(st);
+	return kf_store_mail_insert(db, to, subject, body, now);
 }
 
 enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
 			   const char *title, const char *body)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO notifications (user_id, org_id, kind, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-	if (!st)
+	if (kf_store_notification_insert(db, user_id, org_id, kind, title, body, now) != KF_OK)
 		return KF_EDB;
-	kf_stmt_bind_int(st, 1, user_id);
-	if (org_id)
-		kf_stmt_bind_int(st, 2, org_id);
-	else
-		kf_stmt_bind_null(st, 2);
-	kf_stmt_bind_text(st, 3, kind);
-	kf_stmt_bind_text(st, 4, title);
-	kf_stmt_bind_text(st, 5, body);
-	kf_stmt_bind_int(st, 6, now);
-	if (kf_stmt_exec(st) != KF_OK)
+	char to[KF_EMAIL_MAX + 1];
+	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to));
+	if (rc == KF_ENOTFOUND)
+		return KF_OK; /* no mail for an account that is not active */
+	if (rc != KF_OK)
 		return KF_EDB;
-	st = kf_db_prepare(db, "SELECT email FROM users WHERE id = ? AND status = 'active'");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_int(st, 1, user_id);
-	enum kf_step s = kf_stmt_step(st);
-	char *to = s == KF_STEP_ROW ? kf_xstrdup(kf_stmt_text(st, 0)) : NULL;
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR)
-		return KF_EDB;
-	enum kf_err rc = to ? kf_mail_enqueue(db, now, to, title, body) : KF_OK;
-	free(to);
-	return rc;
+	return kf_mail_enqueue(db, now, to, title, body);
 }
 
 enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
 			  const char *body)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT user_id FROM memberships WHERE org_id = ? ORDER BY user_id");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_int(st, 1, org_id);
 	int64_t ids[256];
 	size_t n = 0;
-	enum kf_step s;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW && n < 256)
-		ids[n++] = kf_stmt_int(st, 0);
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR)
+	if (kf_store_org_member_ids(db, org_id, ids, 256, &n) != KF_OK)
 		return KF_EDB;
 	for (size_t i = 0; i < n; i++)
 		if (kf_notify_user(db, now, ids[i], org_id, kind, title, body) != KF_OK)
@@ -187,33 +153,16 @@ static int write_eml(const char *dir, int64_t id, const char *msg, char *errbuf)
 	return rc;
 }
 
-struct due {
-	int64_t id;
-	int64_t attempts;
-	char *to, *subject, *body;
-};
-
 int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT id, to_addr, subject, body, attempts FROM emails WHERE state = 'pending'"
-		    " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 32");
-	if (!st)
+	struct kf_mail_row d[32];
+	size_t n = 0;
+	if (kf_store_mail_due(db, now, d, 32, &n) != KF_OK) {
+		kf_store_mail_rows_clear(d, n);
 		return -1;
-	kf_stmt_bind_int(st, 1, now);
-	struct due d[32];
-	int n = 0;
-	bool failed = false;
-	while (n < 32 && kf_stmt_step(st) == KF_STEP_ROW) {
-		d[n].id = kf_stmt_int(st, 0);
-		d[n].to = kf_xstrdup(kf_stmt_text(st, 1));
-		d[n].subject = kf_xstrdup(kf_stmt_text(st, 2));
-		d[n].body = kf_xstrdup(kf_stmt_text(st, 3));
-		d[n].attempts = kf_stmt_int(st, 4);
-		n++;
 	}
-	kf_stmt_done(st);
-	for (int i = 0; i < n; i++) {
+	bool failed = false;
+	for (size_t i = 0; i < n; i++) {
 		char errbuf[CURL_ERROR_SIZE];
 		char *msg = format_mail(ctx->cfg.smtp_from, d[i].to, d[i].subject, d[i].body, d[i].id, now);
 		int rc = *ctx->cfg.smtp_url ? send_smtp(&ctx->cfg, d[i].to, msg, errbuf)
@@ -221,29 +170,10 @@ int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		free(msg);
 		int64_t attempts = d[i].attempts + 1;
 		int64_t backoff = 30LL << (attempts < 10 ? attempts : 10);
-		st = kf_db_prepare(db, rc == 0 ? "UPDATE emails SET state = 'sent', sent_at = ?, attempts = ? WHERE id = ?"
-					       : "UPDATE emails SET state = CASE WHEN ? >= 10 THEN 'dead' ELSE 'pending' END,"
-						 " attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
-		if (st) {
-			if (rc == 0) {
-				kf_stmt_bind_int(st, 1, now);
-				kf_stmt_bind_int(st, 2, attempts);
-				kf_stmt_bind_int(st, 3, d[i].id);
-			} else {
-				kf_stmt_bind_int(st, 1, attempts);
-				kf_stmt_bind_int(st, 2, attempts);
-				kf_stmt_bind_int(st, 3, now + backoff);
-				kf_stmt_bind_text(st, 4, errbuf);
-				kf_stmt_bind_int(st, 5, d[i].id);
-			}
-			if (kf_stmt_exec(st) != KF_OK)
-				failed = true;
-		} else {
+		if ((rc == 0 ? kf_store_mail_sent(db, d[i].id, attempts, now)
+			     : kf_store_mail_failed(db, d[i].id, attempts, now + backoff, errbuf)) != KF_OK)
 			failed = true;
-		}
-		free(d[i].to);
-		free(d[i].subject);
-		free(d[i].body);
 	}
-	return failed ? -1 : n;
+	kf_store_mail_rows_clear(d, n);
+	return failed ? -1 : (int)n;
 }

@@ -32,6 +32,7 @@
 #include "store/checks.h"
 #include "store/db.h"
 #include "store/outbox.h"
+#include "store/permsets.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 

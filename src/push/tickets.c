@@ -21,6 +21,7 @@
 #include "push/request.h"
 #include "store/db.h"
 #include "store/outbox.h"
+#include "store/tickets.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -38,22 +39,7 @@ static enum kf_err store_ticket(struct kf_db *db, int64_t app, int64_t now, char
 	kf_sha256_hex(ticket, strlen(ticket), hash);
 	explicit_bzero(rnd, sizeof(rnd));
 
-	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO verify_tickets (app, ticket_hash, created_at) VALUES (?, ?, ?)");
-	if (!st)
-		goto out;
-	kf_stmt_bind_int(st, 1, app);
-	kf_stmt_bind_text(st, 2, hash);
-	kf_stmt_bind_int(st, 3, now);
-	if (kf_stmt_exec(st) != KF_OK)
-		goto out;
-	st = kf_db_prepare(db, "DELETE FROM verify_tickets WHERE app = ? AND id NOT IN"
-			       " (SELECT id FROM verify_tickets WHERE app = ? ORDER BY id DESC LIMIT ?)");
-	if (!st)
-		goto out;
-	kf_stmt_bind_int(st, 1, app);
-	kf_stmt_bind_int(st, 2, app);
-	kf_stmt_bind_int(st, 3, KF_PUSH_TICKETS_VALID);
-	if (kf_stmt_exec(st) != KF_OK)
+	if (kf_store_ticket_insert(db, app, hash, now, KF_PUSH_TICKETS_VALID) != KF_OK)
 		goto out;
 	rc = KF_OK;
 out:
@@ -127,24 +113,19 @@ enum kf_err kf_push_ticket_check(struct kf_db *db, int64_t app, const char *tick
 		return KF_OK;
 	char hash[KF_SHA256_HEXLEN + 1];
 	kf_sha256_hex(ticket, strlen(ticket), hash);
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT ticket_hash, created_at FROM verify_tickets WHERE app = ?"
-					       " ORDER BY id DESC LIMIT ?");
-	if (!st)
+	struct kf_ticket_row rows[KF_PUSH_TICKETS_VALID];
+	size_t n = 0;
+	if (kf_store_tickets_newest(db, app, rows, KF_PUSH_TICKETS_VALID, &n) != KF_OK)
 		return KF_EDB;
-	kf_stmt_bind_int(st, 1, app);
-	kf_stmt_bind_int(st, 2, KF_PUSH_TICKETS_VALID);
-	enum kf_step s;
 	bool found = false, known = false;
-	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		/* Look at every row, so the time taken does not say which matched. */
-		bool same = kf_str_ct_equal(kf_stmt_text(st, 0), hash);
-		int64_t created = kf_stmt_int(st, 1);
+		bool same = kf_str_ct_equal(rows[i].hash, hash);
+		int64_t created = rows[i].created_at;
 		found |= same && created <= now && now - created < KF_PUSH_TICKET_TTL;
 		known |= same;
 	}
-	kf_stmt_done(st);
-	if (s == KF_STEP_ERROR)
-		return KF_EDB;
+	explicit_bzero(rows, sizeof(rows));
 	*valid = found;
 	if (stale)
 		*stale = known && !found;
@@ -160,26 +141,6 @@ static bool can_receive(const char *config_json)
 	return s.auth_receive_url[0] && s.message_token[0] && s.aes_key[0];
 }
 
-/* Newest ticket of the app, inside the issuing transaction. */
-static enum kf_err newest_ticket(struct kf_db *db, int64_t app, int64_t *created)
-{
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(MAX(created_at), -1) FROM verify_tickets WHERE app = ?");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_int(st, 1, app);
-	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		*created = kf_stmt_int(st, 0);
-	kf_stmt_done(st);
-	return s == KF_STEP_ROW ? KF_OK : KF_EDB;
-}
-
-struct due_app {
-	int64_t id;
-	char app_id[24];
-	bool ok;
-};
-
 int kf_push_ticket_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 {
 	int64_t interval = ctx->cfg.ticket_interval > 0 ? ctx->cfg.ticket_interval : 600;
@@ -187,39 +148,23 @@ int kf_push_ticket_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 	int64_t after = 0;
 	int issued = 0;
 	for (;;) {
-		struct kf_stmt *st = kf_db_prepare(
-			db, "SELECT a.id, a.app_id, c.config FROM apps a JOIN app_configs c ON c.id = a.live_config_id"
-			    " WHERE a.id > ? AND a.deleted_at IS NULL AND a.state IN (?, ?, ?, ?)"
-			    " AND COALESCE((SELECT MAX(t.created_at) FROM verify_tickets t WHERE t.app = a.id), -1) <= ?"
-			    " ORDER BY a.id LIMIT ?");
-		if (!st)
+		struct kf_ticket_due_row due[PASS_BATCH];
+		size_t n = 0;
+		if (kf_store_tickets_due(db, after, threshold, due, PASS_BATCH, &n) != KF_OK) {
+			kf_store_ticket_due_clear(due, n);
 			return -1;
-		kf_stmt_bind_int(st, 1, after);
-		kf_stmt_bind_text(st, 2, "developing");
-		kf_stmt_bind_text(st, 3, "release_review");
-		kf_stmt_bind_text(st, 4, "released");
-		kf_stmt_bind_text(st, 5, "withdrawn"); /* not suspended: AUTH-5 stops its pushes */
-		kf_stmt_bind_int(st, 6, threshold);
-		kf_stmt_bind_int(st, 7, PASS_BATCH);
-		struct due_app due[PASS_BATCH];
-		int n = 0;
-		enum kf_step s = KF_STEP_DONE;
-		while (n < PASS_BATCH && (s = kf_stmt_step(st)) == KF_STEP_ROW) {
-			due[n].id = kf_stmt_int(st, 0);
-			snprintf(due[n].app_id, sizeof(due[n].app_id), "%s", kf_stmt_text(st, 1));
-			due[n].ok = can_receive(kf_stmt_text(st, 2));
-			n++;
 		}
-		kf_stmt_done(st);
-		if (n < PASS_BATCH && s == KF_STEP_ERROR)
-			return -1;
-		for (int i = 0; i < n; i++) {
-			if (!due[i].ok)
+		bool ok[PASS_BATCH];
+		for (size_t i = 0; i < n; i++)
+			ok[i] = can_receive(due[i].config);
+		kf_store_ticket_due_clear(due, n);
+		for (size_t i = 0; i < n; i++) {
+			if (!ok[i])
 				continue;
 			int64_t newest = -1;
 			if (kf_db_begin(db) != KF_OK)
 				return -1;
-			enum kf_err rc = newest_ticket(db, due[i].id, &newest);
+			enum kf_err rc = kf_store_ticket_newest_at(db, due[i].id, &newest);
 			bool still_due = rc == KF_OK && newest <= threshold;
 			if (rc == KF_OK && still_due)
 				rc = issue(db, due[i].id, due[i].app_id, now);

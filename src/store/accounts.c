@@ -299,6 +299,45 @@ enum kf_err kf_store_api_token_insert(struct kf_db *db, int64_t user_id, const c
 	return KF_OK;
 }
 
+enum kf_err kf_store_api_tokens_of_user(struct kf_db *db, struct kf_arena *a, int64_t user_id,
+					struct kf_api_token_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens"
+					       " WHERE user_id = ? AND revoked_at IS NULL ORDER BY id");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	size_t cap = 8, cnt = 0;
+	struct kf_api_token_row *v = kf_arena_alloc(a, cap * sizeof(*v));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (cnt == cap) {
+			struct kf_api_token_row *nv = kf_arena_alloc(a, 2 * cap * sizeof(*v));
+			memcpy(nv, v, cnt * sizeof(*v));
+			v = nv;
+			cap *= 2;
+		}
+		v[cnt] = (struct kf_api_token_row){
+			.id = kf_stmt_int(st, 0),
+			.name = kf_arena_strdup(a, kf_stmt_text(st, 1)),
+			.created_at = kf_stmt_int(st, 2),
+			.expires = !kf_stmt_is_null(st, 3),
+			.expires_at = kf_stmt_is_null(st, 3) ? 0 : kf_stmt_int(st, 3),
+			.used = !kf_stmt_is_null(st, 4),
+			.last_used_at = kf_stmt_is_null(st, 4) ? 0 : kf_stmt_int(st, 4),
+		};
+		cnt++;
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = v;
+	*n = cnt;
+	return KF_OK;
+}
+
 enum kf_err kf_store_api_token_revoke(struct kf_db *db, int64_t user_id, int64_t id, int64_t now)
 {
 	struct kf_stmt *st = kf_db_prepare(

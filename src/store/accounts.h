@@ -80,6 +80,21 @@ enum kf_err kf_store_api_token_insert(struct kf_db *db, int64_t user_id, const c
 /* Revoke the user's token; KF_ENOTFOUND when it is not theirs or gone. */
 enum kf_err kf_store_api_token_revoke(struct kf_db *db, int64_t user_id, int64_t id, int64_t now) KF_MUST_CHECK;
 
+/* A live (unrevoked) API token of a user, as its owner sees it. */
+struct kf_api_token_row {
+	int64_t id;
+	const char *name;
+	int64_t created_at;
+	bool expires;          /* false: never */
+	int64_t expires_at;
+	bool used;             /* false: never used */
+	int64_t last_used_at;
+};
+/* The user's live API tokens (expired ones included) by id: *out in arena a,
+ * *n rows. KF_EDB. */
+enum kf_err kf_store_api_tokens_of_user(struct kf_db *db, struct kf_arena *a, int64_t user_id,
+					struct kf_api_token_row **out, size_t *n) KF_MUST_CHECK;
+
 /* Email codes: a new code replaces the user's earlier unused ones. */
 enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now,
 				       int64_t expires_at) KF_MUST_CHECK;

@@ -162,3 +162,17 @@ json_t *kf_store_agreements_json(struct kf_db *db, const char *key, int with_bod
 	}
 	return arr;
 }
+
+enum kf_err kf_store_consent_all(struct kf_db *db, int64_t user_id, int64_t now)
+{
+	/* WHERE 1 = 1: SQLite needs a WHERE before an upsert's ON CONFLICT
+	 * after INSERT … SELECT, to tell it from a join's ON. */
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO consents (user_id, agreement_key, version, consented_at)"
+					       " SELECT CAST(? AS BIGINT), key, version, CAST(? AS BIGINT) FROM agreements"
+					       " WHERE 1 = 1 ON CONFLICT (user_id, agreement_key, version) DO NOTHING");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_int(st, 2, now);
+	return kf_stmt_exec(st) == KF_OK ? KF_OK : KF_EDB;
+}

@@ -29,6 +29,10 @@ enum kf_err kf_store_agreement_insert(struct kf_db *db, const char *key, int ver
 /* Idempotent: consenting twice keeps the first time. */
 enum kf_err kf_store_consent_insert(struct kf_db *db, int64_t user_id, const char *key, int version,
 				    int64_t now) KF_MUST_CHECK;
+/* Consent user_id to every version published so far (an operator created
+ * by the CLI or at first start), at now; versions consented to already keep
+ * their first time. */
+enum kf_err kf_store_consent_all(struct kf_db *db, int64_t user_id, int64_t now) KF_MUST_CHECK;
 /* All versions as JSON (new reference), newest first; body included when
  * with_body. */
 struct json_t *kf_store_agreements_json(struct kf_db *db, const char *key, int with_body);

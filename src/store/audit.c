@@ -288,6 +288,7 @@ enum kf_err kf_audit_start(struct kf_db *db, const char *data_dir, bool create, 
 	if (strlen(data_dir) >= sizeof(g.dir))
 		return kf_error_set(err, KF_EINVAL, "audit_key_failed", NULL, NULL, "data directory path too long");
 	snprintf(g.dir, sizeof(g.dir), "%s", data_dir);
+	kf_db_on_audit_commit(kf_audit_committed);
 	bool keyed = false;
 	if (has_keyed_rows(db, &keyed) != KF_OK)
 		return kf_error_set(err, KF_EDB, "audit_failed", NULL, NULL, "cannot read the audit log");

@@ -273,39 +273,6 @@ enum kf_err kf_store_check_run_json(struct kf_db *db, int64_t app, int64_t id, j
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
-enum kf_err kf_store_permission_set_checks(struct kf_db *db, int64_t id, char key[64], char checks[256])
-{
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT key, COALESCE(capability_check, '') FROM permission_sets WHERE id = ?");
-	if (!st)
-		return KF_EDB;
-	kf_stmt_bind_int(st, 1, id);
-	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW) {
-		snprintf(key, 64, "%s", kf_stmt_text(st, 0));
-		snprintf(checks, 256, "%s", kf_stmt_text(st, 1));
-	}
-	kf_stmt_done(st);
-	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
-}
-
-enum kf_err kf_store_permission_set_catalog(struct kf_db *db, int64_t *ids, char (*keys)[64], size_t max,
-					    size_t *n)
-{
-	*n = 0;
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, key FROM permission_sets ORDER BY id");
-	if (!st)
-		return KF_EDB;
-	enum kf_step s = KF_STEP_DONE;
-	while (*n < max && (s = kf_stmt_step(st)) == KF_STEP_ROW) {
-		ids[*n] = kf_stmt_int(st, 0);
-		if (keys)
-			snprintf(keys[*n], 64, "%s", kf_stmt_text(st, 1));
-		(*n)++;
-	}
-	kf_stmt_done(st);
-	return *n < max && s == KF_STEP_ERROR ? KF_EDB : KF_OK;
-}
-
 enum kf_err kf_store_check_config(struct kf_db *db, int64_t app, int64_t config_id, char **json_text)
 {
 	*json_text = NULL;

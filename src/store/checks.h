@@ -78,15 +78,4 @@ enum kf_err kf_store_check_run_json(struct kf_db *db, int64_t app, int64_t id, s
  * (malloc'd, the caller frees). KF_ENOTFOUND when it does not; KF_EDB. */
 enum kf_err kf_store_check_config(struct kf_db *db, int64_t app, int64_t config_id, char **json_text) KF_MUST_CHECK;
 
-/* The capability checks a permission set names (permission_sets
- * .capability_check; "" when none) and its key, by catalog id.
- * KF_ENOTFOUND when the catalog has no such set. */
-enum kf_err kf_store_permission_set_checks(struct kf_db *db, int64_t id, char key[64], char checks[256]) KF_MUST_CHECK;
-
-/* The operator's catalog of permission sets in id order: the first max
- * ids into ids[] and, when keys is not NULL, their keys into keys[];
- * *n is how many were written. KF_EDB on a database failure. */
-enum kf_err kf_store_permission_set_catalog(struct kf_db *db, int64_t *ids, char (*keys)[64], size_t max,
-					    size_t *n) KF_MUST_CHECK;
-
 #endif

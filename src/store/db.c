@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/audit.h"
 #include "store/engine.h"
 #include "util/mem.h"
+
+static void (*audit_committed)(struct kf_db *db, int64_t id, const char *mac);
+
+void kf_db_on_audit_commit(void (*fn)(struct kf_db *db, int64_t id, const char *mac))
+{
+	audit_committed = fn;
+}
 
 bool kf_db_target_is_pg(const char *target)
 {
@@ -82,7 +88,7 @@ enum kf_step kf_stmt_step(struct kf_stmt *st)
 		db->failed = true;
 		return KF_STEP_ERROR;
 	}
-	return db->engine->step(st);
+	return (enum kf_step)db->engine->step(st);
 }
 
 const char *kf_stmt_text(struct kf_stmt *st, int col)
@@ -221,7 +227,8 @@ enum kf_err kf_db_commit(struct kf_db *db)
 	if (db->audit_id) {
 		int64_t id = db->audit_id;
 		db->audit_id = 0;
-		kf_audit_committed(db, id, db->audit_mac);
+		if (audit_committed)
+			audit_committed(db, id, db->audit_mac);
 	}
 	return KF_OK;
 }

@@ -85,6 +85,10 @@ bool kf_db_in_tx(struct kf_db *db);
  * outside the database never names a row that rolled back; a rollback
  * forgets it. (store/audit.c only.) */
 void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac);
+/* Who is told of that row after the commit: store/audit.c sets it when the
+ * audit key is loaded (a function rather than an include, so the SQL layer
+ * does not depend on the audit module built on it). */
+void kf_db_on_audit_commit(void (*fn)(struct kf_db *db, int64_t id, const char *mac));
 /* Run a script of several statements (migrations only). */
 enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err) KF_MUST_CHECK;
 

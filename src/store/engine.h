@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #include "core/err.h"
-#include "store/db.h"
+
+struct kf_db;
+struct kf_stmt;
 
 /* A column's value type, as row-to-JSON needs it. */
 enum kf_coltype { KF_COL_NULL, KF_COL_INT, KF_COL_REAL, KF_COL_TEXT };
@@ -29,7 +31,7 @@ struct kf_engine {
 	void (*bind_blob)(struct kf_stmt *st, int idx, const void *p, size_t n);
 	void (*bind_int)(struct kf_stmt *st, int idx, int64_t v);
 	void (*bind_null)(struct kf_stmt *st, int idx);
-	enum kf_step (*step)(struct kf_stmt *st);
+	int (*step)(struct kf_stmt *st); /* an enum kf_step of db.h */
 	const char *(*text)(struct kf_stmt *st, int col);
 	int64_t (*integer)(struct kf_stmt *st, int col);
 	double (*real)(struct kf_stmt *st, int col);

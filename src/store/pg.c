@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/engine.h"
 #include "util/mem.h"
 
@@ -331,7 +332,7 @@ static void pg_bind_null(struct kf_stmt *kst, int idx)
 	set_param(PST(kst), idx, NULL, 0, 0);
 }
 
-static enum kf_step execute(struct pg_stmt *st)
+static int execute(struct pg_stmt *st)
 {
 	struct pg_db *db = PDB(st->base.db);
 	bool savepoint = st->dml && PQtransactionStatus(db->c) == PQTRANS_INTRANS;
@@ -370,7 +371,7 @@ static enum kf_step execute(struct pg_stmt *st)
 	return KF_STEP_DONE;
 }
 
-static enum kf_step pg_step(struct kf_stmt *kst)
+static int pg_step(struct kf_stmt *kst)
 {
 	struct pg_stmt *st = PST(kst);
 	if (!st->res && execute(st) == KF_STEP_ERROR)

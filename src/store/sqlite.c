@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/db.h"
 #include "store/engine.h"
 #include "util/mem.h"
 
@@ -141,7 +142,7 @@ static void lite_bind_null(struct kf_stmt *st, int idx)
 	sqlite3_bind_null(LST(st), idx);
 }
 
-static enum kf_step lite_step(struct kf_stmt *st)
+static int lite_step(struct kf_stmt *st)
 {
 	struct lite_db *db = LDB(st->db);
 	int rc = sqlite3_step(LST(st));

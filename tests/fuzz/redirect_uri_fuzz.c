@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness: where a browser may be sent with a code.
- * Registration and matching (core/oauth.c: kf_oauth_redirect_uri_check,
- * kf_oauth_redirect_uri_match): a URI that may be registered is printable
+ * Registration (core/redirect.c: kf_redirect_register_check) and matching
+ * (core/oauth.c: kf_oauth_redirect_uri_match): a URI that may be registered is printable
  * ASCII without a backslash, control character, fragment or user info, and
  * https or http on loopback; a registered URI matches itself, and nothing
  * else matches it unless the loopback port rule allows. The consent page's
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*nl = '\0';
 	domain_rule(s, presented);
 	struct kf_error err;
-	if (kf_oauth_redirect_uri_check(s, &err) == KF_OK) {
+	if (kf_redirect_register_check(s, &err) == KF_OK) {
 		if (strlen(s) > KF_OAUTH_REDIRECT_URI_MAX || strchr(s, '#') || strchr(s, '\\'))
 			abort();
 		for (const unsigned char *p = (const unsigned char *)s; *p; p++)

@@ -254,7 +254,7 @@ static void test_redirect_uri_registration_APP_4(void **state)
 		"http://[::1]:8080/cb",
 	};
 	for (size_t i = 0; i < N(good); i++) {
-		if (kf_oauth_redirect_uri_check(good[i], &err) != KF_OK)
+		if (kf_redirect_register_check(good[i], &err) != KF_OK)
 			fail_msg("refused good[%zu]: %s", i, err.msg);
 	}
 	static const char *const bad[] = {
@@ -284,20 +284,20 @@ static void test_redirect_uri_registration_APP_4(void **state)
 		"",
 	};
 	for (size_t i = 0; i < N(bad); i++) {
-		if (kf_oauth_redirect_uri_check(bad[i], &err) == KF_OK)
+		if (kf_redirect_register_check(bad[i], &err) == KF_OK)
 			fail_msg("accepted bad[%zu] %s", i, bad[i]);
 		assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "dev.redirect_uris");
 	}
-	assert_int_equal(kf_oauth_redirect_uri_check(NULL, &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_check(NULL, &err), KF_EINVAL);
 	char longuri[KF_OAUTH_REDIRECT_URI_MAX + 2];
 	strcpy(longuri, "https://app.example.com/");
 	size_t n = strlen(longuri);
 	memset(longuri + n, 'a', KF_OAUTH_REDIRECT_URI_MAX - n);
 	longuri[KF_OAUTH_REDIRECT_URI_MAX] = '\0';
-	assert_int_equal(kf_oauth_redirect_uri_check(longuri, &err), KF_OK);
+	assert_int_equal(kf_redirect_register_check(longuri, &err), KF_OK);
 	longuri[KF_OAUTH_REDIRECT_URI_MAX] = 'a';
 	longuri[KF_OAUTH_REDIRECT_URI_MAX + 1] = '\0';
-	assert_int_equal(kf_oauth_redirect_uri_check(longuri, &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_check(longuri, &err), KF_EINVAL);
 }
 
 static void test_redirect_uri_list_APP_4(void **state)
@@ -305,22 +305,22 @@ static void test_redirect_uri_list_APP_4(void **state)
 	(void)state;
 	struct kf_error err;
 	const char *const ok[] = { "https://a.example.com/cb", "http://127.0.0.1:9000/cb" };
-	assert_int_equal(kf_oauth_redirect_uris_check(ok, 2, &err), KF_OK);
-	assert_int_equal(kf_oauth_redirect_uris_check(NULL, 0, &err), KF_OK);
+	assert_int_equal(kf_redirect_register_list_check(ok, 2, &err), KF_OK);
+	assert_int_equal(kf_redirect_register_list_check(NULL, 0, &err), KF_OK);
 	const char *const dup[] = { "https://a.example.com/cb", "https://a.example.com/cb" };
-	assert_int_equal(kf_oauth_redirect_uris_check(dup, 2, &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_list_check(dup, 2, &err), KF_EINVAL);
 	assert_error(&err, KF_EINVAL, "duplicate_item", "APP-4", "dev.redirect_uris");
 	const char *const bad[] = { "https://a.example.com/cb", "http://a.example.com/cb" };
-	assert_int_equal(kf_oauth_redirect_uris_check(bad, 2, &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_list_check(bad, 2, &err), KF_EINVAL);
 	assert_error(&err, KF_EINVAL, "invalid_redirect_uri", "APP-4", "dev.redirect_uris");
 	assert_non_null(strstr(err.msg, "dev.redirect_uris[1]"));
 	assert_null(strstr(err.msg, "http://a.example.com")); /* never quotes input */
 	const char *many[KF_OAUTH_REDIRECT_URIS_MAX + 1];
 	for (size_t i = 0; i < N(many); i++)
 		many[i] = "https://a.example.com/cb";
-	assert_int_equal(kf_oauth_redirect_uris_check(many, N(many), &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_list_check(many, N(many), &err), KF_EINVAL);
 	assert_error(&err, KF_EINVAL, "too_many_items", "APP-4", "dev.redirect_uris");
-	assert_int_equal(kf_oauth_redirect_uris_check(NULL, 1, &err), KF_EINVAL);
+	assert_int_equal(kf_redirect_register_list_check(NULL, 1, &err), KF_EINVAL);
 }
 
 static const char *const registered[] = {

@@ -16,8 +16,8 @@
  * more, released with kf_termset_put; a rebuild only drops the cache's
  * reference, so a set in use is freed by its last user, never under it.
  */
-#ifndef KF_API_TERMS_CACHE_H
-#define KF_API_TERMS_CACHE_H
+#ifndef KF_PIPELINE_TERMS_CACHE_H
+#define KF_PIPELINE_TERMS_CACHE_H
 
 #include <stdatomic.h>
 #include <stdint.h>

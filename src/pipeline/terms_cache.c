@@ -4,7 +4,7 @@
  * pointer swap and the rebuild; matching runs on a referenced set without
  * any lock.
  */
-#include "api/terms_cache.h"
+#include "pipeline/terms_cache.h"
 
 #include <jansson.h>
 #include <pthread.h>

@@ -1,21 +1,52 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The app listing (an app's public marketplace page, LST-*) beyond its HTTP
- * routes: the automated listing stage the release pipeline runs (APP-9,
- * REV-6) and the pass of the worker that opens queued listing URLs
- * (LST-14, LST-16). Both run off the request threads and take their own
- * database connections from ctx->pool, never holding one while they wait
- * on someone else's server.
+ * The automated checks of the app listing (an app's public marketplace
+ * page, LST-*), apart from its HTTP routes (api/listing.c): the checks that
+ * need no network, which the listing save runs too; the listing stage the
+ * release pipeline runs (APP-9, REV-6); and the pass of the worker that
+ * opens queued listing URLs (LST-14, LST-16). The stage and the pass run
+ * off the request threads and take their own database connections from
+ * ctx->pool, never holding one while they wait on someone else's server.
+ * The worker (worker.c) and the handlers (api/) both use this module; it
+ * uses neither.
  */
-#ifndef KF_API_LISTING_H
-#define KF_API_LISTING_H
+#ifndef KF_PIPELINE_LISTING_H
+#define KF_PIPELINE_LISTING_H
 
 #include <jansson.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
+struct kf_arena;
+struct kf_app_row;
 struct kf_ctx;
 struct kf_db;
+struct kf_findings;
+
+/* The listing's URL fields (privacy_url, terms_url, website). */
+#define KF_LISTING_URL_FIELDS 3
+
+/*
+ * Every automated check that needs no network, on a stored body, appended
+ * to out: text rules with the current term lists (APP-11, LST-1..5, 7..9,
+ * 12..19), logos (LST-6, LST-15), previews (LST-10, LST-11). db is the
+ * caller's connection; what is read is allocated in a. Returns KF_EDB when
+ * a fact could not be read.
+ */
+enum kf_err kf_listing_offline_checks(struct kf_ctx *ctx, struct kf_db *db, const struct kf_app_row *app,
+				      json_t *body, struct kf_arena *a, struct kf_findings *out) KF_MUST_CHECK;
+
+/* Findings as a JSON array [{rule, field, severity, message}] (new
+ * reference): all of them, or only the rejects. */
+json_t *kf_listing_findings_json(const struct kf_findings *f, bool rejects_only);
+
+/* The listing URLs of body worth opening: syntactically valid, each once,
+ * borrowed from body into urls[KF_LISTING_URL_FIELDS]; returns how many. */
+size_t kf_listing_urls(json_t *body, const char **urls);
 
 /* URL checks one worker pass claims at most. */
 #define KF_LISTING_URL_PASS_MAX 16
@@ -67,5 +98,7 @@ int kf_listing_url_pass(struct kf_ctx *ctx, int64_t now, const atomic_bool *canc
  * entity of provider); an empty array for listing 0; NULL on a storage
  * error. */
 json_t *kf_listing_url_checks_json(struct kf_db *db, int64_t listing_id, int64_t provider);
+/* The same for a listing body (NULL: an empty array). */
+json_t *kf_listing_body_url_checks_json(struct kf_db *db, json_t *body, int64_t provider);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Tests of src/api/listing.c's functions that run off the request threads
- * and of src/api/terms_cache.c, against a temporary SQLite database, a
+ * Tests of src/pipeline/listing.c's functions that run off the request
+ * threads and of src/pipeline/terms_cache.c, against a temporary SQLite database, a
  * files directory and a tiny HTTP server on 127.0.0.1 started here:
  * kf_listing_stage (the release pipeline's listing stage: APP-12, LST-*,
  * REV-6), kf_listing_url_pass (the worker's URL checks, LST-14, LST-16) and
@@ -29,10 +29,10 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "api/listing.h"
-#include "api/terms_cache.h"
 #include "core/terms.h"
 #include "ctx.h"
+#include "pipeline/listing.h"
+#include "pipeline/terms_cache.h"
 #include "store/db.h"
 #include "store/files.h"
 #include "store/listings.h"
