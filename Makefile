@@ -138,7 +138,7 @@ test-pg: build/kaifangd build/kaifang build/tests/store/engines_test
 
 # `make test`: every suite, then the one summary line "N passed, N failed"
 # (tools/summary.sh over build/results.txt). `make check` (what CI runs,
-# .ci/run) adds the API suite against the sanitizer builds.
+# .ci/run) adds the API suite against the sanitizer builds and make test-pg.
 test: all
 	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test" COUNT="layers unit unit-asan fuzz api"
 check: all
