@@ -119,6 +119,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	kf_envelope_global_init();
+	/* who this process is in the leases of scheduled work: new at every
+	 * start, so a restarted process never mistakes a dead one's lease for
+	 * its own */
+	kf_random_hex(ctx.holder, KF_LEASE_HOLDER_LEN);
 	ctx.db_path = kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
 	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
 	ctx.mail_dir = kf_xasprintf("%s/mail", ctx.cfg.data_dir);
@@ -184,8 +188,9 @@ int main(int argc, char **argv)
 	atomic_store(&ctx.worker, worker); /* handlers wake it for new URL checks */
 	fprintf(stderr,
 		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
-		"\"data_dir\":\"%s\",\"migrations_applied\":%d%s}\n",
-		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, applied, ctx.test_clock ? ",\"test_clock\":true" : "");
+		"\"data_dir\":\"%s\",\"migrations_applied\":%d,\"holder\":\"%s\"%s}\n",
+		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, applied, ctx.holder,
+		ctx.test_clock ? ",\"test_clock\":true" : "");
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	atomic_store(&ctx.stopping, true);
