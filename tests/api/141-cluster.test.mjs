@@ -2,7 +2,8 @@
 // one data directory (one SQLite file), as processes behind a load balancer
 // share one database. The cluster delivers each event once; the scheduled
 // passes run in the process holding their lease (verify tickets once per
-// interval, not once per process), and a SIGKILLed holder's lease is taken
+// interval, not once per process; each mail sent once), and a SIGKILLed
+// holder's lease is taken
 // over once it runs out; a revocation made on one process stops the token
 // on the others within a second (AUTH-2); sessions, the consent page's CSRF
 // key and the sign-in limit work whichever process a request reaches.
@@ -12,7 +13,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster } from './helpers/server.mjs';
-import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, login } from './helpers/flows.mjs';
+import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, login, person } from './helpers/flows.mjs';
+import { smtpServer } from './helpers/smtp.mjs';
 import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const ENV = { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8' };
@@ -171,6 +173,35 @@ test('issue 10: a SIGKILLed holder of the ticket lease keeps it until it runs ou
 	} finally {
 		await c.stop();
 		await rx.close();
+	}
+});
+
+test('issue 10: the mail outbox is sent once by three processes, not once per process', async () => {
+	const smtp = await smtpServer();
+	const c = await startCluster(3, { env: { KAIFANG_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, KAIFANG_SMTP_FROM: 'noreply@kaifang.test' } });
+	// a slow server: a pass sending several mails lasts longer than the
+	// worker interval, so a second process running the pass would find
+	// the same mails still pending and send them again
+	smtp.state.delayMs = 400;
+	try {
+		// each sign-up queues a verification mail, through any process
+		const people = [];
+		for (let i = 0; i < 6; i++) {
+			const p = person('mailonce');
+			assertStatus(await c.nodes[i % 3].req('POST', '/v1/users', { body: { email: p.email, mobile: p.mobile, password: p.password, name: p.name } }), 201, 'register');
+			people.push(p);
+		}
+		const sentTo = (p) => smtp.mails.filter((m) => m.to.includes(p.email));
+		await waitFor(() => people.every((p) => sentTo(p).length > 0), { timeout: 30000, what: 'a verification mail to everyone' });
+		await waitFor(() => c.sql("SELECT COUNT(*) AS n FROM emails WHERE state = 'pending'")[0].n === 0, { what: 'the mail outbox to drain' });
+		// a second sender would hand its copy over within the same pass
+		await sleep(1500);
+		for (const p of people) assert.equal(sentTo(p).length, 1, `${sentTo(p).length} mails to ${p.email}`);
+		const taken = c.nodes.flatMap((s) => leaseLog(s, 'mail').filter((l) => l.msg === 'lease taken'));
+		assert.equal(taken.length, 1, JSON.stringify(taken));
+	} finally {
+		await c.stop();
+		smtp.close();
 	}
 });
 
