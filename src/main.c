@@ -55,6 +55,10 @@ static int bootstrap_admin(struct kf_ctx *ctx, struct kf_db *db)
 	struct kf_error err = {0};
 	if (kf_ops_create_operator(db, kf_ctx_now(ctx), email, getenv("KAIFANG_ADMIN_MOBILE"), "Administrator", pw,
 				   "admin", &err) != KF_OK) {
+		/* another kaifangd started at the same moment on the same
+		 * database may have created it between the count and here */
+		if (err.code == KF_ECONFLICT && kf_ops_operator_count(db) > 0)
+			return 0;
 		fprintf(stderr, "kaifangd: cannot create the first operator %s: %s\n", email, err.msg);
 		return -1;
 	}

@@ -3,6 +3,8 @@
  * commit together, so a crash never leaves a half-applied schema. */
 #include "store/migrate.h"
 
+#include <stdbool.h>
+
 #include "store/db.h"
 
 static enum kf_err ensure_table(struct kf_db *db, struct kf_error *err)
@@ -40,6 +42,21 @@ enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_er
 			continue;
 		if (kf_db_begin(db) != KF_OK)
 			return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot begin");
+		/* Several kaifangd started at once on one database all read the
+		 * old version; the write transaction lets one apply each step, and
+		 * the others find it recorded here and go on. */
+		bool done = false;
+		struct kf_stmt *chk = kf_db_prepare(db, "SELECT 1 FROM schema_version WHERE version = ?");
+		if (chk)
+			kf_stmt_bind_int(chk, 1, m->version);
+		if (kf_stmt_exists(chk, &done) != KF_OK) {
+			kf_db_rollback(db);
+			return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot read schema version");
+		}
+		if (done) {
+			kf_db_rollback(db);
+			continue;
+		}
 		struct kf_error e2 = {0};
 		if (kf_db_exec_script(db, m->sql, &e2) != KF_OK) {
 			kf_db_rollback(db);
