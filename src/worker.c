@@ -135,13 +135,27 @@ static bool hold(struct kf_worker *w, struct kf_db *db, enum pass p, int64_t now
 	return held;
 }
 
+/* Asked by the mail pass before each mail: does this process still hold
+ * the mail lease, renewed at the current time? */
+struct keep_arg {
+	struct kf_worker *w;
+	struct kf_db *db;
+};
+
+static bool keep_mail(void *arg)
+{
+	struct keep_arg *k = arg;
+	return hold(k->w, k->db, PASS_MAIL, kf_ctx_now(k->w->ctx));
+}
+
 static void *run(void *arg)
 {
 	struct kf_worker *w = arg;
 	for (;;) {
 		struct kf_db *db = kf_dbpool_get(w->ctx->pool);
 		int64_t now = kf_ctx_now(w->ctx);
-		if (hold(w, db, PASS_MAIL, now) && kf_mail_worker_pass(w->ctx, db, now) < 0)
+		struct keep_arg keep = {w, db};
+		if (hold(w, db, PASS_MAIL, now) && kf_mail_worker_pass(w->ctx, db, now, keep_mail, &keep) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
 		if (hold(w, db, PASS_TICKETS, now) && kf_push_ticket_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");

@@ -193,7 +193,7 @@ struct due {
 	char *to, *subject, *body;
 };
 
-int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
+int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now, bool (*keep)(void *arg), void *arg)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT id, to_addr, subject, body, attempts FROM emails WHERE state = 'pending'"
@@ -214,6 +214,17 @@ int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 	}
 	kf_stmt_done(st);
 	for (int i = 0; i < n; i++) {
+		/* a slow SMTP server can make a pass outlast the worker's lease:
+		 * ask before each mail, and leave the rest to the next holder */
+		if (keep && !keep(arg)) {
+			for (int k = i; k < n; k++) {
+				free(d[k].to);
+				free(d[k].subject);
+				free(d[k].body);
+			}
+			n = i;
+			break;
+		}
 		char errbuf[CURL_ERROR_SIZE];
 		char *msg = format_mail(ctx->cfg.smtp_from, d[i].to, d[i].subject, d[i].body, d[i].id, now);
 		int rc = *ctx->cfg.smtp_url ? send_smtp(&ctx->cfg, d[i].to, msg, errbuf)
