@@ -152,13 +152,17 @@ static void *run(void *arg)
 {
 	struct kf_worker *w = arg;
 	for (;;) {
+		/* each pass reads the clock anew: one slowed by a mail server
+		 * must not judge the next pass's lease by a stale time */
 		struct kf_db *db = kf_dbpool_get(w->ctx->pool);
 		int64_t now = kf_ctx_now(w->ctx);
 		struct keep_arg keep = {w, db};
 		if (hold(w, db, PASS_MAIL, now) && kf_mail_worker_pass(w->ctx, db, now, keep_mail, &keep) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
+		now = kf_ctx_now(w->ctx);
 		if (hold(w, db, PASS_TICKETS, now) && kf_push_ticket_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");
+		now = kf_ctx_now(w->ctx);
 		if (hold(w, db, PASS_RETENTION, now))
 			retention(w->ctx, db, now);
 		/* the audit anchor catches up with the head if a commit's own

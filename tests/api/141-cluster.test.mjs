@@ -1,12 +1,12 @@
-// Issue 10, several kaifangd on one database: two or three processes share
-// one data directory (one SQLite file), as processes behind a load balancer
+// Issue 10, several kaifangd on one database: three processes share one
+// data directory (one SQLite file), as processes behind a load balancer
 // share one database. The cluster delivers each event once; the scheduled
 // passes run in the process holding their lease (verify tickets once per
 // interval, not once per process; each mail sent once), and a SIGKILLed
-// holder's lease is taken
-// over once it runs out; a revocation made on one process stops the token
-// on the others within a second (AUTH-2); sessions, the consent page's CSRF
-// key and the sign-in limit work whichever process a request reaches.
+// holder's lease is taken over once it runs out; a revocation made on one
+// process stops the token on the others within a second (AUTH-2); sessions,
+// the consent page's CSRF key and the sign-in limit work whichever process
+// a request reaches; and the processes may start at the same moment.
 //
 // Each process has its own test clock; cluster.advance moves all of them.
 import { test, describe, before, after } from 'node:test';
@@ -77,10 +77,7 @@ async function advanceHolderFirst(c, seconds) {
 	const holder = await holderNode(c, 'tickets');
 	const now = (await holder.advance(seconds)).now;
 	await waitFor(() => leaseRow(c, 'tickets').until > now, { what: 'the holder renewing its lease after the jump' });
-	await c.advance(
-		seconds,
-		c.live().filter((s) => s !== holder),
-	);
+	await c.advance(seconds, c.live().filter((s) => s !== holder));
 }
 
 describe('issue 10: three kaifangd on one database deliver each event once and issue tickets once per interval', () => {
