@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "core/auth.h"
+#include "core/lease.h"
 #include "core/netpolicy.h"
 
 struct kf_dbpool;
@@ -36,6 +37,7 @@ struct kf_ctx {
 	struct kf_auth_policy auth_policy; /* token and code lifetimes from the configuration */
 	struct kf_terms_cache *terms_cache; /* built term matchers (pipeline/terms_cache.h), or NULL: uncached */
 	_Atomic(struct kf_worker *) worker; /* this process's worker (set once it runs), or NULL */
+	char holder[KF_LEASE_HOLDER_LEN + 1]; /* random id of this process in the leases table (core/lease.h) */
 };
 
 /* The server's clock: wall time plus the test offset. Only handlers and

@@ -55,6 +55,10 @@ static int bootstrap_admin(struct kf_ctx *ctx, struct kf_db *db)
 	struct kf_error err = {0};
 	if (kf_ops_create_operator(db, kf_ctx_now(ctx), email, getenv("KAIFANG_ADMIN_MOBILE"), "Administrator", pw,
 				   "admin", &err) != KF_OK) {
+		/* another kaifangd started at the same moment on the same
+		 * database may have created it between the count and here */
+		if (err.code == KF_ECONFLICT && kf_ops_operator_count(db) > 0)
+			return 0;
 		fprintf(stderr, "kaifangd: cannot create the first operator %s: %s\n", email, err.msg);
 		return -1;
 	}
@@ -119,6 +123,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	kf_envelope_global_init();
+	/* who this process is in the leases of scheduled work: new at every
+	 * start, so a restarted process never mistakes a dead one's lease for
+	 * its own */
+	kf_random_hex(ctx.holder, KF_LEASE_HOLDER_LEN);
 	ctx.db_path = *ctx.cfg.database ? kf_xstrdup(ctx.cfg.database)
 					: kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
 	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
@@ -185,8 +193,9 @@ int main(int argc, char **argv)
 	atomic_store(&ctx.worker, worker); /* handlers wake it for new URL checks */
 	fprintf(stderr,
 		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
-		"\"data_dir\":\"%s\",\"database\":\"%s\",\"migrations_applied\":%d%s}\n",
-		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, *ctx.cfg.database ? "postgresql" : "sqlite", applied, ctx.test_clock ? ",\"test_clock\":true" : "");
+		"\"data_dir\":\"%s\",\"database\":\"%s\",\"migrations_applied\":%d,\"holder\":\"%s\"%s}\n",
+		ctx.cfg.listen, ctx.cfg.role, ctx.cfg.data_dir, *ctx.cfg.database ? "postgresql" : "sqlite", applied,
+		ctx.holder, ctx.test_clock ? ",\"test_clock\":true" : "");
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	atomic_store(&ctx.stopping, true);

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The worker loop (see worker.h). Every job is idempotent, so a pass that
- * is cut short by a crash is simply done again by the next one. */
+ * is cut short by a crash is simply done again by the next one.
+ *
+ * Several kaifangd may share one database: each scheduled pass (mail,
+ * verify tickets, retention) runs only in the process holding its lease
+ * (core/lease.h, store/leases.h), so it runs once across the cluster; when
+ * the holder dies its lease runs out and another process's next pass takes
+ * it over. The URL checks need no lease: each URL is claimed on its own
+ * (kf_store_url_checks_claim), so several processes share that work. */
 #include "worker.h"
 
 #include <pthread.h>
@@ -20,10 +27,15 @@
 #include "store/auth.h"
 #include "store/checks.h"
 #include "store/files.h"
+#include "store/leases.h"
 #include "store/listings.h"
 #include "store/outbox.h"
 #include "store/providers.h"
 #include "util/mem.h"
+
+/* The leased passes, in the order a worker round runs them. */
+enum pass { PASS_MAIL, PASS_TICKETS, PASS_RETENTION, PASS_COUNT };
+static const char *const pass_names[PASS_COUNT] = {"mail", "tickets", "retention"};
 
 struct kf_worker {
 	struct kf_ctx *ctx;
@@ -36,6 +48,8 @@ struct kf_worker {
 	pthread_cond_t url_cv;
 	bool url_wake;
 	atomic_bool url_cancel;
+	/* the leases this process held after its last look (for the log) */
+	bool held[PASS_COUNT];
 };
 
 /* ONB-10: purge cancelled accounts whose retention window ended, one per
@@ -69,33 +83,88 @@ static void purge(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 	}
 }
 
+/* Retention: idempotency keys for a day, finished push events and their
+ * attempt logs, and the calls apps made for the test accounts (APP-9), for
+ * a week; listing versions nothing points at and results of URLs no listing
+ * names, after 90 days; attempt counters (sign-in, client authentication,
+ * quotas) once their window and lock are over: no window is longer than a
+ * day, the options' maximum. Then the cancelled accounts (ONB-10). */
+static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
+{
+	if (kf_db_begin(db) == KF_OK) {
+		if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
+		    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
+		    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
+		    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
+		    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
+		    kf_store_backoff_expire(db, now, 86400) < 0 || kf_db_commit(db) != KF_OK)
+			kf_db_rollback(db);
+	}
+	purge(ctx, db, now);
+}
+
+/* Does this process hold the lease of pass p at now? Renews or takes it
+ * when the rules say so (core/lease.h) and logs every change of hands as
+ * this process sees it. A storage error counts as not held: the pass waits
+ * for the next round rather than risk running twice. */
+static bool hold(struct kf_worker *w, struct kf_db *db, enum pass p, int64_t now)
+{
+	const char *me = w->ctx->holder;
+	int64_t ttl = kf_lease_ttl(w->ctx->cfg.worker_interval);
+	struct kf_lease cur;
+	bool held = false;
+	if (kf_store_lease_get(db, pass_names[p], &cur) == KF_OK) {
+		switch (kf_lease_action(&cur, me, now, ttl)) {
+		case KF_LEASE_KEEP:
+			held = true;
+			break;
+		case KF_LEASE_TRY:
+			held = kf_store_lease_acquire(db, pass_names[p], me, now, ttl, &cur) == KF_OK &&
+			       kf_lease_held(&cur, me, now);
+			break;
+		case KF_LEASE_WAIT:
+			break;
+		}
+	}
+	if (held != w->held[p])
+		fprintf(stderr,
+			"{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"lease %s\",\"lease\":\"%s\","
+			"\"holder\":\"%s\",\"until\":%lld}\n",
+			held ? "taken" : "lost", pass_names[p], me, (long long)cur.until);
+	w->held[p] = held;
+	return held;
+}
+
+/* Asked by the mail pass before each mail: does this process still hold
+ * the mail lease, renewed at the current time? */
+struct keep_arg {
+	struct kf_worker *w;
+	struct kf_db *db;
+};
+
+static bool keep_mail(void *arg)
+{
+	struct keep_arg *k = arg;
+	return hold(k->w, k->db, PASS_MAIL, kf_ctx_now(k->w->ctx));
+}
+
 static void *run(void *arg)
 {
 	struct kf_worker *w = arg;
 	for (;;) {
+		/* each pass reads the clock anew: one slowed by a mail server
+		 * must not judge the next pass's lease by a stale time */
 		struct kf_db *db = kf_dbpool_get(w->ctx->pool);
 		int64_t now = kf_ctx_now(w->ctx);
-		if (kf_mail_worker_pass(w->ctx, db, now) < 0)
+		struct keep_arg keep = {w, db};
+		if (hold(w, db, PASS_MAIL, now) && kf_mail_worker_pass(w->ctx, db, now, keep_mail, &keep) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"mail pass failed\"}\n");
-		purge(w->ctx, db, now);
-		if (kf_push_ticket_pass(w->ctx, db, now) < 0)
+		now = kf_ctx_now(w->ctx);
+		if (hold(w, db, PASS_TICKETS, now) && kf_push_ticket_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"ticket pass failed\"}\n");
-		/* retention: idempotency keys for a day, finished push events
-		 * and their attempt logs, and the calls apps made for the test
-		 * accounts (APP-9), for a week; listing versions nothing points
-		 * at and results of URLs no listing names, after 90 days; attempt
-		 * counters (sign-in, client authentication, quotas) once their
-		 * window and lock are over: no window is longer than a day, the
-		 * options' maximum */
-		if (kf_db_begin(db) == KF_OK) {
-			if (kf_store_expire_idempotency(db, now - 86400) != KF_OK ||
-			    kf_store_outbox_expire(db, now - 7 * 86400) < 0 || kf_store_tokens_expire(db, now - 7 * 86400) < 0 ||
-			    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
-			    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
-			    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
-			    kf_store_backoff_expire(db, now, 86400) < 0 || kf_db_commit(db) != KF_OK)
-				kf_db_rollback(db);
-		}
+		now = kf_ctx_now(w->ctx);
+		if (hold(w, db, PASS_RETENTION, now))
+			retention(w->ctx, db, now);
 		/* the audit anchor catches up with the head if a commit's own
 		 * anchor write was lost, and the head goes to the log */
 		kf_audit_anchor_pass(db, "worker");
@@ -112,6 +181,15 @@ static void *run(void *arg)
 		if (stop)
 			break;
 	}
+	/* a clean stop hands the leases on at once (a rolling restart does not
+	 * leave the passes undone for a whole lease) */
+	struct kf_db *db = kf_dbpool_get(w->ctx->pool);
+	for (int p = 0; p < PASS_COUNT; p++)
+		if (w->held[p] && kf_store_lease_release(db, pass_names[p], w->ctx->holder) != KF_OK)
+			fprintf(stderr, "{\"level\":\"warn\",\"source\":\"worker\",\"msg\":\"cannot release a lease\","
+					"\"lease\":\"%s\"}\n",
+				pass_names[p]);
+	kf_dbpool_put(w->ctx->pool, db);
 	return NULL;
 }
 

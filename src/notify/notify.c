@@ -153,7 +153,7 @@ static int write_eml(const char *dir, int64_t id, const char *msg, char *errbuf)
 	return rc;
 }
 
-int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
+int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now, bool (*keep)(void *arg), void *arg)
 {
 	struct kf_mail_row d[32];
 	size_t n = 0;
@@ -162,7 +162,14 @@ int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		return -1;
 	}
 	bool failed = false;
+	size_t done = n;
 	for (size_t i = 0; i < n; i++) {
+		/* a slow SMTP server can make a pass outlast the worker's lease:
+		 * ask before each mail, and leave the rest to the next holder */
+		if (keep && !keep(arg)) {
+			done = i;
+			break;
+		}
 		char errbuf[CURL_ERROR_SIZE];
 		char *msg = format_mail(ctx->cfg.smtp_from, d[i].to, d[i].subject, d[i].body, d[i].id, now);
 		int rc = *ctx->cfg.smtp_url ? send_smtp(&ctx->cfg, d[i].to, msg, errbuf)
@@ -175,5 +182,5 @@ int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 			failed = true;
 	}
 	kf_store_mail_rows_clear(d, n);
-	return failed ? -1 : (int)n;
+	return failed ? -1 : (int)done;
 }

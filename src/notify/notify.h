@@ -7,6 +7,7 @@
 #ifndef KF_NOTIFY_NOTIFY_H
 #define KF_NOTIFY_NOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -24,8 +25,10 @@ enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64
 enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
 			  const char *body) KF_MUST_CHECK;
 
-/* One pass of the mail worker: send what is due. Returns how many were
+/* One pass of the mail worker: send what is due. keep (may be NULL) is
+ * asked before each mail whether the pass may go on (the worker still holds
+ * its lease); when it says no, the rest stays pending. Returns how many were
  * handled (sent or failed), or -1 when the database failed. */
-int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now);
+int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now, bool (*keep)(void *arg), void *arg);
 
 #endif

@@ -43,8 +43,15 @@ enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_er
 	int n = 0;
 	if (applied)
 		*applied = 0;
-	if (kf_schema_version(db) < 0)
+	/* the version table is made in a write transaction too: processes
+	 * starting at once on an empty PostgreSQL database would otherwise
+	 * race on CREATE TABLE IF NOT EXISTS */
+	if (kf_db_begin(db) != KF_OK)
+		return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot begin");
+	if (kf_schema_version(db) < 0 || kf_db_commit(db) != KF_OK) {
+		kf_db_rollback(db);
 		return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot read schema version");
+	}
 	size_t count;
 	const struct kf_migration *all = kf_migrations_of(db, &count);
 	for (size_t i = 0; i < count; i++) {

@@ -116,13 +116,32 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 	}
 	kf_stmt_done(st);
 	bool ok = s != KF_STEP_ERROR;
+	/* The lease is taken by a conditional update that re-checks the row is
+	 * still free: several kaifangd share the outbox, and where the engine
+	 * lets two transactions read the same due row (PostgreSQL's READ
+	 * COMMITTED; on SQLite BEGIN IMMEDIATE already serializes them), the
+	 * second update finds it leased, changes nothing, and the row is
+	 * dropped from this batch. So an event is sent by one process at a
+	 * time. */
+	int kept = 0;
 	for (int i = 0; ok && i < n; i++) {
-		st = kf_db_prepare(db, "UPDATE outbox SET lease_until = ? WHERE id = ?");
+		st = kf_db_prepare(db, "UPDATE outbox SET lease_until = ? WHERE id = ? AND state = 'pending'"
+				       " AND lease_until <= ?");
 		ok = st != NULL;
 		if (ok) {
 			kf_stmt_bind_int(st, 1, now + lease);
 			kf_stmt_bind_int(st, 2, items[i].id);
+			kf_stmt_bind_int(st, 3, now);
 			ok = kf_stmt_exec(st) == KF_OK;
+		}
+		if (ok && kf_db_changes(db) == 1) {
+			if (kept != i) {
+				items[kept] = items[i];
+				memset(&items[i], 0, sizeof(items[i]));
+			}
+			kept++;
+		} else {
+			kf_outbox_item_clear(&items[i]);
 		}
 	}
 	if (!ok || kf_db_commit(db) != KF_OK) {
@@ -131,7 +150,7 @@ int kf_store_outbox_lease(struct kf_db *db, int64_t now, int64_t lease, struct k
 			kf_outbox_item_clear(&items[i]);
 		return -1;
 	}
-	return n;
+	return kept;
 }
 
 enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf_attempt *a, bool delivered,

@@ -4,57 +4,8 @@
 // the mail makes the worker retry, and nothing is lost meanwhile.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { startServer } from './helpers/server.mjs';
-
-/** A minimal SMTP peer: records envelopes and messages; `refuse` answers 451 to DATA. */
-function smtpServer() {
-	const mails = [];
-	const state = { refuse: false };
-	const srv = net.createServer((sock) => {
-		let buf = '';
-		let inData = false;
-		let cur = { from: null, to: [], data: '' };
-		sock.setEncoding('utf8');
-		sock.write('220 test.local ESMTP\r\n');
-		sock.on('data', (chunk) => {
-			buf += chunk;
-			let i;
-			while ((i = buf.indexOf('\r\n')) >= 0) {
-				const line = buf.slice(0, i);
-				buf = buf.slice(i + 2);
-				if (inData) {
-					if (line === '.') {
-						inData = false;
-						if (state.refuse) sock.write('451 try again later\r\n');
-						else {
-							mails.push(cur);
-							sock.write('250 queued\r\n');
-						}
-						cur = { from: null, to: [], data: '' };
-					} else cur.data += (line.startsWith('..') ? line.slice(1) : line) + '\n';
-					continue;
-				}
-				const cmd = line.slice(0, 4).toUpperCase();
-				if (cmd === 'EHLO' || cmd === 'HELO') sock.write('250 test.local\r\n');
-				else if (cmd === 'MAIL') {
-					cur.from = line.match(/<([^>]*)>/)?.[1];
-					sock.write('250 ok\r\n');
-				} else if (cmd === 'RCPT') {
-					cur.to.push(line.match(/<([^>]*)>/)?.[1]);
-					sock.write('250 ok\r\n');
-				} else if (cmd === 'DATA') {
-					inData = true;
-					sock.write('354 go ahead\r\n');
-				} else if (cmd === 'QUIT') {
-					sock.end('221 bye\r\n');
-				} else sock.write('250 ok\r\n');
-			}
-		});
-		sock.on('error', () => {});
-	});
-	return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ port: srv.address().port, mails, state, close: () => srv.close() })));
-}
+import { smtpServer } from './helpers/smtp.mjs';
 
 const smtp = await smtpServer();
 const srv = await startServer({ env: { KAIFANG_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, KAIFANG_SMTP_FROM: 'noreply@kaifang.test' } });

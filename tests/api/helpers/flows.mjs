@@ -194,6 +194,9 @@ function normalise(snap, ignore) {
 	}
 	delete snap.deliveries;
 	delete snap.verify_tickets;
+	// the worker renews its leases on its own schedule (section 21 of the
+	// operator guide), whatever a request did
+	delete snap.leases;
 	for (const t of LAST_USE) if (snap[t]) for (const row of snap[t]) delete row.last_used_at;
 	return snap;
 }

@@ -563,3 +563,51 @@ export function execCli(dataDir, args) {
 		});
 	});
 }
+
+/**
+ * Several kaifangd on one data directory (one SQLite database), as
+ * processes behind a load balancer share one database. The first starts on
+ * a fresh directory and migrates it; the others join it (opts as for
+ * startServer, given to each). Each process has its own test clock:
+ * cluster.advance(s) moves every live one by the same amount.
+ * Returns {nodes, dataDir, sql, live(), holderOf(node), advance(s), stop()}.
+ */
+export async function startCluster(n, opts = {}) {
+	const first = await startServer(opts);
+	const nodes = [first];
+	const cluster = {
+		nodes,
+		dataDir: first.dataDir,
+		/** One SQL statement on the shared database. */
+		sql(query) {
+			return sqlJson(first.dbPath, query);
+		},
+		/** The processes not (yet) killed. */
+		live() {
+			return nodes.filter((s) => !s.exitInfo);
+		},
+		/** The holder id a process logged at start (its name in the leases). */
+		holderOf(node) {
+			const m = /"msg":"kaifangd started".*?"holder":"([0-9a-f]+)"/.exec(node.stderr);
+			if (!m) throw new Error(`no holder id in the start line: ${node.stderr.slice(0, 2000)}`);
+			return m[1];
+		},
+		/** Advance the test clock of every live process by seconds. */
+		async advance(seconds, order = cluster.live()) {
+			for (const s of order) await s.advance(seconds);
+		},
+		/** Stop every process still running (SIGTERM, exit 0) and remove the directory. */
+		async stop() {
+			for (const s of nodes.slice(1)) if (!s.exitInfo) await s.stop({ keepDir: true });
+			if (!first.exitInfo) await first.stop();
+			fs.rmSync(first.dataDir, { recursive: true, force: true });
+		},
+	};
+	try {
+		for (let i = 1; i < n; i++) nodes.push(await startServer({ ...opts, dataDir: first.dataDir }));
+	} catch (e) {
+		await cluster.stop().catch(() => {});
+		throw e;
+	}
+	return cluster;
+}

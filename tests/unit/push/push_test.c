@@ -772,6 +772,110 @@ static void test_push_deliveries_in_parallel(void **state)
 	assert_true(took < 1.6); /* 8 × 300 ms one after the other would be 2.4 s */
 }
 
+/* Several kaifangd share the outbox: processes (each its own connection)
+ * leasing the same due events at the same moment get disjoint batches that
+ * together hold every event once; nobody gets them again while the leases
+ * hold, and anybody once they ran out. */
+#define LEASERS 4
+#define LEASE_EVENTS 24
+struct leaser {
+	const char *path;
+	int64_t now;
+	pthread_barrier_t *go;
+	struct kf_outbox_item items[LEASE_EVENTS];
+	int n;
+};
+
+static void *lease_batch(void *arg)
+{
+	struct leaser *l = arg;
+	struct kf_db *db = NULL;
+	struct kf_error err = {0};
+	enum kf_err rc = kf_db_open(l->path, &db, &err);
+	pthread_barrier_wait(l->go);
+	l->n = rc == KF_OK ? kf_store_outbox_lease(db, l->now, 30, l->items, LEASE_EVENTS) : -1;
+	kf_db_close(db);
+	return NULL;
+}
+
+static void test_push_lease_once_across_processes(void **state)
+{
+	struct fx *f = *state;
+	add_app_default(f);
+	int64_t now = now_of(f), first = 0;
+	for (int i = 0; i < LEASE_EVENTS; i++) {
+		int64_t id = add_event(f, "auth_receive", TICKET_PAYLOAD, now, NULL);
+		first = first ? first : id;
+	}
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, LEASERS);
+	struct leaser *l = calloc(LEASERS, sizeof(*l));
+	pthread_t t[LEASERS];
+	for (int i = 0; i < LEASERS; i++) {
+		l[i].path = f->path;
+		l[i].now = now;
+		l[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, lease_batch, &l[i]), 0);
+	}
+	int seen[LEASE_EVENTS] = {0}, total = 0;
+	for (int i = 0; i < LEASERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(l[i].n >= 0);
+		for (int k = 0; k < l[i].n; k++) {
+			int64_t idx = l[i].items[k].id - first;
+			assert_true(idx >= 0 && idx < LEASE_EVENTS);
+			seen[idx]++;
+			kf_outbox_item_clear(&l[i].items[k]);
+		}
+		total += l[i].n;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(total, LEASE_EVENTS);
+	for (int k = 0; k < LEASE_EVENTS; k++)
+		assert_int_equal(seen[k], 1);
+	/* leased: nobody gets them before the lease ends ... */
+	struct kf_outbox_item items[LEASE_EVENTS];
+	assert_int_equal(kf_store_outbox_lease(f->db, now + 29, 30, items, LEASE_EVENTS), 0);
+	/* ... and anybody after (the holder died: at least once) */
+	int n = kf_store_outbox_lease(f->db, now + 30, 30, items, LEASE_EVENTS);
+	assert_int_equal(n, LEASE_EVENTS);
+	for (int k = 0; k < n; k++)
+		kf_outbox_item_clear(&items[k]);
+	free(l);
+}
+
+/* An engine that lets two transactions read the same due row (PostgreSQL's
+ * READ COMMITTED) may show this process a row another has just leased: the
+ * claim's re-check must leave it out. Played on SQLite with a trigger that
+ * leases the third event "elsewhere" the moment the first is claimed. */
+static void test_push_lease_skips_a_row_leased_meanwhile(void **state)
+{
+	struct fx *f = *state;
+	add_app_default(f);
+	int64_t now = now_of(f), ids[4];
+	for (int i = 0; i < 4; i++)
+		ids[i] = add_event(f, "auth_receive", TICKET_PAYLOAD, now, NULL);
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "CREATE TEMP TRIGGER other_process AFTER UPDATE OF lease_until ON outbox WHEN NEW.id = %lld"
+		 " BEGIN UPDATE outbox SET lease_until = %lld WHERE id = %lld; END;",
+		 (long long)ids[0], (long long)(now + 100), (long long)ids[2]);
+	exec_sql(f->db, sql);
+	struct kf_outbox_item items[8];
+	int n = kf_store_outbox_lease(f->db, now, 30, items, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(items[0].id, ids[0]);
+	assert_int_equal(items[1].id, ids[1]);
+	assert_int_equal(items[2].id, ids[3]);
+	for (int k = 0; k < n; k++) {
+		assert_string_equal(items[k].payload, TICKET_PAYLOAD);
+		kf_outbox_item_clear(&items[k]);
+	}
+	/* the other process keeps its lease */
+	assert_int_equal(q_int(f->db, "SELECT lease_until FROM outbox WHERE id = ?", ids[2]), now + 100);
+	assert_int_equal(q_int(f->db, "SELECT lease_until FROM outbox WHERE id = ?", ids[1]), now + 30);
+}
+
 static void test_push_metrics_text(void **state)
 {
 	struct fx *f = *state;
@@ -939,6 +1043,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_push_dead_after_max_age, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_stop_keeps_the_lease, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_deliveries_in_parallel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_push_lease_once_across_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_push_lease_skips_a_row_leased_meanwhile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_metrics_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_verify_url_echo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_push_verify_url_failures, setup, teardown),
