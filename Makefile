@@ -24,7 +24,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CC   := clang
 
-.PHONY: all deps run test check suites layers unit unit-san api-test api-test-san fuzz fuzz-long clean fmt
+.PHONY: all deps run test check suites layers unit unit-san api-test api-test-san crash test-crash fuzz fuzz-long clean fmt
 all: build/kaifangd build/kaifang
 
 deps:
@@ -128,14 +128,25 @@ api-test-san: build/san/kaifangd build/san/kaifang
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  sh tools/run-api.sh api-asan
 
+# Nothing lost under kill -9 (tests/crash/run.mjs): clients make
+# acknowledged writes, kaifangd is killed with SIGKILL at a random moment
+# and restarted on the same data; every acknowledged write and event must
+# be there. `crash` is the short run of `make test` (3 rounds, about 15 s);
+# `make test-crash` runs CRASH_ROUNDS (default 20). CRASH_SEED repeats a
+# run; CRASH_PROCS and KAIFANG_DATABASE choose the servers (cluster.mjs).
+crash: build/kaifangd build/kaifang
+	@CRASH_ROUNDS=$${CRASH_ROUNDS:-3} sh tools/run-crash.sh crash
+test-crash: build/kaifangd build/kaifang
+	@CRASH_ROUNDS=$${CRASH_ROUNDS:-20} sh tools/run-crash.sh crash
+
 # `make test`: every suite, then the one summary line "N passed, N failed"
 # (tools/summary.sh over build/results.txt). `make check` (what CI runs,
 # .ci/run) adds the API suite against the sanitizer builds.
 test: all
-	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test" COUNT="layers unit unit-asan fuzz api"
+	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test crash" COUNT="layers unit unit-asan fuzz api crash"
 check: all
-	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san" \
-	  COUNT="layers unit unit-asan fuzz api api-asan"
+	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san crash" \
+	  COUNT="layers unit unit-asan fuzz api api-asan crash"
 # RUN: the targets, each recording "suite pass fail" in build/results.txt;
 # COUNT: the suites the summary adds up (one missing counts as a failure).
 suites:
