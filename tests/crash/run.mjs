@@ -22,11 +22,11 @@
 //
 // Prints one line per round, the totals (crashes, acknowledged writes,
 // lost writes, lost events) and "SUITE: P passed, F failed" (one per
-// round); exits 1 if anything was lost.
+// round); exits 1 if anything was lost or made twice.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlJson } from '../api/helpers/server.mjs';
 import { startCluster, procCount, LEASE } from './cluster.mjs';
-import { setup, startClients, checkWrites, checkEvents, eventState } from './workload.mjs';
+import { setup, startClients, checkWrites, checkEvents, eventState, repeatCutOff } from './workload.mjs';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS || 3);
 const SEED = Number(process.env.CRASH_SEED || Math.floor(Math.random() * 2 ** 31));
@@ -45,6 +45,14 @@ function rng(seed) {
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
+}
+
+const KINDS = ['signup', 'component_token', 'authorizer_token', 'edit', 'authorize', 'revoke', 'provider'];
+
+/** Wait (at most ms) until every kind of write has been acknowledged. */
+async function allKinds(ctx, ms) {
+	const deadline = Date.now() + ms;
+	while (Date.now() < deadline && !KINDS.every((k) => ctx.acks.some((a) => a.kind === k))) await sleep(20);
 }
 
 function count(list) {
@@ -68,6 +76,7 @@ async function main() {
 	let ctx;
 	let crashes = 0;
 	let lostWrites = 0;
+	let twice = 0;
 	let lostEvents = 0;
 	let passed = 0;
 	let failed = 0;
@@ -76,6 +85,10 @@ async function main() {
 		ctx = await setup(cl, { eventClients: 2, editApps: 1 });
 		for (let round = 1; round <= ROUNDS; round++) {
 			const { state, done } = startClients(ctx, round);
+			// the first round runs until every kind of write has been
+			// acknowledged once (a slow machine could otherwise end the
+			// run without one: see the check after the rounds)
+			if (round === 1) await allKinds(ctx, 30000);
 			const wait = Math.round(KILL_MIN + random() * (KILL_MAX - KILL_MIN));
 			await sleep(wait);
 			// leases taken before the kill end before high + LEASE
@@ -94,27 +107,30 @@ async function main() {
 			// made before the restart are not in the future
 			await cl.clockTo(high + LEASE + 10);
 
+			await repeatCutOff(ctx, round);
 			const w = await checkWrites(ctx, round);
 			events = await checkEvents(ctx);
 			const roundAcks = ctx.acks.filter((a) => a.round === round);
 			const lostE = events.missing.length + events.mismatched.length;
 			lostWrites += w.lost.length;
+			twice += w.twice.length;
 			lostEvents = lostE; // events are checked cumulatively: the latest count is the total
-			const ok = w.lost.length === 0 && lostE === 0;
+			const ok = w.lost.length === 0 && w.twice.length === 0 && lostE === 0;
 			if (ok) passed += 1;
 			else failed += 1;
 			console.log(
 				`${SUITE}: round ${round}: killed process ${victim + 1} after ${wait} ms (${state.dropped} requests cut off, ${pending} acknowledged events not yet delivered);` +
-					` acknowledged ${roundAcks.length} (${count(roundAcks) || 'none'}); lost writes ${w.lost.length}; lost events so far ${lostE}`,
+					` acknowledged ${roundAcks.length} (${count(roundAcks) || 'none'}); lost writes ${w.lost.length}; writes made twice ${w.twice.length}; lost events so far ${lostE}`,
 			);
 			for (const l of w.lost.slice(0, 10)) console.log(`  LOST write: ${JSON.stringify(l)}`);
+			for (const l of w.twice.slice(0, 10)) console.log(`  write made TWICE: ${JSON.stringify(l)}`);
 			for (const l of events.missing.slice(0, 10)) console.log(`  LOST event: ${JSON.stringify(l)}`);
 			for (const l of events.mismatched.slice(0, 10)) console.log(`  copies of one event with different ids: ${JSON.stringify(l)}`);
 		}
 		// the workload must have done something of every kind, or the
 		// suite proves nothing
 		const kinds = new Set(ctx.acks.map((a) => a.kind));
-		for (const k of ['signup', 'component_token', 'authorizer_token', 'edit', 'authorize', 'revoke'])
+		for (const k of KINDS)
 			if (!kinds.has(k)) {
 				console.log(`${SUITE}: no acknowledged ${k} in the whole run`);
 				failed += 1;
@@ -132,7 +148,7 @@ async function main() {
 		for (const u of ctx.unexpected.slice(0, 5)) console.log(`  ${JSON.stringify(u)}`);
 	}
 	const acked = ctx ? ctx.acks.length : 0;
-	console.log(`${SUITE}: crashes ${crashes}, acknowledged writes ${acked}, lost writes ${lostWrites}, lost events ${lostEvents}` +
+	console.log(`${SUITE}: crashes ${crashes}, acknowledged writes ${acked}, lost writes ${lostWrites}, writes made twice ${twice}, lost events ${lostEvents}` +
 		` (acknowledged events ${events.acked}, delivered more than once ${events.duplicated})`);
 	console.log(`${SUITE}: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed ? 1 : 0;

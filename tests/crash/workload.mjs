@@ -12,12 +12,18 @@
 //                     reach the app (the event carries the pre-auth code)
 //   revoke            DELETE …/authorizations/{app}    its "unauthorized" event must
 //                     (204)                            reach the app
+//   provider          POST /v1/providers with an       exactly one provider of that name;
+//                     Idempotency-Key (201)            a request cut off by the kill is
+//                                                      repeated with the same key after the
+//                                                      restart (as a client does after a
+//                                                      timeout), which must not make a second
 // Events are checked at the app's receiver: every acknowledged one arrives
 // at least once, and every copy of one event carries the same
 // X-Kaifang-Event-Id.
 //
 // Only the public API is used, never the database, so the suite runs the
 // same against any engine and any number of processes.
+import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { person, registerUser, hostApiKey, provisionHost, assertStatus } from '../api/helpers/flows.mjs';
 import { startReceiver, appBody, appProvider, createApp, developingApp, pathOf, wecom, xmlFields, waitFor, PUSH_WAIT_MS } from '../api/helpers/apps.mjs';
@@ -81,6 +87,7 @@ export async function setup(cl, { eventClients, editApps }) {
 		componentToken: null,
 		refreshToken: null,
 		acks: [], // {kind, round, ...}: every acknowledged write
+		cutOff: null, // the idempotent request the kill cut off, to repeat
 		unexpected: [], // answers that were neither success nor a dropped connection
 		opened: new Map(), // receiver request -> decrypted fields (cache)
 	};
@@ -237,6 +244,46 @@ function eventClient(ctx, state, host) {
 	});
 }
 
+/** POST /v1/providers with an Idempotency-Key: 201 (an ack), or null
+ * when it must be repeated later; throws Unacked when cut off. */
+async function createProvider(ctx, req) {
+	const r = await call(ctx.cl, 'POST', '/v1/providers', { token: ctx.owner.token, headers: { 'Idempotency-Key': req.key }, body: { name: req.name } });
+	if (r.status === 201 && r.body.name === req.name) return { kind: 'provider', key: req.key, name: req.name, id: r.body.id, replayed: r.headers.get('idempotent-replayed') === 'true' };
+	if (r.status === 409 && r.body?.error?.code === 'idempotency_in_progress') return null;
+	return unexpected(ctx, 'provider', r);
+}
+
+let providerSeq = 0;
+function providerClient(ctx, state) {
+	return loop(ctx, state, 'provider', async () => {
+		if (!ctx.cutOff) {
+			providerSeq += 1;
+			ctx.cutOff = { key: crypto.randomUUID(), name: `Crash Provider ${process.pid}-${providerSeq}` };
+		}
+		const ack = await createProvider(ctx, ctx.cutOff);
+		if (ack) ctx.cutOff = null;
+		else await sleep(100);
+		return ack;
+	});
+}
+
+/**
+ * Repeat the idempotent request the kill cut off, as its client would,
+ * until it is answered: a claim left by the killed process is honoured
+ * for 60 s (src/api/dispatch.c), so the clocks are moved past it.
+ */
+export async function repeatCutOff(ctx, round) {
+	for (let i = 0; ctx.cutOff && i < 5; i++) {
+		const ack = await ask(ctx, () => createProvider(ctx, ctx.cutOff));
+		if (ack) {
+			ctx.acks.push({ ...ack, round });
+			ctx.cutOff = null;
+		} else {
+			await ctx.cl.advanceAll(61);
+		}
+	}
+}
+
 /**
  * Start every client of the workload for one round. Returns the state
  * (set state.stop = true to end the round) and a promise of their ends.
@@ -248,6 +295,7 @@ export function startClients(ctx, round, { signups = 2, edits = 2 } = {}) {
 	runs.push(tokenClient(ctx, state));
 	for (let i = 0; i < edits; i++) runs.push(editClient(ctx, state, ctx.editApps[i % ctx.editApps.length]));
 	for (const h of ctx.evHosts) runs.push(eventClient(ctx, state, h));
+	runs.push(providerClient(ctx, state));
 	return { state, done: Promise.all(runs) };
 }
 
@@ -268,14 +316,32 @@ async function ask(ctx, fn) {
 
 /**
  * Check every acknowledged write of `round` through the API. Returns
- * {checked, lost: [{kind, ...}]}.
+ * {checked, lost: [{kind, ...}], twice: [{kind, ...}]} (twice: writes
+ * made twice although the client asked for them once).
  */
 export async function checkWrites(ctx, round) {
 	const { cl, app } = ctx;
 	const acks = ctx.acks.filter((a) => a.round === round && !['authorize', 'revoke'].includes(a.kind));
 	const lost = [];
+	const twice = [];
 	const configs = new Map();
+	let providers = null;
 	for (const a of acks) {
+		if (a.kind === 'provider') {
+			if (!providers) {
+				providers = [];
+				for (let after = 0; after !== null; ) {
+					const r = await ask(ctx, () => call(cl, 'GET', `/v1/providers?limit=100&after=${after}`, { token: ctx.owner.token }));
+					assertStatus(r, 200, 'providers');
+					providers.push(...r.body.items);
+					after = r.body.next_after;
+				}
+			}
+			const same = providers.filter((p) => p.name === a.name);
+			if (!same.length) lost.push(a);
+			else if (same.length > 1) twice.push({ ...a, ids: same.map((p) => p.id) });
+			continue;
+		}
 		let present;
 		if (a.kind === 'signup') {
 			const r = await ask(ctx, () => call(cl, 'POST', '/v1/sessions', { body: { login: a.email, password: a.password } }));
@@ -301,7 +367,7 @@ export async function checkWrites(ctx, round) {
 		}
 		if (!present) lost.push(a);
 	}
-	return { checked: acks.length, lost };
+	return { checked: acks.length, lost, twice };
 }
 
 /** Where the acknowledged events stand at the receiver. */
