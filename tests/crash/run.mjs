@@ -148,8 +148,9 @@ async function main() {
 		for (const u of ctx.unexpected.slice(0, 5)) console.log(`  ${JSON.stringify(u)}`);
 	}
 	const acked = ctx ? ctx.acks.length : 0;
+	const replayed = ctx ? ctx.acks.filter((a) => a.replayed).length : 0;
 	console.log(`${SUITE}: crashes ${crashes}, acknowledged writes ${acked}, lost writes ${lostWrites}, writes made twice ${twice}, lost events ${lostEvents}` +
-		` (acknowledged events ${events.acked}, delivered more than once ${events.duplicated})`);
+		` (acknowledged events ${events.acked}, delivered more than once ${events.duplicated}; idempotent requests answered from the stored answer after a kill ${replayed})`);
 	console.log(`${SUITE}: ${passed} passed, ${failed} failed`);
 	process.exitCode = failed ? 1 : 0;
 }
