@@ -136,3 +136,52 @@ describe('kaifang backup while the server serves writes, and the restore', () =>
 		assert.match(none.stderr, /usage/);
 	});
 });
+
+// Found by the crash suite (issue 10): the answer kept for an
+// Idempotency-Key was stored in a commit of its own after the write's, so
+// a kill between the two kept the write without its answer, and the
+// client's repeat of its cut-off request made the write a second time.
+// The answer now commits with the write: here the answer cannot be stored
+// (a fault injected with a trigger), and the write is not kept either.
+describe('issue 10: the answer of an Idempotency-Key commits with its write', () => {
+	let srv;
+	let owner;
+	before(async () => {
+		srv = await startServer();
+		owner = await registerUser(srv, { tag: 'idem' });
+	});
+	after(async () => {
+		srv?.sql('DROP TRIGGER IF EXISTS kf_test_fault');
+		await srv?.stop();
+	});
+
+	async function named(name) {
+		const out = [];
+		for (let after = 0; after !== null; ) {
+			const r = await srv.req('GET', `/v1/providers?limit=100&after=${after}`, { token: owner.token });
+			assertStatus(r, 200, 'providers');
+			out.push(...r.body.items.filter((p) => p.name === name));
+			after = r.body.next_after;
+		}
+		return out;
+	}
+
+	test('when the answer cannot be stored the provider is not created; the repeat creates it once and is then answered from the store', async () => {
+		const key = `idem-${process.pid}-atomic`;
+		const body = { name: `Atomic ${process.pid}` };
+		srv.sql("CREATE TRIGGER kf_test_fault BEFORE UPDATE OF status ON idempotency_keys WHEN NEW.status <> 0 BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+		const failed = await srv.req('POST', '/v1/providers', { token: owner.token, headers: { 'Idempotency-Key': key }, body });
+		assert.equal(failed.status, 500, `the write was answered without its answer stored: ${failed.status} ${failed.text}`);
+		assert.equal(failed.body.error.code, 'storage_error');
+		assert.deepEqual(await named(body.name), [], 'the provider was kept without the answer');
+		srv.sql('DROP TRIGGER kf_test_fault');
+
+		const first = await srv.req('POST', '/v1/providers', { token: owner.token, headers: { 'Idempotency-Key': key }, body });
+		assertStatus(first, 201, 'the repeat');
+		const again = await srv.req('POST', '/v1/providers', { token: owner.token, headers: { 'Idempotency-Key': key }, body });
+		assertStatus(again, 201, 'the second repeat');
+		assert.equal(again.headers.get('idempotent-replayed'), 'true');
+		assert.equal(again.body.id, first.body.id);
+		assert.equal((await named(body.name)).length, 1);
+	});
+});
