@@ -200,6 +200,9 @@ function tokenClient(ctx, state) {
 				return null;
 			}
 			if (!r.body?.component_access_token) return unexpected(ctx, 'component_token', r);
+			// the clients use the newest (tokens live 2 h of a clock that
+			// moves by minutes a round)
+			ctx.componentToken = r.body.component_access_token;
 			return { kind: 'component_token', token: r.body.component_access_token };
 		}
 		const r = await cgi(cl, 'api_authorizer_token', { component_appid: app.app_id, authorizer_appid: ctx.tokHost.external_id, authorizer_refresh_token: ctx.refreshToken }, ctx.componentToken);
