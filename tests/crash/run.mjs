@@ -84,6 +84,7 @@ async function main() {
 	try {
 		ctx = await setup(cl, { eventClients: 2, editApps: 1 });
 		for (let round = 1; round <= ROUNDS; round++) {
+			const t0 = Date.now();
 			const { state, done } = startClients(ctx, round);
 			// the first round runs until every kind of write has been
 			// acknowledged once (a slow machine could otherwise end the
@@ -107,9 +108,12 @@ async function main() {
 			// made before the restart are not in the future
 			await cl.clockTo(high + LEASE + 10);
 
+			const t1 = Date.now();
 			await repeatCutOff(ctx, round);
 			const w = await checkWrites(ctx, round);
+			const t2 = Date.now();
 			events = await checkEvents(ctx);
+			const times = `load and restart ${t1 - t0} ms, writes checked in ${t2 - t1} ms, events in ${Date.now() - t2} ms`;
 			const roundAcks = ctx.acks.filter((a) => a.round === round);
 			const lostE = events.missing.length + events.mismatched.length;
 			lostWrites += w.lost.length;
@@ -120,7 +124,7 @@ async function main() {
 			else failed += 1;
 			console.log(
 				`${SUITE}: round ${round}: killed process ${victim + 1} after ${wait} ms (${state.dropped} requests cut off, ${pending} acknowledged events not yet delivered);` +
-					` acknowledged ${roundAcks.length} (${count(roundAcks) || 'none'}); lost writes ${w.lost.length}; writes made twice ${w.twice.length}; lost events so far ${lostE}`,
+					` acknowledged ${roundAcks.length} (${count(roundAcks) || 'none'}); lost writes ${w.lost.length}; writes made twice ${w.twice.length}; lost events so far ${lostE} (${times})`,
 			);
 			for (const l of w.lost.slice(0, 10)) console.log(`  LOST write: ${JSON.stringify(l)}`);
 			for (const l of w.twice.slice(0, 10)) console.log(`  write made TWICE: ${JSON.stringify(l)}`);
