@@ -17,8 +17,9 @@
 //   KAIFANG_DATABASE passed to every process (cluster.mjs)
 //   CRASH_TAMPER=1   a check of the checks (SQLite only): between kill and
 //                    restart, delete the newest app config version and
-//                    the undelivered events; the run must then fail with
-//                    lost writes and lost events
+//                    the undelivered events, and undo the latest
+//                    revocation; the run must then fail with lost writes
+//                    and lost events
 //
 // Prints one line per round, the totals (crashes, acknowledged writes,
 // lost writes, lost events) and "SUITE: P passed, F failed" (one per
@@ -66,6 +67,11 @@ function tamper(cl) {
 	const db = cl.dataDir + '/kaifang.db';
 	sqlJson(db, "DELETE FROM app_configs WHERE id = (SELECT MAX(id) FROM app_configs)");
 	sqlJson(db, "DELETE FROM outbox WHERE state = 'pending' AND kind <> 'component_verify_ticket'");
+	const [z] = sqlJson(db, "SELECT id FROM authorizations WHERE state = 'revoked' ORDER BY revoked_at DESC, id DESC LIMIT 1");
+	if (z) {
+		sqlJson(db, `UPDATE authorizations SET state = 'active', revoked_at = NULL WHERE id = ${z.id}`);
+		sqlJson(db, `UPDATE tokens SET revoked_at = NULL WHERE authorization = ${z.id} AND kind = 'authorizer_access'`);
+	}
 }
 
 async function main() {

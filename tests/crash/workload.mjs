@@ -11,7 +11,9 @@
 //   authorize         the consent page confirmed (302) its "authorized" event must
 //                     reach the app (the event carries the pre-auth code)
 //   revoke            DELETE …/authorizations/{app}    its "unauthorized" event must
-//                     (204)                            reach the app
+//                     (204)                            reach the app, and the authorizer
+//                                                      token the app took after the
+//                                                      authorization stays refused
 //   provider          POST /v1/providers with an       exactly one provider of that name;
 //                     Idempotency-Key (201)            a request cut off by the kill is
 //                                                      repeated with the same key after the
@@ -233,17 +235,31 @@ function eventClient(ctx, state, host) {
 			host.active = l.body.items.some((z) => z.app_id === app.app_id && z.state === 'active');
 		}
 		const was = host.active;
+		if (was && host.code) {
+			// the app takes its tokens, so the revocation has one to stop
+			const code = host.code;
+			host.code = null; // single use, answered or not
+			const q = await cgi(cl, 'api_query_auth', { component_appid: app.app_id, authorization_code: code }, ctx.componentToken);
+			host.token = q.body?.authorization_info?.authorizer_access_token;
+			if (!host.token) return unexpected(ctx, 'query_auth', q);
+			return null;
+		}
 		host.active = undefined; // unknown until this step is answered
 		if (!was) {
+			host.token = null;
+			host.code = null;
 			const a = await authorize(ctx, host);
 			if (!a.ok) return unexpected(ctx, 'authorize', a);
 			host.active = true;
+			host.code = a.authCode;
 			return { kind: 'authorize', host: host.external_id, preAuthCode: a.preAuthCode };
 		}
+		const token = host.token;
+		host.token = null;
 		const r = await call(cl, 'DELETE', `/v1/host-accounts/${host.id}/authorizations/${app.app_id}`, { token: hostOwner.token });
 		if (r.status !== 204) return unexpected(ctx, 'revoke', r);
 		host.active = false;
-		return { kind: 'revoke', host: host.external_id };
+		return { kind: 'revoke', host: host.external_id, token };
 	});
 }
 
@@ -324,7 +340,7 @@ async function ask(ctx, fn) {
  */
 export async function checkWrites(ctx, round) {
 	const { cl, app } = ctx;
-	const acks = ctx.acks.filter((a) => a.round === round && !['authorize', 'revoke'].includes(a.kind));
+	const acks = ctx.acks.filter((a) => a.round === round && (a.kind === 'revoke' ? a.token : a.kind !== 'authorize'));
 	const lost = [];
 	const twice = [];
 	const configs = new Map();
@@ -358,6 +374,11 @@ export async function checkWrites(ctx, round) {
 			const r = await ask(ctx, () => call(cl, 'GET', '/v1/authorizer', { token: a.token }));
 			present = r.status === 200;
 			if (!present && r.status !== 401) throw new Error(`authorizer token check: ${r.status} ${r.text}`);
+		} else if (a.kind === 'revoke') {
+			// a revocation is a write too: the token it stopped stays stopped
+			const r = await ask(ctx, () => call(cl, 'GET', '/v1/authorizer', { token: a.token }));
+			present = r.status === 401;
+			if (!present && r.status !== 200) throw new Error(`revoked token check: ${r.status} ${r.text}`);
 		} else if (a.kind === 'edit') {
 			if (!configs.has(a.app)) {
 				const r = await ask(ctx, () => call(cl, 'GET', `/v1/apps/${a.app}/configs`, { token: ctx.owner.token }));
