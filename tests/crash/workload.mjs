@@ -376,7 +376,13 @@ export async function checkWrites(ctx, round) {
 			if (!present && r.status !== 401) throw new Error(`authorizer token check: ${r.status} ${r.text}`);
 		} else if (a.kind === 'revoke') {
 			// a revocation is a write too: the token it stopped stays stopped
-			const r = await ask(ctx, () => call(cl, 'GET', '/v1/authorizer', { token: a.token }));
+			let r = await ask(ctx, () => call(cl, 'GET', '/v1/authorizer', { token: a.token }));
+			if (r.status === 200 && cl.servers.length > 1) {
+				// another process may have the token cached: a revocation
+				// reaches every process within a second
+				await sleep(1100);
+				r = await ask(ctx, () => call(cl, 'GET', '/v1/authorizer', { token: a.token }));
+			}
 			present = r.status === 401;
 			if (!present && r.status !== 200) throw new Error(`revoked token check: ${r.status} ${r.text}`);
 		} else if (a.kind === 'edit') {
