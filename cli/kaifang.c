@@ -11,6 +11,7 @@
  *   kaifang --data-dir DIR calendar load FILE
  *   kaifang --data-dir DIR calendar show
  *   kaifang --data-dir DIR demo load
+ *   kaifang --data-dir DIR backup DEST
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include "store/providers.h"
 #include "ops.h"
 #include "store/audit.h"
+#include "store/backup.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/reviews.h"
@@ -65,6 +67,9 @@ static void usage(FILE *f)
 		   "  apikey create --scope host --name N   create an operator API key (printed once)\n"
 		   "  apikey list                print the keys (never the secrets)\n"
 		   "  apikey revoke ID           revoke a key at once\n"
+		   "  backup DIR                 copy the database (SQLite's online backup: one consistent moment,\n"
+		   "                             kaifangd may keep running), the audit key and anchor and the\n"
+		   "                             uploaded files into DIR (new or empty); prints what it wrote\n"
 		   "  demo load                  load demo data (admin, agreements, a certified sample provider\n"
 		   "                             with a released app in the directory)\n\n"
 		   "The data directory defaults to $KAIFANG_DATA_DIR or ./var.\n");
@@ -332,6 +337,29 @@ fail:
 	return 1;
 }
 
+/* kaifang backup DEST: see store/backup.h; the restore is in
+ * docs/operator-guide.md. */
+static int cmd_backup(struct kf_db *db, const char *dir, const char *dest)
+{
+	struct kf_backup_report rep;
+	struct kf_error err = {0};
+	enum kf_err e = kf_store_backup(db, dir, dest, &rep, &err);
+	if (e != KF_OK) {
+		fprintf(stderr, "kaifang: backup failed: %s\n", err.msg);
+		return 1;
+	}
+	printf("%s/kaifang.db     %lld bytes, schema version %d (one consistent moment of %s/kaifang.db)\n", dest,
+	       (long long)rep.db_bytes, kf_schema_version(db), dir);
+	if (rep.anchor)
+		printf("%s/audit.anchor   audit row %lld\n", dest, (long long)rep.anchor_id);
+	if (rep.key)
+		printf("%s/audit.key      mode 0600: keys the audit chain; keep the backup as private as the data directory\n",
+		       dest);
+	printf("%s/files/         %lld uploaded files, %lld bytes\n", dest, (long long)rep.files, (long long)rep.file_bytes);
+	printf("backup complete; to restore: stop kaifangd, copy these into its data directory, start it\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = getenv("KAIFANG_DATA_DIR");
@@ -393,7 +421,7 @@ int main(int argc, char **argv)
 	}
 	/* The audit key (created on first use, like kaifangd does) before any
 	 * command appends a row; checking never creates one. */
-	bool checking = !strcmp(group, "audit");
+	bool checking = !strcmp(group, "audit") || !strcmp(group, "backup");
 	if (kf_audit_start(db, dir, !checking, &err) != KF_OK) {
 		fprintf(stderr, "kaifang: %s\n", err.msg);
 		kf_db_close(db);
@@ -437,6 +465,8 @@ int main(int argc, char **argv)
 			printf("operator %s created with role %s\n", email, role ? role : "admin");
 			rc = 0;
 		}
+	} else if (!strcmp(group, "backup")) {
+		rc = cmd_backup(db, dir, cmd);
 	} else if (!strcmp(group, "calendar") && !strcmp(cmd, "load") && sub_argc >= 1) {
 		rc = cmd_calendar_load(db, sub[0]);
 	} else if (!strcmp(group, "apikey") && !strcmp(cmd, "create")) {

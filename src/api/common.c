@@ -54,6 +54,12 @@ bool kf_api_begin(struct kf_req *r)
 
 bool kf_api_commit(struct kf_req *r)
 {
+	/* A request with an Idempotency-Key: the dispatcher commits once the
+	 * answer is rendered, with the answer (see dispatch.c). */
+	if (r->hold_commit && kf_db_in_tx(kf_req_db(r))) {
+		r->commit_held = true;
+		return true;
+	}
 	if (kf_db_commit(kf_req_db(r)) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;

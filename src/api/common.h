@@ -26,7 +26,11 @@ void kf_reply_db_error(struct kf_req *r);
 /* BEGIN on the request's connection; replies 500 and returns false on failure. */
 bool kf_api_begin(struct kf_req *r);
 /* COMMIT; replies 500 and returns false on failure (the transaction is
- * rolled back). */
+ * rolled back). For a request with an Idempotency-Key inside the
+ * dispatcher's transaction the commit is the dispatcher's, made once the
+ * answer is rendered and stored with it: the handler goes on inside the
+ * open transaction, and whatever it does "after the commit" (waking the
+ * push thread, flushing the token cache) the dispatcher repeats. */
 bool kf_api_commit(struct kf_req *r);
 /* ROLLBACK and reply the storage error. */
 void kf_api_abort_db(struct kf_req *r);

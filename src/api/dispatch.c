@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/tokens.h"
 #include "core/agreement.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "push/push.h"
 #include "store/accounts.h"
 #include "store/agreements.h"
 #include "store/db.h"
@@ -272,6 +274,38 @@ static void idempotency_finish(struct kf_req *r, const char *key)
 		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"idempotency key not finished\",\"request_id\":\"%s\"}\n", r->id);
 }
 
+/*
+ * Commit a write whose handler asked for its commit (kf_api_commit with
+ * hold_commit) together with its answer for the Idempotency-Key. Two
+ * commits, the write's and then the answer's, would leave a window where a
+ * crash (kill -9, power) keeps the write but not the answer: the client,
+ * whose request was cut off, repeats it with the same key, the claim of
+ * the dead request is taken over after IDEMPOTENCY_CLAIM_SECONDS and the
+ * write is made a second time (found by tests/crash). A commit that fails
+ * turns the answer into a storage error and releases the key.
+ */
+static void commit_with_answer(struct kf_req *r, const char *key)
+{
+	struct kf_db *db = kf_req_db(r);
+	r->hold_commit = false;
+	bool ok = r->status >= 200 && r->status < 300;
+	if ((!ok || kf_store_idempotency_finish(db, caller_id(r), key, r->status,
+						 r->resp_body ? r->resp_body : "") == KF_OK) &&
+	    kf_db_commit(db) == KF_OK) {
+		if (!ok)
+			idempotency_finish(r, key); /* release the claim, as without a held commit */
+		/* what the handler did after "its" commit (a token cache flush,
+		 * waking the push thread) ran before this one: again, now that
+		 * the rows are there */
+		kf_api_tokens_changed(r);
+		kf_push_wake(r->ctx->pusher);
+		return;
+	}
+	kf_db_rollback(db);
+	kf_reply_db_error(r);
+	idempotency_finish(r, key);
+}
+
 /* ----------------------------------------------------- cross-site writes */
 
 /* An origin: scheme, host and port (the default port filled in). */
@@ -473,16 +507,25 @@ static void handle(struct kf_req *r)
 	 * certifications). The handler commits; whatever it leaves open is
 	 * rolled back. */
 	struct kf_db *db = kf_req_db(r);
+	/* With an Idempotency-Key, the write and its answer commit together
+	 * (commit_with_answer). A route with its own transactions commits
+	 * them itself, and its answer after them. */
+	r->hold_commit = idem && !(route->flags & KF_RF_OWN_TX);
 	if (is_write(r->method) && !(route->flags & KF_RF_OWN_TX) && kf_db_begin(db) != KF_OK) {
 		kf_reply_db_error(r);
 	} else {
 		route->handler(r);
 	}
+	if (r->commit_held && !r->defer_fn)
+		commit_with_answer(r, idem);
+	else if (r->commit_held && kf_db_commit(db) != KF_OK) /* a deferred request: as without a key */
+		kf_reply_db_error(r);
+	r->hold_commit = false;
 	kf_db_rollback(db);
 	/* a deferred request has no answer yet: its key is finished with it */
 	if (idem && r->defer_fn)
 		r->idempotency_key = idem;
-	else if (idem)
+	else if (idem && !r->commit_held)
 		idempotency_finish(r, idem);
 }
 

@@ -59,6 +59,11 @@ struct kf_req {
 	void (*defer_refused)(struct kf_req *r, void *arg); /* may be NULL */
 	void *defer_arg;
 	const char *idempotency_key; /* claimed, to be finished when a deferred reply is set */
+	/* Idempotency-Key on a request in the dispatcher's transaction:
+	 * kf_api_commit leaves the transaction open (commit_held) and the
+	 * dispatcher commits the write together with its stored answer. */
+	bool hold_commit;
+	bool commit_held;
 
 	/* Reply. */
 	int status;

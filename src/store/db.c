@@ -256,6 +256,11 @@ enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error
 	return db->engine->exec_script(db, sql, err);
 }
 
+enum kf_err kf_db_backup(struct kf_db *db, const char *dest, int64_t *bytes, struct kf_error *err)
+{
+	return db->engine->backup(db, dest, bytes, err);
+}
+
 void kf_db_fail_after(struct kf_db *db, int n)
 {
 	db->fail_after = n;

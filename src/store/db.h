@@ -107,6 +107,16 @@ enum kf_err kf_stmt_exists(struct kf_stmt *st, bool *found) KF_MUST_CHECK;
  * before, and return the number of rows it deleted, or -1. */
 int kf_db_delete_before(struct kf_db *db, const char *sql, int64_t before);
 
+/* Online backup (`kaifang backup`): copy the whole database as it is at
+ * one moment into a new file `dest`, while other connections and
+ * processes go on reading and writing. SQLite: the online backup API in
+ * one step (one read transaction, so one consistent snapshot; in WAL mode
+ * writers are not held up), written to dest.tmp, synced and renamed, so
+ * `dest` is either complete or absent. *bytes receives the copy's size.
+ * KF_EDB (err filled) when the copy failed. An engine with its own tool
+ * (PostgreSQL: pg_dump) answers KF_EINVAL. */
+enum kf_err kf_db_backup(struct kf_db *db, const char *dest, int64_t *bytes, struct kf_error *err) KF_MUST_CHECK;
+
 /* Test hook: make the n-th statement step from now fail (0 = off). Used by
  * the unit test proving that a failed command leaves nothing written. */
 void kf_db_fail_after(struct kf_db *db, int n);

@@ -542,6 +542,15 @@ static enum kf_err pg_exec_script(struct kf_db *kdb, const char *sql, struct kf_
 	return KF_OK;
 }
 
+static enum kf_err pg_backup(struct kf_db *db, const char *dest, int64_t *bytes, struct kf_error *err)
+{
+	(void)db;
+	(void)dest;
+	*bytes = 0;
+	return kf_error_set(err, KF_EINVAL, "backup_engine", NULL, NULL,
+			    "the database is PostgreSQL: back it up with pg_dump (operator guide, section 21)");
+}
+
 const struct kf_engine kf_engine_pg = {
 	.name = "postgresql",
 	.open = pg_open,
@@ -569,4 +578,5 @@ const struct kf_engine kf_engine_pg = {
 	.rollback = pg_rollback,
 	.in_tx = pg_in_tx,
 	.exec_script = pg_exec_script,
+	.backup = pg_backup,
 };

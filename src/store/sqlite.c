@@ -5,10 +5,14 @@
  * are prepared once per connection and cached by their SQL text (the SQL
  * strings are literals, so the pointer identifies them).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "store/engine.h"
@@ -260,6 +264,86 @@ static enum kf_err lite_exec_script(struct kf_db *db, const char *sql, struct kf
 	return KF_OK;
 }
 
+/* fsync a file or directory by path; false (errno set) on failure. */
+static bool sync_path(const char *path, bool dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return ok;
+}
+
+static enum kf_err lite_backup(struct kf_db *db, const char *dest, int64_t *bytes, struct kf_error *err)
+{
+	enum kf_err rc = KF_EDB;
+	char *tmp = kf_xasprintf("%s.tmp", dest);
+	char *dir = kf_xstrdup(dest);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, strlen(dir) + 1, ".");
+	sqlite3 *out = NULL;
+	sqlite3_backup *b = NULL;
+	(void)unlink(tmp); /* left by an interrupted backup */
+	if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		kf_error_set(err, KF_EDB, "backup_failed", NULL, NULL, "cannot create %s: %s", tmp,
+			     out ? sqlite3_errmsg(out) : "out of memory");
+		goto out;
+	}
+	b = sqlite3_backup_init(out, "main", LDB(db)->h, "main");
+	if (!b) {
+		kf_error_set(err, KF_EDB, "backup_failed", NULL, NULL, "cannot start the backup: %s", sqlite3_errmsg(out));
+		goto out;
+	}
+	/* All pages in one step: one read transaction, one moment. A step
+	 * copied in pieces would start over whenever another process writes
+	 * in between, and might never finish on a busy server. BUSY/LOCKED
+	 * only while a writer holds the database in a way a reader must
+	 * wait for (WAL recovery): wait and try again. */
+	int step, tries = 0;
+	while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED) {
+		if (++tries > 100)
+			break;
+		sqlite3_sleep(100);
+	}
+	int fin = sqlite3_backup_finish(b);
+	b = NULL;
+	if (step != SQLITE_DONE || fin != SQLITE_OK) {
+		kf_error_set(err, KF_EDB, "backup_failed", NULL, NULL, "the backup did not complete: %s",
+			     sqlite3_errstr(step != SQLITE_DONE ? step : fin));
+		goto out;
+	}
+	if (sqlite3_close(out) != SQLITE_OK) {
+		kf_error_set(err, KF_EDB, "backup_failed", NULL, NULL, "cannot close %s", tmp);
+		out = NULL;
+		goto out;
+	}
+	out = NULL;
+	struct stat sb;
+	/* as private as the data directory's own database */
+	if (chmod(tmp, 0640) < 0 || !sync_path(tmp, false) || rename(tmp, dest) < 0 || !sync_path(dir, true) || stat(dest, &sb) < 0) {
+		kf_error_set(err, KF_EDB, "backup_failed", NULL, NULL, "cannot write %s: %s", dest, strerror(errno));
+		goto out;
+	}
+	*bytes = (int64_t)sb.st_size;
+	rc = KF_OK;
+out:
+	if (b)
+		sqlite3_backup_finish(b);
+	if (out)
+		sqlite3_close(out);
+	if (rc != KF_OK)
+		(void)unlink(tmp);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
 const struct kf_engine kf_engine_sqlite = {
 	.name = "sqlite",
 	.open = lite_open,
@@ -287,4 +371,5 @@ const struct kf_engine kf_engine_sqlite = {
 	.rollback = lite_rollback,
 	.in_tx = lite_in_tx,
 	.exec_script = lite_exec_script,
+	.backup = lite_backup,
 };
