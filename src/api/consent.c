@@ -283,7 +283,7 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		return false;
 	}
 	kf_sha256_hex(f->pre_auth_code, strlen(f->pre_auth_code), hash);
-	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || strcmp(f->pre.kind, "pre_auth") || f->pre.app != f->app.id ||
+	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || f->pre.kind != KF_AUTH_KIND_PRE_AUTH_CODE || f->pre.app != f->app.id ||
 	    f->pre.used_at || f->pre.expires_at <= r->now) {
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return false;
@@ -403,7 +403,7 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 		out[n].external_id = kf_arena_strdup(r->arena, row.external_id);
 		out[n].name = kf_arena_strdup(r->arena, row.name);
 		out[n].kind = kf_arena_strdup(r->arena, row.kind);
-		out[n].authorized = kf_store_authz_get(kf_req_db(r), id, f->app.id, &z) == KF_OK && !strcmp(z.state, "active");
+		out[n].authorized = kf_store_authz_get(kf_req_db(r), id, f->app.id, &z) == KF_OK && kf_auth_state_live(z.state);
 		n++;
 	}
 	json_decref(hosts);
@@ -608,7 +608,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	struct kf_authz_row cur;
 	enum kf_auth_state st = KF_AUTH_STATE_NONE;
 	if (kf_store_authz_get(db, a->id, f->app.id, &cur) == KF_OK) {
-		st = strcmp(cur.state, "active") ? KF_AUTH_STATE_REVOKED : KF_AUTH_STATE_ACTIVE;
+		st = kf_auth_state_live(cur.state) ? KF_AUTH_STATE_ACTIVE : KF_AUTH_STATE_REVOKED;
 		json_t *g = json_loads(cur.granted, 0, NULL);
 		size_t i;
 		json_t *v;
@@ -660,9 +660,9 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, offered_a, scope_a, r->now, &authz, &created) == KF_OK &&
 		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
-		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) == KF_OK) &&
-		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, "authorizer_access", r->now) == KF_OK) &&
-		  kf_store_code_insert(db, hash, f->oauth ? "oauth" : "auth", f->app.id, authz,
+		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_REFRESH, r->now) == KF_OK) &&
+		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_ACCESS, r->now) == KF_OK) &&
+		  kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, f->oauth, f->app.id, authz,
 				       f->oauth && !f->redirect_given ? NULL : f->redirect_uri,
 				       f->oauth ? f->challenge : NULL, f->oauth ? f->scope : NULL, r->now, expires,
 				       &code_id) == KF_OK &&

@@ -253,7 +253,7 @@ static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
 		struct kf_app_row app;
 		ok = kf_store_app_get(db, json_integer_value(json_object_get(row, "app")), &app) == KF_OK &&
 		     kf_api_authz_end(r, &app, json_integer_value(json_object_get(row, "id")),
-				      json_string_value(json_object_get(row, "state")),
+				      KF_AUTH_STATE_ACTIVE, /* live ones only, by the store's query */
 				      json_string_value(json_object_get(row, "granted")), h->external_id);
 		if (!ok)
 			break;

@@ -144,7 +144,7 @@ static bool reissue_codes(struct kf_req *r, const struct kf_app_row *a)
 	json_array_foreach(rows, i, v) {
 		char code[KF_AUTH_TOKEN_SIZE], hash[65];
 		kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
-		ok = kf_store_code_insert(db, hash, "auth", a->id, json_integer_value(json_object_get(v, "id")), NULL, NULL,
+		ok = kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, false, a->id, json_integer_value(json_object_get(v, "id")), NULL, NULL,
 					  NULL, r->now, expires, NULL) == KF_OK &&
 		     kf_api_push_auth_event(r, a, kf_auth_event_name(KF_AUTH_EVENT_UPDATEAUTHORIZED),
 					    json_string_value(json_object_get(v, "external_id")), code, expires, NULL);

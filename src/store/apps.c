@@ -327,17 +327,23 @@ enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *h
 	return kf_stmt_exec(st);
 }
 
-enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now, bool *valid)
+enum kf_err kf_store_app_secret_get(struct kf_db *db, int64_t app, const char *hash, struct kf_app_secret_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT 1 FROM app_secrets WHERE app = ? AND secret_hash = ?"
-		    " AND (revoked_at IS NULL OR valid_until > ?)");
+		db, "SELECT created_at, COALESCE(revoked_at, 0), COALESCE(valid_until, 0) FROM app_secrets"
+		    " WHERE app = ? AND secret_hash = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_text(st, 2, hash);
-	kf_stmt_bind_int(st, 3, now);
-	return kf_stmt_exists(st, valid);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		out->created_at = kf_stmt_int(st, 0);
+		out->revoked_at = kf_stmt_int(st, 1);
+		out->valid_until = kf_stmt_int(st, 2);
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
 enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no, int64_t now)

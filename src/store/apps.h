@@ -85,9 +85,14 @@ struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
  * kf_app_secret_rotation). */
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now,
 				    int64_t grace_until, int64_t earlier_until) KF_MUST_CHECK;
-/* Is hash a valid secret of the app at now? */
-enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now,
-				      bool *valid) KF_MUST_CHECK;
+/* The secret of the app with this hash, for kf_app_secret_valid_at to
+ * judge: created_at, revoked_at (0 = live) and valid_until (its grace end, 0
+ * when none). KF_ENOTFOUND when the app has no such secret. */
+struct kf_app_secret_row {
+	int64_t created_at, revoked_at, valid_until;
+};
+enum kf_err kf_store_app_secret_get(struct kf_db *db, int64_t app, const char *hash,
+				    struct kf_app_secret_row *out) KF_MUST_CHECK;
 
 /* ICP filings recorded for an entity (APP-2). */
 enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no,
