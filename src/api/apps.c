@@ -608,7 +608,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 	char *body = kf_arena_printf(r->arena, "The app \"%s\" (%s) was submitted for its creation review.\n", c->name,
 				     a.app_id);
 	if (!kf_api_review_due(r, &due) ||
-	    kf_store_review_insert(db, "creation", "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
+	    kf_store_review_insert(db, KF_REVIEW_CREATION, "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
 	    kf_store_app_set_review(db, a.id, review) != KF_OK ||
 	    kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, a.provider_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||

@@ -128,7 +128,7 @@ static void api_authenticity_submit(struct kf_req *r)
 						  (long long)id, evidence)
 				: NULL;
 	ok = ok &&
-	     kf_store_review_insert(db, "authenticity", "authenticity", id, org.id, r->now, due, &review) == KF_OK &&
+	     kf_store_review_insert(db, KF_REVIEW_AUTHENTICITY, "authenticity", id, org.id, r->now, due, &review) == KF_OK &&
 	     kf_store_authenticity_set_review(db, id, review) == KF_OK &&
 	     kf_store_review_set_detail(db, review, detail) == KF_OK &&
 	     kf_notify_org(db, r->now, org.id, "provider.authenticity_submitted",

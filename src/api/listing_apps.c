@@ -134,7 +134,7 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 				     "working days.\n",
 				     what, a.app_id, (long long)r->ctx->cfg.review_workdays);
 	ok = ok && dtext &&
-	     kf_store_review_insert(db, kname, "app", a.id, a.provider_id, r->now, due, &review) == KF_OK &&
+	     kf_store_review_insert(db, kf_listing_review_kind(kind), "app", a.id, a.provider_id, r->now, due, &review) == KF_OK &&
 	     kf_store_listing_app_set_review(db, id, review) == KF_OK &&
 	     kf_store_review_set_detail(db, review, dtext) == KF_OK &&
 	     kf_notify_org(db, r->now, a.provider_id,

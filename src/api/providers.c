@@ -436,7 +436,7 @@ static void api_providers_apply(struct kf_req *r)
 				     org.name, a.legal_name, (long long)r->ctx->cfg.review_workdays);
 	if (!kf_api_review_due(r, &due) ||
 	    kf_store_application_insert(db, &a, docs, r->user_id, r->now, &app_id) != KF_OK ||
-	    kf_store_review_insert(db, "qualification", "provider_application", app_id, org.id, r->now, due,
+	    kf_store_review_insert(db, KF_REVIEW_QUALIFICATION, "provider_application", app_id, org.id, r->now, due,
 				   &review_id) != KF_OK ||
 	    kf_store_application_decide(db, app_id, "pending", review_id, r->now) != KF_OK ||
 	    kf_store_org_set_state(db, org.id, kf_provider_state_name(next.next), r->now) != KF_OK ||

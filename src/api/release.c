@@ -266,7 +266,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 					   "for review.\n",
 					   kind_of(j), name, j->app_id);
 	bool ok = rc == KF_OK && dtext && ftext && kf_api_review_due(r, &due) &&
-		  kf_store_review_insert(db, kind_of(j), "app", j->app, j->provider, r->now, due, &review) == KF_OK &&
+		  kf_store_review_insert(db, j->release ? KF_REVIEW_RELEASE : KF_REVIEW_CHANGE, "app", j->app, j->provider, r->now, due, &review) == KF_OK &&
 		  kf_store_review_set_detail(db, review, dtext) == KF_OK &&
 		  kf_store_submission_finish(db, j->submission, "queued", NULL, ftext, review, r->now) == KF_OK &&
 		  kf_notify_org(db, r->now, j->provider, j->release ? "app.release_submitted" : "app.change_submitted",
