@@ -240,7 +240,7 @@ static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid,
 	rc = rc ? rc : kf_store_app_set_configs(db, app, cfg, 0, "public", now);
 	rc = rc ? rc : kf_store_listing_insert(db, app, listing, "[]", uid, now, &lst);
 	rc = rc ? rc : kf_store_app_listing_live(db, app, lst, "1.0.0", now);
-	rc = rc ? rc : kf_store_app_set_state(db, app, "released", now);
+	rc = rc ? rc : kf_store_app_set_state(db, app, KF_APP_RELEASED, now);
 	return rc;
 }
 

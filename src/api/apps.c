@@ -302,7 +302,7 @@ static json_t *app_json(struct kf_req *r, const struct kf_app_row *a)
 	json_t *live = a->live_config_id ? kf_store_app_config_json(db, a->live_config_id) : json_null();
 	json_t *draft = a->draft_config_id ? kf_store_app_config_json(db, a->draft_config_id) : json_null();
 	return json_pack("{s:s, s:I, s:s, s:s, s:o, s:o}", "app_id", a->app_id, "provider_id",
-			 (json_int_t)a->provider_id, "state", a->state, "audience", a->audience, "live_config",
+			 (json_int_t)a->provider_id, "state", kf_app_state_name(a->state), "audience", a->audience, "live_config",
 			 live ? live : json_null(), "draft_config", draft ? draft : json_null());
 }
 
@@ -438,9 +438,9 @@ static void api_apps_update(struct kf_req *r)
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
-	if (!strcmp(a.state, "creation_review")) {
-		kf_reply_fail(r, KF_ECONFLICT, "under_review", "APP-5", NULL,
-			      "the app is in its creation review; wait for the decision before editing");
+	struct kf_error err = {0};
+	if (kf_app_check_edit(a.state, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	struct kf_db *db = kf_req_db(r);
@@ -490,9 +490,9 @@ static void api_apps_activate(struct kf_req *r)
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
 		return;
-	if (strcmp(a.state, "developing")) {
-		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", !strcmp(a.state, "released") ? "APP-7" : "APP-5", NULL,
-			      "only an app in development puts a draft live directly (this app is %s)", a.state);
+	struct kf_error err = {0};
+	if (kf_app_check_activate(a.state, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	if (!a.draft_config_id) {
@@ -583,13 +583,13 @@ static void api_apps_submit_creation(struct kf_req *r)
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));
 	bool ok = cur && kf_appconfig_load(cur, c);
 	json_decref(cur);
-	enum kf_app_state st = KF_APP_DRAFT, next;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state, next;
 	struct vctx v;
 	struct kf_error err = {0};
 	if (!ok) {
 		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", "APP-5", NULL,
-			      "the creation review needs a draft app (this app is %s)", a.state);
+			      "the creation review needs a draft app (this app is %s)",
+			      kf_app_state_name(a.state));
 		return;
 	}
 	if (!validation_context(r, &org, &v)) {
@@ -610,7 +610,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 	if (!kf_api_review_due(r, &due) ||
 	    kf_store_review_insert(db, KF_REVIEW_CREATION, "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
 	    kf_store_app_set_review(db, a.id, review) != KF_OK ||
-	    kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) != KF_OK ||
+	    kf_store_app_set_state(db, a.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, a.provider_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
 	    !kf_api_audit(r, "app.submit_creation", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
@@ -639,8 +639,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 	}
 	if (grc != KF_OK)
 		return false;
-	enum kf_app_state st = KF_APP_DRAFT, next;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state, next;
 	struct kf_error err = {0};
 	if (kf_app_creation_decided(st, approve, n_reasons, &next, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -662,7 +661,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 						     "The app \"%s\" (%s) did not pass its creation review. Reasons: %s\n"
 						     "Fix the configuration and submit it again.\n",
 						     name, a.app_id, reasons_text);
-	return kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) == KF_OK &&
+	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.creation_approved" : "app.creation_rejected",
 			     approve ? "App creation approved" : "App creation rejected", body) == KF_OK;
 }
@@ -673,16 +672,16 @@ static void api_apps_delete(struct kf_req *r)
 	char role[16];
 	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_owner(r, role))
 		return;
-	enum kf_app_state st = KF_APP_DRAFT;
-	(void)kf_app_state_parse(a.state, &st);
-	if (!kf_app_transition_allowed(st, KF_APP_DELETED)) {
-		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", "APP-1", NULL, "an app that is %s cannot be deleted", a.state);
+	enum kf_app_state next;
+	struct kf_error err = {0};
+	if (kf_app_delete(a.state, &next, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	if (!kf_api_begin(r))
 		return;
 	/* DATA-3: nothing more is pushed, and an open review closes */
-	if (kf_store_app_set_state(kf_req_db(r), a.id, "deleted", r->now) != KF_OK ||
+	if (kf_store_app_set_state(kf_req_db(r), a.id, next, r->now) != KF_OK ||
 	    kf_store_outbox_drop_app(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_app_end_grants(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_reviews_withdraw(kf_req_db(r), "app", a.id, r->now) != KF_OK ||

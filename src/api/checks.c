@@ -111,8 +111,7 @@ static void api_checks_run(struct kf_req *r)
 		return;
 	if (!kf_api_require_member(r, role, "may run its capability check"))
 		return;
-	enum kf_app_state st = KF_APP_DELETED;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state;
 	struct kf_error err = {0};
 	if (kf_checks_may_run(st, &err) != KF_OK) {
 		kf_reply_error(r, &err);

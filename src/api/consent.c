@@ -228,7 +228,7 @@ static bool load_app_of_flow(struct kf_req *r, struct flow *f)
 	const char *dev = json_string_value(json_object_get(prov, "entity_name"));
 	f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
 	json_decref(prov);
-	if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted")) {
+	if (f->app.state == KF_APP_SUSPENDED || f->app.state == KF_APP_DELISTED) {
 		refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
 		return false;
 	}
@@ -492,7 +492,7 @@ static void show_consent(struct kf_req *r, struct flow *f, const char *session_t
 		.app_intro = json_string_value(json_object_get(f->cfg, "intro")),
 		.app_website = json_string_value(json_object_get(f->cfg, "website")),
 		.developer = f->developer ? f->developer : "",
-		.in_testing = strcmp(f->app.state, "released") != 0,
+		.in_testing = f->app.state != KF_APP_RELEASED,
 		.user_label = r->user_email,
 		.accounts = va,
 		.n_accounts = na,
@@ -573,7 +573,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	struct kf_auth_app_facts facts = {.host_on_test_allowlist = on_allowlist(f->cfg, a->id),
 					  .host_is_providers_own = role[0] != '\0'};
-	(void)kf_app_state_parse(f->app.state, &facts.state);
+	facts.state = f->app.state;
 	(void)kf_app_audience_parse(f->app.audience, &facts.audience);
 	/* the sets: required ones plus the optional ones left checked */
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];

@@ -102,8 +102,7 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 		kf_reply_db_error(r);
 		return;
 	}
-	enum kf_app_state st = KF_APP_DRAFT;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state;
 	struct kf_error err = {0};
 	if (kf_listing_check_apply(st, kind, kind == KF_LISTING_DISPLAY ? display : search, pending, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -253,14 +252,12 @@ bool kf_api_listing_application_decided(struct kf_req *r, const struct kf_review
 	enum kf_err rc = kf_store_app_get(db, la.app, &a);
 	if (rc == KF_EDB)
 		return false;
-	enum kf_app_state st = KF_APP_DELETED;
-	if (rc == KF_OK)
-		(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = rc == KF_OK ? a.state : KF_APP_DELETED;
 	if (approve && st != KF_APP_RELEASED) {
 		/* REV-2: the listing is for released apps; reject it instead */
 		kf_reply_fail(r, KF_ECONFLICT, "app_not_released", "REV-2", "decision",
 			      "the app is no longer released (%s); the application can only be rejected",
-			      rc == KF_OK ? a.state : "deleted");
+			      kf_app_state_name(st));
 		*replied = true;
 		return false;
 	}

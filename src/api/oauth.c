@@ -80,9 +80,8 @@ static bool client_auth(struct kf_req *r, struct client *c, bool issuing)
 		return false;
 	}
 	kf_arena_defer(r->arena, (void (*)(void *))json_decref, c->cfg);
-	enum kf_app_state ast = KF_APP_DELETED;
-	(void)kf_app_state_parse(c->app.state, &ast);
-	if ((issuing ? kf_api_front_door(r, c->app.state, c->cfg, &err) : kf_auth_app_may_inspect(ast, &err)) != KF_OK) {
+	if ((issuing ? kf_api_front_door(r, c->app.state, c->cfg, &err) : kf_auth_app_may_inspect(c->app.state, &err)) !=
+	    KF_OK) {
 		kf_oauth_client_auth_clear(&ca);
 		oauth_fail(r, KF_OAUTH_UNAUTHORIZED_CLIENT, err.msg);
 		return false;

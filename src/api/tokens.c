@@ -209,10 +209,8 @@ enum kf_err kf_api_secret_valid(struct kf_req *r, int64_t app, const char *secre
 	return KF_OK;
 }
 
-enum kf_err kf_api_front_door(struct kf_req *r, const char *app_state, json_t *live_cfg, struct kf_error *err)
+enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, json_t *live_cfg, struct kf_error *err)
 {
-	enum kf_app_state st = KF_APP_DELETED;
-	(void)kf_app_state_parse(app_state, &st);
 	json_t *list = json_object_get(json_object_get(live_cfg, "dev"), "ip_allowlist");
 	size_t n = json_array_size(list);
 	const char **allow = n ? kf_arena_alloc(r->arena, n * sizeof(*allow)) : NULL;

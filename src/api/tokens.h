@@ -40,11 +40,11 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 void kf_api_tokens_changed(struct kf_req *r);
 
 /* The front-door check of core (kf_auth_front_door: AUTH-5, APP-4) for an
- * app in state app_state (text) with its live configuration live_cfg
+ * app in state st with its live configuration live_cfg
  * (borrowed), called by the component API and /oauth/token alike. KF_OK,
  * or the core error in err. */
 struct json_t;
-enum kf_err kf_api_front_door(struct kf_req *r, const char *app_state, struct json_t *live_cfg,
+enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, struct json_t *live_cfg,
 			      struct kf_error *err) KF_MUST_CHECK;
 
 #endif

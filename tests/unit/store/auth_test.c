@@ -46,7 +46,7 @@ static int setup(void **state)
 	/* an app row without its provider: these tests are about tokens */
 	if (kf_db_exec_script(f->db, "PRAGMA foreign_keys=OFF;", &err) != KF_OK ||
 	    kf_store_app_insert(f->db, "kf00112233445566aa", 1, "public", NOW, &f->app) != KF_OK ||
-	    kf_store_app_set_state(f->db, f->app, "released", NOW) != KF_OK)
+	    kf_store_app_set_state(f->db, f->app, KF_APP_RELEASED, NOW) != KF_OK)
 		return -1;
 	*state = f;
 	return 0;
@@ -142,7 +142,7 @@ static void test_token_round_trip(void **state)
 	assert_int_equal(kf_auth_check_token(&t, &w, NOW + 3, &err), KF_EAUTH);
 	assert_string_equal(err.name, "token_revoked");
 	/* the app's state is read as core's enum */
-	assert_int_equal(kf_store_app_set_state(f->db, f->app, "suspended", NOW), KF_OK);
+	assert_int_equal(kf_store_app_set_state(f->db, f->app, KF_APP_SUSPENDED, NOW), KF_OK);
 	assert_int_equal(kf_store_token_insert(f->db, "h2", KF_AUTH_KIND_APP_ACCESS, f->app, 0, NULL, 0, NOW,
 					       NOW + 7200, NULL),
 			 KF_OK);
