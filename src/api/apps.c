@@ -45,15 +45,15 @@
 
 /* ---- loading and access ---- */
 
-/* The caller's role in the provider ("owner", "member") or "" for
+/* The caller's role in the provider (owner, member) or NONE for
  * operators; false (after replying 404) when the caller may not see it. */
-static bool provider_access(struct kf_req *r, int64_t provider_id, char *role, size_t len)
+static bool provider_access(struct kf_req *r, int64_t provider_id, enum kf_role *role)
 {
-	if (kf_store_member_role(kf_req_db(r), provider_id, r->user_id, role, len) != KF_OK) {
+	if (kf_store_member_role(kf_req_db(r), provider_id, r->user_id, role) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (!role[0] && !r->operator_role) {
+	if (*role == KF_ROLE_NONE && !r->operator_role) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return false;
 	}
@@ -61,7 +61,7 @@ static bool provider_access(struct kf_req *r, int64_t provider_id, char *role, s
 }
 
 /* The app named by {id} (its public app id) that the caller may see. */
-bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len)
+bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, enum kf_role *role)
 {
 	const char *id = kf_req_param(r, "id");
 	enum kf_err rc = id && kf_app_id_valid(id) ? kf_store_app_by_appid(kf_req_db(r), id, app) : KF_ENOTFOUND;
@@ -69,34 +69,34 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), app->provider_id, r->user_id, role, len) != KF_OK) {
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), app->provider_id, r->user_id, role) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (!role[0] && !r->operator_role)) {
+	if (rc != KF_OK || (*role == KF_ROLE_NONE && !r->operator_role)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "app_not_found", NULL, "id", "no such app");
 		return false;
 	}
 	return true;
 }
 
-bool kf_api_require_member(struct kf_req *r, const char *role, const char *doing)
+bool kf_api_require_member(struct kf_req *r, enum kf_role role, const char *doing)
 {
-	if (role[0])
+	if (role != KF_ROLE_NONE)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
 		      "only members of the app's provider %s", doing);
 	return false;
 }
 
-static bool require_member(struct kf_req *r, const char *role)
+static bool require_member(struct kf_req *r, enum kf_role role)
 {
 	return kf_api_require_member(r, role, "may change it");
 }
 
-static bool require_owner(struct kf_req *r, const char *role)
+static bool require_owner(struct kf_req *r, enum kf_role role)
 {
-	if (!strcmp(role, "owner"))
+	if (role == KF_ROLE_OWNER)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "owner_required", "APP-10", NULL,
 		      "only the owner of the provider account may do this");
@@ -236,15 +236,15 @@ static bool icon_ok(struct kf_req *r, const struct kf_org_row *org, int64_t file
 	if (!file_id)
 		return true;
 	struct kf_file_row f;
-	char role[16] = "";
+	enum kf_role role = KF_ROLE_NONE;
 	enum kf_err rc = kf_store_file_get(kf_req_db(r), file_id, &f);
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), org->id, f.owner_user_id, role, sizeof(role)) != KF_OK)
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), org->id, f.owner_user_id, &role) != KF_OK)
 		rc = KF_EDB;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || !role[0]) {
+	if (rc != KF_OK || role == KF_ROLE_NONE) {
 		kf_reply_fail(r, KF_EINVAL, "file_not_found", "APP-2", "icon_file",
 			      "icon_file must be a file uploaded by a member of this provider");
 		return false;
@@ -341,7 +341,7 @@ static char *config_text(struct kf_req *r, const struct kf_app_config *c)
 static void api_apps_create(struct kf_req *r)
 {
 	int64_t pid = kf_req_param_id(r, "id");
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));
 	struct kf_org_row org;
@@ -351,7 +351,7 @@ static void api_apps_create(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
-	if (!provider_access(r, pid, role, sizeof(role)) || !require_member(r, role) ||
+	if (!provider_access(r, pid, &role) || !require_member(r, role) ||
 	    !kf_api_provider_may_submit(r, pid, &org))
 		return;
 	if (strcmp(org.kind, "provider")) {
@@ -396,7 +396,7 @@ static void api_apps_create(struct kf_req *r)
 static void api_apps_list(struct kf_req *r)
 {
 	int64_t pid = kf_req_param_id(r, "id");
-	char role[16];
+	enum kf_role role;
 	struct kf_org_row org;
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, &org) : KF_ENOTFOUND;
 	if (rc == KF_OK && strcmp(org.kind, "provider"))
@@ -408,7 +408,7 @@ static void api_apps_list(struct kf_req *r)
 			kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
-	if (!provider_access(r, pid, role, sizeof(role)))
+	if (!provider_access(r, pid, &role))
 		return;
 	json_t *items = kf_store_apps_json(kf_req_db(r), pid);
 	if (!items) {
@@ -421,8 +421,8 @@ static void api_apps_list(struct kf_req *r)
 static void api_apps_get(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_app(r, &a, &role))
 		kf_reply_json(r, 200, app_json(r, &a));
 }
 
@@ -431,9 +431,9 @@ static void api_apps_get(struct kf_req *r)
 static void api_apps_update(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *patch = kf_req_json(r);
-	if (!patch || !kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	if (!patch || !kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
@@ -471,8 +471,8 @@ static void api_apps_update(struct kf_req *r)
 static void api_apps_configs(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_app_configs_json(kf_req_db(r), a.id);
 	if (!items) {
@@ -487,8 +487,8 @@ static void api_apps_configs(struct kf_req *r)
 static void api_apps_activate(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
 	struct kf_error err = {0};
 	if (kf_app_check_activate(a.state, &err) != KF_OK) {
@@ -529,11 +529,11 @@ static void api_apps_rotate_secret(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"grace_seconds", KF_F_INT, false, 0, "APP-10"}};
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = r->body_len ? kf_req_json(r) : json_object();
 	if (!r->body_len)
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, j);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
 	    !require_owner(r, role))
 		return;
 	json_int_t grace = json_integer_value(json_object_get(j, "grace_seconds"));
@@ -573,8 +573,8 @@ static void api_apps_generate_key(struct kf_req *r)
 static void api_apps_submit_creation(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
@@ -669,8 +669,8 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 static void api_apps_delete(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_owner(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_owner(r, role))
 		return;
 	enum kf_app_state next;
 	struct kf_error err = {0};
@@ -722,9 +722,9 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"endpoint", KF_F_STRING, true, 32, "APP-8"}};
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
 	    !require_member(r, role))
 		return;
 	const char *which = kf_json_str(j, "endpoint");
@@ -756,7 +756,7 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 
 /* ---- ICP filings (APP-2) ---- */
 
-static bool filing_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t len)
+static bool filing_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role *role)
 {
 	int64_t pid = kf_req_param_id(r, "id");
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, org) : KF_ENOTFOUND;
@@ -770,14 +770,14 @@ static bool filing_provider(struct kf_req *r, struct kf_org_row *org, char *role
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return false;
 	}
-	return provider_access(r, pid, role, len);
+	return provider_access(r, pid, role);
 }
 
 static void api_apps_icp_list(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (!filing_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (!filing_provider(r, &org, &role))
 		return;
 	json_t *items = org.entity_id ? kf_store_icp_json(kf_req_db(r), org.entity_id) : json_array();
 	if (!items) {
@@ -794,9 +794,9 @@ static void api_apps_icp_add(struct kf_req *r)
 		{"icp_no", KF_F_STRING, true, 64, "APP-2"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, &role) ||
 	    !require_owner(r, role))
 		return;
 	if (!org.entity_id) {

@@ -93,9 +93,9 @@ static void api_authenticity_submit(struct kf_req *r)
 		{"statement", KF_F_STRING, true, 2000, "APP-9"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	bool pending;
@@ -107,7 +107,7 @@ static void api_authenticity_submit(struct kf_req *r)
 	(void)kf_provider_state_parse(org.state, &st);
 	json_t *docs = json_object_get(j, "documents");
 	struct kf_error err = {0};
-	if (kf_provider_check_authenticity(st, !strcmp(role, "owner"), json_array_size(docs), pending, &err) != KF_OK) {
+	if (kf_provider_check_authenticity(st, role == KF_ROLE_OWNER, json_array_size(docs), pending, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;
 	}
@@ -147,8 +147,8 @@ static void api_authenticity_submit(struct kf_req *r)
 static void api_authenticity_get(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (kf_api_load_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_provider(r, &org, &role))
 		reply_latest(r, 200, org.id);
 }
 

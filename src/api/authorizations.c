@@ -35,14 +35,14 @@ static bool owned_host(struct kf_req *r, struct kf_host_row *h)
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_host_get(kf_req_db(r), id, h) : KF_ENOTFOUND;
-	char role[16] = "";
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), h->org_id, r->user_id, role, sizeof(role)) != KF_OK)
+	enum kf_role role = KF_ROLE_NONE;
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), h->org_id, r->user_id, &role) != KF_OK)
 		rc = KF_EDB;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (strcmp(role, "owner") && strcmp(role, "admin"))) {
+	if (rc != KF_OK || !kf_role_manages(role)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "host_account_not_found", "AUTH-1", "id",
 			      "no such host account among the accounts you own");
 		return false;

@@ -106,8 +106,8 @@ static void run_checks(struct kf_req *r, void *arg)
 static void api_checks_run(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "may run its capability check"))
 		return;
@@ -132,8 +132,8 @@ static void api_checks_run(struct kf_req *r)
 static void api_checks_latest(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_app(r, &a, &role))
 		reply_run(r, kf_req_db(r), a.id, 0);
 }
 

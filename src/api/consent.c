@@ -389,12 +389,12 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 	json_array_foreach(hosts, i, h) {
 		int64_t id = json_integer_value(json_object_get(h, "id"));
 		struct kf_host_row row;
-		char role[16] = "";
+		enum kf_role role = KF_ROLE_NONE;
 		if (kf_store_host_get(kf_req_db(r), id, &row) != KF_OK ||
-		    kf_store_member_role(kf_req_db(r), row.org_id, r->user_id, role, sizeof(role)) != KF_OK)
+		    kf_store_member_role(kf_req_db(r), row.org_id, r->user_id, &role) != KF_OK)
 			continue;
 		pinned_seen = true;
-		if (strcmp(role, "owner") && strcmp(role, "admin"))
+		if (!kf_role_manages(role))
 			continue;
 		if (!kind_in(kinds, row.kind) || n == max)
 			continue;
@@ -565,14 +565,14 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	/* AUTH-4, APP-10, AUTH-5 */
 	struct kf_host_row host;
-	char role[16] = "";
+	enum kf_role role = KF_ROLE_NONE;
 	if (kf_store_host_get(db, a->id, &host) != KF_OK ||
-	    kf_store_member_role(db, f->app.provider_id, host.owner_user_id, role, sizeof(role)) != KF_OK) {
+	    kf_store_member_role(db, f->app.provider_id, host.owner_user_id, &role) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
 	struct kf_auth_app_facts facts = {.host_on_test_allowlist = on_allowlist(f->cfg, a->id),
-					  .host_is_providers_own = role[0] != '\0'};
+					  .host_is_providers_own = role != KF_ROLE_NONE};
 	facts.state = f->app.state;
 	(void)kf_app_audience_parse(f->app.audience, &facts.audience);
 	/* the sets: required ones plus the optional ones left checked */

@@ -133,7 +133,7 @@ static void api_hosts_create(struct kf_req *r)
 	int64_t owner = owner_for(r, lower_email(r, kf_json_str(j, "owner_email")), name);
 	int64_t org, id;
 	if (owner < 0 || kf_store_org_insert(db, "host", name, "active", r->now, &org) != KF_OK ||
-	    kf_store_member_add(db, org, owner, "owner", r->now) != KF_OK) {
+	    kf_store_member_add(db, org, owner, KF_ROLE_OWNER, r->now) != KF_OK) {
 		kf_api_abort_db(r);
 		return;
 	}
@@ -224,7 +224,7 @@ static void api_hosts_update(struct kf_req *r)
 	if (ok && owner > 0 && owner != h.owner_user_id) {
 		/* the owner changes: the membership follows */
 		ok = kf_store_member_remove(db, h.org_id, h.owner_user_id) == KF_OK &&
-		     kf_store_member_add(db, h.org_id, owner, "owner", r->now) == KF_OK;
+		     kf_store_member_add(db, h.org_id, owner, KF_ROLE_OWNER, r->now) == KF_OK;
 	}
 	ok = ok && kf_api_audit(r, "host.update", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), detail);
 	free(detail);

@@ -39,7 +39,7 @@ static bool evidence_ok(struct kf_req *r, int64_t provider_id, json_t *evidence)
 	json_t *v;
 	json_array_foreach(evidence, i, v) {
 		struct kf_file_row f;
-		char role[16] = "";
+		enum kf_role role = KF_ROLE_NONE;
 		if (!json_is_integer(v)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_type", "REV-3", "attestations.evidence",
 				      "attestations.evidence must be file ids");
@@ -47,13 +47,13 @@ static bool evidence_ok(struct kf_req *r, int64_t provider_id, json_t *evidence)
 		}
 		enum kf_err rc = kf_store_file_get(kf_req_db(r), json_integer_value(v), &f);
 		if (rc == KF_OK &&
-		    kf_store_member_role(kf_req_db(r), provider_id, f.owner_user_id, role, sizeof(role)) != KF_OK)
+		    kf_store_member_role(kf_req_db(r), provider_id, f.owner_user_id, &role) != KF_OK)
 			rc = KF_EDB;
 		if (rc == KF_EDB) {
 			kf_reply_db_error(r);
 			return false;
 		}
-		if (rc != KF_OK || !role[0]) {
+		if (rc != KF_OK || role == KF_ROLE_NONE) {
 			kf_reply_fail(r, KF_EINVAL, "file_not_found", "REV-3", "attestations.evidence",
 				      "evidence %lld is not a file uploaded by a member of this provider",
 				      (long long)json_integer_value(v));
@@ -86,8 +86,8 @@ static void reply_application(struct kf_req *r, int64_t app, int64_t id)
 static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestations)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "apply for its listings"))
 		return;
@@ -197,8 +197,8 @@ static void api_listing_apps_display(struct kf_req *r)
 static void api_listing_apps_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_listing_apps_json(kf_req_db(r), a.id);
 	if (!items) {

@@ -312,8 +312,8 @@ static void never_ran(struct kf_req *r, void *arg)
 static void submit(struct kf_req *r, bool release)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "submit it"))
 		return;
@@ -429,8 +429,8 @@ static void api_change_submit(struct kf_req *r)
 static void api_submissions_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_submissions_json(kf_req_db(r), a.id, 50);
 	if (!items) {

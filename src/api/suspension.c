@@ -92,8 +92,8 @@ static void reply_state(struct kf_req *r, const char *app_id)
  * provider's apps through the apps routes' own loader. */
 static bool load_any_app(struct kf_req *r, struct kf_app_row *a)
 {
-	char role[16];
-	return kf_api_load_app(r, a, role, sizeof(role));
+	enum kf_role role;
+	return kf_api_load_app(r, a, &role);
 }
 
 /* POST /v1/apps/{id}/suspend {"reason", "rule"} (operator admin). */

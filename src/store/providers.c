@@ -152,7 +152,7 @@ json_t *kf_store_providers_json(struct kf_db *db, int64_t user_id, bool all, int
 	return kf_stmt_rows_json(st);
 }
 
-enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, char *role, size_t len)
+enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role *role)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT role FROM memberships WHERE org_id = ? AND user_id = ?");
 	if (!st)
@@ -160,20 +160,24 @@ enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_
 	kf_stmt_bind_int(st, 1, org_id);
 	kf_stmt_bind_int(st, 2, user_id);
 	enum kf_step s = kf_stmt_step(st);
-	snprintf(role, len, "%s", s == KF_STEP_ROW ? kf_stmt_text(st, 0) : "");
+	*role = KF_ROLE_NONE;
+	if (s == KF_STEP_ROW && !kf_role_parse(kf_stmt_text(st, 0), role))
+		*role = KF_ROLE_NONE;
 	kf_stmt_done(st);
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
-enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, const char *role, int64_t now)
+enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role role, int64_t now)
 {
+	if (role == KF_ROLE_NONE || !kf_role_name(role))
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, org_id);
 	kf_stmt_bind_int(st, 2, user_id);
-	kf_stmt_bind_text(st, 3, role);
+	kf_stmt_bind_text(st, 3, kf_role_name(role));
 	kf_stmt_bind_int(st, 4, now);
 	if (kf_stmt_exec(st) != KF_OK)
 		return kf_db_is_constraint_error(db) ? KF_ECONFLICT : KF_EDB;

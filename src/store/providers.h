@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/roles.h"
 
 struct kf_db;
 struct json_t;
@@ -58,10 +59,12 @@ struct json_t *kf_store_org_json(struct kf_db *db, int64_t id);
 /* Providers the user belongs to (all providers when all is set). */
 struct json_t *kf_store_providers_json(struct kf_db *db, int64_t user_id, bool all, int64_t after, int limit);
 
-/* Role of user in org ("owner", "member", "admin", …) or "" when none. */
-enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, char *role,
-				 size_t len) KF_MUST_CHECK;
-enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, const char *role,
+/* Role of user in org; KF_ROLE_NONE when none (or stored text this build
+ * does not know). */
+enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id,
+				 enum kf_role *role) KF_MUST_CHECK;
+/* KF_EINVAL for NONE or a role out of range. */
+enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role role,
 				int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_member_remove(struct kf_db *db, int64_t org_id, int64_t user_id) KF_MUST_CHECK;
 struct json_t *kf_store_members_json(struct kf_db *db, int64_t org_id);
