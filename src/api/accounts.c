@@ -585,7 +585,8 @@ static void api_accounts_me(struct kf_req *r)
 		json_array_append_new(pj, json_pack("{s:s, s:i}", "key", pending[i]->key, "version",
 						    pending[i]->version));
 	json_t *me = json_pack("{s:o, s:o, s:o, s:s?}", "user", user_json(&u), "memberships", members,
-			       "agreements_pending", pj, "operator_role", r->operator_role);
+			       "agreements_pending", pj, "operator_role",
+			       r->operator_role != KF_ROLE_NONE ? kf_role_name(r->operator_role) : NULL);
 	kf_reply_json(r, 200, me);
 }
 

@@ -53,7 +53,7 @@ static bool provider_access(struct kf_req *r, int64_t provider_id, enum kf_role 
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (*role == KF_ROLE_NONE && !r->operator_role) {
+	if (*role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return false;
 	}
@@ -73,7 +73,7 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, enum kf_role *rol
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (*role == KF_ROLE_NONE && !r->operator_role)) {
+	if (rc != KF_OK || (*role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "app_not_found", NULL, "id", "no such app");
 		return false;
 	}

@@ -695,7 +695,7 @@ static void api_qualifications_decide(struct kf_req *r)
 		{"reason", KF_F_STRING, false, 1000, "REV-5"},
 	};
 	/* REV-6: documents are judged by those who judge reviews */
-	if (!r->operator_role || (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin"))) {
+	if (!kf_role_reviews(r->operator_role)) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL,
 			      "only reviewers and admins decide qualification documents");
 		return;

@@ -40,7 +40,7 @@ bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role
 		rc = KF_ENOTFOUND;
 	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), id, r->user_id, role) != KF_OK)
 		rc = KF_EDB;
-	if (rc == KF_OK && *role == KF_ROLE_NONE && !r->operator_role)
+	if (rc == KF_OK && *role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE)
 		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
@@ -185,7 +185,7 @@ static void api_providers_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
-	json_t *items = kf_store_providers_json(kf_req_db(r), r->user_id, r->operator_role != NULL, after, limit);
+	json_t *items = kf_store_providers_json(kf_req_db(r), r->user_id, r->operator_role != KF_ROLE_NONE, after, limit);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;

@@ -104,8 +104,8 @@ static void api_review_queue_assign(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
-	char arole[16] = "";
-	if (rc != KF_OK || (assignee && kf_store_operator_role(db, assignee, arole, sizeof(arole)) != KF_OK)) {
+	enum kf_role arole = KF_ROLE_NONE;
+	if (rc != KF_OK || (assignee && kf_store_operator_role(db, assignee, &arole) != KF_OK)) {
 		kf_reply_db_error(r);
 		return;
 	}

@@ -196,7 +196,7 @@ static void api_reviews_decide(struct kf_req *r)
 		{"reasons", KF_F_ARRAY, false, 50, "REV-5"},
 		{"evidence_holds", KF_F_BOOL, false, 0, "REV-3"},
 	};
-	if (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin")) {
+	if (!kf_role_reviews(r->operator_role)) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL, "only reviewers and admins decide reviews");
 		return;
 	}

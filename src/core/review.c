@@ -101,23 +101,18 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now)
 	return pending && due_at < now;
 }
 
-static bool reviews(const char *role)
+enum kf_err kf_review_check_assign(enum kf_role caller_role, int64_t caller_id, bool pending, int64_t current,
+				   int64_t assignee_id, enum kf_role assignee_role, struct kf_error *err)
 {
-	return role && (!strcmp(role, "reviewer") || !strcmp(role, "admin"));
-}
-
-enum kf_err kf_review_check_assign(const char *caller_role, int64_t caller_id, bool pending, int64_t current,
-				   int64_t assignee_id, const char *assignee_role, struct kf_error *err)
-{
-	if (!reviews(caller_role))
+	if (!kf_role_reviews(caller_role))
 		return kf_error_set(err, KF_EFORBIDDEN, "reviewer_required", NULL, NULL,
 				    "only reviewers and admins take or assign reviews");
 	/* REV-1: the queue assigns open work; a decided review stays as it was. */
 	if (!pending)
 		return kf_error_set(err, KF_ECONFLICT, "already_decided", "REV-1", NULL,
 				    "this review is no longer pending");
-	bool admin = !strcmp(caller_role, "admin");
-	if (assignee_id && !reviews(assignee_role))
+	bool admin = caller_role == KF_ROLE_ADMIN;
+	if (assignee_id && !kf_role_reviews(assignee_role))
 		return kf_error_set(err, KF_EINVAL, "invalid_assignee", "REV-1", "assignee_id",
 				    "the assignee must be operator staff with the role reviewer or admin");
 	if (admin)

@@ -14,6 +14,7 @@
 
 #include "core/app.h"
 #include "core/err.h"
+#include "core/roles.h"
 
 /* What a review decides on. The names are the stored and the API's text. */
 enum kf_review_kind {
@@ -74,9 +75,9 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
 
 /*
  * REV-1: may an operator set the assignee of a review? caller_role is the
- * caller's operator role ("admin", "reviewer", "ops" or NULL);
+ * caller's operator role (admin, reviewer, ops; NONE for others);
  * assignee_id 0 clears the assignee; assignee_role is the operator role of
- * the person to assign (NULL or "" when they are not operator staff);
+ * the person to assign (NONE when they are not operator staff);
  * current is the review's assignee now (0 = none). Checked in order:
  *   KF_EFORBIDDEN "reviewer_required" unless the caller is a reviewer or
  *       an admin;
@@ -89,9 +90,9 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
  *       reviewer takes or clears a review assigned to someone else.
  * Admins assign anyone who reviews, and clear any assignee.
  */
-KF_MUST_CHECK enum kf_err kf_review_check_assign(const char *caller_role, int64_t caller_id,
+KF_MUST_CHECK enum kf_err kf_review_check_assign(enum kf_role caller_role, int64_t caller_id,
 						 bool pending, int64_t current, int64_t assignee_id,
-						 const char *assignee_role, struct kf_error *err);
+						 enum kf_role assignee_role, struct kf_error *err);
 
 /* The two listing applications of a released app (REV-2). */
 enum kf_listing_kind {

@@ -29,6 +29,11 @@ bool kf_role_parse(const char *s, enum kf_role *out)
 	return false;
 }
 
+bool kf_role_reviews(enum kf_role r)
+{
+	return r == KF_ROLE_REVIEWER || r == KF_ROLE_ADMIN;
+}
+
 bool kf_role_manages(enum kf_role r)
 {
 	return r == KF_ROLE_OWNER || r == KF_ROLE_ADMIN;

@@ -28,6 +28,9 @@ const char *kf_role_name(enum kf_role r);
 /* NULL and "" parse as NONE; false (out untouched) for an unknown name. */
 bool kf_role_parse(const char *s, enum kf_role *out);
 
+/* Operator staff who review: reviewer or admin (REV-1, REV-5). */
+bool kf_role_reviews(enum kf_role r);
+
 /* Owner or admin of a host account's organisation: may manage its
  * authorizations (AUTH-1, AUTH-2). */
 bool kf_role_manages(enum kf_role r);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/roles.h"
 #include "core/ratelimit.h"
 
 struct kf_db;
@@ -23,7 +24,7 @@ struct kf_principal {
 	char email[256];
 	char name[256];
 	bool email_verified;
-	char operator_role[16]; /* "" when not operator staff */
+	enum kf_role operator_role; /* NONE when not operator staff */
 	int64_t session_id;
 	int64_t api_token_id;
 };

@@ -173,7 +173,7 @@ enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t a
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
 }
 
-enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len)
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, enum kf_role *role)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT m.role FROM memberships m JOIN orgs o ON o.id = m.org_id"
 					       " JOIN users u ON u.id = m.user_id"
@@ -183,7 +183,9 @@ enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
 	enum kf_step s = kf_stmt_step(st);
-	snprintf(role, len, "%s", s == KF_STEP_ROW && kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+	*role = KF_ROLE_NONE;
+	if (s == KF_STEP_ROW && !kf_role_parse(kf_stmt_text(st, 0), role))
+		*role = KF_ROLE_NONE;
 	kf_stmt_done(st);
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }

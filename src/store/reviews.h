@@ -68,9 +68,9 @@ struct json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_fi
 /* REV-1: set (assignee > 0) or clear (0) the assignee of a pending review;
  * KF_ECONFLICT when the review is no longer pending. */
 enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee) KF_MUST_CHECK;
-/* Operator role of a user ("admin", "reviewer", "ops") or "" when the user
- * is not operator staff (or does not exist). */
-enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len) KF_MUST_CHECK;
+/* Operator role of an active user (admin, reviewer, ops), NONE when the
+ * user is not operator staff (or does not exist). */
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, enum kf_role *role) KF_MUST_CHECK;
 
 /* Pending and overdue reviews per kind, for the metrics (REV-1). */
 struct kf_review_gauge {

@@ -45,42 +45,42 @@ static void test_assign_roles_REV_1(void **state)
 	(void)state;
 	struct kf_error err = {0};
 	/* a reviewer takes an unassigned review, or clears their own */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 7, "reviewer", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 0, NULL, &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 7, "reviewer", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 0, 7, KF_ROLE_REVIEWER, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 7, 0, KF_ROLE_NONE, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 7, 7, KF_ROLE_REVIEWER, &err), KF_OK);
 	/* but does not assign someone else */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 8, "reviewer", &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 0, 8, KF_ROLE_REVIEWER, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "assign_self_only", "REV-1", "assignee_id");
 	/* nor takes or clears a review another reviewer holds */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 7, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 8, 7, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 0, NULL, &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 8, 0, KF_ROLE_NONE, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
 	/* an admin assigns any reviewer or admin, reassigns and clears */
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, "reviewer", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 9, "admin", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 0, NULL, &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 1, "admin", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 8, KF_ROLE_REVIEWER, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 8, 9, KF_ROLE_ADMIN, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 8, 0, KF_ROLE_NONE, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 1, KF_ROLE_ADMIN, &err), KF_OK);
 	/* only to people who review */
-	const char *not_reviewers[] = {"ops", "", NULL, "owner"};
+	const enum kf_role not_reviewers[] = {KF_ROLE_OPS, KF_ROLE_NONE, KF_ROLE_MEMBER, KF_ROLE_OWNER};
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+		assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
 		assert_error(&err, KF_EINVAL, "invalid_assignee", "REV-1", "assignee_id");
-		assert_int_equal(kf_review_check_assign("reviewer", 8, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+		assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 8, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
 	}
 	/* ops staff and people do not assign */
-	assert_int_equal(kf_review_check_assign("ops", 5, true, 0, 5, "ops", &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_OPS, 5, true, 0, 5, KF_ROLE_OPS, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "reviewer_required", NULL, NULL);
-	assert_int_equal(kf_review_check_assign(NULL, 5, true, 0, 0, NULL, &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_NONE, 5, true, 0, 0, KF_ROLE_NONE, &err), KF_EFORBIDDEN);
 }
 
 static void test_assign_pending_only_REV_1(void **state)
 {
 	(void)state;
 	struct kf_error err = {0};
-	assert_int_equal(kf_review_check_assign("admin", 1, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, false, 0, 8, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_decided", "REV-1", NULL);
-	assert_int_equal(kf_review_check_assign("reviewer", 8, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 8, false, 0, 8, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 }
 
 static void test_kind_names(void **state)
