@@ -289,7 +289,7 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	rc = rc ? rc : kf_store_user_set_verified(db, uid, now);
 	rc = rc ? rc : kf_store_consent_insert(db, uid, "terms", 1, now);
 	rc = rc ? rc : kf_store_consent_insert(db, uid, "privacy", 1, now);
-	rc = rc ? rc : kf_store_org_insert(db, "provider", "Demo Apps", "certified", now, &org);
+	rc = rc ? rc : kf_store_org_insert(db, KF_ORG_PROVIDER, "Demo Apps", KF_PROVIDER_CERTIFIED, now, &org);
 	rc = rc ? rc : kf_store_member_add(db, org, uid, KF_ROLE_OWNER, now);
 	rc = rc ? rc : kf_store_entity_upsert(db, "company", legal, norm, "91310000MA1FL0000X", now, &eid);
 	rc = rc ? rc : kf_store_entity_mark(db, eid, true, true, now);

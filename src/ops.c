@@ -69,7 +69,7 @@ static enum kf_err operator_org(struct kf_db *db, int64_t now, int64_t *id)
 		return KF_OK;
 	if (s == KF_STEP_ERROR)
 		return KF_EDB;
-	return kf_store_org_insert(db, "operator", "Platform operator", "active", now, id);
+	return kf_store_org_insert(db, KF_ORG_OPERATOR, "Platform operator", KF_PROVIDER_DRAFT, now, id);
 }
 
 enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *email, const char *mobile,

@@ -110,8 +110,7 @@ bool kf_api_provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf
 		kf_reply_db_error(r);
 		return false;
 	}
-	enum kf_provider_state st = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org->state, &st);
+	enum kf_provider_state st = org->state;
 	struct kf_error err = {0};
 	if (kf_provider_check_submission(st, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -354,7 +353,7 @@ static void api_apps_create(struct kf_req *r)
 	if (!provider_access(r, pid, &role) || !require_member(r, role) ||
 	    !kf_api_provider_may_submit(r, pid, &org))
 		return;
-	if (strcmp(org.kind, "provider")) {
+	if (org.kind != KF_ORG_PROVIDER) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
@@ -399,7 +398,7 @@ static void api_apps_list(struct kf_req *r)
 	enum kf_role role;
 	struct kf_org_row org;
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, &org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org.kind, "provider"))
+	if (rc == KF_OK && org.kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
 	if (rc != KF_OK) {
 		if (rc == KF_EDB)
@@ -760,7 +759,7 @@ static bool filing_provider(struct kf_req *r, struct kf_org_row *org, enum kf_ro
 {
 	int64_t pid = kf_req_param_id(r, "id");
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org->kind, "provider"))
+	if (rc == KF_OK && org->kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);

@@ -103,8 +103,7 @@ static void api_authenticity_submit(struct kf_req *r)
 		kf_reply_db_error(r);
 		return;
 	}
-	enum kf_provider_state st = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org.state, &st);
+	enum kf_provider_state st = org.state;
 	json_t *docs = json_object_get(j, "documents");
 	struct kf_error err = {0};
 	if (kf_provider_check_authenticity(st, role == KF_ROLE_OWNER, json_array_size(docs), pending, &err) != KF_OK) {

@@ -132,7 +132,7 @@ static void api_hosts_create(struct kf_req *r)
 	struct kf_db *db = kf_req_db(r);
 	int64_t owner = owner_for(r, lower_email(r, kf_json_str(j, "owner_email")), name);
 	int64_t org, id;
-	if (owner < 0 || kf_store_org_insert(db, "host", name, "active", r->now, &org) != KF_OK ||
+	if (owner < 0 || kf_store_org_insert(db, KF_ORG_HOST, name, KF_PROVIDER_DRAFT, r->now, &org) != KF_OK ||
 	    kf_store_member_add(db, org, owner, KF_ROLE_OWNER, r->now) != KF_OK) {
 		kf_api_abort_db(r);
 		return;
@@ -268,7 +268,7 @@ static void api_hosts_delete(struct kf_req *r)
 	if (!load_host(r, &h) || !kf_api_begin(r))
 		return;
 	if (!end_host_grants(r, &h) || kf_store_host_delete(kf_req_db(r), h.id, r->now) != KF_OK ||
-	    kf_store_org_set_state(kf_req_db(r), h.org_id, "deleted", r->now) != KF_OK ||
+	    kf_store_org_set_deleted(kf_req_db(r), h.org_id, r->now) != KF_OK ||
 	    !kf_api_audit(r, "host.delete", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), h.external_id)) {
 		kf_api_abort_db(r);
 		return;

@@ -36,7 +36,7 @@ bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_org_get(kf_req_db(r), id, org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org->kind, "provider"))
+	if (rc == KF_OK && org->kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
 	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), id, r->user_id, role) != KF_OK)
 		rc = KF_EDB;
@@ -64,14 +64,12 @@ static bool require_owner(struct kf_req *r, enum kf_role role, const char *rule)
 
 static enum kf_provider_state state_of(const struct kf_org_row *org)
 {
-	enum kf_provider_state s = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org->state, &s);
-	return s;
+	return org->state;
 }
 
 static bool not_closed(struct kf_req *r, const struct kf_org_row *org)
 {
-	if (strcmp(org->state, "cancelled") && strcmp(org->state, "purged"))
+	if (!kf_provider_closed(org->state))
 		return true;
 	kf_reply_fail(r, KF_ECONFLICT, "provider_cancelled", "ONB-10", NULL, "this provider account was cancelled");
 	return false;
@@ -83,7 +81,7 @@ static bool may_edit(struct kf_req *r, const struct kf_org_row *org)
 {
 	if (!not_closed(r, org))
 		return false;
-	if (strcmp(org->state, "banned"))
+	if (org->state != KF_PROVIDER_BANNED)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "provider_banned", "GOV-7", NULL, "this provider account is banned");
 	return false;
@@ -166,7 +164,7 @@ static void api_providers_create(struct kf_req *r)
 		return;
 	struct kf_db *db = kf_req_db(r);
 	int64_t id;
-	if (kf_store_org_insert(db, "provider", kf_json_str(j, "name"), "draft", r->now, &id) != KF_OK ||
+	if (kf_store_org_insert(db, KF_ORG_PROVIDER, kf_json_str(j, "name"), KF_PROVIDER_DRAFT, r->now, &id) != KF_OK ||
 	    kf_store_member_add(db, id, r->user_id, KF_ROLE_OWNER, r->now) != KF_OK ||
 	    kf_store_org_update(db, id, NULL, kf_json_str(j, "contact_name"), kf_json_str(j, "contact_email"),
 				phone[0] ? phone : NULL, kf_json_str(j, "address"), r->now) != KF_OK ||
@@ -442,7 +440,7 @@ static void api_providers_apply(struct kf_req *r)
 	    kf_store_review_insert(db, KF_REVIEW_QUALIFICATION, "provider_application", app_id, org.id, r->now, due,
 				   &review_id) != KF_OK ||
 	    kf_store_application_decide(db, app_id, "pending", review_id, r->now) != KF_OK ||
-	    kf_store_org_set_state(db, org.id, kf_provider_state_name(next.next), r->now) != KF_OK ||
+	    kf_store_org_set_state(db, org.id, next.next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, "provider.application_submitted", "Qualification application submitted",
 			  body) != KF_OK ||
 	    !kf_api_audit(r, "provider.apply", subject, a.legal_name)) {
@@ -493,7 +491,7 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 	struct kf_provider_decision d;
 	struct kf_error err = {0};
 	enum kf_provider_state st = state_of(&org);
-	if (!approve && (st == KF_PROVIDER_BANNED || st == KF_PROVIDER_CANCELLED || !strcmp(org.state, "purged"))) {
+	if (!approve && (st == KF_PROVIDER_BANNED || kf_provider_closed(st))) {
 		/* REV-5: the review still ends; the account's state stays. */
 		return kf_store_application_decide(db, a.id, "rejected", 0, r->now) == KF_OK;
 	}
@@ -538,7 +536,7 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 				       org.name, reasons_text);
 	}
 	return kf_store_application_decide(db, a.id, approve ? "approved" : "rejected", 0, r->now) == KF_OK &&
-	       kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) == KF_OK &&
+	       kf_store_org_set_state(db, org.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, org.id, approve ? "provider.qualified" : "provider.rejected", title, body) ==
 		       KF_OK;
 }
@@ -576,7 +574,7 @@ static void api_providers_certify(struct kf_req *r)
 		return;
 	char *body = kf_arena_printf(r->arena, "\"%s\" is now a certified provider and may create apps.\n", org.name);
 	if (kf_store_entity_mark(db, ent.id, true, true, r->now) != KF_OK ||
-	    kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) != KF_OK ||
+	    kf_store_org_set_state(db, org.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, "provider.certified", "Provider certified", body) != KF_OK ||
 	    !kf_api_audit(r, "provider.certify", kf_arena_printf(r->arena, "provider:%lld", (long long)org.id),
 			  a.legal_name)) {
@@ -701,7 +699,7 @@ static void operator_measure(struct kf_req *r, bool ban)
 	if (!kf_api_begin(r))
 		return;
 	struct kf_db *db = kf_req_db(r);
-	if (kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) != KF_OK ||
+	if (kf_store_org_set_state(db, org.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, ban ? "provider.banned" : "provider.reverify_required",
 			  ban ? "Provider account banned" : "Re-verification required", body) != KF_OK ||
 	    !kf_api_audit(r, ban ? "provider.ban" : "provider.reverify",

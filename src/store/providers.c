@@ -19,16 +19,20 @@ static enum kf_err one_row(struct kf_stmt *st)
 	return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
-enum kf_err kf_store_org_insert(struct kf_db *db, const char *kind, const char *name, const char *state,
-				int64_t now, int64_t *id)
+enum kf_err kf_store_org_insert(struct kf_db *db, enum kf_org_kind kind, const char *name,
+				enum kf_provider_state state, int64_t now, int64_t *id)
 {
+	const char *kind_text = kf_org_kind_name(kind);
+	const char *state_text = kind == KF_ORG_PROVIDER ? kf_provider_state_name(state) : "active";
+	if (!kind_text || !state_text)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO orgs (kind, name, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, kind);
+	kf_stmt_bind_text(st, 1, kind_text);
 	kf_stmt_bind_text(st, 2, name);
-	kf_stmt_bind_text(st, 3, state);
+	kf_stmt_bind_text(st, 3, state_text);
 	kf_stmt_bind_int(st, 4, now);
 	kf_stmt_bind_int(st, 5, now);
 	if (kf_stmt_exec(st) != KF_OK)
@@ -48,16 +52,19 @@ enum kf_err kf_store_org_get(struct kf_db *db, int64_t id, struct kf_org_row *ou
 	if (rc)
 		return rc;
 	out->id = kf_stmt_int(st, 0);
-	COPY(out->kind, kf_stmt_text(st, 1));
+	out->kind = KF_ORG_HOST;
+	(void)kf_org_kind_parse(kf_stmt_text(st, 1), &out->kind);
 	COPY(out->name, kf_stmt_text(st, 2));
-	COPY(out->state, kf_stmt_text(st, 3));
+	out->state = KF_PROVIDER_DRAFT;
+	if (out->kind == KF_ORG_PROVIDER)
+		(void)kf_provider_state_parse(kf_stmt_text(st, 3), &out->state);
 	out->entity_id = kf_stmt_int(st, 4);
 	out->bound_until = kf_stmt_int(st, 5);
 	kf_stmt_done(st);
 	return KF_OK;
 }
 
-enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now)
+static enum kf_err set_state(struct kf_db *db, int64_t id, const char *state, int64_t now)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE orgs SET state = ?, updated_at = ? WHERE id = ?");
 	if (!st)
@@ -66,6 +73,17 @@ enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *sta
 	kf_stmt_bind_int(st, 2, now);
 	kf_stmt_bind_int(st, 3, id);
 	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, enum kf_provider_state state, int64_t now)
+{
+	const char *text = kf_provider_state_name(state);
+	return text ? set_state(db, id, text, now) : KF_EINVAL;
+}
+
+enum kf_err kf_store_org_set_deleted(struct kf_db *db, int64_t id, int64_t now)
+{
+	return set_state(db, id, "deleted", now);
 }
 
 enum kf_err kf_store_org_bind_entity(struct kf_db *db, int64_t id, int64_t entity_id, int64_t bound_until,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/provider.h"
 #include "core/roles.h"
 
 struct kf_db;
@@ -17,9 +18,9 @@ struct json_t;
 
 struct kf_org_row {
 	int64_t id;
-	char kind[16];
+	enum kf_org_kind kind;        /* unknown stored text reads as host (never a provider) */
 	char name[256];
-	char state[32];
+	enum kf_provider_state state; /* a provider's; other kinds (and unknown text) read as draft */
 	int64_t entity_id;
 	int64_t bound_until;
 };
@@ -42,10 +43,16 @@ struct kf_application_row {
 	char state[16];
 };
 
-enum kf_err kf_store_org_insert(struct kf_db *db, const char *kind, const char *name, const char *state,
-				int64_t now, int64_t *id) KF_MUST_CHECK;
+/* A new organisation: a provider in state (draft, or certified for the
+ * demo data); host and operator organisations are stored "active" and
+ * state is ignored. KF_EINVAL for a kind or state out of range. */
+enum kf_err kf_store_org_insert(struct kf_db *db, enum kf_org_kind kind, const char *name,
+				enum kf_provider_state state, int64_t now, int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_org_get(struct kf_db *db, int64_t id, struct kf_org_row *out) KF_MUST_CHECK;
-enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+/* A provider's state as core's transition chose it; KF_EINVAL out of range. */
+enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, enum kf_provider_state state, int64_t now) KF_MUST_CHECK;
+/* A host account's organisation ends with the account ("deleted"). */
+enum kf_err kf_store_org_set_deleted(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_org_bind_entity(struct kf_db *db, int64_t id, int64_t entity_id, int64_t bound_until,
 				     int64_t now) KF_MUST_CHECK;
 /* Update the contact fields present (NULL = keep). */
