@@ -54,7 +54,7 @@ static int64_t owner_for(struct kf_req *r, const char *email, const char *host_n
 	struct kf_db *db = kf_req_db(r);
 	struct kf_user_row u;
 	enum kf_err rc = kf_store_user_by_email(db, email, &u);
-	if (rc == KF_OK && strcmp(u.status, "invited"))
+	if (rc == KF_OK && u.status != KF_USER_INVITED)
 		return u.id;
 	if (rc != KF_OK && rc != KF_ENOTFOUND)
 		return -1;

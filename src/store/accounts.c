@@ -130,7 +130,8 @@ static enum kf_err user_query(struct kf_db *db, const char *sql, int64_t id, con
 	COPY(out->mobile, kf_stmt_text(st, 2));
 	COPY(out->name, kf_stmt_text(st, 3));
 	COPY(out->password_hash, kf_stmt_text(st, 4));
-	COPY(out->status, kf_stmt_text(st, 5));
+	out->status = KF_USER_DISABLED;
+	(void)kf_user_status_parse(kf_stmt_text(st, 5), &out->status);
 	out->email_verified = !kf_stmt_is_null(st, 6);
 	kf_stmt_done(st);
 	return KF_OK;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/account.h"
 #include "core/err.h"
 #include "core/roles.h"
 #include "core/ratelimit.h"
@@ -35,7 +36,7 @@ struct kf_user_row {
 	char mobile[32];
 	char name[256];
 	char password_hash[160];
-	char status[16];
+	enum kf_user_status status; /* unknown stored text reads as disabled */
 	bool email_verified;
 };
 
