@@ -301,7 +301,7 @@ static json_t *app_json(struct kf_req *r, const struct kf_app_row *a)
 	json_t *live = a->live_config_id ? kf_store_app_config_json(db, a->live_config_id) : json_null();
 	json_t *draft = a->draft_config_id ? kf_store_app_config_json(db, a->draft_config_id) : json_null();
 	return json_pack("{s:s, s:I, s:s, s:s, s:o, s:o}", "app_id", a->app_id, "provider_id",
-			 (json_int_t)a->provider_id, "state", kf_app_state_name(a->state), "audience", a->audience, "live_config",
+			 (json_int_t)a->provider_id, "state", kf_app_state_name(a->state), "audience", kf_app_audience_name(a->audience), "live_config",
 			 live ? live : json_null(), "draft_config", draft ? draft : json_null());
 }
 

@@ -574,7 +574,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	struct kf_auth_app_facts facts = {.host_on_test_allowlist = on_allowlist(f->cfg, a->id),
 					  .host_is_providers_own = role != KF_ROLE_NONE};
 	facts.state = f->app.state;
-	(void)kf_app_audience_parse(f->app.audience, &facts.audience);
+	facts.audience = f->app.audience;
 	/* the sets: required ones plus the optional ones left checked */
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];

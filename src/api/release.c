@@ -537,7 +537,7 @@ bool kf_api_app_change_decided(struct kf_req *r, const struct kf_review_row *rv,
 			json_t *cfg = kf_store_app_config_json(db, config);
 			const char *aud = json_string_value(json_object_get(cfg, "audience"));
 			char audience[16];
-			snprintf(audience, sizeof(audience), "%s", aud ? aud : a.audience);
+			snprintf(audience, sizeof(audience), "%s", aud ? aud : kf_app_audience_name(a.audience));
 			json_decref(cfg);
 			if (kf_store_app_config_live(db, a.id, config, audience, r->now) != KF_OK ||
 			    kf_store_revocation_note(db, r->now, "app change") != KF_OK)

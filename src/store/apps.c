@@ -40,7 +40,8 @@ static enum kf_err app_row(struct kf_stmt *st, struct kf_app_row *out)
 		/* a state this build does not know reads as ended */
 		out->state = KF_APP_DELETED;
 		(void)kf_app_state_parse(kf_stmt_text(st, 3), &out->state);
-		COPY(out->audience, kf_stmt_text(st, 4));
+		out->audience = KF_APP_AUDIENCE_SELF_USE;
+		(void)kf_app_audience_parse(kf_stmt_text(st, 4), &out->audience);
 		out->live_config_id = kf_stmt_int(st, 5);
 		out->draft_config_id = kf_stmt_int(st, 6);
 		out->review_id = kf_stmt_int(st, 7);

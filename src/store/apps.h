@@ -24,7 +24,7 @@ struct kf_app_row {
 	char app_id[24];
 	int64_t provider_id;
 	enum kf_app_state state; /* stored text: kf_app_state_name; unknown text reads as deleted */
-	char audience[16];
+	enum kf_app_audience audience; /* stored text: kf_app_audience_name; unknown reads as self_use */
 	int64_t live_config_id;  /* 0 = none yet */
 	int64_t draft_config_id; /* 0 = no pending draft */
 	int64_t review_id;
