@@ -14,7 +14,6 @@
 #include <limits.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -182,11 +181,6 @@ bool kf_auth_base64url_canonical(const char *s, size_t len, size_t n)
 	return ok;
 }
 
-const char *kf_auth_token_prefix(enum kf_auth_kind kind)
-{
-	return kind_valid(kind) ? kinds[kind].prefix : NULL;
-}
-
 bool kf_auth_token_format(enum kf_auth_kind kind, const unsigned char random[KF_AUTH_RANDOM_LEN],
 			  char out[KF_AUTH_TOKEN_SIZE])
 {
@@ -245,24 +239,6 @@ enum kf_err kf_auth_token_expect(const char *token, enum kf_auth_kind want, stru
 	return kf_error_set(err, KF_EAUTH, "invalid_credential", NULL, NULL,
 			    "a %s was given where a %s is expected", kinds[got].label,
 			    kinds[want].label);
-}
-
-enum kf_err kf_auth_token_hash(const char *token, char out[KF_AUTH_HASH_SIZE], struct kf_error *err)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	out[0] = '\0';
-	if (!token || EVP_Digest(token, strlen(token), md, &len, EVP_sha256(), NULL) != 1 ||
-	    len != 32)
-		return kf_error_set(err, KF_EINTERNAL, "digest_failed", NULL, NULL,
-				    "SHA-256 of the token failed");
-	for (unsigned int i = 0; i < len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * len] = '\0';
-	return KF_OK;
 }
 
 /* ---- checking tokens and codes --------------------------------------------- */
@@ -704,7 +680,6 @@ struct errcode_row {
 
 static const struct errcode_row errcodes[] = {
 	{ "system_error", -1, "system error" },
-	{ "digest_failed", -1, "system error" },
 	{ "invalid_code_record", -1, "system error" },
 	{ "invalid_credential", 40001, MSG_40001 },
 	{ "token_unknown", 40001, MSG_40001 },

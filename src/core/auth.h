@@ -12,7 +12,7 @@
  *   active | updated --revoke--> revoked --authorize--> active
  *
  * No I/O, no clock (now is passed in), no randomness (random bytes are
- * passed in). SHA-256 comes from OpenSSL's EVP_Digest.
+ * passed in). Tokens are hashed by util/crypto.h, not here.
  *
  * Errors name the rule they enforce (err->rule) and a machine name
  * (err->name) that kf_auth_errcode maps to the component API's errcode and
@@ -110,7 +110,7 @@ enum kf_auth_state {
 /*
  * A token or code is "kf" + two letters naming its kind + "_" + the
  * unpadded base64url text of 32 random bytes: 48 URL-safe characters
- * ([A-Za-z0-9_-]). Only its SHA-256 is stored (kf_auth_token_hash).
+ * ([A-Za-z0-9_-]). Only its SHA-256 is stored (kf_sha256_hex of util/crypto.h).
  *   kfat_ app access   kfpa_ pre-auth code     kfcd_ authorization code
  *   kfaa_ authorizer access  kfar_ authorizer refresh
  *   kfoa_ OAuth access       kfor_ OAuth refresh
@@ -119,10 +119,6 @@ enum kf_auth_state {
 #define KF_AUTH_TOKEN_PREFIX_LEN 5
 #define KF_AUTH_TOKEN_LEN 48
 #define KF_AUTH_TOKEN_SIZE (KF_AUTH_TOKEN_LEN + 1)
-#define KF_AUTH_HASH_SIZE 65 /* 64 lower-case hex digits + NUL */
-
-/* Static prefix of a kind ("kfat_", ...); NULL when out of range. */
-const char *kf_auth_token_prefix(enum kf_auth_kind kind);
 
 /* Write the token of kind for the 32 random bytes (and a NUL) to out.
  * False (out = "") when kind is out of range. */
@@ -148,13 +144,6 @@ bool kf_auth_token_classify(const char *token, enum kf_auth_kind *kind);
  */
 KF_MUST_CHECK enum kf_err kf_auth_token_expect(const char *token, enum kf_auth_kind want,
 					       struct kf_error *err);
-
-/* Lower-case hex SHA-256 of the token's bytes (prefix included) into out:
- * the value stored and looked up, equal to kf_sha256_hex(token,
- * strlen(token)). KF_OK, or KF_EINTERNAL "digest_failed" when OpenSSL
- * fails (out = ""). */
-KF_MUST_CHECK enum kf_err kf_auth_token_hash(const char *token, char out[KF_AUTH_HASH_SIZE],
-					     struct kf_error *err);
 
 /* Unpadded base64url (RFC 4648 §5) of in[0..n) and a NUL into out; returns
  * the length written, or 0 (out = "" when outsize > 0) when out is smaller
