@@ -182,7 +182,7 @@ bool kf_api_authenticity_decided(struct kf_req *r, const struct kf_review_row *r
 					  "The authenticity certification of \"%s\" was rejected. Reasons: %s\n"
 					  "Fix the documents and submit the certification again.\n",
 					  org.name, reasons_text);
-	return kf_store_authenticity_decide(db, a.id, approve ? "approved" : "rejected", until, r->now) == KF_OK &&
+	return kf_store_authenticity_decide(db, a.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED, until, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, org.id,
 			     approve ? "provider.authenticity_approved" : "provider.authenticity_rejected",
 			     approve ? "Authenticity certified" : "Authenticity certification rejected", body) == KF_OK;

@@ -278,7 +278,7 @@ bool kf_api_listing_application_decided(struct kf_req *r, const struct kf_review
 		 approve ? "approved" : "rejected");
 	char nkind[64];
 	snprintf(nkind, sizeof(nkind), "app.%s_%s", la.kind, approve ? "approved" : "rejected");
-	return kf_store_listing_app_decide(db, la.id, approve ? "approved" : "rejected",
+	return kf_store_listing_app_decide(db, la.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED,
 					   ev == KF_EVIDENCE_ABSENT ? -1 : ev == KF_EVIDENCE_HOLDS, r->now) == KF_OK &&
 	       (ev == KF_EVIDENCE_ABSENT || record_finding(db, rv->id, ev == KF_EVIDENCE_HOLDS)) &&
 	       (!approve || kf_store_app_set_listed(db, la.app, la.kind, r->now) == KF_OK) &&

@@ -439,7 +439,7 @@ static void api_providers_apply(struct kf_req *r)
 	    kf_store_application_insert(db, &a, docs, r->user_id, r->now, &app_id) != KF_OK ||
 	    kf_store_review_insert(db, KF_REVIEW_QUALIFICATION, "provider_application", app_id, org.id, r->now, due,
 				   &review_id) != KF_OK ||
-	    kf_store_application_decide(db, app_id, "pending", review_id, r->now) != KF_OK ||
+	    kf_store_application_decide(db, app_id, KF_REVIEW_PENDING, review_id, r->now) != KF_OK ||
 	    kf_store_org_set_state(db, org.id, next.next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, "provider.application_submitted", "Qualification application submitted",
 			  body) != KF_OK ||
@@ -493,7 +493,7 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 	enum kf_provider_state st = state_of(&org);
 	if (!approve && (st == KF_PROVIDER_BANNED || kf_provider_closed(st))) {
 		/* REV-5: the review still ends; the account's state stays. */
-		return kf_store_application_decide(db, a.id, "rejected", 0, r->now) == KF_OK;
+		return kf_store_application_decide(db, a.id, KF_REVIEW_REJECTED, 0, r->now) == KF_OK;
 	}
 	if (kf_provider_decide(st, approve, n_reasons, r->now, &pol, &d, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -535,7 +535,7 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 						 "Fix the application and submit it again.\n",
 				       org.name, reasons_text);
 	}
-	return kf_store_application_decide(db, a.id, approve ? "approved" : "rejected", 0, r->now) == KF_OK &&
+	return kf_store_application_decide(db, a.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED, 0, r->now) == KF_OK &&
 	       kf_store_org_set_state(db, org.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, org.id, approve ? "provider.qualified" : "provider.rejected", title, body) ==
 		       KF_OK;

@@ -373,9 +373,12 @@ enum kf_err kf_store_application_get(struct kf_db *db, int64_t id, struct kf_app
 	return app_query(st, out);
 }
 
-enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, const char *state, int64_t review_id,
+enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, enum kf_review_state state_enum, int64_t review_id,
 					int64_t now)
 {
+	const char *state = kf_review_state_name(state_enum);
+	if (!state)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE provider_applications SET state = ?, review_id = COALESCE(?, review_id),"
 		    " decided_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END WHERE id = ?");

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/review.h"
 #include "core/provider.h"
 #include "core/roles.h"
 
@@ -94,7 +95,9 @@ enum kf_err kf_store_application_insert(struct kf_db *db, const struct kf_applic
 enum kf_err kf_store_application_latest(struct kf_db *db, int64_t org_id,
 					struct kf_application_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_application_get(struct kf_db *db, int64_t id, struct kf_application_row *out) KF_MUST_CHECK;
-enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, const char *state, int64_t review_id,
+/* state: what the review decided (pending again for a resubmission); stored
+ * as kf_review_state_name. */
+enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int64_t review_id,
 					int64_t now) KF_MUST_CHECK;
 struct json_t *kf_store_application_json(struct kf_db *db, int64_t id);
 
