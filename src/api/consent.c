@@ -283,8 +283,9 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		return false;
 	}
 	kf_sha256_hex(f->pre_auth_code, strlen(f->pre_auth_code), hash);
+	/* core decides use and expiry; a used pre-auth code issued nothing to revoke */
 	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || f->pre.kind != KF_AUTH_KIND_PRE_AUTH_CODE || f->pre.app != f->app.id ||
-	    f->pre.used_at || f->pre.expires_at <= r->now) {
+	    kf_auth_check_code(f->pre.created_at, f->pre.used_at, f->pre.expires_at, r->now, NULL, NULL) != KF_OK) {
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return false;
 	}
