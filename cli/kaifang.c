@@ -265,7 +265,7 @@ static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid,
 	rc = rc ? rc : kf_store_app_set_configs(db, app, cfg, 0, "public", now);
 	rc = rc ? rc : kf_store_listing_insert(db, app, listing, "[]", uid, now, &lst);
 	rc = rc ? rc : kf_store_app_listing_live(db, app, lst, "1.0.0", now);
-	rc = rc ? rc : kf_store_app_set_state(db, app, "released", now);
+	rc = rc ? rc : kf_store_app_set_state(db, app, KF_APP_RELEASED, now);
 	return rc;
 }
 
@@ -314,8 +314,8 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	rc = rc ? rc : kf_store_user_set_verified(db, uid, now);
 	rc = rc ? rc : kf_store_consent_insert(db, uid, "terms", 1, now);
 	rc = rc ? rc : kf_store_consent_insert(db, uid, "privacy", 1, now);
-	rc = rc ? rc : kf_store_org_insert(db, "provider", "Demo Apps", "certified", now, &org);
-	rc = rc ? rc : kf_store_member_add(db, org, uid, "owner", now);
+	rc = rc ? rc : kf_store_org_insert(db, KF_ORG_PROVIDER, "Demo Apps", KF_PROVIDER_CERTIFIED, now, &org);
+	rc = rc ? rc : kf_store_member_add(db, org, uid, KF_ROLE_OWNER, now);
 	rc = rc ? rc : kf_store_entity_upsert(db, "company", legal, norm, "91310000MA1FL0000X", now, &eid);
 	rc = rc ? rc : kf_store_entity_mark(db, eid, true, true, now);
 	rc = rc ? rc : kf_store_org_bind_entity(db, org, eid, now + 180 * 86400LL, now);

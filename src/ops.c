@@ -43,7 +43,7 @@ static enum kf_err operator_org(struct kf_db *db, int64_t now, int64_t *id)
 	enum kf_err rc = kf_store_operator_org(db, id);
 	if (rc != KF_ENOTFOUND)
 		return rc;
-	return kf_store_org_insert(db, "operator", "Platform operator", "active", now, id);
+	return kf_store_org_insert(db, KF_ORG_OPERATOR, "Platform operator", KF_PROVIDER_DRAFT, now, id);
 }
 
 enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *email, const char *mobile,
@@ -60,7 +60,8 @@ enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *em
 		return KF_EINVAL;
 	if (kf_validate_password(password, lower, e164[0] ? e164 : NULL, err) != KF_OK)
 		return KF_EINVAL;
-	if (strcmp(role, "admin") && strcmp(role, "reviewer") && strcmp(role, "ops"))
+	enum kf_role rk = KF_ROLE_NONE;
+	if (!kf_role_parse(role, &rk) || (rk != KF_ROLE_ADMIN && rk != KF_ROLE_REVIEWER && rk != KF_ROLE_OPS))
 		return kf_error_set(err, KF_EINVAL, "invalid_value", NULL, "role", "role is admin, reviewer or ops");
 	char hash[160];
 	if (kf_password_hash(password, hash, sizeof(hash)) != KF_OK)
@@ -78,7 +79,7 @@ enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *em
 	char subject[64];
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
 	if (rc != KF_OK || kf_store_user_set_verified(db, uid, now) != KF_OK || operator_org(db, now, &org) != KF_OK ||
-	    kf_store_member_add(db, org, uid, role, now) != KF_OK)
+	    kf_store_member_add(db, org, uid, rk, now) != KF_OK)
 		goto fail;
 	/* Consent to every version already published. */
 	if (kf_store_consent_all(db, uid, now) != KF_OK ||

@@ -54,7 +54,7 @@ static bool send_code(struct kf_req *r, int64_t user_id, const char *email)
 static json_t *user_json(const struct kf_user_row *u)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)u->id, "email", u->email, "mobile",
-			 u->mobile, "name", u->name, "email_verified", u->email_verified, "status", u->status);
+			 u->mobile, "name", u->name, "email_verified", u->email_verified, "status", kf_user_status_name(u->status));
 }
 
 static void api_accounts_register(struct kf_req *r)
@@ -134,7 +134,7 @@ static void api_accounts_register(struct kf_req *r)
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.mobile, sizeof(u.mobile), "%s", mobile);
 	snprintf(u.name, sizeof(u.name), "%s", name);
-	snprintf(u.status, sizeof(u.status), "active");
+	u.status = KF_USER_ACTIVE;
 	kf_reply_json(r, 201, user_json(&u));
 }
 
@@ -339,7 +339,7 @@ static char *normal_login(struct kf_req *r, const char *login_in)
 static bool password_ok(enum kf_err urc, const struct kf_user_row *u, const char *pw)
 {
 	if (urc == KF_OK)
-		return kf_password_verify(u->password_hash, pw) && !strcmp(u->status, "active");
+		return kf_password_verify(u->password_hash, pw) && kf_user_may_sign_in(u->status);
 	pthread_once(&dummy_once, make_dummy);
 	(void)kf_password_verify(dummy_hash, pw);
 	return false;
@@ -585,7 +585,8 @@ static void api_accounts_me(struct kf_req *r)
 		json_array_append_new(pj, json_pack("{s:s, s:i}", "key", pending[i]->key, "version",
 						    pending[i]->version));
 	json_t *me = json_pack("{s:o, s:o, s:o, s:s?}", "user", user_json(&u), "memberships", members,
-			       "agreements_pending", pj, "operator_role", r->operator_role);
+			       "agreements_pending", pj, "operator_role",
+			       r->operator_role != KF_ROLE_NONE ? kf_role_name(r->operator_role) : NULL);
 	kf_reply_json(r, 200, me);
 }
 

@@ -46,15 +46,15 @@
 
 /* ---- loading and access ---- */
 
-/* The caller's role in the provider ("owner", "member") or "" for
+/* The caller's role in the provider (owner, member) or NONE for
  * operators; false (after replying 404) when the caller may not see it. */
-static bool provider_access(struct kf_req *r, int64_t provider_id, char *role, size_t len)
+static bool provider_access(struct kf_req *r, int64_t provider_id, enum kf_role *role)
 {
-	if (kf_store_member_role(kf_req_db(r), provider_id, r->user_id, role, len) != KF_OK) {
+	if (kf_store_member_role(kf_req_db(r), provider_id, r->user_id, role) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (!role[0] && !r->operator_role) {
+	if (*role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return false;
 	}
@@ -62,7 +62,7 @@ static bool provider_access(struct kf_req *r, int64_t provider_id, char *role, s
 }
 
 /* The app named by {id} (its public app id) that the caller may see. */
-bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len)
+bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, enum kf_role *role)
 {
 	const char *id = kf_req_param(r, "id");
 	enum kf_err rc = id && kf_app_id_valid(id) ? kf_store_app_by_appid(kf_req_db(r), id, app) : KF_ENOTFOUND;
@@ -70,34 +70,34 @@ bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), app->provider_id, r->user_id, role, len) != KF_OK) {
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), app->provider_id, r->user_id, role) != KF_OK) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (!role[0] && !r->operator_role)) {
+	if (rc != KF_OK || (*role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "app_not_found", NULL, "id", "no such app");
 		return false;
 	}
 	return true;
 }
 
-bool kf_api_require_member(struct kf_req *r, const char *role, const char *doing)
+bool kf_api_require_member(struct kf_req *r, enum kf_role role, const char *doing)
 {
-	if (role[0])
+	if (role != KF_ROLE_NONE)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "provider_member_required", NULL, NULL,
 		      "only members of the app's provider %s", doing);
 	return false;
 }
 
-static bool require_member(struct kf_req *r, const char *role)
+static bool require_member(struct kf_req *r, enum kf_role role)
 {
 	return kf_api_require_member(r, role, "may change it");
 }
 
-static bool require_owner(struct kf_req *r, const char *role)
+static bool require_owner(struct kf_req *r, enum kf_role role)
 {
-	if (!strcmp(role, "owner"))
+	if (role == KF_ROLE_OWNER)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "owner_required", "APP-10", NULL,
 		      "only the owner of the provider account may do this");
@@ -111,8 +111,7 @@ bool kf_api_provider_may_submit(struct kf_req *r, int64_t provider_id, struct kf
 		kf_reply_db_error(r);
 		return false;
 	}
-	enum kf_provider_state st = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org->state, &st);
+	enum kf_provider_state st = org->state;
 	struct kf_error err = {0};
 	if (kf_provider_check_submission(st, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -237,15 +236,15 @@ static bool icon_ok(struct kf_req *r, const struct kf_org_row *org, int64_t file
 	if (!file_id)
 		return true;
 	struct kf_file_row f;
-	char role[16] = "";
+	enum kf_role role = KF_ROLE_NONE;
 	enum kf_err rc = kf_store_file_get(kf_req_db(r), file_id, &f);
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), org->id, f.owner_user_id, role, sizeof(role)) != KF_OK)
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), org->id, f.owner_user_id, &role) != KF_OK)
 		rc = KF_EDB;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || !role[0]) {
+	if (rc != KF_OK || role == KF_ROLE_NONE) {
 		kf_reply_fail(r, KF_EINVAL, "file_not_found", "APP-2", "icon_file",
 			      "icon_file must be a file uploaded by a member of this provider");
 		return false;
@@ -303,7 +302,7 @@ static json_t *app_json(struct kf_req *r, const struct kf_app_row *a)
 	json_t *live = a->live_config_id ? kf_store_app_config_json(db, a->live_config_id) : json_null();
 	json_t *draft = a->draft_config_id ? kf_store_app_config_json(db, a->draft_config_id) : json_null();
 	return json_pack("{s:s, s:I, s:s, s:s, s:o, s:o}", "app_id", a->app_id, "provider_id",
-			 (json_int_t)a->provider_id, "state", a->state, "audience", a->audience, "live_config",
+			 (json_int_t)a->provider_id, "state", kf_app_state_name(a->state), "audience", kf_app_audience_name(a->audience), "live_config",
 			 live ? live : json_null(), "draft_config", draft ? draft : json_null());
 }
 
@@ -342,7 +341,7 @@ static char *config_text(struct kf_req *r, const struct kf_app_config *c)
 static void api_apps_create(struct kf_req *r)
 {
 	int64_t pid = kf_req_param_id(r, "id");
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));
 	struct kf_org_row org;
@@ -352,10 +351,10 @@ static void api_apps_create(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
-	if (!provider_access(r, pid, role, sizeof(role)) || !require_member(r, role) ||
+	if (!provider_access(r, pid, &role) || !require_member(r, role) ||
 	    !kf_api_provider_may_submit(r, pid, &org))
 		return;
-	if (strcmp(org.kind, "provider")) {
+	if (org.kind != KF_ORG_PROVIDER) {
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
@@ -397,10 +396,10 @@ static void api_apps_create(struct kf_req *r)
 static void api_apps_list(struct kf_req *r)
 {
 	int64_t pid = kf_req_param_id(r, "id");
-	char role[16];
+	enum kf_role role;
 	struct kf_org_row org;
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, &org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org.kind, "provider"))
+	if (rc == KF_OK && org.kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
 	if (rc != KF_OK) {
 		if (rc == KF_EDB)
@@ -409,7 +408,7 @@ static void api_apps_list(struct kf_req *r)
 			kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return;
 	}
-	if (!provider_access(r, pid, role, sizeof(role)))
+	if (!provider_access(r, pid, &role))
 		return;
 	json_t *items = kf_store_apps_json(kf_req_db(r), pid);
 	if (!items) {
@@ -422,8 +421,8 @@ static void api_apps_list(struct kf_req *r)
 static void api_apps_get(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_app(r, &a, &role))
 		kf_reply_json(r, 200, app_json(r, &a));
 }
 
@@ -432,16 +431,16 @@ static void api_apps_get(struct kf_req *r)
 static void api_apps_update(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *patch = kf_req_json(r);
-	if (!patch || !kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	if (!patch || !kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
 		return;
-	if (!strcmp(a.state, "creation_review")) {
-		kf_reply_fail(r, KF_ECONFLICT, "under_review", "APP-5", NULL,
-			      "the app is in its creation review; wait for the decision before editing");
+	struct kf_error err = {0};
+	if (kf_app_check_edit(a.state, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	struct kf_db *db = kf_req_db(r);
@@ -472,8 +471,8 @@ static void api_apps_update(struct kf_req *r)
 static void api_apps_configs(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_app_configs_json(kf_req_db(r), a.id);
 	if (!items) {
@@ -488,12 +487,12 @@ static void api_apps_configs(struct kf_req *r)
 static void api_apps_activate(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
-	if (strcmp(a.state, "developing")) {
-		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", !strcmp(a.state, "released") ? "APP-7" : "APP-5", NULL,
-			      "only an app in development puts a draft live directly (this app is %s)", a.state);
+	struct kf_error err = {0};
+	if (kf_app_check_activate(a.state, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	if (!a.draft_config_id) {
@@ -530,11 +529,11 @@ static void api_apps_rotate_secret(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"grace_seconds", KF_F_INT, false, 0, "APP-10"}};
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = r->body_len ? kf_req_json(r) : json_object();
 	if (!r->body_len)
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, j);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
 	    !require_owner(r, role))
 		return;
 	json_int_t grace = json_integer_value(json_object_get(j, "grace_seconds"));
@@ -574,8 +573,8 @@ static void api_apps_generate_key(struct kf_req *r)
 static void api_apps_submit_creation(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
 		return;
 	struct kf_org_row org;
 	if (!kf_api_provider_may_submit(r, a.provider_id, &org))
@@ -584,13 +583,13 @@ static void api_apps_submit_creation(struct kf_req *r)
 	struct kf_app_config *c = kf_arena_alloc(r->arena, sizeof(*c));
 	bool ok = cur && kf_appconfig_load(cur, c);
 	json_decref(cur);
-	enum kf_app_state st = KF_APP_DRAFT, next;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state, next;
 	struct vctx v;
 	struct kf_error err = {0};
 	if (!ok) {
 		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", "APP-5", NULL,
-			      "the creation review needs a draft app (this app is %s)", a.state);
+			      "the creation review needs a draft app (this app is %s)",
+			      kf_app_state_name(a.state));
 		return;
 	}
 	if (!validation_context(r, &org, &v)) {
@@ -609,9 +608,9 @@ static void api_apps_submit_creation(struct kf_req *r)
 	char *body = kf_arena_printf(r->arena, "The app \"%s\" (%s) was submitted for its creation review.\n", c->name,
 				     a.app_id);
 	if (!kf_api_review_due(r, &due) ||
-	    kf_store_review_insert(db, "creation", "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
+	    kf_store_review_insert(db, KF_REVIEW_CREATION, "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
 	    kf_store_app_set_review(db, a.id, review) != KF_OK ||
-	    kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) != KF_OK ||
+	    kf_store_app_set_state(db, a.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, a.provider_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
 	    !kf_api_audit(r, "app.submit_creation", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
@@ -640,8 +639,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 	}
 	if (grc != KF_OK)
 		return false;
-	enum kf_app_state st = KF_APP_DRAFT, next;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state, next;
 	struct kf_error err = {0};
 	if (kf_app_creation_decided(st, approve, n_reasons, &next, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -663,7 +661,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 						     "The app \"%s\" (%s) did not pass its creation review. Reasons: %s\n"
 						     "Fix the configuration and submit it again.\n",
 						     name, a.app_id, reasons_text);
-	return kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) == KF_OK &&
+	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.creation_approved" : "app.creation_rejected",
 			     approve ? "App creation approved" : "App creation rejected", body) == KF_OK;
 }
@@ -671,19 +669,19 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 static void api_apps_delete(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !require_owner(r, role))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_owner(r, role))
 		return;
-	enum kf_app_state st = KF_APP_DRAFT;
-	(void)kf_app_state_parse(a.state, &st);
-	if (!kf_app_transition_allowed(st, KF_APP_DELETED)) {
-		kf_reply_fail(r, KF_ECONFLICT, "invalid_state", "APP-1", NULL, "an app that is %s cannot be deleted", a.state);
+	enum kf_app_state next;
+	struct kf_error err = {0};
+	if (kf_app_delete(a.state, &next, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	if (!kf_api_begin(r))
 		return;
 	/* DATA-3: nothing more is pushed, and an open review closes */
-	if (kf_store_app_set_state(kf_req_db(r), a.id, "deleted", r->now) != KF_OK ||
+	if (kf_store_app_set_state(kf_req_db(r), a.id, next, r->now) != KF_OK ||
 	    kf_store_outbox_drop_app(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_app_end_grants(kf_req_db(r), a.id, r->now) != KF_OK ||
 	    kf_store_reviews_withdraw(kf_req_db(r), "app", a.id, r->now) != KF_OK ||
@@ -724,9 +722,9 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"endpoint", KF_F_STRING, true, 32, "APP-8"}};
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
 	    !require_member(r, role))
 		return;
 	const char *which = kf_json_str(j, "endpoint");
@@ -758,11 +756,11 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 
 /* ---- ICP filings (APP-2) ---- */
 
-static bool filing_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t len)
+static bool filing_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role *role)
 {
 	int64_t pid = kf_req_param_id(r, "id");
 	enum kf_err rc = pid ? kf_store_org_get(kf_req_db(r), pid, org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org->kind, "provider"))
+	if (rc == KF_OK && org->kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
@@ -772,14 +770,14 @@ static bool filing_provider(struct kf_req *r, struct kf_org_row *org, char *role
 		kf_reply_fail(r, KF_ENOTFOUND, "provider_not_found", NULL, "id", "no such provider");
 		return false;
 	}
-	return provider_access(r, pid, role, len);
+	return provider_access(r, pid, role);
 }
 
 static void api_apps_icp_list(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (!filing_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (!filing_provider(r, &org, &role))
 		return;
 	json_t *items = org.entity_id ? kf_store_icp_json(kf_req_db(r), org.entity_id) : json_array();
 	if (!items) {
@@ -796,9 +794,9 @@ static void api_apps_icp_add(struct kf_req *r)
 		{"icp_no", KF_F_STRING, true, 64, "APP-2"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, &role) ||
 	    !require_owner(r, role))
 		return;
 	if (!org.entity_id) {

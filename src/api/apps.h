@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/roles.h"
+
 struct kf_req;
 struct kf_review_row;
 struct kf_app_row;
@@ -14,9 +16,9 @@ struct kf_org_row;
 
 /* The app named by the {id} path parameter (its public app id) that the
  * caller may see: a member of its provider (role set) or operator staff
- * (role ""). Replies 404 app_not_found (or 500) and returns false
+ * (role NONE). Replies 404 app_not_found (or 500) and returns false
  * otherwise. */
-bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, char *role, size_t len);
+bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, enum kf_role *role);
 
 /* Apply a decision on a creation review inside the open transaction (see
  * kf_api_provider_qualification_decided for the contract). */
@@ -26,7 +28,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 /* The caller is a member of the app's provider (role from kf_api_load_app
  * is set); else 403 provider_member_required, "only members of the app's
  * provider <doing>", and false. */
-bool kf_api_require_member(struct kf_req *r, const char *role, const char *doing);
+bool kf_api_require_member(struct kf_req *r, enum kf_role role, const char *doing);
 
 /* ONB-7: new submissions need a certified provider in good standing; loads
  * the provider into org. Replies and returns false otherwise. */

@@ -93,9 +93,9 @@ static void api_authenticity_submit(struct kf_req *r)
 		{"statement", KF_F_STRING, true, 2000, "APP-9"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	bool pending;
@@ -103,11 +103,10 @@ static void api_authenticity_submit(struct kf_req *r)
 		kf_reply_db_error(r);
 		return;
 	}
-	enum kf_provider_state st = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org.state, &st);
+	enum kf_provider_state st = org.state;
 	json_t *docs = json_object_get(j, "documents");
 	struct kf_error err = {0};
-	if (kf_provider_check_authenticity(st, !strcmp(role, "owner"), json_array_size(docs), pending, &err) != KF_OK) {
+	if (kf_provider_check_authenticity(st, role == KF_ROLE_OWNER, json_array_size(docs), pending, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;
 	}
@@ -128,7 +127,7 @@ static void api_authenticity_submit(struct kf_req *r)
 						  (long long)id, evidence)
 				: NULL;
 	ok = ok &&
-	     kf_store_review_insert(db, "authenticity", "authenticity", id, org.id, r->now, due, &review) == KF_OK &&
+	     kf_store_review_insert(db, KF_REVIEW_AUTHENTICITY, "authenticity", id, org.id, r->now, due, &review) == KF_OK &&
 	     kf_store_authenticity_set_review(db, id, review) == KF_OK &&
 	     kf_store_review_set_detail(db, review, detail) == KF_OK &&
 	     kf_notify_org(db, r->now, org.id, "provider.authenticity_submitted",
@@ -147,8 +146,8 @@ static void api_authenticity_submit(struct kf_req *r)
 static void api_authenticity_get(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (kf_api_load_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_provider(r, &org, &role))
 		reply_latest(r, 200, org.id);
 }
 
@@ -183,7 +182,7 @@ bool kf_api_authenticity_decided(struct kf_req *r, const struct kf_review_row *r
 					  "The authenticity certification of \"%s\" was rejected. Reasons: %s\n"
 					  "Fix the documents and submit the certification again.\n",
 					  org.name, reasons_text);
-	return kf_store_authenticity_decide(db, a.id, approve ? "approved" : "rejected", until, r->now) == KF_OK &&
+	return kf_store_authenticity_decide(db, a.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED, until, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, org.id,
 			     approve ? "provider.authenticity_approved" : "provider.authenticity_rejected",
 			     approve ? "Authenticity certified" : "Authenticity certification rejected", body) == KF_OK;

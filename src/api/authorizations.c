@@ -35,14 +35,14 @@ static bool owned_host(struct kf_req *r, struct kf_host_row *h)
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_host_get(kf_req_db(r), id, h) : KF_ENOTFOUND;
-	char role[16] = "";
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), h->org_id, r->user_id, role, sizeof(role)) != KF_OK)
+	enum kf_role role = KF_ROLE_NONE;
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), h->org_id, r->user_id, &role) != KF_OK)
 		rc = KF_EDB;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (strcmp(role, "owner") && strcmp(role, "admin"))) {
+	if (rc != KF_OK || !kf_role_manages(role)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "host_account_not_found", "AUTH-1", "id",
 			      "no such host account among the accounts you own");
 		return false;
@@ -85,12 +85,10 @@ bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, cons
 	return rc == KF_OK;
 }
 
-bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, const char *state,
+bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, enum kf_auth_state cur,
 		      const char *granted, const char *authorizer)
 {
 	struct kf_db *db = kf_req_db(r);
-	enum kf_auth_state cur = KF_AUTH_STATE_NONE;
-	(void)kf_auth_state_parse(state, &cur);
 	struct kf_auth_change ch;
 	struct kf_error err = {0};
 	if (kf_auth_revoke(cur, &ch, &err) != KF_OK)
@@ -117,7 +115,7 @@ static void api_authz_revoke(struct kf_req *r)
 	enum kf_err rc = app_id && kf_app_id_valid(app_id) ? kf_store_app_by_appid(db, app_id, &app) : KF_ENOTFOUND;
 	if (rc == KF_OK)
 		rc = kf_store_authz_get(db, h.id, app.id, &z);
-	if (rc == KF_OK && strcmp(z.state, "active"))
+	if (rc == KF_OK && !kf_auth_state_live(z.state))
 		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/auth.h"
+
 struct kf_req;
 struct kf_app_row;
 
@@ -15,13 +17,13 @@ struct kf_app_row;
 bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, const char *info_type,
 			    const char *authorizer, const char *code, int64_t code_expires, const char *pre_auth_code);
 
-/* AUTH-2: end the authorization zid (in state `state`, with the granted
+/* AUTH-2: end the authorization zid (in state cur, with the granted
  * sets `granted`) of the host account known to the app as `authorizer`,
  * inside the caller's transaction, as core kf_auth_revoke decides: the
  * authorization revoked with its tokens and unused codes, a history row,
  * and the app's unauthorized event. An authorization that is not live is
  * left as it is. False when the store failed. */
-bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, const char *state,
+bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, enum kf_auth_state cur,
 		      const char *granted, const char *authorizer);
 
 #endif

@@ -107,13 +107,12 @@ static void run_checks(struct kf_req *r, void *arg)
 static void api_checks_run(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "may run its capability check"))
 		return;
-	enum kf_app_state st = KF_APP_DELETED;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state;
 	struct kf_error err = {0};
 	if (kf_checks_may_run(st, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -134,8 +133,8 @@ static void api_checks_run(struct kf_req *r)
 static void api_checks_latest(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_app(r, &a, &role))
 		reply_run(r, kf_req_db(r), a.id, 0);
 }
 

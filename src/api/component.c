@@ -122,15 +122,10 @@ static bool cgi_secret_ok(struct kf_req *r, const struct kf_app_row *app, json_t
 		cgi_error(r, wait > 0 ? 45009 : -1, wait > 0 ? "reach max api daily quota limit" : "system error");
 		return false;
 	}
-	const char *secret = json_string_value(v);
-	char hash[65];
 	bool valid = false;
-	if (secret) {
-		kf_sha256_hex(secret, strlen(secret), hash);
-		if (kf_store_app_secret_check(kf_req_db(r), app->id, hash, r->now, &valid) != KF_OK) {
-			cgi_error(r, -1, "system error");
-			return false;
-		}
+	if (kf_api_secret_valid(r, app->id, json_string_value(v), &valid) != KF_OK) {
+		cgi_error(r, -1, "system error");
+		return false;
 	}
 	if (!valid) {
 		kf_api_client_auth_failed(r, app->app_id);
@@ -140,8 +135,37 @@ static bool cgi_secret_ok(struct kf_req *r, const struct kf_app_row *app, json_t
 	return true;
 }
 
-/* The component access token of the query string, valid for app_id. */
-static bool cgi_component_token(struct kf_req *r, const char *app_id, struct kf_token_row *t)
+/* A refusal of core (kf_auth_check_token, kf_auth_check_code) as the
+ * component API's errcode (PROTOCOL.md §4). */
+static void cgi_refuse(struct kf_req *r, const struct kf_error *err)
+{
+	int code;
+	const char *msg;
+	kf_auth_errcode(err->name, &code, &msg);
+	cgi_error(r, code, msg);
+}
+
+/* Look a presented token up and let core decide whether it serves want. */
+static bool cgi_token_check(struct kf_req *r, const char *tok, const struct kf_auth_token_want *want,
+			    struct kf_auth_token *t)
+{
+	char hash[65];
+	kf_sha256_hex(tok, strlen(tok), hash);
+	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, t);
+	if (rc == KF_EDB) {
+		cgi_error(r, -1, "system error");
+		return false;
+	}
+	struct kf_error err = {0};
+	if (kf_auth_check_token(rc == KF_OK ? t : NULL, want, r->now, &err) != KF_OK) {
+		cgi_refuse(r, &err);
+		return false;
+	}
+	return true;
+}
+
+/* The component access token of the query string, valid for the app. */
+static bool cgi_component_token(struct kf_req *r, const struct kf_app_row *app, struct kf_auth_token *t)
 {
 	const char *tok = kf_req_query(r, "component_access_token");
 	if (!tok)
@@ -154,26 +178,8 @@ static bool cgi_component_token(struct kf_req *r, const char *app_id, struct kf_
 		cgi_error(r, 40014, "invalid access_token");
 		return false;
 	}
-	char hash[65];
-	kf_sha256_hex(tok, strlen(tok), hash);
-	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, t);
-	if (rc == KF_EDB) {
-		cgi_error(r, -1, "system error");
-		return false;
-	}
-	if (rc != KF_OK || strcmp(t->kind, "component_access") || t->revoked) {
-		cgi_error(r, 40001, "invalid credential, access_token is invalid or not latest");
-		return false;
-	}
-	if (t->expires_at && t->expires_at <= r->now) {
-		cgi_error(r, 42001, "access_token expired");
-		return false;
-	}
-	if (strcmp(t->app_id, app_id)) {
-		cgi_error(r, 40013, "invalid appid");
-		return false;
-	}
-	return true;
+	const struct kf_auth_token_want want = {.kind = KF_AUTH_KIND_APP_ACCESS, .app = app->id};
+	return cgi_token_check(r, tok, &want, t);
 }
 
 static void api_component_token(struct kf_req *r)
@@ -196,7 +202,7 @@ static void api_component_token(struct kf_req *r)
 	char token[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_APP_ACCESS, token, hash);
 	if (!kf_api_begin(r) ||
-	    kf_store_token_insert(kf_req_db(r), hash, "component_access", app.id, 0, NULL, 0, r->now,
+	    kf_store_token_insert(kf_req_db(r), hash, KF_AUTH_KIND_APP_ACCESS, app.id, 0, NULL, 0, r->now,
 				  r->now + COMPONENT_TOKEN_TTL, NULL) != KF_OK ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {
 		cgi_error(r, -1, "system error");
@@ -209,9 +215,9 @@ static void api_component_preauthcode(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t))
+	    !cgi_component_token(r, &app, &t))
 		return;
 	/* pre-auth codes per app and window; the claim is in the write
 	 * transaction of the code itself */
@@ -227,7 +233,7 @@ static void api_component_preauthcode(struct kf_req *r)
 	char code[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_PRE_AUTH_CODE, code, hash);
 	if (
-	    kf_store_code_insert(kf_req_db(r), hash, "pre_auth", app.id, 0, NULL, NULL, NULL, r->now,
+	    kf_store_code_insert(kf_req_db(r), hash, KF_AUTH_KIND_PRE_AUTH_CODE, false, app.id, 0, NULL, NULL, NULL, r->now,
 				 r->now + PRE_AUTH_CODE_TTL, NULL) != KF_OK ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {
 		cgi_error(r, -1, "system error");
@@ -272,16 +278,16 @@ static bool issue_authorizer_tokens(struct kf_req *r, int64_t app, int64_t authz
 	struct kf_db *db = kf_req_db(r);
 	char hash[65];
 	kf_api_mint(KF_AUTH_KIND_AUTHORIZER_ACCESS, access, hash);
-	if (kf_store_token_insert(db, hash, "authorizer_access", app, authz, NULL, code, r->now,
+	if (kf_store_token_insert(db, hash, KF_AUTH_KIND_AUTHORIZER_ACCESS, app, authz, NULL, code, r->now,
 				  r->now + AUTHORIZER_TOKEN_TTL, NULL) != KF_OK)
 		return false;
 	if (!refresh)
 		return true;
 	/* a new refresh token replaces the old one (re-authorization) */
-	if (kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) != KF_OK)
+	if (kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_REFRESH, r->now) != KF_OK)
 		return false;
 	kf_api_mint(KF_AUTH_KIND_AUTHORIZER_REFRESH, refresh, hash);
-	return kf_store_token_insert(db, hash, "authorizer_refresh", app, authz, NULL, code, r->now, 0, NULL) == KF_OK;
+	return kf_store_token_insert(db, hash, KF_AUTH_KIND_AUTHORIZER_REFRESH, app, authz, NULL, code, r->now, 0, NULL) == KF_OK;
 }
 
 /* api_query_auth: the authorization code for the authorizer's tokens.
@@ -291,9 +297,9 @@ static void api_component_query_auth(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t))
+	    !cgi_component_token(r, &app, &t))
 		return;
 	const char *code = json_string_value(json_object_get(body, "authorization_code"));
 	if (!code || strlen(code) > 200) {
@@ -309,23 +315,22 @@ static void api_component_query_auth(struct kf_req *r)
 		cgi_error(r, -1, "system error");
 		return;
 	}
-	if (rc != KF_OK || strcmp(c.kind, "auth") || c.app != app.id || !c.authorization) {
+	if (rc != KF_OK || c.kind != KF_AUTH_KIND_AUTH_CODE || c.oauth || c.app != app.id || !c.authorization) {
 		cgi_error(r, 61009, "code is invalid");
 		return;
 	}
-	if (c.used_at) {
+	bool revoke = false;
+	struct kf_error err = {0};
+	if (kf_auth_check_code(c.created_at, c.used_at, c.expires_at, r->now, &revoke, &err) != KF_OK) {
 		/* AUTH-3: a replayed code revokes what it issued */
-		if (kf_api_begin(r) && kf_store_tokens_revoke_code(db, c.id, r->now) == KF_OK && kf_db_commit(db) == KF_OK)
+		if (revoke && kf_api_begin(r) && kf_store_tokens_revoke_code(db, c.id, r->now) == KF_OK &&
+		    kf_db_commit(db) == KF_OK)
 			kf_api_tokens_changed(r);
-		cgi_error(r, 61009, "code is invalid");
-		return;
-	}
-	if (c.expires_at <= r->now) {
-		cgi_error(r, 61009, "code is invalid");
+		cgi_refuse(r, &err);
 		return;
 	}
 	struct kf_authz_row z;
-	if (kf_store_authz_by_id(db, c.authorization, &z) != KF_OK || strcmp(z.state, "active")) {
+	if (kf_store_authz_by_id(db, c.authorization, &z) != KF_OK || !kf_auth_state_live(z.state)) {
 		cgi_error(r, 61003, "component is not authorized by this account");
 		return;
 	}
@@ -359,7 +364,7 @@ static bool cgi_authorization(struct kf_req *r, json_t *body, const struct kf_ap
 	int64_t hid = json_integer_value(json_object_get(json_array_get(hosts, 0), "id"));
 	json_decref(hosts);
 	if (!hid || kf_store_host_get(db, hid, h) != KF_OK || kf_store_authz_get(db, hid, app->id, z) != KF_OK ||
-	    strcmp(z->state, "active")) {
+	    !kf_auth_state_live(z->state)) {
 		cgi_error(r, 61003, "component is not authorized by this account");
 		return false;
 	}
@@ -370,24 +375,21 @@ static void api_component_authorizer_token(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t, rt;
+	struct kf_auth_token t, rt;
 	struct kf_authz_row z;
 	struct kf_host_row h;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+	    !cgi_component_token(r, &app, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	const char *refresh = json_string_value(json_object_get(body, "authorizer_refresh_token"));
-	char hash[65];
 	if (!refresh || strlen(refresh) > 200) {
 		cgi_error(r, 61023, "refresh_token is invalid");
 		return;
 	}
-	kf_sha256_hex(refresh, strlen(refresh), hash);
-	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, &rt);
-	if (rc != KF_OK || strcmp(rt.kind, "authorizer_refresh") || rt.revoked || rt.authorization != z.id) {
-		cgi_error(r, rc == KF_EDB ? -1 : 61023, rc == KF_EDB ? "system error" : "refresh_token is invalid");
+	const struct kf_auth_token_want want = {
+		.kind = KF_AUTH_KIND_AUTHORIZER_REFRESH, .app = app.id, .authorization = z.id};
+	if (!cgi_token_check(r, refresh, &want, &rt))
 		return;
-	}
 	char access[80];
 	if (!kf_api_begin(r) || !issue_authorizer_tokens(r, app.id, z.id, rt.code, access, NULL) ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {
@@ -402,11 +404,11 @@ static void api_component_authorizer_info(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	struct kf_authz_row z;
 	struct kf_host_row h;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+	    !cgi_component_token(r, &app, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	json_t *info = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:{s:i}, s:{s:i}, s:i}", "nick_name", h.name,
 				 "head_img", "", "user_name", h.external_id, "principal_name", h.name, "signature", "",
@@ -422,9 +424,9 @@ static void api_component_authorizer_list(struct kf_req *r)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t))
+	    !cgi_component_token(r, &app, &t))
 		return;
 	json_int_t offset = json_integer_value(json_object_get(body, "offset"));
 	json_int_t count = json_object_get(body, "count") ? json_integer_value(json_object_get(body, "count")) : 500;
@@ -463,11 +465,11 @@ static void api_component_option(struct kf_req *r, bool set)
 {
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	struct kf_authz_row z;
 	struct kf_host_row h;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, app.app_id, &t) || !cgi_authorization(r, body, &app, &z, &h))
+	    !cgi_component_token(r, &app, &t) || !cgi_authorization(r, body, &app, &z, &h))
 		return;
 	const char *name = json_string_value(json_object_get(body, "option_name"));
 	json_t *vj = json_object_get(body, "option_value");

@@ -229,7 +229,7 @@ static bool load_app_of_flow(struct kf_req *r, struct flow *f)
 	const char *dev = json_string_value(json_object_get(prov, "entity_name"));
 	f->developer = kf_arena_strdup(r->arena, dev ? dev : json_string_value(json_object_get(prov, "name")));
 	json_decref(prov);
-	if (!strcmp(f->app.state, "suspended") || !strcmp(f->app.state, "delisted")) {
+	if (f->app.state == KF_APP_SUSPENDED || f->app.state == KF_APP_DELISTED) {
 		refuse(r, f, KF_REFUSAL_APP_UNAVAILABLE);
 		return false;
 	}
@@ -284,8 +284,9 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		return false;
 	}
 	kf_sha256_hex(f->pre_auth_code, strlen(f->pre_auth_code), hash);
-	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || strcmp(f->pre.kind, "pre_auth") || f->pre.app != f->app.id ||
-	    f->pre.used_at || f->pre.expires_at <= r->now) {
+	/* core decides use and expiry; a used pre-auth code issued nothing to revoke */
+	if (kf_store_code_get(db, hash, &f->pre) != KF_OK || f->pre.kind != KF_AUTH_KIND_PRE_AUTH_CODE || f->pre.app != f->app.id ||
+	    kf_auth_check_code(f->pre.created_at, f->pre.used_at, f->pre.expires_at, r->now, NULL, NULL) != KF_OK) {
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return false;
 	}
@@ -390,12 +391,12 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 	json_array_foreach(hosts, i, h) {
 		int64_t id = json_integer_value(json_object_get(h, "id"));
 		struct kf_host_row row;
-		char role[16] = "";
+		enum kf_role role = KF_ROLE_NONE;
 		if (kf_store_host_get(kf_req_db(r), id, &row) != KF_OK ||
-		    kf_store_member_role(kf_req_db(r), row.org_id, r->user_id, role, sizeof(role)) != KF_OK)
+		    kf_store_member_role(kf_req_db(r), row.org_id, r->user_id, &role) != KF_OK)
 			continue;
 		pinned_seen = true;
-		if (strcmp(role, "owner") && strcmp(role, "admin"))
+		if (!kf_role_manages(role))
 			continue;
 		if (!kind_in(kinds, row.kind) || n == max)
 			continue;
@@ -404,7 +405,7 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 		out[n].external_id = kf_arena_strdup(r->arena, row.external_id);
 		out[n].name = kf_arena_strdup(r->arena, row.name);
 		out[n].kind = kf_arena_strdup(r->arena, row.kind);
-		out[n].authorized = kf_store_authz_get(kf_req_db(r), id, f->app.id, &z) == KF_OK && !strcmp(z.state, "active");
+		out[n].authorized = kf_store_authz_get(kf_req_db(r), id, f->app.id, &z) == KF_OK && kf_auth_state_live(z.state);
 		n++;
 	}
 	json_decref(hosts);
@@ -488,7 +489,7 @@ static void show_consent(struct kf_req *r, struct flow *f, const char *session_t
 		.app_intro = json_string_value(json_object_get(f->cfg, "intro")),
 		.app_website = json_string_value(json_object_get(f->cfg, "website")),
 		.developer = f->developer ? f->developer : "",
-		.in_testing = strcmp(f->app.state, "released") != 0,
+		.in_testing = f->app.state != KF_APP_RELEASED,
 		.user_label = r->user_email,
 		.accounts = va,
 		.n_accounts = na,
@@ -561,16 +562,16 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	/* AUTH-4, APP-10, AUTH-5 */
 	struct kf_host_row host;
-	char role[16] = "";
+	enum kf_role role = KF_ROLE_NONE;
 	if (kf_store_host_get(db, a->id, &host) != KF_OK ||
-	    kf_store_member_role(db, f->app.provider_id, host.owner_user_id, role, sizeof(role)) != KF_OK) {
+	    kf_store_member_role(db, f->app.provider_id, host.owner_user_id, &role) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
 	struct kf_auth_app_facts facts = {.host_on_test_allowlist = on_allowlist(f->cfg, a->id),
-					  .host_is_providers_own = role[0] != '\0'};
-	(void)kf_app_state_parse(f->app.state, &facts.state);
-	(void)kf_app_audience_parse(f->app.audience, &facts.audience);
+					  .host_is_providers_own = role != KF_ROLE_NONE};
+	facts.state = f->app.state;
+	facts.audience = f->app.audience;
 	/* the sets: required ones plus the optional ones left checked */
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];
@@ -604,7 +605,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	struct kf_authz_row cur;
 	enum kf_auth_state st = KF_AUTH_STATE_NONE;
 	if (kf_store_authz_get(db, a->id, f->app.id, &cur) == KF_OK) {
-		st = strcmp(cur.state, "active") ? KF_AUTH_STATE_REVOKED : KF_AUTH_STATE_ACTIVE;
+		st = kf_auth_state_live(cur.state) ? KF_AUTH_STATE_ACTIVE : KF_AUTH_STATE_REVOKED;
 		json_t *g = json_loads(cur.granted, 0, NULL);
 		size_t i;
 		json_t *v;
@@ -656,9 +657,9 @@ static void confirm(struct kf_req *r, struct flow *f)
 	}
 	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, offered_a, scope_a, r->now, &authz, &created) == KF_OK &&
 		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
-		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, "authorizer_refresh", r->now) == KF_OK) &&
-		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, "authorizer_access", r->now) == KF_OK) &&
-		  kf_store_code_insert(db, hash, f->oauth ? "oauth" : "auth", f->app.id, authz,
+		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_REFRESH, r->now) == KF_OK) &&
+		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_ACCESS, r->now) == KF_OK) &&
+		  kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, f->oauth, f->app.id, authz,
 				       f->oauth && !f->redirect_given ? NULL : f->redirect_uri,
 				       f->oauth ? f->challenge : NULL, f->oauth ? f->scope : NULL, r->now, expires,
 				       &code_id) == KF_OK &&

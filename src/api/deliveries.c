@@ -22,20 +22,20 @@
 static void api_deliveries_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	const char *state = kf_req_query(r, "state");
-	if (state && strcmp(state, "pending") && strcmp(state, "delivered") && strcmp(state, "dead") &&
-	    strcmp(state, "superseded")) {
+	enum kf_outbox_state st;
+	if (state && !kf_outbox_state_parse(state, &st)) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state",
 			      "state is pending, delivered, dead or superseded");
 		return;
 	}
 	int64_t before;
 	int limit;
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !kf_api_page(r, &before, &limit))
+	if (!kf_api_load_app(r, &a, &role) || !kf_api_page(r, &before, &limit))
 		return;
 	/* newest first: "after" is read as "older than this id" */
-	json_t *items = kf_store_outbox_json(kf_req_db(r), a.id, state, before, limit);
+	json_t *items = kf_store_outbox_json(kf_req_db(r), a.id, state ? &st : NULL, before, limit);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
@@ -48,8 +48,8 @@ static void api_deliveries_list(struct kf_req *r)
 static void api_deliveries_get(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *o = kf_store_outbox_event_json(kf_req_db(r), a.id, kf_req_param(r, "event"));
 	if (!o) {
@@ -62,8 +62,8 @@ static void api_deliveries_get(struct kf_req *r)
 static void api_deliveries_replay(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "replay its events"))
 		return;

@@ -170,7 +170,7 @@ static bool authenticate(struct kf_req *r, bool *by_cookie)
 	r->user_email = kf_arena_strdup(r->arena, p.email);
 	r->user_name = kf_arena_strdup(r->arena, p.name);
 	r->email_verified = p.email_verified;
-	r->operator_role = p.operator_role[0] ? kf_arena_strdup(r->arena, p.operator_role) : NULL;
+	r->operator_role = p.operator_role;
 	r->session_id = p.session_id;
 	r->api_token_id = p.api_token_id;
 	return true;
@@ -468,12 +468,12 @@ static void handle(struct kf_req *r)
 			kf_reply_header(r, "WWW-Authenticate", "Bearer");
 			return;
 		}
-		if (route->auth == KF_AUTH_OPERATOR && !r->operator_role) {
+		if (route->auth == KF_AUTH_OPERATOR && r->operator_role == KF_ROLE_NONE) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "operator_required", NULL, NULL,
 				      "only platform operators may do this");
 			return;
 		}
-		if (route->auth == KF_AUTH_ADMIN && (!r->operator_role || strcmp(r->operator_role, "admin"))) {
+		if (route->auth == KF_AUTH_ADMIN && r->operator_role != KF_ROLE_ADMIN) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "admin_required", NULL, NULL,
 				      "only operator admins may do this");
 			return;
@@ -485,7 +485,7 @@ static void handle(struct kf_req *r)
 		return;
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
-	if (route->auth != KF_AUTH_NONE && r->user_id && !r->operator_role && is_write(r->method) &&
+	if (route->auth != KF_AUTH_NONE && r->user_id && r->operator_role == KF_ROLE_NONE && is_write(r->method) &&
 	    !(route->flags & KF_RF_CONSENT_EXEMPT) && !consent_ok(r))
 		return;
 	/* Idempotency keys belong to a signed-in caller: anonymous callers

@@ -69,7 +69,7 @@ static bool load_file(struct kf_req *r, struct kf_file_row *f)
 		kf_reply_db_error(r);
 		return false;
 	}
-	if (rc != KF_OK || (f->owner_user_id != r->user_id && !r->operator_role)) {
+	if (rc != KF_OK || (f->owner_user_id != r->user_id && r->operator_role == KF_ROLE_NONE)) {
 		kf_reply_fail(r, KF_ENOTFOUND, "file_not_found", NULL, "id", "no such file");
 		return false;
 	}

@@ -54,7 +54,7 @@ static int64_t owner_for(struct kf_req *r, const char *email, const char *host_n
 	struct kf_db *db = kf_req_db(r);
 	struct kf_user_row u;
 	enum kf_err rc = kf_store_user_by_email(db, email, &u);
-	if (rc == KF_OK && strcmp(u.status, "invited"))
+	if (rc == KF_OK && u.status != KF_USER_INVITED)
 		return u.id;
 	if (rc != KF_OK && rc != KF_ENOTFOUND)
 		return -1;
@@ -132,8 +132,8 @@ static void api_hosts_create(struct kf_req *r)
 	struct kf_db *db = kf_req_db(r);
 	int64_t owner = owner_for(r, lower_email(r, kf_json_str(j, "owner_email")), name);
 	int64_t org, id;
-	if (owner < 0 || kf_store_org_insert(db, "host", name, "active", r->now, &org) != KF_OK ||
-	    kf_store_member_add(db, org, owner, "owner", r->now) != KF_OK) {
+	if (owner < 0 || kf_store_org_insert(db, KF_ORG_HOST, name, KF_PROVIDER_DRAFT, r->now, &org) != KF_OK ||
+	    kf_store_member_add(db, org, owner, KF_ROLE_OWNER, r->now) != KF_OK) {
 		kf_api_abort_db(r);
 		return;
 	}
@@ -224,7 +224,7 @@ static void api_hosts_update(struct kf_req *r)
 	if (ok && owner > 0 && owner != h.owner_user_id) {
 		/* the owner changes: the membership follows */
 		ok = kf_store_member_remove(db, h.org_id, h.owner_user_id) == KF_OK &&
-		     kf_store_member_add(db, h.org_id, owner, "owner", r->now) == KF_OK;
+		     kf_store_member_add(db, h.org_id, owner, KF_ROLE_OWNER, r->now) == KF_OK;
 	}
 	ok = ok && kf_api_audit(r, "host.update", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), detail);
 	free(detail);
@@ -253,7 +253,7 @@ static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
 		struct kf_app_row app;
 		ok = kf_store_app_get(db, json_integer_value(json_object_get(row, "app")), &app) == KF_OK &&
 		     kf_api_authz_end(r, &app, json_integer_value(json_object_get(row, "id")),
-				      json_string_value(json_object_get(row, "state")),
+				      KF_AUTH_STATE_ACTIVE, /* live ones only, by the store's query */
 				      json_string_value(json_object_get(row, "granted")), h->external_id);
 		if (!ok)
 			break;
@@ -268,7 +268,7 @@ static void api_hosts_delete(struct kf_req *r)
 	if (!load_host(r, &h) || !kf_api_begin(r))
 		return;
 	if (!end_host_grants(r, &h) || kf_store_host_delete(kf_req_db(r), h.id, r->now) != KF_OK ||
-	    kf_store_org_set_state(kf_req_db(r), h.org_id, "deleted", r->now) != KF_OK ||
+	    kf_store_org_set_deleted(kf_req_db(r), h.org_id, r->now) != KF_OK ||
 	    !kf_api_audit(r, "host.delete", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), h.external_id)) {
 		kf_api_abort_db(r);
 		return;

@@ -118,13 +118,13 @@ static bool items_ok(struct kf_req *r, json_t *j)
 /* A file that exists and was uploaded by a member of the provider. */
 static enum kf_err provider_file(struct kf_db *db, int64_t provider_id, json_int_t id, struct kf_file_row *f)
 {
-	char role[16] = "";
+	enum kf_role role = KF_ROLE_NONE;
 	if (id <= 0)
 		return KF_ENOTFOUND;
 	enum kf_err rc = kf_store_file_get(db, (int64_t)id, f);
-	if (rc == KF_OK && kf_store_member_role(db, provider_id, f->owner_user_id, role, sizeof(role)) != KF_OK)
+	if (rc == KF_OK && kf_store_member_role(db, provider_id, f->owner_user_id, &role) != KF_OK)
 		rc = KF_EDB;
-	return rc == KF_OK && !role[0] ? KF_ENOTFOUND : rc;
+	return rc == KF_OK && role == KF_ROLE_NONE ? KF_ENOTFOUND : rc;
 }
 
 /* Every file id of the body names a file of the provider's members; replies
@@ -197,7 +197,7 @@ done:
 	return out;
 }
 
-static bool require_member(struct kf_req *r, const char *role)
+static bool require_member(struct kf_req *r, enum kf_role role)
 {
 	return kf_api_require_member(r, role, "may change its listing");
 }
@@ -222,8 +222,8 @@ static void reply_view(struct kf_req *r, const struct kf_app_row *a)
 static void api_listing_get(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_app(r, &a, &role))
 		reply_view(r, &a);
 }
 
@@ -236,10 +236,10 @@ static void api_listing_get(struct kf_req *r)
 static void api_listing_put(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, LISTING_FIELDS, KF_NFIELDS(LISTING_FIELDS)) || !items_ok(r, j) ||
-	    !kf_api_load_app(r, &a, role, sizeof(role)) || !require_member(r, role) || !files_ok(r, &a, j))
+	    !kf_api_load_app(r, &a, &role) || !require_member(r, role) || !files_ok(r, &a, j))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	json_t *body = normalized(j);
@@ -323,9 +323,9 @@ static json_t *qualification_item(const char *doc, bool required, json_t *sub)
 static void api_qualifications_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	const char *category;
-	if (!kf_api_load_app(r, &a, role, sizeof(role)) || !listing_category(r, &a, &category))
+	if (!kf_api_load_app(r, &a, &role) || !listing_category(r, &a, &category))
 		return;
 	json_t *docs = required_docs(r, category);
 	if (!docs)
@@ -403,9 +403,9 @@ static void api_qualifications_put(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"file_id", KF_F_INT, true, 0, "REV-6"}};
 	struct kf_app_row a;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
 	    !require_member(r, role))
 		return;
 	const char *doc = required_doc(r, &a);
@@ -442,7 +442,7 @@ static void api_qualifications_decide(struct kf_req *r)
 		{"reason", KF_F_STRING, false, 1000, "REV-5"},
 	};
 	/* REV-6: documents are judged by those who judge reviews */
-	if (!r->operator_role || (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin"))) {
+	if (!kf_role_reviews(r->operator_role)) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL,
 			      "only reviewers and admins decide qualification documents");
 		return;
@@ -462,8 +462,8 @@ static void api_qualifications_decide(struct kf_req *r)
 		return;
 	}
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	const char *doc = kf_req_param(r, "doc");
 	if (!kf_listing_doc_key_valid(doc)) {

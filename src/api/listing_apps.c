@@ -39,7 +39,7 @@ static bool evidence_ok(struct kf_req *r, int64_t provider_id, json_t *evidence)
 	json_t *v;
 	json_array_foreach(evidence, i, v) {
 		struct kf_file_row f;
-		char role[16] = "";
+		enum kf_role role = KF_ROLE_NONE;
 		if (!json_is_integer(v)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_type", "REV-3", "attestations.evidence",
 				      "attestations.evidence must be file ids");
@@ -47,13 +47,13 @@ static bool evidence_ok(struct kf_req *r, int64_t provider_id, json_t *evidence)
 		}
 		enum kf_err rc = kf_store_file_get(kf_req_db(r), json_integer_value(v), &f);
 		if (rc == KF_OK &&
-		    kf_store_member_role(kf_req_db(r), provider_id, f.owner_user_id, role, sizeof(role)) != KF_OK)
+		    kf_store_member_role(kf_req_db(r), provider_id, f.owner_user_id, &role) != KF_OK)
 			rc = KF_EDB;
 		if (rc == KF_EDB) {
 			kf_reply_db_error(r);
 			return false;
 		}
-		if (rc != KF_OK || !role[0]) {
+		if (rc != KF_OK || role == KF_ROLE_NONE) {
 			kf_reply_fail(r, KF_EINVAL, "file_not_found", "REV-3", "attestations.evidence",
 				      "evidence %lld is not a file uploaded by a member of this provider",
 				      (long long)json_integer_value(v));
@@ -86,8 +86,8 @@ static void reply_application(struct kf_req *r, int64_t app, int64_t id)
 static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestations)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "apply for its listings"))
 		return;
@@ -102,8 +102,7 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 		kf_reply_db_error(r);
 		return;
 	}
-	enum kf_app_state st = KF_APP_DRAFT;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state;
 	struct kf_error err = {0};
 	if (kf_listing_check_apply(st, kind, kind == KF_LISTING_DISPLAY ? display : search, pending, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -134,7 +133,7 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 				     "working days.\n",
 				     what, a.app_id, (long long)r->ctx->cfg.review_workdays);
 	ok = ok && dtext &&
-	     kf_store_review_insert(db, kname, "app", a.id, a.provider_id, r->now, due, &review) == KF_OK &&
+	     kf_store_review_insert(db, kf_listing_review_kind(kind), "app", a.id, a.provider_id, r->now, due, &review) == KF_OK &&
 	     kf_store_listing_app_set_review(db, id, review) == KF_OK &&
 	     kf_store_review_set_detail(db, review, dtext) == KF_OK &&
 	     kf_notify_org(db, r->now, a.provider_id,
@@ -198,8 +197,8 @@ static void api_listing_apps_display(struct kf_req *r)
 static void api_listing_apps_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_listing_apps_json(kf_req_db(r), a.id);
 	if (!items) {
@@ -253,14 +252,12 @@ bool kf_api_listing_application_decided(struct kf_req *r, const struct kf_review
 	enum kf_err rc = kf_store_app_get(db, la.app, &a);
 	if (rc == KF_EDB)
 		return false;
-	enum kf_app_state st = KF_APP_DELETED;
-	if (rc == KF_OK)
-		(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = rc == KF_OK ? a.state : KF_APP_DELETED;
 	if (approve && st != KF_APP_RELEASED) {
 		/* REV-2: the listing is for released apps; reject it instead */
 		kf_reply_fail(r, KF_ECONFLICT, "app_not_released", "REV-2", "decision",
 			      "the app is no longer released (%s); the application can only be rejected",
-			      rc == KF_OK ? a.state : "deleted");
+			      kf_app_state_name(st));
 		*replied = true;
 		return false;
 	}
@@ -281,7 +278,7 @@ bool kf_api_listing_application_decided(struct kf_req *r, const struct kf_review
 		 approve ? "approved" : "rejected");
 	char nkind[64];
 	snprintf(nkind, sizeof(nkind), "app.%s_%s", la.kind, approve ? "approved" : "rejected");
-	return kf_store_listing_app_decide(db, la.id, approve ? "approved" : "rejected",
+	return kf_store_listing_app_decide(db, la.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED,
 					   ev == KF_EVIDENCE_ABSENT ? -1 : ev == KF_EVIDENCE_HOLDS, r->now) == KF_OK &&
 	       (ev == KF_EVIDENCE_ABSENT || record_finding(db, rv->id, ev == KF_EVIDENCE_HOLDS)) &&
 	       (!approve || kf_store_app_set_listed(db, la.app, la.kind, r->now) == KF_OK) &&

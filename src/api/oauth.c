@@ -81,9 +81,8 @@ static bool client_auth(struct kf_req *r, struct client *c, bool issuing)
 		return false;
 	}
 	kf_arena_defer(r->arena, (void (*)(void *))json_decref, c->cfg);
-	enum kf_app_state ast = KF_APP_DELETED;
-	(void)kf_app_state_parse(c->app.state, &ast);
-	if ((issuing ? kf_api_front_door(r, c->app.state, c->cfg, &err) : kf_auth_app_may_inspect(ast, &err)) != KF_OK) {
+	if ((issuing ? kf_api_front_door(r, c->app.state, c->cfg, &err) : kf_auth_app_may_inspect(c->app.state, &err)) !=
+	    KF_OK) {
 		kf_oauth_client_auth_clear(&ca);
 		oauth_fail(r, KF_OAUTH_UNAUTHORIZED_CLIENT, err.msg);
 		return false;
@@ -109,10 +108,8 @@ static bool client_auth(struct kf_req *r, struct client *c, bool issuing)
 						   "too many failed client authentications for this client or from this address");
 			return false;
 		}
-		char hash[65];
 		bool valid = false;
-		kf_sha256_hex(ca.client_secret, strlen(ca.client_secret), hash);
-		enum kf_err rc = kf_store_app_secret_check(db, c->app.id, hash, r->now, &valid);
+		enum kf_err rc = kf_api_secret_valid(r, c->app.id, ca.client_secret, &valid);
 		if (rc != KF_OK || !valid) {
 			kf_oauth_client_auth_clear(&ca);
 			if (rc == KF_OK)
@@ -149,9 +146,9 @@ static bool issue_pair(struct kf_req *r, struct client *c, int64_t authz, int64_
 	kf_api_mint(KF_AUTH_KIND_OAUTH_ACCESS, access, ha);
 	kf_api_mint(KF_AUTH_KIND_OAUTH_REFRESH, refresh, hr);
 	struct kf_db *db = kf_req_db(r);
-	return kf_store_token_insert(db, ha, "oauth_access", c->app.id, authz, family, code, r->now,
+	return kf_store_token_insert(db, ha, KF_AUTH_KIND_OAUTH_ACCESS, c->app.id, authz, family, code, r->now,
 				     kf_auth_expires_at(&r->ctx->auth_policy, KF_AUTH_KIND_OAUTH_ACCESS, r->now), NULL) == KF_OK &&
-	       kf_store_token_insert(db, hr, "oauth_refresh", c->app.id, authz, family, code, r->now,
+	       kf_store_token_insert(db, hr, KF_AUTH_KIND_OAUTH_REFRESH, c->app.id, authz, family, code, r->now,
 				     kf_auth_expires_at(&r->ctx->auth_policy, KF_AUTH_KIND_OAUTH_REFRESH, r->now), NULL) == KF_OK;
 }
 
@@ -175,7 +172,7 @@ static void grant_code(struct kf_req *r, struct client *c)
 	kf_sha256_hex(code, strlen(code), hash);
 	struct kf_code_row row;
 	struct kf_app_row owner_app;
-	if (kf_store_code_get(db, hash, &row) != KF_OK || strcmp(row.kind, "oauth") ||
+	if (kf_store_code_get(db, hash, &row) != KF_OK || row.kind != KF_AUTH_KIND_AUTH_CODE || !row.oauth ||
 	    kf_store_app_get(db, row.app, &owner_app) != KF_OK) {
 		oauth_fail(r, KF_OAUTH_INVALID_GRANT, "the code is unknown");
 		return;
@@ -193,7 +190,7 @@ static void grant_code(struct kf_req *r, struct client *c)
 		return;
 	}
 	struct kf_authz_row z;
-	if (kf_store_authz_by_id(db, row.authorization, &z) != KF_OK || strcmp(z.state, "active")) {
+	if (kf_store_authz_by_id(db, row.authorization, &z) != KF_OK || !kf_auth_state_live(z.state)) {
 		oauth_fail(r, KF_OAUTH_INVALID_GRANT, "the authorization was revoked");
 		return;
 	}
@@ -217,8 +214,8 @@ static void grant_refresh(struct kf_req *r, struct client *c)
 	}
 	char hash[65];
 	kf_sha256_hex(tok, strlen(tok), hash);
-	struct kf_token_row t;
-	if (kf_store_token_get(db, hash, &t) != KF_OK || strcmp(t.kind, "oauth_refresh")) {
+	struct kf_auth_token t;
+	if (kf_store_token_get(db, hash, &t) != KF_OK || t.kind != KF_AUTH_KIND_OAUTH_REFRESH) {
 		oauth_fail(r, KF_OAUTH_INVALID_GRANT, "the refresh token is unknown");
 		return;
 	}
@@ -238,7 +235,7 @@ static void grant_refresh(struct kf_req *r, struct client *c)
 		return;
 	}
 	struct kf_authz_row z;
-	if (kf_store_authz_by_id(db, t.authorization, &z) != KF_OK || strcmp(z.state, "active")) {
+	if (kf_store_authz_by_id(db, t.authorization, &z) != KF_OK || !kf_auth_state_live(z.state)) {
 		oauth_fail(r, KF_OAUTH_INVALID_GRANT, "the authorization was revoked");
 		return;
 	}
@@ -275,7 +272,7 @@ static void grant_client_credentials(struct kf_req *r, struct client *c)
 	char token[KF_AUTH_TOKEN_SIZE], hash[65];
 	kf_api_mint(KF_AUTH_KIND_APP_ACCESS, token, hash);
 	int64_t ttl = kf_auth_ttl(&r->ctx->auth_policy, KF_AUTH_KIND_APP_ACCESS);
-	if (kf_store_token_insert(kf_req_db(r), hash, "component_access", c->app.id, 0, NULL, 0, r->now, r->now + ttl,
+	if (kf_store_token_insert(kf_req_db(r), hash, KF_AUTH_KIND_APP_ACCESS, c->app.id, 0, NULL, 0, r->now, r->now + ttl,
 				  NULL) != KF_OK ||
 	    kf_db_commit(kf_req_db(r)) != KF_OK) {
 		oauth_fail(r, KF_OAUTH_SERVER_ERROR, NULL);
@@ -309,8 +306,8 @@ static void api_oauth_token(struct kf_req *r)
 	}
 }
 
-/* A token of this client that is live now, or false. */
-static bool live_token(struct kf_req *r, struct client *c, struct kf_token_row *t)
+/* The presented token if it is one of this client's, or false. */
+static bool client_token(struct kf_req *r, struct client *c, struct kf_auth_token *t)
 {
 	const char *tok = kf_form_get(&c->form, "token");
 	if (!tok || !*tok || strlen(tok) > 200)
@@ -335,17 +332,18 @@ static void api_oauth_introspect(struct kf_req *r)
 	struct client c;
 	if (!client_auth(r, &c, false) || !token_given(r, &c))
 		return;
-	struct kf_token_row t;
-	enum kf_app_state tst = KF_APP_DELETED;
-	bool active = live_token(r, &c, &t) && !t.revoked && !t.superseded &&
-		      (!t.expires_at || t.expires_at > r->now) && (!t.authorization || !strcmp(t.auth_state, "active")) &&
-		      kf_app_state_parse(t.app_state, &tst) && kf_auth_app_may_call(tst, NULL) == KF_OK; /* AUTH-5 */
+	struct kf_auth_token t;
+	/* core decides, for a token of any kind: revoked or rotated away, its
+	 * authorization ended, its app stopped (AUTH-5), expired */
+	bool active = client_token(r, &c, &t) &&
+		      kf_auth_check_token(&t, &(struct kf_auth_token_want){.kind = t.kind, .app = c.app.id}, r->now,
+					  NULL) == KF_OK;
 	if (!active) {
 		kf_reply_json(r, 200, json_pack("{s:b}", "active", 0));
 		return;
 	}
 	json_t *o = json_pack("{s:b, s:s, s:s}", "active", 1, "client_id", c.app.app_id, "token_type",
-			      !strcmp(t.kind, "oauth_refresh") ? "refresh_token" : "Bearer");
+			      t.kind == KF_AUTH_KIND_OAUTH_REFRESH ? "refresh_token" : "Bearer");
 	if (t.expires_at)
 		json_object_set_new(o, "exp", json_integer(t.expires_at));
 	if (t.authorization) {
@@ -362,11 +360,11 @@ static void api_oauth_revoke(struct kf_req *r)
 	struct client c;
 	if (!client_auth(r, &c, false) || !token_given(r, &c))
 		return;
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	struct kf_db *db = kf_req_db(r);
 	/* RFC 7009 §2.2: an unknown or foreign token is answered 200 too */
-	if (live_token(r, &c, &t) && !t.revoked) {
-		enum kf_err rc = !strcmp(t.kind, "oauth_refresh") && t.family[0] ? kf_store_tokens_revoke_family(db, t.family, r->now)
+	if (client_token(r, &c, &t) && !t.revoked) {
+		enum kf_err rc = t.kind == KF_AUTH_KIND_OAUTH_REFRESH && t.family[0] ? kf_store_tokens_revoke_family(db, t.family, r->now)
 										 : kf_store_token_revoke(db, t.id, r->now);
 		if (rc != KF_OK || kf_db_commit(db) != KF_OK) {
 			oauth_fail(r, KF_OAUTH_SERVER_ERROR, NULL);

@@ -32,15 +32,15 @@
 #include "store/reviews.h"
 #include "util/mem.h"
 
-bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t rlen)
+bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role *role)
 {
 	int64_t id = kf_req_param_id(r, "id");
 	enum kf_err rc = id ? kf_store_org_get(kf_req_db(r), id, org) : KF_ENOTFOUND;
-	if (rc == KF_OK && strcmp(org->kind, "provider"))
+	if (rc == KF_OK && org->kind != KF_ORG_PROVIDER)
 		rc = KF_ENOTFOUND;
-	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), id, r->user_id, role, rlen) != KF_OK)
+	if (rc == KF_OK && kf_store_member_role(kf_req_db(r), id, r->user_id, role) != KF_OK)
 		rc = KF_EDB;
-	if (rc == KF_OK && !role[0] && !r->operator_role)
+	if (rc == KF_OK && *role == KF_ROLE_NONE && r->operator_role == KF_ROLE_NONE)
 		rc = KF_ENOTFOUND;
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
@@ -53,9 +53,9 @@ bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, char *role, 
 	return true;
 }
 
-static bool require_owner(struct kf_req *r, const char *role, const char *rule)
+static bool require_owner(struct kf_req *r, enum kf_role role, const char *rule)
 {
-	if (!strcmp(role, "owner"))
+	if (role == KF_ROLE_OWNER)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "owner_required", rule, NULL,
 		      "only the owner of this provider account may do this");
@@ -64,14 +64,12 @@ static bool require_owner(struct kf_req *r, const char *role, const char *rule)
 
 static enum kf_provider_state state_of(const struct kf_org_row *org)
 {
-	enum kf_provider_state s = KF_PROVIDER_DRAFT;
-	(void)kf_provider_state_parse(org->state, &s);
-	return s;
+	return org->state;
 }
 
 static bool not_closed(struct kf_req *r, const struct kf_org_row *org)
 {
-	if (strcmp(org->state, "cancelled") && strcmp(org->state, "purged"))
+	if (!kf_provider_closed(org->state))
 		return true;
 	kf_reply_fail(r, KF_ECONFLICT, "provider_cancelled", "ONB-10", NULL, "this provider account was cancelled");
 	return false;
@@ -83,21 +81,21 @@ static bool may_edit(struct kf_req *r, const struct kf_org_row *org)
 {
 	if (!not_closed(r, org))
 		return false;
-	if (strcmp(org->state, "banned"))
+	if (org->state != KF_PROVIDER_BANNED)
 		return true;
 	kf_reply_fail(r, KF_EFORBIDDEN, "provider_banned", "GOV-7", NULL, "this provider account is banned");
 	return false;
 }
 
-static void reply_provider(struct kf_req *r, int status, int64_t id, const char *role)
+static void reply_provider(struct kf_req *r, int status, int64_t id, enum kf_role role)
 {
 	json_t *o = kf_store_org_json(kf_req_db(r), id);
 	if (!o) {
 		kf_reply_db_error(r);
 		return;
 	}
-	if (role && role[0])
-		json_object_set_new(o, "role", json_string(role));
+	if (role != KF_ROLE_NONE)
+		json_object_set_new(o, "role", json_string(kf_role_name(role)));
 	enum kf_provider_state st = KF_PROVIDER_DRAFT;
 	(void)kf_provider_state_parse(json_string_value(json_object_get(o, "state")), &st);
 	json_object_set_new(o, "may_create_apps", json_boolean(kf_provider_may_create_apps(st)));
@@ -166,8 +164,8 @@ static void api_providers_create(struct kf_req *r)
 		return;
 	struct kf_db *db = kf_req_db(r);
 	int64_t id;
-	if (kf_store_org_insert(db, "provider", kf_json_str(j, "name"), "draft", r->now, &id) != KF_OK ||
-	    kf_store_member_add(db, id, r->user_id, "owner", r->now) != KF_OK ||
+	if (kf_store_org_insert(db, KF_ORG_PROVIDER, kf_json_str(j, "name"), KF_PROVIDER_DRAFT, r->now, &id) != KF_OK ||
+	    kf_store_member_add(db, id, r->user_id, KF_ROLE_OWNER, r->now) != KF_OK ||
 	    kf_store_org_update(db, id, NULL, kf_json_str(j, "contact_name"), kf_json_str(j, "contact_email"),
 				phone[0] ? phone : NULL, kf_json_str(j, "address"), r->now) != KF_OK ||
 	    !kf_api_audit(r, "provider.create", kf_arena_printf(r->arena, "provider:%lld", (long long)id),
@@ -176,7 +174,7 @@ static void api_providers_create(struct kf_req *r)
 		return;
 	}
 	if (kf_api_commit(r))
-		reply_provider(r, 201, id, "owner");
+		reply_provider(r, 201, id, KF_ROLE_OWNER);
 }
 
 static void api_providers_list(struct kf_req *r)
@@ -185,7 +183,7 @@ static void api_providers_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
-	json_t *items = kf_store_providers_json(kf_req_db(r), r->user_id, r->operator_role != NULL, after, limit);
+	json_t *items = kf_store_providers_json(kf_req_db(r), r->user_id, r->operator_role != KF_ROLE_NONE, after, limit);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
@@ -198,17 +196,18 @@ static void api_providers_list(struct kf_req *r)
 static void api_providers_get(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (kf_api_load_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (kf_api_load_provider(r, &org, &role))
 		reply_provider(r, 200, org.id, role);
 }
 
 static void api_providers_update(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16], phone[32];
+	enum kf_role role;
+	char phone[32];
 	json_t *j = kf_req_json(r);
-	if (!j || !check_profile(r, j, false, phone, sizeof(phone)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !check_profile(r, j, false, phone, sizeof(phone)) || !kf_api_load_provider(r, &org, &role) ||
 	    !require_owner(r, role, "ONB-9") || !may_edit(r, &org))
 		return;
 	if (!kf_api_begin(r))
@@ -231,8 +230,8 @@ static void api_providers_update(struct kf_req *r)
 static void api_providers_members_list(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (!kf_api_load_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role))
 		return;
 	json_t *items = kf_store_members_json(kf_req_db(r), org.id);
 	if (!items) {
@@ -249,19 +248,21 @@ static void api_providers_members_add(struct kf_req *r)
 		{"role", KF_F_STRING, false, 16, "ONB-11"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role) ||
 	    !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
-	const char *new_role = kf_json_str(j, "role") ? kf_json_str(j, "role") : "member";
-	if (!strcmp(new_role, "owner")) {
+	enum kf_role new_role = KF_ROLE_MEMBER;
+	if (kf_json_str(j, "role") && !kf_role_parse(kf_json_str(j, "role"), &new_role))
+		new_role = KF_ROLE_NONE; /* not a role at all */
+	if (new_role == KF_ROLE_OWNER) {
 		/* ONB-11: an account is not transferred; there is one owner. */
 		kf_reply_fail(r, KF_EINVAL, "owner_not_transferable", "ONB-11", "role",
 			      "an account has exactly one owner and cannot be transferred");
 		return;
 	}
-	if (strcmp(new_role, "member")) {
+	if (new_role != KF_ROLE_MEMBER) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "role", "role must be \"member\"");
 		return;
 	}
@@ -282,7 +283,7 @@ static void api_providers_members_add(struct kf_req *r)
 			kf_reply_db_error(r);
 		return;
 	}
-	rc = kf_store_member_add(db, org.id, u.id, "member", r->now);
+	rc = kf_store_member_add(db, org.id, u.id, KF_ROLE_MEMBER, r->now);
 	if (rc == KF_ECONFLICT) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ECONFLICT, "already_member", NULL, "email", "this person is already a member");
@@ -305,20 +306,20 @@ static void api_providers_members_add(struct kf_req *r)
 static void api_providers_members_remove(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16], target_role[16];
-	if (!kf_api_load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
+	enum kf_role role, target_role;
+	if (!kf_api_load_provider(r, &org, &role) || !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
 		return;
 	int64_t uid = kf_req_param_id(r, "user_id");
 	struct kf_db *db = kf_req_db(r);
-	if (kf_store_member_role(db, org.id, uid, target_role, sizeof(target_role)) != KF_OK) {
+	if (kf_store_member_role(db, org.id, uid, &target_role) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
-	if (!target_role[0]) {
+	if (target_role == KF_ROLE_NONE) {
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "user_id", "this person is not a member");
 		return;
 	}
-	if (!strcmp(target_role, "owner")) {
+	if (target_role == KF_ROLE_OWNER) {
 		kf_reply_fail(r, KF_ECONFLICT, "owner_not_removable", "ONB-11", "user_id",
 			      "the owner cannot leave the account; cancel the account instead (ONB-10)");
 		return;
@@ -378,16 +379,16 @@ static void api_providers_apply(struct kf_req *r)
 		{"adult_with_capacity", KF_F_BOOL, false, 0, "ONB-2"},
 	};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role))
 		return;
 	struct kf_onb_policy pol;
 	kf_api_onb_policy(r, &pol);
 	struct kf_error err = {0};
 	const char *kind = kf_json_str(j, "entity_kind");
 	json_t *adult = json_object_get(j, "adult_with_capacity");
-	if (kf_provider_check_apply(state_of(&org), !strcmp(role, "owner"), kind, !adult || json_is_true(adult), &pol,
+	if (kf_provider_check_apply(state_of(&org), role == KF_ROLE_OWNER, kind, !adult || json_is_true(adult), &pol,
 				    &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;
@@ -436,10 +437,10 @@ static void api_providers_apply(struct kf_req *r)
 				     org.name, a.legal_name, (long long)r->ctx->cfg.review_workdays);
 	if (!kf_api_review_due(r, &due) ||
 	    kf_store_application_insert(db, &a, docs, r->user_id, r->now, &app_id) != KF_OK ||
-	    kf_store_review_insert(db, "qualification", "provider_application", app_id, org.id, r->now, due,
+	    kf_store_review_insert(db, KF_REVIEW_QUALIFICATION, "provider_application", app_id, org.id, r->now, due,
 				   &review_id) != KF_OK ||
-	    kf_store_application_decide(db, app_id, "pending", review_id, r->now) != KF_OK ||
-	    kf_store_org_set_state(db, org.id, kf_provider_state_name(next.next), r->now) != KF_OK ||
+	    kf_store_application_decide(db, app_id, KF_REVIEW_PENDING, review_id, r->now) != KF_OK ||
+	    kf_store_org_set_state(db, org.id, next.next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, "provider.application_submitted", "Qualification application submitted",
 			  body) != KF_OK ||
 	    !kf_api_audit(r, "provider.apply", subject, a.legal_name)) {
@@ -459,8 +460,8 @@ static void api_providers_apply(struct kf_req *r)
 static void api_providers_application_get(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (!kf_api_load_provider(r, &org, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role))
 		return;
 	struct kf_application_row a;
 	enum kf_err rc = kf_store_application_latest(kf_req_db(r), org.id, &a);
@@ -490,9 +491,9 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 	struct kf_provider_decision d;
 	struct kf_error err = {0};
 	enum kf_provider_state st = state_of(&org);
-	if (!approve && (st == KF_PROVIDER_BANNED || st == KF_PROVIDER_CANCELLED || !strcmp(org.state, "purged"))) {
+	if (!approve && (st == KF_PROVIDER_BANNED || kf_provider_closed(st))) {
 		/* REV-5: the review still ends; the account's state stays. */
-		return kf_store_application_decide(db, a.id, "rejected", 0, r->now) == KF_OK;
+		return kf_store_application_decide(db, a.id, KF_REVIEW_REJECTED, 0, r->now) == KF_OK;
 	}
 	if (kf_provider_decide(st, approve, n_reasons, r->now, &pol, &d, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -534,8 +535,8 @@ bool kf_api_provider_qualification_decided(struct kf_req *r, const struct kf_rev
 						 "Fix the application and submit it again.\n",
 				       org.name, reasons_text);
 	}
-	return kf_store_application_decide(db, a.id, approve ? "approved" : "rejected", 0, r->now) == KF_OK &&
-	       kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) == KF_OK &&
+	return kf_store_application_decide(db, a.id, approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED, 0, r->now) == KF_OK &&
+	       kf_store_org_set_state(db, org.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, org.id, approve ? "provider.qualified" : "provider.rejected", title, body) ==
 		       KF_OK;
 }
@@ -544,9 +545,9 @@ static void api_providers_certify(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"legal_name", KF_F_STRING, true, 200, "ONB-6"}};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, role, sizeof(role)) ||
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role) ||
 	    !require_owner(r, role, "ONB-6"))
 		return;
 	struct kf_db *db = kf_req_db(r);
@@ -573,7 +574,7 @@ static void api_providers_certify(struct kf_req *r)
 		return;
 	char *body = kf_arena_printf(r->arena, "\"%s\" is now a certified provider and may create apps.\n", org.name);
 	if (kf_store_entity_mark(db, ent.id, true, true, r->now) != KF_OK ||
-	    kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) != KF_OK ||
+	    kf_store_org_set_state(db, org.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, "provider.certified", "Provider certified", body) != KF_OK ||
 	    !kf_api_audit(r, "provider.certify", kf_arena_printf(r->arena, "provider:%lld", (long long)org.id),
 			  a.legal_name)) {
@@ -587,8 +588,8 @@ static void api_providers_certify(struct kf_req *r)
 static void api_providers_cancel(struct kf_req *r)
 {
 	struct kf_org_row org;
-	char role[16];
-	if (!kf_api_load_provider(r, &org, role, sizeof(role)) || !require_owner(r, role, "ONB-10") || !not_closed(r, &org))
+	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role) || !require_owner(r, role, "ONB-10") || !not_closed(r, &org))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	struct kf_cancel_facts facts = {.banned = state_of(&org) == KF_PROVIDER_BANNED};
@@ -674,10 +675,10 @@ static void operator_measure(struct kf_req *r, bool ban)
 	static const struct kf_field fb[] = {{"reason", KF_F_STRING, true, 1000, NULL},
 					     {"suspend_apps", KF_F_BOOL, false, 0, "AUTH-5"}};
 	struct kf_org_row org;
-	char role[16];
+	enum kf_role role;
 	json_t *j = kf_req_json(r);
 	if (!j || !(ban ? kf_req_check(r, j, fb, KF_NFIELDS(fb)) : kf_req_check(r, j, f, KF_NFIELDS(f))) ||
-	    !kf_api_load_provider(r, &org, role, sizeof(role)) || !not_closed(r, &org))
+	    !kf_api_load_provider(r, &org, &role) || !not_closed(r, &org))
 		return;
 	enum kf_provider_state next;
 	struct kf_error err = {0};
@@ -698,7 +699,7 @@ static void operator_measure(struct kf_req *r, bool ban)
 	if (!kf_api_begin(r))
 		return;
 	struct kf_db *db = kf_req_db(r);
-	if (kf_store_org_set_state(db, org.id, kf_provider_state_name(next), r->now) != KF_OK ||
+	if (kf_store_org_set_state(db, org.id, next, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, org.id, ban ? "provider.banned" : "provider.reverify_required",
 			  ban ? "Provider account banned" : "Re-verification required", body) != KF_OK ||
 	    !kf_api_audit(r, ban ? "provider.ban" : "provider.reverify",
@@ -710,7 +711,7 @@ static void operator_measure(struct kf_req *r, bool ban)
 	if (!kf_api_commit(r))
 		return;
 	kf_api_tokens_changed(r);
-	reply_provider(r, 200, org.id, NULL);
+	reply_provider(r, 200, org.id, KF_ROLE_NONE);
 }
 
 static void api_providers_reverify(struct kf_req *r)

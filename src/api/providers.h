@@ -7,15 +7,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/roles.h"
+
 struct kf_org_row;
 struct kf_req;
 struct kf_review_row;
 
 /* Load the provider named by the {id} path parameter that the caller may
- * see (a member with *role set, or operator staff with role ""). Anything
+ * see (a member with *role set, or operator staff with role NONE). Anything
  * else answers 404 provider_not_found, as if it did not exist; a storage
  * failure answers 500. False when it replied. */
-bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, char *role, size_t rlen);
+bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role *role);
 
 /* Apply an operator's decision on a qualification review inside the open
  * transaction. On a rule failure it replies and returns false (the caller

@@ -57,6 +57,7 @@ struct job {
 	int64_t app, provider, submission, config_id, listing_id;
 	int64_t expect_live_config, expect_draft_config, expect_draft_listing;
 	bool release, checks, listing;
+	enum kf_app_state next; /* a release: the state core's submission chose */
 	char app_id[24];
 };
 
@@ -173,7 +174,7 @@ static json_t *check_findings(struct kf_req *r, json_t *checks)
  * be reviewed. */
 static bool app_unchanged(const struct job *j, const struct kf_app_row *a, const struct kf_app_release_row *rel)
 {
-	if (strcmp(a->state, j->release ? "developing" : "released"))
+	if (a->state != (j->release ? KF_APP_DEVELOPING : KF_APP_RELEASED))
 		return false;
 	return a->live_config_id == j->expect_live_config && a->draft_config_id == j->expect_draft_config &&
 	       rel->draft_listing_id == j->expect_draft_listing;
@@ -266,7 +267,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 					   "for review.\n",
 					   kind_of(j), name, j->app_id);
 	bool ok = rc == KF_OK && dtext && ftext && kf_api_review_due(r, &due) &&
-		  kf_store_review_insert(db, kind_of(j), "app", j->app, j->provider, r->now, due, &review) == KF_OK &&
+		  kf_store_review_insert(db, j->release ? KF_REVIEW_RELEASE : KF_REVIEW_CHANGE, "app", j->app, j->provider, r->now, due, &review) == KF_OK &&
 		  kf_store_review_set_detail(db, review, dtext) == KF_OK &&
 		  kf_store_submission_finish(db, j->submission, "queued", NULL, ftext, review, r->now) == KF_OK &&
 		  kf_notify_org(db, r->now, j->provider, j->release ? "app.release_submitted" : "app.change_submitted",
@@ -276,7 +277,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 			       kf_arena_printf(r->arena, "review:%lld", (long long)review));
 	if (ok && j->release)
 		ok = kf_store_app_set_review(db, j->app, review) == KF_OK &&
-		     kf_store_app_set_state(db, j->app, "release_review", r->now) == KF_OK;
+		     kf_store_app_set_state(db, j->app, j->next, r->now) == KF_OK;
 	free(dtext);
 	free(ftext);
 	if (!ok) {
@@ -311,8 +312,8 @@ static void never_ran(struct kf_req *r, void *arg)
 static void submit(struct kf_req *r, bool release)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	if (!kf_api_require_member(r, role, "submit it"))
 		return;
@@ -328,8 +329,7 @@ static void submit(struct kf_req *r, bool release)
 		kf_api_abort_db(r);
 		return;
 	}
-	enum kf_app_state st = KF_APP_DRAFT;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state;
 	struct kf_error err = {0};
 	struct job *j = kf_arena_alloc(r->arena, sizeof(*j));
 	memset(j, 0, sizeof(*j));
@@ -341,7 +341,7 @@ static void submit(struct kf_req *r, bool release)
 	j->expect_draft_config = a.draft_config_id;
 	j->expect_draft_listing = rel.draft_listing_id;
 	if (release) {
-		rc = kf_app_submit_release(st, a.draft_config_id != 0, NULL, &err);
+		rc = kf_app_submit_release(st, a.draft_config_id != 0, &j->next, &err);
 		j->config_id = a.live_config_id;
 		j->listing_id = rel.draft_listing_id ? rel.draft_listing_id : rel.live_listing_id;
 		j->checks = j->listing = true;
@@ -429,8 +429,8 @@ static void api_change_submit(struct kf_req *r)
 static void api_submissions_list(struct kf_req *r)
 {
 	struct kf_app_row a;
-	char role[16];
-	if (!kf_api_load_app(r, &a, role, sizeof(role)))
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
 		return;
 	json_t *items = kf_store_submissions_json(kf_req_db(r), a.id, 50);
 	if (!items) {
@@ -470,8 +470,7 @@ bool kf_api_app_release_decided(struct kf_req *r, const struct kf_review_row *rv
 	}
 	if (grc != KF_OK)
 		return false;
-	enum kf_app_state st = KF_APP_DRAFT, next;
-	(void)kf_app_state_parse(a.state, &st);
+	enum kf_app_state st = a.state, next;
 	struct kf_error err = {0};
 	if (kf_app_release_decided(st, approve, n_reasons, &next, &err) != KF_OK) {
 		kf_reply_error(r, &err);
@@ -500,7 +499,7 @@ bool kf_api_app_release_decided(struct kf_req *r, const struct kf_review_row *rv
 				       "Fix them and submit the release again.\n",
 				       name, a.app_id, reasons_text);
 	}
-	return kf_store_app_set_state(db, a.id, kf_app_state_name(next), r->now) == KF_OK &&
+	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
 	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.release_approved" : "app.release_rejected",
 			     approve ? "App released" : "App release rejected", body) == KF_OK;
 }
@@ -538,7 +537,7 @@ bool kf_api_app_change_decided(struct kf_req *r, const struct kf_review_row *rv,
 			json_t *cfg = kf_store_app_config_json(db, config);
 			const char *aud = json_string_value(json_object_get(cfg, "audience"));
 			char audience[16];
-			snprintf(audience, sizeof(audience), "%s", aud ? aud : a.audience);
+			snprintf(audience, sizeof(audience), "%s", aud ? aud : kf_app_audience_name(a.audience));
 			json_decref(cfg);
 			if (kf_store_app_config_live(db, a.id, config, audience, r->now) != KF_OK ||
 			    kf_store_revocation_note(db, r->now, "app change") != KF_OK)

@@ -21,10 +21,9 @@
 #include "store/reviews.h"
 #include "util/mem.h"
 
-/* Kinds always exported, so a dashboard sees 0 rather than no series. */
-static const char *const known_kinds[] = {"qualification", "authenticity", "creation", "release",
-					  "change", "search_listing", "display_listing"};
-#define N_KNOWN (sizeof(known_kinds) / sizeof(known_kinds[0]))
+/* Kinds always exported (every review kind of core, in its order), so a
+ * dashboard sees 0 rather than no series. */
+#define N_KNOWN KF_REVIEW_KIND_COUNT
 #define MAX_GAUGES 64
 
 static void gauge(FILE *f, const char *name, const struct kf_review_gauge *g, size_t n, bool overdue)
@@ -32,14 +31,14 @@ static void gauge(FILE *f, const char *name, const struct kf_review_gauge *g, si
 	for (size_t k = 0; k < N_KNOWN; k++) {
 		int64_t v = 0;
 		for (size_t i = 0; i < n; i++)
-			if (!strcmp(g[i].kind, known_kinds[k]))
+			if (!strcmp(g[i].kind, kf_review_kind_name((enum kf_review_kind)k)))
 				v = overdue ? g[i].overdue : g[i].pending;
-		fprintf(f, "%s{kind=\"%s\"} %" PRId64 "\n", name, known_kinds[k], v);
+		fprintf(f, "%s{kind=\"%s\"} %" PRId64 "\n", name, kf_review_kind_name((enum kf_review_kind)k), v);
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool known = false;
 		for (size_t k = 0; k < N_KNOWN && !known; k++)
-			known = !strcmp(g[i].kind, known_kinds[k]);
+			known = !strcmp(g[i].kind, kf_review_kind_name((enum kf_review_kind)k));
 		/* kinds come from our own inserts; skip anything unfit for a label */
 		if (!known && g[i].kind[0] && strspn(g[i].kind, "abcdefghijklmnopqrstuvwxyz_") == strlen(g[i].kind))
 			fprintf(f, "%s{kind=\"%s\"} %" PRId64 "\n", name, g[i].kind,
@@ -105,13 +104,13 @@ static void api_review_queue_assign(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
-	char arole[16] = "";
-	if (rc != KF_OK || (assignee && kf_store_operator_role(db, assignee, arole, sizeof(arole)) != KF_OK)) {
+	enum kf_role arole = KF_ROLE_NONE;
+	if (rc != KF_OK || (assignee && kf_store_operator_role(db, assignee, &arole) != KF_OK)) {
 		kf_reply_db_error(r);
 		return;
 	}
 	struct kf_error err = {0};
-	if (kf_review_check_assign(r->operator_role, r->user_id, !strcmp(rv.state, "pending"), rv.assignee_id,
+	if (kf_review_check_assign(r->operator_role, r->user_id, rv.state == KF_REVIEW_PENDING, rv.assignee_id,
 				   assignee, arole, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;

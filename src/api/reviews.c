@@ -23,17 +23,58 @@
 #include "store/reviews.h"
 #include "util/mem.h"
 
-static const char *const kinds[] = {"qualification", "creation", "release", "change", "search_listing",
-				    "display_listing", "authenticity"};
-static const char *const states[] = {"pending", "approved", "rejected", "withdrawn"};
+/* What a decision means for its subject, applied by the subject's module
+ * in the decision's transaction; one row per review kind. */
+typedef bool (*decided_fn)(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,
+			   const char *reasons_text, json_t *body, bool *replied);
 
-static bool one_of(const char *v, const char *const *set, size_t n)
+static bool qualification_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n,
+				  const char *text, json_t *body, bool *replied)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v, set[i]))
-			return true;
-	return false;
+	(void)body;
+	return kf_api_provider_qualification_decided(r, rv, approve, n, text, replied);
 }
+
+static bool authenticity_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n,
+				 const char *text, json_t *body, bool *replied)
+{
+	(void)body;
+	return kf_api_authenticity_decided(r, rv, approve, n, text, replied);
+}
+
+static bool creation_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n,
+			     const char *text, json_t *body, bool *replied)
+{
+	(void)body;
+	return kf_api_app_creation_decided(r, rv, approve, n, text, replied);
+}
+
+static bool release_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n,
+			    const char *text, json_t *body, bool *replied)
+{
+	(void)body;
+	return kf_api_app_release_decided(r, rv, approve, n, text, replied);
+}
+
+static bool change_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n,
+			   const char *text, json_t *body, bool *replied)
+{
+	(void)body;
+	return kf_api_app_change_decided(r, rv, approve, n, text, replied);
+}
+
+static const struct {
+	decided_fn decided;
+	bool moves_live; /* an approval puts configs live: cached token checks go */
+} by_kind[KF_REVIEW_KIND_COUNT] = {
+	[KF_REVIEW_QUALIFICATION] = {qualification_decided, false},
+	[KF_REVIEW_AUTHENTICITY] = {authenticity_decided, false},
+	[KF_REVIEW_CREATION] = {creation_decided, false},
+	[KF_REVIEW_RELEASE] = {release_decided, true},
+	[KF_REVIEW_CHANGE] = {change_decided, true},
+	[KF_REVIEW_SEARCH_LISTING] = {kf_api_listing_application_decided, false},
+	[KF_REVIEW_DISPLAY_LISTING] = {kf_api_listing_application_decided, false},
+};
 
 /* ?assignee=<user id> | me | none (REV-1). */
 static bool assignee_filter(struct kf_req *r, struct kf_review_filter *f)
@@ -65,13 +106,18 @@ static bool assignee_filter(struct kf_req *r, struct kf_review_filter *f)
  * overdue flag computed at the request's now. */
 static void api_reviews_list(struct kf_req *r)
 {
-	struct kf_review_filter f = {.kind = kf_req_query(r, "kind"), .state = kf_req_query(r, "state"), .now = r->now};
+	struct kf_review_filter f = {.now = r->now};
+	const char *kind = kf_req_query(r, "kind"), *state = kf_req_query(r, "state");
 	const char *overdue = kf_req_query(r, "overdue");
-	if (f.kind && !one_of(f.kind, kinds, sizeof(kinds) / sizeof(kinds[0]))) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind", "unknown review kind '%.40s'", f.kind);
+	enum kf_review_kind k;
+	enum kf_review_state s;
+	if (kind && !kf_review_kind_parse(kind, &k)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind", "unknown review kind '%.40s'", kind);
 		return;
 	}
-	if (f.state && !one_of(f.state, states, 4)) {
+	f.kind = kind ? &k : NULL;
+	f.state = state && kf_review_state_parse(state, &s) ? &s : NULL;
+	if (state && !f.state) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, approved, rejected or withdrawn");
 		return;
 	}
@@ -95,7 +141,9 @@ static void api_reviews_list(struct kf_req *r)
 	for (size_t i = 0; i < n; i++) {
 		json_t *it = json_array_get(items, i);
 		/* REV-1: pending past its deadline */
-		bool pending = !strcmp(json_string_value(json_object_get(it, "state")), "pending");
+		enum kf_review_state st = KF_REVIEW_WITHDRAWN;
+		bool pending = kf_review_state_parse(json_string_value(json_object_get(it, "state")), &st) &&
+			       st == KF_REVIEW_PENDING;
 		bool overdue_now = kf_review_overdue(pending, json_integer_value(json_object_get(it, "due_at")), r->now);
 		json_object_set_new(it, "overdue", json_boolean(overdue_now));
 	}
@@ -148,7 +196,7 @@ static void api_reviews_decide(struct kf_req *r)
 		{"reasons", KF_F_ARRAY, false, 50, "REV-5"},
 		{"evidence_holds", KF_F_BOOL, false, 0, "REV-3"},
 	};
-	if (strcmp(r->operator_role, "reviewer") && strcmp(r->operator_role, "admin")) {
+	if (!kf_role_reviews(r->operator_role)) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "reviewer_required", NULL, NULL, "only reviewers and admins decide reviews");
 		return;
 	}
@@ -166,9 +214,9 @@ static void api_reviews_decide(struct kf_req *r)
 	if (reasons && !check_reasons(r, reasons, &text))
 		return;
 	size_t n_reasons = json_array_size(reasons);
-	if (!approve && n_reasons == 0) {
-		kf_reply_fail(r, KF_EINVAL, "reasons_required", "REV-5", "reasons",
-			      "a rejection lists at least one reason naming a rule and a field");
+	struct kf_error err = {0};
+	if (kf_review_check_decision(approve, n_reasons, &err) != KF_OK) {
+		kf_reply_error(r, &err);
 		return;
 	}
 	int64_t id = kf_req_param_id(r, "id");
@@ -182,37 +230,20 @@ static void api_reviews_decide(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
-	if (rc == KF_OK && strcmp(rv.state, "pending")) {
+	/* REV-5, REV-3: core decides the review's state change */
+	enum kf_review_state next = KF_REVIEW_PENDING;
+	if (rc == KF_OK && kf_review_decide(rv.state, rv.kind, approve, n_reasons,
+					    json_is_boolean(json_object_get(j, "evidence_holds")), &next, &err) != KF_OK) {
 		kf_api_rollback(r);
-		kf_reply_fail(r, KF_ECONFLICT, "already_decided", "REV-5", "decision", "this review was already %s",
-			      rv.state);
-		return;
-	}
-	/* REV-3: only a display listing decision records an evidence finding */
-	json_t *evidence = json_object_get(j, "evidence_holds");
-	if (rc == KF_OK && json_is_boolean(evidence) && strcmp(rv.kind, "display_listing")) {
-		kf_api_rollback(r);
-		kf_reply_fail(r, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds",
-			      "evidence_holds is recorded for display listing reviews only");
+		kf_reply_error(r, &err);
 		return;
 	}
 	char *rj = reasons ? json_dumps(reasons, JSON_COMPACT) : strdup("[]");
-	rc = rc == KF_OK ? kf_store_review_decide(db, id, approve ? "approved" : "rejected", r->user_id, rj, r->now)
-			 : rc;
+	rc = rc == KF_OK ? kf_store_review_decide(db, id, next, r->user_id, rj, r->now) : rc;
 	free(rj);
 	bool replied = false, ok = rc == KF_OK;
-	if (ok && !strcmp(rv.kind, "qualification"))
-		ok = kf_api_provider_qualification_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
-	else if (ok && !strcmp(rv.kind, "creation"))
-		ok = kf_api_app_creation_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
-	else if (ok && !strcmp(rv.kind, "authenticity"))
-		ok = kf_api_authenticity_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
-	else if (ok && !strcmp(rv.kind, "release"))
-		ok = kf_api_app_release_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
-	else if (ok && !strcmp(rv.kind, "change"))
-		ok = kf_api_app_change_decided(r, &rv, approve, n_reasons, text ? text : "", &replied);
-	else if (ok && (!strcmp(rv.kind, "search_listing") || !strcmp(rv.kind, "display_listing")))
-		ok = kf_api_listing_application_decided(r, &rv, approve, n_reasons, text ? text : "", j, &replied);
+	if (ok)
+		ok = by_kind[rv.kind].decided(r, &rv, approve, n_reasons, text ? text : "", j, &replied);
 	if (ok)
 		ok = kf_api_audit(r, approve ? "review.approve" : "review.reject",
 				  kf_arena_printf(r->arena, "review:%lld", (long long)id), text);
@@ -226,7 +257,7 @@ static void api_reviews_decide(struct kf_req *r)
 	if (!kf_api_commit(r))
 		return;
 	/* a change or a release moved live configs: cached token checks go */
-	if (approve && (!strcmp(rv.kind, "change") || !strcmp(rv.kind, "release")))
+	if (approve && by_kind[rv.kind].moves_live)
 		kf_api_tokens_changed(r);
 	json_t *o = kf_store_review_json(db, id);
 	if (!o) {

@@ -47,9 +47,8 @@ static const char *app_name(struct kf_req *r, const struct kf_app_row *a)
 enum kf_err kf_api_app_suspend(struct kf_req *r, const struct kf_app_row *a, const char *reason, const char *rule,
 			       struct kf_error *err)
 {
-	enum kf_app_state st = KF_APP_DELETED, next;
-	(void)kf_app_state_parse(a->state, &st);
-	enum kf_err rc = kf_app_suspend(st, rule, &next, err);
+	enum kf_app_state next;
+	enum kf_err rc = kf_app_suspend(a->state, rule, &next, err);
 	if (rc != KF_OK)
 		return rc;
 	struct kf_db *db = kf_req_db(r);
@@ -68,7 +67,7 @@ enum kf_err kf_api_app_suspend(struct kf_req *r, const struct kf_app_row *a, con
 	if (rc != KF_OK || kf_store_app_suspend_grants(db, a->id, r->now) != KF_OK ||
 	    kf_notify_org(db, r->now, a->provider_id, "app.suspended", "App suspended", body) != KF_OK ||
 	    !kf_api_audit(r, "app.suspend", kf_arena_printf(r->arena, "app:%s", a->app_id),
-			  kf_arena_printf(r->arena, "%s: %s (was %s)", rule, reason, a->state)))
+			  kf_arena_printf(r->arena, "%s: %s (was %s)", rule, reason, kf_app_state_name(a->state))))
 		return KF_EDB;
 	return KF_OK;
 }
@@ -82,9 +81,9 @@ static void reply_state(struct kf_req *r, const char *app_id)
 		kf_reply_db_error(r);
 		return;
 	}
-	json_t *o = json_pack("{s:s, s:s}", "app_id", a.app_id, "state", a.state);
+	json_t *o = json_pack("{s:s, s:s}", "app_id", a.app_id, "state", kf_app_state_name(a.state));
 	if (sp.set)
-		json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:I}", "suspended_from", sp.from, "reason", sp.reason,
+		json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:I}", "suspended_from", kf_app_state_name(sp.from), "reason", sp.reason,
 						    "rule", sp.rule, "suspended_at", (json_int_t)sp.at));
 	kf_reply_json(r, 200, o);
 }
@@ -93,8 +92,8 @@ static void reply_state(struct kf_req *r, const char *app_id)
  * provider's apps through the apps routes' own loader. */
 static bool load_any_app(struct kf_req *r, struct kf_app_row *a)
 {
-	char role[16];
-	return kf_api_load_app(r, a, role, sizeof(role));
+	enum kf_role role;
+	return kf_api_load_app(r, a, &role);
 }
 
 /* POST /v1/apps/{id}/suspend {"reason", "rule"} (operator admin). */
@@ -144,7 +143,7 @@ static bool reissue_codes(struct kf_req *r, const struct kf_app_row *a)
 	json_array_foreach(rows, i, v) {
 		char code[KF_AUTH_TOKEN_SIZE], hash[65];
 		kf_api_mint(KF_AUTH_KIND_AUTH_CODE, code, hash);
-		ok = kf_store_code_insert(db, hash, "auth", a->id, json_integer_value(json_object_get(v, "id")), NULL, NULL,
+		ok = kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, false, a->id, json_integer_value(json_object_get(v, "id")), NULL, NULL,
 					  NULL, r->now, expires, NULL) == KF_OK &&
 		     kf_api_push_auth_event(r, a, kf_auth_event_name(KF_AUTH_EVENT_UPDATEAUTHORIZED),
 					    json_string_value(json_object_get(v, "external_id")), code, expires, NULL);
@@ -175,11 +174,9 @@ static void api_apps_unsuspend(struct kf_req *r)
 		kf_reply_db_error(r);
 		return;
 	}
-	enum kf_app_state st = KF_APP_DELETED, restore = KF_APP_RELEASED, next;
-	(void)kf_app_state_parse(a.state, &st);
-	(void)kf_app_state_parse(sp.from, &restore);
+	enum kf_app_state next;
 	struct kf_error err = {0};
-	if (kf_app_unsuspend(st, restore, &next, &err) != KF_OK) {
+	if (kf_app_unsuspend(a.state, sp.set ? sp.from : KF_APP_RELEASED, &next, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;
 	}
@@ -191,7 +188,7 @@ static void api_apps_unsuspend(struct kf_req *r)
 				     app_name(r, &a), a.app_id, to, reason ? " Note: " : "", reason ? reason : "");
 	if (!kf_api_begin(r))
 		return;
-	enum kf_err rc = kf_store_app_unsuspend(db, a.id, to, r->now);
+	enum kf_err rc = kf_store_app_unsuspend(db, a.id, next, r->now);
 	if (rc == KF_ECONFLICT) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");

@@ -160,20 +160,19 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 		*out = cache[s].v;
 	uint64_t gen = generation;
 	pthread_mutex_unlock(&mu);
-	if (hit)
-		return out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
+	if (hit) /* what core decided, but for the clock */
+		return !out->expires_at || out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
 
-	struct kf_token_row t;
+	struct kf_auth_token t;
 	enum kf_err rc = kf_store_token_get(kf_req_db(r), hash, &t);
 	if (rc == KF_EDB)
 		return KF_TOKEN_ERROR;
-	if (rc != KF_OK || strcmp(t.kind, "authorizer_access") || t.revoked || strcmp(t.auth_state, "active"))
-		return KF_TOKEN_INVALID;
-	/* a delisted or deleted app's tokens stop working (GOV-1, DATA-3) */
-	enum kf_app_state ast = KF_APP_DELETED;
-	(void)kf_app_state_parse(t.app_state, &ast);
-	if (kf_auth_app_may_call(ast, NULL) != KF_OK)
-		return KF_TOKEN_INVALID;
+	/* core decides: kind, revocation, the authorization, the app's state
+	 * (GOV-1, DATA-3, AUTH-5) and expiry */
+	struct kf_error err = {0};
+	const struct kf_auth_token_want want = {.kind = KF_AUTH_KIND_AUTHORIZER_ACCESS};
+	if (kf_auth_check_token(rc == KF_OK ? &t : NULL, &want, r->now, &err) != KF_OK)
+		return !strcmp(err.name, "token_expired") ? KF_TOKEN_EXPIRED : KF_TOKEN_INVALID;
 	struct kf_authz_row z;
 	if (kf_store_authz_by_id(kf_req_db(r), t.authorization, &z) != KF_OK)
 		return KF_TOKEN_ERROR;
@@ -191,13 +190,28 @@ enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token,
 		cache[s].v = *out;
 	}
 	pthread_mutex_unlock(&mu);
-	return out->expires_at > r->now ? KF_TOKEN_VALID : KF_TOKEN_EXPIRED;
+	return KF_TOKEN_VALID;
 }
 
-enum kf_err kf_api_front_door(struct kf_req *r, const char *app_state, json_t *live_cfg, struct kf_error *err)
+enum kf_err kf_api_secret_valid(struct kf_req *r, int64_t app, const char *secret, bool *valid)
 {
-	enum kf_app_state st = KF_APP_DELETED;
-	(void)kf_app_state_parse(app_state, &st);
+	*valid = false;
+	if (!secret)
+		return KF_OK;
+	char hash[65];
+	kf_sha256_hex(secret, strlen(secret), hash);
+	struct kf_app_secret_row s;
+	enum kf_err rc = kf_store_app_secret_get(kf_req_db(r), app, hash, &s);
+	if (rc == KF_ENOTFOUND)
+		return KF_OK;
+	if (rc != KF_OK)
+		return rc;
+	*valid = kf_app_secret_valid_at(s.created_at, s.revoked_at, s.valid_until, r->now);
+	return KF_OK;
+}
+
+enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, json_t *live_cfg, struct kf_error *err)
+{
 	json_t *list = json_object_get(json_object_get(live_cfg, "dev"), "ip_allowlist");
 	size_t n = json_array_size(list);
 	const char **allow = n ? kf_arena_alloc(r->arena, n * sizeof(*allow)) : NULL;

@@ -30,17 +30,21 @@ enum kf_token_check { KF_TOKEN_VALID, KF_TOKEN_INVALID, KF_TOKEN_EXPIRED, KF_TOK
 #include "core/auth.h"
 void kf_api_mint(enum kf_auth_kind kind, char out[KF_AUTH_TOKEN_SIZE], char hash[65]);
 
-/* Check an authorizer access token at r->now. */
+/* Is secret (NULL: none given) a valid secret of the app row at r->now
+ * (APP-10, kf_app_secret_valid_at)? KF_OK with *valid, or KF_EDB. */
+enum kf_err kf_api_secret_valid(struct kf_req *r, int64_t app, const char *secret, bool *valid) KF_MUST_CHECK;
+
+/* Check an authorizer access token at r->now (kf_auth_check_token). */
 enum kf_token_check kf_api_authorizer_check(struct kf_req *r, const char *token, struct kf_authorizer_view *out);
 /* Drop every cached check (call after a committed revocation). */
 void kf_api_tokens_changed(struct kf_req *r);
 
 /* The front-door check of core (kf_auth_front_door: AUTH-5, APP-4) for an
- * app in state app_state (text) with its live configuration live_cfg
+ * app in state st with its live configuration live_cfg
  * (borrowed), called by the component API and /oauth/token alike. KF_OK,
  * or the core error in err. */
 struct json_t;
-enum kf_err kf_api_front_door(struct kf_req *r, const char *app_state, struct json_t *live_cfg,
+enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, struct json_t *live_cfg,
 			      struct kf_error *err) KF_MUST_CHECK;
 
 #endif

@@ -1074,6 +1074,35 @@ enum kf_err kf_app_submit_creation(enum kf_app_state state, const struct kf_app_
 	return KF_OK;
 }
 
+enum kf_err kf_app_check_edit(enum kf_app_state state, struct kf_error *err)
+{
+	if (state == KF_APP_CREATION_REVIEW)
+		return kf_error_set(err, KF_ECONFLICT, "under_review", "APP-5", NULL,
+				    "the app is in its creation review; wait for the decision before "
+				    "editing");
+	return KF_OK;
+}
+
+enum kf_err kf_app_check_activate(enum kf_app_state state, struct kf_error *err)
+{
+	if (state != KF_APP_DEVELOPING)
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state",
+				    state == KF_APP_RELEASED ? "APP-7" : "APP-5", NULL,
+				    "only an app in development puts a draft live directly (this app "
+				    "is %s)",
+				    state_str(state));
+	return KF_OK;
+}
+
+enum kf_err kf_app_delete(enum kf_app_state state, enum kf_app_state *next, struct kf_error *err)
+{
+	if (!kf_app_transition_allowed(state, KF_APP_DELETED))
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "APP-1", NULL,
+				    "an app that is %s cannot be deleted", state_str(state));
+	*next = KF_APP_DELETED;
+	return KF_OK;
+}
+
 /* A review decision on an app (REV-5): only while the app is in `under`;
  * a rejection lists a reason; on KF_OK *next is approved or rejected. */
 static enum kf_err review_decided(enum kf_app_state state, enum kf_app_state under, const char *what,

@@ -286,6 +286,27 @@ bool kf_app_state_parse(const char *s, enum kf_app_state *out);
 bool kf_app_transition_allowed(enum kf_app_state from, enum kf_app_state to);
 
 /*
+ * APP-5: may the provider edit the app's configuration (a new draft)? Not
+ * while the creation review runs: KF_ECONFLICT "under_review" (rule APP-5).
+ */
+KF_MUST_CHECK enum kf_err kf_app_check_edit(enum kf_app_state state, struct kf_error *err);
+
+/*
+ * May a draft configuration be put live directly? Only in development:
+ * else KF_ECONFLICT "invalid_state", rule APP-7 for a released app (its
+ * changes go through a change review) and APP-5 otherwise.
+ */
+KF_MUST_CHECK enum kf_err kf_app_check_activate(enum kf_app_state state, struct kf_error *err);
+
+/*
+ * APP-1, DATA-3: the owner deletes the app. Any state but deleted ->
+ * deleted; else KF_ECONFLICT "invalid_state" (rule APP-1). *next written
+ * only on KF_OK.
+ */
+KF_MUST_CHECK enum kf_err kf_app_delete(enum kf_app_state state, enum kf_app_state *next,
+					struct kf_error *err);
+
+/*
  * Submit for creation review (APP-5): only from draft, else KF_ECONFLICT
  * "invalid_state" (rule APP-5); the config must pass kf_app_validate with
  * policy and ctx (its error is returned as is). On KF_OK *next =

@@ -14,7 +14,6 @@
 #include <limits.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <sodium.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,20 +21,20 @@
 enum kind_class { CLASS_ACCESS, CLASS_CODE, CLASS_AUTHORIZER_REFRESH, CLASS_OAUTH_REFRESH };
 
 struct kind_info {
-	const char *name;
+	const char *label; /* for messages; the stored text is store/auth.c's */
 	const char *prefix;
 	enum kind_class cls;
 };
 
 static const struct kind_info kinds[KF_AUTH_KIND_COUNT] = {
-	[KF_AUTH_KIND_APP_ACCESS] = { "app_access_token", "kfat_", CLASS_ACCESS },
-	[KF_AUTH_KIND_PRE_AUTH_CODE] = { "pre_auth_code", "kfpa_", CLASS_CODE },
-	[KF_AUTH_KIND_AUTH_CODE] = { "auth_code", "kfcd_", CLASS_CODE },
-	[KF_AUTH_KIND_AUTHORIZER_ACCESS] = { "authorizer_access_token", "kfaa_", CLASS_ACCESS },
-	[KF_AUTH_KIND_AUTHORIZER_REFRESH] = { "authorizer_refresh_token", "kfar_",
+	[KF_AUTH_KIND_APP_ACCESS] = { "app access token", "kfat_", CLASS_ACCESS },
+	[KF_AUTH_KIND_PRE_AUTH_CODE] = { "pre-auth code", "kfpa_", CLASS_CODE },
+	[KF_AUTH_KIND_AUTH_CODE] = { "authorization code", "kfcd_", CLASS_CODE },
+	[KF_AUTH_KIND_AUTHORIZER_ACCESS] = { "authorizer access token", "kfaa_", CLASS_ACCESS },
+	[KF_AUTH_KIND_AUTHORIZER_REFRESH] = { "authorizer refresh token", "kfar_",
 					      CLASS_AUTHORIZER_REFRESH },
-	[KF_AUTH_KIND_OAUTH_ACCESS] = { "oauth_access_token", "kfoa_", CLASS_ACCESS },
-	[KF_AUTH_KIND_OAUTH_REFRESH] = { "oauth_refresh_token", "kfor_", CLASS_OAUTH_REFRESH },
+	[KF_AUTH_KIND_OAUTH_ACCESS] = { "OAuth access token", "kfoa_", CLASS_ACCESS },
+	[KF_AUTH_KIND_OAUTH_REFRESH] = { "OAuth refresh token", "kfor_", CLASS_OAUTH_REFRESH },
 };
 
 _Static_assert(ARRAY_LEN(kinds) == KF_AUTH_KIND_OAUTH_REFRESH + 1, "one row per kind");
@@ -44,22 +43,6 @@ _Static_assert(KF_AUTH_TOKEN_LEN == KF_AUTH_TOKEN_PREFIX_LEN + 43, "prefix + bas
 static bool kind_valid(enum kf_auth_kind k)
 {
 	return (int)k >= 0 && (int)k < KF_AUTH_KIND_COUNT;
-}
-
-const char *kf_auth_kind_name(enum kf_auth_kind k)
-{
-	return kind_valid(k) ? kinds[k].name : NULL;
-}
-
-bool kf_auth_kind_parse(const char *s, enum kf_auth_kind *out)
-{
-	for (int i = 0; s && i < KF_AUTH_KIND_COUNT; i++) {
-		if (strcmp(s, kinds[i].name) == 0) {
-			*out = (enum kf_auth_kind)i;
-			return true;
-		}
-	}
-	return false;
 }
 
 /* ---- policy -------------------------------------------------------------- */
@@ -198,11 +181,6 @@ bool kf_auth_base64url_canonical(const char *s, size_t len, size_t n)
 	return ok;
 }
 
-const char *kf_auth_token_prefix(enum kf_auth_kind kind)
-{
-	return kind_valid(kind) ? kinds[kind].prefix : NULL;
-}
-
 bool kf_auth_token_format(enum kf_auth_kind kind, const unsigned char random[KF_AUTH_RANDOM_LEN],
 			  char out[KF_AUTH_TOKEN_SIZE])
 {
@@ -244,7 +222,7 @@ enum kf_err kf_auth_token_expect(const char *token, enum kf_auth_kind want, stru
 	case CLASS_CODE:
 		return kf_error_set(err, KF_EAUTH, "code_invalid", "AUTH-3", NULL,
 				    present ? "the code is not a valid %s" : "the %s is missing",
-				    kinds[want].name);
+				    kinds[want].label);
 	case CLASS_AUTHORIZER_REFRESH:
 	case CLASS_OAUTH_REFRESH:
 		return kf_error_set(err, KF_EAUTH, "refresh_token_invalid", NULL, NULL,
@@ -259,26 +237,8 @@ enum kf_err kf_auth_token_expect(const char *token, enum kf_auth_kind want, stru
 		return kf_error_set(err, KF_EAUTH, "invalid_access_token", NULL, NULL,
 				    "the access token is malformed");
 	return kf_error_set(err, KF_EAUTH, "invalid_credential", NULL, NULL,
-			    "a %s was given where a %s is expected", kinds[got].name,
-			    kinds[want].name);
-}
-
-enum kf_err kf_auth_token_hash(const char *token, char out[KF_AUTH_HASH_SIZE], struct kf_error *err)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	out[0] = '\0';
-	if (!token || EVP_Digest(token, strlen(token), md, &len, EVP_sha256(), NULL) != 1 ||
-	    len != 32)
-		return kf_error_set(err, KF_EINTERNAL, "digest_failed", NULL, NULL,
-				    "SHA-256 of the token failed");
-	for (unsigned int i = 0; i < len; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * len] = '\0';
-	return KF_OK;
+			    "a %s was given where a %s is expected", kinds[got].label,
+			    kinds[want].label);
 }
 
 /* ---- checking tokens and codes --------------------------------------------- */
@@ -305,38 +265,64 @@ enum kf_err kf_auth_check_code(int64_t created_at, int64_t used_at, int64_t expi
 	return KF_OK;
 }
 
-enum kf_err kf_auth_check_token(enum kf_auth_kind kind, int64_t expires_at, int64_t revoked_at,
-				int64_t now, struct kf_error *err)
+/* A refused token, named per class of the wanted kind (see auth.h). */
+static enum kf_err token_refused(enum kind_class cls, const char *access_name, const char *rule,
+				 const char *msg, struct kf_error *err)
 {
-	if (!kind_valid(kind))
-		return kf_error_set(err, KF_EINVAL, "invalid_kind", NULL, NULL, "unknown token kind");
-	bool revoked = revoked_at != 0;
-	bool expired = expires_at != 0 && now >= expires_at;
-	if (!revoked && !expired)
-		return KF_OK;
-	switch (kinds[kind].cls) {
-	case CLASS_CODE:
-		return kf_error_set(err, KF_EAUTH, "code_invalid", "AUTH-3", NULL,
-				    revoked ? "the code was revoked" : "the code has expired");
+	switch (cls) {
 	case CLASS_AUTHORIZER_REFRESH:
-		return kf_error_set(err, KF_EAUTH, "refresh_token_invalid", revoked ? "AUTH-2" : NULL,
-				    NULL,
-				    revoked ? "the refresh token was revoked or replaced by a new "
-					      "authorization"
-					    : "the refresh token has expired");
 	case CLASS_OAUTH_REFRESH:
-		if (revoked)
-			return kf_error_set(err, KF_EAUTH, "refresh_token_revoked", "AUTH-2", NULL,
-					    "the refresh token was revoked");
-		return kf_error_set(err, KF_EAUTH, "refresh_token_expired", NULL, NULL,
-				    "the refresh token has expired");
+		return kf_error_set(err, KF_EAUTH, "refresh_token_invalid", rule, NULL,
+				    "the refresh token %s", msg);
 	case CLASS_ACCESS:
+	case CLASS_CODE:
 		break;
 	}
-	if (revoked)
-		return kf_error_set(err, KF_EAUTH, "token_revoked", "AUTH-2", NULL,
-				    "the access token was revoked");
-	return kf_error_set(err, KF_EAUTH, "token_expired", NULL, NULL, "the access token has expired");
+	return kf_error_set(err, KF_EAUTH, access_name, rule, NULL, "the access token %s", msg);
+}
+
+enum kf_err kf_auth_check_token(const struct kf_auth_token *t, const struct kf_auth_token_want *want,
+				int64_t now, struct kf_error *err)
+{
+	if (!want || !kind_valid(want->kind) || kinds[want->kind].cls == CLASS_CODE)
+		return kf_error_set(err, KF_EINVAL, "invalid_kind", NULL, NULL,
+				    "not a token kind (codes: kf_auth_check_code)");
+	enum kind_class cls = kinds[want->kind].cls;
+	if (!t)
+		return token_refused(cls, "token_unknown", NULL, "is unknown", err);
+	if (t->kind != want->kind)
+		return token_refused(cls, "invalid_credential", NULL, "is of another kind", err);
+	if (t->revoked) {
+		if (cls == CLASS_OAUTH_REFRESH)
+			return kf_error_set(err, KF_EAUTH, "refresh_token_revoked", "AUTH-2", NULL,
+					    "the refresh token was revoked");
+		return token_refused(cls, "token_revoked", "AUTH-2",
+				     cls == CLASS_AUTHORIZER_REFRESH
+					     ? "was revoked or replaced by a new authorization"
+					     : "was revoked",
+				     err);
+	}
+	if (t->superseded)
+		return kf_error_set(err, KF_EAUTH, "refresh_token_reused", NULL, NULL,
+				    "the refresh token was rotated away");
+	if (want->authorization && t->authorization != want->authorization)
+		return token_refused(cls, "token_revoked", "AUTH-2",
+				     "belongs to another authorization", err);
+	if (t->authorization && !kf_auth_state_live(t->auth_state))
+		return token_refused(cls, "token_revoked", "AUTH-2",
+				     "belongs to an authorization that ended", err);
+	enum kf_err rc = kf_auth_app_may_call(t->app_state, err);
+	if (rc != KF_OK)
+		return rc;
+	if (t->expires_at != 0 && now >= t->expires_at) {
+		if (cls == CLASS_OAUTH_REFRESH)
+			return kf_error_set(err, KF_EAUTH, "refresh_token_expired", NULL, NULL,
+					    "the refresh token has expired");
+		return token_refused(cls, "token_expired", NULL, "has expired", err);
+	}
+	if (want->app && t->app != want->app)
+		return token_refused(cls, "app_mismatch", NULL, "was issued to another app", err);
+	return KF_OK;
 }
 
 enum kf_err kf_auth_refresh_decide(enum kf_auth_refresh_state st, bool same_client,
@@ -535,15 +521,6 @@ enum kf_err kf_auth_data_scope_check(const struct kf_auth_data_scope *s, const c
 	return KF_OK;
 }
 
-bool kf_auth_data_scope_allows(const struct kf_auth_data_scope *s, const char *member_id)
-{
-	if (!s || !member_id)
-		return false;
-	if (s->all_members)
-		return true;
-	return str_in(s->member_ids, s->n_member_ids, member_id);
-}
-
 /* ---- authorization state ---------------------------------------------------- */
 
 static const char *const state_names[] = {
@@ -703,7 +680,6 @@ struct errcode_row {
 
 static const struct errcode_row errcodes[] = {
 	{ "system_error", -1, "system error" },
-	{ "digest_failed", -1, "system error" },
 	{ "invalid_code_record", -1, "system error" },
 	{ "invalid_credential", 40001, MSG_40001 },
 	{ "token_unknown", 40001, MSG_40001 },

@@ -12,7 +12,7 @@
  *   active | updated --revoke--> revoked --authorize--> active
  *
  * No I/O, no clock (now is passed in), no randomness (random bytes are
- * passed in). SHA-256 comes from OpenSSL's EVP_Digest.
+ * passed in). Tokens are hashed by util/crypto.h, not here.
  *
  * Errors name the rule they enforce (err->rule) and a machine name
  * (err->name) that kf_auth_errcode maps to the component API's errcode and
@@ -41,12 +41,8 @@ enum kf_auth_kind {
 };
 #define KF_AUTH_KIND_COUNT 7
 
-/* Static storage name ("app_access_token", "pre_auth_code", "auth_code",
- * "authorizer_access_token", "authorizer_refresh_token",
- * "oauth_access_token", "oauth_refresh_token"); NULL when out of range. */
-const char *kf_auth_kind_name(enum kf_auth_kind k);
-/* false (out untouched) for NULL or an unknown name. */
-bool kf_auth_kind_parse(const char *s, enum kf_auth_kind *out);
+/* The text stored for each kind is the store's business (store/auth.c holds
+ * the one mapping between stored text and this enum). */
 
 /*
  * Lifetimes in seconds (PROTOCOL.md §1); operators may change them.
@@ -100,12 +96,21 @@ int64_t kf_auth_expires_at(const struct kf_auth_policy *p, enum kf_auth_kind kin
  */
 int64_t kf_auth_code_expires_at(const struct kf_auth_policy *p, int64_t created_at, bool oauth);
 
+/* An authorization's state (the state machine is below, with
+ * kf_auth_authorize and kf_auth_revoke). */
+enum kf_auth_state {
+	KF_AUTH_STATE_NONE, /* no authorization row yet */
+	KF_AUTH_STATE_ACTIVE,
+	KF_AUTH_STATE_UPDATED, /* active, re-authorized at least once */
+	KF_AUTH_STATE_REVOKED,
+};
+
 /* ---- token text ----------------------------------------------------------- */
 
 /*
  * A token or code is "kf" + two letters naming its kind + "_" + the
  * unpadded base64url text of 32 random bytes: 48 URL-safe characters
- * ([A-Za-z0-9_-]). Only its SHA-256 is stored (kf_auth_token_hash).
+ * ([A-Za-z0-9_-]). Only its SHA-256 is stored (kf_sha256_hex of util/crypto.h).
  *   kfat_ app access   kfpa_ pre-auth code     kfcd_ authorization code
  *   kfaa_ authorizer access  kfar_ authorizer refresh
  *   kfoa_ OAuth access       kfor_ OAuth refresh
@@ -114,10 +119,6 @@ int64_t kf_auth_code_expires_at(const struct kf_auth_policy *p, int64_t created_
 #define KF_AUTH_TOKEN_PREFIX_LEN 5
 #define KF_AUTH_TOKEN_LEN 48
 #define KF_AUTH_TOKEN_SIZE (KF_AUTH_TOKEN_LEN + 1)
-#define KF_AUTH_HASH_SIZE 65 /* 64 lower-case hex digits + NUL */
-
-/* Static prefix of a kind ("kfat_", ...); NULL when out of range. */
-const char *kf_auth_token_prefix(enum kf_auth_kind kind);
 
 /* Write the token of kind for the 32 random bytes (and a NUL) to out.
  * False (out = "") when kind is out of range. */
@@ -143,13 +144,6 @@ bool kf_auth_token_classify(const char *token, enum kf_auth_kind *kind);
  */
 KF_MUST_CHECK enum kf_err kf_auth_token_expect(const char *token, enum kf_auth_kind want,
 					       struct kf_error *err);
-
-/* Lower-case hex SHA-256 of the token's bytes (prefix included) into out:
- * the value stored and looked up, equal to kf_sha256_hex(token,
- * strlen(token)). KF_OK, or KF_EINTERNAL "digest_failed" when OpenSSL
- * fails (out = ""). */
-KF_MUST_CHECK enum kf_err kf_auth_token_hash(const char *token, char out[KF_AUTH_HASH_SIZE],
-					     struct kf_error *err);
 
 /* Unpadded base64url (RFC 4648 §5) of in[0..n) and a NUL into out; returns
  * the length written, or 0 (out = "" when outsize > 0) when out is smaller
@@ -184,21 +178,59 @@ KF_MUST_CHECK enum kf_err kf_auth_check_code(int64_t created_at, int64_t used_at
 					     struct kf_error *err);
 
 /*
- * Is a stored token of kind still good at now? revoked_at 0 = not revoked;
- * expires_at 0 = no expiry. Revocation is checked first:
- *   access kinds:       KF_EAUTH "token_revoked" (AUTH-2, 40001),
- *                       "token_expired" (42001)
- *   authorizer refresh: KF_EAUTH "refresh_token_invalid" (AUTH-2 when
- *                       revoked, 61023)
- *   OAuth refresh:      KF_EAUTH "refresh_token_revoked" (AUTH-2),
- *                       "refresh_token_expired" (use kf_auth_refresh_decide
- *                       to redeem one)
- *   codes:              KF_EAUTH "code_invalid" (AUTH-3; use
- *                       kf_auth_check_code to redeem one)
- * KF_EINVAL "invalid_kind" for an out-of-range kind.
+ * A stored token as the store hands it over (store/auth.c maps the row),
+ * with what its decision needs about the app and the authorization.
  */
-KF_MUST_CHECK enum kf_err kf_auth_check_token(enum kf_auth_kind kind, int64_t expires_at,
-					      int64_t revoked_at, int64_t now,
+struct kf_auth_token {
+	int64_t id;
+	enum kf_auth_kind kind;
+	int64_t app;                  /* app row id */
+	char app_id[24];              /* public app id */
+	enum kf_app_state app_state;
+	int64_t authorization;        /* 0 for app tokens */
+	enum kf_auth_state auth_state; /* KF_AUTH_STATE_NONE for app tokens */
+	char authorizer[128];         /* host account external id, "" for app tokens */
+	int64_t expires_at;           /* 0 = no expiry */
+	bool revoked;
+	bool superseded;              /* an OAuth refresh token rotated away */
+	char family[40];              /* OAuth refresh family, "" otherwise */
+	int64_t code;                 /* the code it was issued from, 0 = none */
+};
+
+/* What the caller expects of a presented token. */
+struct kf_auth_token_want {
+	enum kf_auth_kind kind;
+	int64_t app;           /* the app row the caller acts for; 0 = any app */
+	int64_t authorization; /* the authorization it must belong to; 0 = any */
+};
+
+/*
+ * May a presented token be used now for want? t NULL means the lookup
+ * found no token with the presented hash. Checked in this order, each
+ * failure named the way kf_auth_errcode maps it:
+ *   t NULL                 access: KF_EAUTH "token_unknown" (40001)
+ *   another kind           access: "invalid_credential" (40001)
+ *   revoked                access: "token_revoked" (AUTH-2, 40001)
+ *   superseded             "refresh_token_reused" (61023): an OAuth refresh
+ *                          token rotated away (kf_auth_refresh_decide
+ *                          handles its reuse when redeemed)
+ *   another authorization, or its authorization no longer live
+ *                          access: "token_revoked" (AUTH-2, 40001)
+ *   the app may not call   kf_auth_app_may_call's error (AUTH-5, APP-5,
+ *                          GOV-1, DATA-3)
+ *   expired                access: "token_expired" (42001)
+ *   another app            "app_mismatch" (40013)
+ * For refresh kinds every failure but the app's state is KF_EAUTH
+ * "refresh_token_invalid" (61023; rule AUTH-2 when revoked), except an
+ * OAuth refresh token's revocation and expiry, "refresh_token_revoked"
+ * (AUTH-2) and "refresh_token_expired" (redeem one with
+ * kf_auth_refresh_decide). Code kinds are refused with KF_EINVAL
+ * "invalid_kind": codes are checked by kf_auth_check_code.
+ * An expired token of a stopped app reports the app's state first: its
+ * tokens are invalid whatever their age.
+ */
+KF_MUST_CHECK enum kf_err kf_auth_check_token(const struct kf_auth_token *t,
+					      const struct kf_auth_token_want *want, int64_t now,
 					      struct kf_error *err);
 
 /* ---- OAuth refresh rotation (RFC 9700 §4.14.2) ---------------------------- */
@@ -317,17 +349,8 @@ KF_MUST_CHECK enum kf_err kf_auth_data_scope_check(const struct kf_auth_data_sco
 						   const char *const *known, size_t n_known,
 						   struct kf_error *err);
 
-/* DATA-1: may the app see this member? */
-bool kf_auth_data_scope_allows(const struct kf_auth_data_scope *s, const char *member_id);
-
 /* ---- authorization state (AUTH-2, AUTH-4, AUTH-5, APP-7, APP-10) ---------- */
 
-enum kf_auth_state {
-	KF_AUTH_STATE_NONE, /* no authorization row yet */
-	KF_AUTH_STATE_ACTIVE,
-	KF_AUTH_STATE_UPDATED, /* active, re-authorized at least once */
-	KF_AUTH_STATE_REVOKED,
-};
 
 /* "none", "active", "updated", "revoked"; NULL when out of range. */
 const char *kf_auth_state_name(enum kf_auth_state s);

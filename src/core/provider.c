@@ -12,7 +12,7 @@
 
 #include "core/names.h"
 
-#define N_STATES ((int)KF_PROVIDER_CANCELLED + 1)
+#define N_STATES ((int)KF_PROVIDER_PURGED + 1)
 
 static const char *const state_names[N_STATES] = {
 	[KF_PROVIDER_DRAFT] = "draft",
@@ -23,7 +23,35 @@ static const char *const state_names[N_STATES] = {
 	[KF_PROVIDER_REVERIFY_REQUIRED] = "reverify_required",
 	[KF_PROVIDER_BANNED] = "banned",
 	[KF_PROVIDER_CANCELLED] = "cancelled",
+	[KF_PROVIDER_PURGED] = "purged",
 };
+
+static const char *const org_kind_names[] = {
+	[KF_ORG_PROVIDER] = "provider",
+	[KF_ORG_HOST] = "host",
+	[KF_ORG_OPERATOR] = "operator",
+};
+
+const char *kf_org_kind_name(enum kf_org_kind k)
+{
+	return (unsigned)k < sizeof(org_kind_names) / sizeof(org_kind_names[0]) ? org_kind_names[k] : NULL;
+}
+
+bool kf_org_kind_parse(const char *s, enum kf_org_kind *out)
+{
+	for (size_t i = 0; s && i < sizeof(org_kind_names) / sizeof(org_kind_names[0]); i++) {
+		if (!strcmp(s, org_kind_names[i])) {
+			*out = (enum kf_org_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool kf_provider_closed(enum kf_provider_state s)
+{
+	return s == KF_PROVIDER_CANCELLED || s == KF_PROVIDER_PURGED;
+}
 
 /* Edges other than "-> banned" and "-> cancelled", which every state but
  * banned and cancelled has (banned -> cancelled is refused by ONB-10). */
@@ -92,7 +120,9 @@ bool kf_provider_transition_allowed(enum kf_provider_state from, enum kf_provide
 {
 	if (!state_valid(from) || !state_valid(to))
 		return false;
-	if (from == KF_PROVIDER_BANNED || from == KF_PROVIDER_CANCELLED)
+	if (from == KF_PROVIDER_BANNED || kf_provider_closed(from))
+		return false;
+	if (to == KF_PROVIDER_PURGED) /* only the retention pass, from cancelled */
 		return false;
 	if (to == KF_PROVIDER_BANNED || to == KF_PROVIDER_CANCELLED)
 		return true;
@@ -288,7 +318,7 @@ enum kf_err kf_provider_check_cancel(enum kf_provider_state state,
 				     const struct kf_cancel_facts *facts,
 				     enum kf_provider_state *next, struct kf_error *err)
 {
-	if (state == KF_PROVIDER_CANCELLED || !state_valid(state))
+	if (kf_provider_closed(state) || !state_valid(state))
 		return invalid_state(err, "ONB-10", state, "cancel the account");
 	struct kf_cancel_facts f = *facts;
 	if (state == KF_PROVIDER_BANNED)

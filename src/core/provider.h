@@ -10,6 +10,7 @@
  *               rejected -> draft (or re-apply)     reverify_required
  *   any state except banned/cancelled -> banned
  *   any state except banned/cancelled -> cancelled (ONB-10 conditions met)
+ *   cancelled -> purged (the retention pass, never a request; final)
  */
 #ifndef KF_CORE_PROVIDER_H
 #define KF_CORE_PROVIDER_H
@@ -29,7 +30,25 @@ enum kf_provider_state {
 	KF_PROVIDER_REVERIFY_REQUIRED,
 	KF_PROVIDER_BANNED,
 	KF_PROVIDER_CANCELLED,
+	KF_PROVIDER_PURGED, /* ONB-10: a cancelled account's data deleted after retention; final */
 };
+
+/* What an organisation is; the names ("provider", "host", "operator") are
+ * the stored text. Host and operator organisations are stored "active"
+ * (host ones "deleted" when their account goes); the provider states above
+ * are a provider's. */
+enum kf_org_kind {
+	KF_ORG_PROVIDER,
+	KF_ORG_HOST,
+	KF_ORG_OPERATOR,
+};
+/* Static name; NULL if out of range. */
+const char *kf_org_kind_name(enum kf_org_kind k);
+/* false (out untouched) for NULL or an unknown name. */
+bool kf_org_kind_parse(const char *s, enum kf_org_kind *out);
+
+/* ONB-10: cancelled or purged: nothing more is done on the account. */
+bool kf_provider_closed(enum kf_provider_state s);
 
 #define KF_ONB_LOCK_SECONDS_DEFAULT (INT64_C(180) * 86400)     /* ONB-5 */
 #define KF_ONB_RETENTION_SECONDS_DEFAULT (INT64_C(30) * 86400) /* ONB-10 */

@@ -21,6 +21,29 @@ const char *kf_push_target_name(enum kf_push_target t)
 	return NULL;
 }
 
+static const char *const outbox_states[KF_OUTBOX_STATE_COUNT] = {
+	[KF_OUTBOX_PENDING] = "pending",
+	[KF_OUTBOX_DELIVERED] = "delivered",
+	[KF_OUTBOX_DEAD] = "dead",
+	[KF_OUTBOX_SUPERSEDED] = "superseded",
+};
+
+const char *kf_outbox_state_name(enum kf_outbox_state s)
+{
+	return (unsigned)s < KF_OUTBOX_STATE_COUNT ? outbox_states[s] : NULL;
+}
+
+bool kf_outbox_state_parse(const char *s, enum kf_outbox_state *out)
+{
+	for (int i = 0; s && i < KF_OUTBOX_STATE_COUNT; i++) {
+		if (!strcmp(s, outbox_states[i])) {
+			*out = (enum kf_outbox_state)i;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool kf_push_target_parse(const char *s, enum kf_push_target *out)
 {
 	if (!s)

@@ -24,6 +24,20 @@ const char *kf_push_target_name(enum kf_push_target t);
 /* false (out untouched) for NULL or an unknown name. */
 bool kf_push_target_parse(const char *s, enum kf_push_target *out);
 
+/* Where an outbox event stands (outbox.state, the stored and API text). */
+enum kf_outbox_state {
+	KF_OUTBOX_PENDING,    /* "pending": waiting for its (next) attempt */
+	KF_OUTBOX_DELIVERED,  /* "delivered" */
+	KF_OUTBOX_DEAD,       /* "dead": retries exhausted or the app ended */
+	KF_OUTBOX_SUPERSEDED, /* "superseded": a newer event replaced it */
+};
+#define KF_OUTBOX_STATE_COUNT 4
+
+/* Static name; NULL when out of range. */
+const char *kf_outbox_state_name(enum kf_outbox_state s);
+/* false (out untouched) for NULL or an unknown name. */
+bool kf_outbox_state_parse(const char *s, enum kf_outbox_state *out);
+
 #define KF_PUSH_FIRST_DELAY 5          /* seconds before the first retry */
 #define KF_PUSH_DELAY_FACTOR 3         /* growth per failed attempt */
 #define KF_PUSH_MAX_DELAY 3600         /* at most an hour between attempts */

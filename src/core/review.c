@@ -7,28 +7,112 @@
 
 #include <string.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const review_kind_names[] = {
+	[KF_REVIEW_QUALIFICATION] = "qualification",
+	[KF_REVIEW_AUTHENTICITY] = "authenticity",
+	[KF_REVIEW_CREATION] = "creation",
+	[KF_REVIEW_RELEASE] = "release",
+	[KF_REVIEW_CHANGE] = "change",
+	[KF_REVIEW_SEARCH_LISTING] = "search_listing",
+	[KF_REVIEW_DISPLAY_LISTING] = "display_listing",
+};
+_Static_assert(ARRAY_LEN(review_kind_names) == KF_REVIEW_KIND_COUNT, "one name per review kind");
+
+static const char *const review_state_names[] = {
+	[KF_REVIEW_PENDING] = "pending",
+	[KF_REVIEW_APPROVED] = "approved",
+	[KF_REVIEW_REJECTED] = "rejected",
+	[KF_REVIEW_WITHDRAWN] = "withdrawn",
+};
+_Static_assert(ARRAY_LEN(review_state_names) == KF_REVIEW_STATE_COUNT, "one name per review state");
+
+static bool name_parse(const char *const *names, size_t n, const char *s, int *out)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (int)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *kf_review_kind_name(enum kf_review_kind k)
+{
+	return (unsigned)k < KF_REVIEW_KIND_COUNT ? review_kind_names[k] : NULL;
+}
+
+bool kf_review_kind_parse(const char *s, enum kf_review_kind *out)
+{
+	int i;
+	if (!name_parse(review_kind_names, KF_REVIEW_KIND_COUNT, s, &i))
+		return false;
+	*out = (enum kf_review_kind)i;
+	return true;
+}
+
+const char *kf_review_state_name(enum kf_review_state s)
+{
+	return (unsigned)s < KF_REVIEW_STATE_COUNT ? review_state_names[s] : NULL;
+}
+
+bool kf_review_state_parse(const char *s, enum kf_review_state *out)
+{
+	int i;
+	if (!name_parse(review_state_names, KF_REVIEW_STATE_COUNT, s, &i))
+		return false;
+	*out = (enum kf_review_state)i;
+	return true;
+}
+
+enum kf_err kf_review_check_decision(bool approve, size_t n_reasons, struct kf_error *err)
+{
+	if (!approve && n_reasons == 0)
+		return kf_error_set(err, KF_EINVAL, "reasons_required", "REV-5", "reasons",
+				    "a rejection lists at least one reason naming a rule and a field");
+	return KF_OK;
+}
+
+enum kf_err kf_review_decide(enum kf_review_state state, enum kf_review_kind kind, bool approve,
+			     size_t n_reasons, bool evidence_given, enum kf_review_state *next,
+			     struct kf_error *err)
+{
+	enum kf_err rc = kf_review_check_decision(approve, n_reasons, err);
+	if (rc != KF_OK)
+		return rc;
+	if (state != KF_REVIEW_PENDING)
+		return kf_error_set(err, KF_ECONFLICT, "already_decided", "REV-5", "decision",
+				    "this review was already %s",
+				    kf_review_state_name(state) ? kf_review_state_name(state) : "closed");
+	/* REV-3: only a display listing decision records an evidence finding */
+	if (evidence_given && kind != KF_REVIEW_DISPLAY_LISTING)
+		return kf_error_set(err, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds",
+				    "evidence_holds is recorded for display listing reviews only");
+	if (!kf_review_kind_name(kind))
+		return kf_error_set(err, KF_EINVAL, "invalid_kind", NULL, NULL, "unknown review kind");
+	*next = approve ? KF_REVIEW_APPROVED : KF_REVIEW_REJECTED;
+	return KF_OK;
+}
+
 bool kf_review_overdue(bool pending, int64_t due_at, int64_t now)
 {
 	return pending && due_at < now;
 }
 
-static bool reviews(const char *role)
+enum kf_err kf_review_check_assign(enum kf_role caller_role, int64_t caller_id, bool pending, int64_t current,
+				   int64_t assignee_id, enum kf_role assignee_role, struct kf_error *err)
 {
-	return role && (!strcmp(role, "reviewer") || !strcmp(role, "admin"));
-}
-
-enum kf_err kf_review_check_assign(const char *caller_role, int64_t caller_id, bool pending, int64_t current,
-				   int64_t assignee_id, const char *assignee_role, struct kf_error *err)
-{
-	if (!reviews(caller_role))
+	if (!kf_role_reviews(caller_role))
 		return kf_error_set(err, KF_EFORBIDDEN, "reviewer_required", NULL, NULL,
 				    "only reviewers and admins take or assign reviews");
 	/* REV-1: the queue assigns open work; a decided review stays as it was. */
 	if (!pending)
 		return kf_error_set(err, KF_ECONFLICT, "already_decided", "REV-1", NULL,
 				    "this review is no longer pending");
-	bool admin = !strcmp(caller_role, "admin");
-	if (assignee_id && !reviews(assignee_role))
+	bool admin = caller_role == KF_ROLE_ADMIN;
+	if (assignee_id && !kf_role_reviews(assignee_role))
 		return kf_error_set(err, KF_EINVAL, "invalid_assignee", "REV-1", "assignee_id",
 				    "the assignee must be operator staff with the role reviewer or admin");
 	if (admin)
@@ -62,6 +146,19 @@ bool kf_listing_kind_parse(const char *s, enum kf_listing_kind *out)
 		}
 	}
 	return false;
+}
+
+enum kf_review_kind kf_listing_review_kind(enum kf_listing_kind k)
+{
+	return k == KF_LISTING_DISPLAY ? KF_REVIEW_DISPLAY_LISTING : KF_REVIEW_SEARCH_LISTING;
+}
+
+bool kf_review_listing_kind(enum kf_review_kind k, enum kf_listing_kind *out)
+{
+	if (k != KF_REVIEW_SEARCH_LISTING && k != KF_REVIEW_DISPLAY_LISTING)
+		return false;
+	*out = k == KF_REVIEW_DISPLAY_LISTING ? KF_LISTING_DISPLAY : KF_LISTING_SEARCH;
+	return true;
 }
 
 static const char *what(enum kf_listing_kind k)

@@ -14,6 +14,60 @@
 
 #include "core/app.h"
 #include "core/err.h"
+#include "core/roles.h"
+
+/* What a review decides on. The names are the stored and the API's text. */
+enum kf_review_kind {
+	KF_REVIEW_QUALIFICATION,   /* "qualification": a provider's application (ONB) */
+	KF_REVIEW_AUTHENTICITY,    /* "authenticity": a provider's authenticity check */
+	KF_REVIEW_CREATION,        /* "creation": an app's creation review (APP-5) */
+	KF_REVIEW_RELEASE,         /* "release": an app's release review (APP-6) */
+	KF_REVIEW_CHANGE,          /* "change": a released app's change (APP-7) */
+	KF_REVIEW_SEARCH_LISTING,  /* "search_listing" (REV-2) */
+	KF_REVIEW_DISPLAY_LISTING, /* "display_listing" (REV-2, REV-3) */
+};
+#define KF_REVIEW_KIND_COUNT 7
+
+/* Static name; NULL if out of range. */
+const char *kf_review_kind_name(enum kf_review_kind k);
+/* false (out untouched) for NULL or an unknown name. */
+bool kf_review_kind_parse(const char *s, enum kf_review_kind *out);
+
+enum kf_review_state {
+	KF_REVIEW_PENDING,   /* "pending" */
+	KF_REVIEW_APPROVED,  /* "approved" */
+	KF_REVIEW_REJECTED,  /* "rejected" */
+	KF_REVIEW_WITHDRAWN, /* "withdrawn": its subject went away */
+};
+#define KF_REVIEW_STATE_COUNT 4
+
+/* Static name; NULL if out of range. */
+const char *kf_review_state_name(enum kf_review_state s);
+/* false (out untouched) for NULL or an unknown name. */
+bool kf_review_state_parse(const char *s, enum kf_review_state *out);
+
+/*
+ * REV-5: is this a decision a reviewer can give? A rejection lists at least
+ * one reason: else KF_EINVAL "reasons_required" (rule REV-5, field
+ * "reasons"). Checked on the request before the review is read.
+ */
+KF_MUST_CHECK enum kf_err kf_review_check_decision(bool approve, size_t n_reasons,
+						   struct kf_error *err);
+
+/*
+ * REV-5: the one state change of a review, a reviewer's decision. In order:
+ *   kf_review_check_decision's error;
+ *   KF_ECONFLICT "already_decided" (rule REV-5, field "decision") unless
+ *       state is pending;
+ *   KF_EINVAL "invalid_field" (rule REV-3, field "evidence_holds") when an
+ *       evidence finding is given for a review that is not a display
+ *       listing's;
+ *   KF_EINVAL "invalid_kind" for a kind out of range.
+ * On KF_OK *next is approved or rejected.
+ */
+KF_MUST_CHECK enum kf_err kf_review_decide(enum kf_review_state state, enum kf_review_kind kind,
+					   bool approve, size_t n_reasons, bool evidence_given,
+					   enum kf_review_state *next, struct kf_error *err);
 
 /* REV-1: a review is overdue when it is still pending and its deadline
  * has passed (due_at < now). */
@@ -21,9 +75,9 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
 
 /*
  * REV-1: may an operator set the assignee of a review? caller_role is the
- * caller's operator role ("admin", "reviewer", "ops" or NULL);
+ * caller's operator role (admin, reviewer, ops; NONE for others);
  * assignee_id 0 clears the assignee; assignee_role is the operator role of
- * the person to assign (NULL or "" when they are not operator staff);
+ * the person to assign (NONE when they are not operator staff);
  * current is the review's assignee now (0 = none). Checked in order:
  *   KF_EFORBIDDEN "reviewer_required" unless the caller is a reviewer or
  *       an admin;
@@ -36,9 +90,9 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
  *       reviewer takes or clears a review assigned to someone else.
  * Admins assign anyone who reviews, and clear any assignee.
  */
-KF_MUST_CHECK enum kf_err kf_review_check_assign(const char *caller_role, int64_t caller_id,
+KF_MUST_CHECK enum kf_err kf_review_check_assign(enum kf_role caller_role, int64_t caller_id,
 						 bool pending, int64_t current, int64_t assignee_id,
-						 const char *assignee_role, struct kf_error *err);
+						 enum kf_role assignee_role, struct kf_error *err);
 
 /* The two listing applications of a released app (REV-2). */
 enum kf_listing_kind {
@@ -51,6 +105,10 @@ enum kf_listing_kind {
 const char *kf_listing_kind_name(enum kf_listing_kind k);
 /* false (out untouched) for NULL or another name. */
 bool kf_listing_kind_parse(const char *s, enum kf_listing_kind *out);
+/* The review kind of a listing application, and back (false, out untouched,
+ * for a review kind that is not a listing's). */
+enum kf_review_kind kf_listing_review_kind(enum kf_listing_kind k);
+bool kf_review_listing_kind(enum kf_review_kind k, enum kf_listing_kind *out);
 
 /*
  * REV-2: may the app apply for this listing now? Checked in order:

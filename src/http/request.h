@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/roles.h"
 
 struct kf_arena;
 struct kf_ctx;
@@ -43,7 +44,7 @@ struct kf_req {
 	const char *user_email;
 	const char *user_name;
 	bool email_verified;
-	const char *operator_role;    /* "admin" | "reviewer" | "ops" or NULL */
+	enum kf_role operator_role;   /* KF_ROLE_ADMIN | REVIEWER | OPS; NONE when not operator staff */
 	int64_t session_id;           /* when authenticated by a session */
 	int64_t api_token_id;         /* when authenticated by an API token */
 	int64_t api_key_id;           /* when authenticated by an operator API key */

@@ -231,7 +231,7 @@ static bool new_code(struct run *rn, bool grant, char code[KF_AUTH_TOKEN_SIZE], 
 		free(granted);
 	}
 	ok = ok && rn->authz &&
-	     kf_store_code_insert(db, hash, "auth", rn->app.id, rn->authz, NULL, NULL, NULL, now, *expires, NULL) == KF_OK &&
+	     kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, false, rn->app.id, rn->authz, NULL, NULL, NULL, now, *expires, NULL) == KF_OK &&
 	     kf_db_commit(db) == KF_OK;
 	kf_db_rollback(db);
 	kf_dbpool_put(rn->ctx->pool, db);

@@ -47,8 +47,9 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, out->user_id);
 	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW)
-		COPY(out->operator_role, kf_stmt_text(st, 0));
+	out->operator_role = KF_ROLE_NONE;
+	if (s == KF_STEP_ROW && !kf_role_parse(kf_stmt_text(st, 0), &out->operator_role))
+		out->operator_role = KF_ROLE_NONE;
 	kf_stmt_done(st);
 	if (s == KF_STEP_ERROR)
 		return KF_EDB;
@@ -129,7 +130,8 @@ static enum kf_err user_query(struct kf_db *db, const char *sql, int64_t id, con
 	COPY(out->mobile, kf_stmt_text(st, 2));
 	COPY(out->name, kf_stmt_text(st, 3));
 	COPY(out->password_hash, kf_stmt_text(st, 4));
-	COPY(out->status, kf_stmt_text(st, 5));
+	out->status = KF_USER_DISABLED;
+	(void)kf_user_status_parse(kf_stmt_text(st, 5), &out->status);
 	out->email_verified = !kf_stmt_is_null(st, 6);
 	kf_stmt_done(st);
 	return KF_OK;

@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/account.h"
 #include "core/err.h"
+#include "core/roles.h"
 #include "core/ratelimit.h"
 
 struct kf_db;
@@ -23,7 +25,7 @@ struct kf_principal {
 	char email[256];
 	char name[256];
 	bool email_verified;
-	char operator_role[16]; /* "" when not operator staff */
+	enum kf_role operator_role; /* NONE when not operator staff */
 	int64_t session_id;
 	int64_t api_token_id;
 };
@@ -34,7 +36,7 @@ struct kf_user_row {
 	char mobile[32];
 	char name[256];
 	char password_hash[160];
-	char status[16];
+	enum kf_user_status status; /* unknown stored text reads as disabled */
 	bool email_verified;
 };
 

@@ -37,8 +37,11 @@ static enum kf_err app_row(struct kf_stmt *st, struct kf_app_row *out)
 		out->id = kf_stmt_int(st, 0);
 		COPY(out->app_id, kf_stmt_text(st, 1));
 		out->provider_id = kf_stmt_int(st, 2);
-		COPY(out->state, kf_stmt_text(st, 3));
-		COPY(out->audience, kf_stmt_text(st, 4));
+		/* a state this build does not know reads as ended */
+		out->state = KF_APP_DELETED;
+		(void)kf_app_state_parse(kf_stmt_text(st, 3), &out->state);
+		out->audience = KF_APP_AUDIENCE_SELF_USE;
+		(void)kf_app_audience_parse(kf_stmt_text(st, 4), &out->audience);
 		out->live_config_id = kf_stmt_int(st, 5);
 		out->draft_config_id = kf_stmt_int(st, 6);
 		out->review_id = kf_stmt_int(st, 7);
@@ -73,8 +76,11 @@ enum kf_err kf_store_app_by_appid(struct kf_db *db, const char *app_id, struct k
 	return app_row(st, out);
 }
 
-enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now)
+enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, enum kf_app_state to, int64_t now)
 {
+	const char *state = kf_app_state_name(to);
+	if (!state)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE apps SET state = ?, updated_at = ?,"
 		    " deleted_at = CASE WHEN ? = 'deleted' THEN ? ELSE deleted_at END WHERE id = ?");
@@ -88,9 +94,11 @@ enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *sta
 	return kf_stmt_exec(st);
 }
 
-enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
-				 int64_t now)
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, enum kf_app_state from, const char *reason,
+				 const char *rule, int64_t now)
 {
+	if (!kf_app_state_name(from))
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE apps SET state = 'suspended', suspended_from = state, suspension_reason = ?,"
 		    " suspension_rule = ?, suspended_at = ?, updated_at = ? WHERE id = ? AND state = ?"
@@ -102,7 +110,7 @@ enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from,
 	kf_stmt_bind_int(st, 3, now);
 	kf_stmt_bind_int(st, 4, now);
 	kf_stmt_bind_int(st, 5, id);
-	kf_stmt_bind_text(st, 6, from);
+	kf_stmt_bind_text(st, 6, kf_app_state_name(from));
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
@@ -119,7 +127,8 @@ enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_
 	enum kf_step s = kf_stmt_step(st);
 	if (s == KF_STEP_ROW && !kf_stmt_is_null(st, 0)) {
 		out->set = true;
-		snprintf(out->from, sizeof(out->from), "%s", kf_stmt_text(st, 0));
+		out->from = KF_APP_DELETED; /* unknown text: kf_app_unsuspend restores released */
+		(void)kf_app_state_parse(kf_stmt_text(st, 0), &out->from);
 		snprintf(out->reason, sizeof(out->reason), "%s", kf_stmt_is_null(st, 1) ? "" : kf_stmt_text(st, 1));
 		snprintf(out->rule, sizeof(out->rule), "%s", kf_stmt_is_null(st, 2) ? "" : kf_stmt_text(st, 2));
 		out->at = kf_stmt_int(st, 3);
@@ -128,14 +137,16 @@ enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
-enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now)
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, enum kf_app_state to, int64_t now)
 {
+	if (!kf_app_state_name(to))
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE apps SET state = ?, suspended_from = NULL, suspension_reason = NULL, suspension_rule = NULL,"
 		    " suspended_at = NULL, updated_at = ? WHERE id = ? AND state = 'suspended' AND deleted_at IS NULL");
 	if (!st)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, to);
+	kf_stmt_bind_text(st, 1, kf_app_state_name(to));
 	kf_stmt_bind_int(st, 2, now);
 	kf_stmt_bind_int(st, 3, id);
 	if (kf_stmt_exec(st) != KF_OK)
@@ -332,17 +343,23 @@ enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *h
 	return kf_stmt_exec(st);
 }
 
-enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now, bool *valid)
+enum kf_err kf_store_app_secret_get(struct kf_db *db, int64_t app, const char *hash, struct kf_app_secret_row *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT 1 FROM app_secrets WHERE app = ? AND secret_hash = ?"
-		    " AND (revoked_at IS NULL OR valid_until > ?)");
+		db, "SELECT created_at, COALESCE(revoked_at, 0), COALESCE(valid_until, 0) FROM app_secrets"
+		    " WHERE app = ? AND secret_hash = ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_text(st, 2, hash);
-	kf_stmt_bind_int(st, 3, now);
-	return kf_stmt_exists(st, valid);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		out->created_at = kf_stmt_int(st, 0);
+		out->revoked_at = kf_stmt_int(st, 1);
+		out->valid_until = kf_stmt_int(st, 2);
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
 enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no, int64_t now)

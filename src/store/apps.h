@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/app.h"
 #include "core/err.h"
 
 struct kf_db;
@@ -22,8 +23,8 @@ struct kf_app_row {
 	int64_t id;
 	char app_id[24];
 	int64_t provider_id;
-	char state[24];
-	char audience[16];
+	enum kf_app_state state; /* stored text: kf_app_state_name; unknown text reads as deleted */
+	enum kf_app_audience audience; /* stored text: kf_app_audience_name; unknown reads as self_use */
 	int64_t live_config_id;  /* 0 = none yet */
 	int64_t draft_config_id; /* 0 = no pending draft */
 	int64_t review_id;
@@ -37,17 +38,19 @@ enum kf_err kf_store_app_insert(struct kf_db *db, const char *app_id, int64_t pr
 /* By row id, or by public app id (kf…). Deleted apps are not found. */
 enum kf_err kf_store_app_get(struct kf_db *db, int64_t id, struct kf_app_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_app_by_appid(struct kf_db *db, const char *app_id, struct kf_app_row *out) KF_MUST_CHECK;
-enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+/* The state core's transition chose (deleted also sets deleted_at);
+ * KF_EINVAL for a state out of range. */
+enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, enum kf_app_state to, int64_t now) KF_MUST_CHECK;
 /* AUTH-5: suspend the app if it is still in state from (remembered as the
  * state to restore), with the measure's reason and rule. KF_ECONFLICT when
  * its state changed meanwhile. */
-enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, const char *from, const char *reason, const char *rule,
-				 int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, enum kf_app_state from, const char *reason,
+				 const char *rule, int64_t now) KF_MUST_CHECK;
 /* An app's suspension as recorded by kf_store_app_suspend; all empty (set
  * false) when it is not suspended or none was recorded. */
 struct kf_app_suspension {
 	bool set;
-	char from[24];     /* the state to restore */
+	enum kf_app_state from; /* the state to restore */
 	char reason[1004]; /* up to 1000 bytes */
 	char rule[20];
 	int64_t at;
@@ -55,7 +58,7 @@ struct kf_app_suspension {
 enum kf_err kf_store_app_suspension_get(struct kf_db *db, int64_t id, struct kf_app_suspension *out) KF_MUST_CHECK;
 /* Lift the suspension: state to, suspension columns cleared. KF_ECONFLICT
  * when the app is no longer suspended. */
-enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, const char *to, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_app_unsuspend(struct kf_db *db, int64_t id, enum kf_app_state to, int64_t now) KF_MUST_CHECK;
 /* Apps of a provider (not deleted) as [{"id", "app_id", "state"}] (new
  * reference, NULL on a database error). */
 struct json_t *kf_store_provider_app_states(struct kf_db *db, int64_t provider_id);
@@ -85,9 +88,14 @@ struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
  * kf_app_secret_rotation). */
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now,
 				    int64_t grace_until, int64_t earlier_until) KF_MUST_CHECK;
-/* Is hash a valid secret of the app at now? */
-enum kf_err kf_store_app_secret_check(struct kf_db *db, int64_t app, const char *hash, int64_t now,
-				      bool *valid) KF_MUST_CHECK;
+/* The secret of the app with this hash, for kf_app_secret_valid_at to
+ * judge: created_at, revoked_at (0 = live) and valid_until (its grace end, 0
+ * when none). KF_ENOTFOUND when the app has no such secret. */
+struct kf_app_secret_row {
+	int64_t created_at, revoked_at, valid_until;
+};
+enum kf_err kf_store_app_secret_get(struct kf_db *db, int64_t app, const char *hash,
+				    struct kf_app_secret_row *out) KF_MUST_CHECK;
 
 /* ICP filings recorded for an entity (APP-2). */
 enum kf_err kf_store_icp_add(struct kf_db *db, int64_t entity_id, const char *domain, const char *icp_no,

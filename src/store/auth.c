@@ -8,18 +8,78 @@
 #include "store/db.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+/* The one mapping between stored kind text and core's enum. */
+static const struct {
+	const char *text;
+	enum kf_auth_kind kind;
+	bool code, oauth;
+} kinds[] = {
+	{"component_access", KF_AUTH_KIND_APP_ACCESS, false, false},
+	{"authorizer_access", KF_AUTH_KIND_AUTHORIZER_ACCESS, false, false},
+	{"authorizer_refresh", KF_AUTH_KIND_AUTHORIZER_REFRESH, false, false},
+	{"oauth_access", KF_AUTH_KIND_OAUTH_ACCESS, false, false},
+	{"oauth_refresh", KF_AUTH_KIND_OAUTH_REFRESH, false, false},
+	{"pre_auth", KF_AUTH_KIND_PRE_AUTH_CODE, true, false},
+	{"auth", KF_AUTH_KIND_AUTH_CODE, true, false},
+	{"oauth", KF_AUTH_KIND_AUTH_CODE, true, true},
+};
+
+const char *kf_store_token_kind_text(enum kf_auth_kind kind)
+{
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+		if (!kinds[i].code && kinds[i].kind == kind)
+			return kinds[i].text;
+	return NULL;
+}
+
+bool kf_store_token_kind_parse(const char *text, enum kf_auth_kind *out)
+{
+	for (size_t i = 0; text && i < ARRAY_LEN(kinds); i++)
+		if (!kinds[i].code && !strcmp(text, kinds[i].text)) {
+			*out = kinds[i].kind;
+			return true;
+		}
+	return false;
+}
+
+const char *kf_store_code_kind_text(enum kf_auth_kind kind, bool oauth)
+{
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+		if (kinds[i].code && kinds[i].kind == kind && kinds[i].oauth == oauth)
+			return kinds[i].text;
+	return NULL;
+}
+
+bool kf_store_code_kind_parse(const char *text, enum kf_auth_kind *out, bool *oauth)
+{
+	for (size_t i = 0; text && i < ARRAY_LEN(kinds); i++)
+		if (kinds[i].code && !strcmp(text, kinds[i].text)) {
+			*out = kinds[i].kind;
+			*oauth = kinds[i].oauth;
+			return true;
+		}
+	return false;
+}
+
+/* A kind no table row names: core refuses it as out of range. */
+#define KIND_UNKNOWN ((enum kf_auth_kind)KF_AUTH_KIND_COUNT)
+
+enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, enum kf_auth_kind kind, int64_t app,
 				  int64_t authorization, const char *family, int64_t code, int64_t now,
 				  int64_t expires_at, int64_t *id)
 {
+	const char *text = kf_store_token_kind_text(kind);
+	if (!text)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO tokens (hash, kind, app, authorization_id, family, code, created_at, expires_at)"
 		    " VALUES (?, ?, ?, NULLIF(?, 0), ?, NULLIF(?, 0), ?, NULLIF(?, 0))");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, hash);
-	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_text(st, 2, text);
 	kf_stmt_bind_int(st, 3, app);
 	kf_stmt_bind_int(st, 4, authorization);
 	kf_stmt_bind_text(st, 5, family);
@@ -33,7 +93,7 @@ enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char
 	return KF_OK;
 }
 
-enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_token_row *out)
+enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_auth_token *out)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT t.id, t.kind, t.app, a.app_id, a.state, COALESCE(t.authorization_id, 0), h.external_id, z.state,"
@@ -48,13 +108,16 @@ enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_tok
 	if (s == KF_STEP_ROW) {
 		memset(out, 0, sizeof(*out));
 		out->id = kf_stmt_int(st, 0);
-		COPY(out->kind, kf_stmt_text(st, 1));
+		if (!kf_store_token_kind_parse(kf_stmt_text(st, 1), &out->kind))
+			out->kind = KIND_UNKNOWN;
 		out->app = kf_stmt_int(st, 2);
 		COPY(out->app_id, kf_stmt_text(st, 3));
-		COPY(out->app_state, kf_stmt_text(st, 4));
+		out->app_state = KF_APP_DELETED;
+		(void)kf_app_state_parse(kf_stmt_text(st, 4), &out->app_state);
 		out->authorization = kf_stmt_int(st, 5);
 		COPY(out->authorizer, kf_stmt_text(st, 6));
-		COPY(out->auth_state, kf_stmt_text(st, 7));
+		out->auth_state = KF_AUTH_STATE_NONE;
+		(void)kf_auth_state_parse(kf_stmt_text(st, 7), &out->auth_state);
 		out->expires_at = kf_stmt_int(st, 8);
 		out->revoked = kf_stmt_int(st, 9) != 0;
 		out->superseded = kf_stmt_int(st, 10) != 0;
@@ -77,7 +140,7 @@ static enum kf_err note_revocation(struct kf_db *db, int64_t now, const char *wh
 	return kf_stmt_exec(st);
 }
 
-static enum kf_err revoke_where(struct kf_db *db, const char *sql, int64_t key, const char *kind, int64_t now,
+static enum kf_err revoke_where(struct kf_db *db, const char *sql, int64_t key, const char *kind_text, int64_t now,
 				const char *what)
 {
 	struct kf_stmt *st = kf_db_prepare(db, sql);
@@ -85,8 +148,8 @@ static enum kf_err revoke_where(struct kf_db *db, const char *sql, int64_t key, 
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, now);
 	kf_stmt_bind_int(st, 2, key);
-	if (kind)
-		kf_stmt_bind_text(st, 3, kind);
+	if (kind_text)
+		kf_stmt_bind_text(st, 3, kind_text);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	return note_revocation(db, now, what);
@@ -168,11 +231,15 @@ int kf_store_tokens_expire(struct kf_db *db, int64_t before)
 	return n;
 }
 
-enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now)
+enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, enum kf_auth_kind kind,
+				       int64_t now)
 {
+	const char *text = kf_store_token_kind_text(kind);
+	if (!text)
+		return KF_EINVAL;
 	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE authorization_id = ? AND kind = ?"
 				" AND revoked_at IS NULL",
-			    authorization, kind, now, "replaced");
+			    authorization, text, now, "replaced");
 }
 
 enum kf_err kf_store_token_supersede(struct kf_db *db, int64_t id, int64_t now)
@@ -220,17 +287,20 @@ enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark)
 	return s == KF_STEP_ROW ? KF_OK : KF_EDB;
 }
 
-enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, enum kf_auth_kind kind, bool oauth, int64_t app,
 				 int64_t authorization, const char *redirect_uri, const char *challenge,
 				 const char *scope, int64_t now, int64_t expires_at, int64_t *id)
 {
+	const char *text = kf_store_code_kind_text(kind, oauth);
+	if (!text)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO codes (hash, kind, app, authorization_id, redirect_uri, code_challenge, scope, created_at,"
 		    " expires_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, hash);
-	kf_stmt_bind_text(st, 2, kind);
+	kf_stmt_bind_text(st, 2, text);
 	kf_stmt_bind_int(st, 3, app);
 	kf_stmt_bind_int(st, 4, authorization);
 	kf_stmt_bind_text(st, 5, redirect_uri);
@@ -257,7 +327,8 @@ enum kf_err kf_store_code_get(struct kf_db *db, const char *hash, struct kf_code
 	if (s == KF_STEP_ROW) {
 		memset(out, 0, sizeof(*out));
 		out->id = kf_stmt_int(st, 0);
-		COPY(out->kind, kf_stmt_text(st, 1));
+		if (!kf_store_code_kind_parse(kf_stmt_text(st, 1), &out->kind, &out->oauth))
+			out->kind = KIND_UNKNOWN;
 		out->app = kf_stmt_int(st, 2);
 		out->authorization = kf_stmt_int(st, 3);
 		out->created_at = kf_stmt_int(st, 4);

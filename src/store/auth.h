@@ -10,31 +10,37 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/auth.h"
 #include "core/err.h"
 
 struct kf_db;
 
-struct kf_token_row {
-	int64_t id;
-	char kind[24];
-	int64_t app;            /* app row id */
-	char app_id[24];        /* public app id */
-	char app_state[24];
-	int64_t authorization;  /* 0 for app tokens */
-	char authorizer[128];   /* host account external id, "" for app tokens */
-	char auth_state[16];    /* authorization state, "" for app tokens */
-	int64_t expires_at;     /* 0 = no expiry */
-	bool revoked;
-	bool superseded;
-	char family[40];
-	int64_t code;
-};
+/*
+ * Token kinds are stored as text; this is the one mapping between the text
+ * and core's enum kf_auth_kind (codes: kf_store_code_kind_*):
+ *   KF_AUTH_KIND_APP_ACCESS "component_access", AUTHORIZER_ACCESS
+ *   "authorizer_access", AUTHORIZER_REFRESH "authorizer_refresh", OAUTH_ACCESS
+ *   "oauth_access", OAUTH_REFRESH "oauth_refresh".
+ * Static text, NULL for a code kind or out of range; parse is false (out
+ * untouched) for NULL or unknown text.
+ */
+const char *kf_store_token_kind_text(enum kf_auth_kind kind);
+bool kf_store_token_kind_parse(const char *text, enum kf_auth_kind *out);
+/* Codes: KF_AUTH_KIND_PRE_AUTH_CODE "pre_auth", KF_AUTH_KIND_AUTH_CODE
+ * "auth" (component API) or, with oauth, "oauth". */
+const char *kf_store_code_kind_text(enum kf_auth_kind kind, bool oauth);
+bool kf_store_code_kind_parse(const char *text, enum kf_auth_kind *out, bool *oauth);
 
-enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+/* KF_EINVAL for a kind that is not a token kind. */
+enum kf_err kf_store_token_insert(struct kf_db *db, const char *hash, enum kf_auth_kind kind, int64_t app,
 				  int64_t authorization, const char *family, int64_t code, int64_t now,
 				  int64_t expires_at, int64_t *id) KF_MUST_CHECK;
 /* KF_ENOTFOUND when no token has this hash. */
-enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_token_row *out) KF_MUST_CHECK;
+/* The token with its app's and authorization's state, as core's type: an
+ * unknown stored kind, app state or authorization state reads as a token
+ * core refuses (kind out of range, app KF_APP_DELETED, authorization
+ * KF_AUTH_STATE_NONE). */
+enum kf_err kf_store_token_get(struct kf_db *db, const char *hash, struct kf_auth_token *out) KF_MUST_CHECK;
 /* Revoke tokens: by id, every token of an authorization, or every token
  * issued from a code (AUTH-3 replay); each appends to revocations. */
 enum kf_err kf_store_token_revoke(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
@@ -54,7 +60,8 @@ enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now) 
 int kf_store_tokens_expire(struct kf_db *db, int64_t before);
 /* Revoke the other live tokens of this kind for the authorization (a new
  * authorizer access token replaces the old one). */
-enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, const char *kind, int64_t now) KF_MUST_CHECK;
+enum kf_err kf_store_tokens_revoke_kind(struct kf_db *db, int64_t authorization, enum kf_auth_kind kind,
+				       int64_t now) KF_MUST_CHECK;
 /* OAuth refresh rotation: mark a refresh token rotated away; revoke every
  * token of a family (reuse detected, or the client revoked it). */
 enum kf_err kf_store_token_supersede(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
@@ -67,7 +74,8 @@ enum kf_err kf_store_revocation_mark(struct kf_db *db, int64_t *mark) KF_MUST_CH
 
 struct kf_code_row {
 	int64_t id;
-	char kind[16];
+	enum kf_auth_kind kind; /* PRE_AUTH_CODE or AUTH_CODE; out of range for unknown text */
+	bool oauth;             /* an OAuth authorization code */
 	int64_t app;
 	int64_t authorization;
 	int64_t created_at, expires_at, used_at;
@@ -76,7 +84,8 @@ struct kf_code_row {
 	char scope[512];
 };
 
-enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, const char *kind, int64_t app,
+/* KF_EINVAL for a kind that is not a code kind. */
+enum kf_err kf_store_code_insert(struct kf_db *db, const char *hash, enum kf_auth_kind kind, bool oauth, int64_t app,
 				 int64_t authorization, const char *redirect_uri, const char *challenge,
 				 const char *scope, int64_t now, int64_t expires_at, int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_code_get(struct kf_db *db, const char *hash, struct kf_code_row *out) KF_MUST_CHECK;

@@ -65,9 +65,12 @@ enum kf_err kf_store_authenticity_by_review(struct kf_db *db, int64_t review_id,
 	return KF_OK;
 }
 
-enum kf_err kf_store_authenticity_decide(struct kf_db *db, int64_t id, const char *state, int64_t valid_until,
+enum kf_err kf_store_authenticity_decide(struct kf_db *db, int64_t id, enum kf_review_state state_enum, int64_t valid_until,
 					 int64_t now)
 {
+	const char *state = kf_review_state_name(state_enum);
+	if (!state)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE authenticity SET state = ?, decided_at = ?, valid_until = ?"
 					       " WHERE id = ? AND state = 'pending'");
 	if (!st)

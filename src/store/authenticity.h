@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/review.h"
 
 struct kf_db;
 struct json_t;
@@ -34,7 +35,9 @@ enum kf_err kf_store_authenticity_by_review(struct kf_db *db, int64_t review_id,
 					    struct kf_authenticity_row *out) KF_MUST_CHECK;
 /* Record the outcome (valid_until 0 stores NULL) of a pending one;
  * KF_ECONFLICT when it is no longer pending. */
-enum kf_err kf_store_authenticity_decide(struct kf_db *db, int64_t id, const char *state, int64_t valid_until,
+/* state: what the review decided (pending again for a resubmission); stored
+ * as kf_review_state_name. */
+enum kf_err kf_store_authenticity_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int64_t valid_until,
 					 int64_t now) KF_MUST_CHECK;
 /* The latest end of validity among the provider's approved certifications
  * (0 when it has none). */

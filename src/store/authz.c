@@ -18,7 +18,8 @@ static enum kf_err row(struct kf_stmt *st, struct kf_authz_row *out)
 		out->id = kf_stmt_int(st, 0);
 		out->host_account = kf_stmt_int(st, 1);
 		out->app = kf_stmt_int(st, 2);
-		COPY(out->state, kf_stmt_text(st, 3));
+		out->state = KF_AUTH_STATE_NONE;
+		(void)kf_auth_state_parse(kf_stmt_text(st, 3), &out->state);
 		COPY(out->granted, kf_stmt_text(st, 4));
 		COPY(out->pending, kf_stmt_text(st, 5));
 		COPY(out->data_scope, kf_stmt_text(st, 6));
@@ -87,7 +88,7 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	*id = cur.id;
-	*created = strcmp(cur.state, "active") != 0; /* a revoked one comes back as new */
+	*created = !kf_auth_state_live(cur.state); /* a revoked one comes back as new */
 	return KF_OK;
 }
 

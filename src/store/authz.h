@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/auth.h"
 #include "core/err.h"
 
 struct kf_db;
@@ -16,7 +17,7 @@ struct kf_authz_row {
 	int64_t id;
 	int64_t host_account;
 	int64_t app;
-	char state[16];      /* active | revoked */
+	enum kf_auth_state state; /* stored "active" | "revoked" (kf_auth_state_name); NONE for unknown text */
 	char granted[512];   /* JSON array of set ids */
 	char pending[512];
 	char offered[512];

@@ -63,9 +63,9 @@ static enum kf_err create_account(struct kf_db *db, int64_t now, const char *kin
 	int64_t uid, org, hid = 0;
 	enum kf_err rc = owner_user(db, now, &uid);
 	if (rc == KF_OK)
-		rc = kf_store_org_insert(db, "host", KF_TEST_ORG_NAME, "active", now, &org);
+		rc = kf_store_org_insert(db, KF_ORG_HOST, KF_TEST_ORG_NAME, KF_PROVIDER_DRAFT, now, &org);
 	if (rc == KF_OK)
-		rc = kf_store_member_add(db, org, uid, "owner", now);
+		rc = kf_store_member_add(db, org, uid, KF_ROLE_OWNER, now);
 	char ext[64] = "";
 	/* the host product may already use the id: take the next free one */
 	for (int n = 1; rc == KF_OK && n <= 100; n++) {

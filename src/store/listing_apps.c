@@ -68,9 +68,12 @@ enum kf_err kf_store_listing_app_by_review(struct kf_db *db, int64_t review_id, 
 	return KF_OK;
 }
 
-enum kf_err kf_store_listing_app_decide(struct kf_db *db, int64_t id, const char *state, int evidence_holds,
+enum kf_err kf_store_listing_app_decide(struct kf_db *db, int64_t id, enum kf_review_state state_enum, int evidence_holds,
 					int64_t now)
 {
+	const char *state = kf_review_state_name(state_enum);
+	if (!state)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE listing_applications SET state = ?, evidence_holds = ?,"
 					       " decided_at = ? WHERE id = ? AND state = 'pending'");
 	if (!st)

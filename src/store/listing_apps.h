@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/review.h"
 
 struct kf_db;
 struct json_t;
@@ -36,7 +37,9 @@ enum kf_err kf_store_listing_app_by_review(struct kf_db *db, int64_t review_id,
 					   struct kf_listing_app_row *out) KF_MUST_CHECK;
 /* Record the outcome of a pending application; evidence_holds -1 stores
  * NULL (search listings). KF_ECONFLICT when it is no longer pending. */
-enum kf_err kf_store_listing_app_decide(struct kf_db *db, int64_t id, const char *state, int evidence_holds,
+/* state: what the review decided (pending again for a resubmission); stored
+ * as kf_review_state_name. */
+enum kf_err kf_store_listing_app_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int evidence_holds,
 					int64_t now) KF_MUST_CHECK;
 /* The app's applications, newest first, with the reasons of their
  * reviews (new reference) or NULL. */

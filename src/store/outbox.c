@@ -198,8 +198,10 @@ fail:
 	return KF_EDB;
 }
 
-json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const char *state, int64_t before, int limit)
+json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const enum kf_outbox_state *state_enum, int64_t before,
+			     int limit)
 {
+	const char *state = state_enum ? kf_outbox_state_name(*state_enum) : NULL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT id, event_id, kind, target, state, attempts, next_attempt_at, created_at, delivered_at,"
 		    " last_error FROM outbox WHERE app = ? AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (? = 0 OR id < ?)"

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/push.h"
 
 struct kf_db;
 struct json_t;
@@ -69,7 +70,9 @@ enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf
 				   int64_t next_at) KF_MUST_CHECK;
 
 /* Events of an app, newest first, optionally by state. */
-struct json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const char *state, int64_t before, int limit);
+/* state NULL = any. */
+struct json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const enum kf_outbox_state *state, int64_t before,
+				    int limit);
 /* One event with its attempts. */
 struct json_t *kf_store_outbox_event_json(struct kf_db *db, int64_t app, const char *event_id);
 /* Put a dead (or delivered) event back in the queue; KF_ENOTFOUND when the

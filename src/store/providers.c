@@ -19,16 +19,20 @@ static enum kf_err one_row(struct kf_stmt *st)
 	return s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
 
-enum kf_err kf_store_org_insert(struct kf_db *db, const char *kind, const char *name, const char *state,
-				int64_t now, int64_t *id)
+enum kf_err kf_store_org_insert(struct kf_db *db, enum kf_org_kind kind, const char *name,
+				enum kf_provider_state state, int64_t now, int64_t *id)
 {
+	const char *kind_text = kf_org_kind_name(kind);
+	const char *state_text = kind == KF_ORG_PROVIDER ? kf_provider_state_name(state) : "active";
+	if (!kind_text || !state_text)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO orgs (kind, name, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, kind);
+	kf_stmt_bind_text(st, 1, kind_text);
 	kf_stmt_bind_text(st, 2, name);
-	kf_stmt_bind_text(st, 3, state);
+	kf_stmt_bind_text(st, 3, state_text);
 	kf_stmt_bind_int(st, 4, now);
 	kf_stmt_bind_int(st, 5, now);
 	if (kf_stmt_exec(st) != KF_OK)
@@ -48,16 +52,19 @@ enum kf_err kf_store_org_get(struct kf_db *db, int64_t id, struct kf_org_row *ou
 	if (rc)
 		return rc;
 	out->id = kf_stmt_int(st, 0);
-	COPY(out->kind, kf_stmt_text(st, 1));
+	out->kind = KF_ORG_HOST;
+	(void)kf_org_kind_parse(kf_stmt_text(st, 1), &out->kind);
 	COPY(out->name, kf_stmt_text(st, 2));
-	COPY(out->state, kf_stmt_text(st, 3));
+	out->state = KF_PROVIDER_DRAFT;
+	if (out->kind == KF_ORG_PROVIDER)
+		(void)kf_provider_state_parse(kf_stmt_text(st, 3), &out->state);
 	out->entity_id = kf_stmt_int(st, 4);
 	out->bound_until = kf_stmt_int(st, 5);
 	kf_stmt_done(st);
 	return KF_OK;
 }
 
-enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now)
+static enum kf_err set_state(struct kf_db *db, int64_t id, const char *state, int64_t now)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "UPDATE orgs SET state = ?, updated_at = ? WHERE id = ?");
 	if (!st)
@@ -66,6 +73,17 @@ enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *sta
 	kf_stmt_bind_int(st, 2, now);
 	kf_stmt_bind_int(st, 3, id);
 	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, enum kf_provider_state state, int64_t now)
+{
+	const char *text = kf_provider_state_name(state);
+	return text ? set_state(db, id, text, now) : KF_EINVAL;
+}
+
+enum kf_err kf_store_org_set_deleted(struct kf_db *db, int64_t id, int64_t now)
+{
+	return set_state(db, id, "deleted", now);
 }
 
 enum kf_err kf_store_org_bind_entity(struct kf_db *db, int64_t id, int64_t entity_id, int64_t bound_until,
@@ -152,7 +170,7 @@ json_t *kf_store_providers_json(struct kf_db *db, int64_t user_id, bool all, int
 	return kf_stmt_rows_json(st);
 }
 
-enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, char *role, size_t len)
+enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role *role)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT role FROM memberships WHERE org_id = ? AND user_id = ?");
 	if (!st)
@@ -160,20 +178,24 @@ enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_
 	kf_stmt_bind_int(st, 1, org_id);
 	kf_stmt_bind_int(st, 2, user_id);
 	enum kf_step s = kf_stmt_step(st);
-	snprintf(role, len, "%s", s == KF_STEP_ROW ? kf_stmt_text(st, 0) : "");
+	*role = KF_ROLE_NONE;
+	if (s == KF_STEP_ROW && !kf_role_parse(kf_stmt_text(st, 0), role))
+		*role = KF_ROLE_NONE;
 	kf_stmt_done(st);
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
-enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, const char *role, int64_t now)
+enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role role, int64_t now)
 {
+	if (role == KF_ROLE_NONE || !kf_role_name(role))
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, org_id);
 	kf_stmt_bind_int(st, 2, user_id);
-	kf_stmt_bind_text(st, 3, role);
+	kf_stmt_bind_text(st, 3, kf_role_name(role));
 	kf_stmt_bind_int(st, 4, now);
 	if (kf_stmt_exec(st) != KF_OK)
 		return kf_db_is_constraint_error(db) ? KF_ECONFLICT : KF_EDB;
@@ -351,9 +373,12 @@ enum kf_err kf_store_application_get(struct kf_db *db, int64_t id, struct kf_app
 	return app_query(st, out);
 }
 
-enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, const char *state, int64_t review_id,
+enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, enum kf_review_state state_enum, int64_t review_id,
 					int64_t now)
 {
+	const char *state = kf_review_state_name(state_enum);
+	if (!state)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE provider_applications SET state = ?, review_id = COALESCE(?, review_id),"
 		    " decided_at = CASE WHEN ? = 'pending' THEN NULL ELSE CAST(? AS BIGINT) END WHERE id = ?");

@@ -10,15 +10,18 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/review.h"
+#include "core/provider.h"
+#include "core/roles.h"
 
 struct kf_db;
 struct json_t;
 
 struct kf_org_row {
 	int64_t id;
-	char kind[16];
+	enum kf_org_kind kind;        /* unknown stored text reads as host (never a provider) */
 	char name[256];
-	char state[32];
+	enum kf_provider_state state; /* a provider's; other kinds (and unknown text) read as draft */
 	int64_t entity_id;
 	int64_t bound_until;
 };
@@ -41,10 +44,16 @@ struct kf_application_row {
 	char state[16];
 };
 
-enum kf_err kf_store_org_insert(struct kf_db *db, const char *kind, const char *name, const char *state,
-				int64_t now, int64_t *id) KF_MUST_CHECK;
+/* A new organisation: a provider in state (draft, or certified for the
+ * demo data); host and operator organisations are stored "active" and
+ * state is ignored. KF_EINVAL for a kind or state out of range. */
+enum kf_err kf_store_org_insert(struct kf_db *db, enum kf_org_kind kind, const char *name,
+				enum kf_provider_state state, int64_t now, int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_org_get(struct kf_db *db, int64_t id, struct kf_org_row *out) KF_MUST_CHECK;
-enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, const char *state, int64_t now) KF_MUST_CHECK;
+/* A provider's state as core's transition chose it; KF_EINVAL out of range. */
+enum kf_err kf_store_org_set_state(struct kf_db *db, int64_t id, enum kf_provider_state state, int64_t now) KF_MUST_CHECK;
+/* A host account's organisation ends with the account ("deleted"). */
+enum kf_err kf_store_org_set_deleted(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_org_bind_entity(struct kf_db *db, int64_t id, int64_t entity_id, int64_t bound_until,
 				     int64_t now) KF_MUST_CHECK;
 /* Update the contact fields present (NULL = keep). */
@@ -58,10 +67,12 @@ struct json_t *kf_store_org_json(struct kf_db *db, int64_t id);
 /* Providers the user belongs to (all providers when all is set). */
 struct json_t *kf_store_providers_json(struct kf_db *db, int64_t user_id, bool all, int64_t after, int limit);
 
-/* Role of user in org ("owner", "member", "admin", …) or "" when none. */
-enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id, char *role,
-				 size_t len) KF_MUST_CHECK;
-enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, const char *role,
+/* Role of user in org; KF_ROLE_NONE when none (or stored text this build
+ * does not know). */
+enum kf_err kf_store_member_role(struct kf_db *db, int64_t org_id, int64_t user_id,
+				 enum kf_role *role) KF_MUST_CHECK;
+/* KF_EINVAL for NONE or a role out of range. */
+enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_id, enum kf_role role,
 				int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_member_remove(struct kf_db *db, int64_t org_id, int64_t user_id) KF_MUST_CHECK;
 struct json_t *kf_store_members_json(struct kf_db *db, int64_t org_id);
@@ -84,7 +95,9 @@ enum kf_err kf_store_application_insert(struct kf_db *db, const struct kf_applic
 enum kf_err kf_store_application_latest(struct kf_db *db, int64_t org_id,
 					struct kf_application_row *out) KF_MUST_CHECK;
 enum kf_err kf_store_application_get(struct kf_db *db, int64_t id, struct kf_application_row *out) KF_MUST_CHECK;
-enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, const char *state, int64_t review_id,
+/* state: what the review decided (pending again for a resubmission); stored
+ * as kf_review_state_name. */
+enum kf_err kf_store_application_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int64_t review_id,
 					int64_t now) KF_MUST_CHECK;
 struct json_t *kf_store_application_json(struct kf_db *db, int64_t id);
 

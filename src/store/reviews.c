@@ -11,15 +11,17 @@
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
-enum kf_err kf_store_review_insert(struct kf_db *db, const char *kind, const char *subject_type,
+enum kf_err kf_store_review_insert(struct kf_db *db, enum kf_review_kind kind, const char *subject_type,
 				   int64_t subject_id, int64_t org_id, int64_t now, int64_t due_at, int64_t *id)
 {
+	if (!kf_review_kind_name(kind))
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO reviews (kind, subject_type, subject_id, org_id, state, submitted_at, due_at)"
 		    " VALUES (?, ?, ?, ?, 'pending', ?, ?)");
 	if (!st)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, kind);
+	kf_stmt_bind_text(st, 1, kf_review_kind_name(kind));
 	kf_stmt_bind_text(st, 2, subject_type);
 	kf_stmt_bind_int(st, 3, subject_id);
 	kf_stmt_bind_int(st, 4, org_id);
@@ -43,26 +45,30 @@ enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_r
 	if (found != KF_OK)
 		return found;
 	out->id = kf_stmt_int(st, 0);
-	COPY(out->kind, kf_stmt_text(st, 1));
+	out->kind = (enum kf_review_kind)KF_REVIEW_KIND_COUNT;
+	(void)kf_review_kind_parse(kf_stmt_text(st, 1), &out->kind);
 	COPY(out->subject_type, kf_stmt_text(st, 2));
 	out->subject_id = kf_stmt_int(st, 3);
 	out->org_id = kf_stmt_int(st, 4);
-	COPY(out->state, kf_stmt_text(st, 5));
+	out->state = (enum kf_review_state)KF_REVIEW_STATE_COUNT;
+	(void)kf_review_state_parse(kf_stmt_text(st, 5), &out->state);
 	out->due_at = kf_stmt_int(st, 6);
 	out->assignee_id = kf_stmt_int(st, 7);
 	kf_stmt_done(st);
 	return KF_OK;
 }
 
-enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *state, int64_t reviewer,
+enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int64_t reviewer,
 				   const char *reasons_json, int64_t now)
 {
+	if (state != KF_REVIEW_APPROVED && state != KF_REVIEW_REJECTED)
+		return KF_EINVAL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE reviews SET state = ?, reviewer_id = ?, reasons = ?, decided_at = ?"
 		    " WHERE id = ? AND state = 'pending'");
 	if (!st)
 		return KF_EDB;
-	kf_stmt_bind_text(st, 1, state);
+	kf_stmt_bind_text(st, 1, kf_review_state_name(state));
 	kf_stmt_bind_int(st, 2, reviewer);
 	kf_stmt_bind_text(st, 3, reasons_json);
 	kf_stmt_bind_int(st, 4, now);
@@ -129,8 +135,8 @@ json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f
 				" ORDER BY r.due_at, r.id LIMIT ?10");
 	if (!st)
 		return NULL;
-	kf_stmt_bind_text(st, 1, f->kind);
-	kf_stmt_bind_text(st, 2, f->state);
+	kf_stmt_bind_text(st, 1, f->kind ? kf_review_kind_name(*f->kind) : NULL);
+	kf_stmt_bind_text(st, 2, f->state ? kf_review_state_name(*f->state) : NULL);
 	kf_stmt_bind_int(st, 3, (int64_t)f->assignee_mode);
 	kf_stmt_bind_int(st, 4, f->assignee);
 	kf_stmt_bind_int(st, 5, f->overdue_only);
@@ -167,7 +173,7 @@ enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t a
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
 }
 
-enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len)
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, enum kf_role *role)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT m.role FROM memberships m JOIN orgs o ON o.id = m.org_id"
 					       " JOIN users u ON u.id = m.user_id"
@@ -177,7 +183,9 @@ enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
 	enum kf_step s = kf_stmt_step(st);
-	snprintf(role, len, "%s", s == KF_STEP_ROW && kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+	*role = KF_ROLE_NONE;
+	if (s == KF_STEP_ROW && !kf_role_parse(kf_stmt_text(st, 0), role))
+		*role = KF_ROLE_NONE;
 	kf_stmt_done(st);
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }

@@ -13,27 +13,29 @@
 
 #include "core/calendar.h"
 #include "core/err.h"
+#include "core/review.h"
 
 struct kf_db;
 struct json_t;
 
 struct kf_review_row {
 	int64_t id;
-	char kind[32];
+	enum kf_review_kind kind;   /* stored text: kf_review_kind_name; out of range when unknown */
 	char subject_type[32];
 	int64_t subject_id;
 	int64_t org_id;
-	char state[16];
+	enum kf_review_state state; /* stored text: kf_review_state_name; out of range when unknown */
 	int64_t due_at;
 	int64_t assignee_id; /* REV-1: 0 = unassigned */
 };
 
-enum kf_err kf_store_review_insert(struct kf_db *db, const char *kind, const char *subject_type,
+enum kf_err kf_store_review_insert(struct kf_db *db, enum kf_review_kind kind, const char *subject_type,
 				   int64_t subject_id, int64_t org_id, int64_t now, int64_t due_at,
 				   int64_t *id) KF_MUST_CHECK;
 enum kf_err kf_store_review_get(struct kf_db *db, int64_t id, struct kf_review_row *out) KF_MUST_CHECK;
-/* Record the decision; KF_ECONFLICT if the review was already decided. */
-enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, const char *state, int64_t reviewer,
+/* Record the decision (state from kf_review_decide); KF_ECONFLICT if the
+ * review was already decided. */
+enum kf_err kf_store_review_decide(struct kf_db *db, int64_t id, enum kf_review_state state, int64_t reviewer,
 				   const char *reasons_json, int64_t now) KF_MUST_CHECK;
 /* Close the pending reviews of a subject that went away (an app deleted
  * during its review): they end "withdrawn". */
@@ -49,7 +51,8 @@ enum kf_review_assignee_filter {
 	KF_REVIEW_ASSIGNEE_NONE, /* unassigned */
 };
 struct kf_review_filter {
-	const char *kind, *state;        /* NULL = any */
+	const enum kf_review_kind *kind;   /* NULL = any */
+	const enum kf_review_state *state; /* NULL = any */
 	enum kf_review_assignee_filter assignee_mode;
 	int64_t assignee;
 	bool overdue_only;               /* pending and due_at < now */
@@ -65,9 +68,9 @@ struct json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_fi
 /* REV-1: set (assignee > 0) or clear (0) the assignee of a pending review;
  * KF_ECONFLICT when the review is no longer pending. */
 enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee) KF_MUST_CHECK;
-/* Operator role of a user ("admin", "reviewer", "ops") or "" when the user
- * is not operator staff (or does not exist). */
-enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, char *role, size_t len) KF_MUST_CHECK;
+/* Operator role of an active user (admin, reviewer, ops), NONE when the
+ * user is not operator staff (or does not exist). */
+enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, enum kf_role *role) KF_MUST_CHECK;
 
 /* Pending and overdue reviews per kind, for the metrics (REV-1). */
 struct kf_review_gauge {

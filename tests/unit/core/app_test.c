@@ -1372,6 +1372,60 @@ static void test_app_id_APP_10(void **state)
 	assert_false(kf_app_id_valid(NULL));
 }
 
+/* APP-5: editing waits for the creation review; every other state edits. */
+static void test_check_edit_APP_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	for (int s = 0; s <= KF_APP_DELETED; s++) {
+		enum kf_err rc = kf_app_check_edit((enum kf_app_state)s, &err);
+		if (s == KF_APP_CREATION_REVIEW) {
+			assert_int_equal(rc, KF_ECONFLICT);
+			assert_string_equal(err.name, "under_review");
+			assert_string_equal(err.rule, "APP-5");
+		} else {
+			assert_int_equal(rc, KF_OK);
+		}
+	}
+}
+
+/* A draft goes live directly only in development (APP-5); a released app's
+ * changes are reviewed (APP-7). */
+static void test_check_activate_APP_7(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	assert_int_equal(kf_app_check_activate(KF_APP_DEVELOPING, &err), KF_OK);
+	assert_int_equal(kf_app_check_activate(KF_APP_RELEASED, &err), KF_ECONFLICT);
+	assert_string_equal(err.name, "invalid_state");
+	assert_string_equal(err.rule, "APP-7");
+	assert_non_null(strstr(err.msg, "released"));
+	for (int s = 0; s <= KF_APP_DELETED; s++) {
+		if (s == KF_APP_DEVELOPING || s == KF_APP_RELEASED)
+			continue;
+		assert_int_equal(kf_app_check_activate((enum kf_app_state)s, &err), KF_ECONFLICT);
+		assert_string_equal(err.rule, "APP-5");
+	}
+}
+
+/* APP-1, DATA-3: every state but deleted -> deleted; deleted is refused. */
+static void test_delete_APP_1(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	for (int s = 0; s < KF_APP_DELETED; s++) {
+		enum kf_app_state next = KF_APP_DRAFT;
+		assert_int_equal(kf_app_delete((enum kf_app_state)s, &next, &err), KF_OK);
+		assert_int_equal(next, KF_APP_DELETED);
+	}
+	enum kf_app_state next = KF_APP_DRAFT;
+	assert_int_equal(kf_app_delete(KF_APP_DELETED, &next, &err), KF_ECONFLICT);
+	assert_string_equal(err.name, "invalid_state");
+	assert_string_equal(err.rule, "APP-1");
+	assert_int_equal(next, KF_APP_DRAFT);
+	assert_int_equal(kf_app_delete((enum kf_app_state)99, &next, &err), KF_ECONFLICT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1417,6 +1471,9 @@ int main(void)
 		cmocka_unit_test(test_authorize_self_use_APP_10),
 		cmocka_unit_test(test_rotation_grace_APP_10),
 		cmocka_unit_test(test_secret_valid_at_APP_10),
+		cmocka_unit_test(test_check_edit_APP_5),
+		cmocka_unit_test(test_check_activate_APP_7),
+		cmocka_unit_test(test_delete_APP_1),
 		cmocka_unit_test(test_secret_rotation_APP_10),
 		cmocka_unit_test(test_suspend_AUTH_5),
 		cmocka_unit_test(test_app_id_APP_10),

@@ -526,9 +526,54 @@ static void test_authenticity_validity_APP_9(void **state)
 	assert_false(kf_provider_authenticity_valid(true, 0, NOW));
 }
 
+/* ONB-10: purged is the final state after cancellation; nothing leaves it
+ * and no request enters it. */
+static void test_purged_final_ONB_10(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_provider_state next = KF_PROVIDER_DRAFT, s = KF_PROVIDER_DRAFT;
+	assert_string_equal(kf_provider_state_name(KF_PROVIDER_PURGED), "purged");
+	assert_true(kf_provider_state_parse("purged", &s));
+	assert_int_equal(s, KF_PROVIDER_PURGED);
+	assert_true(kf_provider_closed(KF_PROVIDER_PURGED));
+	assert_true(kf_provider_closed(KF_PROVIDER_CANCELLED));
+	assert_false(kf_provider_closed(KF_PROVIDER_BANNED));
+	assert_false(kf_provider_closed(KF_PROVIDER_CERTIFIED));
+	for (size_t i = 0; i < N_ALL; i++) {
+		assert_false(kf_provider_transition_allowed(all_states[i], KF_PROVIDER_PURGED));
+		assert_false(kf_provider_transition_allowed(KF_PROVIDER_PURGED, all_states[i]));
+	}
+	assert_int_equal(kf_provider_check_ban(KF_PROVIDER_PURGED, &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "invalid_state", "GOV-7", NULL);
+	struct kf_cancel_facts facts = { 0 };
+	assert_int_equal(kf_provider_check_cancel(KF_PROVIDER_PURGED, &facts, &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "invalid_state", "ONB-10", NULL);
+	assert_int_equal(next, KF_PROVIDER_DRAFT);
+}
+
+static void test_org_kind_names(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "provider", "host", "operator" };
+	for (int i = 0; i < 3; i++) {
+		enum kf_org_kind k = KF_ORG_OPERATOR;
+		assert_string_equal(kf_org_kind_name((enum kf_org_kind)i), names[i]);
+		assert_true(kf_org_kind_parse(names[i], &k));
+		assert_int_equal(k, i);
+	}
+	enum kf_org_kind k = KF_ORG_HOST;
+	assert_false(kf_org_kind_parse("company", &k));
+	assert_false(kf_org_kind_parse(NULL, &k));
+	assert_int_equal(k, KF_ORG_HOST);
+	assert_null(kf_org_kind_name((enum kf_org_kind)3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_purged_final_ONB_10),
+		cmocka_unit_test(test_org_kind_names),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_policy_default_ONB_5_ONB_10),
 		cmocka_unit_test(test_transition_table),

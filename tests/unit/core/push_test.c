@@ -282,9 +282,27 @@ static void test_push_ticket_well_formed_refusals(void **state)
 		"ticket@@@t_KixLUyGjV-ZnUYrUP58mbI5maqS_AcRWkJY9kNQ4tPj360c1kD5HWqQt7AiFowdBZQWBYeQwr-hvk2ja-oTQ"));
 }
 
+static void test_outbox_state_names(void **state)
+{
+	(void)state;
+	static const char *const names[KF_OUTBOX_STATE_COUNT] = { "pending", "delivered", "dead", "superseded" };
+	for (int i = 0; i < KF_OUTBOX_STATE_COUNT; i++) {
+		enum kf_outbox_state s = KF_OUTBOX_DEAD;
+		assert_string_equal(kf_outbox_state_name((enum kf_outbox_state)i), names[i]);
+		assert_true(kf_outbox_state_parse(names[i], &s));
+		assert_int_equal(s, i);
+	}
+	enum kf_outbox_state s = KF_OUTBOX_DEAD;
+	assert_false(kf_outbox_state_parse("retry", &s));
+	assert_false(kf_outbox_state_parse(NULL, &s));
+	assert_int_equal(s, KF_OUTBOX_DEAD);
+	assert_null(kf_outbox_state_name((enum kf_outbox_state)KF_OUTBOX_STATE_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outbox_state_names),
 		cmocka_unit_test(test_push_retry_nominal_schedule),
 		cmocka_unit_test(test_push_retry_first_retries_within_a_minute),
 		cmocka_unit_test(test_push_retry_jitter_bounds),

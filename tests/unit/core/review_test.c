@@ -45,42 +45,42 @@ static void test_assign_roles_REV_1(void **state)
 	(void)state;
 	struct kf_error err = {0};
 	/* a reviewer takes an unassigned review, or clears their own */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 7, "reviewer", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 0, NULL, &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 7, 7, "reviewer", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 0, 7, KF_ROLE_REVIEWER, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 7, 0, KF_ROLE_NONE, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 7, 7, KF_ROLE_REVIEWER, &err), KF_OK);
 	/* but does not assign someone else */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 0, 8, "reviewer", &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 0, 8, KF_ROLE_REVIEWER, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "assign_self_only", "REV-1", "assignee_id");
 	/* nor takes or clears a review another reviewer holds */
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 7, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 8, 7, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
-	assert_int_equal(kf_review_check_assign("reviewer", 7, true, 8, 0, NULL, &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 7, true, 8, 0, KF_ROLE_NONE, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_assigned", "REV-1", "assignee_id");
 	/* an admin assigns any reviewer or admin, reassigns and clears */
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, "reviewer", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 9, "admin", &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 8, 0, NULL, &err), KF_OK);
-	assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 1, "admin", &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 8, KF_ROLE_REVIEWER, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 8, 9, KF_ROLE_ADMIN, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 8, 0, KF_ROLE_NONE, &err), KF_OK);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 1, KF_ROLE_ADMIN, &err), KF_OK);
 	/* only to people who review */
-	const char *not_reviewers[] = {"ops", "", NULL, "owner"};
+	const enum kf_role not_reviewers[] = {KF_ROLE_OPS, KF_ROLE_NONE, KF_ROLE_MEMBER, KF_ROLE_OWNER};
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(kf_review_check_assign("admin", 1, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+		assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
 		assert_error(&err, KF_EINVAL, "invalid_assignee", "REV-1", "assignee_id");
-		assert_int_equal(kf_review_check_assign("reviewer", 8, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
+		assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 8, true, 0, 8, not_reviewers[i], &err), KF_EINVAL);
 	}
 	/* ops staff and people do not assign */
-	assert_int_equal(kf_review_check_assign("ops", 5, true, 0, 5, "ops", &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_OPS, 5, true, 0, 5, KF_ROLE_OPS, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "reviewer_required", NULL, NULL);
-	assert_int_equal(kf_review_check_assign(NULL, 5, true, 0, 0, NULL, &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_NONE, 5, true, 0, 0, KF_ROLE_NONE, &err), KF_EFORBIDDEN);
 }
 
 static void test_assign_pending_only_REV_1(void **state)
 {
 	(void)state;
 	struct kf_error err = {0};
-	assert_int_equal(kf_review_check_assign("admin", 1, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_ADMIN, 1, false, 0, 8, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 	assert_error(&err, KF_ECONFLICT, "already_decided", "REV-1", NULL);
-	assert_int_equal(kf_review_check_assign("reviewer", 8, false, 0, 8, "reviewer", &err), KF_ECONFLICT);
+	assert_int_equal(kf_review_check_assign(KF_ROLE_REVIEWER, 8, false, 0, 8, KF_ROLE_REVIEWER, &err), KF_ECONFLICT);
 }
 
 static void test_kind_names(void **state)
@@ -202,6 +202,99 @@ static void test_search_decision_takes_no_evidence_REV_3(void **state)
 	assert_error(&err, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds");
 }
 
+static void test_review_kind_and_state_names(void **state)
+{
+	(void)state;
+	static const char *const kinds[KF_REVIEW_KIND_COUNT] = {
+		"qualification", "authenticity", "creation", "release",
+		"change", "search_listing", "display_listing",
+	};
+	for (int i = 0; i < KF_REVIEW_KIND_COUNT; i++) {
+		enum kf_review_kind k;
+		assert_string_equal(kf_review_kind_name((enum kf_review_kind)i), kinds[i]);
+		assert_true(kf_review_kind_parse(kinds[i], &k));
+		assert_int_equal(k, i);
+	}
+	static const char *const states[KF_REVIEW_STATE_COUNT] = { "pending", "approved", "rejected",
+								   "withdrawn" };
+	for (int i = 0; i < KF_REVIEW_STATE_COUNT; i++) {
+		enum kf_review_state s;
+		assert_string_equal(kf_review_state_name((enum kf_review_state)i), states[i]);
+		assert_true(kf_review_state_parse(states[i], &s));
+		assert_int_equal(s, i);
+	}
+	enum kf_review_kind k = KF_REVIEW_CHANGE;
+	enum kf_review_state s = KF_REVIEW_PENDING;
+	assert_false(kf_review_kind_parse("listing", &k));
+	assert_false(kf_review_kind_parse(NULL, &k));
+	assert_false(kf_review_state_parse("decided", &s));
+	assert_int_equal(k, KF_REVIEW_CHANGE);
+	assert_int_equal(s, KF_REVIEW_PENDING);
+	assert_null(kf_review_kind_name((enum kf_review_kind)KF_REVIEW_KIND_COUNT));
+	assert_null(kf_review_state_name((enum kf_review_state)KF_REVIEW_STATE_COUNT));
+	/* listing reviews and listing kinds map both ways */
+	enum kf_listing_kind lk;
+	assert_int_equal(kf_listing_review_kind(KF_LISTING_DISPLAY), KF_REVIEW_DISPLAY_LISTING);
+	assert_int_equal(kf_listing_review_kind(KF_LISTING_SEARCH), KF_REVIEW_SEARCH_LISTING);
+	assert_true(kf_review_listing_kind(KF_REVIEW_DISPLAY_LISTING, &lk));
+	assert_int_equal(lk, KF_LISTING_DISPLAY);
+	assert_false(kf_review_listing_kind(KF_REVIEW_RELEASE, &lk));
+}
+
+/* Every allowed transition: pending -> approved | rejected, for every kind. */
+static void test_review_decide_allowed_REV_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	for (int k = 0; k < KF_REVIEW_KIND_COUNT; k++) {
+		enum kf_review_state next = KF_REVIEW_PENDING;
+		assert_int_equal(kf_review_decide(KF_REVIEW_PENDING, (enum kf_review_kind)k, true, 0, false, &next,
+						  &err),
+				 KF_OK);
+		assert_int_equal(next, KF_REVIEW_APPROVED);
+		assert_int_equal(kf_review_decide(KF_REVIEW_PENDING, (enum kf_review_kind)k, false, 2, false, &next,
+						  &err),
+				 KF_OK);
+		assert_int_equal(next, KF_REVIEW_REJECTED);
+	}
+	enum kf_review_state next = KF_REVIEW_PENDING;
+	assert_int_equal(kf_review_decide(KF_REVIEW_PENDING, KF_REVIEW_DISPLAY_LISTING, true, 0, true, &next, &err),
+			 KF_OK);
+	assert_int_equal(next, KF_REVIEW_APPROVED);
+}
+
+/* Refused transitions, each naming its rule. */
+static void test_review_decide_refused_REV_5(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_review_state next = KF_REVIEW_PENDING;
+	static const enum kf_review_state closed[] = { KF_REVIEW_APPROVED, KF_REVIEW_REJECTED,
+						       KF_REVIEW_WITHDRAWN };
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(kf_review_decide(closed[i], KF_REVIEW_CREATION, true, 0, false, &next, &err),
+				 KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "already_decided", "REV-5", "decision");
+		assert_non_null(strstr(err.msg, kf_review_state_name(closed[i])));
+	}
+	assert_int_equal(next, KF_REVIEW_PENDING); /* untouched on refusal */
+	/* a rejection needs a reason, before anything else */
+	assert_int_equal(kf_review_check_decision(false, 0, &err), KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "reasons_required", "REV-5", "reasons");
+	assert_int_equal(kf_review_check_decision(true, 0, &err), KF_OK);
+	assert_int_equal(kf_review_decide(KF_REVIEW_APPROVED, KF_REVIEW_CREATION, false, 0, false, &next, &err),
+			 KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "reasons_required", "REV-5", "reasons");
+	/* REV-3: an evidence finding only for a display listing */
+	assert_int_equal(kf_review_decide(KF_REVIEW_PENDING, KF_REVIEW_SEARCH_LISTING, true, 0, true, &next, &err),
+			 KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "invalid_field", "REV-3", "evidence_holds");
+	assert_int_equal(kf_review_decide(KF_REVIEW_PENDING, (enum kf_review_kind)KF_REVIEW_KIND_COUNT, true, 0,
+					  false, &next, &err),
+			 KF_EINVAL);
+	assert_error(&err, KF_EINVAL, "invalid_kind", NULL, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +302,9 @@ int main(void)
 		cmocka_unit_test(test_assign_roles_REV_1),
 		cmocka_unit_test(test_assign_pending_only_REV_1),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_review_kind_and_state_names),
+		cmocka_unit_test(test_review_decide_allowed_REV_5),
+		cmocka_unit_test(test_review_decide_refused_REV_5),
 		cmocka_unit_test(test_apply_after_release_REV_2),
 		cmocka_unit_test(test_apply_once_REV_2),
 		cmocka_unit_test(test_attestations_REV_3),

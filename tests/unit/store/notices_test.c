@@ -2,6 +2,8 @@
 /* Unit tests for the inbox and mail outbox store (NOTE-1). */
 #include "store_fixture.h"
 
+#include "core/provider.h"
+#include "core/roles.h"
 #include "store/accounts.h"
 #include "store/notices.h"
 #include "store/providers.h"
@@ -18,7 +20,7 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 {
 	struct store_fixture *f = *state;
 	int64_t u = user(f, "a@example.com"), other = user(f, "b@example.com"), org = 0;
-	assert_int_equal(kf_store_org_insert(f->db, "provider", "P", "active", 1, &org), KF_OK);
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
 	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "k1", "t1", "b1", 100), KF_OK);
 	assert_int_equal(kf_store_notification_insert(f->db, u, org, "k2", "t2", "b2", 200), KF_OK);
 	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "k3", "t3", "b3", 300), KF_OK);
@@ -67,9 +69,9 @@ static void test_recipient_only_active_and_members(void **state)
 	assert_int_equal(kf_store_notice_recipient(f->db, b, to, sizeof(to)), KF_ENOTFOUND);
 	assert_int_equal(kf_store_notice_recipient(f->db, 999999, to, sizeof(to)), KF_ENOTFOUND);
 
-	assert_int_equal(kf_store_org_insert(f->db, "provider", "P", "active", 1, &org), KF_OK);
-	assert_int_equal(kf_store_member_add(f->db, org, b, "owner", 1), KF_OK);
-	assert_int_equal(kf_store_member_add(f->db, org, a, "developer", 1), KF_OK);
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
+	assert_int_equal(kf_store_member_add(f->db, org, b, KF_ROLE_OWNER, 1), KF_OK);
+	assert_int_equal(kf_store_member_add(f->db, org, a, KF_ROLE_MEMBER, 1), KF_OK);
 	int64_t ids[4];
 	size_t n = 0;
 	assert_int_equal(kf_store_org_member_ids(f->db, org, ids, 4, &n), KF_OK);

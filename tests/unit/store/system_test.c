@@ -4,6 +4,8 @@
  * token list (the store functions the process and the CLI share). */
 #include "store_fixture.h"
 
+#include "core/provider.h"
+#include "core/roles.h"
 #include "store/accounts.h"
 #include "store/agreements.h"
 #include "store/operator.h"
@@ -32,15 +34,15 @@ static void test_operator_org_and_staff(void **state)
 	assert_int_equal(n, 0);
 	const char *conflict = NULL;
 	assert_int_equal(kf_store_user_insert(f->db, "op@example.com", NULL, "Op", "x", 1, &uid, &conflict), KF_OK);
-	assert_int_equal(kf_store_org_insert(f->db, "provider", "P", "active", 1, &prov), KF_OK);
-	assert_int_equal(kf_store_member_add(f->db, prov, uid, "owner", 1), KF_OK);
-	assert_int_equal(kf_store_org_insert(f->db, "operator", "Platform operator", "active", 1, &org), KF_OK);
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &prov), KF_OK);
+	assert_int_equal(kf_store_member_add(f->db, prov, uid, KF_ROLE_OWNER, 1), KF_OK);
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_OPERATOR, "Platform operator", KF_PROVIDER_DRAFT, 1, &org), KF_OK);
 	int64_t found = 0;
 	assert_int_equal(kf_store_operator_org(f->db, &found), KF_OK);
 	assert_int_equal(found, org);
 	assert_int_equal(kf_store_operator_staff_count(f->db, &n), KF_OK);
 	assert_int_equal(n, 0); /* a provider's member is not staff */
-	assert_int_equal(kf_store_member_add(f->db, org, uid, "admin", 1), KF_OK);
+	assert_int_equal(kf_store_member_add(f->db, org, uid, KF_ROLE_ADMIN, 1), KF_OK);
 	assert_int_equal(kf_store_operator_staff_count(f->db, &n), KF_OK);
 	assert_int_equal(n, 1);
 }
