@@ -21,7 +21,7 @@ struct kf_dbpool;
 
 enum kf_step { KF_STEP_ROW = 1, KF_STEP_DONE = 2, KF_STEP_ERROR = 3 };
 
-/* Open one connection (WAL, synchronous=FULL, busy timeout, foreign keys). */
+/* Open one connection (WAL with group commit, busy timeout, foreign keys). */
 enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *err) KF_MUST_CHECK;
 void kf_db_close(struct kf_db *db);
 
@@ -58,9 +58,16 @@ const char *kf_db_errmsg(struct kf_db *db);
 int64_t kf_db_last_id(struct kf_db *db);
 int kf_db_changes(struct kf_db *db);
 
-/* Write transaction (BEGIN IMMEDIATE on SQLite). */
+/* Write transaction (BEGIN IMMEDIATE on SQLite). kf_db_commit returns KF_OK
+ * only once the commit is durable (on SQLite through group commit,
+ * store/groupcommit.h); KF_EDB when it failed (rolled back) or its sync
+ * failed (then the rows may be visible yet not vouched for). */
 enum kf_err kf_db_begin(struct kf_db *db) KF_MUST_CHECK;
 enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
+/* Make durable every commit this connection can see, whoever made it (for
+ * a reader about to publish what it read outside the database, such as the
+ * audit anchor). KF_OK or KF_EDB. */
+enum kf_err kf_db_sync(struct kf_db *db) KF_MUST_CHECK;
 void kf_db_rollback(struct kf_db *db);
 /* Is a transaction open on this connection? */
 bool kf_db_in_tx(struct kf_db *db);

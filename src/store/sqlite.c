@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * SQLite backend of db.h. Durability: WAL with synchronous=FULL, so an
- * acknowledged commit survives a crash. Statements are prepared once per
- * connection and cached by their SQL text (the SQL strings are literals, so
- * the pointer identifies them; the text is compared as a fallback).
+ * SQLite backend of db.h. Durability: WAL with group commit. Connections
+ * run with synchronous=NORMAL, so COMMIT writes the WAL frames without a
+ * sync; every commit (COMMIT, or a write statement outside a transaction)
+ * then waits on the file's durability barrier (store/groupcommit.h) until a
+ * sync of the WAL that began after it has finished, so an acknowledged
+ * commit survives a power loss as with synchronous=FULL, and concurrent
+ * commits share one sync. Checkpoints run from the WAL hook (as SQLite's
+ * own auto-checkpoint would), after the write lock is handed on. A database
+ * that is not in WAL mode (":memory:") keeps synchronous=FULL.
+ * Statements are prepared once per connection and cached by their SQL text
+ * (the SQL strings are literals, so the pointer identifies them; the text
+ * is compared as a fallback).
  */
 #include "store/db.h"
 
@@ -13,11 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/audit.h"
+#include "store/groupcommit.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 512
+#define BUSY_TIMEOUT_MS 10000
+#define CHECKPOINT_FRAMES 1000 /* SQLite's default auto-checkpoint */
 
 struct kf_stmt {
 	sqlite3_stmt *s;
@@ -32,12 +44,97 @@ struct kf_db {
 	int fail_after;
 	int64_t audit_id; /* the audit head appended in the open transaction (0: none) */
 	char audit_mac[65];
+	struct kf_gc *gc;      /* group commit; NULL when not in WAL mode */
+	uint64_t ticket;       /* a commit not yet waited for (0: none) */
+	uint64_t last_ticket;  /* the last commit waited for (test hook) */
+	int wal_frames;        /* frames in the WAL after the last commit */
+	bool writer;           /* holds the write lock (kf_db_begin) */
+	struct timespec busy_since;
 };
 
 static void log_sql_error(struct kf_db *db, const char *what, const char *sql)
 {
 	fprintf(stderr, "{\"level\":\"error\",\"msg\":\"sqlite %s failed\",\"error\":\"%s\",\"sql\":\"%.80s\"}\n",
 		what, sqlite3_errmsg(db->h), sql ? sql : "");
+}
+
+/* SQLite's WAL hook: a commit has written its frames and released the
+ * write lock. Take its ticket; settle() waits for it. */
+static int on_wal(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	struct kf_db *db = arg;
+	db->ticket = kf_gc_ticket(db->gc);
+	db->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* The leader's sync: the WAL through this connection's own handle of it,
+ * so it is always the file SQLite writes (SQLITE_FCNTL_JOURNAL_POINTER;
+ * SQLite syncs the directory too the first time a new WAL is synced). */
+static int sync_wal(void *arg)
+{
+	struct kf_db *db = arg;
+	sqlite3_file *f = NULL;
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return -1;
+	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+/* After a commit on this connection: checkpoint when the WAL is long, then
+ * wait until the commit is durable. */
+static enum kf_err settle(struct kf_db *db)
+{
+	if (!db->ticket)
+		return KF_OK;
+	uint64_t t = db->ticket;
+	db->ticket = 0;
+	if (db->wal_frames >= CHECKPOINT_FRAMES) {
+		/* PASSIVE, as SQLite's auto-checkpoint: it syncs the WAL before
+		 * copying and the database after, so the WAL is only ever reset
+		 * (reused from its start) when every frame in it is durable */
+		db->wal_frames = 0;
+		(void)sqlite3_wal_checkpoint_v2(db->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	db->last_ticket = t;
+	return kf_gc_wait(db->gc, t, sync_wal, db);
+}
+
+static int on_busy(void *arg, int attempt)
+{
+	struct kf_db *db = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (attempt == 0)
+		db->busy_since = now;
+	else if ((now.tv_sec - db->busy_since.tv_sec) * 1000 + (now.tv_nsec - db->busy_since.tv_nsec) / 1000000 >
+		 BUSY_TIMEOUT_MS)
+		return 0;
+	kf_gc_busy_wait(db->gc, attempt);
+	return 1;
+}
+
+/* WAL mode: synchronous=NORMAL under the group commit barrier, our busy
+ * handler and WAL hook. Otherwise synchronous=FULL and a plain timeout. */
+static bool use_group_commit(struct kf_db *db)
+{
+	sqlite3_stmt *s = NULL;
+	bool wal = sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+		   sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	const char *file = sqlite3_db_filename(db->h, "main");
+	if (!wal || !file || !file[0]) {
+		sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+		return sqlite3_exec(db->h, "PRAGMA synchronous=FULL", NULL, NULL, NULL) == SQLITE_OK;
+	}
+	if (sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+		return false;
+	db->gc = kf_gc_get(file);
+	sqlite3_busy_handler(db->h, on_busy, db);
+	sqlite3_wal_hook(db->h, on_wal, db);
+	return true;
 }
 
 enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *err)
@@ -51,12 +148,12 @@ enum kf_err kf_db_open(const char *path, struct kf_db **out, struct kf_error *er
 		kf_db_close(db);
 		return KF_EDB;
 	}
-	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	static const char *const pragmas =
 		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 		"PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
-	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK || !use_group_commit(db)) {
 		kf_error_set(err, KF_EDB, "db_open_failed", NULL, NULL, "cannot configure %s: %s", path,
 			     msg ? msg : "?");
 		sqlite3_free(msg);
@@ -74,6 +171,7 @@ void kf_db_close(struct kf_db *db)
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		sqlite3_finalize(db->cache[i].s);
 	sqlite3_close(db->h);
+	kf_gc_put(db->gc);
 	free(db);
 }
 
@@ -154,6 +252,9 @@ enum kf_step kf_stmt_step(struct kf_stmt *st)
 		return KF_STEP_ERROR;
 	}
 	int rc = sqlite3_step(st->s);
+	/* a write outside a transaction committed: durable before it returns */
+	if (db->ticket && sqlite3_get_autocommit(db->h) && settle(db) != KF_OK)
+		rc = SQLITE_IOERR;
 	db->last_rc = rc;
 	if (rc == SQLITE_ROW)
 		return KF_STEP_ROW;
@@ -299,13 +400,36 @@ static enum kf_err simple(struct kf_db *db, const char *sql)
 
 enum kf_err kf_db_begin(struct kf_db *db)
 {
-	return simple(db, "BEGIN IMMEDIATE");
+	if (simple(db, "BEGIN IMMEDIATE") != KF_OK)
+		return KF_EDB;
+	if (db->gc && !db->writer) {
+		db->writer = true;
+		kf_gc_writer_enter(db->gc);
+	}
+	return KF_OK;
 }
 
+static void writer_leave(struct kf_db *db)
+{
+	if (db->writer) {
+		db->writer = false;
+		kf_gc_writer_leave(db->gc);
+	}
+}
+
+/* COMMIT writes the frames and hands the write lock on (writer_leave) at
+ * once; then the wait for the sync, shared with whoever committed
+ * meanwhile. The audit anchor moves only after that wait, so it never names
+ * a row a power loss could take back. */
 enum kf_err kf_db_commit(struct kf_db *db)
 {
 	if (simple(db, "COMMIT") != KF_OK) {
 		kf_db_rollback(db);
+		return KF_EDB;
+	}
+	writer_leave(db);
+	if (settle(db) != KF_OK) {
+		db->audit_id = 0;
 		return KF_EDB;
 	}
 	if (db->audit_id) {
@@ -321,6 +445,25 @@ void kf_db_rollback(struct kf_db *db)
 	db->audit_id = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		(void)simple(db, "ROLLBACK");
+	writer_leave(db);
+}
+
+enum kf_err kf_db_sync(struct kf_db *db)
+{
+	if (!db->gc)
+		return KF_OK;
+	uint64_t t = kf_gc_ticket(db->gc);
+	return kf_gc_wait(db->gc, t, sync_wal, db);
+}
+
+struct kf_gc *kf_db_gc(struct kf_db *db)
+{
+	return db->gc;
+}
+
+uint64_t kf_db_last_ticket(struct kf_db *db)
+{
+	return db->last_ticket;
 }
 
 void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac)
@@ -342,6 +485,8 @@ enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error
 		sqlite3_free(msg);
 		return KF_EDB;
 	}
+	if (sqlite3_get_autocommit(db->h) && settle(db) != KF_OK)
+		return kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "cannot sync the database log");
 	return KF_OK;
 }
 
