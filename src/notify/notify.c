@@ -213,6 +213,16 @@ int kf_mail_worker_pass(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		n++;
 	}
 	kf_stmt_done(st);
+	/* a mail leaves the process: its row must be durable first (under
+	 * group commit a reader can see a commit one sync before it is) */
+	bool sendable = n == 0 || kf_db_sync(db) == KF_OK;
+	for (int i = 0; i < n && !sendable; i++) {
+		free(d[i].to);
+		free(d[i].subject);
+		free(d[i].body);
+	}
+	if (!sendable)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		char errbuf[CURL_ERROR_SIZE];
 		char *msg = format_mail(ctx->cfg.smtp_from, d[i].to, d[i].subject, d[i].body, d[i].id, now);
