@@ -409,9 +409,14 @@ void kf_audit_anchor_pass(struct kf_db *db, const char *source)
 {
 	int64_t id;
 	char mac[65];
+	if (!g.have_key || kf_audit_head(db, &id, mac) != KF_OK || !id)
+		return;
+	pthread_mutex_lock(&g.mu);
+	bool ahead = id > g.anchored;
+	pthread_mutex_unlock(&g.mu);
 	/* the head may be another connection's commit still waiting for its
 	 * sync (group commit): anchor it only once it is durable */
-	if (!g.have_key || kf_audit_head(db, &id, mac) != KF_OK || !id || kf_db_sync(db) != KF_OK)
+	if (ahead && kf_db_sync(db) != KF_OK)
 		return;
 	(void)anchor_move(db, id, mac, false, false);
 	pthread_mutex_lock(&g.mu);

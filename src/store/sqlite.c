@@ -35,6 +35,7 @@ struct kf_stmt {
 	sqlite3_stmt *s;
 	struct kf_db *db;
 	const char *sql;
+	bool open_write; /* a write that gave a row and has not finished */
 };
 
 struct kf_db {
@@ -175,6 +176,19 @@ void kf_db_close(struct kf_db *db)
 	free(db);
 }
 
+static void reset(struct kf_stmt *st)
+{
+	sqlite3_reset(st->s);
+	sqlite3_clear_bindings(st->s);
+	/* a write with RETURNING outside a transaction, finished before its
+	 * last row, commits in the reset, where SQLite does not call the WAL
+	 * hook: sync for it here (a failed sync is sticky and fails the next
+	 * commit) */
+	if (st->open_write && sqlite3_get_autocommit(st->db->h) && kf_db_sync(st->db) != KF_OK)
+		log_sql_error(st->db, "sync after", sqlite3_sql(st->s));
+	st->open_write = false;
+}
+
 static size_t slot_of(const char *sql)
 {
 	uintptr_t p = (uintptr_t)sql;
@@ -194,8 +208,7 @@ struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql)
 			break;
 		}
 		if (c->sql == sql) {
-			sqlite3_reset(c->s);
-			sqlite3_clear_bindings(c->s);
+			reset(c);
 			return c;
 		}
 	}
@@ -206,19 +219,20 @@ struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql)
 		log_sql_error(db, "prepare", sql);
 		return NULL;
 	}
+	if (st->s)
+		reset(st);
 	sqlite3_finalize(st->s);
 	st->s = s;
 	st->db = db;
 	st->sql = sql;
+	st->open_write = false;
 	return st;
 }
 
 void kf_stmt_done(struct kf_stmt *st)
 {
-	if (st) {
-		sqlite3_reset(st->s);
-		sqlite3_clear_bindings(st->s);
-	}
+	if (st)
+		reset(st);
 }
 
 void kf_stmt_bind_text(struct kf_stmt *st, int idx, const char *s)
@@ -252,6 +266,7 @@ enum kf_step kf_stmt_step(struct kf_stmt *st)
 		return KF_STEP_ERROR;
 	}
 	int rc = sqlite3_step(st->s);
+	st->open_write = rc == SQLITE_ROW && !sqlite3_stmt_readonly(st->s);
 	/* a write outside a transaction committed: durable before it returns */
 	if (db->ticket && sqlite3_get_autocommit(db->h) && settle(db) != KF_OK)
 		rc = SQLITE_IOERR;
@@ -480,12 +495,16 @@ bool kf_db_in_tx(struct kf_db *db)
 enum kf_err kf_db_exec_script(struct kf_db *db, const char *sql, struct kf_error *err)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	/* what the script committed (even when a later statement failed) is
+	 * durable before it returns */
+	bool synced = !sqlite3_get_autocommit(db->h) || settle(db) == KF_OK;
+	if (rc != SQLITE_OK) {
 		kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return KF_EDB;
 	}
-	if (sqlite3_get_autocommit(db->h) && settle(db) != KF_OK)
+	if (!synced)
 		return kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "cannot sync the database log");
 	return KF_OK;
 }

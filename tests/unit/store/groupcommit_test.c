@@ -345,6 +345,16 @@ static void test_autocommit_write_waits_for_its_sync(void **state)
 	assert_int_equal(kf_db_last_ticket(f->db), after.tickets);
 	assert_true(after.durable >= after.tickets);
 	assert_true(after.syncs > before.syncs);
+	/* one with RETURNING finished after its first row commits in the
+	 * reset: kf_stmt_done syncs for it */
+	struct kf_stmt *st = kf_db_prepare(f->db, "INSERT INTO gc_rows (who, n) VALUES (200, 2) RETURNING id");
+	assert_int_equal(kf_stmt_step(st), KF_STEP_ROW);
+	kf_stmt_done(st);
+	struct kf_gc_stats last = stats(f->db);
+	assert_true(last.tickets > after.tickets);
+	assert_true(last.durable >= last.tickets);
+	assert_true(last.syncs > after.syncs);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM gc_rows WHERE who = 200"), 2);
 }
 
 /* The writer that holds the lock while another connection begins: the
