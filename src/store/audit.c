@@ -307,7 +307,7 @@ enum kf_err kf_audit_start(struct kf_db *db, const char *data_dir, bool create, 
 	}
 	/* a new data directory, or the first start after the upgrade that
 	 * keyed the chain: anchor what is there */
-	if (kf_audit_head(db, &id, mac) != KF_OK)
+	if (kf_audit_head(db, &id, mac) != KF_OK || kf_db_sync(db) != KF_OK)
 		return kf_error_set(err, KF_EDB, "audit_failed", NULL, NULL, "cannot read the audit log");
 	if (!anchor_move(db, id, id ? mac : GENESIS, true, true))
 		return kf_error_set(err, KF_EINTERNAL, "audit_anchor_failed", NULL, NULL, "cannot write %s/audit.anchor: %s",
@@ -411,6 +411,13 @@ void kf_audit_anchor_pass(struct kf_db *db, const char *source)
 	int64_t id;
 	char mac[65];
 	if (!g.have_key || kf_audit_head(db, &id, mac) != KF_OK || !id)
+		return;
+	pthread_mutex_lock(&g.mu);
+	bool ahead = id > g.anchored;
+	pthread_mutex_unlock(&g.mu);
+	/* the head may be another connection's commit still waiting for its
+	 * sync (group commit): anchor it only once it is durable */
+	if (ahead && kf_db_sync(db) != KF_OK)
 		return;
 	(void)anchor_move(db, id, mac, false, false);
 	pthread_mutex_lock(&g.mu);
@@ -575,7 +582,7 @@ enum kf_err kf_audit_reanchor(struct kf_db *db, struct kf_audit_report *rep)
 		return rc;
 	int64_t id;
 	char mac[65];
-	if (kf_audit_head(db, &id, mac) != KF_OK)
+	if (kf_audit_head(db, &id, mac) != KF_OK || kf_db_sync(db) != KF_OK)
 		return KF_EDB;
 	if (!anchor_move(db, id, id ? mac : GENESIS, true, true))
 		return KF_EINTERNAL;

@@ -236,8 +236,12 @@ enum kf_err kf_db_commit(struct kf_db *db)
 void kf_db_rollback(struct kf_db *db)
 {
 	db->audit_id = 0;
-	if (db->engine->in_tx(db))
-		db->engine->rollback(db);
+	db->engine->rollback(db); /* each engine checks whether a transaction is open */
+}
+
+enum kf_err kf_db_sync(struct kf_db *db)
+{
+	return db->engine->sync(db);
 }
 
 void kf_db_audit_pending(struct kf_db *db, int64_t id, const char *mac)

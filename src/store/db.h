@@ -24,8 +24,8 @@ struct kf_dbpool;
 enum kf_step { KF_STEP_ROW = 1, KF_STEP_DONE = 2, KF_STEP_ERROR = 3 };
 
 /* Open one connection. target is a libpq connection URI (postgresql://… or
- * postgres://…) for PostgreSQL, otherwise the path of a SQLite file (WAL,
- * durable commits, busy timeout, foreign keys). */
+ * postgres://…) for PostgreSQL, otherwise the path of a SQLite file (WAL with
+ * group commit, busy timeout, foreign keys). */
 enum kf_err kf_db_open(const char *target, struct kf_db **out, struct kf_error *err) KF_MUST_CHECK;
 void kf_db_close(struct kf_db *db);
 /* Does target name a PostgreSQL database? */
@@ -74,9 +74,16 @@ int kf_db_changes(struct kf_db *db);
 /* Write transaction. Write transactions run one at a time, as the code
  * relies on: BEGIN IMMEDIATE on SQLite; on PostgreSQL a transaction-level
  * advisory lock taken first, so processes sharing the database serialise
- * their writes too (docs/architecture.md says why). */
+ * their writes too (docs/architecture.md says why). kf_db_commit returns
+ * KF_OK only once the commit is durable (on SQLite through group commit,
+ * store/groupcommit.h); KF_EDB when it failed (rolled back) or its sync
+ * failed (then the rows may be visible yet not vouched for). */
 enum kf_err kf_db_begin(struct kf_db *db) KF_MUST_CHECK;
 enum kf_err kf_db_commit(struct kf_db *db) KF_MUST_CHECK;
+/* Make durable every commit this connection can see, whoever made it (for
+ * a reader about to publish what it read outside the database, such as the
+ * audit anchor). KF_OK or KF_EDB. */
+enum kf_err kf_db_sync(struct kf_db *db) KF_MUST_CHECK;
 void kf_db_rollback(struct kf_db *db);
 /* Is a transaction open on this connection? */
 bool kf_db_in_tx(struct kf_db *db);

@@ -48,6 +48,7 @@ struct kf_engine {
 	void (*rollback)(struct kf_db *db);
 	bool (*in_tx)(struct kf_db *db);
 	enum kf_err (*exec_script)(struct kf_db *db, const char *sql, struct kf_error *err);
+	enum kf_err (*sync)(struct kf_db *db);
 	enum kf_err (*backup)(struct kf_db *db, const char *dest, int64_t *bytes, struct kf_error *err);
 };
 

@@ -151,7 +151,11 @@ enum kf_err kf_store_mail_due(struct kf_db *db, int64_t now, struct kf_mail_row 
 		(*n)++;
 	}
 	kf_stmt_done(st);
-	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	/* a mail leaves the process: its row must be durable first (under
+	 * group commit a reader can see a commit one sync before it is) */
+	return *n && kf_db_sync(db) != KF_OK ? KF_EDB : KF_OK;
 }
 
 void kf_store_mail_rows_clear(struct kf_mail_row *rows, size_t n)

@@ -66,7 +66,9 @@ struct kf_mail_row {
 };
 
 /* The pending mails due at now, oldest due first, at most max into out[];
- * *n how many. KF_EDB (with *n rows read before the failure, to clear). */
+ * *n how many. The rows are durable when it returns (kf_db_sync), since the
+ * mail goes out next. KF_EDB (with *n rows read before the failure, to
+ * clear). */
 enum kf_err kf_store_mail_due(struct kf_db *db, int64_t now, struct kf_mail_row *out, size_t max,
 			      size_t *n) KF_MUST_CHECK;
 void kf_store_mail_rows_clear(struct kf_mail_row *rows, size_t n);

@@ -520,10 +520,22 @@ static enum kf_err pg_commit(struct kf_db *kdb)
 	return ok ? KF_OK : KF_EDB;
 }
 
+static bool pg_in_tx(struct kf_db *db);
+
 static void pg_rollback(struct kf_db *db)
 {
+	bool open = pg_in_tx(db);
 	PDB(db)->tx = PDB(db)->tx_lost = false;
-	(void)command(PDB(db), "ROLLBACK", false);
+	if (open)
+		(void)command(PDB(db), "ROLLBACK", false);
+}
+
+/* A commit is visible to other connections only once it is flushed
+ * (synchronous_commit=on), so what a reader sees is already durable. */
+static enum kf_err pg_sync(struct kf_db *db)
+{
+	(void)db;
+	return KF_OK;
 }
 
 static bool pg_in_tx(struct kf_db *db)
@@ -579,4 +591,5 @@ const struct kf_engine kf_engine_pg = {
 	.in_tx = pg_in_tx,
 	.exec_script = pg_exec_script,
 	.backup = pg_backup,
+	.sync = pg_sync,
 };

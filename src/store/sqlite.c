@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The SQLite engine of db.h (store/engine.h). Durability: WAL with
- * synchronous=FULL, so an acknowledged commit survives a crash. Statements
- * are prepared once per connection and cached by their SQL text (the SQL
- * strings are literals, so the pointer identifies them).
+ * The SQLite engine of db.h (store/engine.h). Durability: WAL with group
+ * commit. Connections run with synchronous=NORMAL, so COMMIT writes the WAL
+ * frames without a sync; every commit (COMMIT, or a write statement outside
+ * a transaction) then waits on the file's durability barrier
+ * (store/groupcommit.h) until a sync of the WAL that began after it has
+ * finished, so an acknowledged commit survives a power loss as with
+ * synchronous=FULL, and concurrent commits share one sync. Checkpoints run
+ * from the WAL hook (as SQLite's own auto-checkpoint would), after the
+ * write lock is handed on. A database that is not in WAL mode (":memory:")
+ * keeps synchronous=FULL. Statements are prepared once per connection and
+ * cached by their SQL text (the SQL strings are literals, so the pointer
+ * identifies them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,18 +20,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/db.h"
 #include "store/engine.h"
+#include "store/groupcommit.h"
 #include "util/mem.h"
 
 #define CACHE_SLOTS 512
+#define BUSY_TIMEOUT_MS 10000
+#define CHECKPOINT_FRAMES 1000 /* SQLite's default auto-checkpoint */
 
 struct lite_stmt {
 	struct kf_stmt base;
 	sqlite3_stmt *s;
 	const char *sql;
+	bool open_write; /* a write that gave a row and has not finished */
 };
 
 struct lite_db {
@@ -31,6 +44,12 @@ struct lite_db {
 	sqlite3 *h;
 	struct lite_stmt cache[CACHE_SLOTS];
 	int last_rc;
+	struct kf_gc *gc;      /* group commit; NULL when not in WAL mode */
+	uint64_t ticket;       /* a commit not yet waited for (0: none) */
+	uint64_t last_ticket;  /* the last commit waited for (test hook) */
+	int wal_frames;        /* frames in the WAL after the last commit */
+	bool writer;           /* holds the write lock (kf_db_begin) */
+	struct timespec busy_since;
 };
 
 #define LDB(db) ((struct lite_db *)(db))
@@ -42,12 +61,92 @@ static void log_sql_error(struct lite_db *db, const char *what, const char *sql)
 		what, sqlite3_errmsg(db->h), sql ? sql : "");
 }
 
+/* SQLite's WAL hook: a commit has written its frames and released the
+ * write lock. Take its ticket; settle() waits for it. */
+static int on_wal(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	struct lite_db *db = arg;
+	db->ticket = kf_gc_ticket(db->gc);
+	db->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* The leader's sync: the WAL through this connection's own handle of it,
+ * so it is always the file SQLite writes (SQLITE_FCNTL_JOURNAL_POINTER;
+ * SQLite syncs the directory too the first time a new WAL is synced). */
+static int sync_wal(void *arg)
+{
+	struct lite_db *db = arg;
+	sqlite3_file *f = NULL;
+	if (sqlite3_file_control(db->h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+	    !f->pMethods)
+		return -1;
+	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ? 0 : -1;
+}
+
+/* After a commit on this connection: checkpoint when the WAL is long, then
+ * wait until the commit is durable. */
+static enum kf_err settle(struct lite_db *db)
+{
+	if (!db->ticket)
+		return KF_OK;
+	uint64_t t = db->ticket;
+	db->ticket = 0;
+	if (db->wal_frames >= CHECKPOINT_FRAMES) {
+		/* PASSIVE, as SQLite's auto-checkpoint: it syncs the WAL before
+		 * copying and the database after, so the WAL is only ever reset
+		 * (reused from its start) when every frame in it is durable */
+		db->wal_frames = 0;
+		(void)sqlite3_wal_checkpoint_v2(db->h, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	db->last_ticket = t;
+	return kf_gc_wait(db->gc, t, sync_wal, db);
+}
+
+static int on_busy(void *arg, int attempt)
+{
+	struct lite_db *db = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (attempt == 0)
+		db->busy_since = now;
+	else if ((now.tv_sec - db->busy_since.tv_sec) * 1000 + (now.tv_nsec - db->busy_since.tv_nsec) / 1000000 >
+		 BUSY_TIMEOUT_MS)
+		return 0;
+	kf_gc_busy_wait(db->gc, attempt);
+	return 1;
+}
+
+/* WAL mode: synchronous=NORMAL under the group commit barrier, our busy
+ * handler and WAL hook. Otherwise synchronous=FULL and a plain timeout. */
+static bool use_group_commit(struct lite_db *db)
+{
+	sqlite3_stmt *s = NULL;
+	bool wal = sqlite3_prepare_v2(db->h, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+		   sqlite3_step(s) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	const char *file = sqlite3_db_filename(db->h, "main");
+	if (!wal || !file || !file[0]) {
+		sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+		return sqlite3_exec(db->h, "PRAGMA synchronous=FULL", NULL, NULL, NULL) == SQLITE_OK;
+	}
+	if (sqlite3_exec(db->h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+		return false;
+	db->gc = kf_gc_get(file);
+	sqlite3_busy_handler(db->h, on_busy, db);
+	sqlite3_wal_hook(db->h, on_wal, db);
+	return true;
+}
+
 static void lite_close(struct kf_db *kdb)
 {
 	struct lite_db *db = LDB(kdb);
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		sqlite3_finalize(db->cache[i].s);
 	sqlite3_close(db->h);
+	kf_gc_put(db->gc);
 	free(db);
 }
 
@@ -62,12 +161,12 @@ static enum kf_err lite_open(const char *path, struct kf_db **out, struct kf_err
 		lite_close(&db->base);
 		return KF_EDB;
 	}
-	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	static const char *const pragmas =
 		"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 		"PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
-	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(db->h, pragmas, NULL, NULL, &msg) != SQLITE_OK || !use_group_commit(db)) {
 		kf_error_set(err, KF_EDB, "db_open_failed", NULL, NULL, "cannot configure %s: %s", path,
 			     msg ? msg : "?");
 		sqlite3_free(msg);
@@ -76,6 +175,22 @@ static enum kf_err lite_open(const char *path, struct kf_db **out, struct kf_err
 	}
 	*out = &db->base;
 	return KF_OK;
+}
+
+static enum kf_err lite_sync(struct kf_db *kdb);
+
+static void reset(struct lite_stmt *st)
+{
+	struct lite_db *db = LDB(st->base.db);
+	sqlite3_reset(st->s);
+	sqlite3_clear_bindings(st->s);
+	/* a write with RETURNING outside a transaction, finished before its
+	 * last row, commits in the reset, where SQLite does not call the WAL
+	 * hook: sync for it here (a failed sync is sticky and fails the next
+	 * commit) */
+	if (st->open_write && sqlite3_get_autocommit(db->h) && lite_sync(&db->base) != KF_OK)
+		log_sql_error(db, "sync after", sqlite3_sql(st->s));
+	st->open_write = false;
 }
 
 static size_t slot_of(const char *sql)
@@ -98,8 +213,7 @@ static struct kf_stmt *lite_prepare(struct kf_db *kdb, const char *sql)
 			break;
 		}
 		if (c->sql == sql) {
-			sqlite3_reset(c->s);
-			sqlite3_clear_bindings(c->s);
+			reset(c);
 			return &c->base;
 		}
 	}
@@ -110,17 +224,19 @@ static struct kf_stmt *lite_prepare(struct kf_db *kdb, const char *sql)
 		log_sql_error(db, "prepare", sql);
 		return NULL;
 	}
+	if (st->s)
+		reset(st);
 	sqlite3_finalize(st->s);
 	st->s = s;
 	st->base.db = kdb;
 	st->sql = sql;
+	st->open_write = false;
 	return &st->base;
 }
 
 static void lite_reset(struct kf_stmt *st)
 {
-	sqlite3_reset(LST(st));
-	sqlite3_clear_bindings(LST(st));
+	reset((struct lite_stmt *)st);
 }
 
 static void lite_bind_text(struct kf_stmt *st, int idx, const char *s)
@@ -150,6 +266,10 @@ static int lite_step(struct kf_stmt *st)
 {
 	struct lite_db *db = LDB(st->db);
 	int rc = sqlite3_step(LST(st));
+	((struct lite_stmt *)st)->open_write = rc == SQLITE_ROW && !sqlite3_stmt_readonly(LST(st));
+	/* a write outside a transaction committed: durable before it returns */
+	if (db->ticket && sqlite3_get_autocommit(db->h) && settle(db) != KF_OK)
+		rc = SQLITE_IOERR;
 	db->last_rc = rc;
 	if (rc == SQLITE_ROW)
 		return KF_STEP_ROW;
@@ -233,19 +353,64 @@ static enum kf_err simple(struct kf_db *db, const char *sql)
 	return KF_OK;
 }
 
-static enum kf_err lite_begin(struct kf_db *db)
+static enum kf_err lite_begin(struct kf_db *kdb)
 {
-	return simple(db, "BEGIN IMMEDIATE");
+	struct lite_db *db = LDB(kdb);
+	if (simple(kdb, "BEGIN IMMEDIATE") != KF_OK)
+		return KF_EDB;
+	if (db->gc && !db->writer) {
+		db->writer = true;
+		kf_gc_writer_enter(db->gc);
+	}
+	return KF_OK;
 }
 
-static enum kf_err lite_commit(struct kf_db *db)
+static void writer_leave(struct lite_db *db)
 {
-	return simple(db, "COMMIT");
+	if (db->writer) {
+		db->writer = false;
+		kf_gc_writer_leave(db->gc);
+	}
 }
 
-static void lite_rollback(struct kf_db *db)
+/* COMMIT writes the frames and hands the write lock on (writer_leave) at
+ * once; then the wait for the sync, shared with whoever committed
+ * meanwhile. kf_db_commit moves the audit anchor only after that wait, so
+ * it never names a row a power loss could take back. */
+static enum kf_err lite_commit(struct kf_db *kdb)
 {
-	(void)simple(db, "ROLLBACK");
+	struct lite_db *db = LDB(kdb);
+	if (simple(kdb, "COMMIT") != KF_OK)
+		return KF_EDB;
+	writer_leave(db);
+	return settle(db);
+}
+
+static void lite_rollback(struct kf_db *kdb)
+{
+	struct lite_db *db = LDB(kdb);
+	if (!sqlite3_get_autocommit(db->h))
+		(void)simple(kdb, "ROLLBACK");
+	writer_leave(db);
+}
+
+static enum kf_err lite_sync(struct kf_db *kdb)
+{
+	struct lite_db *db = LDB(kdb);
+	if (!db->gc)
+		return KF_OK;
+	uint64_t t = kf_gc_ticket(db->gc);
+	return kf_gc_wait(db->gc, t, sync_wal, db);
+}
+
+struct kf_gc *kf_db_gc(struct kf_db *db)
+{
+	return LDB(db)->gc;
+}
+
+uint64_t kf_db_last_ticket(struct kf_db *db)
+{
+	return LDB(db)->last_ticket;
 }
 
 static bool lite_in_tx(struct kf_db *db)
@@ -256,11 +421,17 @@ static bool lite_in_tx(struct kf_db *db)
 static enum kf_err lite_exec_script(struct kf_db *db, const char *sql, struct kf_error *err)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(LDB(db)->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(LDB(db)->h, sql, NULL, NULL, &msg);
+	/* what the script committed (even when a later statement failed) is
+	 * durable before it returns */
+	bool synced = !sqlite3_get_autocommit(LDB(db)->h) || settle(LDB(db)) == KF_OK;
+	if (rc != SQLITE_OK) {
 		kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return KF_EDB;
 	}
+	if (!synced)
+		return kf_error_set(err, KF_EDB, "sql_failed", NULL, NULL, "cannot sync the database log");
 	return KF_OK;
 }
 
@@ -372,4 +543,5 @@ const struct kf_engine kf_engine_sqlite = {
 	.in_tx = lite_in_tx,
 	.exec_script = lite_exec_script,
 	.backup = lite_backup,
+	.sync = lite_sync,
 };
