@@ -248,6 +248,33 @@ static void test_one_writer_at_a_time(void **state)
 	assert_int_equal(count(f->db), 2);
 }
 
+/* PostgreSQL's group commit: a write transaction commits without waiting
+ * for its flush (so the write lock passes on), then kf_db_commit waits for
+ * a flush past it: when it returns, the WAL on disk reaches the commit.
+ * (SQLite's barrier has its own tests, groupcommit_test.c.) */
+static void test_commit_returns_flushed(void **state)
+{
+	struct fixture *f = *state;
+	if (!pg_uri())
+		skip();
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(kf_db_begin(f->db), KF_OK);
+		char k[16];
+		snprintf(k, sizeof(k), "f%d", i);
+		put(f->db, k, i, KF_OK);
+		struct kf_stmt *st = kf_db_prepare(f->db, "SELECT CAST(pg_current_wal_insert_lsn() - '0/0' AS BIGINT)");
+		assert_int_equal(kf_stmt_first(st), KF_OK);
+		int64_t written = kf_stmt_int(st, 0);
+		kf_stmt_done(st);
+		assert_int_equal(kf_db_commit(f->db), KF_OK);
+		st = kf_db_prepare(f->db, "SELECT CAST(pg_current_wal_flush_lsn() - '0/0' AS BIGINT)");
+		assert_int_equal(kf_stmt_first(st), KF_OK);
+		int64_t flushed = kf_stmt_int(st, 0);
+		kf_stmt_done(st);
+		assert_true(flushed > written); /* the commit record too */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_and_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_row_json_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_writer_at_a_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_returns_flushed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
