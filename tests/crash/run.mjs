@@ -15,7 +15,7 @@
 //                    CRASH_AFTER_KILL_MS (default 1000) after the kill
 //   CRASH_SUITE      name of the suite in the last line (default crash)
 //   KAIFANG_DATABASE passed to every process (cluster.mjs)
-//   CRASH_TAMPER=1   a check of the checks (SQLite only): between kill and
+//   CRASH_TAMPER=1   a check of the checks: between kill and
 //                    restart, delete the newest app config version and
 //                    the undelivered events, and undo the latest
 //                    revocation; the run must then fail with lost writes
@@ -25,7 +25,7 @@
 // lost writes, lost events) and "SUITE: P passed, F failed" (one per
 // round); exits 1 if anything was lost or made twice.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sqlJson } from '../api/helpers/server.mjs';
+import { sqlJson, PG, databaseFile } from '../api/helpers/server.mjs';
 import { startCluster, procCount, LEASE } from './cluster.mjs';
 import { setup, startClients, checkWrites, checkEvents, eventState, repeatCutOff } from './workload.mjs';
 
@@ -64,19 +64,19 @@ function count(list) {
 
 /** CRASH_TAMPER: lose data on purpose, as a broken server would. */
 function tamper(cl) {
-	const db = cl.dataDir + '/kaifang.db';
+	const db = databaseFile(cl.dataDir);
 	sqlJson(db, "DELETE FROM app_configs WHERE id = (SELECT MAX(id) FROM app_configs)");
 	sqlJson(db, "DELETE FROM outbox WHERE state = 'pending' AND kind <> 'component_verify_ticket'");
 	const [z] = sqlJson(db, "SELECT id FROM authorizations WHERE state = 'revoked' ORDER BY revoked_at DESC, id DESC LIMIT 1");
 	if (z) {
 		sqlJson(db, `UPDATE authorizations SET state = 'active', revoked_at = NULL WHERE id = ${z.id}`);
-		sqlJson(db, `UPDATE tokens SET revoked_at = NULL WHERE authorization = ${z.id} AND kind = 'authorizer_access'`);
+		sqlJson(db, `UPDATE tokens SET revoked_at = NULL WHERE authorization_id = ${z.id} AND kind = 'authorizer_access'`);
 	}
 }
 
 async function main() {
 	const random = rng(SEED);
-	const engine = process.env.KAIFANG_DATABASE ? 'PostgreSQL' : 'SQLite';
+	const engine = process.env.KAIFANG_DATABASE || PG ? 'PostgreSQL' : 'SQLite';
 	console.log(`${SUITE}: ${ROUNDS} rounds, ${PROCS} kaifangd on ${engine}, seed ${SEED}`);
 	const cl = await startCluster(PROCS);
 	let ctx;
