@@ -86,7 +86,7 @@ bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, cons
 }
 
 bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, enum kf_auth_state cur,
-		      const char *granted, const char *authorizer)
+		      const struct kf_auth_sets *granted, const char *authorizer)
 {
 	struct kf_db *db = kf_req_db(r);
 	struct kf_auth_change ch;
@@ -128,7 +128,7 @@ static void api_authz_revoke(struct kf_req *r)
 	}
 	if (!kf_api_begin(r))
 		return;
-	if (!kf_api_authz_end(r, &app, z.id, z.state, z.granted, h.external_id) ||
+	if (!kf_api_authz_end(r, &app, z.id, z.state, &z.granted, h.external_id) ||
 	    !kf_api_audit(r, "authorization.revoke", kf_arena_printf(r->arena, "host:%lld", (long long)h.id), app_id)) {
 		kf_api_abort_db(r);
 		return;
@@ -138,6 +138,15 @@ static void api_authz_revoke(struct kf_req *r)
 	kf_api_tokens_changed(r);
 	kf_push_wake(r->ctx->pusher);
 	kf_reply_raw(r, 204, "application/json", "", 0);
+}
+
+/* A set list as the API shows it: [3,7] (new reference). */
+static json_t *sets_json(const struct kf_auth_sets *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(a, json_integer(s->ids[i]));
+	return a;
 }
 
 /* GET /v1/authorizer with "Authorization: Bearer <authorizer access token>"
@@ -165,10 +174,9 @@ static void api_authz_whoami(struct kf_req *r)
 		kf_reply_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 		return;
 	}
-	json_t *sets = json_loads(v.granted, 0, NULL), *pending = json_loads(v.pending, 0, NULL);
 	kf_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:I}", "authorizer_appid", v.authorizer, "app_id", v.app_id,
-					"permission_sets", sets ? sets : json_array(), "pending_permission_sets",
-					pending ? pending : json_array(), "expires_at", (json_int_t)v.expires_at));
+					"permission_sets", sets_json(&v.granted), "pending_permission_sets",
+					sets_json(&v.pending), "expires_at", (json_int_t)v.expires_at));
 }
 
 const struct kf_route kf_api_authorizations_routes[] = {

@@ -24,6 +24,6 @@ bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, cons
  * and the app's unauthorized event. An authorization that is not live is
  * left as it is. False when the store failed. */
 bool kf_api_authz_end(struct kf_req *r, const struct kf_app_row *app, int64_t zid, enum kf_auth_state cur,
-		      const char *granted, const char *authorizer);
+		      const struct kf_auth_sets *granted, const char *authorizer);
 
 #endif

@@ -259,14 +259,11 @@ static void api_component_start_push_ticket(struct kf_req *r)
 }
 
 /* func_info: one {"funcscope_category":{"id":N}} per granted set (§3). */
-static json_t *func_info(const char *granted_json)
+static json_t *func_info(const struct kf_auth_sets *granted)
 {
-	json_t *ids = json_loads(granted_json, 0, NULL), *out = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v)
-		json_array_append_new(out, json_pack("{s:{s:I}}", "funcscope_category", "id", json_integer_value(v)));
-	json_decref(ids);
+	json_t *out = json_array();
+	for (size_t i = 0; i < granted->n; i++)
+		json_array_append_new(out, json_pack("{s:{s:I}}", "funcscope_category", "id", (json_int_t)granted->ids[i]));
 	return out;
 }
 
@@ -347,7 +344,7 @@ static void api_component_query_auth(struct kf_req *r)
 	}
 	cgi_ok(r, json_pack("{s:{s:s, s:s, s:i, s:s, s:o}}", "authorization_info", "authorizer_appid", h.external_id,
 			    "authorizer_access_token", access, "expires_in", AUTHORIZER_TOKEN_TTL,
-			    "authorizer_refresh_token", refresh, "func_info", func_info(z.granted)));
+			    "authorizer_refresh_token", refresh, "func_info", func_info(&z.granted)));
 }
 
 /* The active authorization of authorizer_appid for this app. */
@@ -417,7 +414,7 @@ static void api_component_authorizer_info(struct kf_req *r)
 	/* Refresh tokens are stored only as hashes, so they cannot be read
 	 * back here; the one from api_query_auth stays valid. */
 	cgi_ok(r, json_pack("{s:o, s:{s:s, s:o}}", "authorizer_info", info, "authorization_info", "authorizer_appid",
-			    h.external_id, "func_info", func_info(z.granted)));
+			    h.external_id, "func_info", func_info(&z.granted)));
 }
 
 static void api_component_authorizer_list(struct kf_req *r)

@@ -606,38 +606,23 @@ static void confirm(struct kf_req *r, struct flow *f)
 	enum kf_auth_state st = KF_AUTH_STATE_NONE;
 	if (kf_store_authz_get(db, a->id, f->app.id, &cur) == KF_OK) {
 		st = kf_auth_state_live(cur.state) ? KF_AUTH_STATE_ACTIVE : KF_AUTH_STATE_REVOKED;
-		json_t *g = json_loads(cur.granted, 0, NULL);
-		size_t i;
-		json_t *v;
-		json_array_foreach(g, i, v)
-			if (old.n < KF_AUTH_SETS_MAX)
-				old.ids[old.n++] = json_integer_value(v);
-		json_decref(g);
+		old = cur.granted;
 	}
 	struct kf_auth_change ch;
 	if (kf_auth_authorize(st, &old, &facts, &granted, &ch, &err) != KF_OK) {
 		refuse(r, f, refusal_for(&err));
 		return;
 	}
-	json_t *gj = json_array();
-	for (size_t i = 0; i < granted.n; i++)
-		json_array_append_new(gj, json_integer(granted.ids[i]));
-	char *granted_s = json_dumps(gj, JSON_COMPACT);
-	json_decref(gj);
 	json_t *sj = some ? json_pack("{s:[]}", "members") : json_pack("{s:s}", "members", "all");
 	for (size_t i = 0; some && i < nm; i++)
 		json_array_append_new(json_object_get(sj, "members"), json_string(members[i]));
 	char *scope_s = json_dumps(sj, JSON_COMPACT);
 	json_decref(sj);
-	json_t *oj = json_array();
-	for (size_t i = 0; i < ns; i++)
-		json_array_append_new(oj, json_integer(asked[i].id));
-	char *offered_s = json_dumps(oj, JSON_COMPACT);
-	json_decref(oj);
-	const char *offered_a = kf_arena_strdup(r->arena, offered_s);
-	free(offered_s);
-	const char *granted_a = kf_arena_strdup(r->arena, granted_s), *scope_a = kf_arena_strdup(r->arena, scope_s);
-	free(granted_s);
+	/* the sets shown (APP-7); kf_auth_grant_sets refused more than fit */
+	struct kf_auth_sets offered = {.n = 0};
+	for (size_t i = 0; i < ns && offered.n < KF_AUTH_SETS_MAX; i++)
+		offered.ids[offered.n++] = asked[i].id;
+	const char *scope_a = kf_arena_strdup(r->arena, scope_s);
 	free(scope_s);
 
 	/* one transaction: the grant, its history, the codes, the event */
@@ -655,8 +640,8 @@ static void confirm(struct kf_req *r, struct flow *f)
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return;
 	}
-	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, granted_a, offered_a, scope_a, r->now, &authz, &created) == KF_OK &&
-		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", granted_a, kf_api_actor(r)) == KF_OK &&
+	bool ok = rc == KF_OK && kf_store_authz_put(db, a->id, f->app.id, &granted, &offered, scope_a, r->now, &authz, &created) == KF_OK &&
+		  kf_store_authz_history(db, authz, r->now, created ? "authorized" : "updated", &granted, kf_api_actor(r)) == KF_OK &&
 		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_REFRESH, r->now) == KF_OK) &&
 		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_ACCESS, r->now) == KF_OK) &&
 		  kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, f->oauth, f->app.id, authz,

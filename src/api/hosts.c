@@ -243,23 +243,18 @@ static void api_hosts_update(struct kf_req *r)
 static bool end_host_grants(struct kf_req *r, const struct kf_host_row *h)
 {
 	struct kf_db *db = kf_req_db(r);
-	json_t *rows = kf_store_authz_live_of_host(db, h->id);
-	if (!rows)
+	struct kf_authz_row *rows;
+	size_t n;
+	if (kf_store_authz_live_of_host(db, r->arena, h->id, &rows, &n) != KF_OK)
 		return false;
-	bool ok = true;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row) {
+	for (size_t i = 0; i < n; i++) {
 		struct kf_app_row app;
-		ok = kf_store_app_get(db, json_integer_value(json_object_get(row, "app")), &app) == KF_OK &&
-		     kf_api_authz_end(r, &app, json_integer_value(json_object_get(row, "id")),
-				      KF_AUTH_STATE_ACTIVE, /* live ones only, by the store's query */
-				      json_string_value(json_object_get(row, "granted")), h->external_id);
-		if (!ok)
-			break;
+		if (kf_store_app_get(db, rows[i].app, &app) != KF_OK ||
+		    !kf_api_authz_end(r, &app, rows[i].id, KF_AUTH_STATE_ACTIVE, /* live ones only, by the store's query */
+				      &rows[i].granted, h->external_id))
+			return false;
 	}
-	json_decref(rows);
-	return ok;
+	return true;
 }
 
 static void api_hosts_delete(struct kf_req *r)

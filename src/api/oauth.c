@@ -123,18 +123,14 @@ static bool client_auth(struct kf_req *r, struct client *c, bool issuing)
 }
 
 /* The scope string of a grant: the keys of its permission sets. */
-static const char *scope_of(struct kf_req *r, const char *granted_json)
+static const char *scope_of(struct kf_req *r, const struct kf_auth_sets *granted)
 {
-	json_t *ids = json_loads(granted_json, 0, NULL);
 	char *out = kf_arena_strdup(r->arena, "");
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v) {
+	for (size_t i = 0; i < granted->n; i++) {
 		char key[64], checks[256];
-		if (kf_store_permission_set_checks(kf_req_db(r), json_integer_value(v), key, checks) == KF_OK)
+		if (kf_store_permission_set_checks(kf_req_db(r), granted->ids[i], key, checks) == KF_OK)
 			out = kf_arena_printf(r->arena, "%s%s%s", out, *out ? " " : "", key);
 	}
-	json_decref(ids);
 	return out;
 }
 
@@ -201,7 +197,7 @@ static void grant_code(struct kf_req *r, struct client *c)
 		oauth_fail(r, KF_OAUTH_SERVER_ERROR, NULL);
 		return;
 	}
-	reply_pair(r, access, refresh, scope_of(r, z.granted));
+	reply_pair(r, access, refresh, scope_of(r, &z.granted));
 }
 
 static void grant_refresh(struct kf_req *r, struct client *c)
@@ -245,7 +241,7 @@ static void grant_refresh(struct kf_req *r, struct client *c)
 		oauth_fail(r, KF_OAUTH_INVALID_GRANT, "the refresh token was already used");
 		return;
 	}
-	reply_pair(r, access, refresh, scope_of(r, z.granted));
+	reply_pair(r, access, refresh, scope_of(r, &z.granted));
 }
 
 /* client_credentials asks for the same proof as api_component_token: the
@@ -350,7 +346,7 @@ static void api_oauth_introspect(struct kf_req *r)
 		struct kf_authz_row z;
 		json_object_set_new(o, "sub", json_string(t.authorizer));
 		if (kf_store_authz_by_id(kf_req_db(r), t.authorization, &z) == KF_OK)
-			json_object_set_new(o, "scope", json_string(scope_of(r, z.granted)));
+			json_object_set_new(o, "scope", json_string(scope_of(r, &z.granted)));
 	}
 	kf_reply_json(r, 200, o);
 }

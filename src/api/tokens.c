@@ -95,29 +95,6 @@ static bool refresh_mark(struct kf_req *r)
 	return true;
 }
 
-static void ids_of(const char *json, struct kf_auth_sets *out)
-{
-	json_t *a = json_loads(json, 0, NULL);
-	size_t i;
-	json_t *v;
-	out->n = 0;
-	json_array_foreach(a, i, v)
-		if (out->n < KF_AUTH_SETS_MAX)
-			out->ids[out->n++] = json_integer_value(v);
-	json_decref(a);
-}
-
-static void sets_json(const struct kf_auth_sets *s, char *out, size_t len)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < s->n; i++)
-		json_array_append_new(a, json_integer(s->ids[i]));
-	char *t = json_dumps(a, JSON_COMPACT);
-	snprintf(out, len, "%s", t ? t : "[]");
-	free(t);
-	json_decref(a);
-}
-
 /* DATA-1 and APP-7 against the app's live sets: the granted sets it still
  * asks for, and the sets it added since the owner's last consent. */
 static bool effective_sets(struct kf_req *r, int64_t app_row, const struct kf_authz_row *z,
@@ -135,13 +112,8 @@ static bool effective_sets(struct kf_req *r, int64_t app_row, const struct kf_au
 		if (nl < KF_AUTH_SETS_MAX)
 			live[nl++] = (struct kf_auth_set){.id = json_integer_value(v)};
 	json_decref(cfg);
-	struct kf_auth_sets granted, offered, eff, pending;
-	ids_of(z->granted, &granted);
-	ids_of(z->offered, &offered);
-	kf_auth_effective_sets(&granted, live, nl, &eff);
-	kf_auth_pending_sets(&offered, live, nl, &pending);
-	sets_json(&eff, out->granted, sizeof(out->granted));
-	sets_json(&pending, out->pending, sizeof(out->pending));
+	kf_auth_effective_sets(&z->granted, live, nl, &out->granted);
+	kf_auth_pending_sets(&z->offered, live, nl, &out->pending);
 	return true;
 }
 

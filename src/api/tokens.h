@@ -12,13 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/auth.h"
+
 struct kf_req;
 
 struct kf_authorizer_view {
 	char app_id[24];
-	char authorizer[128];  /* host account external id */
-	char granted[512];     /* JSON array: granted sets the app still asks for (DATA-1) */
-	char pending[512];     /* JSON array: sets the app added, awaiting re-consent (APP-7) */
+	char authorizer[128];         /* host account external id */
+	struct kf_auth_sets granted;  /* granted sets the app still asks for (DATA-1) */
+	struct kf_auth_sets pending;  /* sets the app added, awaiting re-consent (APP-7) */
 	int64_t expires_at;
 };
 
@@ -27,7 +29,6 @@ enum kf_token_check { KF_TOKEN_VALID, KF_TOKEN_INVALID, KF_TOKEN_EXPIRED, KF_TOK
 /* A new token or code of this kind (core/auth.h format: a prefix naming
  * the kind + 256 random bits) into out (KF_AUTH_TOKEN_SIZE bytes), with its
  * SHA-256 for storage in hash. */
-#include "core/auth.h"
 void kf_api_mint(enum kf_auth_kind kind, char out[KF_AUTH_TOKEN_SIZE], char hash[65]);
 
 /* Is secret (NULL: none given) a valid secret of the app row at r->now

@@ -221,14 +221,16 @@ static bool new_code(struct run *rn, bool grant, char code[KF_AUTH_TOKEN_SIZE], 
 	bool ok = kf_db_begin(db) == KF_OK;
 	if (ok && grant) {
 		/* every permission set of the configuration under test */
-		json_t *sets = json_object_get(rn->config, "permission_sets");
-		char *granted = json_is_array(sets) ? json_dumps(sets, JSON_COMPACT) : kf_xstrdup("[]");
+		json_t *sets = json_object_get(rn->config, "permission_sets"), *v;
+		struct kf_auth_sets granted = {.n = 0};
+		size_t i;
+		json_array_foreach(sets, i, v) /* at most KF_AUTH_SETS_MAX, no duplicates (APP-3) */
+			if (granted.n < KF_AUTH_SETS_MAX && !kf_auth_sets_contains(&granted, json_integer_value(v)))
+				granted.ids[granted.n++] = json_integer_value(v);
 		bool created = false;
-		ok = granted &&
-		     kf_store_authz_put(db, rn->host, rn->app.id, granted, granted, "{\"members\":\"all\"}", now, &rn->authz,
-					&created) == KF_OK &&
-		     kf_store_authz_history(db, rn->authz, now, created ? "authorized" : "updated", granted, ACTOR) == KF_OK;
-		free(granted);
+		ok = kf_store_authz_put(db, rn->host, rn->app.id, &granted, &granted, "{\"members\":\"all\"}", now,
+					&rn->authz, &created) == KF_OK &&
+		     kf_store_authz_history(db, rn->authz, now, created ? "authorized" : "updated", &granted, ACTOR) == KF_OK;
 	}
 	ok = ok && rn->authz &&
 	     kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, false, rn->app.id, rn->authz, NULL, NULL, NULL, now, *expires, NULL) == KF_OK &&

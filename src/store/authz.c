@@ -2,31 +2,86 @@
 /* SQL for authorizations (see authz.h). */
 #include "store/authz.h"
 
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/db.h"
+#include "util/mem.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 #define AUTHZ_COLS "SELECT id, host_account, app, state, granted, pending, data_scope, created_at, updated_at, offered FROM authorizations "
 
+/* The stored form of a set list: a JSON array of integer ids, "[3,7]"
+ * (what jansson's JSON_COMPACT writes, so rows written before stay
+ * byte-identical and the database stays readable by hand). */
+#define SETS_TEXT_MAX (KF_AUTH_SETS_MAX * 21 + 3)
+
+static void sets_text(const struct kf_auth_sets *s, char out[SETS_TEXT_MAX])
+{
+	size_t n = s ? s->n : 0, len = 0;
+	out[len++] = '[';
+	for (size_t i = 0; i < n && i < KF_AUTH_SETS_MAX; i++)
+		len += (size_t)snprintf(out + len, SETS_TEXT_MAX - len, "%s%" PRId64, i ? "," : "", s->ids[i]);
+	snprintf(out + len, SETS_TEXT_MAX - len, "]");
+}
+
+/* Stored text back to a set list. Anything but a JSON array of at most
+ * KF_AUTH_SETS_MAX integers (NULL, garbage, an object, a string id, too
+ * many ids) reads as no sets: a row we cannot read must not grant more
+ * than it did, so the most restrictive reading wins (AUTH-1, DATA-1).
+ * A repeated id is kept once (core's lists hold no duplicates). */
+static void sets_parse(const char *text, struct kf_auth_sets *out)
+{
+	out->n = 0;
+	json_t *a = text ? json_loads(text, 0, NULL) : NULL;
+	if (!json_is_array(a) || json_array_size(a) > KF_AUTH_SETS_MAX)
+		goto out;
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v)) {
+			out->n = 0;
+			goto out;
+		}
+		if (!kf_auth_sets_contains(out, json_integer_value(v)))
+			out->ids[out->n++] = json_integer_value(v);
+	}
+out:
+	json_decref(a);
+}
+
+/* One row of AUTHZ_COLS at the statement's current row. */
+static void read_row(struct kf_stmt *st, struct kf_authz_row *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = kf_stmt_int(st, 0);
+	out->host_account = kf_stmt_int(st, 1);
+	out->app = kf_stmt_int(st, 2);
+	out->state = KF_AUTH_STATE_NONE;
+	(void)kf_auth_state_parse(kf_stmt_text(st, 3), &out->state);
+	sets_parse(kf_stmt_text(st, 4), &out->granted);
+	sets_parse(kf_stmt_text(st, 5), &out->pending);
+	COPY(out->data_scope, kf_stmt_text(st, 6));
+	out->created_at = kf_stmt_int(st, 7);
+	out->updated_at = kf_stmt_int(st, 8);
+	sets_parse(kf_stmt_text(st, 9), &out->offered);
+}
+
+static json_t *sets_json(const struct kf_auth_sets *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(a, json_integer(s->ids[i]));
+	return a;
+}
+
 static enum kf_err row(struct kf_stmt *st, struct kf_authz_row *out)
 {
 	enum kf_step s = kf_stmt_step(st);
-	if (s == KF_STEP_ROW) {
-		out->id = kf_stmt_int(st, 0);
-		out->host_account = kf_stmt_int(st, 1);
-		out->app = kf_stmt_int(st, 2);
-		out->state = KF_AUTH_STATE_NONE;
-		(void)kf_auth_state_parse(kf_stmt_text(st, 3), &out->state);
-		COPY(out->granted, kf_stmt_text(st, 4));
-		COPY(out->pending, kf_stmt_text(st, 5));
-		COPY(out->data_scope, kf_stmt_text(st, 6));
-		out->created_at = kf_stmt_int(st, 7);
-		out->updated_at = kf_stmt_int(st, 8);
-		COPY(out->offered, kf_stmt_text(st, 9));
-	}
+	if (s == KF_STEP_ROW)
+		read_row(st, out);
 	kf_stmt_done(st);
 	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
 }
@@ -50,9 +105,13 @@ enum kf_err kf_store_authz_by_id(struct kf_db *db, int64_t id, struct kf_authz_r
 	return row(st, out);
 }
 
-enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t app, const char *granted,
-			       const char *offered, const char *data_scope, int64_t now, int64_t *id, bool *created)
+enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t app, const struct kf_auth_sets *granted_sets,
+			       const struct kf_auth_sets *offered_sets, const char *data_scope, int64_t now, int64_t *id,
+			       bool *created)
 {
+	char granted[SETS_TEXT_MAX], offered[SETS_TEXT_MAX];
+	sets_text(granted_sets, granted);
+	sets_text(offered_sets, offered);
 	struct kf_authz_row cur;
 	enum kf_err rc = kf_store_authz_get(db, host_account, app, &cur);
 	if (rc == KF_EDB)
@@ -106,9 +165,11 @@ enum kf_err kf_store_authz_revoke(struct kf_db *db, int64_t id, int64_t now)
 	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
 }
 
-enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, const char *action, const char *granted,
-				   const char *actor)
+enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, const char *action,
+				   const struct kf_auth_sets *granted_sets, const char *actor)
 {
+	char granted[SETS_TEXT_MAX];
+	sets_text(granted_sets, granted);
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO authorization_history (authorization_id, at, action, granted, actor) VALUES (?, ?, ?, ?, ?)");
 	if (!st)
@@ -140,14 +201,34 @@ json_t *kf_store_authz_of_app(struct kf_db *db, int64_t app, int64_t offset, int
 	return kf_stmt_rows_json(st);
 }
 
-json_t *kf_store_authz_live_of_host(struct kf_db *db, int64_t host_account)
+enum kf_err kf_store_authz_live_of_host(struct kf_db *db, struct kf_arena *a, int64_t host_account,
+					struct kf_authz_row **out, size_t *n)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, app, state, granted FROM authorizations"
-					       " WHERE host_account = ? AND state = 'active' ORDER BY id");
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, AUTHZ_COLS "WHERE host_account = ? AND state = 'active' ORDER BY id");
 	if (!st)
-		return NULL;
+		return KF_EDB;
 	kf_stmt_bind_int(st, 1, host_account);
-	return kf_stmt_rows_json(st);
+	size_t cap = 4;
+	struct kf_authz_row *rows = kf_arena_alloc(a, cap * sizeof(*rows));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (*n == cap) {
+			struct kf_authz_row *bigger = kf_arena_alloc(a, 2 * cap * sizeof(*rows));
+			memcpy(bigger, rows, cap * sizeof(*rows));
+			rows = bigger;
+			cap *= 2;
+		}
+		read_row(st, &rows[(*n)++]);
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		*n = 0;
+		return KF_EDB;
+	}
+	*out = rows;
+	return KF_OK;
 }
 
 json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)
@@ -169,11 +250,13 @@ json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account)
 	enum kf_step s;
 	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
 		json_t *o = kf_stmt_row_json(st);
-		for (int c = 3; c <= 5; c++) {
-			json_t *v = json_loads(kf_stmt_text(st, c), 0, NULL);
-			static const char *const names[] = {"granted", "pending", "data_scope"};
-			json_object_set_new(o, names[c - 3], v ? v : json_null());
-		}
+		struct kf_auth_sets granted, pending;
+		sets_parse(kf_stmt_text(st, 3), &granted);
+		sets_parse(kf_stmt_text(st, 4), &pending);
+		json_t *scope = json_loads(kf_stmt_text(st, 5), 0, NULL);
+		json_object_set_new(o, "granted", sets_json(&granted));
+		json_object_set_new(o, "pending", sets_json(&pending));
+		json_object_set_new(o, "data_scope", scope ? scope : json_null());
 		json_array_append_new(arr, o);
 	}
 	kf_stmt_done(st);
