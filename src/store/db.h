@@ -38,9 +38,12 @@ const char *kf_db_engine_name(const struct kf_db *db);
  * Only for that: every other query is written once for both. */
 const char *kf_db_dialect(const struct kf_db *db, const char *sqlite, const char *pg);
 
-/* Prepared statements are cached per connection by SQL text: the returned
- * statement is borrowed, reset and unbound; it stays valid until the next
- * kf_db_prepare of the same text or kf_db_close. Call kf_stmt_done when
+/* Prepared statements are cached per connection by the address of the SQL
+ * text, so sql must be a string literal (or otherwise never change while
+ * the connection lives): text built at run time in a reused buffer would
+ * find another statement's cache entry. The returned statement is
+ * borrowed, reset and unbound; it stays valid until the next kf_db_prepare
+ * of the same text or kf_db_close. Call kf_stmt_done when
  * finished so the statement is reset. Returns NULL on a syntax error
  * (logged); a programming error, so callers treat it as KF_EDB. */
 struct kf_stmt *kf_db_prepare(struct kf_db *db, const char *sql);
