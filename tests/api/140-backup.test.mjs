@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, execCli, cli, sqlJson } from './helpers/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, execCli, cli, sqlJson, PG, databaseOf, createFault, dropTrigger } from './helpers/server.mjs';
 import { registerUser, uploadPdf, pdf, assertStatus, login } from './helpers/flows.mjs';
 
 const tmpDirs = [];
@@ -17,6 +18,20 @@ function tmpDir(tag) {
 	const d = fs.mkdtempSync(path.join(os.tmpdir(), `kaifang-${tag}-`));
 	tmpDirs.push(d);
 	return d;
+}
+
+/** What kaifang backup does, with pg_dump for the database (PostgreSQL). */
+async function pgBackup(srv, dir) {
+	fs.mkdirSync(dir, { recursive: true });
+	fs.copyFileSync(path.join(srv.dataDir, 'audit.anchor'), path.join(dir, 'audit.anchor'));
+	const { execFile } = await import('node:child_process');
+	const r = await new Promise((resolve) =>
+		execFile('pg_dump', ['--format=custom', '--file', path.join(dir, 'kaifang.dump'), '--dbname', srv.dbPath], (err, stdout, stderr) =>
+			resolve({ status: err ? err.code : 0, stdout, stderr })));
+	fs.copyFileSync(path.join(srv.dataDir, 'audit.key'), path.join(dir, 'audit.key'));
+	fs.chmodSync(path.join(dir, 'audit.key'), 0o600);
+	fs.cpSync(path.join(srv.dataDir, 'files'), path.join(dir, 'files'), { recursive: true });
+	return r;
 }
 
 describe('kaifang backup while the server serves writes, and the restore', () => {
@@ -56,7 +71,10 @@ describe('kaifang backup while the server serves writes, and the restore', () =>
 
 		const dir = path.join(tmpDir('backup'), 'b1');
 		const before = acked.slice();
-		const b = await execCli(srv.dataDir, ['backup', dir]);
+		// SQLite: kaifang backup. PostgreSQL: the operator guide's pg_dump,
+		// in kaifang backup's order (the anchor first, then the database,
+		// the key and the files), while the writer goes on
+		const b = PG ? await pgBackup(srv, dir) : await execCli(srv.dataDir, ['backup', dir]);
 		const during = acked.length;
 		// let the writer go on a little after the backup, then stop it
 		while (acked.length < during + 3) await new Promise((r) => setTimeout(r, 20));
@@ -65,18 +83,25 @@ describe('kaifang backup while the server serves writes, and the restore', () =>
 		assert.equal(b.status, 0, `backup failed: ${b.stderr}`);
 		assert.equal(failures, 0, 'a write failed while the backup ran');
 
-		// it says what it wrote, and wrote that
-		assert.match(b.stdout, new RegExp(`${dir}/kaifang\\.db +\\d+ bytes, schema version \\d+`));
-		assert.match(b.stdout, /audit\.anchor +audit row \d+/);
-		assert.match(b.stdout, /audit\.key +mode 0600/);
-		assert.match(b.stdout, /files\/ +1 uploaded files, \d+ bytes/);
-		assert.deepEqual(fs.readdirSync(dir).sort(), ['audit.anchor', 'audit.key', 'files', 'kaifang.db']);
-		assert.equal(fs.statSync(path.join(dir, 'audit.key')).mode & 0o777, 0o600);
-		assert.deepEqual(sqlJson(path.join(dir, 'kaifang.db'), 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
-
-		// the restore of the operator guide: copy into a data directory, start
 		const restored = tmpDir('restored');
-		fs.cpSync(dir, restored, { recursive: true });
+		if (PG) {
+			// the restore of the operator guide: pg_restore into an empty
+			// database, the files, key and anchor into the data directory
+			execFileSync('pg_restore', ['--no-owner', '--dbname', databaseOf(restored), path.join(dir, 'kaifang.dump')]);
+			fs.rmSync(path.join(dir, 'kaifang.dump'));
+			fs.cpSync(dir, restored, { recursive: true });
+		} else {
+			// it says what it wrote, and wrote that
+			assert.match(b.stdout, new RegExp(`${dir}/kaifang\\.db +\\d+ bytes, schema version \\d+`));
+			assert.match(b.stdout, /audit\.anchor +audit row \d+/);
+			assert.match(b.stdout, /audit\.key +mode 0600/);
+			assert.match(b.stdout, /files\/ +1 uploaded files, \d+ bytes/);
+			assert.deepEqual(fs.readdirSync(dir).sort(), ['audit.anchor', 'audit.key', 'files', 'kaifang.db']);
+			assert.equal(fs.statSync(path.join(dir, 'audit.key')).mode & 0o777, 0o600);
+			assert.deepEqual(sqlJson(path.join(dir, 'kaifang.db'), 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
+			// the restore of the operator guide: copy into a data directory, start
+			fs.cpSync(dir, restored, { recursive: true });
+		}
 		const v = cli(restored, ['audit', 'verify']);
 		assert.equal(v.status, 0, `audit verify of the restored copy: ${v.stdout}${v.stderr}`);
 		const srv2 = await startServer({ dataDir: restored });
@@ -120,7 +145,13 @@ describe('kaifang backup while the server serves writes, and the restore', () =>
 		assertStatus(await srv.req('POST', '/v1/providers', { token: owner.token, body: { name: 'Still serving' } }), 201);
 	});
 
-	test('a backup is never overwritten, and DIR is required', async () => {
+	test('on PostgreSQL kaifang backup refuses and names pg_dump', { skip: !PG && 'PostgreSQL only (make test-pg)' }, () => {
+		const r = cli(srv.dataDir, ['backup', path.join(tmpDir('backup'), 'b3')]);
+		assert.notEqual(r.status, 0);
+		assert.match(r.stderr, /pg_dump/);
+	});
+
+	test('a backup is never overwritten, and DIR is required', { skip: PG && 'SQLite only: kaifang backup copies a SQLite database' }, async () => {
 		const dir = path.join(tmpDir('backup'), 'b2');
 		const first = cli(srv.dataDir, ['backup', dir]);
 		assert.equal(first.status, 0, first.stderr);
@@ -151,7 +182,7 @@ describe('issue 10: the answer of an Idempotency-Key commits with its write', ()
 		owner = await registerUser(srv, { tag: 'idem' });
 	});
 	after(async () => {
-		srv?.sql('DROP TRIGGER IF EXISTS kf_test_fault');
+		if (srv) dropTrigger(srv.dbPath, 'idempotency_keys', 'kf_test_fault');
 		await srv?.stop();
 	});
 
@@ -169,12 +200,12 @@ describe('issue 10: the answer of an Idempotency-Key commits with its write', ()
 	test('when the answer cannot be stored the provider is not created; the repeat creates it once and is then answered from the store', async () => {
 		const key = `idem-${process.pid}-atomic`;
 		const body = { name: `Atomic ${process.pid}` };
-		srv.sql("CREATE TRIGGER kf_test_fault BEFORE UPDATE OF status ON idempotency_keys WHEN NEW.status <> 0 BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+		createFault(srv.dbPath, 'kf_test_fault', 'BEFORE UPDATE OF status ON idempotency_keys', 'NEW.status <> 0');
 		const failed = await srv.req('POST', '/v1/providers', { token: owner.token, headers: { 'Idempotency-Key': key }, body });
 		assert.equal(failed.status, 500, `the write was answered without its answer stored: ${failed.status} ${failed.text}`);
 		assert.equal(failed.body.error.code, 'storage_error');
 		assert.deepEqual(await named(body.name), [], 'the provider was kept without the answer');
-		srv.sql('DROP TRIGGER kf_test_fault');
+		dropTrigger(srv.dbPath, 'idempotency_keys', 'kf_test_fault');
 
 		const first = await srv.req('POST', '/v1/providers', { token: owner.token, headers: { 'Idempotency-Key': key }, body });
 		assertStatus(first, 201, 'the repeat');

@@ -4,7 +4,7 @@
 // succeed once the fault is gone.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, PG, dropTrigger } from './helpers/server.mjs';
+import { startServer, createFault, dropTrigger } from './helpers/server.mjs';
 import {
 	registerUser, person, adminToken, publishAgreement, createProvider, uploadPdf, pendingReview,
 	assertError, assertStatus, expectUnchanged,
@@ -32,10 +32,7 @@ describe('a failure in the middle of a command changes nothing', () => {
 	/** Make the given statement kind ("BEFORE INSERT ON t") fail inside the server's transaction. */
 	function fault(when) {
 		faultTable = when.split(' ').at(-1);
-		if (PG)
-			srv.sql(`CREATE OR REPLACE FUNCTION ${TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'injected fault'; END$$;
-				CREATE TRIGGER ${TRIGGER} ${when} FOR EACH ROW EXECUTE FUNCTION ${TRIGGER}()`);
-		else srv.sql(`CREATE TRIGGER ${TRIGGER} ${when} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+		createFault(srv.dbPath, TRIGGER, when);
 	}
 	function heal() {
 		dropTrigger(srv.dbPath, faultTable, TRIGGER);

@@ -526,6 +526,18 @@ export function copyDatabase(from, toDir) {
 	psql(databaseOf(toDir), [], { input: dump.stdout });
 }
 
+/**
+ * A trigger that makes a statement fail inside the server's transaction, in
+ * either engine's syntax: timing like "BEFORE INSERT ON audit_log", when an
+ * optional row condition ("NEW.status <> 0").
+ */
+export function createFault(db, name, timing, when = null) {
+	if (/^postgres(ql)?:/.test(db))
+		sqlJson(db, `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'injected fault'; END$$;
+			CREATE TRIGGER ${name} ${timing} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION ${name}()`);
+	else sqlJson(db, `CREATE TRIGGER ${name} ${timing} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+}
+
 /** Drop a trigger by name, in either engine's syntax. */
 export function dropTrigger(db, table, name) {
 	sqlJson(db, /^postgres(ql)?:/.test(db) ? `DROP TRIGGER IF EXISTS ${name} ON ${table}` : `DROP TRIGGER IF EXISTS ${name}`);
