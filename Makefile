@@ -31,7 +31,7 @@ all: build/kaifangd build/kaifang
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)
 
-build/gen/migrations.c: tools/embed-sql.sh $(MIGR)
+build/gen/migrations.c: tools/embed-sql.sh $(MIGR) src/store/migrations/sqlite src/store/migrations/postgres
 	@mkdir -p $(dir $@)
 	{ sh tools/embed-sql.sh kf_migrations_sqlite src/store/migrations/sqlite && \
 	  sh tools/embed-sql.sh kf_migrations_pg src/store/migrations/postgres; } > $@.tmp && mv $@.tmp $@

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster, startServer, sqlJson, ADMIN_EMAIL, ADMIN_PASSWORD } from './helpers/server.mjs';
+import { startCluster, startServer, sqlJson, databaseFile, ADMIN_EMAIL, ADMIN_PASSWORD } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, login, person } from './helpers/flows.mjs';
 import { smtpServer } from './helpers/smtp.mjs';
 import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
@@ -301,10 +301,10 @@ test('issue 10: three kaifangd started at the same moment on an empty data direc
 	try {
 		assert.deepEqual(started.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled'], started.map((r) => r.reason?.message?.slice(0, 500)).join('\n'));
 		const applied = nodes.map((s) => Number(/"migrations_applied":(\d+)/.exec(s.stderr)[1]));
-		const versions = sqlJson(path.join(dir, 'kaifang.db'), 'SELECT version FROM schema_version ORDER BY version').map((r) => r.version);
+		const versions = sqlJson(databaseFile(dir), 'SELECT version FROM schema_version ORDER BY version').map((r) => r.version);
 		assert.equal(applied.reduce((a, b) => a + b, 0), versions.length, `migrations applied per process: ${applied.join(', ')}`);
 		assert.deepEqual(versions, versions.map((_, i) => i + 1));
-		assert.equal(sqlJson(path.join(dir, 'kaifang.db'), `SELECT COUNT(*) AS n FROM users WHERE email = '${ADMIN_EMAIL}'`)[0].n, 1);
+		assert.equal(sqlJson(databaseFile(dir), `SELECT COUNT(*) AS n FROM users WHERE email = '${ADMIN_EMAIL}'`)[0].n, 1);
 		for (const s of nodes) assertStatus(await s.req('POST', '/v1/sessions', { body: { login: ADMIN_EMAIL, password: ADMIN_PASSWORD } }), 201, `admin signs in on ${s.url}`);
 	} finally {
 		for (const s of nodes) await s.stop({ keepDir: true });
