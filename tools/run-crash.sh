@@ -7,7 +7,7 @@ suite=${1:-crash}
 mkdir -p build
 out=build/$suite.log
 KAIFANGD=${KAIFANGD:-$(pwd)/build/kaifangd} KAIFANG_CLI=${KAIFANG_CLI:-$(pwd)/build/kaifang} CRASH_SUITE=$suite \
-	node tests/crash/run.mjs > "$out" 2>&1
+	timeout -k 30 "${CRASH_TIMEOUT:-1800}" node tests/crash/run.mjs > "$out" 2>&1
 rc=$?
 cat "$out"
 line=$(sed -n "s/^$suite: \([0-9]*\) passed, \([0-9]*\) failed\$/\1 \2/p" "$out" | tail -n 1)
