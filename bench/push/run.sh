@@ -60,14 +60,23 @@ delivery() {
 	fi
 	KAIFANG_DATABASE=${PGURI:+$db} build/kaifang --data-dir "$ddir" db migrate >/dev/null
 	sql "$db" "$SEED"
+	# PostgreSQL: the seed gave ids, the identity sequences go on after them
+	[ -n "$PGURI" ] && sql "$db" "DO \$\$ DECLARE t text; BEGIN
+		FOR t IN SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
+			EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %I), 1))', t, t);
+		END LOOP; END \$\$;"
 	ports=""
 	i=0
 	while [ $i -lt "$procs" ]; do
 		kport=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 		KAIFANG_DATABASE=${PGURI:+$db} KAIFANG_TEST_CLOCK=1 KAIFANG_CALLBACK_ALLOW=127.0.0.0/8 KAIFANG_TICKET_INTERVAL=24h \
 			build/kaifangd --listen 127.0.0.1:$kport --data-dir "$ddir" 2>>"$ddir/log" &
-		KPIDS="$KPIDS $!"
-		until curl -sf "http://127.0.0.1:$kport/healthz" >/dev/null; do sleep 0.05; done
+		pid=$!
+		KPIDS="$KPIDS $pid"
+		until curl -sf "http://127.0.0.1:$kport/healthz" >/dev/null; do
+			kill -0 $pid 2>/dev/null || { echo "kaifangd did not start ($label)"; exit 1; }
+			sleep 0.05
+		done
 		ports="$ports $kport"
 		i=$((i + 1))
 	done

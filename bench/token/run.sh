@@ -93,6 +93,11 @@ measure() {
 			INSERT INTO tokens (hash, kind, app, authorization_id, created_at, expires_at)
 			SELECT md5(random()::text) || md5(random()::text), 'authorizer_access', 1, 1, 0, 4102444800
 			FROM generate_series(1, 100000); COMMIT;"
+		# the seed gave ids: the identity sequences go on after them
+		psql -X -q -v ON_ERROR_STOP=1 "$db" -c "DO \$\$ DECLARE t text; BEGIN
+			FOR t IN SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
+				EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %I), 1))', t, t);
+			END LOOP; END \$\$;"
 		issued() { psql -X -At "$db" -c "SELECT COUNT(*) FROM tokens WHERE created_at > 0"; }
 		engine="PostgreSQL, synchronous_commit on"
 	else
@@ -113,9 +118,13 @@ measure() {
 	i=0
 	while [ $i -lt "$procs" ]; do
 		kp=$(port)
-		KAIFANG_DATABASE=${PGURI:+$db} $KAIFANGD --listen 127.0.0.1:$kp --data-dir "$ddir" --threads "$THREADS" --access-log false 2>/dev/null &
-		KPID="$KPID $!"
-		until curl -sf "http://127.0.0.1:$kp/healthz" >/dev/null; do sleep 0.05; done
+		KAIFANG_DATABASE=${PGURI:+$db} $KAIFANGD --listen 127.0.0.1:$kp --data-dir "$ddir" --threads "$THREADS" --access-log false 2>>"$ddir/log" &
+		pid=$!
+		KPID="$KPID $pid"
+		until curl -sf "http://127.0.0.1:$kp/healthz" >/dev/null; do
+			kill -0 $pid 2>/dev/null || { echo "kaifangd did not start ($label)"; exit 1; }
+			sleep 0.05
+		done
 		ups="$ups server 127.0.0.1:$kp;"
 		i=$((i + 1))
 	done
