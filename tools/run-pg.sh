@@ -7,7 +7,8 @@
 suite=${1:-api-pg}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/kaifang-pg.XXXXXX")
 chmod 755 "$dir"
-trap 'sh tools/pg-cluster.sh stop "$dir"' EXIT INT TERM
+trap 'sh tools/pg-cluster.sh stop "$dir"' EXIT
+trap 'exit 1' INT TERM
 if ! uri=$(sh tools/pg-cluster.sh start "$dir"); then
 	echo "$suite: cannot start PostgreSQL"
 	for s in unit-pg "$suite" crash-pg crash-pg3; do echo "$s 0 1" >> build/results.txt; done

@@ -25,7 +25,15 @@ echo "crypto, 1 KiB encrypt+sign, one core: kaifang $ours msg/s, @wecom/crypto (
 dir=$(mktemp -d)
 chmod 755 "$dir"
 KPIDS=""
-trap 'kill $KPIDS $RPID 2>/dev/null; [ -d "$dir/pg" ] && sh tools/pg-cluster.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
+# cleanup must run to its end whatever failed (set +e), also on Ctrl-C
+cleanup() {
+	set +e
+	[ -n "$KPIDS$RPID" ] && kill $KPIDS $RPID 2>/dev/null
+	[ -d "$dir/pg" ] && sh tools/pg-cluster.sh stop "$dir/pg"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 node bench/push/receiver.mjs 300 > "$dir/port" &
 RPID=$!
 while [ ! -s "$dir/port" ]; do sleep 0.05; done

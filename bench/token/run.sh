@@ -33,7 +33,16 @@ ${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE bench/token/commit_rate.c $(pkg-config --cf
 dir=$(mktemp -d)
 chmod 755 "$dir"
 KPID=
-trap 'kill $KPID 2>/dev/null; for n in "$dir"/nginx*.pid; do [ -f "$n" ] && kill "$(cat "$n")" 2>/dev/null; done; [ -d "$dir/pg" ] && sh tools/pg-cluster.sh stop "$dir/pg"; rm -rf "$dir"' EXIT
+# cleanup must run to its end whatever failed (set +e), also on Ctrl-C
+cleanup() {
+	set +e
+	[ -n "$KPID" ] && kill $KPID 2>/dev/null
+	for n in "$dir"/nginx*.pid; do [ -f "$n" ] && kill "$(cat "$n")" 2>/dev/null; done
+	[ -d "$dir/pg" ] && sh tools/pg-cluster.sh stop "$dir/pg"
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 rate() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 
