@@ -6,6 +6,9 @@
 #   pg-cluster.sh start DIR   prints the connection URI of database kaifang
 #   pg-cluster.sh stop DIR    stops the cluster and removes DIR
 #   pg-cluster.sh createdb DIR NAME   another empty database, prints its URI
+#   pg-cluster.sh resync DIR NAME     after rows were inserted with given ids
+#                                     (a benchmark's seed): every identity
+#                                     sequence goes on after its table's ids
 set -eu
 cmd=$1
 dir=$2
@@ -33,12 +36,19 @@ createdb)
 	as_pg "$bin/createdb" -h "$dir/sock" -U kaifang "$3"
 	uri "$3"
 	;;
+resync)
+	psql -X -q -v ON_ERROR_STOP=1 "$(uri "$3")" -c "DO \$\$ DECLARE t text; BEGIN
+		FOR t IN SELECT table_name FROM information_schema.columns
+			WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
+			EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %I), 1))', t, t);
+		END LOOP; END \$\$;"
+	;;
 stop)
 	[ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w -s stop || true
 	rm -rf "$dir"
 	;;
 *)
-	echo "usage: pg-cluster.sh start|stop|createdb DIR [NAME]" >&2
+	echo "usage: pg-cluster.sh start|stop|createdb|resync DIR [NAME]" >&2
 	exit 2
 	;;
 esac

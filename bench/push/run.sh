@@ -69,10 +69,7 @@ delivery() {
 	KAIFANG_DATABASE=${PGURI:+$db} build/kaifang --data-dir "$ddir" db migrate >/dev/null
 	sql "$db" "$SEED"
 	# PostgreSQL: the seed gave ids, the identity sequences go on after them
-	[ -n "$PGURI" ] && sql "$db" "DO \$\$ DECLARE t text; BEGIN
-		FOR t IN SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
-			EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %I), 1))', t, t);
-		END LOOP; END \$\$;"
+	[ -n "$PGURI" ] && sh tools/pg-cluster.sh resync "$dir/pg" "$label"
 	ports=""
 	i=0
 	while [ $i -lt "$procs" ]; do

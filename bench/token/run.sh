@@ -103,10 +103,7 @@ measure() {
 			SELECT md5(random()::text) || md5(random()::text), 'authorizer_access', 1, 1, 0, 4102444800
 			FROM generate_series(1, 100000); COMMIT;"
 		# the seed gave ids: the identity sequences go on after them
-		psql -X -q -v ON_ERROR_STOP=1 "$db" -c "DO \$\$ DECLARE t text; BEGIN
-			FOR t IN SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
-				EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, ''id''), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %I), 1))', t, t);
-			END LOOP; END \$\$;"
+		sh tools/pg-cluster.sh resync "$dir/pg" "$label"
 		issued() { psql -X -At "$db" -c "SELECT COUNT(*) FROM tokens WHERE created_at > 0"; }
 		engine="PostgreSQL, synchronous_commit on"
 	else

@@ -25,17 +25,21 @@ const struct kf_migration *kf_migrations_of(const struct kf_db *db, size_t *n)
 	return kf_migrations_sqlite;
 }
 
-int kf_schema_version(struct kf_db *db)
+/* The recorded version; the table exists. */
+static int read_version(struct kf_db *db)
 {
-	struct kf_error err;
-	if (ensure_table(db, &err) != KF_OK)
-		return -1;
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
 	if (!st)
 		return -1;
 	int v = kf_stmt_step(st) == KF_STEP_ROW ? (int)kf_stmt_int(st, 0) : -1;
 	kf_stmt_done(st);
 	return v;
+}
+
+int kf_schema_version(struct kf_db *db)
+{
+	struct kf_error err;
+	return ensure_table(db, &err) == KF_OK ? read_version(db) : -1;
 }
 
 enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_error *err)
@@ -48,7 +52,8 @@ enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_er
 	 * race on CREATE TABLE IF NOT EXISTS */
 	if (kf_db_begin(db) != KF_OK)
 		return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot begin");
-	if (kf_schema_version(db) < 0 || kf_db_commit(db) != KF_OK) {
+	int seen = kf_schema_version(db);
+	if (seen < 0 || kf_db_commit(db) != KF_OK) {
 		kf_db_rollback(db);
 		return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot read schema version");
 	}
@@ -56,11 +61,13 @@ enum kf_err kf_migrate(struct kf_db *db, int64_t now, int *applied, struct kf_er
 	const struct kf_migration *all = kf_migrations_of(db, &count);
 	for (size_t i = 0; i < count; i++) {
 		const struct kf_migration *m = &all[i];
+		if (m->version <= seen)
+			continue; /* applied before this start: no transaction needed */
 		if (kf_db_begin(db) != KF_OK)
 			return kf_error_set(err, KF_EDB, "migrate_failed", NULL, NULL, "cannot begin");
 		/* read inside the write transaction: another process starting at
 		 * the same time may have applied it while this one waited */
-		int current = kf_schema_version(db);
+		int current = read_version(db);
 		if (current < 0 || m->version <= current) {
 			kf_db_rollback(db);
 			if (current < 0)

@@ -32,6 +32,9 @@
 #define CACHE_SLOTS 512
 /* The advisory lock key of write transactions ("kaifang" in ASCII). */
 #define WRITE_LOCK "6b616966616e67"
+/* Every connection, also one re-opened: a commit is acknowledged once it
+ * is on disk, whatever the server's default; text is UTF-8. */
+#define SESSION_SETTINGS "SET synchronous_commit = on; SET client_encoding = 'UTF8'"
 
 struct pg_stmt {
 	struct kf_stmt base;
@@ -155,8 +158,7 @@ static enum kf_err pg_open(const char *uri, struct kf_db **out, struct kf_error 
 		return KF_EDB;
 	}
 	PQsetNoticeProcessor(db->c, quiet_notices, NULL);
-	/* a commit is acknowledged once it is on disk, whatever the server's default */
-	if (command(db, "SET synchronous_commit = on; SET client_encoding = 'UTF8'", false) != KF_OK) {
+	if (command(db, SESSION_SETTINGS, false) != KF_OK) {
 		kf_error_set(err, KF_EDB, "db_open_failed", NULL, NULL, "cannot configure the connection: %s",
 			     db->errmsg);
 		pg_close(&db->base);
@@ -180,7 +182,7 @@ static bool ensure_connected(struct pg_db *db)
 	for (int i = 0; i < CACHE_SLOTS; i++)
 		if (db->cache[i].sql)
 			stmt_free(&db->cache[i]);
-	(void)command(db, "SET synchronous_commit = on; SET client_encoding = 'UTF8'", false);
+	(void)command(db, SESSION_SETTINGS, false);
 	return true;
 }
 
