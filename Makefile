@@ -15,7 +15,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 CORE_SRC  := $(wildcard src/core/*.c)
 MIGR      := $(wildcard src/store/migrations/sqlite/*.sql src/store/migrations/postgres/*.sql)
-GEN       := migrations openapi
+GEN       := migrations openapi rules
 LIB_OBJ   := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) $(GEN:%=build/obj/gen/%.o)
 SAN_OBJ   := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) $(GEN:%=build/san/gen/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*/*_test.c)
@@ -39,6 +39,10 @@ build/gen/migrations.c: tools/embed-sql.sh $(MIGR) src/store/migrations/sqlite s
 build/gen/openapi.c: tools/embed-text.sh docs/openapi.json
 	@mkdir -p $(dir $@)
 	sh tools/embed-text.sh kf_openapi_json docs/openapi.json > $@.tmp && mv $@.tmp $@
+
+build/gen/rules.c: tools/embed-text.sh docs/rules.md
+	@mkdir -p $(dir $@)
+	sh tools/embed-text.sh kf_rules_md docs/rules.md > $@.tmp && mv $@.tmp $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)

@@ -39,6 +39,7 @@ struct kf_config {
 	int64_t lock_period;     /* ONB-5, seconds */
 	int64_t retention;       /* ONB-10, seconds */
 	char *utc_offset;        /* operator calendar, e.g. +08:00 */
+	char *platform_name;     /* shown on every page and in mails */
 	char *excluded_kinds;    /* ONB-2, comma separated */
 	char *host_kinds;        /* kinds of host account, comma separated */
 	char *auth_type_kinds;   /* consent page: auth_type -> kinds ("1:mini_program 2:enterprise,shop 3:*") */

@@ -22,6 +22,7 @@ allowed() {
 	push) echo "core util store proto" ;;
 	pipeline) echo "core util store push" ;;
 	api) echo "core util store proto http push notify web pipeline" ;;
+	console) echo "core util http web api/api.h api/common.h" ;;
 	*) echo "-" ;;
 	esac
 }
@@ -73,7 +74,7 @@ for dir in src/*/; do
 		# ops.h only api and the top level; the pure layers none.
 		case $mod in
 		api) procs="" ;;
-		http | notify | push | pipeline) procs="worker ops" ;;
+		http | notify | push | pipeline | console) procs="worker ops" ;;
 		*) procs="ctx config worker ops" ;;
 		esac
 		for h in $procs; do

@@ -7,6 +7,8 @@
 #ifndef KF_API_API_H
 #define KF_API_API_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http/router.h"
@@ -68,6 +70,37 @@ extern const struct kf_route kf_api_termlists_routes[];
 extern const size_t kf_api_termlists_nroutes;
 extern const struct kf_route kf_api_release_routes[];
 extern const size_t kf_api_release_nroutes;
+/* The console's pages (src/console/), served by the same dispatcher. */
+extern const struct kf_route kf_console_base_routes[];
+extern const size_t kf_console_base_nroutes;
+
+/*
+ * An in-process call of a route by a console page (src/console/): the
+ * page's signed-in caller calls method path as the API would be called,
+ * with query (may be NULL) and a body: JSON (json, borrowed, may be NULL)
+ * or raw bytes of content type ctype (uploads). The dispatcher's own work
+ * runs (route match, the route's authentication level, the consent rule,
+ * the write transaction); authentication itself and the cross-site check
+ * were done for the page. The answer is in out: status and, when JSON,
+ * body (owned by the request arena). When the handler deferred its work
+ * (kf_req_defer), out->deferred is set and r->defer_fn holds it: the page
+ * must finish in a deferred function of its own that runs it first.
+ */
+struct kf_form;
+struct kf_call {
+	int status;
+	json_t *body;          /* NULL when the answer is not JSON */
+	const char *raw;       /* the answer's bytes (in the arena) */
+	size_t raw_len;
+	const char *type;      /* its content type */
+	bool deferred;
+};
+void kf_api_call(struct kf_req *r, const char *method, const char *path, const struct kf_form *query,
+		 json_t *json, struct kf_call *out);
+void kf_api_call_raw(struct kf_req *r, const char *method, const char *path, const struct kf_form *query,
+		     const char *ctype, const void *data, size_t len, struct kf_call *out);
+/* Turn the reply a deferred handler set on r into out (as kf_api_call). */
+void kf_api_take_reply(struct kf_req *r, struct kf_call *out);
 
 /* Audit actor string of the caller ("user:12" or "anonymous"). */
 const char *kf_api_actor(struct kf_req *r);

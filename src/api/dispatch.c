@@ -60,6 +60,7 @@ static const struct {
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
+	{kf_console_base_routes, &kf_console_base_nroutes},
 };
 
 static struct kf_route *all_routes;
@@ -425,29 +426,10 @@ static bool same_origin_write(struct kf_req *r, const struct kf_route *route)
 	return true;
 }
 
-static void handle(struct kf_req *r)
+/* The authentication level the route asks for; replies and answers false
+ * when the caller lacks it. */
+static bool caller_may(struct kf_req *r, const struct kf_route *route)
 {
-	size_t n;
-	const struct kf_route *routes = served_routes(r->ctx, &n), *route = NULL;
-	/* HEAD is GET without the body (libmicrohttpd drops it). */
-	const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
-	enum kf_match m = kf_route_match(routes, n, method, r->path, r, &route);
-	if (m == KF_MATCH_NO_PATH) {
-		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
-		return;
-	}
-	if (m == KF_MATCH_NO_METHOD) {
-		char allow[128];
-		kf_route_allow(routes, n, r->path, allow, sizeof(allow));
-		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s (allowed: %s)",
-			      r->method, r->path, allow);
-		kf_reply_header(r, "Allow", allow);
-		r->status = 405;
-		return;
-	}
-	bool by_cookie;
-	if (!authenticate(r, &by_cookie))
-		return;
 	switch (route->auth) {
 	case KF_AUTH_NONE:
 		break;
@@ -456,7 +438,7 @@ static void handle(struct kf_req *r)
 			kf_reply_fail(r, KF_EAUTH, "api_key_required", NULL, NULL,
 				      "this route is for the host product: send an operator API key of scope host");
 			kf_reply_header(r, "WWW-Authenticate", "Bearer");
-			return;
+			return false;
 		}
 		break;
 	case KF_AUTH_USER:
@@ -466,23 +448,27 @@ static void handle(struct kf_req *r)
 			kf_reply_fail(r, KF_EAUTH, "unauthenticated", NULL, NULL,
 				      "sign in first: the session or token is missing, expired or revoked");
 			kf_reply_header(r, "WWW-Authenticate", "Bearer");
-			return;
+			return false;
 		}
 		if (route->auth == KF_AUTH_OPERATOR && r->operator_role == KF_ROLE_NONE) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "operator_required", NULL, NULL,
 				      "only platform operators may do this");
-			return;
+			return false;
 		}
 		if (route->auth == KF_AUTH_ADMIN && r->operator_role != KF_ROLE_ADMIN) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "admin_required", NULL, NULL,
 				      "only operator admins may do this");
-			return;
+			return false;
 		}
 		break;
 	}
-	if (by_cookie && r->user_id && is_write(r->method) &&
-	    (route->auth != KF_AUTH_NONE || (route->flags & KF_RF_FORM_CSRF)) && !same_origin_write(r, route))
-		return;
+	return true;
+}
+
+/* The route's work once the caller is known: the consent rule, the
+ * Idempotency-Key (with_idem), the write transaction and the handler. */
+static void run(struct kf_req *r, const struct kf_route *route, bool with_idem)
+{
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
 	if (route->auth != KF_AUTH_NONE && r->user_id && r->operator_role == KF_ROLE_NONE && is_write(r->method) &&
@@ -491,7 +477,7 @@ static void handle(struct kf_req *r)
 	/* Idempotency keys belong to a signed-in caller: anonymous callers
 	 * (registration, sign-in) share no key space, so none is kept. */
 	const char *idem = NULL;
-	if (!strcmp(r->method, "POST") && route->auth != KF_AUTH_NONE) {
+	if (with_idem && !strcmp(r->method, "POST") && route->auth != KF_AUTH_NONE) {
 		idem = kf_req_header(r, "Idempotency-Key");
 		if (idem && (strlen(idem) == 0 || strlen(idem) > 255)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_idempotency_key", NULL, "Idempotency-Key",
@@ -527,6 +513,118 @@ static void handle(struct kf_req *r)
 		r->idempotency_key = idem;
 	else if (idem && !r->commit_held)
 		idempotency_finish(r, idem);
+}
+
+
+static void handle(struct kf_req *r)
+{
+	size_t n;
+	const struct kf_route *routes = served_routes(r->ctx, &n), *route = NULL;
+	/* HEAD is GET without the body (libmicrohttpd drops it). */
+	const char *method = strcmp(r->method, "HEAD") ? r->method : "GET";
+	enum kf_match m = kf_route_match(routes, n, method, r->path, r, &route);
+	if (m == KF_MATCH_NO_PATH) {
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", r->path);
+		return;
+	}
+	if (m == KF_MATCH_NO_METHOD) {
+		char allow[128];
+		kf_route_allow(routes, n, r->path, allow, sizeof(allow));
+		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s (allowed: %s)",
+			      r->method, r->path, allow);
+		kf_reply_header(r, "Allow", allow);
+		r->status = 405;
+		return;
+	}
+	bool by_cookie;
+	if (!authenticate(r, &by_cookie))
+		return;
+	if (!caller_may(r, route))
+		return;
+	if (by_cookie && r->user_id && is_write(r->method) &&
+	    (route->auth != KF_AUTH_NONE || (route->flags & KF_RF_FORM_CSRF)) && !same_origin_write(r, route))
+		return;
+	run(r, route, true);
+}
+
+static void json_release(void *p)
+{
+	json_decref(p);
+}
+
+void kf_api_take_reply(struct kf_req *r, struct kf_call *out)
+{
+	out->status = r->status;
+	out->raw = r->resp_body;
+	out->raw_len = r->resp_len;
+	out->type = r->resp_type;
+	out->body = NULL;
+	if (r->resp_body && r->resp_type && !strncmp(r->resp_type, "application/json", 16)) {
+		out->body = json_loadb(r->resp_body, r->resp_len, 0, NULL);
+		if (out->body)
+			kf_arena_defer(r->arena, json_release, out->body);
+	}
+}
+
+void kf_api_call_raw(struct kf_req *r, const char *method, const char *path, const struct kf_form *query,
+		     const char *ctype, const void *data, size_t len, struct kf_call *out)
+{
+	/* the page's own request, put back afterwards */
+	struct kf_req saved = *r;
+	r->method = method;
+	r->path = path;
+	r->n_params = 0;
+	r->body = data ? kf_arena_strndup(r->arena, data, len) : NULL;
+	r->body_len = data ? len : 0;
+	r->inner = true;
+	r->query_over = query;
+	r->n_over = 0;
+	if (ctype) {
+		r->over_names[0] = "Content-Type";
+		r->over_values[0] = ctype;
+		r->n_over = 1;
+	}
+	r->status = 0;
+	r->resp_body = NULL;
+	r->resp_len = 0;
+	r->resp_type = NULL;
+	r->defer_fn = NULL;
+
+	size_t n;
+	const struct kf_route *routes = served_routes(r->ctx, &n), *route = NULL;
+	enum kf_match m = kf_route_match(routes, n, method, path, r, &route);
+	if (m == KF_MATCH_NO_PATH)
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, NULL, "no such resource: %s", path);
+	else if (m == KF_MATCH_NO_METHOD)
+		kf_reply_fail(r, KF_EINVAL, "method_not_allowed", NULL, NULL, "%s is not allowed on %s", method, path);
+	else if (caller_may(r, route))
+		run(r, route, false);
+	out->deferred = r->defer_fn != NULL;
+	if (!out->deferred)
+		kf_api_take_reply(r, out);
+	else
+		*out = (struct kf_call){.deferred = true};
+	void (*defer_fn)(struct kf_req *, void *) = r->defer_fn;
+	void (*defer_refused)(struct kf_req *, void *) = r->defer_refused;
+	void *defer_arg = r->defer_arg;
+	/* the call's headers (Location, Set-Cookie of a session) are not the
+	 * page's: the page sets its own */
+	void *store = r->store; /* the connection the call may have taken stays the page's */
+	*r = saved;
+	r->store = store;
+	if (out->deferred) {
+		r->defer_fn = defer_fn;
+		r->defer_refused = defer_refused;
+		r->defer_arg = defer_arg;
+	}
+}
+
+void kf_api_call(struct kf_req *r, const char *method, const char *path, const struct kf_form *query,
+		 json_t *json, struct kf_call *out)
+{
+	char *s = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	kf_api_call_raw(r, method, path, query, s ? "application/json" : NULL, s, s ? strlen(s) : 0, out);
+	free(s);
 }
 
 static void deferred_done(struct kf_req *r)

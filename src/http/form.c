@@ -39,6 +39,9 @@ int kf_form_parse(struct kf_arena *a, const char *body, size_t len, struct kf_fo
 				return -1;
 			out->names[out->n] = name;
 			out->values[out->n] = value;
+			out->lens[out->n] = strlen(value);
+			out->filenames[out->n] = NULL;
+			out->types[out->n] = NULL;
 			out->n++;
 		}
 		p = stop + 1;
@@ -61,4 +64,24 @@ size_t kf_form_all(const struct kf_form *f, const char *name, const char **out, 
 		if (!strcmp(f->names[i], name))
 			out[k++] = f->values[i];
 	return k;
+}
+
+void kf_form_set(struct kf_form *f, const char *name, const char *value)
+{
+	if (!value || f->n == KF_FORM_MAX_FIELDS)
+		return;
+	f->names[f->n] = name;
+	f->values[f->n] = value;
+	f->lens[f->n] = strlen(value);
+	f->filenames[f->n] = NULL;
+	f->types[f->n] = NULL;
+	f->n++;
+}
+
+int kf_form_index(const struct kf_form *f, const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->names[i], name))
+			return (int)i;
+	return -1;
 }

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/validate.h"
+#include "http/form.h"
 #include "ctx.h"
 #include "util/mem.h"
 
@@ -31,6 +33,8 @@ int64_t kf_req_param_id(struct kf_req *r, const char *name)
 
 const char *kf_req_query(struct kf_req *r, const char *name)
 {
+	if (r->inner)
+		return r->query_over ? kf_form_get(r->query_over, name) : NULL;
 	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
@@ -39,14 +43,35 @@ const char *kf_req_query_text(struct kf_req *r, const char *name, bool *has_nul)
 	const char *v = NULL;
 	size_t len = 0;
 	*has_nul = false;
+	if (r->inner)
+		return r->query_over ? kf_form_get(r->query_over, name) : NULL;
 	if (!r->conn || MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, &len) != MHD_YES)
 		return NULL;
 	*has_nul = v && strlen(v) != len;
 	return v;
 }
 
+/* Headers that describe the browser's own request (its body, its
+ * credentials, its retry key) do not carry over to an inner call. */
+static bool request_bound(const char *name)
+{
+	static const char *const bound[] = {"Content-Type", "Content-Length", "Idempotency-Key", "Authorization",
+					    "If-Match", "If-None-Match"};
+	for (size_t i = 0; i < sizeof(bound) / sizeof(bound[0]); i++)
+		if (!strcasecmp(bound[i], name))
+			return true;
+	return false;
+}
+
 const char *kf_req_header(struct kf_req *r, const char *name)
 {
+	if (r->inner) {
+		for (int i = 0; i < r->n_over; i++)
+			if (!strcasecmp(r->over_names[i], name))
+				return r->over_values[i];
+		if (request_bound(name))
+			return NULL;
+	}
 	return r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
@@ -259,4 +284,69 @@ bool kf_req_check_in(struct kf_req *r, json_t *obj, const char *prefix, const st
 const char *kf_json_str(json_t *obj, const char *name)
 {
 	return json_string_value(json_object_get(obj, name));
+}
+
+struct mp_state {
+	struct kf_arena *arena;
+	struct kf_form *f;
+	char *buf[KF_FORM_MAX_FIELDS]; /* the writable values being filled */
+	size_t cap[KF_FORM_MAX_FIELDS];
+	bool bad;
+};
+
+static enum MHD_Result mp_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+			       const char *content_type, const char *transfer_encoding, const char *data,
+			       uint64_t off, size_t size)
+{
+	(void)kind;
+	(void)transfer_encoding;
+	struct mp_state *st = cls;
+	struct kf_form *f = st->f;
+	size_t i;
+	if (off > 0 && f->n && !strcmp(f->names[f->n - 1], key)) {
+		i = f->n - 1;
+	} else {
+		if (f->n == KF_FORM_MAX_FIELDS) {
+			st->bad = true;
+			return MHD_NO;
+		}
+		i = f->n++;
+		f->names[i] = kf_arena_strdup(st->arena, key);
+		f->filenames[i] = filename ? kf_arena_strdup(st->arena, filename) : NULL;
+		f->types[i] = content_type ? kf_arena_strdup(st->arena, content_type) : NULL;
+		f->lens[i] = 0;
+		st->cap[i] = 0;
+		st->buf[i] = kf_arena_strdup(st->arena, "");
+		f->values[i] = st->buf[i];
+	}
+	if (size) {
+		size_t need = f->lens[i] + size + 1;
+		if (need > st->cap[i]) {
+			size_t cap = need * 2;
+			char *nb = kf_arena_alloc(st->arena, cap);
+			memcpy(nb, st->buf[i], f->lens[i]);
+			st->buf[i] = nb;
+			f->values[i] = nb;
+			st->cap[i] = cap;
+		}
+		char *v = st->buf[i];
+		memcpy(v + f->lens[i], data, size);
+		f->lens[i] += size;
+		v[f->lens[i]] = '\0';
+	}
+	return MHD_YES;
+}
+
+int kf_req_multipart(struct kf_req *r, struct kf_form *f)
+{
+	f->n = 0;
+	if (!r->conn || !r->body)
+		return r->body ? -1 : 0;
+	struct mp_state st = {.arena = r->arena, .f = f};
+	struct MHD_PostProcessor *pp = MHD_create_post_processor(r->conn, 64 * 1024, mp_part, &st);
+	if (!pp)
+		return -1;
+	enum MHD_Result ok = MHD_post_process(pp, r->body, r->body_len);
+	enum MHD_Result done = MHD_destroy_post_processor(pp);
+	return ok == MHD_YES && done == MHD_YES && !st.bad ? 0 : -1;
 }

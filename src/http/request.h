@@ -18,6 +18,7 @@
 struct kf_arena;
 struct kf_ctx;
 struct MHD_Connection;
+struct kf_form;
 
 #define KF_MAX_PARAMS 6
 #define KF_MAX_HEADERS 8
@@ -65,6 +66,15 @@ struct kf_req {
 	 * dispatcher commits the write together with its stored answer. */
 	bool hold_commit;
 	bool commit_held;
+
+	/* An in-process call from a console page (kf_api_call): the query
+	 * and the headers the call sets replace the browser's; the body is
+	 * the call's. NULL/0 for a request from the network. */
+	const struct kf_form *query_over;
+	const char *over_names[4];
+	const char *over_values[4];
+	int n_over;
+	bool inner; /* set while a console page's call runs */
 
 	/* Reply. */
 	int status;
@@ -139,6 +149,11 @@ bool kf_req_check(struct kf_req *r, json_t *obj, const struct kf_field *fields, 
 /* The same for a nested object: errors name the field as "prefix.name". */
 bool kf_req_check_in(struct kf_req *r, json_t *obj, const char *prefix, const struct kf_field *fields, size_t n);
 #define KF_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parse a multipart/form-data body (a form with file inputs) into f, with
+ * libmicrohttpd's post processor. Returns 0, or -1 for a body that does
+ * not parse or has too many parts. */
+int kf_req_multipart(struct kf_req *r, struct kf_form *f);
 
 /* Borrowed string member, or NULL. */
 const char *kf_json_str(json_t *obj, const char *name);
