@@ -357,16 +357,16 @@ static void rule_page(struct kf_req *r)
 }
 
 const struct kf_route kf_console_base_routes[] = {
-	{"GET", "/", landing, KF_AUTH_NONE, 0, "Landing page (HTML)"},
-	{"GET", "/static/console.css", page_css, KF_AUTH_NONE, 0, "The console's stylesheet"},
-	{"GET", "/static/console.js", page_js, KF_AUTH_NONE, 0, "The console's script (progressive enhancement)"},
-	{"GET", "/console/", home, KF_AUTH_NONE, 0, "Console home (HTML)"},
-	{"GET", "/console/signin", signin, KF_AUTH_NONE, 0, "Sign-in page (HTML)"},
-	{"POST", "/console/signin", signin, KF_AUTH_NONE, KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign in (HTML form)"},
-	{"GET", "/console/signup", signup, KF_AUTH_NONE, 0, "Sign-up page (HTML)"},
-	{"POST", "/console/signup", signup, KF_AUTH_NONE, KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign up (HTML form)"},
-	{"POST", "/console/signout", signout, KF_AUTH_NONE, KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign out (HTML form)"},
-	{"GET", "/console/lang", switch_lang, KF_AUTH_NONE, 0, "Switch the pages' language"},
-	{"GET", "/console/rules/{id}", rule_page, KF_AUTH_NONE, 0, "One platform rule (HTML)"},
+	{"GET", "/", landing, KF_AUTH_NONE, KF_RF_PAGE, "Landing page (HTML)"},
+	{"GET", "/static/console.css", page_css, KF_AUTH_NONE, KF_RF_PAGE, "The console's stylesheet"},
+	{"GET", "/static/console.js", page_js, KF_AUTH_NONE, KF_RF_PAGE, "The console's script (progressive enhancement)"},
+	{"GET", "/console/", home, KF_AUTH_NONE, KF_RF_PAGE, "Console home (HTML)"},
+	{"GET", "/console/signin", signin, KF_AUTH_NONE, KF_RF_PAGE, "Sign-in page (HTML)"},
+	{"POST", "/console/signin", signin, KF_AUTH_NONE, KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign in (HTML form)"},
+	{"GET", "/console/signup", signup, KF_AUTH_NONE, KF_RF_PAGE, "Sign-up page (HTML)"},
+	{"POST", "/console/signup", signup, KF_AUTH_NONE, KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign up (HTML form)"},
+	{"POST", "/console/signout", signout, KF_AUTH_NONE, KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign out (HTML form)"},
+	{"GET", "/console/lang", switch_lang, KF_AUTH_NONE, KF_RF_PAGE, "Switch the pages' language"},
+	{"GET", "/console/rules/{id}", rule_page, KF_AUTH_NONE, KF_RF_PAGE, "One platform rule (HTML)"},
 };
 const size_t kf_console_base_nroutes = sizeof(kf_console_base_routes) / sizeof(kf_console_base_routes[0]);

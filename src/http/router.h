@@ -26,6 +26,8 @@ enum {
 	KF_RF_FORM_CSRF = 16,     /* an HTML form whose handler checks the form's own signed
 				   * CSRF token (the consent page): a session-cookie write may
 				   * be a form post without Origin or a JSON body */
+	KF_RF_PAGE = 32,          /* a console page (HTML), not part of the API: left out of the
+				   * OpenAPI document and the API's route table */
 };
 
 struct kf_route {

@@ -40,6 +40,8 @@ static void test_every_route_documented(void **state)
 	int missing = 0;
 	for (size_t i = 0; i < n; i++) {
 		char m[16];
+		if (routes[i].flags & KF_RF_PAGE)
+			continue; /* console pages are HTML, not API */
 		lower(routes[i].method, m);
 		json_t *p = json_object_get(paths, routes[i].pattern);
 		if (!p || !json_object_get(p, m)) {
