@@ -365,7 +365,7 @@ static const struct text texts[] = {
 	{"multiple_client_auth", "Send the client credentials in one way only.",
 	 "客户端凭据只能用一种方式提交。"},
 	{"no_callback_url", "The live configuration has no callback URL for this.",
-	 "当前生效的配置中没有对应的接收 URL。"},
+	 "当前生效的配置中没有对应的接收URL。"},
 	{"no_config", "The app has no configuration to check.",
 	 "该应用没有可检测的配置。"},
 	{"no_draft", "There is no draft configuration to put live.",
