@@ -86,8 +86,10 @@ enum kf_err kf_store_url_check_get(struct kf_db *db, const char *url, struct kf_
 struct json_t *kf_store_url_check_json(struct kf_db *db, const char *url, enum kf_err *rc);
 /*
  * Claim up to max pending checks requested at or before now (oldest
- * first): each claimed row's requested_at moves to now +
- * KF_URL_CHECK_LEASE_SECONDS, so no other worker takes it meanwhile. Runs
+ * first): each claimed row's claimed_until becomes now +
+ * KF_URL_CHECK_LEASE_SECONDS, so no other worker takes it meanwhile;
+ * requested_at keeps the time the check was asked for (issue 11: it used to
+ * move past checked_at). Runs
  * in its own transaction. Returns a new array of the claimed URLs, or NULL
  * on a storage error.
  */
