@@ -15,6 +15,7 @@
 #include "http/request.h"
 #include "store/db.h"
 #include "store/listing_apps.h"
+#include "store/listings.h"
 
 #define DIRECTORY_LIMIT_DEFAULT 20
 #define DIRECTORY_LIMIT_MAX 100
@@ -100,7 +101,37 @@ static void api_directory_list(struct kf_req *r)
 	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
 }
 
+/* The category catalog (REV-6, LST-7): public, because a provider picks a
+ * category before it has an app and the marketplace lists them. Each
+ * category with its Chinese and English names and the special
+ * qualifications (document keys) an app in it must submit. */
+static void api_categories_list(struct kf_req *r)
+{
+	struct kf_category_row *rows = NULL;
+	size_t n = 0;
+	if (kf_store_categories_list(kf_req_db(r), r->arena, &rows, &n) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		/* the operators' catalog: keep only strings of a list */
+		json_t *stored = json_loads(rows[i].qualifications, 0, NULL), *q = json_array(), *d;
+		size_t k;
+		json_array_foreach(stored, k, d)
+			if (json_is_string(d))
+				json_array_append(q, d);
+		json_decref(stored);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", rows[i].key, "name",
+						       rows[i].name, "name_zh", rows[i].name, "name_en", rows[i].name_en,
+						       "qualifications", q));
+	}
+	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 const struct kf_route kf_api_directory_routes[] = {
+	{"GET", "/v1/categories", api_categories_list, KF_AUTH_NONE, 0,
+	 "The category catalog with the qualifications each requires (REV-6)"},
 	{"GET", "/v1/directory", api_directory_list, KF_AUTH_NONE, 0,
 	 "The public directory of released apps (APP-6, REV-2, REV-3)"},
 };

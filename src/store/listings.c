@@ -357,6 +357,38 @@ enum kf_err kf_store_term_list_replace(struct kf_db *db, const char *list, const
 
 /* ---- Categories and qualifications ---- */
 
+enum kf_err kf_store_categories_list(struct kf_db *db, struct kf_arena *a, struct kf_category_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT key, name, name_en, qualifications FROM categories ORDER BY key");
+	if (!st)
+		return KF_EDB;
+	size_t cap = 16, k = 0;
+	struct kf_category_row *v = kf_arena_alloc(a, cap * sizeof(*v));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (k == cap) {
+			struct kf_category_row *w = kf_arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		v[k++] = (struct kf_category_row){
+			.key = kf_arena_strdup(a, kf_stmt_text(st, 0)),
+			.name = kf_arena_strdup(a, kf_stmt_text(st, 1)),
+			.name_en = kf_arena_strdup(a, kf_stmt_text(st, 2)),
+			.qualifications = kf_arena_strdup(a, kf_stmt_text(st, 3)),
+		};
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = v;
+	*n = k;
+	return KF_OK;
+}
+
 enum kf_err kf_store_category_keys(struct kf_db *db, struct kf_arena *a, const char ***keys, size_t *n)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT key FROM categories ORDER BY key");
