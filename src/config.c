@@ -79,6 +79,8 @@ static const struct option options[] = {
 	{"utc-offset", NULL, O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
 	{"excluded-kinds", NULL, O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
 	{"host-kinds", NULL, O_STR, OFF(host_kinds), "mini_program,enterprise,shop", 0, 0, 0, "kinds of host account the host product provisions, comma separated"},
+	{"platform-name", NULL, O_STR, OFF(platform_name), "Kaifang", 0, 0, 0,
+	 "the platform's name as people see it: at the top of the consent page and in its title"},
 	{"auth-type-kinds", NULL, O_STR, OFF(auth_type_kinds), "1:mini_program 2:enterprise,shop 3:*", 0, 0, 0,
 	 "consent page: host account kinds offered for each auth_type"},
 	{"individuals-allowed", NULL, O_BOOL, OFF(individuals_allowed), "true", 0, 0, 0, "whether individuals may become providers (ONB-2)"},

@@ -41,6 +41,7 @@ struct kf_config {
 	char *utc_offset;        /* operator calendar, e.g. +08:00 */
 	char *excluded_kinds;    /* ONB-2, comma separated */
 	char *host_kinds;        /* kinds of host account, comma separated */
+	char *platform_name;     /* shown to people: consent page header and title */
 	char *auth_type_kinds;   /* consent page: auth_type -> kinds ("1:mini_program 2:enterprise,shop 3:*") */
 	bool individuals_allowed;
 	char *smtp_url;

@@ -214,6 +214,7 @@ const CASES = {
 	'GET /v1/apps/{id}/listing-applications': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/directory': { auth: 'none', path: () => '/v1/directory' },
 	'GET /v1/categories': { auth: 'none', path: () => '/v1/categories' },
+	'GET /v1/directory/{app_id}/logo': { auth: 'none', path: (c) => `/v1/directory/${c.app.app_id}/logo` },
 	'POST /v1/aes-keys': { auth: 'user', path: () => '/v1/aes-keys' },
 	'GET /v1/permission-sets': { auth: 'user', path: () => '/v1/permission-sets' },
 	'POST /v1/permission-sets': {
