@@ -10,9 +10,12 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer } from './helpers/server.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, cli } from './helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost, assertStatus, adminToken } from './helpers/flows.mjs';
-import { startReceiver, appProvider, developingApp } from './helpers/apps.mjs';
+import { startReceiver, appProvider, developingApp, waitFor } from './helpers/apps.mjs';
 import { png, upload } from './helpers/images.mjs';
 
 const REDIRECT = 'https://auth.example.com/oauth/callback';
@@ -210,5 +213,76 @@ describe('the consent page', () => {
 		// an app that is not released has no public logo
 		assertStatus(await srv.req('GET', `/v1/directory/${membersApp.app_id}/logo`), 404, 'unreleased');
 		assertStatus(await srv.req('GET', '/v1/directory/kf0000000000000000/logo'), 404, 'unknown');
+	});
+});
+
+// `make run` (tools/run.sh) loads the demo and starts kaifangd with
+// callback-allow 127.0.0.0/8,::1. A new user calling from this machine must
+// get through the demo app's IP allowlist, and its callbacks must be tried
+// on loopback; without the demo setting the SSRF guard refuses them.
+describe('make run demo: an app that works from the local machine', () => {
+	const dirs = [];
+	after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+	/** A fresh data directory with the demo loaded; what demo load printed. */
+	function loadDemo() {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaifang-demo161-'));
+		dirs.push(dir);
+		assert.equal(cli(dir, ['db', 'migrate']).status, 0);
+		const out = cli(dir, ['demo', 'load']);
+		assert.equal(out.status, 0, out.stderr);
+		const get = (re) => re.exec(out.stdout)?.[1];
+		const demo = { dir, appId: get(/app id\s+(kf[0-9a-f]+)/), secret: get(/app secret\s+(\S+)/), pw: get(/provider@kaifang\.local\s+password (\S+)/), key: get(/AES key\s+(\S+)/) };
+		assert.ok(demo.appId && demo.secret && demo.pw && demo.key, out.stdout);
+		assert.match(out.stdout, /tools\/demo-receiver\.py --appid kf/);
+		return demo;
+	}
+
+	/** The demo app's ticket delivery, once its first attempt is logged. */
+	async function ticketDelivery(srv, demo) {
+		const s = await srv.req('POST', '/v1/sessions', { body: { login: 'provider@kaifang.local', password: demo.pw } });
+		assertStatus(s, 201, 'provider signs in');
+		return waitFor(async () => {
+			const r = await srv.req('GET', `/v1/apps/${demo.appId}/deliveries`, { token: s.body.token });
+			return r.body?.items?.find((d) => d.kind === 'component_verify_ticket' && d.last_error);
+		}, { timeout: 30000, what: 'a ticket delivery attempt' });
+	}
+
+	test('APP-4 the demo app answers calls from 127.0.0.1 (the allowlist is loopback) and its callbacks go to loopback', async () => {
+		const demo = loadDemo();
+		const srv = await startServer({ dataDir: demo.dir, admin: false, env: { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8,::1' } });
+		try {
+			const r = await srv.req('POST', '/cgi-bin/component/api_component_token', { raw: JSON.stringify({ component_appid: demo.appId, component_appsecret: demo.secret, component_verify_ticket: 'ticket@@@nope' }) });
+			// past the IP allowlist (61004) and the secret (40125): only the ticket is wrong
+			assert.equal(r.body.errcode, 61006, r.text);
+			const app = (await srv.sql(`SELECT c.config FROM apps a JOIN app_configs c ON c.id = a.live_config_id WHERE a.app_id = '${demo.appId}'`))[0];
+			const dev = JSON.parse(app.config).dev;
+			assert.deepEqual(dev.ip_allowlist, ['127.0.0.1/32', '::1/128']);
+			assert.equal(dev.auth_receive_url, 'http://127.0.0.1:9000/kaifang/auth');
+			// the push was tried on loopback (nothing listens in this test, or something does): not refused by the guard
+			const d = await ticketDelivery(srv, demo);
+			assert.doesNotMatch(d.last_error, /refused address/);
+		} finally {
+			await srv.stop({ keepDir: true });
+		}
+	});
+
+	test('APP-4 without the demo setting the SSRF guard refuses the loopback callback; 61004 names the refused address', async () => {
+		const demo = loadDemo();
+		const srv = await startServer({ dataDir: demo.dir, admin: false });
+		try {
+			const d = await waitFor(async () => {
+				const x = await ticketDelivery(srv, demo);
+				return /refused address 127\.0\.0\.1 \(loopback\)/.test(x.last_error) ? x : null;
+			}, { timeout: 30000, what: 'the guard refusing loopback' });
+			assert.match(d.last_error, /not in push\.allow_networks/);
+			// an app whose allowlist does not hold 127.0.0.1 is told which address it refused
+			srv.sql(`PRAGMA busy_timeout = 5000; UPDATE app_configs SET config = replace(config, '"127.0.0.1/32","::1/128"', '"203.0.113.0/24"') WHERE id = (SELECT live_config_id FROM apps WHERE app_id = '${demo.appId}')`);
+			const r = await srv.req('POST', '/cgi-bin/component/api_component_token', { raw: JSON.stringify({ component_appid: demo.appId, component_appsecret: demo.secret, component_verify_ticket: 'ticket@@@nope' }) });
+			assert.equal(r.body.errcode, 61004, r.text);
+			assert.match(r.body.errmsg, /^access clientip is not registered requestIP: 127\.0\.0\.1 rid: [0-9a-f]+$/);
+		} finally {
+			await srv.stop({ keepDir: true });
+		}
 	});
 });
