@@ -542,7 +542,11 @@ const char *kf_consent_render(struct kf_arena *a, const struct kf_consent_view *
 			KF_CONSENT_DECISION_CANCEL "\" class=\"secondary\" formnovalidate>");
 	kf_html_text(&h, kf_t(l, KF_MSG_CANCEL));
 	kf_html_raw(&h, "</button></div>\n</form>\n");
-	para(&h, "small", l, KF_MSG_REVOKE_NOTE);
+	kf_html_raw(&h, "<p class=\"small\">");
+	kf_html_text(&h, kf_t(l, KF_MSG_REVOKE_NOTE));
+	kf_html_raw(&h, " <a href=\"/console/hosts\">");
+	kf_html_text(&h, kf_t(l, KF_MSG_REVOKE_LINK));
+	kf_html_raw(&h, "</a></p>\n");
 	if (v->user_label && *v->user_label) {
 		/* "not you?": a form of its own, so it needs no script; the
 		 * handler signs the browser out and shows the sign-in form with

@@ -66,9 +66,10 @@ static const struct text msgs[KF_MSG__COUNT] = {
 	[KF_MSG_SCOPE_MEMBERS_HINT] = {"Separate IDs with commas or spaces.", "多个 ID 用逗号或空格分隔。"},
 	[KF_MSG_CONFIRM] = {"Authorize", "确认授权"},
 	[KF_MSG_CANCEL] = {"Cancel", "取消"},
-	[KF_MSG_REVOKE_NOTE] = {"You can revoke this authorization at any time in the account's settings. "
+	[KF_MSG_REVOKE_NOTE] = {"You can revoke this authorization at any time on the account's page in the console. "
 				"The app is then notified and loses access at once.",
-				"你可以随时在帐号设置中取消授权，取消后应用会收到通知并立即失去访问权限。"},
+				"你可以随时在控制台的帐号页面中取消授权，取消后应用会收到通知并立即失去访问权限。"},
+	[KF_MSG_REVOKE_LINK] = {"Host accounts in the console", "控制台中的授权帐号"},
 	[KF_MSG_FORGOT_PASSWORD] = {"Forgot password?", "忘记密码？"},
 	[KF_MSG_NOT_YOU] = {"Not you?", "不是你？"},
 	[KF_MSG_SWITCH_ACCOUNT] = {"Switch account", "切换帐号"},

@@ -62,6 +62,7 @@ enum kf_msg {
 	KF_MSG_CONFIRM,
 	KF_MSG_CANCEL,
 	KF_MSG_REVOKE_NOTE,
+	KF_MSG_REVOKE_LINK,     /* the link after the note: /console/hosts */
 	KF_MSG_FORGOT_PASSWORD,   /* link on the sign-in form */
 	KF_MSG_NOT_YOU,           /* "Not you?" before the switch button */
 	KF_MSG_SWITCH_ACCOUNT,
