@@ -137,9 +137,13 @@ export async function checkA11y(page, label = page.url()) {
 		const url = page.url();
 		const html = await page.content();
 		const ctx = await newContext({ ...i, javaScript: true, storageState: await page.context().storageState() });
-		await ctx.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
 		target = await pageIn(ctx);
-		await target.goto(url);
+		if (/^https?:/.test(url)) {
+			await ctx.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
+			await target.goto(url);
+		} else {
+			await target.setContent(html); // a page made with setContent
+		}
 	}
 	try {
 		await target.evaluate(axeSource);
