@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import { startServer } from '../api/helpers/server.mjs';
 import { registerUser, hostApiKey, provisionHost } from '../api/helpers/flows.mjs';
 import { startReceiver, appProvider, developingApp, pathOf, openPush, PUSH_WAIT_MS } from '../api/helpers/apps.mjs';
-import { openBrowser, closeBrowser, newPage, closePage, checkA11y, capture, tour, fakeSite, LANGS, WIDTHS } from './helpers/browser.mjs';
+import { openBrowser, closeBrowser, newPage, closePage, checkA11y, capture, tour, fakeSite, signIn, LANGS, WIDTHS } from './helpers/browser.mjs';
 
 const SITE = 'https://auth.example.com';
 const REDIRECT = `${SITE}/oauth/callback`;
@@ -159,6 +159,19 @@ for (const lang of LANGS)
 			assert.match(u.searchParams.get('auth_code') ?? '', /.{16,}/, `an auth_code comes back: ${u}`);
 			assert.equal(u.searchParams.get('expires_in'), '600');
 		});
+
+test('an owner already signed in goes straight to the consent page (signIn, tour)', async () => {
+	await tour(({ lang, width }) => authorizeUrl(`${lang}-${width}`), 'consent-signed-in', {
+		baseURL: srv.url,
+		prepare: (page) => signIn(page, srv, hostOwner),
+		check: async (page, { lang }) => {
+			await page.getByRole('heading', { name: app.sent.name }).waitFor();
+			assert.equal(await page.getByLabel(T[lang].password).count(), 0, 'no sign-in form');
+			assert.ok(await page.getByRole('button', { name: T[lang].authorize, exact: true }).isVisible());
+			assert.ok(await page.getByText(hostOwner.email).isVisible(), 'says who is signed in');
+		},
+	});
+});
 
 test('AUTH-3 a dead authorization link shows why and what to do, in both languages and widths', async () => {
 	const url = `/cgi-bin/componentloginpage?component_appid=${app.app_id}&pre_auth_code=preauthcode@@@expired&redirect_uri=${encodeURIComponent(`https://auth.example.com/done`)}`;
