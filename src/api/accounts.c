@@ -67,13 +67,15 @@ static bool send_code(struct kf_req *r, int64_t user_id, const char *email, cons
 	bool zh = lang_zh(language);
 	char *body = zh ? kf_arena_printf(r->arena,
 					  "请打开下面的链接，确认这个邮箱地址属于您的开放平台帐号：\n\n%s\n\n"
-					  "如果无法打开链接，请登录控制台并输入验证码：%s\n\n"
+					  "如果无法打开链接，请登录控制台并输入验证码。\n"
+					  "您的开放平台验证码是 %s\n\n"
 					  "链接和验证码在 %lld 分钟后失效，只能使用一次。\n"
 					  "如果您没有注册，请忽略这封邮件。\n",
 					  url, code, minutes)
 			: kf_arena_printf(r->arena,
 					  "Open this link to confirm this email address for your Kaifang account:\n\n%s\n\n"
-					  "If you cannot open the link, sign in to the console and enter this code: %s\n\n"
+					  "If you cannot open the link, sign in to the console and enter the code instead.\n"
+					  "Your Kaifang verification code is %s\n\n"
 					  "The link and the code expire in %lld minutes and work once.\n"
 					  "If you did not register, ignore this mail.\n",
 					  url, code, minutes);
@@ -651,10 +653,11 @@ static void api_accounts_confirm_email(struct kf_req *r)
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
 	if (rc != KF_OK || kf_store_user_set_verified(kf_req_db(r), uid, r->now) != KF_OK ||
 	    kf_audit_append(kf_req_db(r), r->now, subject, "user.verify_email", subject, "link") != KF_OK) {
-		kf_reply_db_error(r);
+		kf_api_abort_db(r);
 		return;
 	}
-	kf_reply_json(r, 200, json_pack("{s:b}", "email_verified", 1));
+	if (kf_api_commit(r))
+		kf_reply_json(r, 200, json_pack("{s:b}", "email_verified", 1));
 }
 
 /*
@@ -831,10 +834,12 @@ static void api_accounts_me_patch(struct kf_req *r)
 		}
 		if (kf_store_user_set_language(db, r->user_id, l, r->now) != KF_OK ||
 		    !kf_api_audit(r, "user.update", kf_api_actor(r), l)) {
-			kf_reply_db_error(r);
+			kf_api_abort_db(r);
 			return;
 		}
 	}
+	if (!kf_api_commit(r))
+		return;
 	struct kf_user_row u;
 	if (kf_store_user_get(db, r->user_id, &u) != KF_OK) {
 		kf_reply_db_error(r);
