@@ -7,7 +7,10 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
-import { person, registerUser, login, assertError, assertStatus, expectUnchanged } from './helpers/flows.mjs';
+import {
+	person, registerUser, login, assertError, assertStatus, expectUnchanged, createProvider, hostApiKey, provisionHost,
+} from './helpers/flows.mjs';
+import { startReceiver, appProvider, createApp, appBody, reviewer } from './helpers/apps.mjs';
 
 const PUBLIC = 'https://open.example.test';
 
@@ -227,5 +230,63 @@ describe('change password, language, mail in the account language', () => {
 		const m = await srv.waitMail(p.email, { match: /console\/verify/ });
 		assert.equal(m.headers.from, 'accounts@open.example.test');
 		assert.match(m.body, new RegExp(`${PUBLIC.replace(/[./]/g, '\\$&')}/console/verify\\?token=kfv_`));
+	});
+});
+
+describe('one id per thing', () => {
+	let srv;
+	let rx;
+	before(async () => {
+		srv = await startServer({ args: ['--public-url', PUBLIC], env: { KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8' } });
+		rx = await startReceiver();
+	});
+	after(async () => {
+		await rx?.close?.();
+		await srv?.stop();
+	});
+
+	test('REV-1 a review of an app names it by app_id, and GET /v1/reviews/{id} says overdue like the list', async () => {
+		const owner = await registerUser(srv, { tag: 'ids' });
+		const prov = await appProvider(srv, owner);
+		const app = await createApp(srv, owner.token, prov.id, appBody(rx));
+		const s = await srv.req('POST', `/v1/apps/${app.app_id}/creation-review`, { token: owner.token });
+		assertStatus(s, 201);
+		assert.equal(s.body.app_id, app.app_id, 'the submission answer names the app');
+		const rv = await reviewer(srv);
+		let g = await srv.req('GET', `/v1/reviews/${s.body.id}`, { token: rv.token });
+		assertStatus(g, 200);
+		assert.equal(g.body.app_id, app.app_id);
+		assertStatus(await srv.req('GET', `/v1/apps/${g.body.app_id}`, { token: owner.token }), 200);
+		assert.equal(g.body.overdue, false);
+		await srv.advance(40 * 86400);
+		const rvToken = await login(srv, rv.email, rv.password); // sessions do not outlive 40 days
+		g = await srv.req('GET', `/v1/reviews/${s.body.id}`, { token: rvToken });
+		assert.equal(g.body.overdue, true, 'pending past its deadline');
+		const list = await srv.req('GET', '/v1/reviews?kind=creation', { token: rvToken });
+		const item = list.body.items.find((x) => x.id === s.body.id);
+		assert.equal(item.overdue, true);
+		assert.equal(item.app_id, app.app_id);
+		// a review of something else has no app
+		const q = (await srv.req('GET', '/v1/reviews?kind=qualification', { token: rvToken })).body.items[0];
+		assert.equal(q.app_id, null);
+	});
+
+	test('GET /v1/me names a host account by the id /v1/host-accounts uses, and a provider by its id', async () => {
+		const owner = await registerUser(srv, { tag: 'hostid' });
+		const prov = await createProvider(srv, owner.token);
+		const key = hostApiKey(srv);
+		const host = await provisionHost(srv, key.key, { owner_email: owner.email, name: 'Id Shop' });
+		const [{ org_id: internal }] = srv.sql(`SELECT org_id FROM host_accounts WHERE id = ${host.id}`);
+		assert.notEqual(internal, host.id, 'the test needs the two numbers to differ');
+		const me = await srv.req('GET', '/v1/me', { token: owner.token });
+		const hm = me.body.memberships.find((m) => m.kind === 'host');
+		assert.equal(hm.id, host.id);
+		assert.equal(hm.host_account_id, host.id);
+		assert.equal(hm.org_id, undefined, 'no second number for the same host account');
+		assertStatus(await srv.req('GET', `/v1/me/host-accounts`, { token: owner.token }), 200);
+		const pm = me.body.memberships.find((m) => m.kind === 'provider');
+		assert.equal(pm.id, prov.id);
+		assert.equal(pm.provider_id, prov.id);
+		assertStatus(await srv.req('GET', `/v1/providers/${pm.id}`, { token: owner.token }), 200);
 	});
 });
