@@ -42,6 +42,7 @@ const char kf_page_css[] =
 	".tabs a[aria-current]{background:#fff;border:1px solid #d8dee4;border-bottom-color:#fff;margin-bottom:-1px;"
 	"font-weight:600}\n"
 	".card{background:#fff;border:1px solid #d8dee4;border-radius:10px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
+	".card>h2:first-child{margin-top:0}\n"
 	".grid{display:grid;gap:1rem}@media (min-width:50rem){.grid{grid-template-columns:1fr 1fr}}\n"
 	".notice{border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem;border:1px solid}\n"
 	".notice.ok{background:#dafbe1;border-color:#aceebb;color:#0b4a1d}\n"
@@ -209,8 +210,8 @@ void kf_page_close(struct kf_html *h, enum kf_lang lang)
 {
 	kf_html_raw(h, "</main>\n<footer class=\"foot\"><a href=\"/\">");
 	kf_html_text(h, KF_L(lang, "Home", "首页"));
-	kf_html_raw(h, "</a> · <a href=\"/docs/api\">");
-	kf_html_text(h, KF_L(lang, "API reference", "API 参考"));
+	kf_html_raw(h, "</a> · <a href=\"/v1/openapi.json\">");
+	kf_html_text(h, KF_L(lang, "API description (OpenAPI)", "API 描述（OpenAPI）"));
 	kf_html_raw(h, "</a></footer>\n</body>\n</html>\n");
 }
 
