@@ -56,6 +56,19 @@ static bool load_org(struct kf_con *c, struct org *g)
 	return true;
 }
 
+/* A read whose refusal is not the page's error (a missing application, a
+ * file another member uploaded): the refusal of the page's own write, if
+ * any, is kept for its field. */
+static json_t *quiet_get(struct kf_con *c, const char *path)
+{
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
+	json_t *j = kf_con_get(c, "%s", path);
+	c->has_err = had;
+	c->err = saved;
+	return j;
+}
+
 static bool is(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -85,6 +98,10 @@ static void open_org(struct kf_con *c, const struct org *g, enum tab cur, const 
 		{org_href(c, g, "cancel"), CL(c, "Cancellation", "注销"), cur == T_CANCEL},
 	};
 	kf_con_tabs(c, tabs, sizeof(tabs) / sizeof(tabs[0]));
+	kf_html_raw(&c->h, "<p class=\"state\">");
+	kf_html_text(&c->h, CL(c, "State: ", "状态："));
+	kf_page_badge(&c->h, c->lang, g->state);
+	kf_html_raw(&c->h, "</p>");
 }
 
 static void p_text(struct kf_con *c, const char *cls, const char *text)
@@ -118,8 +135,11 @@ static json_t *latest_notice(struct kf_con *c, const struct org *g, const char *
 	struct kf_form q = {0};
 	kf_form_set(&q, "provider_id", g->id);
 	kf_form_set(&q, "limit", "200");
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
 	json_t *l = kf_con_getq(c, &q, "/v1/inbox");
-	c->has_err = false;
+	c->has_err = had;
+	c->err = saved;
 	size_t i;
 	json_t *m;
 	json_array_foreach(json_object_get(l, "items"), i, m) if (is(kf_con_str(c, m, "kind"), kind)) return m;
@@ -398,14 +418,9 @@ static void org_overview(struct kf_req *r)
 	struct org g;
 	if (!kf_con_start(r, &c, true) || !load_org(&c, &g))
 		return;
-	json_t *app = kf_con_get(&c, "/v1/providers/%s/application", g.id);
-	c.has_err = false; /* none yet: not an error */
+	json_t *app = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/application", g.id)); /* none yet */
 	open_org(&c, &g, T_OVERVIEW, NULL);
 	struct kf_html *h = &c.h;
-	kf_html_raw(h, "<p class=\"state\">");
-	kf_html_text(h, CL(&c, "State: ", "状态："));
-	kf_page_badge(h, c.lang, g.state);
-	kf_html_raw(h, "</p>");
 	next_step(&c, &g, app);
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, CL(&c, "Provider", "服务商"));
@@ -506,9 +521,11 @@ static void doc_links(struct kf_con *c, const struct org *g, json_t *docs)
 	kf_html_raw(&c->h, "<ul>");
 	json_array_foreach(docs, i, d) {
 		json_int_t v = json_integer_value(d);
+		json_t *meta = quiet_get(c, kf_con_fmt(c, "/v1/files/%lld", (long long)v));
+		const char *name = kf_con_str(c, meta, "name");
 		kf_html_raw(&c->h, "<li>");
 		link(c, NULL, kf_con_fmt(c, "/console/orgs/%s/files/%lld", g->id, (long long)v),
-		     kf_con_fmt(c, "%s %lld", CL(c, "Document", "文件"), (long long)v));
+		     name && *name ? name : kf_con_fmt(c, "%s %lld", CL(c, "Document", "文件"), (long long)v));
 		kf_html_raw(&c->h, "</li>");
 	}
 	kf_html_raw(&c->h, "</ul>");
@@ -645,11 +662,7 @@ static void org_application(struct kf_req *r)
 		}
 		c.status = c.err.status ? c.err.status : 400;
 	}
-	bool had_err = c.has_err;
-	struct kf_con_err saved = c.err;
-	json_t *app = kf_con_get(&c, "/v1/providers/%s/application", g.id);
-	c.has_err = had_err;
-	c.err = saved;
+	json_t *app = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/application", g.id));
 	open_org(&c, &g, T_APPLICATION, CL(&c, "Qualification review", "资质审核"));
 	struct kf_html *h = &c.h;
 	p_text(&c, "muted",
@@ -717,17 +730,10 @@ static void org_certification(struct kf_req *r)
 		}
 		c.status = c.err.status ? c.err.status : 400;
 	}
-	bool had_err = c.has_err;
-	struct kf_con_err saved = c.err;
-	json_t *app = kf_con_get(&c, "/v1/providers/%s/application", g.id);
-	c.has_err = had_err;
-	c.err = saved;
+	json_t *app = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/application", g.id));
 	open_org(&c, &g, T_CERT, CL(&c, "Entity certification", "主体认证"));
 	struct kf_html *h = &c.h;
-	kf_html_raw(h, "<section class=\"card\"><p>");
-	kf_html_text(h, CL(&c, "State: ", "状态："));
-	kf_page_badge(h, c.lang, g.state);
-	kf_html_raw(h, "</p><dl class=\"props\">");
+	kf_html_raw(h, "<section class=\"card\"><dl class=\"props\">");
 	const char *en = kf_con_str(&c, g.o, "entity_name");
 	kf_page_dl_row(h, CL(&c, "Entity", "主体"), en ? en : CL(&c, "Not verified yet", "尚未认证"));
 	kf_html_raw(h, "<dt>");
@@ -809,11 +815,7 @@ static void org_members(struct kf_req *r)
 		}
 		c.status = c.err.status ? c.err.status : 400;
 	}
-	bool had_err = c.has_err;
-	struct kf_con_err saved = c.err;
-	json_t *l = kf_con_get(&c, "/v1/providers/%s/members", g.id);
-	c.has_err = had_err;
-	c.err = saved;
+	json_t *l = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/members", g.id));
 	open_org(&c, &g, T_MEMBERS, CL(&c, "Members", "成员"));
 	struct kf_html *h = &c.h;
 	p_text(&c, "muted",
@@ -1011,9 +1013,9 @@ static const char *blocker_text(struct kf_con *c, const char *code)
 	} t[] = {
 		{"open_reviews", "A review is still open: wait for its decision.", "仍有未完成的审核：请等待审核结果。"},
 		{"banned", "The provider is banned.", "该服务商已被封禁。"},
-		{"investigation", "The provider is under investigation.", "该服务商正在接受调查。"},
-		{"open_violations", "A violation is not resolved.", "仍有未处理完毕的违规。"},
-		{"live_apps", "An app is live with active authorizations: take it down first.",
+		{"under_investigation", "The provider is under investigation.", "该服务商正在接受调查。"},
+		{"unresolved_violations", "A violation is not resolved.", "仍有未处理完毕的违规。"},
+		{"live_apps_with_authorizations", "An app is live with active authorizations: take it down first.",
 		 "仍有已上线且存在有效授权的应用：请先下架。"},
 		{"open_disputes", "A dispute is open.", "仍有未解决的争议。"},
 	};
@@ -1035,9 +1037,9 @@ static void org_cancel(struct kf_req *r)
 		c.section = "orgs";
 		kf_con_confirm(&c, kf_con_fmt(&c, "%s %s", CL(&c, "Cancel", "注销"), g.name),
 			       kf_con_fmt(&c,
-					  CL(&c, "%s is cancelled at once: its apps are delisted, its profile is anonymised "
-						 "now and its data is deleted for good after %ld days; this cannot be undone.",
-					     "%s 将立即注销：其应用将下架，资料立即匿名化，数据在 %ld 天后永久删除，且无法撤销。"),
+					  CL(&c, "%s is cancelled at once: its profile is anonymised now and its data is "
+						 "deleted for good after %ld days; this cannot be undone.",
+					     "%s 将立即注销：资料立即匿名化，数据在 %ld 天后永久删除，且无法撤销。"),
 					  g.name, days),
 			       self, CL(&c, "Cancel this provider", "注销该服务商"), self, NULL, 0);
 		return;
@@ -1081,8 +1083,8 @@ static void org_cancel(struct kf_req *r)
 	const char *what[][2] = {
 		{"The provider is cancelled as soon as you confirm; there is no waiting period and it cannot be undone.",
 		 "确认后立即注销，没有等待期，且无法撤销。"},
-		{"Its apps are delisted and its members lose access.", "其应用将下架，成员将失去访问权限。"},
 		{"Its name, contact data and address are anonymised at once.", "名称、联系信息和地址将立即匿名化。"},
+		{"Nobody can change it, apply or submit anything for it any more.", "此后任何人都不能再修改该服务商，也不能以其名义申请或提交。"},
 		{NULL, NULL},
 	};
 	for (size_t i = 0; what[i][0]; i++) {

@@ -133,6 +133,7 @@ describe('console: provider organisation journey', () => {
 
 		const page = await en.get(`/console/orgs/${id}/application?ok=submitted`);
 		assert.match(visible(page.text), /Submitted for review\./);
+		assert.match(page.text, new RegExp(`href="/console/orgs/${id}/files/${a.body.documents[0]}">licence.pdf</a>`));
 		assert.match(page.text, /<span class="badge wait">Pending<\/span>/);
 		assert.match(visible(page.text), /Review due/);
 		assert.doesNotMatch(page.text, /Submit for review/, 'no form while in review');
@@ -361,6 +362,10 @@ describe('console: re-verification and cancellation', () => {
 		const cert = await en.get(`/console/orgs/${prov.id}/certification`);
 		assert.match(visible(cert.text), /Verify the entity again/);
 		assert.match(cert.text, /name="legal_name"/);
+		const wrong = await en.post(`/console/orgs/${prov.id}/certification`, [['legal_name', 'Not The Name Ltd']]);
+		assert.equal(wrong.status, 400);
+		assert.equal(fieldError(wrong.text, 'legal_name')?.rule, 'ONB-6', 'the refusal survives the reason shown above the form');
+		assert.match(visible(wrong.text), /The licence expired in March/);
 		assert.equal(location(await en.post(`/console/orgs/${prov.id}/certification`, [['legal_name', prov.legalName]])), `/console/orgs/${prov.id}?ok=certified`);
 		assert.equal((await srv.req('GET', `/v1/providers/${prov.id}`, { token: owner.token })).body.state, 'certified');
 	});
