@@ -185,6 +185,11 @@ static json_t *reason_for(json_t *reasons, const char *field)
 
 /* ---------------------------------------------------------------- list */
 
+static void json_release(void *p)
+{
+	json_decref(p);
+}
+
 static void orgs_list(struct kf_req *r)
 {
 	struct kf_con c;
@@ -201,7 +206,12 @@ static void orgs_list(struct kf_req *r)
 	kf_html_raw(h, "<div class=\"actions\">");
 	link(&c, "button primary", "/console/orgs/new", CL(&c, "Register a provider", "注册服务商"));
 	kf_html_raw(h, "</div>");
-	json_t *items = json_object_get(l, "items");
+	/* operators are answered every provider: this page lists the
+	 * person's own (those with a role) */
+	json_t *all = json_object_get(l, "items"), *items = json_array(), *p;
+	size_t i;
+	json_array_foreach(all, i, p) if (kf_con_str(&c, p, "role")) json_array_append(items, p);
+	kf_arena_defer(r->arena, json_release, items);
 	if (!json_array_size(items)) {
 		if (l)
 			kf_page_empty(h,
@@ -221,8 +231,6 @@ static void orgs_list(struct kf_req *r)
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "My role", "我的角色"));
 	kf_html_raw(h, "</th><th scope=\"col\">ID</th></tr></thead><tbody>");
-	size_t i;
-	json_t *p;
 	json_array_foreach(items, i, p) {
 		const char *id = kf_con_str(&c, p, "id");
 		kf_html_raw(h, "<tr><td>");

@@ -258,6 +258,12 @@ describe('console: provider organisation journey', () => {
 		const r = await other.post(`/console/orgs/${prov.id}/profile`, [['name', 'Hijacked']], { from: `/console/orgs/${theirs.id}/profile` });
 		assert.equal(r.status, 404);
 		assert.equal((await srv.req('GET', `/v1/providers/${prov.id}`, { token: owner.token })).body.name, 'Mine Ltd');
+		// "my providers" lists one's own, also for an operator the API answers all of them
+		const theirList = await other.get('/console/orgs');
+		assert.match(theirList.text, /Theirs Ltd/);
+		assert.doesNotMatch(theirList.text, /Mine Ltd/);
+		const op = browser({ token: await adminToken(srv) }, 'en');
+		assert.doesNotMatch((await op.get('/console/orgs')).text, /Mine Ltd|Theirs Ltd/);
 		// ids that are not ids are not found either
 		assert.equal((await other.get('/console/orgs/1%2F..')).status, 404);
 	});
