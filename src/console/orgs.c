@@ -25,6 +25,11 @@
 
 /* ------------------------------------------------------------- helpers */
 
+static void json_release(void *p)
+{
+	json_decref(p);
+}
+
 static bool digits(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -184,11 +189,6 @@ static json_t *reason_for(json_t *reasons, const char *field)
 }
 
 /* ---------------------------------------------------------------- list */
-
-static void json_release(void *p)
-{
-	json_decref(p);
-}
 
 static void orgs_list(struct kf_req *r)
 {
@@ -500,14 +500,14 @@ static void kept_documents(struct kf_con *c, json_t *docs)
 			json_array_append_new(docs, json_integer(strtoll(keep[i], NULL, 10)));
 }
 
-static bool submit_application(struct kf_con *c, const struct org *g)
+/* Apply with the posted fields. docs receives the documents of this
+ * attempt (kept and newly uploaded), so that after a refusal the form
+ * offers the uploaded files again instead of asking for them twice. */
+static bool submit_application(struct kf_con *c, const struct org *g, json_t *docs)
 {
-	json_t *docs = json_array();
 	kept_documents(c, docs);
-	if (!upload_documents(c, docs)) {
-		json_decref(docs);
+	if (!upload_documents(c, docs))
 		return false;
-	}
 	const char *kind = kf_con_val(c, "entity_kind");
 	json_t *b = json_pack("{s:s, s:s, s:s}", "entity_kind", kind ? kind : "", "legal_name",
 			      kf_con_val(c, "legal_name") ? kf_con_val(c, "legal_name") : "", "licence_no",
@@ -518,8 +518,23 @@ static bool submit_application(struct kf_con *c, const struct org *g)
 		json_object_set_new(b, "adult_with_capacity", json_boolean(kf_con_val(c, "adult_with_capacity") != NULL));
 	json_t *ok = kf_con_send(c, "POST", b, "/v1/providers/%s/application", g->id);
 	json_decref(b);
-	json_decref(docs);
 	return ok != NULL;
+}
+
+/* The file's name as its uploader sees it, or "Document <id>". */
+static const char *doc_name(struct kf_con *c, json_int_t id)
+{
+	json_t *meta = quiet_get(c, kf_con_fmt(c, "/v1/files/%lld", (long long)id));
+	const char *name = kf_con_str(c, meta, "name");
+	return name && *name ? name : kf_con_fmt(c, "%s %lld", CL(c, "Document", "文件"), (long long)id);
+}
+
+static bool has_id(json_t *arr, json_int_t id)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) if (json_integer_value(v) == id) return true;
+	return false;
 }
 
 static void doc_links(struct kf_con *c, const struct org *g, json_t *docs)
@@ -529,11 +544,8 @@ static void doc_links(struct kf_con *c, const struct org *g, json_t *docs)
 	kf_html_raw(&c->h, "<ul>");
 	json_array_foreach(docs, i, d) {
 		json_int_t v = json_integer_value(d);
-		json_t *meta = quiet_get(c, kf_con_fmt(c, "/v1/files/%lld", (long long)v));
-		const char *name = kf_con_str(c, meta, "name");
 		kf_html_raw(&c->h, "<li>");
-		link(c, NULL, kf_con_fmt(c, "/console/orgs/%s/files/%lld", g->id, (long long)v),
-		     name && *name ? name : kf_con_fmt(c, "%s %lld", CL(c, "Document", "文件"), (long long)v));
+		link(c, NULL, kf_con_fmt(c, "/console/orgs/%s/files/%lld", g->id, (long long)v), doc_name(c, v));
 		kf_html_raw(&c->h, "</li>");
 	}
 	kf_html_raw(&c->h, "</ul>");
@@ -595,7 +607,7 @@ static void application_status(struct kf_con *c, const struct org *g, json_t *ap
 	kf_html_raw(h, "</section>");
 }
 
-static void application_form(struct kf_con *c, const struct org *g, json_t *app)
+static void application_form(struct kf_con *c, const struct org *g, json_t *app, json_t *posted)
 {
 	struct kf_html *h = &c->h;
 	json_t *reasons = is(kf_con_str(c, app, "state"), "rejected") ? json_object_get(app, "reasons") : NULL;
@@ -630,21 +642,22 @@ static void application_form(struct kf_con *c, const struct org *g, json_t *app)
 		}
 		kf_con_field(c, &f[i]);
 	}
-	json_t *old = json_object_get(app, "documents");
+	/* documents to keep: the last application's, and those uploaded by a
+	 * refused attempt of this form */
+	json_t *cand = json_array();
 	size_t i;
 	json_t *d;
-	json_array_foreach(old, i, d) {
-		const char *v = kf_con_fmt(c, "%lld", (long long)json_integer_value(d));
-		struct kf_page_field k = {.name = "keep_document", .type = "checkbox", .value = v, .checked = !c->post,
-					  .label = kf_con_fmt(c, "%s %s", CL(c, "Keep the document sent before:", "保留之前提交的文件："), v)};
-		if (c->post) {
-			const char *kept[MAX_DOCS];
-			size_t n = kf_form_all(&c->form, "keep_document", kept, MAX_DOCS);
-			for (size_t j = 0; j < n; j++)
-				k.checked |= is(kept[j], v);
-		}
+	json_array_foreach(json_object_get(app, "documents"), i, d) json_array_append(cand, d);
+	json_array_foreach(posted, i, d) if (!has_id(cand, json_integer_value(d))) json_array_append(cand, d);
+	json_array_foreach(cand, i, d) {
+		json_int_t id = json_integer_value(d);
+		struct kf_page_field k = {.name = "keep_document", .type = "checkbox",
+					  .value = kf_con_fmt(c, "%lld", (long long)id),
+					  .checked = c->post ? has_id(posted, id) : true,
+					  .label = kf_con_fmt(c, "%s%s", CL(c, "Send again: ", "再次提交："), doc_name(c, id))};
 		kf_page_field(h, c->lang, &k);
 	}
+	json_decref(cand);
 	struct kf_page_field adult = {.name = "adult_with_capacity", .type = "checkbox",
 				      .label = CL(c, "Individuals: I am an adult with full legal capacity",
 						  "个人：我是具有完全民事行为能力的成年人"),
@@ -663,8 +676,10 @@ static void org_application(struct kf_req *r)
 	struct org g;
 	if (!kf_con_start(r, &c, true) || !load_org(&c, &g))
 		return;
+	json_t *posted = json_array();
+	kf_arena_defer(r->arena, json_release, posted);
 	if (c.post) {
-		if (submit_application(&c, &g)) {
+		if (submit_application(&c, &g, posted)) {
 			kf_con_redirect(&c, kf_con_fmt(&c, "/console/orgs/%s/application?ok=submitted", g.id));
 			return;
 		}
@@ -681,13 +696,12 @@ static void org_application(struct kf_req *r)
 		application_status(&c, &g, app);
 	bool may_apply = is(g.state, "draft") || is(g.state, "rejected");
 	if (may_apply && g.owner) {
-		application_form(&c, &g, app);
+		application_form(&c, &g, app, posted);
 	} else if (may_apply) {
 		owner_only(&c);
 	} else if (!app) {
 		kf_page_empty(h, CL(&c, "No application yet.", "尚未提交申请。"), NULL, NULL);
 	}
-	(void)h;
 	kf_con_finish(&c);
 }
 

@@ -166,7 +166,7 @@ describe('console: provider organisation journey', () => {
 		const ap = await en.get(`/console/orgs/${prov.id}/application`);
 		assert.deepEqual(fieldError(ap.text, 'legal_name'), { text: 'The name differs from the licence ONB-3', rule: 'ONB-3' });
 		assert.match(ap.text, /name="legal_name" required aria-describedby="f-legal_name-err f-legal_name-hint" aria-invalid="true" value="Wrong Name Ltd"/);
-		assert.match(ap.text, new RegExp(`name="keep_document"[^>]*value="${first.documents[0]}" checked`));
+		assert.match(ap.text, new RegExp(`name="keep_document"[^>]*value="${first.documents[0]}" checked><label[^>]*>Send again: licence.pdf<`));
 
 		// resubmitted without a new upload: the earlier document is kept
 		const again = await en.post(`/console/orgs/${prov.id}/application`, [
@@ -235,6 +235,22 @@ describe('console: provider organisation journey', () => {
 		assert.ok(fieldError(r.text, 'documents'), 'the refused upload is named at its field');
 		const api = await srv.req('GET', `/v1/providers/${prov.id}`, { token: owner.token });
 		assert.equal(api.body.state, 'draft', 'nothing was submitted');
+
+		// a refusal after the upload offers the uploaded file again, checked
+		const kind = await b.post(`/console/orgs/${prov.id}/application`, [
+			['entity_kind', 'partnership'], ['legal_name', 'Kind Ltd'], ['licence_no', '91310000MA1FL0005X'],
+			['documents', { file: pdf('kept'), name: 'kept-licence.pdf', type: 'application/pdf' }],
+		]);
+		assert.equal(kind.status, 400);
+		assert.equal(fieldError(kind.text, 'entity_kind')?.rule, 'ONB-2');
+		const kept = /name="keep_document"[^>]*value="(\d+)" checked><label[^>]*>Send again: kept-licence.pdf</.exec(kind.text);
+		assert.ok(kept, 'the uploaded file is offered again');
+		const again = await b.post(`/console/orgs/${prov.id}/application`, [
+			['entity_kind', 'company'], ['legal_name', 'Kind Ltd'], ['licence_no', '91310000MA1FL0005X'], ['keep_document', kept[1]],
+		]);
+		location(again);
+		const applied = await srv.req('GET', `/v1/providers/${prov.id}/application`, { token: owner.token });
+		assert.deepEqual(applied.body.documents, [Number(kept[1])]);
 	});
 
 	test('cross-tenant: a member of another provider gets 404 on every page and file of yours', async () => {
