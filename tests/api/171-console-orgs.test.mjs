@@ -111,6 +111,7 @@ describe('console: provider organisation journey', () => {
 		// home and the list link to the provider by its API id
 		const home = await en.get('/console/');
 		assert.match(home.text, new RegExp(`href="/console/orgs/${id}">Acme Console Apps</a>`));
+		assert.match(visible(home.text), /Needs you now .*Acme Console Apps ?: apply for qualification/, 'the owner is told what to do at home');
 		const list = await en.get('/console/orgs');
 		assert.match(list.text, new RegExp(`href="/console/orgs/${id}">Acme Console Apps</a>`));
 		assert.match(list.text, /<span class="badge">Draft<\/span>/);
@@ -159,6 +160,7 @@ describe('console: provider organisation journey', () => {
 		let rv = await pendingReview(srv, admin, prov.id);
 		assertStatus(await decide(srv, admin, rv.id, 'reject', [{ rule: 'ONB-3', field: 'legal_name', message: 'The name differs from the licence' }]), 200);
 
+		assert.match(visible((await browser(owner, 'zh').get('/console/')).text), /Rejected Then Fixed ?：申请已被驳回：请修改后重新提交/);
 		const ov = await en.get(`/console/orgs/${prov.id}`);
 		assert.match(ov.text, /<span class="badge bad">Rejected<\/span>/);
 		assert.match(visible(ov.text), /The name differs from the licence/);
