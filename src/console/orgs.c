@@ -227,8 +227,6 @@ static void orgs_list(struct kf_req *r)
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "State", "状态"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
-	kf_html_text(h, CL(&c, "Entity", "主体"));
-	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "My role", "我的角色"));
 	kf_html_raw(h, "</th><th scope=\"col\">ID</th></tr></thead><tbody>");
 	json_array_foreach(items, i, p) {
@@ -237,8 +235,6 @@ static void orgs_list(struct kf_req *r)
 		link(&c, NULL, kf_con_fmt(&c, "/console/orgs/%s", id ? id : ""), kf_con_str(&c, p, "name"));
 		kf_html_raw(h, "</td><td>");
 		kf_page_badge(h, c.lang, kf_con_str(&c, p, "state"));
-		kf_html_raw(h, "</td><td>");
-		kf_html_text(h, kf_con_str(&c, p, "entity_name") ? kf_con_str(&c, p, "entity_name") : "—");
 		kf_html_raw(h, "</td><td>");
 		const char *role = kf_con_str(&c, p, "role");
 		kf_html_text(h, is(role, "owner") ? CL(&c, "Owner", "所有者") : is(role, "member") ? CL(&c, "Member", "成员")
