@@ -213,6 +213,7 @@ describe('console: provider organisation journey', () => {
 			const e = fieldError(r.text, 'contact_email');
 			assert.ok(e, `no error under contact_email (${lang})`);
 			assert.equal(e.rule, 'ONB-9');
+			assert.match(e.text, lang === 'zh' ? /[\u4e00-\u9fff]/ : /^[\x20-\x7e]+$/, `the message in the page's language: ${e.text}`);
 			assert.match(r.text, /value="Typo Email Ltd"/);
 			assert.match(r.text, lang === 'zh' ? /联系邮箱/ : /Contact email/);
 			assert.match(r.text, new RegExp(`<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"|<html lang="${lang}`));
@@ -225,6 +226,7 @@ describe('console: provider organisation journey', () => {
 			const e = fieldError(r.text, 'documents');
 			assert.ok(e, `no error under documents (${lang}): ${visible(r.text).slice(0, 800)}`);
 			assert.equal(e.rule, 'ONB-3');
+			assert.match(e.text, lang === 'zh' ? /[\u4e00-\u9fff]/ : /^[\x20-\x7e]+$/, `the message in the page's language: ${e.text}`);
 			assert.match(r.text, /value="无文件科技有限公司"/);
 		}
 		// an upload the file API refuses is shown under the file field
