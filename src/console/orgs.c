@@ -98,7 +98,7 @@ static void open_org(struct kf_con *c, const struct org *g, enum tab cur, const 
 		{org_href(c, g, "application"), CL(c, "Qualification", "资质审核"), cur == T_APPLICATION},
 		{org_href(c, g, "certification"), CL(c, "Certification", "主体认证"), cur == T_CERT},
 		{org_href(c, g, "members"), CL(c, "Members", "成员"), cur == T_MEMBERS},
-		{org_href(c, g, "notices"), CL(c, "Notices", "站内信"), cur == T_NOTICES},
+		{org_href(c, g, "notices"), CL(c, "Notices", "通知"), cur == T_NOTICES},
 		{org_href(c, g, "profile"), CL(c, "Profile", "资料"), cur == T_PROFILE},
 		{org_href(c, g, "cancel"), CL(c, "Cancellation", "注销"), cur == T_CANCEL},
 	};
@@ -945,7 +945,7 @@ static void org_notices(struct kf_req *r)
 	if (digits(after))
 		kf_form_set(&q, "after", after);
 	json_t *l = kf_con_getq(&c, &q, "/v1/inbox");
-	open_org(&c, &g, T_NOTICES, CL(&c, "Notices", "站内信"));
+	open_org(&c, &g, T_NOTICES, CL(&c, "Notices", "通知"));
 	struct kf_html *h = &c.h;
 	json_t *items = json_object_get(l, "items");
 	if (l && !json_array_size(items))
