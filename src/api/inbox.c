@@ -13,9 +13,17 @@ static void api_inbox_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
+	/* provider_id narrows the inbox to one provider's notices (its
+	 * console page); a provider the caller is not in simply has none. */
+	const char *p = kf_req_query(r, "provider_id");
+	int64_t org = 0;
+	if (p && !kf_api_uint_parse(p, &org)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "provider_id", "provider_id must be a provider id");
+		return;
+	}
 	struct kf_notification_row *rows = NULL;
 	size_t n_rows = 0;
-	if (kf_store_inbox_page(kf_req_db(r), r->arena, r->user_id, after, limit, &rows, &n_rows) != KF_OK) {
+	if (kf_store_inbox_page(kf_req_db(r), r->arena, r->user_id, org, after, limit, &rows, &n_rows) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}

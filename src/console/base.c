@@ -300,6 +300,45 @@ static void memberships_list(struct kf_con *c, const char *kind, const char *bas
 		kf_html_raw(h, "<p class=\"muted\">"), kf_html_text(h, CL(c, "None yet.", "暂无。")), kf_html_raw(h, "</p>");
 }
 
+/* The providers whose owner must act now (apply, fix and resubmit,
+ * certify, verify again), each linking to its page; answers how many. */
+static size_t provider_todos(struct kf_con *c)
+{
+	static const struct {
+		const char *state, *en, *zh;
+	} acts[] = {
+		{"draft", "apply for qualification", "申请资质审核"},
+		{"rejected", "the application was rejected: fix it and submit it again", "申请已被驳回：请修改后重新提交"},
+		{"certification", "qualification approved: certify the entity", "资质审核已通过：请进行主体认证"},
+		{"reverify_required", "the platform asks you to verify the entity again", "平台要求重新进行主体认证"},
+	};
+	size_t i, n = 0;
+	json_t *m;
+	json_array_foreach(kf_con_memberships(c), i, m) {
+		const char *kind = kf_con_str(c, m, "kind"), *state = kf_con_str(c, m, "state");
+		const char *role = kf_con_str(c, m, "role");
+		if (!kind || strcmp(kind, "provider") || !state || !role || strcmp(role, "owner"))
+			continue;
+		for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+			if (strcmp(state, acts[k].state))
+				continue;
+			const char *id = kf_con_str(c, m, "id");
+			if (!id)
+				id = kf_con_str(c, m, "org_id");
+			n++;
+			kf_html_raw(&c->h, "<li><a");
+			kf_html_url_attr(&c->h, "href", kf_con_fmt(c, "/console/orgs/%s", id ? id : ""));
+			kf_html_raw(&c->h, ">");
+			kf_html_text(&c->h, kf_con_str(c, m, "name"));
+			kf_html_raw(&c->h, "</a>");
+			kf_html_text(&c->h, CL(c, ": ", "："));
+			kf_html_text(&c->h, CL(c, acts[k].en, acts[k].zh));
+			kf_html_raw(&c->h, "</li>");
+		}
+	}
+	return n;
+}
+
 static void home(struct kf_req *r)
 {
 	struct kf_con c;
@@ -342,6 +381,7 @@ static void home(struct kf_req *r)
 		kf_html_text(h, kf_con_fmt(&c, CL(&c, "%ld unread messages in your inbox", "站内信中有 %ld 条未读"), n));
 		kf_html_raw(h, "</a></li>");
 	}
+	todo += provider_todos(&c);
 	kf_html_raw(h, "</ul>");
 	if (!todo) {
 		kf_html_raw(h, "<p class=\"muted\">");

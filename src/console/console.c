@@ -292,6 +292,9 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"accepted", "Accepted.", "已接受。"},
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
+		{"removed", "Removed.", "已移除。"},
+		{"certified", "The entity is certified: you can create apps now.", "主体认证已完成，现在可以创建应用。"},
+		{"cancelled", "The provider is cancelled.", "服务商已注销。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
@@ -313,8 +316,12 @@ static long unread(struct kf_con *c)
 	json_t *j = json_object_get(c->me, "inbox_unread");
 	if (json_is_integer(j))
 		return (long)json_integer_value(j);
+	/* the page's own refusal (shown after the header) must survive */
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
-	c->has_err = false;
+	c->has_err = had;
+	c->err = saved;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 

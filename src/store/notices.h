@@ -48,9 +48,10 @@ struct kf_notification_row {
 };
 
 /* A page of user_id's inbox, newest first: ids below after (after 0: from
- * the newest), at most limit rows into *out (arena a); *n how many. */
-enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t after, int limit,
-				struct kf_notification_row **out, size_t *n) KF_MUST_CHECK;
+ * the newest), only the notices about org_id unless it is 0, at most limit
+ * rows into *out (arena a); *n how many. */
+enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t org_id, int64_t after,
+				int limit, struct kf_notification_row **out, size_t *n) KF_MUST_CHECK;
 
 /* Mark user_id's notice id read at now (a second time keeps the first
  * time). KF_ENOTFOUND when the user has no such notice; KF_EDB. */

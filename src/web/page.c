@@ -285,6 +285,11 @@ static const struct {
 	{"closed", "Closed", "已关闭", ""},
 	{"done", "Done", "已完成", "good"},
 	{"active_grace", "In grace period", "宽限期中", "wait"},
+	{"qualification_review", "Qualification in review", "资质审核中", "wait"},
+	{"certification", "Awaiting certification", "待主体认证", "wait"},
+	{"reverify_required", "Re-verification required", "需重新认证", "bad"},
+	{"banned", "Banned", "已封禁", "bad"},
+	{"purged", "Deleted", "已删除", ""},
 };
 
 static int state_index(const char *state)
