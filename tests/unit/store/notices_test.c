@@ -41,7 +41,7 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].body, "b1");
 	assert_string_equal(rows[0].app_id, "kf0123456789abcdef"); /* a notice about an app names it */
-	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 1, &rows, &n), KF_OK);
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 0, 1, &rows, &n), KF_OK);
 	assert_null(rows[0].app_id);
 
 	/* read once keeps the first time; another user's notice is not found */
@@ -64,11 +64,11 @@ static void test_inbox_page_of_one_org_NOTE_1(void **state)
 	int64_t u = user(f, "a@example.com"), other = user(f, "b@example.com"), org = 0, org2 = 0;
 	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
 	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "Q", KF_PROVIDER_CERTIFIED, 1, &org2), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, org, "k1", "t1", "b1", 100), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "k2", "t2", "b2", 200), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, org2, "k3", "t3", "b3", 300), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, org, "k4", "t4", "b4", 400), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, other, org, "k5", "t5", "b5", 500), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org, NULL, "k1", "t1", "b1", 100), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, 0, NULL, "k2", "t2", "b2", 200), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org2, NULL, "k3", "t3", "b3", 300), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org, NULL, "k4", "t4", "b4", 400), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, other, org, NULL, "k5", "t5", "b5", 500), KF_OK);
 	struct kf_notification_row *rows = NULL;
 	size_t n = 0;
 	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, org, 0, 50, &rows, &n), KF_OK);
