@@ -44,6 +44,8 @@ static const struct option options[] = {
 	{"db-pool", NULL, O_INT, OFF(db_pool), "8", 0, 1, 128, "database connections"},
 	{"session-ttl", NULL, O_DURATION, OFF(session_ttl), "7d", 0, 60, 366LL * 86400, "console session lifetime"},
 	{"email-code-ttl", NULL, O_DURATION, OFF(email_code_ttl), "30m", 0, 60, 86400, "email verification code lifetime"},
+	{"password-reset-ttl", NULL, O_DURATION, OFF(password_reset_ttl), "1h", 0, 300, 86400,
+	 "lifetime of a mailed password-reset link"},
 	{"login-max-failures", NULL, O_INT, OFF(login_max_failures), "5", 0, 1, 1000, "failed logins before a lock (per account and per address)"},
 	{"login-max-failures-per-address", NULL, O_INT, OFF(login_max_failures_address), "50", 0, 1, 100000,
 	 "failed logins from one address (across accounts) before it is locked; wider than per account, as an office or a proxy shares one address"},

@@ -27,18 +27,42 @@ enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const
 	return kf_store_mail_insert(db, to, subject, body, now);
 }
 
+static char console_base[512];
+
+void kf_notify_set_console_base(const char *base)
+{
+	snprintf(console_base, sizeof(console_base), "%s", base ? base : "");
+}
+
+const char *kf_notify_console_base(void)
+{
+	return console_base;
+}
+
 enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
 			   const char *title, const char *body)
 {
 	if (kf_store_notification_insert(db, user_id, org_id, kind, title, body, now) != KF_OK)
 		return KF_EDB;
-	char to[KF_EMAIL_MAX + 1];
-	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to));
+	char to[KF_EMAIL_MAX + 1], lang[4];
+	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to), lang);
 	if (rc == KF_ENOTFOUND)
 		return KF_OK; /* no mail for an account that is not active */
 	if (rc != KF_OK)
 		return KF_EDB;
-	return kf_mail_enqueue(db, now, to, title, body);
+	/* The notice's own text is the inbox's (English); the mail around it
+	 * is in the account's language and says where to read and act on it. */
+	bool zh = !strcmp(lang, "zh");
+	char *subject = kf_xasprintf(zh ? "开放平台通知：%s" : "%s", title);
+	char *text = zh ? kf_xasprintf("您在开放平台有一条新通知。\n\n%s\n\n%s\n\n"
+				       "在控制台的收件箱中查看并处理：%s/console/\n",
+				       title, body, console_base)
+			: kf_xasprintf("%s\n\nRead it and act on it in your inbox in the Kaifang console: %s/console/\n",
+				       body, console_base);
+	rc = kf_mail_enqueue(db, now, to, subject, text);
+	free(subject);
+	free(text);
+	return rc;
 }
 
 enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,

@@ -18,7 +18,14 @@ struct kf_ctx;
 /* Queue one email (sent later by the mail worker). */
 enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const char *subject,
 			    const char *body) KF_MUST_CHECK;
-/* Inbox message + email to one user. org_id may be 0. */
+/* The base URL the mails' console links start with (public-url, or
+ * http://<listen>); copied. Set once at start-up, before any request. */
+void kf_notify_set_console_base(const char *base);
+/* The base as set ("" before). */
+const char *kf_notify_console_base(void);
+
+/* Inbox message + email to one user. org_id may be 0. The mail is framed
+ * in the account's language (zh or en) and links to the console's inbox. */
 enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
 			   const char *title, const char *body) KF_MUST_CHECK;
 /* The same to every member of an organisation. */

@@ -28,9 +28,10 @@ enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int6
 	return kf_stmt_exec(st) == KF_OK ? KF_OK : KF_EDB;
 }
 
-enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len)
+enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len, char lang[4])
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT email FROM users WHERE id = ? AND status = 'active'");
+	snprintf(lang, 4, "en");
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT email, language FROM users WHERE id = ? AND status = 'active'");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
@@ -40,6 +41,9 @@ enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *t
 		const char *email = kf_stmt_text(st, 0);
 		fits = email && strlen(email) < len;
 		snprintf(to, len, "%s", fits ? email : "");
+		const char *l = kf_stmt_text(st, 1);
+		if (l && !strcmp(l, "zh"))
+			snprintf(lang, 4, "zh");
 	}
 	kf_stmt_done(st);
 	if (!fits)

@@ -22,9 +22,11 @@ enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int6
 					 const char *title, const char *body, int64_t now) KF_MUST_CHECK;
 
 /* The address to mail a user's notices to: the email of an active user
- * into to[len]. KF_ENOTFOUND when the user is not active (or not there);
- * KF_EDB also when the address does not fit. */
-enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len) KF_MUST_CHECK;
+ * into to[len], and the account's language ("zh" | "en") into lang.
+ * KF_ENOTFOUND when the user is not active (or not there); KF_EDB also
+ * when the address does not fit. */
+enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len,
+				      char lang[4]) KF_MUST_CHECK;
 
 /* The members of an organisation, by user id ascending, at most max into
  * ids[]; *n how many. KF_EDB. */
