@@ -87,6 +87,8 @@ const char kf_page_css[] =
 	".secret{font-family:ui-monospace,Menlo,Consolas,monospace;background:#fff8c5;padding:.5rem;border-radius:6px;"
 	"overflow-wrap:anywhere}\n"
 	"pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem}\n"
+	".doc{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24rem;overflow-y:auto}\n"
+	"ol.inbox{list-style:none;margin:0;padding:0}.inbox .unread{border-left:4px solid #1f6feb}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
@@ -283,6 +285,13 @@ static const struct {
 	{"closed", "Closed", "已关闭", ""},
 	{"done", "Done", "已完成", "good"},
 	{"active_grace", "In grace period", "宽限期中", "wait"},
+	{"email_confirmed", "Confirmed", "已确认", "good"},
+	{"email_unconfirmed", "Not confirmed", "未确认", "wait"},
+	{"current", "This session", "当前会话", "good"},
+	{"consent_pending", "To accept", "待同意", "wait"},
+	{"agreed", "Accepted", "已同意", "good"},
+	{"unread", "Unread", "未读", "wait"},
+	{"read", "Read", "已读", ""},
 };
 
 static int state_index(const char *state)
