@@ -974,7 +974,6 @@ static void api_accounts_export(struct kf_req *r)
 	kf_reply_json(r, 200, o);
 	kf_reply_header(r, "Content-Disposition",
 			kf_arena_printf(r->arena, "attachment; filename=\"kaifang-my-data-%lld.json\"", (long long)r->user_id));
-	kf_reply_header(r, "Cache-Control", "no-store");
 }
 
 /* The unmet ONB-10 conditions of deleting the caller's account, as a JSON

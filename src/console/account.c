@@ -627,8 +627,7 @@ static void token_create(struct kf_req *r)
 	json_decref(body);
 	if (!ok)
 		c.status = c.err.status;
-	else
-		kf_reply_header(r, "Cache-Control", "no-store");
+	/* (every answer is Cache-Control: no-store, so the token stays off disk) */
 	sessions_render(&c, ok);
 }
 
@@ -753,7 +752,14 @@ static void agreement_card(struct kf_con *c, json_t *a, bool pending)
 	kf_html_raw(h, "</p><div class=\"doc\" tabindex=\"0\" role=\"region\"");
 	kf_html_attr(h, "aria-label", kf_con_str(c, a, "title"));
 	kf_html_raw(h, ">");
-	kf_html_text(h, kf_con_str(c, a, "body"));
+	/* the list leaves the texts out; one key's versions carry them */
+	struct kf_form q = {0};
+	kf_form_set(&q, "key", key ? key : "");
+	json_t *versions = kf_con_getq(c, &q, "/v1/agreements"), *v;
+	size_t i;
+	json_array_foreach(json_object_get(versions, "items"), i, v)
+		if (json_equal(json_object_get(v, "version"), json_object_get(a, "version")))
+			kf_html_text(h, kf_con_str(c, v, "body"));
 	kf_html_raw(h, "</div>");
 	if (pending) {
 		kf_con_form(c, "/console/account/agreements", false);
@@ -1047,7 +1053,6 @@ static void data_export(struct kf_req *r)
 	kf_reply_raw(r, 200, "application/json; charset=utf-8", call.raw, call.raw_len);
 	kf_reply_header(r, "Content-Disposition",
 			kf_arena_printf(r->arena, "attachment; filename=\"kaifang-my-data-%lld.json\"", (long long)r->user_id));
-	kf_reply_header(r, "Cache-Control", "no-store");
 	kf_reply_header(r, "X-Content-Type-Options", "nosniff");
 }
 

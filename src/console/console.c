@@ -315,8 +315,12 @@ static long unread(struct kf_con *c)
 	json_t *j = json_object_get(c->me, "inbox_unread");
 	if (json_is_integer(j))
 		return (long)json_integer_value(j);
+	/* the header's count must not wipe the refusal the page is about to show */
+	struct kf_con_err saved = c->err;
+	bool had = c->has_err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
-	c->has_err = false;
+	c->err = saved;
+	c->has_err = had;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 
