@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { startServer } from './helpers/server.mjs';
 import {
 	person, registerUser, login, assertError, assertStatus, expectUnchanged, createProvider, hostApiKey, provisionHost,
+	apply,
 } from './helpers/flows.mjs';
 import { startReceiver, appProvider, createApp, appBody, reviewer } from './helpers/apps.mjs';
 
@@ -222,6 +223,24 @@ describe('change password, language, mail in the account language', () => {
 		const { mail } = await linkToken(srv, u.email, 'reset');
 		assert.equal(mail.subject, '重设开放平台密码');
 		assert.match(mail.body, /设置新密码/);
+	});
+
+	test('NOTE-1 a notice mailed from the inbox is framed in the account language and links to the console', async () => {
+		const zh = await registerUser(srv, { tag: 'nzh' });
+		assertStatus(await srv.req('PATCH', '/v1/me', { token: zh.token, body: { language: 'zh' } }), 200);
+		const prov = await createProvider(srv, zh.token);
+		await apply(srv, zh.token, prov.id, { legalName: 'Notice Language Co' });
+		const m = await srv.waitMail(zh.email, { match: /application submitted/i });
+		assert.match(m.subject, /^开放平台通知：/);
+		assert.match(m.body, /您在开放平台有一条新通知/);
+		assert.ok(m.body.includes(`${PUBLIC}/console/`), m.body);
+
+		const en = await registerUser(srv, { tag: 'nen' });
+		const p2 = await createProvider(srv, en.token);
+		await apply(srv, en.token, p2.id, { legalName: 'Notice English Co' });
+		const e = await srv.waitMail(en.email, { match: /application submitted/i });
+		assert.doesNotMatch(e.subject + e.body, /开放平台/);
+		assert.ok(e.body.includes(`in the Kaifang console: ${PUBLIC}/console/`), e.body);
 	});
 
 	test('mail is sent from the configured smtp-from and links use public-url', async () => {
