@@ -238,7 +238,11 @@ const char *kf_consent_render_signin(struct kf_arena *a, const struct kf_signin_
 			" autocomplete=\"current-password\" maxlength=\"1024\" required></label>\n"
 			"<div class=\"actions\"><button type=\"submit\" class=\"primary\">");
 	kf_html_text(&h, kf_t(l, KF_MSG_SIGNIN_SUBMIT));
-	kf_html_raw(&h, "</button></div>\n</form>\n");
+	/* a person who forgot the password finds the way in the console,
+	 * whose reset mail comes back to the console's sign-in */
+	kf_html_raw(&h, "</button><a href=\"/console/forgot\">");
+	kf_html_text(&h, l == KF_LANG_ZH ? "忘记密码？" : "Forgot your password?");
+	kf_html_raw(&h, "</a></div>\n</form>\n");
 	return page_close(&h);
 }
 

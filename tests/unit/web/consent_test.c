@@ -275,6 +275,12 @@ static void test_signin_form(void **state)
 	assert_int_equal(xcount(a, d, "//*[@role='alert']"), 0);
 	assert_string_equal(xs(a, d, "//p[@class='lead']/strong"), "Weather Helper");
 	assert_int_equal(xcount(a, d, "//form//button[@type='submit']"), 1);
+	/* issue 11: a forgotten password has a way out from the consent page */
+	assert_string_equal(xs(a, d, "//a[@href='/console/forgot']"), "Forgot your password?");
+	xmlFreeDoc(d);
+	v = signin_view(KF_LANG_ZH);
+	d = check_page(a, kf_consent_render_signin(a, &v), KF_LANG_ZH);
+	assert_string_equal(xs(a, d, "//a[@href='/console/forgot']"), "忘记密码？");
 	xmlFreeDoc(d);
 	kf_arena_free(a);
 }
