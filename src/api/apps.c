@@ -611,7 +611,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 	    kf_store_review_insert(db, KF_REVIEW_CREATION, "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
 	    kf_store_app_set_review(db, a.id, review) != KF_OK ||
 	    kf_store_app_set_state(db, a.id, next, r->now) != KF_OK ||
-	    kf_notify_org(db, r->now, a.provider_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
+	    kf_notify_org_app(db, r->now, a.provider_id, a.app_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
 	    !kf_api_audit(r, "app.submit_creation", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;
@@ -662,7 +662,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 						     "Fix the configuration and submit it again.\n",
 						     name, a.app_id, reasons_text);
 	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
-	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.creation_approved" : "app.creation_rejected",
+	       kf_notify_org_app(db, r->now, a.provider_id, a.app_id, approve ? "app.creation_approved" : "app.creation_rejected",
 			     approve ? "App creation approved" : "App creation rejected", body) == KF_OK;
 }
 

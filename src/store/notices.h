@@ -17,9 +17,11 @@
 struct kf_arena;
 struct kf_db;
 
-/* An inbox row; org_id 0 for a notice about no organisation. */
-enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *kind,
-					 const char *title, const char *body, int64_t now) KF_MUST_CHECK;
+/* An inbox row; org_id 0 for a notice about no organisation, app_id (the
+ * app's public id) NULL for a notice about no app. */
+enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *app_id,
+					 const char *kind, const char *title, const char *body,
+					 int64_t now) KF_MUST_CHECK;
 
 /* The address to mail a user's notices to: the email of an active user
  * into to[len], and the account's language ("zh" | "en") into lang.
@@ -36,6 +38,7 @@ enum kf_err kf_store_org_member_ids(struct kf_db *db, int64_t org_id, int64_t *i
 struct kf_notification_row {
 	int64_t id;
 	int64_t org_id;      /* 0: none */
+	const char *app_id;  /* the app's public id; NULL: none */
 	const char *kind;
 	const char *title;
 	const char *body;

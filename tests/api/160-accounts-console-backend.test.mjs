@@ -231,7 +231,7 @@ describe('change password, language, mail in the account language', () => {
 		const prov = await createProvider(srv, zh.token);
 		await apply(srv, zh.token, prov.id, { legalName: 'Notice Language Co' });
 		const m = await srv.waitMail(zh.email, { match: /application submitted/i });
-		assert.match(m.subject, /^开放平台通知：/);
+		assert.equal(m.subject, '开放平台通知：资质申请已提交');
 		assert.match(m.body, /您在开放平台有一条新通知/);
 		assert.ok(m.body.includes(`${PUBLIC}/console/`), m.body);
 
@@ -271,6 +271,10 @@ describe('one id per thing', () => {
 		const s = await srv.req('POST', `/v1/apps/${app.app_id}/creation-review`, { token: owner.token });
 		assertStatus(s, 201);
 		assert.equal(s.body.app_id, app.app_id, 'the submission answer names the app');
+		const inbox = await srv.req('GET', '/v1/inbox', { token: owner.token });
+		const notice = inbox.body.items.find((x) => x.kind === 'app.creation_submitted');
+		assert.equal(notice.app_id, app.app_id, 'the inbox notice names the app');
+		assert.equal(inbox.body.items.find((x) => x.kind === 'provider.application_submitted').app_id, null);
 		const rv = await reviewer(srv);
 		let g = await srv.req('GET', `/v1/reviews/${s.body.id}`, { token: rv.token });
 		assertStatus(g, 200);

@@ -64,6 +64,13 @@ const CASES = {
 		fields: [['current_password', S, true], ['new_password', S, true]],
 	},
 	'GET /v1/me': { auth: 'user', path: () => '/v1/me' },
+	'PATCH /v1/me': { auth: 'user', path: () => '/v1/me', body: () => ({ language: 'en' }), fields: [['language', S, false]] },
+	'POST /v1/email-verification:confirm': { auth: 'none', path: () => '/v1/email-verification:confirm', body: () => ({ token: 'kfv_nothing' }), fields: [['token', S, true]] },
+	'POST /v1/password-resets': { auth: 'none', path: () => '/v1/password-resets', body: () => ({ login: 'nobody@example.com' }), fields: [['login', S, true]] },
+	'POST /v1/password-resets:complete': {
+		auth: 'none', path: () => '/v1/password-resets:complete', body: () => ({ token: 'kfr_nothing', password: 'long-enough-password-1' }),
+		fields: [['token', S, true], ['password', S, true]],
+	},
 	'POST /v1/me/email-verification': { auth: 'user', path: () => '/v1/me/email-verification', body: () => ({ code: '000000' }), fields: [['code', S, true]] },
 	'POST /v1/me/email-verification:resend': { auth: 'user', path: () => '/v1/me/email-verification:resend' },
 	'GET /v1/me/api-tokens': { auth: 'user', path: () => '/v1/me/api-tokens' },
