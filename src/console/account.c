@@ -74,6 +74,23 @@ static void h2(struct kf_con *c, const char *text)
 	kf_html_raw(&c->h, "</h2>");
 }
 
+/* A refusal that concerns none of the page's fields, as a notice right
+ * under the title (where it is read first), not after the page. */
+static void early_notice(struct kf_con *c, const char *const *fields, size_t n)
+{
+	if (!c->has_err)
+		return;
+	for (size_t i = 0; c->err.field && i < n; i++)
+		if (!strcmp(c->err.field, fields[i]))
+			return;
+	kf_con_error_notice(c);
+}
+#define EARLY_NOTICE(c, ...)                                                            \
+	do {                                                                            \
+		static const char *const fs_[] = {__VA_ARGS__};                         \
+		early_notice((c), fs_, sizeof(fs_) / sizeof(fs_[0]));                   \
+	} while (0)
+
 static void time_of(struct kf_con *c, json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
@@ -107,6 +124,7 @@ static void account_page(struct kf_req *r)
 	}
 	c.section = "account";
 	kf_con_open(&c, CL(&c, "My account", "我的账号"), NULL, 0);
+	EARLY_NOTICE(&c, "language");
 	struct kf_html *h = &c.h;
 	json_t *u = user_of(&c);
 	bool verified = json_is_true(json_object_get(u, "email_verified"));
@@ -208,6 +226,7 @@ static void verify_page(struct kf_req *r)
 		c.status = c.err.status;
 	}
 	crumbs_account(&c, CL(&c, "Confirm your email", "确认邮箱"));
+	EARLY_NOTICE(&c, "code");
 	struct kf_html *h = &c.h;
 	json_t *u = user_of(&c);
 	if (json_is_true(json_object_get(u, "email_verified"))) {
@@ -302,6 +321,7 @@ static void forgot_page(struct kf_req *r)
 		c.status = c.err.status;
 	}
 	kf_con_open(&c, CL(&c, "Forgot your password?", "忘记密码？"), NULL, 0);
+	EARLY_NOTICE(&c, "login");
 	para(&c, NULL, CL(&c, "Enter the email or mobile number you sign in with. If an account uses it, we mail that "
 			      "account a link to choose a new password. The link works once, for a short time.",
 			  "请输入你登录用的邮箱或手机号。如果它对应一个账号，我们会向该账号的邮箱发送设置新密码的链接。"
@@ -372,6 +392,7 @@ static void reset_page(struct kf_req *r)
 		kf_con_finish(&c);
 		return;
 	}
+	EARLY_NOTICE(&c, "password", "password_again");
 	para(&c, NULL, CL(&c, "Setting a new password signs your account out everywhere; then sign in with the new one.",
 			  "设置新密码后，你的账号会在所有设备上退出登录，请用新密码重新登录。"));
 	kf_con_form(&c, "/console/reset", false);
@@ -445,6 +466,7 @@ static void password_page(struct kf_req *r)
 		c.status = c.err.status;
 	}
 	crumbs_account(&c, CL(&c, "Change password", "修改密码"));
+	EARLY_NOTICE(&c, "current_password", "new_password", "new_password_again");
 	const char *ended = kf_con_q(&c, "ended");
 	if (!c.post && ended && kf_con_q(&c, "ok") && strspn(ended, "0123456789") == strlen(ended) && *ended)
 		para(&c, "muted", kf_con_fmt(&c, CL(&c, "Sessions signed out: %s.", "已退出的其他会话：%s 个。"), ended));
@@ -485,6 +507,7 @@ static void sessions_render(struct kf_con *c, json_t *created)
 {
 	struct kf_html *h = &c->h;
 	crumbs_account(c, CL(c, "Sessions and API tokens", "会话与 API 令牌"));
+	EARLY_NOTICE(c, "name", "expires_in_days");
 	if (created) {
 		kf_html_raw(h, "<section class=\"card\" aria-labelledby=\"newtok\"><h2 id=\"newtok\">");
 		kf_html_text(h, kf_con_fmt(c, CL(c, "Your new API token \"%s\"", "新的 API 令牌“%s”"),
@@ -796,6 +819,7 @@ static void agreements_page(struct kf_req *r)
 		/* the page lists what is pending again, from a fresh /v1/me */
 	}
 	crumbs_account(&c, CL(&c, "Agreements", "协议"));
+	kf_con_error_notice(&c);
 	json_t *pending = json_object_get(c.me, "agreements_pending");
 	size_t np = json_array_size(pending);
 	if (np)
@@ -880,6 +904,7 @@ static void inbox_page(struct kf_req *r)
 	long long unread = (long long)json_integer_value(json_object_get(u, "unread"));
 	c.section = "account";
 	kf_con_open(&c, CL(&c, "Inbox", "站内信"), NULL, 0);
+	kf_con_error_notice(&c);
 	struct kf_html *h = &c.h;
 	para(&c, "muted", unread ? kf_con_fmt(&c, CL(&c, "%lld unread.", "%lld 条未读。"), unread)
 				 : CL(&c, "Everything is read.", "全部已读。"));
@@ -1084,6 +1109,7 @@ static void delete_page(struct kf_req *r)
 		return;
 	}
 	crumbs_account(&c, CL(&c, "Delete your account?", "确定注销账号？"));
+	EARLY_NOTICE(&c, "password");
 	struct kf_html *h = &c.h;
 	kf_page_notice(h, "warn",
 		       CL(&c, "Your account closes at once and its data is deleted for good after the retention window.",

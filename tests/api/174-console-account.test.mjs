@@ -327,6 +327,7 @@ describe('console: account pages', () => {
 		assert.equal(refused.status, 403);
 		assert.match(refused.text, /href="\/console\/rules\/ONB-12"/);
 		assert.match(refused.text, /href="\/console\/account\/agreements"/, 'the refusal links to the agreements');
+		assert.ok(refused.text.indexOf('class="notice error"') < refused.text.indexOf('Signed-in sessions'), 'the refusal is read first');
 		assert.match((await b.get('/console/')).text, /href="\/console\/account\/agreements"/, 'so does the home page');
 
 		const ag = await b.get('/console/account/agreements');
