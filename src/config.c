@@ -79,7 +79,7 @@ static const struct option options[] = {
 	{"lock-period", NULL, O_DURATION, OFF(lock_period), "180d", 0, 0, 3650LL * 86400, "entity binding lock period (ONB-5)"},
 	{"retention", NULL, O_DURATION, OFF(retention), "30d", 0, 0, 3650LL * 86400, "retention window before a cancelled account is purged (ONB-10)"},
 	{"platform-name", NULL, O_STR, OFF(platform_name), "Kaifang", 0, 0, 0,
-	 "the platform's name on its pages and in its mails"},
+	 "the platform's name as people see it: on the console, the consent page and in mails"},
 	{"utc-offset", NULL, O_STR, OFF(utc_offset), "+08:00", 0, 0, 0, "time zone of the operator calendar"},
 	{"excluded-kinds", NULL, O_STR, OFF(excluded_kinds), "", 0, 0, 0, "entity kinds that may not apply, comma separated (ONB-2)"},
 	{"host-kinds", NULL, O_STR, OFF(host_kinds), "mini_program,enterprise,shop", 0, 0, 0, "kinds of host account the host product provisions, comma separated"},

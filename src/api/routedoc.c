@@ -115,7 +115,7 @@ char *kf_routedoc_markdown(void)
 	const struct kf_route *routes = kf_api_routes(&n);
 	for (size_t i = 0; i < n; i++) {
 		const struct kf_route *rt = &routes[i];
-		if (rt->flags & KF_RF_TEST_ONLY)
+		if (rt->flags & (KF_RF_TEST_ONLY | KF_RF_PAGE)) /* pages are HTML, not API */
 			continue;
 		puts_(&b, "| `");
 		puts_(&b, rt->method);

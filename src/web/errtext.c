@@ -409,6 +409,8 @@ static const struct text texts[] = {
 	 "每个帐号只有一个所有者，且所有权不能转让。"},
 	{"owner_required", "Only the owner of this provider account may do this.",
 	 "只有该服务商帐号的所有者可以执行此操作。"},
+	{"page_too_large", "This page has too much to show at once; narrow it with the filters.",
+	 "该页面内容过多，请使用筛选条件缩小范围。"},
 	{"permission_set_exists", "A permission set with this ID or key already exists.",
 	 "已存在使用此 ID 或标识的权限集。"},
 	{"pkce_method_unsupported", "Only the S256 PKCE method is supported.",
