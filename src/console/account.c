@@ -1011,7 +1011,7 @@ static void deletion_explained(struct kf_con *c, json_t *pre)
 	kf_html_text(h, CL(c, "The retention window lets disputes and legal requests about the account be settled (",
 			   "保留期用于处理与账号有关的争议和依法提出的请求（"));
 	kf_page_rule(h, "ONB-10");
-	kf_html_text(h, ", ");
+	kf_html_text(h, CL(c, ", ", "、"));
 	kf_page_rule(h, "DATA-2");
 	kf_html_text(h, CL(c, ").", "）。"));
 	kf_html_raw(h, "</p>");
