@@ -806,8 +806,11 @@ static void api_password_reset_complete(struct kf_req *r)
 			      "this password-reset link was already used or replaced by a newer one");
 		return;
 	}
+	/* the link came to the account's address: that proves the address as
+	 * much as the verification link does */
 	int ended = -1;
 	if (rc != KF_OK || kf_store_user_set_password(db, uid, hash, r->now) != KF_OK ||
+	    kf_store_user_set_verified(db, uid, r->now) != KF_OK ||
 	    (ended = kf_store_sessions_end_others(db, uid, 0, r->now)) < 0 ||
 	    kf_audit_append(db, r->now, subject, "user.password_reset", subject, NULL) != KF_OK) {
 		kf_api_abort_db(r);

@@ -32,7 +32,7 @@ async function linkToken(srv, to, page, opts = {}) {
 describe('forgotten password by mailed link', () => {
 	let srv;
 	before(async () => {
-		srv = await startServer({ args: ['--public-url', PUBLIC] });
+		srv = await startServer({ args: ['--public-url', PUBLIC, '--verification-mails-per-address', '100'] });
 	});
 	after(async () => {
 		await srv?.stop();
@@ -82,6 +82,14 @@ describe('forgotten password by mailed link', () => {
 			'invalid_credentials');
 		await login(srv, u.email, npw);
 
+		// an address not yet verified is verified by the reset link mailed to it
+		const v = await registerUser(srv, { tag: 'reset2v', verify: false });
+		assertStatus(await srv.req('POST', '/v1/password-resets', { body: { login: v.email } }), 202);
+		const vt = (await linkToken(srv, v.email, 'reset')).token;
+		assertStatus(await srv.req('POST', '/v1/password-resets:complete', { body: { token: vt, password: npw } }), 200);
+		const vme = await srv.req('GET', '/v1/me', { token: await login(srv, v.email, npw) });
+		assert.equal(vme.body.user.email_verified, true);
+
 		const again = await srv.req('POST', '/v1/password-resets:complete', { body: { token, password: 'another-long-pass-77' } });
 		assertError(again, 410, 'reset_token_used', { field: 'token' });
 		await login(srv, u.email, npw);
@@ -127,6 +135,36 @@ describe('forgotten password by mailed link', () => {
 		while (srv.sql(`SELECT COUNT(*) AS n FROM password_resets WHERE user_id = ${u.id}`)[0].n !== 0) {
 			if (Date.now() > deadline) assert.fail('the retention pass did not delete the old reset');
 			await new Promise((res) => setTimeout(res, 100));
+		}
+	});
+});
+
+describe('forgotten password: limits', () => {
+	let srv;
+	before(async () => {
+		srv = await startServer({
+			args: ['--public-url', PUBLIC, '--verification-mails-per-address', '2', '--verification-mails-per-account', '2'],
+		});
+	});
+	after(async () => {
+		await srv?.stop();
+	});
+
+	test('an account over its mail limit gets 202 and no mail; an address over its limit gets 429 for any login', async () => {
+		const u = await registerUser(srv, { tag: 'rlim' }); // the registration's mail is the account's first
+		assertStatus(await srv.req('POST', '/v1/password-resets', { body: { login: u.email } }), 202);
+		const { mail } = await linkToken(srv, u.email, 'reset');
+		const r = await srv.req('POST', '/v1/password-resets', { body: { login: u.email } });
+		assertStatus(r, 202, 'the answer is the same when no mail goes out');
+		await srv.mailIdle();
+		assert.deepEqual(srv.mails(u.email).filter((m) => /console\/reset/.test(m.body)).map((m) => m.file), [mail.file]);
+		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM password_resets WHERE user_id = ${u.id}`)[0].n, 1);
+
+		// the address has used its two; known and unknown logins alike are refused
+		for (const login of [u.email, 'nobody.else@example.com']) {
+			const x = await srv.req('POST', '/v1/password-resets', { body: { login } });
+			assertError(x, 429, 'too_many_requests', { field: 'login' });
+			assert.match(x.headers.get('retry-after'), /^\d+$/);
 		}
 	});
 });
@@ -206,6 +244,20 @@ describe('change password, language, mail in the account language', () => {
 		const q = person('en');
 		const s = await register(srv, q);
 		assert.equal(s.body.language, 'en', 'no Accept-Language: English');
+
+		// asked for explicitly, the language wins over the header; others are refused
+		const z = person('zh2');
+		const t = await srv.req('POST', '/v1/users', {
+			headers: { 'Accept-Language': 'en-US' },
+			body: { email: z.email, mobile: z.mobile, password: z.password, name: z.name, language: 'zh' },
+		});
+		assertStatus(t, 201);
+		assert.equal(t.body.language, 'zh');
+		const f = person('fr');
+		const bad = await expectUnchanged(srv, () => srv.req('POST', '/v1/users', {
+			body: { email: f.email, mobile: f.mobile, password: f.password, name: f.name, language: 'fr' },
+		}));
+		assertError(bad, 400, 'invalid_value', { field: 'language' });
 	});
 
 	test('PATCH /v1/me sets the language; later mails follow it; other values are refused', async () => {
