@@ -529,14 +529,12 @@ static void sessions_render(struct kf_con *c, json_t *created)
 	h2(c, CL(c, "Signed-in sessions", "登录会话"));
 	json_t *items = json_object_get(s, "items"), *v;
 	size_t i;
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Signed in", "登录时间"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Last used", "最近使用"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "From", "来源"));
-	kf_html_raw(h, "</th><th scope=\"col\">");
-	kf_html_text(h, CL(c, "Action", "操作"));
 	kf_html_raw(h, "</th></tr></thead><tbody>");
 	json_array_foreach(items, i, v) {
 		bool current = json_is_true(json_object_get(v, "current"));
@@ -546,6 +544,12 @@ static void sessions_render(struct kf_con *c, json_t *created)
 			kf_html_raw(h, " ");
 			kf_page_badge(h, c->lang, "current");
 		}
+		/* the action in the first column: on a phone the rest scrolls */
+		kf_con_form(c, "/console/account/sessions/end", false);
+		kf_page_hidden(h, "id", kf_con_str(c, v, "id"));
+		kf_page_button(h, "secondary", current ? CL(c, "Sign out here", "退出此会话") : CL(c, "End", "结束"), NULL,
+			       NULL);
+		kf_page_form_close(h);
 		kf_html_raw(h, "</td><td>");
 		time_of(c, v, "last_used_at");
 		kf_html_raw(h, "</td><td>");
@@ -556,12 +560,6 @@ static void sessions_render(struct kf_con *c, json_t *created)
 			kf_html_text(h, ua);
 			kf_html_raw(h, "</span>");
 		}
-		kf_html_raw(h, "</td><td>");
-		kf_con_form(c, "/console/account/sessions/end", false);
-		kf_page_hidden(h, "id", kf_con_str(c, v, "id"));
-		kf_page_button(h, "secondary", current ? CL(c, "Sign out here", "退出此会话") : CL(c, "End", "结束"), NULL,
-			       NULL);
-		kf_page_form_close(h);
 		kf_html_raw(h, "</td></tr>");
 	}
 	kf_html_raw(h, "</tbody></table></div>");
@@ -576,7 +574,7 @@ static void sessions_render(struct kf_con *c, json_t *created)
 				    "还没有 API 令牌。需要脚本调用 API 时，请在下方创建。"),
 			      NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Name", "名称"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Created", "创建时间"));
@@ -584,12 +582,15 @@ static void sessions_render(struct kf_con *c, json_t *created)
 		kf_html_text(h, CL(c, "Expires", "过期时间"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Last used", "最近使用"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(c, "Action", "操作"));
 		kf_html_raw(h, "</th></tr></thead><tbody>");
 		json_array_foreach(items, i, v) {
 			kf_html_raw(h, "<tr><td>");
 			kf_html_text(h, kf_con_str(c, v, "name"));
+			kf_con_form(c, "/console/account/tokens/revoke", false);
+			kf_page_hidden(h, "id", kf_con_str(c, v, "id"));
+			kf_page_hidden(h, "name", kf_con_str(c, v, "name"));
+			kf_page_button(h, "secondary", CL(c, "Revoke", "撤销"), NULL, NULL);
+			kf_page_form_close(h);
 			kf_html_raw(h, "</td><td>");
 			time_of(c, v, "created_at");
 			kf_html_raw(h, "</td><td>");
@@ -602,12 +603,6 @@ static void sessions_render(struct kf_con *c, json_t *created)
 				time_of(c, v, "last_used_at");
 			else
 				kf_html_text(h, CL(c, "never", "从未使用"));
-			kf_html_raw(h, "</td><td>");
-			kf_con_form(c, "/console/account/tokens/revoke", false);
-			kf_page_hidden(h, "id", kf_con_str(c, v, "id"));
-			kf_page_hidden(h, "name", kf_con_str(c, v, "name"));
-			kf_page_button(h, "secondary", CL(c, "Revoke", "撤销"), NULL, NULL);
-			kf_page_form_close(h);
 			kf_html_raw(h, "</td></tr>");
 		}
 		kf_html_raw(h, "</tbody></table></div>");
