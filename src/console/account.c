@@ -645,6 +645,8 @@ static void token_create(struct kf_req *r)
 	json_decref(body);
 	if (!ok)
 		c.status = c.err.status;
+	else
+		c.post = false; /* a blank form for the next token */
 	/* (every answer is Cache-Control: no-store, so the token stays off disk) */
 	sessions_render(&c, ok);
 }
