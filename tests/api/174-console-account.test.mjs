@@ -295,7 +295,7 @@ describe('console: account pages', () => {
 		const token = /<code class="secret"[^>]*>(kfp_[A-Za-z0-9_]+)<\/code>/.exec(r.text)?.[1];
 		assert.ok(token, 'the token is on the page');
 		assert.ok(textOf(r.text).includes('this is the only time it is shown'));
-		assert.doesNotMatch(r.text, /name="name"[^>]*value="deploy script"/, 'the form is blank again for the next token');
+		assert.doesNotMatch(r.text, /id="f-name"[^>]*value="deploy script"/, 'the form is blank again for the next token');
 		assert.match(r.text, new RegExp(`<button type="button" class="copy" hidden data-copy="${token}"`));
 		assert.equal((await srv.req('GET', '/v1/me', { token })).status, 200, 'the token works');
 		const again = await b.get('/console/account/sessions');
