@@ -299,6 +299,8 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
+		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
+		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};
 	for (size_t i = 0; key && i < sizeof(oks) / sizeof(oks[0]); i++)
 		if (!strcmp(oks[i].key, key))
@@ -410,6 +412,12 @@ void kf_con_error_notice(struct kf_con *c)
 		msg = kf_con_fmt(c, "%s%s%s", fname ? fname : c->err.field, CL(c, ": ", "："), msg);
 	}
 	kf_page_notice_rule(&c->h, "error", msg, c->err.rule);
+	/* ONB-12: the way out of this refusal is one page away */
+	if (c->err.code && !strcmp(c->err.code, "consent_required")) {
+		kf_html_raw(&c->h, "<p><a class=\"button primary\" href=\"/console/account/agreements\">");
+		kf_html_text(&c->h, CL(c, "Read and accept the agreements", "阅读并同意协议"));
+		kf_html_raw(&c->h, "</a></p>");
+	}
 }
 
 const char *kf_con_field_err(struct kf_con *c, const char *name, const char **rule)

@@ -205,3 +205,17 @@ enum kf_err kf_store_mail_failed(struct kf_db *db, int64_t id, int64_t attempts,
 	kf_stmt_bind_int(st, 5, id);
 	return kf_stmt_exec(st) == KF_OK ? KF_OK : KF_EDB;
 }
+
+enum kf_err kf_store_inbox_unread(struct kf_db *db, int64_t user_id, int64_t *n)
+{
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	if (kf_stmt_first(st) != KF_OK)
+		return KF_EDB;
+	*n = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return KF_OK;
+}

@@ -57,6 +57,9 @@ enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t us
  * time). KF_ENOTFOUND when the user has no such notice; KF_EDB. */
 enum kf_err kf_store_inbox_mark_read(struct kf_db *db, int64_t user_id, int64_t id, int64_t now) KF_MUST_CHECK;
 
+/* How many of user_id's notices are unread (the console's header). KF_EDB. */
+enum kf_err kf_store_inbox_unread(struct kf_db *db, int64_t user_id, int64_t *n) KF_MUST_CHECK;
+
 /* Queue a mail, due now. */
 enum kf_err kf_store_mail_insert(struct kf_db *db, const char *to, const char *subject, const char *body,
 				 int64_t now) KF_MUST_CHECK;
