@@ -315,9 +315,6 @@ static const char *lang_href(struct kf_con *c)
 
 static long unread(struct kf_con *c)
 {
-	json_t *j = json_object_get(c->me, "inbox_unread");
-	if (json_is_integer(j))
-		return (long)json_integer_value(j);
 	/* the page's own refusal (shown after the header) must survive */
 	bool had = c->has_err;
 	struct kf_con_err saved = c->err;
