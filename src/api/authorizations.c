@@ -63,6 +63,50 @@ static void api_authz_list(struct kf_req *r)
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Who made a change in an account's log, as its owner may see it: the
+ * caller, another person, the host product (an API key), the platform. */
+static const char *log_actor(struct kf_req *r, const char *actor)
+{
+	if (!strncmp(actor, "user:", 5))
+		return strtoll(actor + 5, NULL, 10) == r->user_id ? "you" : "person";
+	if (!strncmp(actor, "apikey:", 7))
+		return "host_product";
+	return "platform";
+}
+
+/* GET /v1/host-accounts/{id}/access-log: the account's access log,
+ * every authorization, change and revocation, newest first. */
+static void api_authz_log(struct kf_req *r)
+{
+	struct kf_host_row h;
+	if (!owned_host(r, &h))
+		return;
+	int64_t before = 0, limit = 50;
+	const char *b = kf_req_query(r, "before"), *l = kf_req_query(r, "limit");
+	if ((b && !kf_api_uint_parse(b, &before)) || (l && (!kf_api_uint_parse(l, &limit) || limit < 1 || limit > 200))) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, b && !kf_api_uint_parse(b, &before) ? "before" : "limit",
+			      "before is a log entry id; limit is 1 to 200");
+		return;
+	}
+	struct kf_authz_log_row *rows;
+	size_t n;
+	if (kf_store_authz_log_of_host(kf_req_db(r), r->arena, h.id, before, (int)limit, &rows, &n) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *sets = json_array();
+		for (size_t k = 0; k < rows[i].granted.n; k++)
+			json_array_append_new(sets, json_integer(rows[i].granted.ids[k]));
+		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)rows[i].id, "at",
+						       (json_int_t)rows[i].at, "app_id", rows[i].app_id, "action",
+						       rows[i].action, "granted", sets, "by", log_actor(r, rows[i].actor)));
+	}
+	json_t *next = n == (size_t)limit ? json_integer(rows[n - 1].id) : json_null();
+	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_before", next));
+}
+
 bool kf_api_push_auth_event(struct kf_req *r, const struct kf_app_row *app, const char *info_type,
 			    const char *authorizer, const char *code, int64_t code_expires, const char *pre_auth_code)
 {
@@ -180,6 +224,8 @@ static void api_authz_whoami(struct kf_req *r)
 }
 
 const struct kf_route kf_api_authorizations_routes[] = {
+	{"GET", "/v1/host-accounts/{id}/access-log", api_authz_log, KF_AUTH_USER, 0,
+	 "The access log of an owned host account: every authorization, change and revocation (AUTH-2)"},
 	{"GET", "/v1/host-accounts/{id}/authorizations", api_authz_list, KF_AUTH_USER, 0,
 	 "Apps this host account authorized"},
 	{"DELETE", "/v1/host-accounts/{id}/authorizations/{app_id}", api_authz_revoke, KF_AUTH_USER,

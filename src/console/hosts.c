@@ -160,6 +160,80 @@ static void sets_text(struct kf_con *c, json_t *cat, json_t *ids)
 	kf_html_raw(h, "</ul>");
 }
 
+/* The account's access log: who authorized, changed or revoked which app
+ * and when, newest first, a page at a time. */
+static void access_log(struct kf_con *c, const char *id, json_t *authz_items, json_t *cat)
+{
+	struct kf_html *h = &c->h;
+	struct kf_form q = {0};
+	kf_form_set(&q, "limit", "20");
+	kf_form_set(&q, "before", kf_con_q(c, "before"));
+	json_t *log = kf_con_getq(c, &q, "/v1/host-accounts/%s/access-log", id);
+	c->has_err = false;
+	kf_html_raw(h, "<h2 id=\"log\">");
+	kf_html_text(h, CL(c, "Access log", "授权记录"));
+	kf_html_raw(h, "</h2>");
+	json_t *items = json_object_get(log, "items");
+	if (!json_array_size(items)) {
+		kf_html_raw(h, "<p class=\"muted\">");
+		kf_html_text(h, CL(c, "Nothing has happened on this account yet.", "该账号暂无授权记录。"));
+		kf_html_raw(h, "</p>");
+		return;
+	}
+	kf_html_raw(h, "<div class=\"table\" tabindex=\"0\" role=\"region\"");
+	kf_html_attr(h, "aria-label", CL(c, "Access log", "授权记录"));
+	kf_html_raw(h, "><table><thead><tr><th scope=\"col\">");
+	kf_html_text(h, CL(c, "When", "时间"));
+	kf_html_raw(h, "</th><th scope=\"col\">");
+	kf_html_text(h, CL(c, "App", "应用"));
+	kf_html_raw(h, "</th><th scope=\"col\">");
+	kf_html_text(h, CL(c, "What", "操作"));
+	kf_html_raw(h, "</th><th scope=\"col\">");
+	kf_html_text(h, CL(c, "Permission sets from then on", "此后的权限集"));
+	kf_html_raw(h, "</th><th scope=\"col\">");
+	kf_html_text(h, CL(c, "By", "操作人"));
+	kf_html_raw(h, "</th></tr></thead><tbody>");
+	size_t i;
+	json_t *e;
+	json_array_foreach(items, i, e) {
+		const char *app_id = kf_con_str(c, e, "app_id"), *action = kf_con_str(c, e, "action");
+		const char *by = kf_con_str(c, e, "by"), *name = NULL;
+		size_t k;
+		json_t *z;
+		json_array_foreach(authz_items, k, z) {
+			const char *a = kf_con_str(c, z, "app_id");
+			if (a && app_id && !strcmp(a, app_id))
+				name = kf_con_str(c, z, "app_name");
+		}
+		kf_html_raw(h, "<tr><td>");
+		kf_con_time(c, json_integer_value(json_object_get(e, "at")));
+		kf_html_raw(h, "</td><td>");
+		kf_html_text(h, name ? name : app_id);
+		kf_html_raw(h, "</td><td>");
+		kf_html_text(h, !action ? "" : !strcmp(action, "authorized") ? CL(c, "Authorized", "授权")
+				 : !strcmp(action, "updated")	 ? CL(c, "Changed the permissions", "更改权限")
+				 : !strcmp(action, "revoked")	 ? CL(c, "Revoked", "撤销授权")
+								 : action);
+		kf_html_raw(h, "</td><td>");
+		sets_text(c, cat, json_object_get(e, "granted"));
+		kf_html_raw(h, "</td><td>");
+		kf_html_text(h, !by ? "" : !strcmp(by, "you") ? CL(c, "You", "你")
+				 : !strcmp(by, "person")	 ? CL(c, "Another person of the account", "该账号的其他人员")
+				 : !strcmp(by, "host_product") ? CL(c, "The host product", "宿主产品")
+							       : CL(c, "The platform", "平台"));
+		kf_html_raw(h, "</td></tr>");
+	}
+	kf_html_raw(h, "</tbody></table></div>");
+	const char *next = kf_con_str(c, log, "next_before");
+	if (next) {
+		kf_html_raw(h, "<p><a");
+		kf_html_url_attr(h, "href", kf_con_fmt(c, "/console/hosts/%s?before=%s#log", id, next));
+		kf_html_raw(h, ">");
+		kf_html_text(h, CL(c, "Older entries", "更早的记录"));
+		kf_html_raw(h, "</a></p>");
+	}
+}
+
 static void host_page(struct kf_req *r)
 {
 	struct kf_con c;
@@ -245,6 +319,7 @@ static void host_page(struct kf_req *r)
 		}
 		kf_html_raw(h, "</tbody></table></div>");
 	}
+	access_log(&c, id, items, cat);
 	kf_con_finish(&c);
 }
 

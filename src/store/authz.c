@@ -182,6 +182,43 @@ enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, co
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_authz_log_of_host(struct kf_db *db, struct kf_arena *a, int64_t host_account, int64_t before,
+				       int limit, struct kf_authz_log_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (limit < 1)
+		return KF_OK;
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT h.id, h.at, a.app_id, h.action, h.granted, h.actor FROM authorization_history h"
+		    " JOIN authorizations z ON z.id = h.authorization_id JOIN apps a ON a.id = z.app"
+		    " WHERE z.host_account = ? AND (? = 0 OR h.id < ?) ORDER BY h.id DESC LIMIT ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, host_account);
+	kf_stmt_bind_int(st, 2, before);
+	kf_stmt_bind_int(st, 3, before);
+	kf_stmt_bind_int(st, 4, limit);
+	struct kf_authz_log_row *v = kf_arena_alloc(a, (size_t)limit * sizeof(*v));
+	size_t cnt = 0;
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW && cnt < (size_t)limit) {
+		struct kf_authz_log_row *row = &v[cnt++];
+		row->id = kf_stmt_int(st, 0);
+		row->at = kf_stmt_int(st, 1);
+		row->app_id = kf_arena_strdup(a, kf_stmt_text(st, 2));
+		row->action = kf_arena_strdup(a, kf_stmt_text(st, 3));
+		sets_parse(kf_stmt_text(st, 4), &row->granted);
+		row->actor = kf_arena_strdup(a, kf_stmt_text(st, 5));
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = v;
+	*n = cnt;
+	return KF_OK;
+}
+
 json_t *kf_store_authz_of_app(struct kf_db *db, int64_t app, int64_t offset, int64_t count, int64_t *total)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM authorizations WHERE app = ? AND state = 'active'");

@@ -59,6 +59,19 @@ enum kf_err kf_store_authz_live_of_host(struct kf_db *db, struct kf_arena *a, in
  * "app_name", "state", "granted", "pending", "data_scope", "created_at",
  * "updated_at"}] (new reference; NULL on a database error). */
 struct json_t *kf_store_authz_of_host(struct kf_db *db, int64_t host_account);
+/* One entry of a host account's authorization log. */
+struct kf_authz_log_row {
+	int64_t id;
+	int64_t at;
+	const char *app_id;
+	const char *action;  /* authorized | updated | revoked */
+	struct kf_auth_sets granted;
+	const char *actor;   /* "user:12", "apikey:3", … */
+};
+/* The authorization log of a host account, newest first: at most limit
+ * rows with id < before (0: from the newest), in a. KF_OK or KF_EDB. */
+enum kf_err kf_store_authz_log_of_host(struct kf_db *db, struct kf_arena *a, int64_t host_account, int64_t before,
+				       int limit, struct kf_authz_log_row **out, size_t *n) KF_MUST_CHECK;
 enum kf_err kf_store_authz_option_get(struct kf_db *db, int64_t id, const char *name, char *value, size_t len) KF_MUST_CHECK;
 enum kf_err kf_store_authz_option_set(struct kf_db *db, int64_t id, const char *name, const char *value) KF_MUST_CHECK;
 

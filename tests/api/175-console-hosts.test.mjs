@@ -100,6 +100,18 @@ test('AUTH-2: revoking states the consequence first; confirming ends the authori
 	assert.match(mainText(p.text), /该账号尚未授权任何应用/);
 	z = await srv.req('GET', `/v1/host-accounts/${host.id}/authorizations`, { token: owner.token });
 	assert.equal(z.body.items.filter((x) => x.state !== 'revoked').length, 0);
+	// the access log keeps both, newest first, and says who
+	const log = await srv.req('GET', `/v1/host-accounts/${host.id}/access-log`, { token: owner.token });
+	assert.equal(log.status, 200);
+	assert.deepEqual(log.body.items.map((e) => [e.action, e.app_id, e.by]), [['revoked', a.app.app_id, 'you'], ['authorized', a.app.app_id, 'you']]);
+	assert.deepEqual(log.body.items[1].granted, [1, 3]);
+	assert.equal(log.body.next_before, null);
+	const older = await srv.req('GET', `/v1/host-accounts/${host.id}/access-log?limit=1`, { token: owner.token });
+	assert.equal(older.body.items[0].action, 'revoked');
+	const rest = await srv.req('GET', `/v1/host-accounts/${host.id}/access-log?before=${older.body.next_before}`, { token: owner.token });
+	assert.deepEqual(rest.body.items.map((e) => e.action), ['authorized']);
+	assert.equal((await srv.req('GET', `/v1/host-accounts/${host.id}/access-log?limit=0`, { token: owner.token })).status, 400);
+	assert.match(mainText(p.text), /授权记录.*撤销授权.*你.*授权.*你/);
 });
 
 test('a form posted from another site, or without its token, changes nothing', async () => {

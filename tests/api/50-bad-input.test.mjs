@@ -270,6 +270,9 @@ const CASES = {
 	'GET /v1/host-accounts/{id}/authorizations': {
 		auth: 'user', path: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations`, foreign: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations`, foreignCode: [404, 'host_account_not_found'],
 	},
+	'GET /v1/host-accounts/{id}/access-log': {
+		auth: 'user', path: (c) => `/v1/host-accounts/${c.hostA.id}/access-log`, foreign: (c) => `/v1/host-accounts/${c.hostA.id}/access-log`, foreignCode: [404, 'host_account_not_found'],
+	},
 	'DELETE /v1/host-accounts/{id}/authorizations/{app_id}': {
 		auth: 'user', path: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations/${c.app.app_id}`, foreign: (c) => `/v1/host-accounts/${c.hostA.id}/authorizations/${c.app.app_id}`, foreignCode: [404, 'host_account_not_found'],
 	},
