@@ -292,6 +292,7 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"accepted", "Accepted.", "已接受。"},
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
+		{"draft_saved", "Saved as a new draft version.", "已保存为新的草稿版本。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
@@ -313,8 +314,13 @@ static long unread(struct kf_con *c)
 	json_t *j = json_object_get(c->me, "inbox_unread");
 	if (json_is_integer(j))
 		return (long)json_integer_value(j);
+	/* the header's count must not touch the refusal the page is about to
+	 * show next to its field */
+	struct kf_con_err saved = c->err;
+	bool had = c->has_err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
-	c->has_err = false;
+	c->err = saved;
+	c->has_err = had;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 
