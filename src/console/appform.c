@@ -340,7 +340,12 @@ static void flatten(struct kf_con *c, json_t *cfg, struct lines *out)
 				line_add(c, out, kf_con_fmt(c, "%s: %s", name, kf_appform_value(c, e)));
 			}
 		} else if (!kf_appform_empty(v)) {
-			line_add(c, out, kf_con_fmt(c, "%s: %s", name, kf_appform_value(c, v)));
+			/* a line break inside a value (the intro) stays on its line */
+			char *t = kf_arena_strdup(c->r->arena, kf_con_fmt(c, "%s: %s", name, kf_appform_value(c, v)));
+			for (char *p = t; *p; p++)
+				if (*p == '\n' || *p == '\r')
+					*p = ' ';
+			line_add(c, out, t);
 		}
 	}
 }
@@ -361,19 +366,19 @@ static void render_diff(struct kf_con *c, const struct lines *a, const struct li
 				  : T(i + 1, j) > T(i, j + 1) ? T(i + 1, j)
 							      : T(i, j + 1);
 	size_t i = 0, j = 0, changes = 0;
-	kf_html_raw(h, "<pre class=\"diff\">");
+	kf_html_raw(h, "<pre class=\"diff\" tabindex=\"0\">");
 	while (i < n || j < m) {
 		if (i < n && j < m && !strcmp(a->v[i], b->v[j])) {
 			kf_html_raw(h, "<span>  ");
 			kf_html_text(h, a->v[i]);
 			i++, j++;
-		} else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) {
-			kf_html_raw(h, "<span class=\"add\">+ ");
-			kf_html_text(h, b->v[j++]);
-			changes++;
-		} else {
+		} else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) {
 			kf_html_raw(h, "<span class=\"del\">- ");
 			kf_html_text(h, a->v[i++]);
+			changes++;
+		} else {
+			kf_html_raw(h, "<span class=\"add\">+ ");
+			kf_html_text(h, b->v[j++]);
 			changes++;
 		}
 		kf_html_raw(h, "</span>\n");

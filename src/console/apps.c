@@ -695,6 +695,30 @@ static bool save_patch(struct kf_con *c, json_t *app, json_t *body, const char *
 	return false;
 }
 
+/* An icon file posted with basic info: uploaded (POST /v1/files), its id
+ * put into body as icon_file. False with the refusal at the field. */
+static bool icon_posted(struct kf_con *c, json_t *body)
+{
+	int i = kf_form_index(&c->form, "icon_file");
+	if (i < 0 || !c->form.lens[i])
+		return true;
+	struct kf_form q = {0};
+	if (c->form.filenames[i] && *c->form.filenames[i] && !strpbrk(c->form.filenames[i], "/\\"))
+		kf_form_set(&q, "name", c->form.filenames[i]);
+	struct kf_call call;
+	kf_con_call(c, "POST", "/v1/files", &q, c->form.types[i] ? c->form.types[i] : "application/octet-stream",
+		    c->form.values[i], c->form.lens[i], &call);
+	json_t *id = json_object_get(call.body, "id");
+	if (call.status != 201 || !json_is_integer(id)) {
+		kf_con_take_err(c, &call);
+		c->err.field = "icon_file";
+		c->status = c->err.status ? c->err.status : 400;
+		return false;
+	}
+	kf_appform_set(body, "icon_file", json_incref(id));
+	return true;
+}
+
 static void fields_page(struct kf_req *r, const char *tab, const struct kf_appform_field *fs, size_t n, const char *suffix)
 {
 	struct kf_con c;
@@ -710,7 +734,8 @@ static void fields_page(struct kf_req *r, const char *tab, const struct kf_appfo
 			c.form.values[i] = kf_arena_strdup(r->arena, json_string_value(json_object_get(k, "aes_key")));
 	} else if (c.post) {
 		json_t *body = kf_appform_body(&c, fs, n, true, NULL);
-		bool ok = save_patch(&c, app, body, suffix);
+		bool ok = dev || icon_posted(&c, body);
+		ok = ok && save_patch(&c, app, body, suffix);
 		json_decref(body);
 		if (ok)
 			return;
@@ -725,8 +750,21 @@ static void fields_page(struct kf_req *r, const char *tab, const struct kf_appfo
 			"在自己的电脑上开发？如何把应用指向本地接收服务"));
 		kf_html_raw(h, "</p>");
 	}
-	kf_con_form(&c, kf_con_app_href(&c, app, suffix), false);
+	kf_con_form(&c, kf_con_app_href(&c, app, suffix), !dev);
 	json_t *cfg = kf_appform_cfg(app);
+	if (!dev) {
+		bool has = json_is_integer(kf_appform_member(cfg, "icon_file"));
+		struct kf_page_field icon = {
+			.name = "icon_file",
+			.label = CL(&c, "Icon", "应用图标"),
+			.type = "file",
+			.accept = "image/png,image/jpeg",
+			.hint = has ? CL(&c, "An icon is set. Choose a PNG or JPEG file to replace it.",
+					  "已设置图标。选择 PNG 或 JPEG 文件可替换。")
+				    : CL(&c, "A PNG or JPEG file; optional.", "PNG 或 JPEG 文件；可选。"),
+		};
+		kf_con_field(&c, &icon);
+	}
 	for (size_t i = 0; i < n; i++) {
 		kf_appform_input(&c, &fs[i], cfg);
 		if (dev && !strcmp(fs[i].name, "dev.aes_key")) {
@@ -1232,7 +1270,7 @@ static bool loopback_allowed(struct kf_con *c)
 
 static void pre(struct kf_con *c, const char *text)
 {
-	kf_html_raw(&c->h, "<pre><code>");
+	kf_html_raw(&c->h, "<pre tabindex=\"0\"><code>");
 	kf_html_text(&c->h, text);
 	kf_html_raw(&c->h, "</code></pre>");
 }
@@ -1471,7 +1509,8 @@ const struct kf_route kf_console_apps_routes[] = {
 	{"GET", "/console/apps/{id}/delete", app_delete, KF_AUTH_NONE, PAGE, "Delete an app: confirmation (HTML)"},
 	{"POST", "/console/apps/{id}/delete", app_delete, KF_AUTH_NONE, FORM, "Delete an app (HTML form)"},
 	{"GET", "/console/apps/{id}/info", app_info, KF_AUTH_NONE, PAGE, "An app's basic info (HTML)"},
-	{"POST", "/console/apps/{id}/info", app_info, KF_AUTH_NONE, FORM, "Edit an app's basic info (HTML form)"},
+	{"POST", "/console/apps/{id}/info", app_info, KF_AUTH_NONE, FORM | KF_RF_UPLOAD,
+	 "Edit an app's basic info and icon (HTML form)"},
 	{"GET", "/console/apps/{id}/permissions", app_permissions, KF_AUTH_NONE, PAGE, "An app's permission sets (HTML)"},
 	{"POST", "/console/apps/{id}/permissions", app_permissions, KF_AUTH_NONE, FORM,
 	 "Choose an app's permission sets (HTML form)"},

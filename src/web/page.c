@@ -42,6 +42,8 @@ const char kf_page_css[] =
 	".tabs a[aria-current]{background:#fff;border:1px solid #d8dee4;border-bottom-color:#fff;margin-bottom:-1px;"
 	"font-weight:600}\n"
 	".card{background:#fff;border:1px solid #d8dee4;border-radius:10px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
+	".card>h2:first-child{margin-top:0}\n"
+	"fieldset.field{border:0;padding:0;min-width:0}fieldset.field legend{padding:0}.check label .small{font-weight:400}\n"
 	".grid{display:grid;gap:1rem}@media (min-width:50rem){.grid{grid-template-columns:1fr 1fr}}\n"
 	".notice{border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem;border:1px solid}\n"
 	".notice.ok{background:#dafbe1;border-color:#aceebb;color:#0b4a1d}\n"

@@ -8,7 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
 import { registerUser, assertError, assertStatus, decide } from './helpers/flows.mjs';
-import { appProvider, appBody, createApp, approveCreation, reviewer, ICP_NO } from './helpers/apps.mjs';
+import { appProvider, appBody, createApp, approveCreation, reviewer, startReceiver, ICP_NO } from './helpers/apps.mjs';
+import { png, grey } from './helpers/images.mjs';
 
 let srv;
 before(async () => {
@@ -50,6 +51,17 @@ class Browser {
 			body,
 			redirect: 'manual',
 		});
+		this.take(res);
+		return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
+	}
+	/** Post a multipart form: fields as [name, value] pairs, a value may be a File. */
+	async postMultipart(p, fields, { from = p } = {}) {
+		const page = await this.get(from);
+		const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.html)?.[1];
+		const fd = new FormData();
+		fd.append('csrf_token', csrf);
+		for (const [k, v] of fields) fd.append(k, v);
+		const res = await fetch(srv.url + p, { method: 'POST', headers: { cookie: this.header(), origin: srv.url }, body: fd, redirect: 'manual' });
 		this.take(res);
 		return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
 	}
@@ -368,4 +380,42 @@ test('ICP filings from the app: the app\'s domains are shown as filed or not, th
 	assert.equal(ok.status, 303);
 	const list = await srv.req('GET', `/v1/providers/${prov.id}/icp-filings`, { token: u.token });
 	assert.ok(list.body.items.some((f) => f.domain === 'acme.example'));
+});
+
+test('basic info with an icon: the file is uploaded and set; a file that is no image is refused at the icon field (APP-2)', async () => {
+	const { u, prov, b } = await owner('c11');
+	const app = await createApp(srv, u.token, prov.id, appBody(null));
+	const base = `/console/apps/${app.app_id}`;
+	const form = await b.get(`${base}/info`);
+	assert.match(form.html, /enctype="multipart\/form-data"/);
+	const fields = [['name', app.sent.name], ['intro', 'Forecasts, now with an icon.'], ['website', app.sent.website], ['icp_no', app.sent.icp_no], ['audience', 'public']];
+	const bad = await b.postMultipart(`${base}/info`, [...fields, ['icon_file', new File(['%PDF-1.4 not an image'], 'icon.pdf', { type: 'application/pdf' })]]);
+	assert.equal(bad.status, 400, text(bad.html).slice(0, 400));
+	assert.match(fieldBlock(bad.html, 'icon_file'), /APP-2/);
+	assert.match(fieldBlock(bad.html, 'intro'), /Forecasts, now with an icon\./, 'what was typed stays');
+	const ok = await b.postMultipart(`${base}/info`, [...fields, ['icon_file', new File([png(64, 64, () => grey(90))], 'icon.png', { type: 'image/png' })]]);
+	assert.equal(ok.status, 303, text(ok.html).slice(0, 400));
+	const g = await srv.req('GET', `/v1/apps/${app.app_id}`, { token: u.token });
+	assert.equal(typeof g.body.draft_config.icon_file, 'number');
+	assert.equal(g.body.draft_config.intro, 'Forecasts, now with an icon.');
+	assert.match(text((await b.get(`${base}/info`)).html), /An icon is set/);
+});
+
+test('check a callback URL from the page: the handshake runs and its outcome is shown (APP-8)', async () => {
+	const { u, prov, b } = await owner('c12');
+	const rx = await startReceiver();
+	try {
+		const app = await createApp(srv, u.token, prov.id, appBody(rx));
+		const base = `/console/apps/${app.app_id}`;
+		const ok = await b.post(`${base}/verify`, [['endpoint', 'auth_receive_url']], { from: `${base}/dev` });
+		assert.equal(ok.status, 200, text(ok.html).slice(0, 500));
+		assert.match(text(ok.html), /It works: the URL answered the handshake \(HTTP 200/);
+		assert.ok(rx.requests.some((q) => q.method === 'GET' && q.query.echostr !== undefined), 'the receiver got the handshake');
+		rx.mode('*', 'status500');
+		const bad = await b.post(`${base}/verify`, [['endpoint', 'message_url']], { from: `${base}/dev` });
+		assert.equal(bad.status, 200);
+		assert.match(text(bad.html), /It does not work yet \(http_status\)/);
+	} finally {
+		await rx.close();
+	}
 });
