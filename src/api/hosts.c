@@ -13,6 +13,7 @@
 #include "api/authorizations.h"
 #include "api/common.h"
 #include "api/tokens.h"
+#include "core/account.h"
 #include "core/validate.h"
 #include "ctx.h"
 #include "http/request.h"
@@ -298,11 +299,18 @@ static void api_hosts_accept_invitation(struct kf_req *r)
 		{"password", KF_F_STRING, true, 256, "ONB-8"},
 		{"mobile", KF_F_STRING, true, 32, "ONB-8"},
 		{"name", KF_F_STRING, false, 100, NULL},
+		{"language", KF_F_STRING, false, 8, NULL},
 	};
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	const char *token = kf_json_str(j, "token"), *pw = kf_json_str(j, "password"), *name = kf_json_str(j, "name");
+	/* the language the person read the invitation in becomes the account's */
+	const char *lang = kf_json_str(j, "language");
+	if (lang && !kf_account_language_valid(lang)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "language", "language is \"zh\" or \"en\"");
+		return;
+	}
 	if (name && (!kf_validate_utf8(name, strlen(name)) || strspn(name, " \t") == strlen(name))) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "name", "name must be text, not only spaces");
 		return;
@@ -349,6 +357,8 @@ static void api_hosts_accept_invitation(struct kf_req *r)
 	}
 	if (rc == KF_OK)
 		rc = kf_store_user_activate(db, uid, pwhash, mobile, name, r->now);
+	if (rc == KF_OK && lang)
+		rc = kf_store_user_set_language(db, uid, lang, r->now);
 	if (rc == KF_ECONFLICT) {
 		kf_api_rollback(r);
 		kf_reply_fail(r, KF_ECONFLICT, "mobile_taken", "ONB-8", "mobile", "this mobile number already belongs to an account");

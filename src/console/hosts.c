@@ -304,8 +304,9 @@ static void accept_invitation(struct kf_req *r)
 			c.err = (struct kf_con_err){.status = 400, .code = "password_mismatch", .field = "password_again",
 						    .message = CL(&c, "The two passwords differ.", "两次输入的密码不一致。")};
 		} else {
-			json_t *body = json_pack("{s:s, s:s, s:s}", "token", token ? token : "", "password", pw, "mobile",
-						 kf_con_val(&c, "mobile") ? kf_con_val(&c, "mobile") : "");
+			json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "token", token ? token : "", "password", pw, "mobile",
+						 kf_con_val(&c, "mobile") ? kf_con_val(&c, "mobile") : "", "language",
+						 c.lang == KF_LANG_ZH ? "zh" : "en");
 			const char *name = kf_con_val(&c, "name");
 			if (name && *name)
 				json_object_set_new(body, "name", json_string(name));

@@ -69,6 +69,7 @@ const char kf_page_css[] =
 	"form.stack{max-width:40rem}\n"
 	".field{margin:0 0 1rem}\n"
 	".field label,.field .label{display:block;font-weight:600;margin-bottom:.25rem}\n"
+	".field .lab{display:flex;flex-wrap:wrap;gap:0 .4rem;align-items:baseline}\n"
 	".field .hint{font-size:.85rem;color:#57606a;margin-top:.2rem}\n"
 	".field .err{color:#a40e26;font-size:.9rem;margin-top:.25rem}\n"
 	".field.bad input,.field.bad textarea,.field.bad select{border-color:#cf222e;background:#fff8f8}\n"
@@ -466,16 +467,20 @@ void kf_page_field(struct kf_html *h, enum kf_lang lang, const struct kf_page_fi
 	kf_html_raw(h, f->error ? "<div class=\"field bad\">" : "<div class=\"field\">");
 	bool check = !strcmp(type, "checkbox");
 	if (!check) {
-		kf_html_raw(h, "<label");
+		kf_html_raw(h, "<div class=\"lab\"><label");
 		kf_html_attr(h, "for", id);
 		kf_html_raw(h, ">");
 		kf_html_text(h, f->label);
+		kf_html_raw(h, "</label>");
 		if (f->required) {
-			kf_html_raw(h, " <span class=\"muted small\">");
+			/* the input says required to assistive technology; the
+			 * words are for the eye, beside the label, whose text
+			 * stays the field's name */
+			kf_html_raw(h, "<span class=\"muted small\" aria-hidden=\"true\">");
 			kf_html_text(h, KF_L(lang, "(required)", "（必填）"));
 			kf_html_raw(h, "</span>");
 		}
-		kf_html_raw(h, "</label>");
+		kf_html_raw(h, "</div>");
 	} else {
 		kf_html_raw(h, "<div class=\"check\">");
 	}

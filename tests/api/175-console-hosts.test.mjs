@@ -48,6 +48,8 @@ test('the invitation link leads to a form; a wrong password pair and a bad token
 	assert.equal(p.status, 200, mainText(p.text));
 	assert.match(p.text, /<h1>登录<\/h1>/, 'on to sign in');
 	await s.signIn(invitee.email, invitee.password);
+	const me = await srv.req('GET', '/v1/me', { cookie: `kf_session=${s.cookies.get('kf_session')}` });
+	assert.equal(me.body.user.language, 'zh', 'the language the invitation was read in became the account\'s');
 	p = await s.get('/console/hosts');
 	assert.equal(p.status, 200);
 	assert.match(mainText(p.text), /我的授权账号/);

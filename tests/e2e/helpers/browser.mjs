@@ -97,10 +97,18 @@ export function pageInfo(page) {
 
 /**
  * Sign a page's context in as an account: the kf_session cookie that
- * POST /v1/sessions gave (user.token, as registerUser returns it).
+ * POST /v1/sessions gave (user.token, as registerUser returns it). The
+ * console shows an account in the language saved with it, which for an
+ * account registered through the API is English; the page's language is
+ * also picked with the console's switch (the kf_lang cookie), as a person
+ * reading in the page's language would.
  */
 export async function signIn(page, srv, user) {
-	await page.context().addCookies([{ name: 'kf_session', value: user.token ?? user, url: srv.url, httpOnly: true, sameSite: 'Lax' }]);
+	const lang = pageInfo(page)?.lang || 'en';
+	await page.context().addCookies([
+		{ name: 'kf_session', value: user.token ?? user, url: srv.url, httpOnly: true, sameSite: 'Lax' },
+		{ name: 'kf_lang', value: lang, url: srv.url, sameSite: 'Lax' },
+	]);
 }
 
 function readableViolations(label, list) {
