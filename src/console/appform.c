@@ -243,10 +243,10 @@ static bool set_in(json_t *ids, json_int_t id)
 	return false;
 }
 
-/* The catalog's permission sets as checkboxes (name="permission_sets"),
- * ticked as chosen, with the error of the field when there is one. */
-void kf_appform_sets(struct kf_con *c, json_t *chosen)
+/* The checkboxes: see appform.h. */
+void kf_appform_sets(struct kf_con *c, json_t *stored)
 {
+	json_t *chosen = c->post ? kf_appform_sets_posted(c) : json_incref(stored);
 	struct kf_html *h = &c->h;
 	json_t *cat = kf_appform_quiet_get(c, "/v1/permission-sets");
 	const char *rule = NULL;
@@ -297,6 +297,7 @@ void kf_appform_sets(struct kf_con *c, json_t *chosen)
 		kf_html_raw(h, "</p>");
 	}
 	kf_html_raw(h, "</fieldset>");
+	json_decref(chosen);
 }
 bool kf_appform_empty(json_t *v)
 {

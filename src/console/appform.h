@@ -62,9 +62,10 @@ void kf_appform_input(struct kf_con *c, const struct kf_appform_field *f, json_t
 json_t *kf_appform_body(struct kf_con *c, const struct kf_appform_field *fs, size_t n, bool patch, json_t *into);
 /* The permission sets ticked in the posted form (new reference). */
 json_t *kf_appform_sets_posted(struct kf_con *c);
-/* The catalog's permission sets as checkboxes named permission_sets,
- * chosen ones ticked, with the error of the field. */
-void kf_appform_sets(struct kf_con *c, json_t *chosen);
+/* The catalog's permission sets as checkboxes named permission_sets, with
+ * the error of the field: after a post the ones ticked in the form, else
+ * the ids of stored (borrowed, may be NULL) ticked. */
+void kf_appform_sets(struct kf_con *c, json_t *stored);
 
 /* GET that leaves the page's pending refusal (c->err) as it is: for what
  * a form shows around the error of the write that failed. NULL when the

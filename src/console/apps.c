@@ -415,7 +415,7 @@ static void app_new(struct kf_req *r)
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Permission sets", "权限集"));
 	kf_html_raw(h, "</h2>");
-	kf_appform_sets(&c, c.post ? kf_appform_sets_posted(&c) : json_array());
+	kf_appform_sets(&c, NULL);
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Development settings", "开发配置"));
 	kf_html_raw(h, "</h2>");
@@ -834,7 +834,7 @@ static void app_permissions(struct kf_req *r)
 		kf_html_raw(&c.h, "</p>");
 	}
 	kf_con_form(&c, NULL, false);
-	kf_appform_sets(&c, c.post ? kf_appform_sets_posted(&c) : kf_appform_member(kf_appform_cfg(app), "permission_sets"));
+	kf_appform_sets(&c, kf_appform_member(kf_appform_cfg(app), "permission_sets"));
 	kf_html_raw(&c.h, "<div class=\"actions\">");
 	kf_page_button(&c.h, "primary", CL(&c, "Save as a new version", "保存为新版本"), NULL, NULL);
 	kf_html_raw(&c.h, "</div>");
