@@ -160,6 +160,9 @@ test('a refused field shows the API error next to that field with its rule id, i
 		assert.ok(block.includes(label), `${lang}: the field's label is in the page's language`);
 		assert.match(block, /<div class="err" id="f-dev.message_token-err">[^<]+<a class="mono rule" href="\/console\/rules\/APP-4">APP-4<\/a>/, `${lang}: the error and its rule sit at the field`);
 		assert.match(block, /aria-invalid="true"/);
+		const msg = /<div class="err"[^>]*>([^<]+)</.exec(block)[1];
+		if (lang === 'zh') assert.match(msg, /[\u4e00-\u9fff]/, `the error is in Chinese: ${msg}`);
+		else assert.doesNotMatch(msg, /[\u4e00-\u9fff]/, `the error is in English: ${msg}`);
 		// what was typed stays
 		assert.match(fieldBlock(r.html, 'name'), new RegExp(`value="${body.name}"`));
 		assert.match(fieldBlock(r.html, 'dev.message_token'), /value="x!"/);
