@@ -30,6 +30,7 @@
 #include "store/leases.h"
 #include "store/listings.h"
 #include "store/outbox.h"
+#include "store/personal.h"
 #include "store/providers.h"
 #include "util/mem.h"
 
@@ -51,6 +52,29 @@ struct kf_worker {
 	/* the leases this process held after its last look (for the log) */
 	bool held[PASS_COUNT];
 };
+
+/* DATA-2 with ONB-10: anonymise the accounts their holders deleted once the
+ * retention window ended, one per transaction with its audit row. */
+static void purge_people(struct kf_db *db, int64_t now)
+{
+	for (int i = 0; i < 100; i++) {
+		int64_t uid = 0;
+		if (kf_db_begin(db) != KF_OK)
+			return;
+		int rc = kf_store_user_purge_one(db, now, &uid);
+		char subject[40];
+		snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
+		if (rc <= 0 || kf_audit_append(db, now, "system", "user.purge", subject, NULL) != KF_OK ||
+		    kf_db_commit(db) != KF_OK) {
+			kf_db_rollback(db);
+			if (rc < 0)
+				fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"account purge failed\"}\n");
+			return;
+		}
+		fprintf(stderr, "{\"level\":\"info\",\"source\":\"worker\",\"msg\":\"anonymised deleted account\",\"user\":%lld}\n",
+			(long long)uid);
+	}
+}
 
 /* ONB-10: purge cancelled accounts whose retention window ended, one per
  * transaction, each with its own audit row; blobs are unlinked only after
@@ -90,7 +114,7 @@ static void purge(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
  * quotas) once their window and lock are over: no window is longer than a
  * day, the options' maximum; password-reset links a week after they were
  * mailed (none lives longer than a day). Then the cancelled accounts
- * (ONB-10). */
+ * (ONB-10), and the people who deleted their accounts (DATA-2). */
 static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 {
 	if (kf_db_begin(db) == KF_OK) {
@@ -104,6 +128,7 @@ static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 			kf_db_rollback(db);
 	}
 	purge(ctx, db, now);
+	purge_people(db, now);
 }
 
 /* Does this process hold the lease of pass p at now? Renews or takes it

@@ -25,6 +25,7 @@
 #include "store/accounts.h"
 #include "store/agreements.h"
 #include "store/db.h"
+#include "store/personal.h"
 #include "store/providers.h"
 #include "util/crypto.h"
 #include "util/mem.h"
@@ -959,6 +960,134 @@ static void api_accounts_token_delete(struct kf_req *r)
 		kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
+/* ------------------------------------------------ one's own data (DATA-2) */
+
+/* GET /v1/me/export: everything the platform holds about the caller, as a
+ * JSON file to keep (DATA-2). Secrets (password and token hashes) are not
+ * data about the person and stay out. */
+static void api_accounts_export(struct kf_req *r)
+{
+	json_t *o = kf_store_user_export_json(kf_req_db(r), r->user_id);
+	if (!o) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_object_set_new(o, "exported_at", json_integer(r->now));
+	json_object_set_new(o, "format", json_string("kaifang-personal-data/1"));
+	kf_reply_json(r, 200, o);
+	kf_reply_header(r, "Content-Disposition",
+			kf_arena_printf(r->arena, "attachment; filename=\"kaifang-my-data-%lld.json\"", (long long)r->user_id));
+}
+
+/* The unmet ONB-10 conditions of deleting the caller's account, as a JSON
+ * array (empty: it may be deleted); NULL on a storage error. */
+static json_t *deletion_unmet(struct kf_req *r)
+{
+	struct kf_account_deletion_facts facts;
+	if (kf_store_user_deletion_facts(kf_req_db(r), r->user_id, &facts) != KF_OK)
+		return NULL;
+	const char *codes[8];
+	size_t n = kf_account_deletion_blockers(&facts, codes, 8);
+	json_t *unmet = json_array();
+	for (size_t i = 0; i < n && i < 8; i++)
+		json_array_append_new(unmet, json_string(codes[i]));
+	return unmet;
+}
+
+/* GET /v1/me/deletion: what deleting the account now would do, before it is
+ * done: whether it may (ONB-10's conditions), and when the data would be
+ * gone for good. */
+static void api_accounts_deletion_preview(struct kf_req *r)
+{
+	json_t *unmet = deletion_unmet(r);
+	if (!unmet) {
+		kf_reply_db_error(r);
+		return;
+	}
+	int64_t ret = r->ctx->cfg.retention;
+	kf_reply_json(r, 200, json_pack("{s:b, s:o, s:I, s:I}", "allowed", json_array_size(unmet) == 0, "unmet", unmet,
+					"retention_seconds", (json_int_t)ret, "purge_at",
+					(json_int_t)kf_account_purge_at(r->now, ret)));
+}
+
+/*
+ * POST /v1/me/deletion {password}: delete the caller's account (DATA-2,
+ * with ONB-10's conditions as they apply to a person). The password is
+ * checked like a sign-in (a session left open on a shared computer must
+ * not be enough). At once: no more sign-in, every session and API token
+ * ends, memberships of providers end; after the retention window the
+ * worker anonymises the rest for good. Answers 202 with purge_at.
+ */
+static void api_accounts_delete(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"password", KF_F_STRING, true, 256, NULL}};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	struct kf_user_row u;
+	if (kf_store_user_get(db, r->user_id, &u) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *unmet = deletion_unmet(r);
+	if (!unmet) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (json_array_size(unmet)) {
+		json_t *e = json_pack("{s:s, s:s, s:s, s:o, s:s}", "code", "deletion_blocked", "message",
+				      "the account cannot be deleted until every listed condition is met", "rule",
+				      "ONB-10", "unmet", unmet, "request_id", r->id);
+		kf_reply_json(r, 409, json_pack("{s:o}", "error", e));
+		return;
+	}
+	json_decref(unmet);
+	struct login_limits l;
+	login_limits_init(r, u.email, &l);
+	int64_t wait = login_claim(db, r->now, &l);
+	if (wait < 0) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (wait > 0) {
+		kf_api_limit_reply(r, wait, "too_many_attempts", "password", "too many wrong passwords");
+		return;
+	}
+	if (!password_ok(KF_OK, &u, kf_json_str(j, "password"))) {
+		kf_reply_fail(r, KF_EFORBIDDEN, "wrong_password", NULL, "password", "the password is wrong");
+		return;
+	}
+	int64_t purge_at = kf_account_purge_at(r->now, r->ctx->cfg.retention);
+	long long days = (long long)(r->ctx->cfg.retention / 86400);
+	bool zh = lang_zh(u.language);
+	const char *body =
+		zh ? kf_arena_printf(r->arena,
+				     "您的开放平台帐号 %s 已按您的要求删除，现在起无法再登录。\n\n"
+				     "%lld 天的保留期结束后，帐号的姓名、邮箱、手机号、密码、会话、API 令牌和站内信将被永久删除，"
+				     "无法恢复。\n",
+				     u.email, days)
+		   : kf_arena_printf(r->arena,
+				     "Your Kaifang account %s was deleted as you asked; nobody can sign in to it any more.\n\n"
+				     "After the retention window of %lld days, its name, email, mobile number, password, "
+				     "sessions, API tokens and inbox are deleted for good and cannot be recovered.\n",
+				     u.email, days);
+	if (!kf_api_begin(r))
+		return;
+	int ended = -1;
+	if (login_succeeded(db, r->now, &l) != KF_OK || (ended = kf_store_user_delete(db, r->user_id, r->now, purge_at)) < 0 ||
+	    kf_mail_enqueue(db, r->now, u.email, zh ? "开放平台帐号已删除" : "Your Kaifang account was deleted", body) != KF_OK ||
+	    !kf_api_audit(r, "user.delete", kf_api_actor(r), NULL)) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	clear_session_cookie(r);
+	kf_reply_json(r, 202, json_pack("{s:s, s:I, s:I}", "status", "deleted", "purge_at", (json_int_t)purge_at,
+					"sessions_ended", (json_int_t)ended));
+}
+
 const struct kf_route kf_api_accounts_routes[] = {
 	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, KF_RF_OWN_TX, "Register an account (ONB-8)"},
 	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, KF_RF_OWN_TX, "Sign in"},
@@ -984,5 +1113,11 @@ const struct kf_route kf_api_accounts_routes[] = {
 	{"GET", "/v1/me/api-tokens", api_accounts_token_list, KF_AUTH_USER, 0, "List personal API tokens"},
 	{"POST", "/v1/me/api-tokens", api_accounts_token_create, KF_AUTH_USER, 0, "Create a personal API token"},
 	{"DELETE", "/v1/me/api-tokens/{id}", api_accounts_token_delete, KF_AUTH_USER, 0, "Revoke a personal API token"},
+	{"GET", "/v1/me/export", api_accounts_export, KF_AUTH_USER, 0,
+	 "Everything the platform holds about the caller, as a JSON file (DATA-2)"},
+	{"GET", "/v1/me/deletion", api_accounts_deletion_preview, KF_AUTH_USER, 0,
+	 "What deleting the caller's account would do, and whether it may (DATA-2, ONB-10)"},
+	{"POST", "/v1/me/deletion", api_accounts_delete, KF_AUTH_USER, KF_RF_OWN_TX | KF_RF_CONSENT_EXEMPT,
+	 "Delete the caller's account; anonymised after the retention window (DATA-2, ONB-10)"},
 };
 const size_t kf_api_accounts_nroutes = sizeof(kf_api_accounts_routes) / sizeof(kf_api_accounts_routes[0]);

@@ -75,6 +75,10 @@ extern const struct kf_route kf_console_base_routes[];
 extern const size_t kf_console_base_nroutes;
 extern const struct kf_route kf_console_apps_routes[];
 extern const size_t kf_console_apps_nroutes;
+extern const struct kf_route kf_console_orgs_routes[];
+extern const size_t kf_console_orgs_nroutes;
+extern const struct kf_route kf_console_account_routes[];
+extern const size_t kf_console_account_nroutes;
 extern const struct kf_route kf_console_hosts_routes[];
 extern const size_t kf_console_hosts_nroutes;
 

@@ -13,9 +13,17 @@ static void api_inbox_list(struct kf_req *r)
 	int limit;
 	if (!kf_api_page(r, &after, &limit))
 		return;
+	/* provider_id narrows the inbox to one provider's notices (its
+	 * console page); a provider the caller is not in simply has none. */
+	const char *p = kf_req_query(r, "provider_id");
+	int64_t org = 0;
+	if (p && !kf_api_uint_parse(p, &org)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "provider_id", "provider_id must be a provider id");
+		return;
+	}
 	struct kf_notification_row *rows = NULL;
 	size_t n_rows = 0;
-	if (kf_store_inbox_page(kf_req_db(r), r->arena, r->user_id, after, limit, &rows, &n_rows) != KF_OK) {
+	if (kf_store_inbox_page(kf_req_db(r), r->arena, r->user_id, org, after, limit, &rows, &n_rows) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
@@ -52,8 +60,20 @@ static void api_inbox_read(struct kf_req *r)
 		kf_reply_raw(r, 204, "application/json", "", 0);
 }
 
+/* GET /v1/inbox/unread-count: the number the console's header shows. */
+static void api_inbox_unread(struct kf_req *r)
+{
+	int64_t n;
+	if (kf_store_inbox_unread(kf_req_db(r), r->user_id, &n) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:I}", "unread", (json_int_t)n));
+}
+
 const struct kf_route kf_api_inbox_routes[] = {
 	{"GET", "/v1/inbox", api_inbox_list, KF_AUTH_USER, 0, "The caller's inbox, newest first"},
+	{"GET", "/v1/inbox/unread-count", api_inbox_unread, KF_AUTH_USER, 0, "How many of the caller's messages are unread"},
 	{"POST", "/v1/inbox/{id}/read", api_inbox_read, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT, "Mark a message read"},
 };
 const size_t kf_api_inbox_nroutes = sizeof(kf_api_inbox_routes) / sizeof(kf_api_inbox_routes[0]);

@@ -62,15 +62,62 @@ static void landing(struct kf_req *r)
 		kf_html_raw(h, "</a>");
 	}
 	kf_html_raw(h, "</div></section><section class=\"card\"><h2>");
-	kf_html_text(h, CL(&c, "Find apps", "查找应用"));
+	kf_html_text(h, CL(&c, "For developers", "开发者"));
 	kf_html_raw(h, "</h2><p>");
-	kf_html_text(h, CL(&c, "The directory lists the apps that are released to every host account.",
-			   "应用目录列出了已全网发布的应用。"));
-	kf_html_raw(h, "</p><p><a href=\"/v1/directory/apps\">");
-	kf_html_text(h, CL(&c, "The app directory (JSON)", "应用目录（JSON）"));
-	kf_html_raw(h, "</a></p><p><a href=\"/docs/api\">");
-	kf_html_text(h, CL(&c, "API reference", "API 参考"));
+	kf_html_text(h, CL(&c, "The API reference describes every route; apps that already speak the third-party "
+			       "platform protocol work unchanged.",
+			   "API 参考列出了所有接口；已支持第三方平台协议的应用无需修改即可接入。"));
+	kf_html_raw(h, "</p><p><a href=\"/v1/openapi.json\">");
+	kf_html_text(h, CL(&c, "API description (OpenAPI)", "API 描述（OpenAPI）"));
 	kf_html_raw(h, "</a></p></section></div>");
+	/* the public directory: apps released to every host account */
+	struct kf_form q = {0};
+	kf_form_set(&q, "limit", "12");
+	json_t *dir = kf_con_getq(&c, &q, "/v1/directory");
+	c.has_err = false;
+	kf_html_raw(h, "<h2>");
+	kf_html_text(h, CL(&c, "Released apps", "已发布的应用"));
+	kf_html_raw(h, "</h2>");
+	json_t *items = json_object_get(dir, "items");
+	if (!json_array_size(items)) {
+		kf_page_empty(h, CL(&c, "No app is released yet.", "暂无已发布的应用。"), NULL, NULL);
+	} else {
+		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_text(h, CL(&c, "App", "应用"));
+		kf_html_raw(h, "</th><th scope=\"col\">");
+		kf_html_text(h, CL(&c, "Developer", "开发者"));
+		kf_html_raw(h, "</th><th scope=\"col\">");
+		kf_html_text(h, CL(&c, "Category", "类目"));
+		kf_html_raw(h, "</th><th scope=\"col\">");
+		kf_html_text(h, CL(&c, "Version", "版本"));
+		kf_html_raw(h, "</th></tr></thead><tbody>");
+		json_t *cats = json_object_get(kf_con_get(&c, "/v1/categories"), "items");
+		c.has_err = false;
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			const char *cat = kf_con_str(&c, it, "category"), *cat_name = NULL;
+			size_t k;
+			json_t *ct;
+			json_array_foreach(cats, k, ct) {
+				const char *id = kf_con_str(&c, ct, "id");
+				if (cat && id && !strcmp(id, cat))
+					cat_name = kf_con_str(&c, ct, c.lang == KF_LANG_ZH ? "name_zh" : "name_en");
+			}
+			kf_html_raw(h, "<tr><td><strong>");
+			kf_html_text(h, kf_con_str(&c, it, "name"));
+			kf_html_raw(h, "</strong><br><span class=\"muted small\">");
+			kf_html_text(h, kf_con_str(&c, it, "intro"));
+			kf_html_raw(h, "</span></td><td>");
+			kf_html_text(h, kf_con_str(&c, it, "company_name"));
+			kf_html_raw(h, "</td><td>");
+			kf_html_text(h, cat_name ? cat_name : cat);
+			kf_html_raw(h, "</td><td>");
+			kf_html_text(h, kf_con_str(&c, it, "version"));
+			kf_html_raw(h, "</td></tr>");
+		}
+		kf_html_raw(h, "</tbody></table></div>");
+	}
 	kf_con_finish(&c);
 }
 
@@ -253,6 +300,45 @@ static void memberships_list(struct kf_con *c, const char *kind, const char *bas
 		kf_html_raw(h, "<p class=\"muted\">"), kf_html_text(h, CL(c, "None yet.", "暂无。")), kf_html_raw(h, "</p>");
 }
 
+/* The providers whose owner must act now (apply, fix and resubmit,
+ * certify, verify again), each linking to its page; answers how many. */
+static size_t provider_todos(struct kf_con *c)
+{
+	static const struct {
+		const char *state, *en, *zh;
+	} acts[] = {
+		{"draft", "apply for qualification", "申请资质审核"},
+		{"rejected", "the application was rejected: fix it and submit it again", "申请已被驳回：请修改后重新提交"},
+		{"certification", "qualification approved: certify the entity", "资质审核已通过：请进行主体认证"},
+		{"reverify_required", "the platform asks you to verify the entity again", "平台要求重新进行主体认证"},
+	};
+	size_t i, n = 0;
+	json_t *m;
+	json_array_foreach(kf_con_memberships(c), i, m) {
+		const char *kind = kf_con_str(c, m, "kind"), *state = kf_con_str(c, m, "state");
+		const char *role = kf_con_str(c, m, "role");
+		if (!kind || strcmp(kind, "provider") || !state || !role || strcmp(role, "owner"))
+			continue;
+		for (size_t k = 0; k < sizeof(acts) / sizeof(acts[0]); k++) {
+			if (strcmp(state, acts[k].state))
+				continue;
+			const char *id = kf_con_str(c, m, "id");
+			if (!id)
+				id = kf_con_str(c, m, "org_id");
+			n++;
+			kf_html_raw(&c->h, "<li><a");
+			kf_html_url_attr(&c->h, "href", kf_con_fmt(c, "/console/orgs/%s", id ? id : ""));
+			kf_html_raw(&c->h, ">");
+			kf_html_text(&c->h, kf_con_str(c, m, "name"));
+			kf_html_raw(&c->h, "</a>");
+			kf_html_text(&c->h, CL(c, ": ", "："));
+			kf_html_text(&c->h, CL(c, acts[k].en, acts[k].zh));
+			kf_html_raw(&c->h, "</li>");
+		}
+	}
+	return n;
+}
+
 static void home(struct kf_req *r)
 {
 	struct kf_con c;
@@ -295,6 +381,7 @@ static void home(struct kf_req *r)
 		kf_html_text(h, kf_con_fmt(&c, CL(&c, "%ld unread messages in your inbox", "站内信中有 %ld 条未读"), n));
 		kf_html_raw(h, "</a></li>");
 	}
+	todo += provider_todos(&c);
 	kf_html_raw(h, "</ul>");
 	if (!todo) {
 		kf_html_raw(h, "<p class=\"muted\">");

@@ -293,10 +293,15 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
 		{"draft_saved", "Saved as a new draft version.", "已保存为新的草稿版本。"},
+		{"removed", "Removed.", "已移除。"},
+		{"certified", "The entity is certified: you can create apps now.", "主体认证已完成，现在可以创建应用。"},
+		{"cancelled", "The provider is cancelled.", "服务商已注销。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
+		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
+		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};
 	for (size_t i = 0; key && i < sizeof(oks) / sizeof(oks[0]); i++)
 		if (!strcmp(oks[i].key, key))
@@ -311,16 +316,12 @@ static const char *lang_href(struct kf_con *c)
 
 static long unread(struct kf_con *c)
 {
-	json_t *j = json_object_get(c->me, "inbox_unread");
-	if (json_is_integer(j))
-		return (long)json_integer_value(j);
-	/* the header's count must not touch the refusal the page is about to
-	 * show next to its field */
-	struct kf_con_err saved = c->err;
+	/* the page's own refusal (shown after the header) must survive */
 	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
-	c->err = saved;
 	c->has_err = had;
+	c->err = saved;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 
@@ -409,6 +410,12 @@ void kf_con_error_notice(struct kf_con *c)
 		msg = kf_con_fmt(c, "%s%s%s", fname ? fname : c->err.field, CL(c, ": ", "："), msg);
 	}
 	kf_page_notice_rule(&c->h, "error", msg, c->err.rule);
+	/* ONB-12: the way out of this refusal is one page away */
+	if (c->err.code && !strcmp(c->err.code, "consent_required")) {
+		kf_html_raw(&c->h, "<p><a class=\"button primary\" href=\"/console/account/agreements\">");
+		kf_html_text(&c->h, CL(c, "Read and accept the agreements", "阅读并同意协议"));
+		kf_html_raw(&c->h, "</a></p>");
+	}
 }
 
 const char *kf_con_field_err(struct kf_con *c, const char *name, const char **rule)

@@ -2,6 +2,7 @@
 /* User account status (see account.h): one name table. */
 #include "core/account.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char *const names[KF_USER_STATUS_COUNT] = {
@@ -9,6 +10,7 @@ static const char *const names[KF_USER_STATUS_COUNT] = {
 	[KF_USER_INVITED] = "invited",
 	[KF_USER_DISABLED] = "disabled",
 	[KF_USER_ANONYMISED] = "anonymised",
+	[KF_USER_DELETED] = "deleted",
 };
 
 const char *kf_user_status_name(enum kf_user_status s)
@@ -44,4 +46,30 @@ enum kf_link_state kf_link_state_at(int64_t expires_at, bool used, int64_t now)
 	if (used)
 		return KF_LINK_USED;
 	return now < expires_at ? KF_LINK_USABLE : KF_LINK_EXPIRED;
+}
+
+size_t kf_account_deletion_blockers(const struct kf_account_deletion_facts *f, const char **codes, size_t max)
+{
+	size_t n = 0;
+#define UNMET(cond, code)                  \
+	do {                               \
+		if (cond) {                \
+			if (n < max)       \
+				codes[n] = code; \
+			n++;               \
+		}                          \
+	} while (0)
+	UNMET(f->status != KF_USER_ACTIVE, "not_active");
+	UNMET(f->providers_owned > 0, "provider_owner");
+	UNMET(f->host_accounts_owned > 0, "host_account_owner");
+	UNMET(f->operator_staff, "operator_staff");
+#undef UNMET
+	return n;
+}
+
+int64_t kf_account_purge_at(int64_t now, int64_t retention_seconds)
+{
+	if (retention_seconds < 0)
+		retention_seconds = 0;
+	return now > INT64_MAX - retention_seconds ? INT64_MAX : now + retention_seconds;
 }

@@ -69,8 +69,8 @@ enum kf_err kf_store_org_member_ids(struct kf_db *db, int64_t org_id, int64_t *i
 	return s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 }
 
-enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t after, int limit,
-				struct kf_notification_row **out, size_t *n)
+enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t org_id, int64_t after,
+				int limit, struct kf_notification_row **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -78,13 +78,15 @@ enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t us
 		return KF_OK;
 	struct kf_stmt *st = kf_db_prepare(db,
 		"SELECT id, org_id, kind, title, body, created_at, read_at, app_id FROM notifications"
-		" WHERE user_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+		" WHERE user_id = ? AND (? = 0 OR id < ?) AND (? = 0 OR org_id = ?) ORDER BY id DESC LIMIT ?");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
 	kf_stmt_bind_int(st, 2, after);
 	kf_stmt_bind_int(st, 3, after);
-	kf_stmt_bind_int(st, 4, limit);
+	kf_stmt_bind_int(st, 4, org_id);
+	kf_stmt_bind_int(st, 5, org_id);
+	kf_stmt_bind_int(st, 6, limit);
 	struct kf_notification_row *v = kf_arena_alloc(a, (size_t)limit * sizeof(*v));
 	size_t cnt = 0;
 	enum kf_step s;
@@ -202,4 +204,18 @@ enum kf_err kf_store_mail_failed(struct kf_db *db, int64_t id, int64_t attempts,
 	kf_stmt_bind_text(st, 4, error);
 	kf_stmt_bind_int(st, 5, id);
 	return kf_stmt_exec(st) == KF_OK ? KF_OK : KF_EDB;
+}
+
+enum kf_err kf_store_inbox_unread(struct kf_db *db, int64_t user_id, int64_t *n)
+{
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	if (kf_stmt_first(st) != KF_OK)
+		return KF_EDB;
+	*n = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return KF_OK;
 }

@@ -48,13 +48,17 @@ struct kf_notification_row {
 };
 
 /* A page of user_id's inbox, newest first: ids below after (after 0: from
- * the newest), at most limit rows into *out (arena a); *n how many. */
-enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t after, int limit,
-				struct kf_notification_row **out, size_t *n) KF_MUST_CHECK;
+ * the newest), only the notices about org_id unless it is 0, at most limit
+ * rows into *out (arena a); *n how many. */
+enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t user_id, int64_t org_id, int64_t after,
+				int limit, struct kf_notification_row **out, size_t *n) KF_MUST_CHECK;
 
 /* Mark user_id's notice id read at now (a second time keeps the first
  * time). KF_ENOTFOUND when the user has no such notice; KF_EDB. */
 enum kf_err kf_store_inbox_mark_read(struct kf_db *db, int64_t user_id, int64_t id, int64_t now) KF_MUST_CHECK;
+
+/* How many of user_id's notices are unread (the console's header). KF_EDB. */
+enum kf_err kf_store_inbox_unread(struct kf_db *db, int64_t user_id, int64_t *n) KF_MUST_CHECK;
 
 /* Queue a mail, due now. */
 enum kf_err kf_store_mail_insert(struct kf_db *db, const char *to, const char *subject, const char *body,

@@ -167,6 +167,8 @@ static const struct text texts[] = {
 	 "无法发起对外请求。"},
 	{"db_open_failed", "The database could not be opened.",
 	 "无法打开数据库。"},
+	{"deletion_blocked", "The account cannot be deleted yet: end or hand over what still runs in your name first.",
+	 "账号暂时无法注销：请先结束或移交仍以你的名义运行的业务。"},
 	{"digest_failed", "A digest could not be computed.",
 	 "无法计算摘要。"},
 	{"doctype_forbidden", "XML document type declarations are not allowed.",

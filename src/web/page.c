@@ -90,6 +90,9 @@ const char kf_page_css[] =
 	".secret{font-family:ui-monospace,Menlo,Consolas,monospace;background:#fff8c5;padding:.5rem;border-radius:6px;"
 	"overflow-wrap:anywhere}\n"
 	"pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem}\n"
+	"table.wide{min-width:34rem}table.wide td>form{margin:.4rem 0 0}.card>h2:first-child{margin-top:0}.copy{white-space:nowrap;flex:none}\n"
+	".doc{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24rem;overflow-y:auto}\n"
+	"ol.inbox{list-style:none;margin:0;padding:0}.inbox .unread{border-left:4px solid #1f6feb}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
@@ -211,8 +214,8 @@ void kf_page_close(struct kf_html *h, enum kf_lang lang)
 {
 	kf_html_raw(h, "</main>\n<footer class=\"foot\"><a href=\"/\">");
 	kf_html_text(h, KF_L(lang, "Home", "首页"));
-	kf_html_raw(h, "</a> · <a href=\"/docs/api\">");
-	kf_html_text(h, KF_L(lang, "API reference", "API 参考"));
+	kf_html_raw(h, "</a> · <a href=\"/v1/openapi.json\">");
+	kf_html_text(h, KF_L(lang, "API description (OpenAPI)", "API 描述（OpenAPI）"));
 	kf_html_raw(h, "</a></footer>\n</body>\n</html>\n");
 }
 
@@ -290,6 +293,18 @@ static const struct {
 	{"closed", "Closed", "已关闭", ""},
 	{"done", "Done", "已完成", "good"},
 	{"active_grace", "In grace period", "宽限期中", "wait"},
+	{"qualification_review", "Qualification in review", "资质审核中", "wait"},
+	{"certification", "Awaiting certification", "待主体认证", "wait"},
+	{"reverify_required", "Re-verification required", "需重新认证", "bad"},
+	{"banned", "Banned", "已封禁", "bad"},
+	{"purged", "Deleted", "已删除", ""},
+	{"email_confirmed", "Confirmed", "已确认", "good"},
+	{"email_unconfirmed", "Not confirmed", "未确认", "wait"},
+	{"current", "This session", "当前会话", "good"},
+	{"consent_pending", "To accept", "待同意", "wait"},
+	{"agreed", "Accepted", "已同意", "good"},
+	{"unread", "Unread", "未读", "wait"},
+	{"read", "Read", "已读", ""},
 };
 
 static int state_index(const char *state)

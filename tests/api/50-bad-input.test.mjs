@@ -75,6 +75,10 @@ const CASES = {
 	'POST /v1/me/email-verification:resend': { auth: 'user', path: () => '/v1/me/email-verification:resend' },
 	'GET /v1/me/api-tokens': { auth: 'user', path: () => '/v1/me/api-tokens' },
 	'POST /v1/me/api-tokens': { auth: 'user', path: () => '/v1/me/api-tokens', body: () => ({ name: 'bad-input', expires_in_days: 5 }), fields: [['name', S, true], ['expires_in_days', I, false]] },
+	'GET /v1/me/export': { auth: 'user', path: () => '/v1/me/export' },
+	'GET /v1/me/deletion': { auth: 'user', path: () => '/v1/me/deletion' },
+	// alpha owns a provider: refused (ONB-10) before the password is checked
+	'POST /v1/me/deletion': { auth: 'user', path: () => '/v1/me/deletion', body: () => ({ password: 'wrong-password-1' }), fields: [['password', S, true]] },
 	'DELETE /v1/me/api-tokens/{id}': { auth: 'user', path: (c) => `/v1/me/api-tokens/${c.aToken.id}`, foreign: (c) => `/v1/me/api-tokens/${c.aToken.id}`, foreignCode: [404, 'not_found'] },
 	'GET /v1/agreements': { auth: 'none', path: () => '/v1/agreements' },
 	'POST /v1/agreements': {
@@ -142,6 +146,7 @@ const CASES = {
 	'GET /v1/files/{id}': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}`, foreign: (c) => `/v1/files/${c.fa.id}`, foreignCode: [404, 'file_not_found'] },
 	'GET /v1/files/{id}/content': { auth: 'user', path: (c) => `/v1/files/${c.fa.id}/content`, foreign: (c) => `/v1/files/${c.fa.id}/content`, foreignCode: [404, 'file_not_found'] },
 	'GET /v1/inbox': { auth: 'user', path: () => '/v1/inbox' },
+	'GET /v1/inbox/unread-count': { auth: 'user', path: () => '/v1/inbox/unread-count' },
 	'POST /v1/inbox/{id}/read': { auth: 'user', path: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreign: (c) => `/v1/inbox/${c.aMessage.id}/read`, foreignCode: [404, 'not_found'] },
 	// host accounts: the hostkey routes have their own describe below (with
 	// the host product's API key, c.key, and c.host, a host account of c.a)

@@ -28,7 +28,7 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 
 	struct kf_notification_row *rows = NULL;
 	size_t n = 0;
-	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 2, &rows, &n), KF_OK);
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 0, 2, &rows, &n), KF_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].kind, "k3");
 	assert_int_equal(rows[0].org_id, 0);
@@ -37,23 +37,49 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 	assert_int_equal(rows[1].org_id, org);
 	assert_int_equal(rows[1].created_at, 200);
 	int64_t second = rows[1].id;
-	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, second, 50, &rows, &n), KF_OK);
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, second, 50, &rows, &n), KF_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].body, "b1");
 	assert_string_equal(rows[0].app_id, "kf0123456789abcdef"); /* a notice about an app names it */
-	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 1, &rows, &n), KF_OK);
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 0, 1, &rows, &n), KF_OK);
 	assert_null(rows[0].app_id);
 
 	/* read once keeps the first time; another user's notice is not found */
 	assert_int_equal(kf_store_inbox_mark_read(f->db, u, second, 400), KF_OK);
 	assert_int_equal(kf_store_inbox_mark_read(f->db, u, second, 500), KF_OK);
-	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 50, &rows, &n), KF_OK);
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 0, 50, &rows, &n), KF_OK);
 	assert_int_equal(n, 3);
 	assert_true(rows[1].read);
 	assert_int_equal(rows[1].read_at, 400);
 	int64_t theirs = store_q(f->db, "SELECT id FROM notifications WHERE user_id = ?", other);
 	assert_int_equal(kf_store_inbox_mark_read(f->db, u, theirs, 400), KF_ENOTFOUND);
 	assert_int_equal(kf_store_inbox_mark_read(f->db, u, 999999, 400), KF_ENOTFOUND);
+}
+
+/* The console's notices of one provider: only that org's rows, newest
+ * first, still only the caller's own (NOTE-1). */
+static void test_inbox_page_of_one_org_NOTE_1(void **state)
+{
+	struct store_fixture *f = *state;
+	int64_t u = user(f, "a@example.com"), other = user(f, "b@example.com"), org = 0, org2 = 0;
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
+	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "Q", KF_PROVIDER_CERTIFIED, 1, &org2), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org, NULL, "k1", "t1", "b1", 100), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, 0, NULL, "k2", "t2", "b2", 200), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org2, NULL, "k3", "t3", "b3", 300), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org, NULL, "k4", "t4", "b4", 400), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, other, org, NULL, "k5", "t5", "b5", 500), KF_OK);
+	struct kf_notification_row *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, org, 0, 50, &rows, &n), KF_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].kind, "k4");
+	assert_string_equal(rows[1].kind, "k1");
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, org, rows[0].id, 50, &rows, &n), KF_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].kind, "k1");
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 0, 50, &rows, &n), KF_OK);
+	assert_int_equal(n, 4);
 }
 
 static void test_recipient_only_active_and_members(void **state)
@@ -129,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_inbox_page_newest_first_and_mark_read_NOTE_1, store_setup,
 						store_teardown),
+		cmocka_unit_test_setup_teardown(test_inbox_page_of_one_org_NOTE_1, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(test_recipient_only_active_and_members, store_setup, store_teardown),
 		cmocka_unit_test_setup_teardown(test_mail_due_sent_failed_dead, store_setup, store_teardown),
 	};
