@@ -61,6 +61,7 @@ static const struct {
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
+	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
 	{kf_console_account_routes, &kf_console_account_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},

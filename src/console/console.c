@@ -292,6 +292,7 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"accepted", "Accepted.", "已接受。"},
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
+		{"draft_saved", "Saved as a new draft version.", "已保存为新的草稿版本。"},
 		{"removed", "Removed.", "已移除。"},
 		{"certified", "The entity is certified: you can create apps now.", "主体认证已完成，现在可以创建应用。"},
 		{"cancelled", "The provider is cancelled.", "服务商已注销。"},

@@ -43,6 +43,7 @@ const char kf_page_css[] =
 	"font-weight:600}\n"
 	".card{background:#fff;border:1px solid #d8dee4;border-radius:10px;padding:1rem 1.1rem;margin:0 0 1rem}\n"
 	".card>h2:first-child{margin-top:0}\n"
+	"fieldset.field{border:0;padding:0;min-width:0}fieldset.field legend{padding:0}.check label .small{font-weight:400}\n"
 	".grid{display:grid;gap:1rem}@media (min-width:50rem){.grid{grid-template-columns:1fr 1fr}}\n"
 	".notice{border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem;border:1px solid}\n"
 	".notice.ok{background:#dafbe1;border-color:#aceebb;color:#0b4a1d}\n"
@@ -247,6 +248,10 @@ static const struct {
 	{"developing", "Developing", "开发中", ""},
 	{"development", "Developing", "开发中", ""},
 	{"in_review", "In review", "审核中", "wait"},
+	{"creation_review", "In review", "审核中", "wait"},
+	{"release_review", "In release review", "发布审核中", "wait"},
+	{"filed", "Filed", "已备案", "good"},
+	{"not_filed", "Not filed", "未备案", "bad"},
 	{"pending", "Pending", "待处理", "wait"},
 	{"submitted", "Submitted", "已提交", "wait"},
 	{"reviewing", "In review", "审核中", "wait"},

@@ -181,6 +181,8 @@ const CASES = {
 		auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/icp-filings`, foreign: (c) => `/v1/providers/${c.pc.id}/icp-filings`,
 		body: () => ({ domain: 'example.org', icp_no: '京ICP备12345678号' }), fields: [['domain', S, true], ['icp_no', S, true]],
 	},
+	'GET /v1/apps': { auth: 'user', path: () => '/v1/apps' },
+	'GET /v1/apps/{id}/secrets': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/secrets`, foreign: (c) => `/v1/apps/${c.app.app_id}/secrets`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}`, foreign: (c) => `/v1/apps/${c.app.app_id}`, foreignCode: [404, 'app_not_found'] },
 	'PATCH /v1/apps/{id}': {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}`, foreign: (c) => `/v1/apps/${c.app.app_id}`, foreignCode: [404, 'app_not_found'],
