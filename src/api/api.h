@@ -73,6 +73,8 @@ extern const size_t kf_api_release_nroutes;
 /* The console's pages (src/console/), served by the same dispatcher. */
 extern const struct kf_route kf_console_base_routes[];
 extern const size_t kf_console_base_nroutes;
+extern const struct kf_route kf_console_apps_routes[];
+extern const size_t kf_console_apps_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -301,9 +301,13 @@ static json_t *app_json(struct kf_req *r, const struct kf_app_row *a)
 	struct kf_db *db = kf_req_db(r);
 	json_t *live = a->live_config_id ? kf_store_app_config_json(db, a->live_config_id) : json_null();
 	json_t *draft = a->draft_config_id ? kf_store_app_config_json(db, a->draft_config_id) : json_null();
-	return json_pack("{s:s, s:I, s:s, s:s, s:o, s:o}", "app_id", a->app_id, "provider_id",
+	/* the creation review's outcome and reasons (APP-5): reviews are the
+	 * operators', so the provider reads the decision on its app here */
+	json_t *review = kf_store_app_review_json(db, a->id, "creation");
+	return json_pack("{s:s, s:I, s:s, s:s, s:o, s:o, s:o}", "app_id", a->app_id, "provider_id",
 			 (json_int_t)a->provider_id, "state", kf_app_state_name(a->state), "audience", kf_app_audience_name(a->audience), "live_config",
-			 live ? live : json_null(), "draft_config", draft ? draft : json_null());
+			 live ? live : json_null(), "draft_config", draft ? draft : json_null(), "creation_review",
+			 review ? review : json_null());
 }
 
 static void reply_app(struct kf_req *r, int status, const char *app_id, const char *secret)
@@ -414,6 +418,72 @@ static void api_apps_list(struct kf_req *r)
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* GET /v1/apps: the apps of every provider the caller is a member of,
+ * newest first, filtered by provider and state; after is the app_id of the
+ * previous page's last app. */
+static void api_apps_mine(struct kf_req *r)
+{
+	const char *state = kf_req_query(r, "state"), *after = kf_req_query(r, "after");
+	const char *prov = kf_req_query(r, "provider"), *lim = kf_req_query(r, "limit");
+	enum kf_app_state st;
+	int64_t pid = 0, v;
+	int limit = 50;
+	if (state && (!kf_app_state_parse(state, &st) || st == KF_APP_DELETED)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is one of the app states (not deleted)");
+		return;
+	}
+	if (prov && (!kf_api_uint_parse(prov, &pid) || pid < 1)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "provider", "provider is a provider id");
+		return;
+	}
+	if (after && !kf_app_id_valid(after)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "after", "after is the next_after of the previous page");
+		return;
+	}
+	if (lim) {
+		if (!kf_api_uint_parse(lim, &v) || v < 1 || v > 200) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "limit", "limit must be between 1 and 200");
+			return;
+		}
+		limit = (int)v;
+	}
+	json_t *items = kf_store_apps_of_user_json(kf_req_db(r), r->user_id, pid, state, after, limit);
+	if (!items) {
+		kf_reply_db_error(r);
+		return;
+	}
+	size_t n = json_array_size(items);
+	json_t *next = n == (size_t)limit ? json_incref(json_object_get(json_array_get(items, n - 1), "app_id"))
+					  : json_null();
+	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
+}
+
+/* GET /v1/apps/{id}/secrets: when each secret was made and until when a
+ * rotated one still works (APP-10); never the secrets or their hashes. */
+static void api_apps_secrets(struct kf_req *r)
+{
+	struct kf_app_row a;
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role))
+		return;
+	json_t *items = kf_store_app_secrets_json(kf_req_db(r), a.id);
+	if (!items) {
+		kf_reply_db_error(r);
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_int_t rev = json_integer_value(json_object_get(it, "revoked_at"));
+		json_int_t until = json_integer_value(json_object_get(it, "valid_until"));
+		const char *st = !json_is_integer(json_object_get(it, "revoked_at")) ? "current"
+				 : until > r->now && rev                             ? "grace"
+										     : "revoked";
+		json_object_set_new(it, "state", json_string(st));
 	}
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -915,6 +985,9 @@ const struct kf_route kf_api_apps_routes[] = {
 	{"GET", "/v1/providers/{id}/apps", api_apps_list, KF_AUTH_USER, 0, "List a provider's apps"},
 	{"GET", "/v1/providers/{id}/icp-filings", api_apps_icp_list, KF_AUTH_USER, 0, "ICP filings of the entity (APP-2)"},
 	{"POST", "/v1/providers/{id}/icp-filings", api_apps_icp_add, KF_AUTH_USER, 0, "Record an ICP filing (APP-2)"},
+	{"GET", "/v1/apps", api_apps_mine, KF_AUTH_USER, 0, "The apps of the caller's providers (filters, pages)"},
+	{"GET", "/v1/apps/{id}/secrets", api_apps_secrets, KF_AUTH_USER, 0,
+	 "When the app's secrets were made and until when they work (APP-10)"},
 	{"GET", "/v1/apps/{id}", api_apps_get, KF_AUTH_USER, 0, "Read an app with its live and draft configuration"},
 	{"PATCH", "/v1/apps/{id}", api_apps_update, KF_AUTH_USER, 0, "Edit the configuration (a new draft version)"},
 	{"DELETE", "/v1/apps/{id}", api_apps_delete, KF_AUTH_USER, 0, "Delete an app"},

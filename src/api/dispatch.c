@@ -61,6 +61,7 @@ static const struct {
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
+	{kf_console_apps_routes, &kf_console_apps_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -312,6 +312,73 @@ json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id)
 	return kf_stmt_rows_json(st);
 }
 
+json_t *kf_store_apps_of_user_json(struct kf_db *db, int64_t user_id, int64_t provider_id, const char *state,
+				   const char *after_app_id, int limit)
+{
+	/* keyset on the row id, named by the public app id of the last row:
+	 * newest first, neither skipping nor repeating between pages */
+	struct kf_stmt *st = kf_db_prepare(
+		db, kf_db_dialect(db,
+				  "SELECT a.app_id, a.provider_id, o.name AS provider_name, a.state, a.audience,"
+				  " json_extract(c.config, '$.name') AS name, a.created_at, a.updated_at FROM apps a"
+				  " JOIN memberships m ON m.org_id = a.provider_id AND m.user_id = ?1"
+				  " JOIN orgs o ON o.id = a.provider_id"
+				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
+				  " WHERE a.deleted_at IS NULL AND (?2 = 0 OR a.provider_id = ?2)"
+				  " AND (CAST(?3 AS TEXT) IS NULL OR a.state = ?3)"
+				  " AND (CAST(?4 AS TEXT) IS NULL OR a.id < (SELECT id FROM apps WHERE app_id = ?4))"
+				  " ORDER BY a.id DESC LIMIT ?5",
+				  "SELECT a.app_id, a.provider_id, o.name AS provider_name, a.state, a.audience,"
+				  " CAST(c.config AS jsonb) ->> 'name' AS name, a.created_at, a.updated_at FROM apps a"
+				  " JOIN memberships m ON m.org_id = a.provider_id AND m.user_id = ?1"
+				  " JOIN orgs o ON o.id = a.provider_id"
+				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
+				  " WHERE a.deleted_at IS NULL AND (?2 = 0 OR a.provider_id = ?2)"
+				  " AND (CAST(?3 AS TEXT) IS NULL OR a.state = ?3)"
+				  " AND (CAST(?4 AS TEXT) IS NULL OR a.id < (SELECT id FROM apps WHERE app_id = ?4))"
+				  " ORDER BY a.id DESC LIMIT ?5"));
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_int(st, 2, provider_id);
+	kf_stmt_bind_text(st, 3, state);
+	kf_stmt_bind_text(st, 4, after_app_id);
+	kf_stmt_bind_int(st, 5, limit);
+	return kf_stmt_rows_json(st);
+}
+
+json_t *kf_store_app_review_json(struct kf_db *db, int64_t app, const char *kind)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT state, submitted_at, due_at, decided_at, reasons FROM reviews"
+		    " WHERE subject_type = 'app' AND subject_id = ? AND kind = ? ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_text(st, 2, kind);
+	enum kf_step s = kf_stmt_step(st);
+	json_t *o = NULL;
+	if (s == KF_STEP_ROW) {
+		o = kf_stmt_row_json(st);
+		json_t *reasons = json_loads(kf_stmt_text(st, 4), 0, NULL);
+		json_object_set_new(o, "reasons", reasons ? reasons : json_array());
+	} else if (s == KF_STEP_DONE) {
+		o = json_null();
+	}
+	kf_stmt_done(st);
+	return o;
+}
+
+json_t *kf_store_app_secrets_json(struct kf_db *db, int64_t app)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT created_at, revoked_at, valid_until FROM app_secrets WHERE app = ? ORDER BY id DESC LIMIT 20");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, app);
+	return kf_stmt_rows_json(st);
+}
+
 enum kf_err kf_store_app_secret_add(struct kf_db *db, int64_t app, const char *hash, int64_t now, int64_t grace_until,
 				    int64_t earlier_until)
 {

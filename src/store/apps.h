@@ -82,6 +82,23 @@ struct json_t *kf_store_app_configs_json(struct kf_db *db, int64_t app);
 /* Apps of a provider as JSON summaries. */
 struct json_t *kf_store_apps_json(struct kf_db *db, int64_t provider_id);
 
+/* The apps of every provider user_id is a member of (not deleted), newest
+ * first, for the apps list: [{"app_id", "provider_id", "provider_name",
+ * "state", "audience", "name", "created_at", "updated_at"}] (no row ids).
+ * provider_id 0 = every provider; state NULL = every state; after_app_id
+ * (NULL = from the start) continues after that app; at most limit rows.
+ * New reference, NULL on a database error. */
+struct json_t *kf_store_apps_of_user_json(struct kf_db *db, int64_t user_id, int64_t provider_id,
+					   const char *state, const char *after_app_id, int limit);
+/* The newest review of kind (e.g. "creation") of the app: {"state",
+ * "submitted_at", "due_at", "decided_at", "reasons"} (reasons parsed), or
+ * JSON null when none. New reference, NULL on a database error. */
+struct json_t *kf_store_app_review_json(struct kf_db *db, int64_t app, const char *kind);
+/* The app's secrets without their hashes, newest first: [{"created_at",
+ * "revoked_at", "valid_until"}] (null when not set). New reference, NULL on
+ * a database error. */
+struct json_t *kf_store_app_secrets_json(struct kf_db *db, int64_t app);
+
 /* Secrets (APP-10): the new one is live; the one live until now stays
  * valid until grace_until (the rotation grace); secrets revoked by earlier
  * rotations and still in their grace end at earlier_until (see
