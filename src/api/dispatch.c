@@ -62,6 +62,7 @@ static const struct {
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
+	{kf_console_release_routes, &kf_console_release_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -293,6 +293,10 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
+		{"checked", "The checks ran: the results are below.", "检测已运行，结果见下方。"},
+		{"stopped", "The submission stopped at an automated stage: fix what it lists and submit again.",
+		 "提交未通过自动检测：请按列出的问题修改后重新提交。"},
+		{"replayed", "The event is being sent again.", "事件正在重新推送。"},
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
@@ -313,8 +317,12 @@ static long unread(struct kf_con *c)
 	json_t *j = json_object_get(c->me, "inbox_unread");
 	if (json_is_integer(j))
 		return (long)json_integer_value(j);
+	/* the page's own refusal, if any, is still to be shown at its field */
+	bool had = c->has_err;
+	struct kf_con_err kept = c->err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
-	c->has_err = false;
+	c->has_err = had;
+	c->err = kept;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 

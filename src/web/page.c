@@ -88,6 +88,11 @@ const char kf_page_css[] =
 	"overflow-wrap:anywhere}\n"
 	"pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
+	".findings{list-style:none;margin:-.6rem 0 1rem;padding:0}.findings li{margin:.2rem 0;font-size:.92rem}\n"
+	".finding.reject .sev{color:#a40e26}.finding.warn .sev{color:#6c4400}\n"
+	"fieldset.images{border:1px solid #d8dee4;border-radius:8px;padding:.5rem .8rem}\n"
+	"img.thumb{max-width:6rem;max-height:4rem;vertical-align:middle;border:1px solid #d8dee4}\n"
+	".reasons{margin:.3rem 0 0;padding-left:1.1rem;font-size:.9rem}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
 	"dl.props dd{margin-bottom:.4rem}}\n";
@@ -264,6 +269,7 @@ static const struct {
 	{"revoked", "Revoked", "已撤销", ""},
 	{"expired", "Expired", "已过期", ""},
 	{"delivered", "Delivered", "已送达", "good"},
+	{"superseded", "Superseded", "已被取代", ""},
 	{"dead", "Failed", "投递失败", "bad"},
 	{"failed", "Failed", "失败", "bad"},
 	{"passed", "Passed", "通过", "good"},

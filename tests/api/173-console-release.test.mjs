@@ -1,0 +1,300 @@
+// The console's release pages of an app (src/console/app_release.c), page
+// by page as a browser uses them: the session cookie, the form's CSRF token,
+// Post/Redirect/Get. The listing editor shows every finding of a save under
+// its field with its rule id, errors and warnings told apart by words, in
+// Chinese and English (LST-*); the capability checks run from the page and
+// show their results with timings (APP-9); a submission started from the
+// page answers once the automated stages are done, and the review's
+// outcome and reasons (REV-5) appear where it was submitted; deliveries
+// filter by state, event and time, show one event's attempts and replay it
+// after a confirmation. Another provider's member gets 404 on every page.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './helpers/server.mjs';
+import { registerUser, assertStatus, decide, uploadPdf } from './helpers/flows.mjs';
+import { startReceiver, appBody, appProvider, createApp, approveCreation, reviewer, developingApp, waitFor, deliveries } from './helpers/apps.mjs';
+import { startTestApp } from './helpers/testapp.mjs';
+import { listingPictures, cleanListing, png, block } from './helpers/images.mjs';
+
+/** A browser of one signed-in person in one language (cookies kf_session and kf_lang). */
+function browser(srv, token, lang = 'en') {
+	const cookie = `kf_session=${token}; kf_lang=${lang}`;
+	const go = async (method, path, body) => {
+		const res = await fetch(srv.url + path, {
+			method, body, redirect: 'manual',
+			headers: { cookie, ...(method === 'POST' ? { origin: srv.url } : {}) },
+		});
+		return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+	};
+	return {
+		get: (path) => go('GET', path),
+		/** Post fields (and files: {name: {buf, filename, type}}) to path with the CSRF token of the page at from. */
+		async post(path, fields = {}, { from = path, files = {} } = {}) {
+			const p = await go('GET', from);
+			const m = p.text.match(/name="csrf_token" value="([^"]+)"/);
+			assert.ok(m, `a form with a CSRF token on ${from} (${p.status})`);
+			const fd = new FormData();
+			fd.append('csrf_token', m[1]);
+			for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) fd.append(k, String(x));
+			for (const [k, f] of Object.entries(files)) fd.append(k, new Blob([f.buf], { type: f.type }), f.filename);
+			return go('POST', path, fd);
+		},
+	};
+}
+
+/** The HTML between the field named name and the next field of the form. */
+function fieldBlock(html, name) {
+	const start = html.indexOf(`id="f-${name}"`);
+	assert.ok(start > 0, `the page has a field ${name}`);
+	const rest = html.slice(start + 1);
+	const next = rest.search(/id="f-[a-z_]+"/);
+	return rest.slice(0, next < 0 ? undefined : next);
+}
+
+const text = (html) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+
+describe('console: an app on its way to release', () => {
+	let srv, rx, owner, prov, rev, files, base, other, otherProv;
+	const testApps = [];
+
+	async function certifyAuthenticity(p, token) {
+		const doc = (await uploadPdf(srv, token)).id;
+		const s = await srv.req('POST', `/v1/providers/${p.id}/authenticity`, {
+			token, body: { documents: [doc], statement: 'We build and run this app ourselves.' },
+		});
+		assertStatus(s, 201, 'submit authenticity');
+		const [{ review_id: reviewId }] = srv.sql(`SELECT review_id FROM authenticity WHERE org_id = ${p.id} ORDER BY id DESC LIMIT 1`);
+		assertStatus(await decide(srv, rev.token, reviewId, 'approve'), 200, 'approve authenticity');
+	}
+
+	before(async () => {
+		srv = await startServer({
+			env: {
+				KAIFANG_CALLBACK_ALLOW: '127.0.0.0/8', KAIFANG_CHECK_REPLY_TIMEOUT: '1s', KAIFANG_CHECK_API_TIMEOUT: '3s',
+				KAIFANG_URL_CHECK_TIMEOUT: '3s', KAIFANG_MAX_APPS: '50',
+			},
+		});
+		rx = await startReceiver();
+		base = `http://listing.localhost:${rx.port}`;
+		rev = await reviewer(srv);
+		owner = await registerUser(srv, { tag: 'console-release' });
+		prov = await appProvider(srv, owner);
+		files = await listingPictures(srv, owner.token);
+		other = await registerUser(srv, { tag: 'console-other' });
+		otherProv = await appProvider(srv, other);
+	});
+	after(async () => {
+		for (const ta of testApps) await ta.close();
+		await rx?.close();
+		await srv?.stop();
+	});
+
+	test('LST-1, LST-8, LST-6: the listing editor shows each finding under its field with its rule id, errors and warnings in words, in zh and en', async () => {
+		const app = await developingApp(srv, owner, prov.id, rx);
+		const en = browser(srv, owner.token, 'en');
+		const zh = browser(srv, owner.token, 'zh');
+		const empty = await en.get(`/console/apps/${app.app_id}/listing`);
+		assert.equal(empty.status, 200, empty.text);
+		assert.match(text(empty.text), /No listing saved yet/);
+
+		const listing = cleanListing(files, base, prov.legalName, {
+			name: '天气预报小助手', // 7 CJK characters: a warning (LST-1)
+			intro: '查看所在城市的天气预报降雨提醒和灾害预警', // 20 CJK characters: an error (LST-8)
+		});
+		const fields = { ...listing, keywords: listing.keywords.join('，') };
+		for (const k of ['logo_file', 'previews_desktop', 'previews_mobile', 'company_logo_file']) delete fields[k];
+		fields.previews_desktop = listing.previews_desktop;
+		fields.previews_mobile = listing.previews_mobile;
+		fields.company_logo_file = listing.company_logo_file;
+		// the icon is uploaded through the page: 64×64 is the wrong size (LST-6)
+		const saved = await en.post(`/console/apps/${app.app_id}/listing`, fields, {
+			files: { logo_upload: { buf: png(64, 64, block(64, 64)), filename: 'icon.png', type: 'image/png' } },
+		});
+		assert.equal(saved.status, 303, saved.text);
+		assert.equal(saved.location, `/console/apps/${app.app_id}/listing?ok=saved`);
+
+		// what was saved is the API's listing, keywords split, the uploaded icon named by its file id
+		const api = await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token });
+		assert.deepEqual(api.body.listing.keywords, ['天气', '预报']);
+		assert.equal(api.body.listing.name, '天气预报小助手');
+		assert.ok(api.body.listing.logo_file > 0 && api.body.listing.logo_file !== files.logo, 'the uploaded icon');
+		assert.deepEqual(api.body.listing.previews_desktop, listing.previews_desktop);
+		const rules = api.body.findings.map((f) => `${f.rule}:${f.field}:${f.severity}`);
+		for (const r of ['LST-1:name:warn', 'LST-8:intro:reject', 'LST-6:logo_file:reject']) assert.ok(rules.includes(r), rules.join());
+
+		const pe = await en.get(saved.location);
+		assert.equal(pe.status, 200);
+		const intro = fieldBlock(pe.text, 'intro');
+		assert.match(intro, /id="findings-intro"/);
+		assert.match(text(intro), /Error \(blocks release\): intro is too long: 20 CJK characters/);
+		assert.match(intro, /href="\/console\/rules\/LST-8"/);
+		const name = fieldBlock(pe.text, 'name');
+		assert.match(text(name), /Warning: name has 7 CJK characters/);
+		assert.match(name, />LST-1</);
+		assert.doesNotMatch(name, /LST-8/, 'a finding is shown under its own field only');
+		const logo = fieldBlock(pe.text, 'logo_upload');
+		assert.match(text(logo), /Error \(blocks release\):.*LST-6/);
+		assert.match(text(pe.text), /errors block the release and \d+ warnings/);
+
+		const pz = await zh.get(saved.location);
+		assert.equal(pz.status, 200);
+		assert.match(pz.text, /<html lang="zh/);
+		const izh = text(fieldBlock(pz.text, 'intro'));
+		assert.match(izh, /错误（阻止发布）：\s*简介：最多 15 个汉字/);
+		assert.match(izh, /LST-8/);
+		const nzh = text(fieldBlock(pz.text, 'name'));
+		assert.match(nzh, /警告：\s*名称：建议 2–6 个汉字/);
+		assert.match(nzh, /LST-1/);
+		assert.match(text(pz.text), /个错误会阻止发布/);
+
+		// a refusal of the API's (a keyword of the wrong shape) is shown at its field and stores nothing
+		const before = (await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token })).body.id;
+		const bad = await zh.post(`/console/apps/${app.app_id}/listing`, { ...fields, keywords: 'x'.repeat(300) });
+		assert.equal(bad.status, 400, bad.text);
+		assert.match(fieldBlock(bad.text, 'keywords'), /class="err"[^]*LST-4/);
+		assert.equal((await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token })).body.id, before);
+	});
+
+	test('APP-9: the capability checks run from the page, which answers with every result and its time', async () => {
+		const ta = await startTestApp(srv);
+		testApps.push(ta);
+		const app = await createApp(srv, owner.token, prov.id, appBody(ta, { permission_sets: [1, 3] }));
+		ta.configure(app);
+		await approveCreation(srv, owner.token, app.app_id);
+		const b = browser(srv, owner.token, 'en');
+		const first = await b.get(`/console/apps/${app.app_id}/checks`);
+		assert.equal(first.status, 200, first.text);
+		assert.match(text(first.text), /have not run for this app yet/);
+		const run = await b.post(`/console/apps/${app.app_id}/checks`);
+		assert.equal(run.status, 303, run.text);
+		assert.equal(run.location, `/console/apps/${app.app_id}/checks?ok=checked`);
+		const page = await browser(srv, owner.token, 'zh').get(run.location);
+		assert.equal(page.status, 200);
+		const t = text(page.text);
+		for (const check of ['ticket', 'authorization', 'text_reply', 'api_reply', 'event_reply']) assert.match(t, new RegExp(`${check} 通过 \\d+ ms`));
+		assert.match(t, /检测已运行/);
+	});
+
+	test('REV-5: a release submitted from the page shows the review outcome and its reasons; a stopped one its stage and findings', async () => {
+		await certifyAuthenticity(prov, owner.token);
+		const ta = await startTestApp(srv);
+		testApps.push(ta);
+		const app = await createApp(srv, owner.token, prov.id, appBody(ta, { permission_sets: [1, 3] }));
+		ta.configure(app);
+		await approveCreation(srv, owner.token, app.app_id);
+		assertStatus(await srv.req('PUT', `/v1/apps/${app.app_id}/listing`, { token: owner.token, body: cleanListing(files, base, prov.legalName) }), 200, 'listing');
+		const en = browser(srv, owner.token, 'en');
+		const zh = browser(srv, owner.token, 'zh');
+		const s = await en.post(`/console/apps/${app.app_id}/submissions`, { action: 'release' });
+		assert.equal(s.status, 303, s.text);
+		assert.equal(s.location, `/console/apps/${app.app_id}/submissions?ok=submitted`);
+		const pending = text((await en.get(s.location)).text);
+		assert.match(pending, /Submitted for review/);
+		assert.match(pending, /Release Passed .*Pending Due/);
+
+		const sub = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
+		assert.equal(sub.review.state, 'pending');
+		const reasons = [{ rule: 'LST-9', field: 'description', message: '详细介绍没有说明降雨提醒从哪里来' }];
+		assertStatus(await decide(srv, rev.token, sub.review_id, 'reject', reasons), 200, 'reject');
+
+		// the API names the outcome and the reasons with the submission
+		const after = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
+		assert.equal(after.review.state, 'rejected');
+		assert.deepEqual(after.review.reasons, reasons);
+		assert.equal(typeof after.review.decided_at, 'number');
+
+		const pz = await zh.get(`/console/apps/${app.app_id}/submissions`);
+		assert.equal(pz.status, 200);
+		const tz = text(pz.text);
+		assert.match(tz, /已驳回/);
+		assert.match(tz, /description ：\s*详细介绍没有说明降雨提醒从哪里来 LST-9/);
+		assert.match(pz.text, /href="\/console\/rules\/LST-9"/);
+		const pe = text((await en.get(`/console/apps/${app.app_id}/submissions`)).text);
+		assert.match(pe, /Rejected/);
+
+		// another provider without an authenticity certification: stopped at stage 1, shown with its finding
+		const app2 = await developingApp(srv, other, otherProv.id, rx);
+		const o = browser(srv, other.token, 'en');
+		const stopped = await o.post(`/console/apps/${app2.app_id}/submissions`, { action: 'release' });
+		assert.equal(stopped.status, 303, stopped.text);
+		assert.equal(stopped.location, `/console/apps/${app2.app_id}/submissions?ok=stopped`);
+		const ps = text((await o.get(stopped.location)).text);
+		assert.match(ps, /Failed stopped at: authenticity/);
+		assert.match(ps, /Error \(blocks release\): the provider has no authenticity certification.* APP-9 field authenticity/);
+		assert.match(ps, /1\. Authenticity certification of the provider None/);
+	});
+
+	test('deliveries: filters by state, event and time, one event\'s attempts, and replay after a confirmation', async () => {
+		const app = await developingApp(srv, owner, prov.id, rx);
+		const ev = await waitFor(async () => {
+			const it = await deliveries(srv, owner.token, app.app_id, 'delivered');
+			return it.length ? it[it.length - 1] : null;
+		}, { what: 'the first delivered event' });
+		const now = await srv.now();
+		// the API's filters
+		const q = async (qs) => (await srv.req('GET', `/v1/apps/${app.app_id}/deliveries?${qs}`, { token: owner.token }));
+		assert.deepEqual((await q(`kind=${ev.kind}`)).body.items.map((x) => x.event_id).includes(ev.event_id), true);
+		assert.deepEqual((await q('kind=no_such_event')).body.items, []);
+		assert.deepEqual((await q(`since=${now + 3600}`)).body.items, []);
+		assert.deepEqual((await q(`until=${ev.created_at}`)).body.items.filter((x) => x.event_id === ev.event_id), []);
+		assert.ok((await q(`since=${ev.created_at}&until=${ev.created_at + 1}`)).body.items.some((x) => x.event_id === ev.event_id));
+		assert.equal((await q('kind=Bad%20Kind')).status, 400);
+		assert.equal((await q('since=yesterday')).body.error.field, 'since');
+
+		const b = browser(srv, owner.token, 'en');
+		const list = `/console/apps/${app.app_id}/deliveries`;
+		const all = await b.get(list);
+		assert.equal(all.status, 200, all.text);
+		assert.match(all.text, new RegExp(ev.event_id));
+		assert.match(text(all.text), new RegExp(`${ev.kind} ${ev.event_id} Delivered`));
+		assert.match((await b.get(`${list}?state=delivered`)).text, new RegExp(ev.event_id));
+		const dead = await b.get(`${list}?state=dead`);
+		assert.doesNotMatch(dead.text, new RegExp(ev.event_id));
+		assert.match(text(dead.text), /No event matches these filters/);
+		assert.doesNotMatch((await b.get(`${list}?kind=no_such_event`)).text, new RegExp(ev.event_id));
+		assert.match((await b.get(`${list}?kind=${ev.kind}`)).text, new RegExp(ev.event_id));
+		const day = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+		assert.doesNotMatch((await b.get(`${list}?since=${day(now + 3 * 86400)}`)).text, new RegExp(ev.event_id));
+		assert.match((await b.get(`${list}?since=${day(now - 3 * 86400)}&until=${day(now + 3 * 86400)}`)).text, new RegExp(ev.event_id));
+
+		const one = `${list}/${ev.event_id}`;
+		const d = await browser(srv, owner.token, 'zh').get(one);
+		assert.equal(d.status, 200, d.text);
+		assert.match(text(d.text), /推送尝试/);
+		assert.match(text(d.text), /HTTP 200 \d+ ms/);
+		const confirm = await b.post(one, {});
+		assert.equal(confirm.status, 200);
+		assert.match(text(confirm.text), /Replay this event\?.*sends the event to your server again at once/);
+		assert.match(confirm.text, /name="confirm" value="1"/);
+		assert.equal((await srv.req('GET', `/v1/apps/${app.app_id}/deliveries/${ev.event_id}`, { token: owner.token })).body.attempts, ev.attempts, 'nothing replayed before the confirmation');
+		const done = await b.post(one, { confirm: '1' });
+		assert.equal(done.status, 303, done.text);
+		assert.equal(done.location, `${one}?ok=replayed`);
+		const replayed = await waitFor(async () => {
+			const e = (await srv.req('GET', `/v1/apps/${app.app_id}/deliveries/${ev.event_id}`, { token: owner.token })).body;
+			return e.attempts > ev.attempts ? e : null;
+		}, { what: 'the replayed attempt' });
+		assert.equal(replayed.attempt_log.length, ev.attempts + 1);
+	});
+
+	test('a member of another provider gets 404 on every release page of the app, and cannot replay its events', async () => {
+		const app = await developingApp(srv, owner, prov.id, rx);
+		const ev = await waitFor(async () => {
+			const it = await deliveries(srv, owner.token, app.app_id);
+			return it.length ? it[0] : null;
+		}, { what: 'an event' });
+		const o = browser(srv, other.token, 'zh');
+		for (const p of ['listing', 'checks', 'submissions', 'authenticity', 'deliveries', `deliveries/${ev.event_id}`, `files/${files.logo}`]) {
+			const r = await o.get(`/console/apps/${app.app_id}/${p}`);
+			assert.equal(r.status, 404, `${p}: ${r.status}`);
+			assert.doesNotMatch(r.text.slice(r.text.indexOf('<main')), new RegExp(ev.event_id), 'nothing of the app is shown');
+			assert.match(text(r.text), /这里没有内容，或者你无权查看/);
+		}
+		const replay = await o.post(`/console/apps/${app.app_id}/deliveries/${ev.event_id}`, { confirm: '1' }, { from: '/console/' });
+		assert.equal(replay.status, 404);
+		const run = await o.post(`/console/apps/${app.app_id}/checks`, {}, { from: '/console/' });
+		assert.equal(run.status, 404);
+		// the owner's own page of a made-up app is 404 too
+		assert.equal((await browser(srv, owner.token).get('/console/apps/kf0000000000000000/deliveries')).status, 404);
+	});
+});
