@@ -1018,7 +1018,16 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 			}
 			findings_list(c, json_object_get(s, "findings"));
 			kf_html_raw(h, "</td><td>");
-			review_cell(c, json_object_get(s, "review"));
+			json_t *rv = json_object_get(s, "review");
+			review_cell(c, rv);
+			const char *rst = kf_con_str(c, rv, "state");
+			if (rst && !strcmp(rst, "pending")) {
+				kf_con_form(c, kf_con_fmt(c, "%s/submissions", app_base(c, a)), false);
+				kf_page_hidden(h, "action", "withdraw");
+				kf_page_hidden(h, "submission", kf_con_str(c, s, "id"));
+				kf_page_button(h, "secondary", CL(c, "Withdraw…", "撤回…"), NULL, NULL);
+				kf_page_form_close(h);
+			}
 			kf_html_raw(h, "</td></tr>");
 		}
 		kf_html_raw(h, "</tbody></table></div>\n");
@@ -1061,6 +1070,40 @@ static void submissions_page(struct kf_req *r)
 		return;
 	}
 	json_t *ok = NULL;
+	if (!strcmp(action, "withdraw")) {
+		const char *sid = kf_con_val(&c, "submission");
+		if (!sid || !*sid || strlen(sid) > 18 || strspn(sid, "0123456789") != strlen(sid)) {
+			kf_con_not_found(&c);
+			return;
+		}
+		const char *confirm = kf_con_val(&c, "confirm");
+		if (!confirm || strcmp(confirm, "1")) {
+			const char *hidden[] = {"action", "withdraw", "submission", sid};
+			bool release = a->state && !strcmp(a->state, "release_review");
+			c.section = "apps";
+			kf_con_confirm(&c, CL(&c, "Withdraw this submission?", "撤回此次提交？"),
+				       release ? CL(&c, "The review stops and the app goes back to development; the withdrawn "
+							"submission still counts towards the 5 submissions a day.",
+						    "审核将停止，应用回到开发中；撤回的提交仍计入每天 5 次的提交次数。")
+					       : CL(&c, "The review of the change stops; the live version keeps serving.",
+						    "变更审核将停止，线上版本继续生效。"),
+				       kf_con_fmt(&c, "%s/submissions", app_base(&c, a)), CL(&c, "Withdraw", "撤回"),
+				       kf_con_fmt(&c, "%s/submissions", app_base(&c, a)), hidden, 2);
+			return;
+		}
+		ok = kf_con_send(&c, "POST", NULL, "/v1/apps/%s/submissions/%s:withdraw", a->app_id, sid);
+		if (ok) {
+			kf_con_redirect(&c, kf_con_fmt(&c, "%s/submissions?ok=withdrawn", app_base(&c, a)));
+			return;
+		}
+		if (c.err.status == 404) {
+			kf_con_not_found(&c);
+			return;
+		}
+		c.status = c.err.status;
+		submissions_render(&c, a);
+		return;
+	}
 	if (!strcmp(action, "search")) {
 		ok = kf_con_send(&c, "POST", NULL, "/v1/apps/%s/search-listing", a->app_id);
 	} else if (!strcmp(action, "display")) {
@@ -1306,6 +1349,7 @@ static void delivery_page(struct kf_req *r)
 	if (c.post) {
 		const char *confirm = kf_con_val(&c, "confirm");
 		if (!confirm || strcmp(confirm, "1")) {
+			c.section = "apps";
 			kf_con_confirm(&c, CL(&c, "Replay this event?", "重新推送此事件？"),
 				       CL(&c, "Kaifang sends the event to your server again at once, with the same event id; if it "
 					      "fails again it is marked failed after that one attempt.",

@@ -100,6 +100,38 @@ enum kf_err kf_store_submission_finish(struct kf_db *db, int64_t id, const char 
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_submission_review(struct kf_db *db, int64_t app, int64_t id, char kind[16], int64_t *review,
+				       bool *pending)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT s.kind, s.review_id, r.state FROM submissions s"
+					       " LEFT JOIN reviews r ON r.id = s.review_id WHERE s.id = ? AND s.app = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	kf_stmt_bind_int(st, 2, app);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		snprintf(kind, 16, "%s", kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+		*review = kf_stmt_is_null(st, 1) ? 0 : kf_stmt_int(st, 1);
+		*pending = !kf_stmt_is_null(st, 2) && !strcmp(kf_stmt_text(st, 2), "pending");
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+enum kf_err kf_store_review_withdraw(struct kf_db *db, int64_t review, int64_t now)
+{
+	struct kf_stmt *st =
+		kf_db_prepare(db, "UPDATE reviews SET state = 'withdrawn', decided_at = ? WHERE id = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, review);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
 json_t *kf_store_submissions_json(struct kf_db *db, int64_t app, int limit)
 {
 	/* the review a queued submission opened, so its provider reads the

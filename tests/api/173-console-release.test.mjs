@@ -211,6 +211,35 @@ describe('console: an app on its way to release', () => {
 		assert.match(pz.text, /href="\/console\/rules\/LST-9"/);
 		const pe = text((await en.get(`/console/apps/${app.app_id}/submissions`)).text);
 		assert.match(pe, /Rejected/);
+		assert.doesNotMatch(pe, /Withdraw…/, 'a decided review is not withdrawn');
+
+		// submitted again and withdrawn while its review waits, after a confirmation
+		const again = await en.post(`/console/apps/${app.app_id}/submissions`, { action: 'release' });
+		assert.equal(again.location, `/console/apps/${app.app_id}/submissions?ok=submitted`);
+		const waiting = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
+		assert.equal(waiting.review.state, 'pending');
+		assert.match((await en.get(again.location)).text, /Withdraw…/);
+		const ask = await en.post(`/console/apps/${app.app_id}/submissions`, { action: 'withdraw', submission: waiting.id });
+		assert.equal(ask.status, 200);
+		assert.match(text(ask.text), /Withdraw this submission\? The review stops and the app goes back to development/);
+		assert.equal((await srv.req('GET', `/v1/apps/${app.app_id}`, { token: owner.token })).body.state, 'release_review');
+		const w = await en.post(`/console/apps/${app.app_id}/submissions`, { action: 'withdraw', submission: waiting.id, confirm: '1' });
+		assert.equal(w.status, 303, w.text);
+		assert.equal(w.location, `/console/apps/${app.app_id}/submissions?ok=withdrawn`);
+		assert.equal((await srv.req('GET', `/v1/apps/${app.app_id}`, { token: owner.token })).body.state, 'developing');
+		const ws = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
+		assert.equal(ws.review.state, 'withdrawn');
+		assert.equal(srv.sql(`SELECT state FROM reviews WHERE id = ${ws.review_id}`)[0].state, 'withdrawn');
+		assert.match(text((await zh.get(w.location)).text), /已撤回，审核已停止。.*已撤回/);
+		// the API refuses what cannot be withdrawn
+		const again2 = await srv.req('POST', `/v1/apps/${app.app_id}/submissions/${ws.id}:withdraw`, { token: owner.token });
+		assert.equal(again2.status, 409);
+		assert.equal(again2.body.error.code, 'review_decided');
+		assert.equal(again2.body.error.rule, 'REV-1');
+		const first = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items.at(-1);
+		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/${first.id}:withdraw`, { token: owner.token })).body.error.code, 'review_decided');
+		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/999999:withdraw`, { token: owner.token })).status, 404);
+		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/${ws.id}:withdraw`, { token: other.token })).status, 404);
 
 		// another provider without an authenticity certification: stopped at stage 1, shown with its finding
 		const app2 = await developingApp(srv, other, otherProv.id, rx);
@@ -222,6 +251,10 @@ describe('console: an app on its way to release', () => {
 		assert.match(ps, /Failed stopped at: authenticity/);
 		assert.match(ps, /Error \(blocks release\): the provider has no authenticity certification.* APP-9 field authenticity/);
 		assert.match(ps, /1\. Authenticity certification of the provider None/);
+		const stoppedId = (await srv.req('GET', `/v1/apps/${app2.app_id}/submissions`, { token: other.token })).body.items[0].id;
+		const nr = await srv.req('POST', `/v1/apps/${app2.app_id}/submissions/${stoppedId}:withdraw`, { token: other.token });
+		assert.equal(nr.status, 409);
+		assert.equal(nr.body.error.code, 'no_review');
 	});
 
 	test('deliveries: filters by state, event and time, one event\'s attempts, and replay after a confirmation', async () => {
