@@ -520,7 +520,7 @@ static void listing_page(struct kf_req *r)
 		else
 			rejects++;
 	}
-	rapp_open(&c, &a, CL(&c, "Listing", "应用详情页"), "listing");
+	rapp_open(&c, &a, CL(&c, "Listing", "上架信息"), "listing");
 	struct kf_html *h = &c.h;
 	/* the state first: what blocks a release and what to do */
 	if (json_is_null(json_object_get(view, "id")) && !c.post) {
@@ -989,9 +989,7 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 		kf_page_empty(h, CL(c, "Nothing submitted yet.", "尚未提交过审核。"), NULL, NULL);
 	} else {
 		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
-		kf_html_text(h, CL(c, "Submitted", "提交时间"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(c, "Kind", "类型"));
+		kf_html_text(h, CL(c, "Submission", "提交"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Automated stages", "自动检测"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
@@ -999,11 +997,11 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 		kf_html_raw(h, "</th></tr></thead><tbody>");
 		json_array_foreach(items, i, s) {
 			const char *kind = kf_con_str(c, s, "kind");
-			kf_html_raw(h, "<tr><td>");
-			kf_con_time(c, json_integer_value(json_object_get(s, "submitted_at")));
-			kf_html_raw(h, "</td><td>");
+			kf_html_raw(h, "<tr><td><strong>");
 			kf_html_text(h, kind && !strcmp(kind, "change") ? CL(c, "Change", "变更") : CL(c, "Release", "全网发布"));
-			kf_html_raw(h, "</td><td>");
+			kf_html_raw(h, "</strong><div class=\"small\">");
+			kf_con_time(c, json_integer_value(json_object_get(s, "submitted_at")));
+			kf_html_raw(h, "</div></td><td>");
 			const char *outcome = kf_con_str(c, s, "outcome");
 			kf_page_badge(h, c->lang, outcome && !strcmp(outcome, "queued") ? "passed" : outcome);
 			const char *stage = kf_con_str(c, s, "stage");

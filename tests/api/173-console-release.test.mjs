@@ -190,7 +190,7 @@ describe('console: an app on its way to release', () => {
 		assert.equal(s.location, `/console/apps/${app.app_id}/submissions?ok=submitted`);
 		const pending = text((await en.get(s.location)).text);
 		assert.match(pending, /Submitted for review/);
-		assert.match(pending, /Release Passed .*Pending Due/);
+		assert.match(pending, /Release \d{4}-\d\d-\d\d .* Passed .*Pending Due/);
 
 		const sub = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
 		assert.equal(sub.review.state, 'pending');
