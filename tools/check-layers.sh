@@ -139,6 +139,10 @@ if ! loop=$(echo "$edges" | tsort 2>&1 >/dev/null) || [ -n "$loop" ]; then
 fi
 if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 
+# Every error code the server answers has a text for the pages in both
+# languages (src/web/errtext.c); the script lists the codes without one.
+if sh tools/check-errtext.sh; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+
 echo "layers: $pass passed, $fail failed"
 [ -n "$results" ] && echo "layers $pass $fail" >> "$results"
 [ $fail -eq 0 ]

@@ -63,6 +63,7 @@ static const struct {
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_release_routes, &kf_console_release_nroutes},
+	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 };
 
 static struct kf_route *all_routes;
