@@ -292,6 +292,7 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"accepted", "Accepted.", "已接受。"},
 		{"invited", "Invitation sent.", "邀请已发送。"},
 		{"activated", "Activated.", "已生效。"},
+		{"draft_saved", "Saved as a new draft version.", "已保存为新的草稿版本。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
 		{"checked", "The checks ran: the results are below.", "检测已运行，结果见下方。"},
 		{"stopped", "The submission stopped at an automated stage: fix what it lists and submit again.",
@@ -318,12 +319,13 @@ static long unread(struct kf_con *c)
 	json_t *j = json_object_get(c->me, "inbox_unread");
 	if (json_is_integer(j))
 		return (long)json_integer_value(j);
-	/* the page's own refusal, if any, is still to be shown at its field */
+	/* the header's count must not touch the refusal the page is about to
+	 * show next to its field */
+	struct kf_con_err saved = c->err;
 	bool had = c->has_err;
-	struct kf_con_err kept = c->err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
+	c->err = saved;
 	c->has_err = had;
-	c->err = kept;
 	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
 }
 
