@@ -202,6 +202,19 @@ static json_t *body_of(struct kf_con *c)
 	return o;
 }
 
+/* GET path as kf_con_get, leaving the page's refusal (a posted form's,
+ * still to be shown) as it was; *status is the answer's status. */
+static json_t *peek(struct kf_con *c, int *status, const char *path)
+{
+	struct kf_con_err kept = c->err;
+	bool had = c->has_err;
+	json_t *j = kf_con_get(c, "%s", path);
+	*status = j ? 200 : c->err.status;
+	c->err = kept;
+	c->has_err = had;
+	return j;
+}
+
 /* ---------------------------------------------------------- deferring */
 
 /*
@@ -216,6 +229,7 @@ struct page_defer {
 	void *inner_arg;
 	void (*done)(struct kf_con *c, const struct kf_call *call, void *arg);
 	void *arg;
+	int n_hdrs; /* the page's own headers when it deferred */
 };
 
 static void page_deferred(struct kf_req *r, void *arg)
@@ -225,8 +239,8 @@ static void page_deferred(struct kf_req *r, void *arg)
 	d->inner(r, d->inner_arg);
 	struct kf_call call;
 	kf_api_take_reply(r, &call);
-	/* the page answers: what the API set on the request was its answer */
-	r->n_hdrs = 0;
+	/* the page answers: the headers the API's work added were its answer's */
+	r->n_hdrs = d->n_hdrs;
 	d->done(d->c, &call, d->arg);
 }
 
@@ -253,7 +267,7 @@ static void call_then(struct kf_con *c, const char *method, const char *path, js
 	*kept = *c;
 	struct page_defer *d = kf_arena_alloc(c->r->arena, sizeof(*d));
 	*d = (struct page_defer){.c = kept, .inner = c->r->defer_fn, .inner_refused = c->r->defer_refused,
-				 .inner_arg = c->r->defer_arg, .done = done, .arg = arg};
+				 .inner_arg = c->r->defer_arg, .done = done, .arg = arg, .n_hdrs = c->r->n_hdrs};
 	c->r->defer_fn = NULL;
 	kf_req_defer_or(c->r, page_deferred, page_refused, d);
 }
@@ -330,7 +344,9 @@ static bool upload_files(struct kf_con *c, const char *input, const char *field,
 			continue;
 		struct kf_call call;
 		const char *type = c->form.types[i] ? c->form.types[i] : "application/octet-stream";
-		kf_con_call(c, "POST", "/v1/files", NULL, type, c->form.values[i], c->form.lens[i], &call);
+		struct kf_form q = {0};
+		kf_form_set(&q, "name", c->form.filenames[i]);
+		kf_con_call(c, "POST", "/v1/files", &q, type, c->form.values[i], c->form.lens[i], &call);
 		if (call.status != 201 && call.status != 200) {
 			kf_con_take_err(c, &call);
 			c->err.field = field;
@@ -701,16 +717,12 @@ static void checks_table(struct kf_con *c, json_t *checks)
 static void checks_render(struct kf_con *c, const struct rapp *a)
 {
 	struct kf_html *h = &c->h;
-	json_t *run = kf_con_get(c, "/v1/apps/%s/checks", a->app_id);
-	if (!run && c->err.status != 404) {
+	int status;
+	json_t *run = peek(c, &status, kf_con_fmt(c, "/v1/apps/%s/checks", a->app_id));
+	if (!run && status != 404) { /* 404: no run yet, an empty state */
 		kf_con_not_found(c);
 		return;
 	}
-	bool had_err = c->has_err && c->post;
-	if (!run && !c->post)
-		c->has_err = false; /* no run yet: an empty state, not an error */
-	if (!had_err && c->post)
-		c->has_err = false;
 	rapp_open(c, a, CL(c, "Capability checks", "能力检测"), "checks");
 	kf_html_raw(h, "<p>");
 	kf_html_text(h, CL(c, "Kaifang plays a host account against your servers: it sends a verify ticket, an "
@@ -727,11 +739,11 @@ static void checks_render(struct kf_con *c, const struct rapp *a)
 			   "最多需要一分钟，运行结束后页面才会返回。"));
 	kf_html_raw(h, "</span></div>");
 	kf_page_form_close(h);
+	kf_con_error_notice(c); /* a refused run, under the button that asked for it */
 	if (!run) {
-		if (!had_err)
-			kf_page_empty(h, CL(c, "The checks have not run for this app yet. Run them once your servers answer.",
-					    "该应用尚未运行过检测。服务器就绪后请运行检测。"),
-				      NULL, NULL);
+		kf_page_empty(h, CL(c, "The checks have not run for this app yet. Run them once your servers answer.",
+				    "该应用尚未运行过检测。服务器就绪后请运行检测。"),
+			      NULL, NULL);
 		kf_con_finish(c);
 		return;
 	}
@@ -832,8 +844,8 @@ static void review_cell(struct kf_con *c, json_t *rv)
 static void authenticity_card(struct kf_con *c, const struct rapp *a)
 {
 	struct kf_html *h = &c->h;
-	json_t *au = kf_con_get(c, "/v1/providers/%lld/authenticity", (long long)a->provider_id);
-	c->has_err = false;
+	int status;
+	json_t *au = peek(c, &status, kf_con_fmt(c, "/v1/providers/%lld/authenticity", a->provider_id));
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, CL(c, "1. Authenticity certification of the provider", "1. 服务商真实性认证"));
 	kf_html_raw(h, "</h2><p>");
@@ -863,15 +875,13 @@ static void authenticity_card(struct kf_con *c, const struct rapp *a)
 static void listing_apps_card(struct kf_con *c, const struct rapp *a)
 {
 	struct kf_html *h = &c->h;
-	json_t *la = kf_con_get(c, "/v1/apps/%s/listing-applications", a->app_id);
-	c->has_err = false;
+	int status;
+	json_t *la = peek(c, &status, kf_con_fmt(c, "/v1/apps/%s/listing-applications", a->app_id));
 	kf_html_raw(h, "<h2 id=\"listing-applications\">");
 	kf_html_text(h, CL(c, "Search and display listing", "搜索与展示推荐"));
 	kf_html_raw(h, "</h2>");
-	if (!la) {
-		kf_con_finish(c);
+	if (!la)
 		return;
-	}
 	kf_html_raw(h, "<p>");
 	kf_html_text(h, CL(c, "A released app may apply to be found by search (REV-2) and to be featured (REV-3). ",
 			   "已发布的应用可以申请被搜索收录（REV-2）和展示推荐（REV-3）。"));
@@ -974,6 +984,7 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 		kf_page_button(h, "primary", released ? CL(c, "Submit the change", "提交变更") : CL(c, "Submit for release", "提交发布审核"),
 			       NULL, NULL);
 		kf_page_form_close(h);
+		kf_con_error_notice(c); /* a refused submission, under its button */
 	} else {
 		kf_html_raw(h, "<p>");
 		kf_html_text(h, CL(c, "The app's state does not allow a submission now: ", "应用当前状态不能提交审核："));
@@ -1144,6 +1155,13 @@ static void authenticity_page(struct kf_req *r)
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, docs);
 		bool up = upload_files(&c, "document", "documents", docs);
 		json_t *ok = NULL;
+		if (up && !json_array_size(docs)) {
+			up = false;
+			c.has_err = true;
+			c.err = (struct kf_con_err){.status = 400, .code = "document_required", .field = "documents", .rule = "APP-9",
+						    .message = CL(&c, "Choose a document that shows the app is yours.",
+								  "请选择能证明应用由你方开发运营的文件。")};
+		}
 		if (up) {
 			json_t *body = json_pack("{s:O, s:s}", "documents", docs, "statement",
 						 kf_con_val(&c, "statement") ? kf_con_val(&c, "statement") : "");
@@ -1158,13 +1176,12 @@ static void authenticity_page(struct kf_req *r)
 			c.err.field = "document";
 		c.status = c.err.status ? c.err.status : 400;
 	}
-	json_t *au = kf_con_get(&c, "%s", papi);
-	if (!au && c.err.status != 404) {
+	int status;
+	json_t *au = peek(&c, &status, papi);
+	if (!au && status != 404) { /* 404: none submitted yet */
 		kf_con_not_found(&c);
 		return;
 	}
-	if (!au && !c.post)
-		c.has_err = false;
 	rapp_open(&c, &a, CL(&c, "Authenticity certification", "真实性认证"), "submissions");
 	struct kf_html *h = &c.h;
 	kf_html_raw(h, "<p>");

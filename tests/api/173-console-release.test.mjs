@@ -11,7 +11,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { registerUser, assertStatus, decide, uploadPdf } from './helpers/flows.mjs';
+import { registerUser, assertStatus, decide, uploadPdf, pdf } from './helpers/flows.mjs';
 import { startReceiver, appBody, appProvider, createApp, approveCreation, reviewer, developingApp, waitFor, deliveries } from './helpers/apps.mjs';
 import { startTestApp } from './helpers/testapp.mjs';
 import { listingPictures, cleanListing, png, block } from './helpers/images.mjs';
@@ -173,6 +173,13 @@ describe('console: an app on its way to release', () => {
 		const t = text(page.text);
 		for (const check of ['ticket', 'authorization', 'text_reply', 'api_reply', 'event_reply']) assert.match(t, new RegExp(`${check} 通过 \\d+ ms`));
 		assert.match(t, /检测已运行/);
+
+		// an app before its creation review: the API's refusal is the page's notice, with its rule
+		const draft = await createApp(srv, owner.token, prov.id, appBody(ta));
+		const refused = await b.post(`/console/apps/${draft.app_id}/checks`);
+		assert.equal(refused.status, 409, refused.text);
+		assert.match(refused.text, /class="notice error"[^]*APP-9/);
+		assert.match(text(refused.text), /have not run for this app yet/);
 	});
 
 	test('REV-5: a release submitted from the page shows the review outcome and its reasons; a stopped one its stage and findings', async () => {
@@ -255,6 +262,25 @@ describe('console: an app on its way to release', () => {
 		const nr = await srv.req('POST', `/v1/apps/${app2.app_id}/submissions/${stoppedId}:withdraw`, { token: other.token });
 		assert.equal(nr.status, 409);
 		assert.equal(nr.body.error.code, 'no_review');
+
+		// APP-9 stage 1 from the console: the evidence is uploaded and submitted for review
+		const az = browser(srv, other.token, 'zh');
+		const noDoc = await az.post(`/console/apps/${app2.app_id}/authenticity`, { statement: '我们自行开发和运营此应用。' });
+		assert.equal(noDoc.status, 400);
+		assert.match(fieldBlock(noDoc.text, 'document'), /class="err"[^]*请选择能证明应用由你方开发运营的文件。[^]*APP-9/);
+		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM authenticity WHERE org_id = ${otherProv.id}`)[0].n, 0);
+		const au = await az.post(`/console/apps/${app2.app_id}/authenticity`, { statement: '我们自行开发和运营此应用。' }, {
+			files: { document: { buf: pdf('copyright'), filename: '软件著作权.pdf', type: 'application/pdf' } },
+		});
+		assert.equal(au.status, 303, au.text);
+		assert.equal(au.location, `/console/apps/${app2.app_id}/authenticity?ok=submitted`);
+		const evidence = JSON.parse(srv.sql(`SELECT evidence FROM authenticity WHERE org_id = ${otherProv.id}`)[0].evidence);
+		assert.equal(evidence.statement, '我们自行开发和运营此应用。');
+		assert.equal(evidence.documents.length, 1);
+		assert.equal(srv.sql(`SELECT name FROM files WHERE id = ${Number(evidence.documents[0])}`)[0].name, '软件著作权.pdf');
+		const ap = text((await az.get(au.location)).text);
+		assert.match(ap, /已提交审核。.*状态 待处理 当前有效 否/);
+		assert.match(text((await az.get(`/console/apps/${app2.app_id}/submissions`)).text), /1\. 服务商真实性认证 待处理/);
 	});
 
 	test('deliveries: filters by state, event and time, one event\'s attempts, and replay after a confirmation', async () => {
