@@ -932,16 +932,26 @@ static void listing_apps_card(struct kf_con *c, const struct rapp *a)
 	kf_html_raw(h, "</section><section class=\"card\"><h3>");
 	kf_html_text(h, CL(c, "Apply for the display listing", "申请展示推荐"));
 	kf_html_raw(h, "</h3>");
-	kf_con_form(c, kf_con_fmt(c, "%s/submissions", app_base(c, a)), false);
+	kf_con_form(c, kf_con_fmt(c, "%s/submissions", app_base(c, a)), true);
 	kf_page_hidden(h, "action", "display");
-	struct kf_page_field est = {.name = "established_in_field", .type = "checkbox",
-				    .label = CL(c, "We are established in the app's field", "我们在该领域有长期经营"),
-				    .checked = kf_con_val(c, "established_in_field") != NULL};
+	kf_html_raw(h, "<p class=\"small\">");
+	kf_html_text(h, CL(c, "A featured app comes from a provider established in its field with a stable product team of "
+			      "more than 10 people; attach the evidence (REV-3).",
+			   "展示推荐要求服务商在该领域长期经营，且有 10 人以上的稳定产品团队；请附上证明材料（REV-3）。"));
+	kf_html_raw(h, "</p>");
+	struct kf_page_field est = {.name = "attestations.established_in_field", .type = "checkbox",
+				    .label = CL(c, "We are established in the app's field", "我们在该领域长期经营"),
+				    .checked = kf_con_val(c, "attestations.established_in_field") != NULL};
 	kf_con_field(c, &est);
-	kf_con_input(c, "team_size", CL(c, "Team size", "团队人数"), "number", NULL, NULL, false);
-	struct kf_page_field st = {.name = "statement", .label = CL(c, "Statement", "说明"), .type = "textarea",
-				   .hint = CL(c, "What makes the app worth featuring, with the evidence you hold.",
-					      "说明应用值得推荐的理由及你掌握的证据。")};
+	kf_con_input(c, "attestations.team_size", CL(c, "Size of the stable product team", "稳定产品团队人数"), "number",
+		     NULL, NULL, true);
+	struct kf_page_field ev = {.name = "attestations.evidence", .label = CL(c, "Evidence", "证明材料"), .type = "file",
+				   .required = true, .accept = "application/pdf,image/png,image/jpeg",
+				   .hint = CL(c, "PDF or pictures, e.g. social insurance records of the team.",
+					      "PDF 或图片，例如团队社保缴纳记录。")};
+	kf_con_field(c, &ev);
+	struct kf_page_field st = {.name = "attestations.statement", .label = CL(c, "Statement", "说明"), .type = "textarea",
+				   .hint = CL(c, "What makes the app worth featuring.", "说明应用值得推荐的理由。")};
 	kf_con_field(c, &st);
 	kf_page_button(h, "secondary", CL(c, "Apply", "提交申请"), NULL, NULL);
 	kf_page_form_close(h);
@@ -984,7 +994,9 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 		kf_page_button(h, "primary", released ? CL(c, "Submit the change", "提交变更") : CL(c, "Submit for release", "提交发布审核"),
 			       NULL, NULL);
 		kf_page_form_close(h);
-		kf_con_error_notice(c); /* a refused submission, under its button */
+		const char *act = kf_con_val(c, "action");
+		if (act && (!strcmp(act, "release") || !strcmp(act, "change") || !strcmp(act, "withdraw")))
+			kf_con_error_notice(c); /* a refused submission, under its button */
 	} else {
 		kf_html_raw(h, "<p>");
 		kf_html_text(h, CL(c, "The app's state does not allow a submission now: ", "应用当前状态不能提交审核："));
@@ -1116,15 +1128,18 @@ static void submissions_page(struct kf_req *r)
 	if (!strcmp(action, "search")) {
 		ok = kf_con_send(&c, "POST", NULL, "/v1/apps/%s/search-listing", a->app_id);
 	} else if (!strcmp(action, "display")) {
-		json_t *att = json_object();
-		json_object_set_new(att, "established_in_field", json_boolean(kf_con_val(&c, "established_in_field") != NULL));
-		const char *ts = kf_con_val(&c, "team_size"), *st = kf_con_val(&c, "statement");
+		json_t *att = json_object(), *evidence = json_array();
+		json_object_set_new(att, "established_in_field",
+				    json_boolean(kf_con_val(&c, "attestations.established_in_field") != NULL));
+		const char *ts = kf_con_val(&c, "attestations.team_size"), *st = kf_con_val(&c, "attestations.statement");
 		if (ts && *ts)
 			json_object_set_new(att, "team_size", json_integer(atoll(ts)));
 		if (st && *st)
 			json_object_set_new(att, "statement", json_string(st));
+		json_object_set_new(att, "evidence", evidence);
 		json_t *body = json_pack("{s:o}", "attestations", att);
-		ok = kf_con_send(&c, "POST", body, "/v1/apps/%s/display-listing", a->app_id);
+		if (upload_files(&c, "attestations.evidence", "attestations.evidence", evidence))
+			ok = kf_con_send(&c, "POST", body, "/v1/apps/%s/display-listing", a->app_id);
 		json_decref(body);
 	} else {
 		kf_con_not_found(&c);
@@ -1134,9 +1149,9 @@ static void submissions_page(struct kf_req *r)
 		kf_con_redirect(&c, kf_con_fmt(&c, "%s/submissions?ok=submitted#listing-applications", app_base(&c, a)));
 		return;
 	}
-	err_to_root(&c);
-	if (c.err.field && !strncmp(c.err.field, "attestations", 12))
-		c.err.field = NULL;
+	/* "attestations.evidence[0]" is the evidence field */
+	if (c.has_err && c.err.field && strchr(c.err.field, '['))
+		c.err.field = kf_arena_strndup(r->arena, c.err.field, strcspn(c.err.field, "["));
 	c.status = c.err.status;
 	submissions_render(&c, a);
 }
@@ -1481,7 +1496,7 @@ const struct kf_route kf_console_release_routes[] = {
 	 "Submit authenticity evidence (HTML form)"},
 	{"GET", "/console/apps/{id}/submissions", submissions_page, KF_AUTH_NONE, KF_RF_PAGE,
 	 "An app's submissions and listing applications (HTML)"},
-	{"POST", "/console/apps/{id}/submissions", submissions_page, KF_AUTH_NONE, PAGE_POST,
+	{"POST", "/console/apps/{id}/submissions", submissions_page, KF_AUTH_NONE, PAGE_POST | KF_RF_UPLOAD,
 	 "Submit an app or a listing application (HTML form)"},
 	{"GET", "/console/apps/{id}/deliveries", deliveries_page, KF_AUTH_NONE, KF_RF_PAGE, "An app's deliveries (HTML)"},
 	{"GET", "/console/apps/{id}/deliveries/{event}", delivery_page, KF_AUTH_NONE, KF_RF_PAGE,

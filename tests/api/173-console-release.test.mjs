@@ -47,7 +47,7 @@ function fieldBlock(html, name) {
 	const start = html.indexOf(`id="f-${name}"`);
 	assert.ok(start > 0, `the page has a field ${name}`);
 	const rest = html.slice(start + 1);
-	const next = rest.search(/id="f-[a-z_]+"/);
+	const next = rest.search(/id="f-[a-z_.]+"/);
 	return rest.slice(0, next < 0 ? undefined : next);
 }
 
@@ -247,6 +247,36 @@ describe('console: an app on its way to release', () => {
 		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/${first.id}:withdraw`, { token: owner.token })).body.error.code, 'review_decided');
 		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/999999:withdraw`, { token: owner.token })).status, 404);
 		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/submissions/${ws.id}:withdraw`, { token: other.token })).status, 404);
+
+		// REV-2, REV-3: once released, the app applies for the search and display listings from the same page
+		assert.doesNotMatch(text((await en.get(`/console/apps/${app.app_id}/submissions`)).text), /Apply for the search listing/);
+		assert.equal((await en.post(`/console/apps/${app.app_id}/submissions`, { action: 'release' })).status, 303);
+		const third = (await srv.req('GET', `/v1/apps/${app.app_id}/submissions`, { token: owner.token })).body.items[0];
+		assertStatus(await decide(srv, rev.token, third.review_id, 'approve'), 200, 'approve');
+		const released = text((await en.get(`/console/apps/${app.app_id}/submissions`)).text);
+		assert.match(released, /Submit a change/);
+		assert.match(released, /Release \d{4}-\d\d-\d\d .* Passed .*Approved/);
+		const search = await zh.post(`/console/apps/${app.app_id}/submissions`, { action: 'search' });
+		assert.equal(search.status, 303, search.text);
+		const teamPdf = { 'attestations.evidence': { buf: pdf('team'), filename: 'team.pdf', type: 'application/pdf' } };
+		const small = await zh.post(`/console/apps/${app.app_id}/submissions`, {
+			action: 'display', 'attestations.established_in_field': '1', 'attestations.team_size': '5',
+		}, { files: teamPdf });
+		assert.equal(small.status, 400, small.text);
+		const teamField = fieldBlock(small.text, 'attestations.team_size');
+		assert.match(teamField, /class="err"[^]*REV-3/);
+		assert.match(teamField, /value="5"/, 'what was typed is kept');
+		const display = await zh.post(`/console/apps/${app.app_id}/submissions`, {
+			action: 'display', 'attestations.established_in_field': '1', 'attestations.team_size': '12',
+			'attestations.statement': '团队十二人，专注天气服务五年。',
+		}, { files: teamPdf });
+		assert.equal(display.status, 303, display.text);
+		const la = (await srv.req('GET', `/v1/apps/${app.app_id}/listing-applications`, { token: owner.token })).body.items;
+		assert.deepEqual(la.map((x) => [x.kind, x.state]), [['display_listing', 'pending'], ['search_listing', 'pending']]);
+		assert.equal(la[0].attestations.team_size, 12);
+		assert.equal(la[0].attestations.evidence.length, 1);
+		const lz = text((await zh.get(`/console/apps/${app.app_id}/submissions`)).text);
+		assert.match(lz, /展示推荐 \d{4}-\d\d-\d\d.*待处理.*搜索收录 \d{4}-\d\d-\d\d.*待处理/);
 
 		// another provider without an authenticity certification: stopped at stage 1, shown with its finding
 		const app2 = await developingApp(srv, other, otherProv.id, rx);
