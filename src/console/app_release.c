@@ -161,8 +161,14 @@ static void findings_for(struct kf_con *c, json_t *findings, const char *name, b
 		used[i] = true;
 		finding_item(c, f);
 	}
-	if (shown)
+	if (shown) {
 		kf_html_raw(&c->h, "</ul>\n");
+	} else {
+		/* an empty list, for the findings shown while typing */
+		kf_html_raw(&c->h, "<ul class=\"findings\"");
+		kf_html_attr(&c->h, "id", kf_con_fmt(c, "findings-%s", name));
+		kf_html_raw(&c->h, "></ul>\n");
+	}
 }
 
 /* A whole list of findings (a submission's). */
@@ -568,7 +574,11 @@ static void listing_page(struct kf_req *r)
 				   "已有线上版本；此处保存的是草稿，变更审核通过后生效。"));
 		kf_html_raw(h, "</p>");
 	}
-	kf_con_form(&c, NULL, true);
+	/* with the script, the findings follow the typing (listing:check) */
+	kf_html_raw(h, "<div");
+	kf_html_url_attr(h, "data-live-findings", kf_con_fmt(&c, "%s/listing/findings", app_base(&c, &a)));
+	kf_html_raw(h, ">");
+	kf_con_form(&c, kf_con_fmt(&c, "%s/listing", app_base(&c, &a)), true);
 	kf_html_raw(h, "<div class=\"stack\">");
 	for (size_t i = 0; i < sizeof(LISTING_TEXT) / sizeof(LISTING_TEXT[0]); i++) {
 		const struct lfield *lf = &LISTING_TEXT[i];
@@ -631,7 +641,42 @@ static void listing_page(struct kf_req *r)
 	kf_html_text(h, CL(&c, "Submit for review", "提交审核"));
 	kf_html_raw(h, "</a></div></div>");
 	kf_page_form_close(h);
+	kf_html_raw(h, "</div>");
 	kf_con_finish(&c);
+}
+
+/* The findings of the form as posted, checked without saving: one list per
+ * field, as the editor shows them, for its script to put in place. */
+static void listing_findings(struct kf_req *r)
+{
+	struct kf_con c;
+	struct rapp a;
+	if (!kf_con_start(r, &c, true) || !rapp_load(&c, &a))
+		return;
+	json_t *body = listing_from_form(&c);
+	struct kf_call call = {0};
+	if (body)
+		kf_api_call(r, "POST", kf_con_fmt(&c, "/v1/apps/%s/listing:check", a.app_id), NULL, body, &call);
+	json_t *findings = json_object_get(call.body, "findings");
+	if (call.status != 200 || !json_is_array(findings)) {
+		/* a shape the API refuses is shown when the form is saved */
+		kf_reply_raw(r, 204, "text/plain; charset=utf-8", "", 0);
+		return;
+	}
+	size_t nf = json_array_size(findings);
+	bool *used = kf_arena_alloc(r->arena, nf + 1);
+	memset(used, 0, nf + 1);
+	static const char *const extra[] = {"offers_accounts", "logo_file", "company_logo_file", "previews_desktop",
+					    "previews_mobile"};
+	for (size_t i = 0; i < sizeof(LISTING_TEXT) / sizeof(LISTING_TEXT[0]); i++)
+		findings_for(&c, findings, LISTING_TEXT[i].name, used);
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		findings_for(&c, findings, extra[i], used);
+	size_t len;
+	const char *html = kf_html_finish(&c.h, &len);
+	kf_reply_raw(r, 200, "text/html; charset=utf-8", html ? html : "", html ? len : 0);
+	kf_reply_header(r, "X-Content-Type-Options", "nosniff");
+	kf_reply_header(r, "Cache-Control", "no-store");
 }
 
 /* A picture of the provider, for the editor's thumbnails (the API's file
@@ -1485,6 +1530,8 @@ const struct kf_route kf_console_release_routes[] = {
 	{"GET", "/console/apps/{id}/listing", listing_page, KF_AUTH_NONE, KF_RF_PAGE, "An app's listing editor (HTML)"},
 	{"POST", "/console/apps/{id}/listing", listing_page, KF_AUTH_NONE, PAGE_POST | KF_RF_UPLOAD,
 	 "Save an app's listing (HTML form)"},
+	{"POST", "/console/apps/{id}/listing/findings", listing_findings, KF_AUTH_NONE, PAGE_POST,
+	 "The findings of a listing form, checked without saving (HTML fragment for the editor's script)"},
 	{"GET", "/console/apps/{id}/files/{file}", file_content, KF_AUTH_NONE, KF_RF_PAGE,
 	 "A picture of the app's provider, for the listing editor"},
 	{"GET", "/console/apps/{id}/checks", checks_page, KF_AUTH_NONE, KF_RF_PAGE, "An app's capability checks (HTML)"},

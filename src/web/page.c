@@ -88,7 +88,7 @@ const char kf_page_css[] =
 	"overflow-wrap:anywhere}\n"
 	"pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
-	".findings{list-style:none;margin:-.6rem 0 1rem;padding:0}.findings li{margin:.2rem 0;font-size:.92rem}\n"
+	".findings{list-style:none;margin:-.6rem 0 1rem;padding:0}.findings:empty{display:none}.findings li{margin:.2rem 0;font-size:.92rem}\n"
 	".finding.reject .sev{color:#a40e26}.finding.warn .sev{color:#6c4400}\n"
 	"fieldset.images{border:1px solid #d8dee4;border-radius:8px;padding:.5rem .8rem}\n"
 	"img.thumb{max-width:6rem;max-height:4rem;vertical-align:middle;border:1px solid #d8dee4}\n"
@@ -111,6 +111,22 @@ const char kf_page_js[] =
 	"document.querySelectorAll('button.copy').forEach(function(b){b.hidden=false;});\n"
 	"document.querySelectorAll('form[data-confirm]').forEach(function(f){\n"
 	"  f.addEventListener('submit',function(e){if(!confirm(f.getAttribute('data-confirm')))e.preventDefault();});\n"
+	"});\n"
+	/* the listing editor: the findings of what is typed, checked without
+	 * saving, put under their fields (the server renders the lists) */
+	"document.querySelectorAll('[data-live-findings]').forEach(function(box){\n"
+	"  var f=box.querySelector('form'),u=box.getAttribute('data-live-findings'),t=null,n=0;\n"
+	"  if(!f||!window.fetch||!window.DOMParser)return;\n"
+	"  function check(){\n"
+	"    var p=new URLSearchParams(),k=++n;\n"
+	"    new FormData(f).forEach(function(v,name){if(typeof v==='string')p.append(name,v);});\n"
+	"    fetch(u,{method:'POST',body:p,credentials:'same-origin'}).then(function(r){return r.status===200?r.text():'';})\n"
+	"    .then(function(h){if(!h||k!==n)return;\n"
+	"      new DOMParser().parseFromString(h,'text/html').querySelectorAll('ul.findings[id]').forEach(function(ul){\n"
+	"        var o=document.getElementById(ul.id);if(o)o.replaceWith(document.importNode(ul,true));});\n"
+	"    }).catch(function(){});\n"
+	"  }\n"
+	"  f.addEventListener('input',function(){clearTimeout(t);t=setTimeout(check,700);});\n"
 	"});\n";
 
 static void links(struct kf_html *h, const struct kf_page_link *v, size_t n)

@@ -147,6 +147,22 @@ describe('console: an app on its way to release', () => {
 		assert.match(nzh, /LST-1/);
 		assert.match(text(pz.text), /个错误会阻止发布/);
 
+		// while typing (the page's script), the findings of the form as it is, without saving it
+		assert.match(pz.text, new RegExp(`data-live-findings="/console/apps/${app.app_id}/listing/findings"`));
+		const saves = srv.sql(`SELECT COUNT(*) AS n FROM listings`)[0].n;
+		const live = await zh.post(`/console/apps/${app.app_id}/listing/findings`, { ...fields, intro: '查看天气预报' }, { from: saved.location });
+		assert.equal(live.status, 200, live.text);
+		assert.doesNotMatch(live.text, /<html|<main/, 'a fragment: the lists only');
+		assert.match(live.text, /<ul class="findings" id="findings-intro"><\/ul>/, 'the fixed intro has no finding any more');
+		assert.match(text(live.text.slice(live.text.indexOf('id="findings-name"'))), /^[^]*警告：\s*名称：建议 2–6 个汉字[^]*LST-1/);
+		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM listings`)[0].n, saves, 'nothing saved');
+		const apiCheck = await srv.req('POST', `/v1/apps/${app.app_id}/listing:check`, { token: owner.token, body: { intro: '查看所在城市的天气预报降雨提醒和灾害预警' } });
+		assertStatus(apiCheck, 200, 'listing:check');
+		assert.ok(apiCheck.body.findings.some((f) => f.rule === 'LST-8' && f.field === 'intro' && f.severity === 'reject'));
+		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/listing:check`, { token: owner.token, body: { keywords: [1] } })).status, 400);
+		assert.equal((await srv.req('POST', `/v1/apps/${app.app_id}/listing:check`, { token: other.token, body: {} })).status, 404);
+		assert.equal(srv.sql(`SELECT COUNT(*) AS n FROM listings`)[0].n, saves, 'nothing saved');
+
 		// a refusal of the API's (a keyword of the wrong shape) is shown at its field and stores nothing
 		const before = (await srv.req('GET', `/v1/apps/${app.app_id}/listing`, { token: owner.token })).body.id;
 		const bad = await zh.post(`/console/apps/${app.app_id}/listing`, { ...fields, keywords: 'x'.repeat(300) });
