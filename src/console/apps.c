@@ -18,6 +18,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "console/appform.h"
 #include "console/console.h"
 #include "core/app.h"
 #include "core/netpolicy.h"
@@ -113,56 +114,10 @@ void kf_con_app_open(struct kf_con *c, json_t *app, const char *tab, const char 
 
 /* --------------------------------------------------------------- helpers */
 
-/* The configuration being prepared: the draft, else the live one. */
-static json_t *cfg_of(json_t *app)
-{
-	json_t *d = json_object_get(app, "draft_config");
-	return json_is_object(d) ? d : json_object_get(app, "live_config");
-}
-
-/* The member at a form name ("name", "dev.message_url") of a config. */
-static json_t *cfg_get(json_t *cfg, const char *path)
-{
-	const char *dot = strchr(path, '.');
-	if (!dot)
-		return json_object_get(cfg, path);
-	char head[32];
-	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
-	return json_object_get(json_object_get(cfg, head), dot + 1);
-}
-
-/* Set the member at a form name, making "dev" when needed; steals v. */
-static void cfg_set(json_t *obj, const char *path, json_t *v)
-{
-	const char *dot = strchr(path, '.');
-	if (!dot) {
-		json_object_set_new(obj, path, v);
-		return;
-	}
-	char head[32];
-	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
-	json_t *sub = json_object_get(obj, head);
-	if (!json_is_object(sub)) {
-		sub = json_object();
-		json_object_set_new(obj, head, sub);
-	}
-	json_object_set_new(sub, dot + 1, v);
-}
-
 static bool app_is(json_t *app, const char *state)
 {
 	const char *s = json_string_value(json_object_get(app, "state"));
 	return s && !strcmp(s, state);
-}
-
-static bool all_digits(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 /* The provider's name from the person's memberships (NULL when none). */
@@ -175,19 +130,6 @@ static const char *provider_name(struct kf_con *c, json_int_t id)
 			return json_string_value(json_object_get(m, "name"));
 	}
 	return NULL;
-}
-
-/* GET that leaves the page's pending refusal (c->err) as it is: for what
- * a form shows around the error of the write that failed. NULL when the
- * read failed. */
-static json_t *quiet_get(struct kf_con *c, const char *path)
-{
-	struct kf_con_err saved = c->err;
-	bool had = c->has_err;
-	json_t *j = kf_con_get(c, "%s", path);
-	c->err = saved;
-	c->has_err = had;
-	return j;
 }
 
 /* A heading inside a card. */
@@ -220,246 +162,6 @@ static void copyable(struct kf_con *c, const char *v)
 	kf_page_id(&c->h, c->lang, v && *v ? v : "—");
 }
 
-/* --------------------------------------------------- configuration fields */
-
-enum fkind { F_TEXT, F_AREA, F_URL, F_LINES, F_IDS, F_BOOL, F_AUDIENCE };
-
-struct cfield {
-	const char *name; /* the API's field name, also the form's */
-	enum fkind kind;
-	const char *en, *zh;
-	const char *hint_en, *hint_zh;
-	bool review; /* needed before the creation review (APP-5) */
-};
-
-static const struct cfield info_fields[] = {
-	{"name", F_TEXT, "App name", "应用名称", "2 to 64 characters, not the name of another of your apps.",
-	 "2 到 64 个字符，不能与你的其他应用重名。", true},
-	{"intro", F_AREA, "Introduction", "应用简介", "What the app does for a host account, at most 400 bytes.",
-	 "说明应用为授权方做什么，最多 400 字节。", true},
-	{"website", F_URL, "Official website", "官方网站",
-	 "An https URL on a domain with an ICP filing of your entity (see ICP filings).",
-	 "https 地址，所在域名须已有主体的 ICP备案（见“ICP备案”）。", true},
-	{"icp_no", F_TEXT, "ICP filing number", "ICP备案号", "Such as 京ICP备12345678号 or 京ICP备12345678号-1.",
-	 "例如 京ICP备12345678号 或 京ICP备12345678号-1。", true},
-	{"audience", F_AUDIENCE, "Who may authorize it", "可授权范围",
-	 "Self-use apps may be authorized only by your own host accounts.", "自用应用只能由你自己的授权账号授权。", true},
-};
-#define N_INFO (sizeof(info_fields) / sizeof(info_fields[0]))
-
-static const struct cfield dev_fields[] = {
-	{"dev.auth_domain", F_TEXT, "Authorization page domain", "授权发起页域名",
-	 "The host name of your page that opens the authorization page.", "发起授权的页面所在的域名。", true},
-	{"dev.auth_receive_url", F_URL, "Authorization event URL", "授权事件接收URL",
-	 "Where verify tickets and authorization events are pushed (https).", "接收验证票据和授权事件的地址（https）。", true},
-	{"dev.message_url", F_URL, "Message and event URL", "消息与事件接收URL",
-	 "Where the messages and events of authorizers are pushed; $APPID$ becomes the authorizer's id.",
-	 "接收授权方消息与事件的地址；$APPID$ 会替换为授权方的 ID。", true},
-	{"dev.message_token", F_TEXT, "Message token", "消息校验Token", "3 to 32 letters and digits; signs every push.",
-	 "3 到 32 个字母或数字，用于每次推送的签名。", true},
-	{"dev.aes_key", F_TEXT, "Message AES key", "消息加解密Key",
-	 "Exactly 43 characters of A-Z a-z 0-9 + /; encrypts every push.", "43 个字符（A-Z a-z 0-9 + /），用于加密每次推送。",
-	 true},
-	{"dev.server_domains", F_LINES, "Server domains", "服务器域名",
-	 "One host name or IP address a line; both URLs above must lie on them.",
-	 "每行一个域名或 IP 地址；上面两个接收 URL 都必须在其中。", true},
-	{"dev.business_domains", F_LINES, "Business domains", "业务域名", "One ICP-filed host name a line.",
-	 "每行一个已备案的域名。", false},
-	{"dev.ip_allowlist", F_LINES, "IP allowlist", "白名单IP地址列表",
-	 "Addresses or CIDR blocks that may call the platform's APIs as this app, one a line; empty: every address.",
-	 "允许以本应用身份调用平台接口的 IP 地址或网段，每行一个；留空表示不限。", false},
-	{"dev.test_allowlist", F_IDS, "Test allowlist (host account ids)", "授权测试白名单（授权账号 ID）",
-	 "Host accounts that may authorize the app before its release, one id a line.",
-	 "发布前可以授权本应用的授权账号，每行一个 ID。", false},
-	{"dev.redirect_uris", F_LINES, "OAuth redirect URIs", "OAuth 回调地址",
-	 "Exact https URIs, one a line (plain http only on a loopback address).", "完整的 https 地址，每行一个（仅回环地址可用 http）。",
-	 false},
-	{"dev.public_client", F_BOOL, "OAuth public client (no secret, PKCE required)", "OAuth 公开客户端（无密钥，须使用 PKCE）",
-	 NULL, NULL, false},
-};
-#define N_DEV (sizeof(dev_fields) / sizeof(dev_fields[0]))
-
-/* A config value as the form shows it: lists one entry a line. */
-static const char *shown_value(struct kf_con *c, json_t *v)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v))
-		return kf_con_fmt(c, "%lld", (long long)json_integer_value(v));
-	if (json_is_boolean(v))
-		return json_is_true(v) ? "true" : "false";
-	if (!json_is_array(v))
-		return "";
-	size_t n = 0, i;
-	json_t *e;
-	char *out = kf_arena_strdup(c->r->arena, "");
-	json_array_foreach(v, i, e) {
-		const char *s = shown_value(c, e);
-		out = kf_arena_printf(c->r->arena, "%s%s%s", out, n++ ? "\n" : "", s);
-	}
-	return out;
-}
-
-static void render_cfield(struct kf_con *c, const struct cfield *f, json_t *cfg)
-{
-	json_t *v = cfg_get(cfg, f->name);
-	struct kf_page_field pf = {
-		.name = f->name,
-		.label = CL(c, f->en, f->zh),
-		.hint = f->hint_en ? CL(c, f->hint_en, f->hint_zh) : NULL,
-		.value = shown_value(c, v),
-		.required = !strcmp(f->name, "name"),
-	};
-	static const char *const types[] = {[F_TEXT] = "text", [F_AREA] = "textarea", [F_URL] = "url",
-					    [F_LINES] = "textarea", [F_IDS] = "textarea", [F_BOOL] = "checkbox",
-					    [F_AUDIENCE] = "select"};
-	pf.type = types[f->kind];
-	struct kf_page_option aud[] = {
-		{"public", CL(c, "Every host account (public)", "所有授权账号（公开）")},
-		{"self_use", CL(c, "Only my own host accounts (self-use)", "仅自己的授权账号（自用）")},
-	};
-	if (f->kind == F_AUDIENCE) {
-		pf.options = aud;
-		pf.n_options = 2;
-		if (!*pf.value)
-			pf.value = "public";
-	}
-	if (f->kind == F_BOOL) {
-		pf.value = "true";
-		pf.checked = c->post ? kf_con_val(c, f->name) != NULL : json_is_true(v);
-	}
-	kf_con_field(c, &pf);
-}
-
-/* The posted value of a field as JSON (new reference), or NULL when empty. */
-static json_t *posted_value(struct kf_con *c, const struct cfield *f)
-{
-	const char *v = kf_con_val(c, f->name);
-	if (f->kind == F_BOOL)
-		return json_boolean(v != NULL);
-	if (!v || !*v)
-		return NULL;
-	if (f->kind != F_LINES && f->kind != F_IDS)
-		return json_string(v);
-	json_t *arr = json_array();
-	const char *p = v;
-	while (*p) {
-		const char *e = p + strcspn(p, "\r\n,");
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		const char *t = e;
-		while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
-			t--;
-		if (t > p) {
-			char *item = kf_arena_printf(c->r->arena, "%.*s", (int)(t - p), p);
-			/* an id that is no number goes as typed: the API names the field */
-			json_array_append_new(arr, f->kind == F_IDS && all_digits(item) && strlen(item) < 16
-							   ? json_integer(strtoll(item, NULL, 10))
-							   : json_string(item));
-		}
-		p = *e ? e + 1 : e;
-	}
-	if (!json_array_size(arr)) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
-/* The posted fields as a request body: for a new app the filled ones, for
- * an edit (a JSON merge patch) every field of the form, an empty one as
- * null (removed). New reference. */
-static json_t *posted_body(struct kf_con *c, const struct cfield *fs, size_t n, bool patch, json_t *into)
-{
-	json_t *body = into ? into : json_object();
-	for (size_t i = 0; i < n; i++) {
-		json_t *v = posted_value(c, &fs[i]);
-		if (v)
-			cfg_set(body, fs[i].name, v);
-		else if (patch)
-			cfg_set(body, fs[i].name, json_null());
-	}
-	return body;
-}
-
-/* The permission sets ticked in the form. New reference. */
-static json_t *posted_sets(struct kf_con *c)
-{
-	const char *v[KF_APP_PERMISSION_SETS_MAX * 2];
-	size_t n = c->post ? kf_form_all(&c->form, "permission_sets", v, sizeof(v) / sizeof(v[0])) : 0;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		if (all_digits(v[i]) && strlen(v[i]) < 16)
-			json_array_append_new(arr, json_integer(strtoll(v[i], NULL, 10)));
-	return arr;
-}
-
-static bool set_in(json_t *ids, json_int_t id)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(ids, i, e) {
-		if (json_integer_value(e) == id)
-			return true;
-	}
-	return false;
-}
-
-/* The catalog's permission sets as checkboxes (name="permission_sets"),
- * ticked as chosen, with the error of the field when there is one. */
-static void render_sets(struct kf_con *c, json_t *chosen)
-{
-	struct kf_html *h = &c->h;
-	json_t *cat = quiet_get(c, "/v1/permission-sets");
-	const char *rule = NULL;
-	const char *err = kf_con_field_err(c, "permission_sets", &rule);
-	kf_html_raw(h, err ? "<fieldset class=\"field bad\"" : "<fieldset class=\"field\"");
-	kf_html_raw(h, " id=\"f-permission_sets\"><legend class=\"label\">");
-	kf_html_text(h, CL(c, "Permission sets the app asks for", "应用申请的权限集"));
-	kf_html_raw(h, "</legend>");
-	if (err) {
-		kf_html_raw(h, "<div class=\"err\">");
-		kf_html_text(h, err);
-		if (rule) {
-			kf_html_raw(h, " ");
-			kf_page_rule(h, rule);
-		}
-		kf_html_raw(h, "</div>");
-	}
-	kf_html_raw(h, "<div class=\"hint\">");
-	kf_html_text(h, CL(c, "A host account's owner sees each set and what data it entrusts to you before authorizing.",
-			   "授权方在授权前会看到每个权限集及其委托给你的数据。"));
-	kf_html_raw(h, "</div>");
-	json_t *items = json_object_get(cat, "items"), *s;
-	size_t i;
-	json_array_foreach(items, i, s) {
-		json_int_t id = json_integer_value(json_object_get(s, "id"));
-		const char *ids = kf_con_fmt(c, "%lld", (long long)id);
-		const char *name = kf_con_str(c, s, c->lang == KF_LANG_ZH ? "name" : "name_en");
-		kf_html_raw(h, "<div class=\"check\"><input type=\"checkbox\" name=\"permission_sets\"");
-		kf_html_attr(h, "id", kf_con_fmt(c, "ps-%lld", (long long)id));
-		kf_html_attr(h, "value", ids);
-		if (set_in(chosen, id))
-			kf_html_raw(h, " checked");
-		kf_html_raw(h, "><label");
-		kf_html_attr(h, "for", kf_con_fmt(c, "ps-%lld", (long long)id));
-		kf_html_raw(h, ">");
-		kf_html_text(h, name ? name : ids);
-		kf_html_raw(h, " <span class=\"muted small\">");
-		kf_html_text(h, kf_con_fmt(c, "#%s · %s", ids,
-					   json_is_true(json_object_get(s, "optional")) ? CL(c, "optional", "可选")
-											: CL(c, "required", "必选")));
-		kf_html_raw(h, "</span><br><span class=\"small\">");
-		kf_html_text(h, kf_con_str(c, s, "description"));
-		kf_html_raw(h, "</span></label></div>");
-	}
-	if (!json_array_size(items)) {
-		kf_html_raw(h, "<p class=\"muted\">");
-		kf_html_text(h, CL(c, "The platform has no permission sets yet.", "平台尚未设置权限集。"));
-		kf_html_raw(h, "</p>");
-	}
-	kf_html_raw(h, "</fieldset>");
-}
 /* ------------------------------------------------------------ apps list */
 
 static const char *const app_states[] = {"draft",    "creation_review", "developing", "release_review",
@@ -489,7 +191,7 @@ static void apps_list(struct kf_req *r)
 	json_t *provs = my_providers(&c);
 	const char *prov = kf_con_q(&c, "provider"), *state = kf_con_q(&c, "state"), *after = kf_con_q(&c, "after");
 	/* only values this page could have written go on to the API and into links */
-	prov = all_digits(prov) && strlen(prov) < 16 ? prov : NULL;
+	prov = kf_appform_digits(prov) && strlen(prov) < 16 ? prov : NULL;
 	bool known = false;
 	for (size_t i = 0; state && i < N_STATES; i++)
 		known = known || !strcmp(state, app_states[i]);
@@ -645,14 +347,14 @@ static void app_new(struct kf_req *r)
 	if (!pid && json_array_size(provs))
 		pid = kf_con_str(&c, json_array_get(provs, 0), "org_id");
 	if (c.post) {
-		json_t *body = posted_body(&c, info_fields, N_INFO, false, NULL);
-		posted_body(&c, dev_fields, N_DEV, false, body);
-		json_object_set_new(body, "permission_sets", posted_sets(&c));
-		if (!json_is_true(cfg_get(body, "dev.public_client")))
+		json_t *body = kf_appform_body(&c, kf_appform_info, kf_appform_n_info, false, NULL);
+		kf_appform_body(&c, kf_appform_dev, kf_appform_n_dev, false, body);
+		json_object_set_new(body, "permission_sets", kf_appform_sets_posted(&c));
+		if (!json_is_true(kf_appform_member(body, "dev.public_client")))
 			json_object_del(json_object_get(body, "dev"), "public_client");
 		if (!json_object_size(json_object_get(body, "dev")))
 			json_object_del(body, "dev");
-		json_t *made = all_digits(pid) ? kf_con_send(&c, "POST", body, "/v1/providers/%s/apps", pid) : NULL;
+		json_t *made = kf_appform_digits(pid) ? kf_con_send(&c, "POST", body, "/v1/providers/%s/apps", pid) : NULL;
 		json_decref(body);
 		if (!made && !c.has_err) {
 			c.has_err = true;
@@ -704,24 +406,24 @@ static void app_new(struct kf_req *r)
 	json_t *key = c.post ? NULL : kf_con_send(&c, "POST", NULL, "/v1/aes-keys");
 	c.has_err = c.post ? c.has_err : false;
 	if (key)
-		cfg_set(blank, "dev.aes_key", json_incref(json_object_get(key, "aes_key")));
+		kf_appform_set(blank, "dev.aes_key", json_incref(json_object_get(key, "aes_key")));
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Basic info", "基本信息"));
 	kf_html_raw(h, "</h2>");
-	for (i = 0; i < N_INFO; i++)
-		render_cfield(&c, &info_fields[i], blank);
+	for (i = 0; i < kf_appform_n_info; i++)
+		kf_appform_input(&c, &kf_appform_info[i], blank);
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Permission sets", "权限集"));
 	kf_html_raw(h, "</h2>");
-	render_sets(&c, c.post ? posted_sets(&c) : json_array());
+	kf_appform_sets(&c, c.post ? kf_appform_sets_posted(&c) : json_array());
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Development settings", "开发配置"));
 	kf_html_raw(h, "</h2>");
 	para(&c, "muted",
 	     CL(&c, "Developing on your own computer? Create the app first, then follow \"Develop locally\" on its page.",
 		"在自己的电脑上开发？先创建应用，再按应用页面上的“本地开发”操作。"));
-	for (i = 0; i < N_DEV; i++)
-		render_cfield(&c, &dev_fields[i], blank);
+	for (i = 0; i < kf_appform_n_dev; i++)
+		kf_appform_input(&c, &kf_appform_dev[i], blank);
 	kf_html_raw(h, "<div class=\"actions\">");
 	kf_page_button(h, "primary", CL(&c, "Create the app", "创建应用"), NULL, NULL);
 	link(&c, "/console/apps", CL(&c, "Cancel", "取消"));
@@ -757,17 +459,11 @@ static const char *state_text(struct kf_con *c, const char *st)
 	return "";
 }
 
-static bool value_empty(json_t *v)
-{
-	return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)) ||
-	       (json_is_array(v) && !json_array_size(v));
-}
-
 /* The fields the creation review needs that the draft lacks, as links to
  * the tab that has them. Returns how many are missing. */
 static size_t missing_list(struct kf_con *c, json_t *app, bool render)
 {
-	json_t *cfg = cfg_of(app);
+	json_t *cfg = kf_appform_cfg(app);
 	size_t n = 0;
 	struct kf_html scratch, *h = &c->h;
 	if (!render) {
@@ -775,10 +471,10 @@ static size_t missing_list(struct kf_con *c, json_t *app, bool render)
 		h = &scratch;
 	}
 	for (size_t k = 0; k < 3; k++) {
-		const struct cfield *fs = k == 0 ? info_fields : dev_fields;
-		size_t nf = k == 0 ? N_INFO : k == 1 ? N_DEV : 0;
+		const struct kf_appform_field *fs = k == 0 ? kf_appform_info : kf_appform_dev;
+		size_t nf = k == 0 ? kf_appform_n_info : k == 1 ? kf_appform_n_dev : 0;
 		for (size_t i = 0; i < nf; i++) {
-			if (!fs[i].review || !value_empty(cfg_get(cfg, fs[i].name)) || !strcmp(fs[i].name, "audience"))
+			if (!fs[i].review || !kf_appform_empty(kf_appform_member(cfg, fs[i].name)) || !strcmp(fs[i].name, "audience"))
 				continue;
 			if (!n++)
 				kf_html_raw(h, "<ul>");
@@ -790,7 +486,7 @@ static size_t missing_list(struct kf_con *c, json_t *app, bool render)
 			kf_html_raw(h, "</a>");
 			kf_html_raw(h, "</li>");
 		}
-		if (k == 2 && value_empty(cfg_get(cfg, "permission_sets"))) {
+		if (k == 2 && kf_appform_empty(kf_appform_member(cfg, "permission_sets"))) {
 			if (!n++)
 				kf_html_raw(h, "<ul>");
 			kf_html_raw(h, "<li>");
@@ -999,7 +695,7 @@ static bool save_patch(struct kf_con *c, json_t *app, json_t *body, const char *
 	return false;
 }
 
-static void fields_page(struct kf_req *r, const char *tab, const struct cfield *fs, size_t n, const char *suffix)
+static void fields_page(struct kf_req *r, const char *tab, const struct kf_appform_field *fs, size_t n, const char *suffix)
 {
 	struct kf_con c;
 	json_t *app;
@@ -1013,7 +709,7 @@ static void fields_page(struct kf_req *r, const char *tab, const struct cfield *
 		if (k && i >= 0)
 			c.form.values[i] = kf_arena_strdup(r->arena, json_string_value(json_object_get(k, "aes_key")));
 	} else if (c.post) {
-		json_t *body = posted_body(&c, fs, n, true, NULL);
+		json_t *body = kf_appform_body(&c, fs, n, true, NULL);
 		bool ok = save_patch(&c, app, body, suffix);
 		json_decref(body);
 		if (ok)
@@ -1030,9 +726,9 @@ static void fields_page(struct kf_req *r, const char *tab, const struct cfield *
 		kf_html_raw(h, "</p>");
 	}
 	kf_con_form(&c, kf_con_app_href(&c, app, suffix), false);
-	json_t *cfg = cfg_of(app);
+	json_t *cfg = kf_appform_cfg(app);
 	for (size_t i = 0; i < n; i++) {
-		render_cfield(&c, &fs[i], cfg);
+		kf_appform_input(&c, &fs[i], cfg);
 		if (dev && !strcmp(fs[i].name, "dev.aes_key")) {
 			kf_html_raw(h, "<div class=\"actions\">");
 			kf_page_button(h, "secondary", CL(&c, "Generate a new key into the field", "生成新 Key 填入"),
@@ -1069,12 +765,12 @@ static void fields_page(struct kf_req *r, const char *tab, const struct cfield *
 
 static void app_info(struct kf_req *r)
 {
-	fields_page(r, "info", info_fields, N_INFO, "/info");
+	fields_page(r, "info", kf_appform_info, kf_appform_n_info, "/info");
 }
 
 static void app_dev(struct kf_req *r)
 {
-	fields_page(r, "dev", dev_fields, N_DEV, "/dev");
+	fields_page(r, "dev", kf_appform_dev, kf_appform_n_dev, "/dev");
 }
 
 static void app_permissions(struct kf_req *r)
@@ -1084,7 +780,7 @@ static void app_permissions(struct kf_req *r)
 	if (!kf_con_start(r, &c, true) || !kf_con_app_load(&c, kf_req_param(r, "id"), &app))
 		return;
 	if (c.post) {
-		json_t *body = json_pack("{s:o}", "permission_sets", posted_sets(&c));
+		json_t *body = json_pack("{s:o}", "permission_sets", kf_appform_sets_posted(&c));
 		bool ok = save_patch(&c, app, body, "/permissions");
 		json_decref(body);
 		if (ok)
@@ -1096,11 +792,11 @@ static void app_permissions(struct kf_req *r)
 	if (json_array_size(live)) {
 		kf_html_raw(&c.h, "<p class=\"muted\">");
 		kf_html_text(&c.h, CL(&c, "In force now (live): ", "当前生效："));
-		kf_html_text(&c.h, shown_value(&c, live));
+		kf_html_text(&c.h, kf_appform_value(&c, live));
 		kf_html_raw(&c.h, "</p>");
 	}
 	kf_con_form(&c, NULL, false);
-	render_sets(&c, c.post ? posted_sets(&c) : cfg_get(cfg_of(app), "permission_sets"));
+	kf_appform_sets(&c, c.post ? kf_appform_sets_posted(&c) : kf_appform_member(kf_appform_cfg(app), "permission_sets"));
 	kf_html_raw(&c.h, "<div class=\"actions\">");
 	kf_page_button(&c.h, "primary", CL(&c, "Save as a new version", "保存为新版本"), NULL, NULL);
 	kf_html_raw(&c.h, "</div>");
@@ -1183,84 +879,6 @@ static void app_verify(struct kf_req *r)
 }
 /* ------------------------------------------------------------- versions */
 
-struct lines {
-	const char **v;
-	size_t n, cap;
-};
-
-static void line_add(struct kf_con *c, struct lines *l, const char *s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		const char **nv = kf_arena_alloc(c->r->arena, cap * sizeof(*nv));
-		if (l->n)
-			memcpy(nv, l->v, l->n * sizeof(*nv));
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n++] = s;
-}
-
-/* A configuration as lines "field: value", one a list entry, in the order
- * of the forms, so that two versions compare line by line. */
-static void flatten(struct kf_con *c, json_t *cfg, struct lines *out)
-{
-	static const char *const extra[] = {"icon_file", "permission_sets"};
-	for (size_t k = 0; k < N_INFO + 2 + N_DEV; k++) {
-		const char *name = k < N_INFO ? info_fields[k].name
-				 : k < N_INFO + 2 ? extra[k - N_INFO]
-						  : dev_fields[k - N_INFO - 2].name;
-		json_t *v = cfg_get(cfg, name), *e;
-		size_t i;
-		if (json_is_array(v)) {
-			json_array_foreach(v, i, e) {
-				line_add(c, out, kf_con_fmt(c, "%s: %s", name, shown_value(c, e)));
-			}
-		} else if (!value_empty(v)) {
-			line_add(c, out, kf_con_fmt(c, "%s: %s", name, shown_value(c, v)));
-		}
-	}
-}
-
-/* A line diff (longest common subsequence) of a against b as "- " / "+ "
- * / "  " lines; changed lines carry their class for colour, the sign for
- * everyone. */
-static void render_diff(struct kf_con *c, const struct lines *a, const struct lines *b)
-{
-	struct kf_html *h = &c->h;
-	size_t n = a->n, m = b->n;
-	unsigned short *t = kf_arena_alloc(c->r->arena, (n + 1) * (m + 1) * sizeof(*t));
-#define T(i, j) t[(i) * (m + 1) + (j)]
-	for (size_t i = n + 1; i-- > 0;)
-		for (size_t j = m + 1; j-- > 0;)
-			T(i, j) = i == n || j == m ? 0
-				  : !strcmp(a->v[i], b->v[j]) ? (unsigned short)(T(i + 1, j + 1) + 1)
-				  : T(i + 1, j) > T(i, j + 1) ? T(i + 1, j)
-							      : T(i, j + 1);
-	size_t i = 0, j = 0, changes = 0;
-	kf_html_raw(h, "<pre class=\"diff\">");
-	while (i < n || j < m) {
-		if (i < n && j < m && !strcmp(a->v[i], b->v[j])) {
-			kf_html_raw(h, "<span>  ");
-			kf_html_text(h, a->v[i]);
-			i++, j++;
-		} else if (j < m && (i == n || T(i, j + 1) >= T(i + 1, j))) {
-			kf_html_raw(h, "<span class=\"add\">+ ");
-			kf_html_text(h, b->v[j++]);
-			changes++;
-		} else {
-			kf_html_raw(h, "<span class=\"del\">- ");
-			kf_html_text(h, a->v[i++]);
-			changes++;
-		}
-		kf_html_raw(h, "</span>\n");
-	}
-#undef T
-	kf_html_raw(h, "</pre>");
-	if (!changes)
-		para(c, "muted", CL(c, "The two versions are the same.", "两个版本内容相同。"));
-}
-
 static const char *role_word(struct kf_con *c, const char *role)
 {
 	return !strcmp(role, "live") ? CL(c, "Live", "生效中") : !strcmp(role, "draft") ? CL(c, "Draft", "草稿") : CL(c, "Earlier", "历史版本");
@@ -1302,7 +920,7 @@ static void app_versions(struct kf_req *r)
 		}
 		c.status = c.err.status;
 	}
-	json_t *list = quiet_get(&c, kf_con_fmt(&c, "/v1/apps/%s/configs", kf_con_app_id(app)));
+	json_t *list = kf_appform_quiet_get(&c, kf_con_fmt(&c, "/v1/apps/%s/configs", kf_con_app_id(app)));
 	json_t *items = json_object_get(list, "items");
 	struct kf_html *h = &c.h;
 	kf_con_app_open(&c, app, "versions", CL(&c, "Configuration versions", "配置版本"));
@@ -1310,8 +928,8 @@ static void app_versions(struct kf_req *r)
 	long newest = json_array_size(items) ? (long)json_integer_value(json_object_get(json_array_get(items, 0), "version")) : 0;
 	/* which two to compare: ?v= against ?against=, else the draft against the live one */
 	const char *qv = kf_con_q(&c, "v"), *qa = kf_con_q(&c, "against");
-	long v = all_digits(qv) && strlen(qv) < 9 ? atol(qv) : draft ? draft : newest;
-	long against = all_digits(qa) && strlen(qa) < 9 ? atol(qa) : (v == draft && live) ? live : v - 1;
+	long v = kf_appform_digits(qv) && strlen(qv) < 9 ? atol(qv) : draft ? draft : newest;
+	long against = kf_appform_digits(qa) && strlen(qa) < 9 ? atol(qa) : (v == draft && live) ? live : v - 1;
 	if (draft) {
 		kf_html_raw(h, "<section class=\"card\">");
 		h2(&c, kf_con_fmt(&c, CL(&c, "Version %ld is a draft", "版本 %ld 是草稿"), draft));
@@ -1375,11 +993,7 @@ static void app_versions(struct kf_req *r)
 			  : kf_con_fmt(&c, CL(&c, "Version %ld", "版本 %ld"), v));
 		para(&c, "muted", CL(&c, "Lines starting with - were removed, lines starting with + were added.",
 				     "以 - 开头的行被删除，以 + 开头的行被新增。"));
-		struct lines la = {0}, lb = {0};
-		if (va)
-			flatten(&c, json_object_get(va, "config"), &la);
-		flatten(&c, json_object_get(vb, "config"), &lb);
-		render_diff(&c, &la, &lb);
+		kf_appform_diff(&c, va ? json_object_get(va, "config") : NULL, json_object_get(vb, "config"));
 		kf_html_raw(h, "</section>");
 	}
 	kf_con_finish(&c);
@@ -1390,7 +1004,7 @@ static void app_versions(struct kf_req *r)
 static void credentials_page(struct kf_con *c, json_t *app)
 {
 	struct kf_html *h = &c->h;
-	json_t *secrets = quiet_get(c, kf_con_fmt(c, "/v1/apps/%s/secrets", kf_con_app_id(app)));
+	json_t *secrets = kf_appform_quiet_get(c, kf_con_fmt(c, "/v1/apps/%s/secrets", kf_con_app_id(app)));
 	kf_con_app_open(c, app, "credentials", CL(c, "Credentials", "凭据"));
 	kf_html_raw(h, "<section class=\"card\"><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "App ID", "应用 ID"));
@@ -1461,7 +1075,7 @@ static void app_credentials(struct kf_req *r)
 		return;
 	if (c.post) {
 		const char *g = kf_con_val(&c, "grace_seconds");
-		long grace = all_digits(g) && strlen(g) < 9 ? atol(g) : -1;
+		long grace = kf_appform_digits(g) && strlen(g) < 9 ? atol(g) : -1;
 		if (grace == 0 && !kf_con_val(&c, "confirm")) {
 			c.section = "apps";
 			kf_con_confirm(&c, CL(&c, "Rotate the secret with no grace period?", "不设宽限期轮换密钥？"),
@@ -1535,7 +1149,7 @@ static void app_icp(struct kf_req *r)
 		}
 		c.status = c.err.status;
 	}
-	json_t *list = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%lld/icp-filings", pid));
+	json_t *list = kf_appform_quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%lld/icp-filings", pid));
 	json_t *items = json_object_get(list, "items"), *f;
 	struct kf_html *h = &c.h;
 	kf_con_app_open(&c, app, "icp", CL(&c, "ICP filings", "ICP备案"));
@@ -1569,12 +1183,12 @@ static void app_icp(struct kf_req *r)
 			      NULL, NULL);
 	}
 	/* what of this app needs a filing, and whether it has one */
-	json_t *cfg = cfg_of(app);
+	json_t *cfg = kf_appform_cfg(app);
 	kf_html_raw(h, "<section class=\"card\">");
 	h2(&c, CL(&c, "This app's domains", "本应用的域名"));
 	kf_html_raw(h, "<ul>");
 	const char *web = url_host(&c, json_string_value(json_object_get(cfg, "website")));
-	json_t *bd = cfg_get(cfg, "dev.business_domains");
+	json_t *bd = kf_appform_member(cfg, "dev.business_domains");
 	size_t shown = 0;
 	for (i = 0; i <= json_array_size(bd); i++) {
 		const char *host = i == 0 ? web : json_string_value(json_array_get(bd, i - 1));
@@ -1637,11 +1251,11 @@ static void app_local(struct kf_req *r)
 		return;
 	const char *id = kf_con_app_id(app);
 	const char *port = kf_con_keep(&c, "port", "8080");
-	bool port_ok = all_digits(port) && strlen(port) <= 5 && atol(port) >= 1 && atol(port) <= 65535;
+	bool port_ok = kf_appform_digits(port) && strlen(port) <= 5 && atol(port) >= 1 && atol(port) <= 65535;
 	const char *base = kf_con_fmt(&c, "http://127.0.0.1:%s", port_ok ? port : "8080");
 	const char *auth_url = kf_con_fmt(&c, "%s/kaifang/auth", base);
 	const char *msg_url = kf_con_fmt(&c, "%s/kaifang/msg/$APPID$", base);
-	json_t *cfg = cfg_of(app);
+	json_t *cfg = kf_appform_cfg(app);
 	if (c.post) {
 		if (!port_ok) {
 			c.has_err = true;
@@ -1650,12 +1264,12 @@ static void app_local(struct kf_req *r)
 		} else {
 			/* the URLs, and 127.0.0.1 added to the lists that must hold it */
 			json_t *dev = json_pack("{s:s, s:s}", "auth_receive_url", auth_url, "message_url", msg_url);
-			json_t *sd = json_copy(cfg_get(cfg, "dev.server_domains"));
+			json_t *sd = json_copy(kf_appform_member(cfg, "dev.server_domains"));
 			if (!json_is_array(sd)) {
 				json_decref(sd);
 				sd = json_array();
 			}
-			json_t *ip = json_copy(cfg_get(cfg, "dev.ip_allowlist"));
+			json_t *ip = json_copy(kf_appform_member(cfg, "dev.ip_allowlist"));
 			bool has = false;
 			size_t i;
 			json_t *e;
@@ -1768,12 +1382,12 @@ static void app_local(struct kf_req *r)
 			iv / 60 > 0 ? iv / 60 : 1, to));
 
 	step(&c, CL(&c, "4. Open a push with this app's token and key", "4. 用本应用的 Token 和 Key 解开推送"));
-	const char *tok = json_string_value(cfg_get(json_object_get(app, "live_config"), "dev.message_token"));
-	const char *key = json_string_value(cfg_get(json_object_get(app, "live_config"), "dev.aes_key"));
+	const char *tok = json_string_value(kf_appform_member(json_object_get(app, "live_config"), "dev.message_token"));
+	const char *key = json_string_value(kf_appform_member(json_object_get(app, "live_config"), "dev.aes_key"));
 	bool from_draft = false;
 	if (!tok || !key) {
-		tok = json_string_value(cfg_get(cfg, "dev.message_token"));
-		key = json_string_value(cfg_get(cfg, "dev.aes_key"));
+		tok = json_string_value(kf_appform_member(cfg, "dev.message_token"));
+		key = json_string_value(kf_appform_member(cfg, "dev.aes_key"));
 		from_draft = true;
 	}
 	kf_html_raw(h, "<dl class=\"props\"><dt>");

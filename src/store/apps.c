@@ -316,27 +316,25 @@ json_t *kf_store_apps_of_user_json(struct kf_db *db, int64_t user_id, int64_t pr
 				   const char *after_app_id, int limit)
 {
 	/* keyset on the row id, named by the public app id of the last row:
-	 * newest first, neither skipping nor repeating between pages */
+	 * newest first, neither skipping nor repeating between pages. The
+	 * page is chosen first on the apps' own columns; only its rows then
+	 * read their name out of the configuration JSON. */
+#define APPS_PAGE                                                                                                  \
+	" FROM (SELECT a.id, a.app_id, a.provider_id, a.state, a.audience, a.created_at, a.updated_at,"          \
+	" COALESCE(a.draft_config_id, a.live_config_id) AS config_id FROM apps a"                               \
+	" WHERE a.provider_id IN (SELECT org_id FROM memberships WHERE user_id = ?1)"                            \
+	" AND a.deleted_at IS NULL AND (?2 = 0 OR a.provider_id = ?2)"                                           \
+	" AND (CAST(?3 AS TEXT) IS NULL OR a.state = ?3)"                                                         \
+	" AND (CAST(?4 AS TEXT) IS NULL OR a.id < (SELECT id FROM apps WHERE app_id = ?4))"                       \
+	" ORDER BY a.id DESC LIMIT ?5) p JOIN orgs o ON o.id = p.provider_id"                                     \
+	" LEFT JOIN app_configs c ON c.id = p.config_id ORDER BY p.id DESC"
 	struct kf_stmt *st = kf_db_prepare(
 		db, kf_db_dialect(db,
-				  "SELECT a.app_id, a.provider_id, o.name AS provider_name, a.state, a.audience,"
-				  " json_extract(c.config, '$.name') AS name, a.created_at, a.updated_at FROM apps a"
-				  " JOIN memberships m ON m.org_id = a.provider_id AND m.user_id = ?1"
-				  " JOIN orgs o ON o.id = a.provider_id"
-				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
-				  " WHERE a.deleted_at IS NULL AND (?2 = 0 OR a.provider_id = ?2)"
-				  " AND (CAST(?3 AS TEXT) IS NULL OR a.state = ?3)"
-				  " AND (CAST(?4 AS TEXT) IS NULL OR a.id < (SELECT id FROM apps WHERE app_id = ?4))"
-				  " ORDER BY a.id DESC LIMIT ?5",
-				  "SELECT a.app_id, a.provider_id, o.name AS provider_name, a.state, a.audience,"
-				  " CAST(c.config AS jsonb) ->> 'name' AS name, a.created_at, a.updated_at FROM apps a"
-				  " JOIN memberships m ON m.org_id = a.provider_id AND m.user_id = ?1"
-				  " JOIN orgs o ON o.id = a.provider_id"
-				  " LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id)"
-				  " WHERE a.deleted_at IS NULL AND (?2 = 0 OR a.provider_id = ?2)"
-				  " AND (CAST(?3 AS TEXT) IS NULL OR a.state = ?3)"
-				  " AND (CAST(?4 AS TEXT) IS NULL OR a.id < (SELECT id FROM apps WHERE app_id = ?4))"
-				  " ORDER BY a.id DESC LIMIT ?5"));
+				  "SELECT p.app_id, p.provider_id, o.name AS provider_name, p.state, p.audience,"
+				  " json_extract(c.config, '$.name') AS name, p.created_at, p.updated_at" APPS_PAGE,
+				  "SELECT p.app_id, p.provider_id, o.name AS provider_name, p.state, p.audience,"
+				  " CAST(c.config AS jsonb) ->> 'name' AS name, p.created_at, p.updated_at" APPS_PAGE));
+#undef APPS_PAGE
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, user_id);
