@@ -725,7 +725,7 @@ static const char *check_name(struct kf_con *c, const char *check)
 static void checks_table(struct kf_con *c, json_t *checks)
 {
 	struct kf_html *h = &c->h;
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Check", "检测项"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Result", "结果"));
@@ -937,7 +937,7 @@ static void listing_apps_card(struct kf_con *c, const struct rapp *a)
 	json_t *items = json_object_get(la, "items"), *x;
 	size_t i;
 	if (json_array_size(items)) {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Application", "申请"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Submitted", "提交时间"));
@@ -1056,7 +1056,7 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 	if (!json_array_size(items)) {
 		kf_page_empty(h, CL(c, "Nothing submitted yet.", "尚未提交过审核。"), NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Submission", "提交"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Automated stages", "自动检测"));
@@ -1287,6 +1287,24 @@ static void authenticity_page(struct kf_req *r)
 
 /* ---------------------------------------------------------- deliveries */
 
+/* The events Kaifang pushes, in words. */
+static const struct {
+	const char *kind, *en, *zh;
+} EVENT_KINDS[] = {
+	{"component_verify_ticket", "Verify ticket", "验证票据"},
+	{"authorized", "Authorized", "授权成功"},
+	{"updateauthorized", "Authorization changed", "授权变更"},
+	{"unauthorized", "Authorization revoked", "取消授权"},
+};
+
+static const char *event_word(struct kf_con *c, const char *kind)
+{
+	for (size_t i = 0; kind && i < sizeof(EVENT_KINDS) / sizeof(EVENT_KINDS[0]); i++)
+		if (!strcmp(EVENT_KINDS[i].kind, kind))
+			return CL(c, EVENT_KINDS[i].en, EVENT_KINDS[i].zh);
+	return kind;
+}
+
 /* A date field (YYYY-MM-DD, the platform's time zone) as unix seconds, or
  * 0 when absent or malformed. */
 static int64_t date_seconds(struct kf_con *c, const char *d)
@@ -1344,8 +1362,18 @@ static void deliveries_page(struct kf_req *r)
 				   .value = state ? state : "", .options = states,
 				   .n_options = sizeof(states) / sizeof(states[0])};
 	kf_con_field(&c, &fs);
-	struct kf_page_field fk = {.name = "kind", .label = CL(&c, "Event", "事件类型"), .value = kind,
-				   .hint = NULL};
+	enum { NK = sizeof(EVENT_KINDS) / sizeof(EVENT_KINDS[0]) };
+	struct kf_page_option kinds[NK + 2] = {{"", CL(&c, "Any event", "全部事件")}};
+	size_t nk = 1;
+	bool known = !kind || !*kind;
+	for (size_t i = 0; i < NK; i++) {
+		kinds[nk++] = (struct kf_page_option){EVENT_KINDS[i].kind, CL(&c, EVENT_KINDS[i].en, EVENT_KINDS[i].zh)};
+		known = known || !strcmp(kind, EVENT_KINDS[i].kind);
+	}
+	if (!known) /* a kind of the URL this list does not know stays chosen */
+		kinds[nk++] = (struct kf_page_option){kind, kind};
+	struct kf_page_field fk = {.name = "kind", .label = CL(&c, "Event", "事件类型"), .type = "select",
+				   .value = kind ? kind : "", .options = kinds, .n_options = nk};
 	kf_con_field(&c, &fk);
 	struct kf_page_field f1 = {.name = "since", .label = CL(&c, "From", "开始日期"), .type = "date", .value = since};
 	kf_con_field(&c, &f1);
@@ -1362,7 +1390,7 @@ static void deliveries_page(struct kf_req *r)
 					   "暂无事件。应用创建审核通过后，平台会推送验证票据。"),
 			      NULL, NULL);
 	} else if (list) {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Event", "事件"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "State", "状态"));
@@ -1378,8 +1406,10 @@ static void deliveries_page(struct kf_req *r)
 			kf_html_raw(h, "<tr><td><a");
 			kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s/deliveries/%s", app_base(&c, &a), ev ? ev : ""));
 			kf_html_raw(h, ">");
-			kf_html_text(h, kf_con_str(&c, e, "kind"));
+			kf_html_text(h, event_word(&c, kf_con_str(&c, e, "kind")));
 			kf_html_raw(h, "</a><div class=\"small mono\">");
+			kf_html_text(h, kf_con_str(&c, e, "kind"));
+			kf_html_raw(h, "</div><div class=\"small mono muted\">");
 			kf_html_text(h, ev);
 			kf_html_raw(h, "</div></td><td>");
 			kf_page_badge(h, c.lang, kf_con_str(&c, e, "state"));
@@ -1455,7 +1485,8 @@ static void delivery_page(struct kf_req *r)
 	kf_html_raw(h, "</dt><dd>");
 	kf_page_id(h, c.lang, kf_con_str(&c, e, "event_id"));
 	kf_html_raw(h, "</dd>");
-	kf_page_dl_row(h, CL(&c, "Event", "事件类型"), kf_con_str(&c, e, "kind"));
+	kf_page_dl_row(h, CL(&c, "Event", "事件类型"),
+		       kf_con_fmt(&c, "%s (%s)", event_word(&c, kf_con_str(&c, e, "kind")), kf_con_str(&c, e, "kind")));
 	kf_page_dl_row(h, CL(&c, "Sent to", "推送目标"), kf_con_str(&c, e, "target"));
 	kf_html_raw(h, "<dt>");
 	kf_html_text(h, CL(&c, "State", "状态"));
@@ -1491,7 +1522,7 @@ static void delivery_page(struct kf_req *r)
 	if (!json_array_size(log)) {
 		kf_page_empty(h, CL(&c, "Not attempted yet.", "尚未尝试推送。"), NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "When", "时间"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Answer", "响应"));

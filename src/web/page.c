@@ -93,6 +93,7 @@ const char kf_page_css[] =
 	"fieldset.images{border:1px solid #d8dee4;border-radius:8px;padding:.5rem .8rem}\n"
 	"img.thumb{max-width:6rem;max-height:4rem;vertical-align:middle;border:1px solid #d8dee4}\n"
 	".reasons{margin:.3rem 0 0;padding-left:1.1rem;font-size:.9rem}.card>h2:first-child{margin-top:0}\n"
+	"table.wide{min-width:40rem}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
 	"dl.props dd{margin-bottom:.4rem}}\n";
