@@ -3,7 +3,7 @@ PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium libcurl openssl libut
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
              libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates \
-             libpq-dev postgresql
+             libpq-dev postgresql chromium fonts-noto-cjk
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -25,7 +25,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CC   := clang
 
-.PHONY: all deps run test check suites layers routes-doc unit unit-san api-test api-test-san test-pg crash test-crash fuzz fuzz-long clean fmt
+.PHONY: all deps run test check suites layers routes-doc unit unit-san api-test api-test-san e2e test-pg crash test-crash fuzz fuzz-long clean fmt
 all: build/kaifangd build/kaifang
 
 deps:
@@ -132,6 +132,11 @@ fuzz-long: $(FUZZ_BIN)
 
 api-test: build/kaifangd build/kaifang
 	@sh tools/run-api.sh
+# The browser tests (tests/e2e/): journeys played in headless Debian chromium
+# by visible labels, in zh and en, axe-core on each page; full-page
+# screenshots at 1280 and 390 px into build/screenshots/.
+e2e: build/kaifangd build/kaifang
+	@sh tools/run-e2e.sh
 # Every API test against a daemon built with AddressSanitizer and UBSan: a
 # leak or undefined behaviour makes its daemon exit non-zero, which fails
 # the test that stops it. About twice as slow as api-test; `make check`
@@ -163,10 +168,10 @@ test-crash: build/kaifangd build/kaifang
 # (tools/summary.sh over build/results.txt). `make check` (what CI runs,
 # .ci/run) adds the API suite against the sanitizer builds and make test-pg.
 test: all
-	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test crash" COUNT="layers unit unit-asan fuzz api crash"
+	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test e2e crash" COUNT="layers unit unit-asan fuzz api e2e crash"
 check: all
-	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san crash test-pg" \
-	  COUNT="layers unit unit-asan fuzz api api-asan crash unit-pg api-pg crash-pg crash-pg3"
+	@$(MAKE) --no-print-directory suites RUN="layers unit unit-san fuzz api-test api-test-san e2e crash test-pg" \
+	  COUNT="layers unit unit-asan fuzz api api-asan e2e crash unit-pg api-pg crash-pg crash-pg3"
 # RUN: the targets, each recording "suite pass fail" in build/results.txt;
 # COUNT: the suites the summary adds up (one missing counts as a failure).
 suites:

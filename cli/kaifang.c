@@ -41,6 +41,7 @@
 #include "util/crypto.h"
 #include "util/mem.h"
 #include "msgcrypt.h"
+#include "proto/wxcrypt.h"
 
 static void usage(FILE *f)
 {
@@ -239,14 +240,24 @@ static void random_password(char *out)
 	snprintf(out, 24, "kf-%s", hex);
 }
 
+/* What demo load tells the person who runs it about the demo app. */
+struct demo_app {
+	char app_id[KF_APP_ID_LEN + 1];
+	char secret[80];
+	char aes_key[KF_WXCRYPT_KEY_LEN + 1];
+};
+
+#define DEMO_RECEIVER "http://127.0.0.1:9000"
+#define DEMO_MESSAGE_TOKEN "kaifangDemo"
+
 /* A released demo app with a live listing, so the directory has an entry
- * (APP-6). It has no callback URLs: nothing is pushed for it. */
-static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid, int64_t now)
+ * (APP-6), that works from this machine (issue 11): its IP allowlist is the
+ * loopback addresses the person calls from, and its callbacks point at a
+ * receiver on 127.0.0.1:9000 (tools/demo-receiver.py), which kaifangd
+ * reaches only because `make run` allows loopback callbacks
+ * (callback-allow); the default stays strict. */
+static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid, int64_t now, struct demo_app *out)
 {
-	static const char config[] =
-		"{\"name\":\"Weather Helper\",\"intro\":\"Forecasts for the places your members work in.\","
-		"\"website\":\"https://www.example.com/weather\",\"icp_no\":\"京ICP备12345678号\","
-		"\"audience\":\"public\",\"permission_sets\":[1,3],\"dev\":{\"test_allowlist\":[]}}";
 	static const char listing[] =
 		"{\"name\":\"天气助手\",\"category\":\"tools\",\"intro\":\"查看所在城市的天气预报\","
 		"\"description\":\"为团队成员提供所在城市的天气预报、降雨提醒与灾害预警。\",\"version\":\"1.0.0\","
@@ -255,17 +266,33 @@ static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid,
 		"\"support_phone\":\"010-12345678\",\"keywords\":[\"天气\",\"预报\"],"
 		"\"previews_desktop\":[],\"previews_mobile\":[]}";
 	unsigned char rnd[8];
-	char app_id[KF_APP_ID_LEN + 1];
 	kf_random_bytes(rnd, sizeof(rnd));
-	kf_app_id_format(rnd, app_id);
-	int64_t app, cfg, lst;
+	kf_app_id_format(rnd, out->app_id);
+	if (kf_wxcrypt_generate_key(out->aes_key) != KF_OK)
+		return KF_EINTERNAL;
+	json_t *cfg = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:[i,i], s:{s:s, s:[], s:s, s:s, s:s, s:s, s:[s], s:[], s:[s,s], s:[s]}}",
+		"name", "Weather Helper", "intro", "Forecasts for the places your members work in.", "website",
+		"https://www.example.com/weather", "icp_no", "京ICP备12345678号", "audience", "public", "permission_sets", 1, 3,
+		"dev", "auth_domain", "127.0.0.1", "test_allowlist", "auth_receive_url", DEMO_RECEIVER "/kaifang/auth",
+		"message_token", DEMO_MESSAGE_TOKEN, "aes_key", out->aes_key, "message_url",
+		DEMO_RECEIVER "/kaifang/msg/$APPID$", "server_domains", "127.0.0.1", "business_domains", "ip_allowlist",
+		"127.0.0.1/32", "::1/128", "redirect_uris", DEMO_RECEIVER "/oauth/callback");
+	char *config = json_dumps(cfg, JSON_COMPACT);
+	json_decref(cfg);
+	char hash[65];
+	kf_token_new("", out->secret, sizeof(out->secret));
+	kf_sha256_hex(out->secret, strlen(out->secret), hash);
+	int64_t app, cfg_id, lst;
 	int version;
-	enum kf_err rc = kf_store_app_insert(db, app_id, org, "public", now, &app);
-	rc = rc ? rc : kf_store_app_config_insert(db, app, config, uid, now, &cfg, &version);
-	rc = rc ? rc : kf_store_app_set_configs(db, app, cfg, 0, "public", now);
+	enum kf_err rc = kf_store_app_insert(db, out->app_id, org, "public", now, &app);
+	rc = rc ? rc : kf_store_app_config_insert(db, app, config, uid, now, &cfg_id, &version);
+	rc = rc ? rc : kf_store_app_set_configs(db, app, cfg_id, 0, "public", now);
+	rc = rc ? rc : kf_store_app_secret_add(db, app, hash, now, now, now);
 	rc = rc ? rc : kf_store_listing_insert(db, app, listing, "[]", uid, now, &lst);
 	rc = rc ? rc : kf_store_app_listing_live(db, app, lst, "1.0.0", now);
 	rc = rc ? rc : kf_store_app_set_state(db, app, KF_APP_RELEASED, now);
+	free(config);
 	return rc;
 }
 
@@ -319,7 +346,8 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	rc = rc ? rc : kf_store_entity_upsert(db, "company", legal, norm, "91310000MA1FL0000X", now, &eid);
 	rc = rc ? rc : kf_store_entity_mark(db, eid, true, true, now);
 	rc = rc ? rc : kf_store_org_bind_entity(db, org, eid, now + 180 * 86400LL, now);
-	rc = rc ? rc : demo_released_app(db, org, uid, now);
+	struct demo_app demo;
+	rc = rc ? rc : demo_released_app(db, org, uid, now, &demo);
 	rc = rc ? rc : kf_audit_append(db, now, "cli", "demo.load", "demo", NULL);
 	free(norm);
 	if (rc != KF_OK || kf_db_commit(db) != KF_OK)
@@ -328,8 +356,17 @@ static int cmd_demo_load(struct kf_db *db, int64_t now)
 	       "  operator admin:   admin@kaifang.local  password %s\n"
 	       "  sample provider:  provider@kaifang.local  password %s  (certified provider \"Demo Apps\")\n"
 	       "  agreements:       terms v1, privacy v1 (new users must consent before any write)\n"
-	       "These passwords are shown only now.\n",
-	       admin_pw, prov_pw);
+	       "  demo app:         Weather Helper, released\n"
+	       "    app id          %s\n"
+	       "    app secret      %s\n"
+	       "    message token   %s\n"
+	       "    AES key         %s\n"
+	       "    callbacks       " DEMO_RECEIVER "/kaifang/auth and " DEMO_RECEIVER "/kaifang/msg/$APPID$\n"
+	       "                    (run: python3 tools/demo-receiver.py --appid %s --token %s --key %s)\n"
+	       "    IP allowlist    127.0.0.1, ::1\n"
+	       "These passwords and the app secret are shown only now.\n",
+	       admin_pw, prov_pw, demo.app_id, demo.secret, DEMO_MESSAGE_TOKEN, demo.aes_key, demo.app_id,
+	       DEMO_MESSAGE_TOKEN, demo.aes_key);
 	return 0;
 fail:
 	kf_db_rollback(db);

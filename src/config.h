@@ -29,6 +29,7 @@ struct kf_config {
 	int64_t db_pool;
 	int64_t session_ttl;     /* seconds */
 	int64_t email_code_ttl;  /* seconds */
+	int64_t password_reset_ttl; /* seconds */
 	int64_t login_max_failures;
 	int64_t login_max_failures_address;
 	int64_t login_window;    /* seconds */

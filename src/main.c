@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "config.h"
 #include "ctx.h"
+#include "notify/notify.h"
 #include "http/server.h"
 #include "ops.h"
 #include "pipeline/terms_cache.h"
@@ -131,6 +132,7 @@ int main(int argc, char **argv)
 					: kf_xasprintf("%s/kaifang.db", ctx.cfg.data_dir);
 	ctx.files_dir = kf_xasprintf("%s/files", ctx.cfg.data_dir);
 	ctx.mail_dir = kf_xasprintf("%s/mail", ctx.cfg.data_dir);
+	kf_notify_set_console_base(ctx.cfg.issuer);
 	if (make_dir(ctx.cfg.data_dir) < 0 || make_dir(ctx.files_dir) < 0 || make_dir(ctx.mail_dir) < 0)
 		return 1;
 

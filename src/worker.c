@@ -88,7 +88,9 @@ static void purge(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
  * a week; listing versions nothing points at and results of URLs no listing
  * names, after 90 days; attempt counters (sign-in, client authentication,
  * quotas) once their window and lock are over: no window is longer than a
- * day, the options' maximum. Then the cancelled accounts (ONB-10). */
+ * day, the options' maximum; password-reset links a week after they were
+ * mailed (none lives longer than a day). Then the cancelled accounts
+ * (ONB-10). */
 static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 {
 	if (kf_db_begin(db) == KF_OK) {
@@ -97,7 +99,8 @@ static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		    kf_store_test_calls_expire(db, now - 7 * 86400) < 0 ||
 		    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
 		    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
-		    kf_store_backoff_expire(db, now, 86400) < 0 || kf_db_commit(db) != KF_OK)
+		    kf_store_backoff_expire(db, now, 86400) < 0 ||
+		    kf_store_password_resets_expire(db, now - KF_PASSWORD_RESET_RETENTION) < 0 || kf_db_commit(db) != KF_OK)
 			kf_db_rollback(db);
 	}
 	purge(ctx, db, now);

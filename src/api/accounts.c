@@ -14,10 +14,12 @@
 #include "api/accounts.h"
 #include "api/limits.h"
 #include "store/audit.h"
+#include "core/account.h"
 #include "core/agreement.h"
 #include "core/ratelimit.h"
 #include "core/validate.h"
 #include "ctx.h"
+#include "web/i18n.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "store/accounts.h"
@@ -34,27 +36,67 @@ static void lower_ascii(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
-/* Queue a fresh verification code by email (inside the caller's transaction). */
-static bool send_code(struct kf_req *r, int64_t user_id, const char *email)
+/* The account's language from its stored text ("zh" | "en"). */
+static bool lang_zh(const char *language)
 {
-	char code[8], hash[65];
+	return language && !strcmp(language, "zh");
+}
+
+/* A console URL for a mail: the configured base (public-url, or
+ * http://<listen>), never the request's Host. */
+static const char *console_url(struct kf_req *r, const char *path, const char *token)
+{
+	return kf_arena_printf(r->arena, "%s%s%s", r->ctx->cfg.issuer, path, token ? token : "");
+}
+
+/* Queue a fresh verification code and link by email, in the account's
+ * language (inside the caller's transaction). The code is the fallback
+ * for whoever cannot open the link where they read the mail. */
+static bool send_code(struct kf_req *r, int64_t user_id, const char *email, const char *language)
+{
+	char code[8], hash[65], link[80], link_hash[65];
 	kf_random_digits(code, 6);
 	kf_sha256_hex(code, strlen(code), hash);
-	if (kf_store_email_code_insert(kf_req_db(r), user_id, hash, r->now,
+	kf_token_new("kfv_", link, sizeof(link));
+	kf_sha256_hex(link, strlen(link), link_hash);
+	if (kf_store_email_code_insert(kf_req_db(r), user_id, hash, link_hash, r->now,
 				       r->now + r->ctx->cfg.email_code_ttl) != KF_OK)
 		return false;
-	char *body = kf_arena_printf(r->arena,
-				     "Your Kaifang verification code is %s\n\n"
-				     "Enter it in the console to confirm this email address. It expires in %lld minutes.\n"
-				     "If you did not register, ignore this mail.\n",
-				     code, (long long)(r->ctx->cfg.email_code_ttl / 60));
-	return kf_mail_enqueue(kf_req_db(r), r->now, email, "Kaifang verification code", body) == KF_OK;
+	const char *url = console_url(r, "/console/verify?token=", link);
+	long long minutes = (long long)(r->ctx->cfg.email_code_ttl / 60);
+	bool zh = lang_zh(language);
+	char *body = zh ? kf_arena_printf(r->arena,
+					  "请打开下面的链接，确认这个邮箱地址属于您的开放平台帐号：\n\n%s\n\n"
+					  "如果无法打开链接，请登录控制台并输入验证码。\n"
+					  "您的开放平台验证码是 %s\n\n"
+					  "链接和验证码在 %lld 分钟后失效，只能使用一次。\n"
+					  "如果您没有注册，请忽略这封邮件。\n",
+					  url, code, minutes)
+			: kf_arena_printf(r->arena,
+					  "Open this link to confirm this email address for your Kaifang account:\n\n%s\n\n"
+					  "If you cannot open the link, sign in to the console and enter the code instead.\n"
+					  "Your Kaifang verification code is %s\n\n"
+					  "The link and the code expire in %lld minutes and work once.\n"
+					  "If you did not register, ignore this mail.\n",
+					  url, code, minutes);
+	return kf_mail_enqueue(kf_req_db(r), r->now, email, zh ? "开放平台邮箱验证" : "Kaifang email verification",
+			       body) == KF_OK;
 }
 
 static json_t *user_json(const struct kf_user_row *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)u->id, "email", u->email, "mobile",
-			 u->mobile, "name", u->name, "email_verified", u->email_verified, "status", kf_user_status_name(u->status));
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}", "id", (json_int_t)u->id, "email", u->email, "mobile",
+			 u->mobile, "name", u->name, "email_verified", u->email_verified, "status",
+			 kf_user_status_name(u->status), "language", lang_zh(u->language) ? "zh" : "en");
+}
+
+/* The language a new account gets: the one asked for, else the
+ * Accept-Language of the registration, else English. */
+static const char *registration_language(struct kf_req *r, const char *asked)
+{
+	if (asked)
+		return asked;
+	return kf_lang_from_accept(kf_req_header(r, "Accept-Language")) == KF_LANG_ZH ? "zh" : "en";
 }
 
 static void api_accounts_register(struct kf_req *r)
@@ -64,10 +106,17 @@ static void api_accounts_register(struct kf_req *r)
 		{"mobile", KF_F_STRING, true, 32, "ONB-8"},
 		{"password", KF_F_STRING, true, 256, "ONB-8"},
 		{"name", KF_F_STRING, true, 100, NULL},
+		{"language", KF_F_STRING, false, 8, NULL},
 	};
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
+	const char *asked_lang = json_object_get(j, "language") ? kf_json_str(j, "language") : NULL;
+	if (asked_lang && !kf_account_language_valid(asked_lang)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "language", "language is \"zh\" or \"en\"");
+		return;
+	}
+	const char *language = registration_language(r, asked_lang);
 	char *email = kf_arena_strdup(r->arena, kf_json_str(j, "email"));
 	lower_ascii(email);
 	const char *pw = kf_json_str(j, "password"), *name = kf_json_str(j, "name");
@@ -123,7 +172,8 @@ static void api_accounts_register(struct kf_req *r)
 	char subject[32];
 	snprintf(subject, sizeof(subject), "user:%lld", (long long)id);
 	/* the registration's mail is the account's first verification mail */
-	if (rc != KF_OK || kf_api_limit_claim(r, KF_LIMIT_MAIL_ACCOUNT, subject) != 0 || !send_code(r, id, email) ||
+	if (rc != KF_OK || kf_store_user_set_language(kf_req_db(r), id, language, r->now) != KF_OK ||
+	    kf_api_limit_claim(r, KF_LIMIT_MAIL_ACCOUNT, subject) != 0 || !send_code(r, id, email, language) ||
 	    !kf_api_audit(r, "user.register", subject, email)) {
 		kf_api_abort_db(r);
 		return;
@@ -134,6 +184,7 @@ static void api_accounts_register(struct kf_req *r)
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	snprintf(u.mobile, sizeof(u.mobile), "%s", mobile);
 	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.language, sizeof(u.language), "%s", language);
 	u.status = KF_USER_ACTIVE;
 	kf_reply_json(r, 201, user_json(&u));
 }
@@ -217,9 +268,14 @@ static void api_accounts_resend_code(struct kf_req *r)
 		kf_api_limit_reply(r, wait, "too_many_codes", "email", "too many verification mails were sent");
 		return;
 	}
+	struct kf_user_row me;
+	if (kf_store_user_get(kf_req_db(r), r->user_id, &me) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
 	if (!kf_api_begin(r))
 		return;
-	if (!send_code(r, r->user_id, r->user_email)) {
+	if (!send_code(r, r->user_id, r->user_email, me.language)) {
 		kf_api_abort_db(r);
 		return;
 	}
@@ -556,8 +612,243 @@ static void api_accounts_password(struct kf_req *r)
 		kf_api_abort_db(r);
 		return;
 	}
+	/* other_sessions_ended says what happened to the person's other
+	 * devices; sessions_ended is the older name of the same number */
 	if (kf_api_commit(r))
-		kf_reply_json(r, 200, json_pack("{s:I}", "sessions_ended", (json_int_t)ended));
+		kf_reply_json(r, 200, json_pack("{s:I, s:I}", "other_sessions_ended", (json_int_t)ended, "sessions_ended",
+						(json_int_t)ended));
+}
+
+/*
+ * POST /v1/email-verification:confirm {token}: the link of the verification
+ * mail, opened anonymously (the console's /console/verify page calls it).
+ * Single use; it expires with the code mailed next to it, and a newer mail
+ * replaces it.
+ */
+static void api_accounts_confirm_email(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"token", KF_F_STRING, true, 128, NULL}};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	const char *token = kf_json_str(j, "token");
+	char hash[65];
+	kf_sha256_hex(token, strlen(token), hash);
+	int64_t uid = 0;
+	enum kf_link_state st = KF_LINK_USABLE;
+	enum kf_err rc = kf_store_email_link_use(kf_req_db(r), hash, r->now, &uid, &st);
+	if (rc == KF_ENOTFOUND || (rc == KF_OK && st != KF_LINK_USABLE)) {
+		if (rc == KF_ENOTFOUND)
+			kf_reply_fail(r, KF_EINVAL, "verification_token_invalid", NULL, "token",
+				      "this verification link is not valid");
+		else if (st == KF_LINK_EXPIRED)
+			kf_reply_fail(r, KF_EGONE, "verification_token_expired", NULL, "token",
+				      "this verification link has expired; ask for a new mail in the console");
+		else
+			kf_reply_fail(r, KF_EGONE, "verification_token_used", NULL, "token",
+				      "this verification link was already used or replaced by a newer mail");
+		return;
+	}
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
+	if (rc != KF_OK || kf_store_user_set_verified(kf_req_db(r), uid, r->now) != KF_OK ||
+	    kf_audit_append(kf_req_db(r), r->now, subject, "user.verify_email", subject, "link") != KF_OK) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 200, json_pack("{s:b}", "email_verified", 1));
+}
+
+/*
+ * POST /v1/password-resets {login}: always 202, whether or not an account
+ * has that login, so that the answer tells nobody who has an account. The
+ * address's mail allowance is claimed first (a refusal there says nothing
+ * about the account); an account over its own allowance just gets no mail.
+ * The mail carries a single-use link that expires after password-reset-ttl.
+ */
+static void api_password_reset_request(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"login", KF_F_STRING, true, 254, NULL}};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	if (!kf_api_begin(r))
+		return;
+	int64_t wait = kf_api_limit_claim(r, KF_LIMIT_MAIL_ADDRESS, r->client_ip);
+	if (wait < 0) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (wait > 0) {
+		kf_api_rollback(r);
+		kf_api_limit_reply(r, wait, "too_many_requests", "login", "too many password-reset mails were asked for");
+		return;
+	}
+	struct kf_user_row u;
+	enum kf_err urc = kf_store_user_by_login(db, normal_login(r, kf_json_str(j, "login")), &u);
+	if (urc == KF_EDB) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (urc == KF_OK && kf_user_may_sign_in(u.status)) {
+		char subject[32];
+		snprintf(subject, sizeof(subject), "user:%lld", (long long)u.id);
+		int64_t wu = kf_api_limit_claim(r, KF_LIMIT_MAIL_ACCOUNT, subject);
+		if (wu < 0) {
+			kf_api_abort_db(r);
+			return;
+		}
+		if (wu == 0) {
+			char token[80], hash[65];
+			kf_token_new("kfr_", token, sizeof(token));
+			kf_sha256_hex(token, strlen(token), hash);
+			int64_t ttl = r->ctx->cfg.password_reset_ttl;
+			const char *url = console_url(r, "/console/reset?token=", token);
+			bool zh = lang_zh(u.language);
+			char *body =
+				zh ? kf_arena_printf(r->arena,
+						     "有人（希望是您）请求重设开放平台帐号 %s 的密码。\n\n"
+						     "请打开下面的链接设置新密码：\n\n%s\n\n"
+						     "链接在 %lld 分钟后失效，只能使用一次。设置新密码后，"
+						     "该帐号在所有设备上的登录都会结束。\n"
+						     "如果不是您本人请求，请忽略这封邮件，您的密码不会改变。\n",
+						     u.email, url, (long long)(ttl / 60))
+				   : kf_arena_printf(r->arena,
+						     "Someone (hopefully you) asked to reset the password of the Kaifang "
+						     "account %s.\n\nOpen this link to choose a new password:\n\n%s\n\n"
+						     "The link expires in %lld minutes and works once. Setting a new password "
+						     "signs the account out everywhere.\n"
+						     "If you did not ask for this, ignore this mail; your password stays as it is.\n",
+						     u.email, url, (long long)(ttl / 60));
+			if (kf_store_password_reset_insert(db, u.id, hash, r->now, r->now + ttl) != KF_OK ||
+			    kf_mail_enqueue(db, r->now, u.email, zh ? "重设开放平台密码" : "Reset your Kaifang password",
+					    body) != KF_OK ||
+			    kf_audit_append(db, r->now, "anonymous", "user.password_reset_request", subject, NULL) != KF_OK) {
+				kf_api_abort_db(r);
+				return;
+			}
+		}
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 202, json_pack("{s:s}", "status", "accepted"));
+}
+
+/*
+ * POST /v1/password-resets:complete {token, password}: the new password
+ * follows the registration's rules (ONB-8); the link is used up and every
+ * session of the person ends, since whoever knew the old password may hold
+ * one.
+ */
+static void api_password_reset_complete(struct kf_req *r)
+{
+	static const struct kf_field f[] = {
+		{"token", KF_F_STRING, true, 128, NULL},
+		{"password", KF_F_STRING, true, 256, "ONB-8"},
+	};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	const char *token = kf_json_str(j, "token"), *pw = kf_json_str(j, "password");
+	char thash[65];
+	kf_sha256_hex(token, strlen(token), thash);
+	int64_t rid = 0, uid = 0;
+	enum kf_link_state st = KF_LINK_USABLE;
+	enum kf_err rc = kf_store_password_reset_get(db, thash, r->now, &rid, &uid, &st);
+	struct kf_user_row u;
+	if (rc == KF_OK) {
+		rc = kf_store_user_get(db, uid, &u);
+		if (rc == KF_OK && !kf_user_may_sign_in(u.status))
+			rc = KF_ENOTFOUND;
+	}
+	if (rc == KF_EDB) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (rc != KF_OK) {
+		kf_reply_fail(r, KF_EINVAL, "reset_token_invalid", NULL, "token", "this password-reset link is not valid");
+		return;
+	}
+	if (st == KF_LINK_EXPIRED) {
+		kf_reply_fail(r, KF_EGONE, "reset_token_expired", NULL, "token",
+			      "this password-reset link has expired; ask for a new one");
+		return;
+	}
+	if (st == KF_LINK_USED) {
+		kf_reply_fail(r, KF_EGONE, "reset_token_used", NULL, "token",
+			      "this password-reset link was already used or replaced by a newer one");
+		return;
+	}
+	struct kf_error err = {0};
+	if (kf_validate_password(pw, u.email, u.mobile, &err) != KF_OK) {
+		err.field = "password";
+		kf_reply_error(r, &err);
+		return;
+	}
+	char hash[160];
+	if (kf_password_hash(pw, hash, sizeof(hash)) != KF_OK) {
+		kf_reply_fail(r, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");
+		return;
+	}
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)uid);
+	if (!kf_api_begin(r))
+		return;
+	/* the link is used up inside the transaction: of two concurrent uses,
+	 * the second finds it used and changes nothing */
+	rc = kf_store_password_reset_use(db, rid, r->now);
+	if (rc == KF_ECONFLICT) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_EGONE, "reset_token_used", NULL, "token",
+			      "this password-reset link was already used or replaced by a newer one");
+		return;
+	}
+	/* the link came to the account's address: that proves the address as
+	 * much as the verification link does */
+	int ended = -1;
+	if (rc != KF_OK || kf_store_user_set_password(db, uid, hash, r->now) != KF_OK ||
+	    kf_store_user_set_verified(db, uid, r->now) != KF_OK ||
+	    (ended = kf_store_sessions_end_others(db, uid, 0, r->now)) < 0 ||
+	    kf_audit_append(db, r->now, subject, "user.password_reset", subject, NULL) != KF_OK) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (kf_api_commit(r))
+		kf_reply_json(r, 200, json_pack("{s:s, s:I}", "status", "password_set", "sessions_ended", (json_int_t)ended));
+}
+
+/* PATCH /v1/me {language}: the language of the account's mail (and of the
+ * console, which reads it from /v1/me). */
+static void api_accounts_me_patch(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"language", KF_F_STRING, false, 8, NULL}};
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	json_t *lj = json_object_get(j, "language");
+	if (lj) {
+		const char *l = kf_json_str(j, "language");
+		if (!kf_account_language_valid(l)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "language", "language is \"zh\" or \"en\"");
+			return;
+		}
+		if (kf_store_user_set_language(db, r->user_id, l, r->now) != KF_OK ||
+		    !kf_api_audit(r, "user.update", kf_api_actor(r), l)) {
+			kf_api_abort_db(r);
+			return;
+		}
+	}
+	if (!kf_api_commit(r))
+		return;
+	struct kf_user_row u;
+	if (kf_store_user_get(db, r->user_id, &u) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_reply_json(r, 200, user_json(&u));
 }
 
 static void api_accounts_me(struct kf_req *r)
@@ -678,6 +969,14 @@ const struct kf_route kf_api_accounts_routes[] = {
 	{"POST", "/v1/me/password", api_accounts_password, KF_AUTH_USER, KF_RF_OWN_TX | KF_RF_CONSENT_EXEMPT,
 	 "Change the password; ends the caller's other sessions"},
 	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, 0, "The caller, memberships and pending agreements"},
+	{"PATCH", "/v1/me", api_accounts_me_patch, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
+	 "Change the caller's profile: the language of mail and console"},
+	{"POST", "/v1/email-verification:confirm", api_accounts_confirm_email, KF_AUTH_NONE, 0,
+	 "Confirm an email address with the link token of the verification mail"},
+	{"POST", "/v1/password-resets", api_password_reset_request, KF_AUTH_NONE, KF_RF_OWN_TX,
+	 "Mail a password-reset link (always 202)"},
+	{"POST", "/v1/password-resets:complete", api_password_reset_complete, KF_AUTH_NONE, KF_RF_OWN_TX,
+	 "Set a new password with a mailed reset link; ends every session"},
 	{"POST", "/v1/me/email-verification", api_accounts_verify_email, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
 	 "Confirm the email address with the mailed code"},
 	{"POST", "/v1/me/email-verification:resend", api_accounts_resend_code, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,

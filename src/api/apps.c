@@ -681,7 +681,7 @@ static void api_apps_submit_creation(struct kf_req *r)
 	    kf_store_review_insert(db, KF_REVIEW_CREATION, "app", a.id, a.provider_id, r->now, due, &review) != KF_OK ||
 	    kf_store_app_set_review(db, a.id, review) != KF_OK ||
 	    kf_store_app_set_state(db, a.id, next, r->now) != KF_OK ||
-	    kf_notify_org(db, r->now, a.provider_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
+	    kf_notify_org_app(db, r->now, a.provider_id, a.app_id, "app.creation_submitted", "App submitted for review", body) != KF_OK ||
 	    !kf_api_audit(r, "app.submit_creation", kf_arena_printf(r->arena, "app:%s", a.app_id), NULL)) {
 		kf_api_abort_db(r);
 		return;
@@ -732,7 +732,7 @@ bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *r
 						     "Fix the configuration and submit it again.\n",
 						     name, a.app_id, reasons_text);
 	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
-	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.creation_approved" : "app.creation_rejected",
+	       kf_notify_org_app(db, r->now, a.provider_id, a.app_id, approve ? "app.creation_approved" : "app.creation_rejected",
 			     approve ? "App creation approved" : "App creation rejected", body) == KF_OK;
 }
 
@@ -919,11 +919,19 @@ static void api_apps_catalog(struct kf_req *r)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *apis = json_loads(sets[i].apis, 0, NULL);
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
-						       (json_int_t)sets[i].id, "key", sets[i].key, "name", sets[i].name,
-						       "name_en", sets[i].name_en, "description", sets[i].description,
-						       "data_entrusted", sets[i].data_entrusted, "apis",
-						       apis ? apis : json_array(), "optional", sets[i].optional));
+		/* name, description and data_entrusted keep their old languages
+		 * (zh, en, en); the _zh and _en twins say which is which */
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b}", "id", (json_int_t)sets[i].id,
+				      "key", sets[i].key, "name", sets[i].name, "name_en", sets[i].name_en,
+				      "description", sets[i].description, "data_entrusted", sets[i].data_entrusted,
+				      "apis", apis ? apis : json_array(), "optional", sets[i].optional,
+				      "member_data", sets[i].member_data);
+		json_object_set_new(o, "name_zh", json_string(sets[i].name));
+		json_object_set_new(o, "description_en", json_string(sets[i].description));
+		json_object_set_new(o, "description_zh", json_string(sets[i].description_zh));
+		json_object_set_new(o, "data_entrusted_en", json_string(sets[i].data_entrusted));
+		json_object_set_new(o, "data_entrusted_zh", json_string(sets[i].data_entrusted_zh));
+		json_array_append_new(items, o);
 	}
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -937,8 +945,11 @@ static void api_apps_catalog_add(struct kf_req *r)
 		{"name_en", KF_F_STRING, true, 100, "APP-3"},
 		{"description", KF_F_STRING, true, 1000, "APP-3"},
 		{"data_entrusted", KF_F_STRING, true, 1000, "APP-3"},
+		{"description_zh", KF_F_STRING, false, 1000, "APP-3"},
+		{"data_entrusted_zh", KF_F_STRING, false, 1000, "APP-3"},
 		{"apis", KF_F_ARRAY, false, 200, "APP-3"},
 		{"optional", KF_F_BOOL, false, 0, "APP-3"},
+		{"member_data", KF_F_BOOL, false, 0, "DATA-1"},
 	};
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
@@ -959,6 +970,9 @@ static void api_apps_catalog_add(struct kf_req *r)
 		.data_entrusted = kf_json_str(j, "data_entrusted"),
 		.apis = apis_s,
 		.optional = !json_is_false(json_object_get(j, "optional")),
+		.description_zh = kf_json_str(j, "description_zh"),
+		.data_entrusted_zh = kf_json_str(j, "data_entrusted_zh"),
+		.member_data = json_is_true(json_object_get(j, "member_data")),
 	};
 	enum kf_err rc = kf_store_permset_insert(kf_req_db(r), &row);
 	free(apis_s);

@@ -99,7 +99,7 @@ static bool cgi_app(struct kf_req *r, json_t *body, struct kf_app_row *app, json
 	if (kf_api_front_door(r, app->state, *live, &err) != KF_OK) {
 		int code;
 		const char *msg;
-		kf_auth_errcode(err.name, &code, &msg);
+		kf_api_cgi_errcode(r, err.name, &code, &msg);
 		cgi_error(r, code, msg);
 		return false;
 	}

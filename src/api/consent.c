@@ -37,6 +37,8 @@
 #include "store/authz.h"
 #include "store/db.h"
 #include "store/hosts.h"
+#include "store/listings.h"
+#include "store/accounts.h"
 #include "store/permsets.h"
 #include "store/providers.h"
 #include "util/crypto.h"
@@ -81,7 +83,8 @@ static void send_page(struct kf_req *r, int status, const char *html)
 static void refuse(struct kf_req *r, struct flow *f, enum kf_refusal why)
 {
 	kf_db_rollback(kf_req_db(r));
-	struct kf_refusal_view v = {.lang = f->lang, .reason = why, .app_name = f->app_name, .request_id = r->id};
+	struct kf_refusal_view v = {.lang = f->lang, .site_name = r->ctx->cfg.platform_name, .reason = why,
+				    .app_name = f->app_name, .request_id = r->id};
 	send_page(r, kf_consent_refusal_status(why), kf_consent_render_refusal(r->arena, &v));
 }
 
@@ -141,7 +144,7 @@ static bool on_domain(const char *host, const char *domain)
 }
 
 static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *view, struct kf_auth_set *asked,
-		       size_t max);
+		       size_t max, bool *member_data);
 
 /* Send the browser back to the OAuth client with query parameters (each
  * value escaped); state is added when the request had one. */
@@ -181,7 +184,7 @@ static bool load_oauth(struct kf_req *r, struct flow *f)
 		uris[i] = json_string_value(json_array_get(ru, i));
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set sets[KF_CONSENT_MAX_SETS];
-	size_t ns = app_sets(r, f, view, sets, KF_CONSENT_MAX_SETS);
+	size_t ns = app_sets(r, f, view, sets, KF_CONSENT_MAX_SETS, NULL);
 	struct kf_oauth_client c = {
 		.type = json_is_true(json_object_get(dev, "public_client")) ? KF_OAUTH_CLIENT_PUBLIC : KF_OAUTH_CLIENT_CONFIDENTIAL,
 		.redirect_uris = uris,
@@ -335,8 +338,9 @@ static void show_signin(struct kf_req *r, struct flow *f, enum kf_signin_error e
 {
 	const char *csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "signin", pre_binding(r), f->hidden,
 					       f->n_hidden, r->now);
-	struct kf_signin_view v = {.lang = f->lang, .action_url = r->path, .csrf = csrf, .hidden = f->hidden,
-				   .n_hidden = f->n_hidden, .app_name = f->app_name, .login = login, .error = e};
+	struct kf_signin_view v = {.lang = f->lang, .site_name = r->ctx->cfg.platform_name, .action_url = r->path,
+				   .csrf = csrf, .hidden = f->hidden, .n_hidden = f->n_hidden, .app_name = f->app_name,
+				   .login = login, .forgot_url = "/console/forgot", .error = e};
 	send_page(r, e == KF_SIGNIN_ERR_CREDENTIALS ? 401 : e == KF_SIGNIN_ERR_LOCKED ? 429 : 200,
 		  kf_consent_render_signin(r->arena, &v));
 }
@@ -371,7 +375,7 @@ static bool kind_in(const char *kinds, const char *kind)
 }
 
 struct account {
-	int64_t id;
+	int64_t id, owner_user_id;
 	const char *external_id, *name, *kind;
 	bool authorized;
 };
@@ -402,6 +406,7 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 			continue;
 		struct kf_authz_row z;
 		out[n].id = id;
+		out[n].owner_user_id = row.owner_user_id;
 		out[n].external_id = kf_arena_strdup(r->arena, row.external_id);
 		out[n].name = kf_arena_strdup(r->arena, row.name);
 		out[n].kind = kf_arena_strdup(r->arena, row.kind);
@@ -415,8 +420,15 @@ static size_t accounts_for(struct kf_req *r, struct flow *f, struct account *out
 }
 
 /* The app's live permission sets with the catalog's words. */
+/* The text of the page's language; the English one when the operator gave
+ * no Chinese. */
+static const char *in_lang(const struct flow *f, const char *en, const char *zh)
+{
+	return f->lang == KF_LANG_ZH && zh && *zh ? zh : en;
+}
+
 static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *view, struct kf_auth_set *asked,
-		       size_t max)
+		       size_t max, bool *member_data)
 {
 	/* one store call for all of the app's sets, in the order it lists them */
 	json_t *ids = json_object_get(f->cfg, "permission_sets");
@@ -428,15 +440,17 @@ static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *
 	struct kf_permset_row *rows = kf_arena_alloc(r->arena, (max ? max : 1) * sizeof(*rows));
 	if (kf_store_permsets_get(kf_req_db(r), r->arena, want, n_ids, rows, max, &n) != KF_OK)
 		n = 0;
+	bool *members = kf_arena_alloc(r->arena, (max ? max : 1) * sizeof(*members));
 	for (size_t m = 0; m < n; m++) {
 		view[m] = (struct kf_consent_set){
 			.id = rows[m].id,
 			.name = f->lang == KF_LANG_ZH ? rows[m].name : rows[m].name_en,
-			.description = rows[m].description,
-			.data_entrusted = rows[m].data_entrusted,
+			.description = in_lang(f, rows[m].description, rows[m].description_zh),
+			.data_entrusted = in_lang(f, rows[m].data_entrusted, rows[m].data_entrusted_zh),
 			.required = !rows[m].optional,
 		};
 		asked[m] = (struct kf_auth_set){.id = rows[m].id, .key = rows[m].key, .required = view[m].required};
+		members[m] = rows[m].member_data;
 	}
 	if (f->oauth && f->oa.n_sets) {
 		/* only the sets the scope asked for */
@@ -448,12 +462,54 @@ static size_t app_sets(struct kf_req *r, struct flow *f, struct kf_consent_set *
 			if (keep) {
 				view[k] = view[m];
 				asked[k] = asked[m];
+				members[k] = members[m];
 				k++;
 			}
 		}
 		n = k;
 	}
+	if (member_data) {
+		*member_data = false;
+		for (size_t m = 0; m < n; m++)
+			*member_data = *member_data || members[m];
+	}
 	return n;
+}
+
+static bool on_allowlist(json_t *cfg, int64_t host_id);
+
+/* Whether the app would take this account (AUTH-4, APP-10, AUTH-5), by the
+ * rule confirm() applies (kf_app_may_authorize), so the page offers only
+ * what confirming can accept and says why for the rest. */
+static enum kf_consent_unavailable account_fit(struct kf_req *r, struct flow *f, const struct account *acc)
+{
+	enum kf_role role = KF_ROLE_NONE;
+	if (kf_store_member_role(kf_req_db(r), f->app.provider_id, acc->owner_user_id, &role) != KF_OK)
+		role = KF_ROLE_NONE;
+	struct kf_error err = {0};
+	if (kf_app_may_authorize(f->app.state, on_allowlist(f->cfg, acc->id), f->app.audience, role != KF_ROLE_NONE,
+				 &err) == KF_OK)
+		return KF_ACCOUNT_AVAILABLE;
+	if (err.rule && !strcmp(err.rule, "AUTH-4"))
+		return KF_ACCOUNT_NOT_ON_TEST_LIST;
+	if (err.rule && !strcmp(err.rule, "APP-10"))
+		return KF_ACCOUNT_SELF_USE;
+	return KF_ACCOUNT_APP_UNAVAILABLE;
+}
+
+/* The released listing's name and logo URL (NULL when the app has no live
+ * listing or it has no logo): what the owner saw in the marketplace. */
+static void released_listing(struct kf_req *r, struct flow *f, const char **name, const char **icon)
+{
+	*name = *icon = NULL;
+	struct kf_listing_row l;
+	if (!f->app.live_listing_id || kf_store_listing_get(kf_req_db(r), f->app.live_listing_id, &l) != KF_OK)
+		return;
+	const char *n = json_string_value(json_object_get(l.body, "name"));
+	*name = n ? kf_arena_strdup(r->arena, n) : NULL;
+	if (json_is_integer(json_object_get(l.body, "logo_file")))
+		*icon = kf_arena_printf(r->arena, "/v1/directory/%s/logo", f->app.app_id);
+	kf_store_listing_row_clear(&l);
 }
 
 static void show_consent(struct kf_req *r, struct flow *f, const char *session_token)
@@ -473,14 +529,19 @@ static void show_consent(struct kf_req *r, struct flow *f, const char *session_t
 	for (size_t i = 0; i < na; i++)
 		va[i] = (struct kf_consent_account){.id = kf_arena_printf(r->arena, "%lld", (long long)acc[i].id),
 						    .name = acc[i].name, .kind = acc[i].kind,
-						    .already_authorized = acc[i].authorized};
+						    .already_authorized = acc[i].authorized,
+						    .unavailable = account_fit(r, f, &acc[i])};
 	struct kf_consent_set sets[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];
-	size_t ns = app_sets(r, f, sets, asked, KF_CONSENT_MAX_SETS);
+	bool member_data = false;
+	size_t ns = app_sets(r, f, sets, asked, KF_CONSENT_MAX_SETS, &member_data);
+	const char *listing_name, *listing_icon;
+	released_listing(r, f, &listing_name, &listing_icon);
 	const char *csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "consent", session_binding(r, session_token),
 					       f->hidden, f->n_hidden, r->now);
 	struct kf_consent_view v = {
 		.lang = f->lang,
+		.site_name = r->ctx->cfg.platform_name,
 		.action_url = r->path,
 		.csrf = csrf,
 		.hidden = f->hidden,
@@ -489,6 +550,8 @@ static void show_consent(struct kf_req *r, struct flow *f, const char *session_t
 		.app_intro = json_string_value(json_object_get(f->cfg, "intro")),
 		.app_website = json_string_value(json_object_get(f->cfg, "website")),
 		.developer = f->developer ? f->developer : "",
+		.listing_name = listing_name,
+		.listing_icon_url = listing_icon,
 		.in_testing = f->app.state != KF_APP_RELEASED,
 		.user_label = r->user_email,
 		.accounts = va,
@@ -496,7 +559,8 @@ static void show_consent(struct kf_req *r, struct flow *f, const char *session_t
 		.pinned = f->biz_appid != NULL,
 		.sets = sets,
 		.n_sets = ns,
-		.scope = {.show = true},
+		/* DATA-1: the member scope only for a set that hands over members' data */
+		.scope = {.show = member_data},
 	};
 	send_page(r, 200, kf_consent_render(r->arena, &v));
 }
@@ -542,7 +606,8 @@ static void confirm(struct kf_req *r, struct flow *f)
 			oauth_redirect(r, f, "error", "access_denied", "the owner declined");
 			return;
 		}
-		struct kf_result_view v = {.lang = f->lang, .outcome = KF_RESULT_CANCELLED, .app_name = f->app_name,
+		struct kf_result_view v = {.lang = f->lang, .site_name = r->ctx->cfg.platform_name,
+					   .outcome = KF_RESULT_CANCELLED, .app_name = f->app_name,
 					   .continue_url = f->redirect_uri};
 		send_page(r, 200, kf_consent_render_result(r->arena, &v));
 		return;
@@ -575,7 +640,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	/* the sets: required ones plus the optional ones left checked */
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];
-	size_t ns = app_sets(r, f, view, asked, KF_CONSENT_MAX_SETS);
+	size_t ns = app_sets(r, f, view, asked, KF_CONSENT_MAX_SETS, NULL);
 	const char *posted[KF_CONSENT_MAX_SETS];
 	size_t np = kf_form_all(&f->form, KF_CONSENT_F_SET, posted, KF_CONSENT_MAX_SETS);
 	int64_t selected[KF_CONSENT_MAX_SETS];
@@ -674,6 +739,37 @@ static void confirm(struct kf_req *r, struct flow *f)
 	kf_reply_header(r, "Location", loc);
 }
 
+/* "Not you? Switch account": end this browser's session (the form's token
+ * proves it came from the consent page of this session) and show the
+ * sign-in form again with the same flow. Without a session there is
+ * nothing to end. */
+static void switch_account(struct kf_req *r, struct flow *f)
+{
+	if (r->user_id && r->session_id) {
+		if (kf_consent_csrf_verify(r->ctx->server_key, "consent", session_binding(r, NULL), f->hidden,
+					   f->n_hidden, kf_form_get(&f->form, KF_CONSENT_F_CSRF), r->now,
+					   FORM_MAX_AGE) != KF_OK) {
+			refuse(r, f, KF_REFUSAL_BAD_STATE);
+			return;
+		}
+		if (!kf_api_begin(r))
+			return;
+		if (kf_store_session_revoke(kf_req_db(r), r->session_id, r->now) != KF_OK ||
+		    !kf_api_audit(r, "session.revoke", kf_api_actor(r), "consent page: switch account")) {
+			kf_api_abort_db(r);
+			return;
+		}
+		if (!kf_api_commit(r))
+			return;
+		kf_reply_header(r, "Set-Cookie",
+				kf_arena_printf(r->arena, "kf_session=; %s; Max-Age=0", kf_api_cookie_attrs(r)));
+		r->user_id = 0;
+		r->session_id = 0;
+		r->user_email = NULL;
+	}
+	show_signin(r, f, KF_SIGNIN_OK, NULL);
+}
+
 static void api_consent_page(struct kf_req *r)
 {
 	struct flow f;
@@ -709,6 +805,10 @@ static void api_consent_page(struct kf_req *r)
 			kf_reply_db_error(r);
 			return;
 		}
+	}
+	if (step && !strcmp(step, KF_CONSENT_STEP_SWITCH)) {
+		switch_account(r, &f);
+		return;
 	}
 	if (!r->user_id || !r->session_id) {
 		show_signin(r, &f, KF_SIGNIN_OK, NULL);

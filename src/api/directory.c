@@ -7,6 +7,8 @@
  * apps are not released, so they never appear (GOV-1, GOV-2).
  */
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -15,6 +17,12 @@
 #include "http/request.h"
 #include "store/db.h"
 #include "store/listing_apps.h"
+#include "store/listings.h"
+#include "core/app.h"
+#include "ctx.h"
+#include "store/apps.h"
+#include "store/files.h"
+#include "util/mem.h"
 
 #define DIRECTORY_LIMIT_DEFAULT 20
 #define DIRECTORY_LIMIT_MAX 100
@@ -100,7 +108,73 @@ static void api_directory_list(struct kf_req *r)
 	kf_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_after", next));
 }
 
+/* The category catalog (REV-6, LST-7): public, because a provider picks a
+ * category before it has an app and the marketplace lists them. Each
+ * category with its Chinese and English names and the special
+ * qualifications (document keys) an app in it must submit. */
+static void api_categories_list(struct kf_req *r)
+{
+	struct kf_category_row *rows = NULL;
+	size_t n = 0;
+	if (kf_store_categories_list(kf_req_db(r), r->arena, &rows, &n) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		/* the operators' catalog: keep only strings of a list */
+		json_t *stored = json_loads(rows[i].qualifications, 0, NULL), *q = json_array(), *d;
+		size_t k;
+		json_array_foreach(stored, k, d)
+			if (json_is_string(d))
+				json_array_append(q, d);
+		json_decref(stored);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", rows[i].key, "name",
+						       rows[i].name, "name_zh", rows[i].name, "name_en", rows[i].name_en,
+						       "qualifications", q));
+	}
+	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* The logo of a released app's live listing (LST-6), public like the
+ * directory entry that names it: the consent page and the marketplace show
+ * it to people who are not the uploader. Anything else is 404. */
+static void api_directory_logo(struct kf_req *r)
+{
+	const char *app_id = kf_req_param(r, "app_id");
+	struct kf_app_row app;
+	struct kf_listing_row l = {0};
+	struct kf_file_row f;
+	struct kf_db *db = kf_req_db(r);
+	bool found = app_id && kf_app_id_valid(app_id) && kf_store_app_by_appid(db, app_id, &app) == KF_OK &&
+		     app.state == KF_APP_RELEASED && app.live_listing_id &&
+		     kf_store_listing_get(db, app.live_listing_id, &l) == KF_OK;
+	json_t *logo = found ? json_object_get(l.body, "logo_file") : NULL;
+	found = found && json_is_integer(logo) && kf_store_file_get(db, json_integer_value(logo), &f) == KF_OK;
+	if (l.body)
+		kf_store_listing_row_clear(&l);
+	if (!found) {
+		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "app_id", "no released app with a logo by this id");
+		return;
+	}
+	char *path = kf_files_blob_path(r->ctx->files_dir, f.sha256);
+	FILE *fp = fopen(path, "rb");
+	free(path);
+	if (!fp) {
+		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
+		return;
+	}
+	char *buf = kf_arena_alloc(r->arena, (size_t)f.size + 1);
+	size_t n = fread(buf, 1, (size_t)f.size, fp);
+	fclose(fp);
+	kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f.content_type), buf, n);
+}
+
 const struct kf_route kf_api_directory_routes[] = {
+	{"GET", "/v1/directory/{app_id}/logo", api_directory_logo, KF_AUTH_NONE, 0,
+	 "The logo of a released app's listing (LST-6)"},
+	{"GET", "/v1/categories", api_categories_list, KF_AUTH_NONE, 0,
+	 "The category catalog with the qualifications each requires (REV-6)"},
 	{"GET", "/v1/directory", api_directory_list, KF_AUTH_NONE, 0,
 	 "The public directory of released apps (APP-6, REV-2, REV-3)"},
 };

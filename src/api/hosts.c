@@ -68,14 +68,30 @@ static int64_t owner_for(struct kf_req *r, const char *email, const char *host_n
 	char token[80], hash[65];
 	kf_token_new("kfi_", token, sizeof(token));
 	kf_sha256_hex(token, strlen(token), hash);
-	char *body = kf_arena_printf(r->arena,
-				     "You were made the owner of \"%s\" on the Kaifang open platform.\n\n"
-				     "To activate your account, choose a password with this invitation token "
-				     "(valid 7 days):\n\n  %s\n\n"
-				     "POST /v1/invitations:accept {\"token\": \"…\", \"password\": \"…\", \"mobile\": \"…\"}\n",
-				     host_name, token);
+	/* The invited person has no language yet: the inviter's, which the
+	 * account keeps until its owner changes it; without a person behind
+	 * the call (an operator key), both languages. */
+	struct kf_user_row inviter;
+	const char *lang = NULL;
+	if (r->user_id && kf_store_user_get(db, r->user_id, &inviter) == KF_OK)
+		lang = inviter.language;
+	const char *url = kf_arena_printf(r->arena, "%s/console/invitations/accept?token=%s", r->ctx->cfg.issuer, token);
+	const char *en = kf_arena_printf(r->arena,
+					 "You were made the owner of \"%s\" on the Kaifang open platform.\n\n"
+					 "Open this link to activate your account and choose a password "
+					 "(it works once and expires in 7 days):\n\n%s\n",
+					 host_name, url);
+	const char *zh = kf_arena_printf(r->arena,
+					 "您已成为开放平台上“%s”的所有者。\n\n"
+					 "请打开下面的链接激活帐号并设置密码（链接只能使用一次，7 天后失效）：\n\n%s\n",
+					 host_name, url);
+	const char *body = !lang ? kf_arena_printf(r->arena, "%s\n----\n\n%s", zh, en)
+			   : !strcmp(lang, "zh") ? zh : en;
+	const char *subject = !lang ? "开放平台邀请 / Your Kaifang invitation"
+			      : !strcmp(lang, "zh") ? "开放平台邀请" : "Your Kaifang invitation";
 	if (kf_store_invitation_insert(db, id, hash, r->now, r->now + INVITATION_TTL) != KF_OK ||
-	    kf_mail_enqueue(db, r->now, email, "Your Kaifang invitation", body) != KF_OK)
+	    (lang && kf_store_user_set_language(db, id, lang, r->now) != KF_OK) ||
+	    kf_mail_enqueue(db, r->now, email, subject, body) != KF_OK)
 		return -1;
 	return id;
 }

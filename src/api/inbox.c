@@ -22,8 +22,10 @@ static void api_inbox_list(struct kf_req *r)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n_rows; i++) {
 		const struct kf_notification_row *m = &rows[i];
-		json_array_append_new(items, json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o}", "id", (json_int_t)m->id,
+		/* app_id: the app a notice is about, by the id /v1/apps/{id} takes */
+		json_array_append_new(items, json_pack("{s:I, s:o, s:o, s:s, s:s, s:s, s:I, s:o}", "id", (json_int_t)m->id,
 						       "provider_id", m->org_id ? json_integer(m->org_id) : json_null(),
+						       "app_id", m->app_id ? json_string(m->app_id) : json_null(),
 						       "kind", m->kind, "title", m->title, "body", m->body, "created_at",
 						       (json_int_t)m->created_at, "read_at",
 						       m->read ? json_integer(m->read_at) : json_null()));

@@ -515,7 +515,7 @@ static void api_qualifications_decide(struct kf_req *r)
 					      "Upload a new one from the app's qualifications page.\n",
 					      doc, a.app_id, reason);
 	if (rc != KF_OK ||
-	    kf_notify_org(db, r->now, a.provider_id, accept ? "app.qualification_accepted" : "app.qualification_rejected",
+	    kf_notify_org_app(db, r->now, a.provider_id, a.app_id, accept ? "app.qualification_accepted" : "app.qualification_rejected",
 			  accept ? "Qualification document accepted" : "Qualification document rejected", text) != KF_OK ||
 	    !kf_api_audit(r, accept ? "qualification.accept" : "qualification.reject",
 			  kf_arena_printf(r->arena, "app:%s", a.app_id), kf_arena_printf(r->arena, "%s%s%s", doc,

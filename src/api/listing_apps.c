@@ -136,7 +136,7 @@ static void apply(struct kf_req *r, enum kf_listing_kind kind, json_t *attestati
 	     kf_store_review_insert(db, kf_listing_review_kind(kind), "app", a.id, a.provider_id, r->now, due, &review) == KF_OK &&
 	     kf_store_listing_app_set_review(db, id, review) == KF_OK &&
 	     kf_store_review_set_detail(db, review, dtext) == KF_OK &&
-	     kf_notify_org(db, r->now, a.provider_id,
+	     kf_notify_org_app(db, r->now, a.provider_id, a.app_id,
 			   kind == KF_LISTING_DISPLAY ? "app.display_listing_submitted" : "app.search_listing_submitted",
 			   kind == KF_LISTING_DISPLAY ? "Display listing submitted" : "Search listing submitted",
 			   body) == KF_OK &&
@@ -282,7 +282,7 @@ bool kf_api_listing_application_decided(struct kf_req *r, const struct kf_review
 					   ev == KF_EVIDENCE_ABSENT ? -1 : ev == KF_EVIDENCE_HOLDS, r->now) == KF_OK &&
 	       (ev == KF_EVIDENCE_ABSENT || record_finding(db, rv->id, ev == KF_EVIDENCE_HOLDS)) &&
 	       (!approve || kf_store_app_set_listed(db, la.app, la.kind, r->now) == KF_OK) &&
-	       kf_notify_org(db, r->now, rv->org_id, nkind, title, body) == KF_OK;
+	       kf_notify_org_app(db, r->now, rv->org_id, rc == KF_OK ? a.app_id : NULL, nkind, title, body) == KF_OK;
 }
 
 const struct kf_route kf_api_listing_apps_routes[] = {

@@ -90,7 +90,8 @@ static bool ip_allowed(struct kf_req *r, const struct kf_app_row *app)
 	}
 	json_decref(cfg);
 	if (!ok)
-		cgi_error(r, 61004, "access clientip is not registered");
+		cgi_error(r, 61004, kf_arena_printf(r->arena, "access clientip is not registered requestIP: %s",
+						  r->client_ip ? r->client_ip : "unknown"));
 	return ok;
 }
 

@@ -270,7 +270,7 @@ static void run_pipeline(struct kf_req *r, void *arg)
 		  kf_store_review_insert(db, j->release ? KF_REVIEW_RELEASE : KF_REVIEW_CHANGE, "app", j->app, j->provider, r->now, due, &review) == KF_OK &&
 		  kf_store_review_set_detail(db, review, dtext) == KF_OK &&
 		  kf_store_submission_finish(db, j->submission, "queued", NULL, ftext, review, r->now) == KF_OK &&
-		  kf_notify_org(db, r->now, j->provider, j->release ? "app.release_submitted" : "app.change_submitted",
+		  kf_notify_org_app(db, r->now, j->provider, j->app_id, j->release ? "app.release_submitted" : "app.change_submitted",
 				j->release ? "App submitted for release" : "App change submitted", body) == KF_OK &&
 		  kf_api_audit(r, j->release ? "app.release_queued" : "app.change_queued",
 			       kf_arena_printf(r->arena, "app:%s", j->app_id),
@@ -569,7 +569,7 @@ bool kf_api_app_release_decided(struct kf_req *r, const struct kf_review_row *rv
 				       name, a.app_id, reasons_text);
 	}
 	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
-	       kf_notify_org(db, r->now, a.provider_id, approve ? "app.release_approved" : "app.release_rejected",
+	       kf_notify_org_app(db, r->now, a.provider_id, a.app_id, approve ? "app.release_approved" : "app.release_rejected",
 			     approve ? "App released" : "App release rejected", body) == KF_OK;
 }
 
@@ -624,7 +624,7 @@ bool kf_api_app_change_decided(struct kf_req *r, const struct kf_review_row *rv,
 				       "serving. Reasons: %s\nFix them and submit the change again.\n",
 				       name, a.app_id, reasons_text);
 	}
-	return kf_notify_org(db, r->now, a.provider_id, approve ? "app.change_approved" : "app.change_rejected",
+	return kf_notify_org_app(db, r->now, a.provider_id, a.app_id, approve ? "app.change_approved" : "app.change_rejected",
 			     approve ? "App change approved" : "App change rejected", body) == KF_OK;
 }
 

@@ -102,6 +102,17 @@ static bool assignee_filter(struct kf_req *r, struct kf_review_filter *f)
 	return true;
 }
 
+/* REV-1: a review is overdue when it is pending past its deadline, at the
+ * request's now; the list and the single review say it alike. */
+static void set_overdue(struct kf_req *r, json_t *it)
+{
+	enum kf_review_state st = KF_REVIEW_WITHDRAWN;
+	bool pending = kf_review_state_parse(json_string_value(json_object_get(it, "state")), &st) &&
+		       st == KF_REVIEW_PENDING;
+	bool overdue_now = kf_review_overdue(pending, json_integer_value(json_object_get(it, "due_at")), r->now);
+	json_object_set_new(it, "overdue", json_boolean(overdue_now));
+}
+
 /* GET /v1/reviews: the queue (REV-1), oldest deadline first, with the
  * overdue flag computed at the request's now. */
 static void api_reviews_list(struct kf_req *r)
@@ -138,15 +149,8 @@ static void api_reviews_list(struct kf_req *r)
 		return;
 	}
 	size_t n = json_array_size(items);
-	for (size_t i = 0; i < n; i++) {
-		json_t *it = json_array_get(items, i);
-		/* REV-1: pending past its deadline */
-		enum kf_review_state st = KF_REVIEW_WITHDRAWN;
-		bool pending = kf_review_state_parse(json_string_value(json_object_get(it, "state")), &st) &&
-			       st == KF_REVIEW_PENDING;
-		bool overdue_now = kf_review_overdue(pending, json_integer_value(json_object_get(it, "due_at")), r->now);
-		json_object_set_new(it, "overdue", json_boolean(overdue_now));
-	}
+	for (size_t i = 0; i < n; i++)
+		set_overdue(r, json_array_get(items, i));
 	json_t *last = json_array_get(items, n - 1);
 	json_t *next = n == (size_t)f.limit
 			       ? json_string(kf_api_cursor(r, json_integer_value(json_object_get(last, "due_at")),
@@ -163,6 +167,7 @@ static void api_reviews_get(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
+	set_overdue(r, o);
 	kf_reply_json(r, 200, o);
 }
 

@@ -65,7 +65,7 @@ enum kf_err kf_api_app_suspend(struct kf_req *r, const struct kf_app_row *a, con
 		return kf_error_set(err, KF_ECONFLICT, "state_changed", "AUTH-5", NULL,
 				    "the app's state changed meanwhile; read it again");
 	if (rc != KF_OK || kf_store_app_suspend_grants(db, a->id, r->now) != KF_OK ||
-	    kf_notify_org(db, r->now, a->provider_id, "app.suspended", "App suspended", body) != KF_OK ||
+	    kf_notify_org_app(db, r->now, a->provider_id, a->app_id, "app.suspended", "App suspended", body) != KF_OK ||
 	    !kf_api_audit(r, "app.suspend", kf_arena_printf(r->arena, "app:%s", a->app_id),
 			  kf_arena_printf(r->arena, "%s: %s (was %s)", rule, reason, kf_app_state_name(a->state))))
 		return KF_EDB;
@@ -195,7 +195,7 @@ static void api_apps_unsuspend(struct kf_req *r)
 		return;
 	}
 	if (rc != KF_OK || kf_push_ticket_now(db, a.id, a.app_id, r->now) != KF_OK || !reissue_codes(r, &a) ||
-	    kf_notify_org(db, r->now, a.provider_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
+	    kf_notify_org_app(db, r->now, a.provider_id, a.app_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
 	    !kf_api_audit(r, "app.unsuspend", kf_arena_printf(r->arena, "app:%s", a.app_id),
 			  kf_arena_printf(r->arena, "back to %s%s%s", to, reason ? ": " : "", reason ? reason : ""))) {
 		kf_api_abort_db(r);

@@ -193,3 +193,10 @@ enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, json_t *li
 		.state = st, .client_ip = r->client_ip, .ip_allowlist = allow, .n_ip_allowlist = n};
 	return kf_auth_front_door(&d, err);
 }
+
+void kf_api_cgi_errcode(struct kf_req *r, const char *err_name, int *errcode, const char **errmsg)
+{
+	kf_auth_errcode(err_name, errcode, errmsg);
+	if (*errcode == 61004)
+		*errmsg = kf_arena_printf(r->arena, "%s requestIP: %s", *errmsg, r->client_ip ? r->client_ip : "unknown");
+}

@@ -48,4 +48,11 @@ struct json_t;
 enum kf_err kf_api_front_door(struct kf_req *r, enum kf_app_state st, struct json_t *live_cfg,
 			      struct kf_error *err) KF_MUST_CHECK;
 
+/* The component API's errcode and errmsg (before " rid: …") for a core
+ * refusal named err_name (kf_auth_errcode). 61004 names the client address
+ * that was refused ("access clientip is not registered requestIP: 10.0.0.7",
+ * the wording of the platform the protocol follows). *errmsg is static or in
+ * the request's arena. */
+void kf_api_cgi_errcode(struct kf_req *r, const char *err_name, int *errcode, const char **errmsg);
+
 #endif

@@ -31,3 +31,17 @@ bool kf_user_may_sign_in(enum kf_user_status s)
 {
 	return s == KF_USER_ACTIVE;
 }
+
+bool kf_account_language_valid(const char *language)
+{
+	return language && (!strcmp(language, "zh") || !strcmp(language, "en"));
+}
+
+enum kf_link_state kf_link_state_at(int64_t expires_at, bool used, int64_t now)
+{
+	/* a used link stays used after it would have expired: the person
+	 * learns that it worked, not that it is old */
+	if (used)
+		return KF_LINK_USED;
+	return now < expires_at ? KF_LINK_USABLE : KF_LINK_EXPIRED;
+}

@@ -661,9 +661,11 @@ enum kf_err kf_auth_front_door(const struct kf_auth_door *d, struct kf_error *er
 				return KF_OK;
 		}
 	}
+	/* issue 11: say which address was seen, so a developer behind NAT or
+	 * a proxy knows what to put on the list */
 	return kf_error_set(err, KF_EFORBIDDEN, "ip_not_allowed", "APP-4", NULL,
-			    "access clientip is not registered: the caller's address is not on the app's "
-			    "IP allowlist (APP-4)");
+			    "access clientip is not registered: the caller's address %.64s is not on the app's "
+			    "IP allowlist (APP-4)", d->client_ip ? d->client_ip : "(unknown)");
 }
 
 /* ---- component errcodes ------------------------------------------------------ */

@@ -34,6 +34,7 @@ int kf_err_status(enum kf_err code)
 	case KF_EFORBIDDEN: return 403;
 	case KF_ELIMIT: return 429;
 	case KF_EUNAVAIL: return 503;
+	case KF_EGONE: return 410;
 	case KF_EDB:
 	case KF_EINTERNAL: return 500;
 	}

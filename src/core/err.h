@@ -20,6 +20,7 @@ enum kf_err {
 	KF_EDB,        /* 500: storage failed */
 	KF_EINTERNAL,  /* 500 */
 	KF_EUNAVAIL,   /* 503 */
+	KF_EGONE,      /* 410: existed once, no longer usable (an expired or used link) */
 };
 
 #define KF_MUST_CHECK __attribute__((warn_unused_result))

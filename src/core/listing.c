@@ -176,10 +176,10 @@ void kf_listing_check_name(const char *name, const struct kf_listing_ctx *ctx,
 	size_t len = kf_listing_cjk_len(name);
 	if (len > KF_LISTING_NAME_MAX_HALF)
 		max_len(name, KF_LISTING_NAME_MAX_HALF, "LST-1", "name", out);
-	else if (len > KF_LISTING_NAME_BEST_HALF)
+	else if (len > KF_LISTING_NAME_BEST_HALF) /* issue 11: 5 or 6 are inside the range */
 		kf_findings_add(out, "LST-1", "name", W,
-				"name has %zu%s CJK characters; 2 to 6 are recommended and "
-				"at most %d display best", len / 2, len % 2 ? ".5" : "",
+				"name has %zu%s CJK characters; %d to %d are recommended (4 or fewer "
+				"display best)", len / 2, len % 2 ? ".5" : "", 2,
 				KF_LISTING_NAME_BEST_HALF / 2);
 	special_finding(name, false, "LST-2", "name", out);
 	if (ctx && ctx->generic_names && kf_terms_find_exact(ctx->generic_names, name, &m))

@@ -30,7 +30,7 @@
 #include "core/terms.h"
 
 #define KF_LISTING_NAME_MAX_HALF 20     /* LST-1: 10 CJK / 20 Latin; over is reject */
-#define KF_LISTING_NAME_BEST_HALF 8     /* LST-1: over 4 CJK is a warning */
+#define KF_LISTING_NAME_BEST_HALF 12    /* LST-1: 2–6 CJK recommended; over 6 is a warning */
 #define KF_LISTING_INTRO_MAX_HALF 30    /* LST-8: 15 CJK */
 #define KF_LISTING_DESC_MAX_HALF 1000   /* LST-9: 500 CJK */
 #define KF_LISTING_NOTES_MAX_HALF 1000  /* LST-13: optional; cap is policy */

@@ -27,31 +27,114 @@ enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const
 	return kf_store_mail_insert(db, to, subject, body, now);
 }
 
-enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
-			   const char *title, const char *body)
+static char console_base[512];
+
+/* The Chinese titles of the notices, by kind: a mail to an account in
+ * Chinese carries one as its subject and first line. (The notice's body
+ * is the inbox's, in English, for now.) */
+static const struct {
+	const char *kind, *zh;
+} zh_titles[] = {
+	{"member.added", "您已加入服务商"},
+	{"provider.application_submitted", "资质申请已提交"},
+	{"provider.qualified", "资质审核已通过"},
+	{"provider.rejected", "资质审核未通过"},
+	{"provider.certified", "服务商已完成认证"},
+	{"provider.cancelled", "服务商帐号已注销"},
+	{"provider.banned", "服务商已被封禁"},
+	{"provider.reverify_required", "需要重新验证资质"},
+	{"provider.authenticity_submitted", "真实性认证已提交"},
+	{"provider.authenticity_approved", "真实性认证已通过"},
+	{"provider.authenticity_rejected", "真实性认证未通过"},
+	{"app.creation_submitted", "应用已提交创建审核"},
+	{"app.creation_approved", "应用创建审核已通过"},
+	{"app.creation_rejected", "应用创建审核未通过"},
+	{"app.release_submitted", "应用已提交发布审核"},
+	{"app.release_approved", "应用已发布"},
+	{"app.release_rejected", "应用发布审核未通过"},
+	{"app.change_submitted", "应用变更已提交审核"},
+	{"app.change_approved", "应用变更审核已通过"},
+	{"app.change_rejected", "应用变更审核未通过"},
+	{"app.suspended", "应用已被暂停"},
+	{"app.unsuspended", "应用暂停已解除"},
+	{"app.qualification_accepted", "应用资质文件已通过"},
+	{"app.qualification_rejected", "应用资质文件未通过"},
+	{"app.display_listing_submitted", "展示位申请已提交"},
+	{"app.display_listing_approved", "展示位申请已通过"},
+	{"app.display_listing_rejected", "展示位申请未通过"},
+	{"app.search_listing_submitted", "搜索位申请已提交"},
+	{"app.search_listing_approved", "搜索位申请已通过"},
+	{"app.search_listing_rejected", "搜索位申请未通过"},
+};
+
+const char *kf_notify_title_zh(const char *kind)
 {
-	if (kf_store_notification_insert(db, user_id, org_id, kind, title, body, now) != KF_OK)
+	for (size_t i = 0; kind && i < sizeof(zh_titles) / sizeof(zh_titles[0]); i++)
+		if (!strcmp(zh_titles[i].kind, kind))
+			return zh_titles[i].zh;
+	return NULL;
+}
+
+void kf_notify_set_console_base(const char *base)
+{
+	snprintf(console_base, sizeof(console_base), "%s", base ? base : "");
+}
+
+const char *kf_notify_console_base(void)
+{
+	return console_base;
+}
+
+static enum kf_err notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *app_id,
+			       const char *kind, const char *title, const char *body)
+{
+	if (kf_store_notification_insert(db, user_id, org_id, app_id, kind, title, body, now) != KF_OK)
 		return KF_EDB;
-	char to[KF_EMAIL_MAX + 1];
-	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to));
+	char to[KF_EMAIL_MAX + 1], lang[4];
+	enum kf_err rc = kf_store_notice_recipient(db, user_id, to, sizeof(to), lang);
 	if (rc == KF_ENOTFOUND)
 		return KF_OK; /* no mail for an account that is not active */
 	if (rc != KF_OK)
 		return KF_EDB;
-	return kf_mail_enqueue(db, now, to, title, body);
+	/* The notice's own text is the inbox's (English); the mail around it
+	 * is in the account's language and says where to read and act on it. */
+	bool zh = !strcmp(lang, "zh");
+	const char *zt = kf_notify_title_zh(kind);
+	char *subject = kf_xasprintf(zh ? "开放平台通知：%s" : "%s", zh && zt ? zt : title);
+	char *text = zh ? kf_xasprintf("您在开放平台有一条新通知：%s\n\n通知原文（英文）：\n%s\n\n%s\n\n"
+				       "在控制台的收件箱中查看并处理：%s/console/\n",
+				       zt ? zt : title, title, body, console_base)
+			: kf_xasprintf("%s\n\nRead it and act on it in your inbox in the Kaifang console: %s/console/\n",
+				       body, console_base);
+	rc = kf_mail_enqueue(db, now, to, subject, text);
+	free(subject);
+	free(text);
+	return rc;
 }
 
-enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
-			  const char *body)
+enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
+			   const char *title, const char *body)
+{
+	return notify_user(db, now, user_id, org_id, NULL, kind, title, body);
+}
+
+enum kf_err kf_notify_org_app(struct kf_db *db, int64_t now, int64_t org_id, const char *app_id, const char *kind,
+			      const char *title, const char *body)
 {
 	int64_t ids[256];
 	size_t n = 0;
 	if (kf_store_org_member_ids(db, org_id, ids, 256, &n) != KF_OK)
 		return KF_EDB;
 	for (size_t i = 0; i < n; i++)
-		if (kf_notify_user(db, now, ids[i], org_id, kind, title, body) != KF_OK)
+		if (notify_user(db, now, ids[i], org_id, app_id, kind, title, body) != KF_OK)
 			return KF_EDB;
 	return KF_OK;
+}
+
+enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
+			  const char *body)
+{
+	return kf_notify_org_app(db, now, org_id, NULL, kind, title, body);
 }
 
 /* RFC 2047 encoded-word for a UTF-8 subject. */

@@ -18,12 +18,26 @@ struct kf_ctx;
 /* Queue one email (sent later by the mail worker). */
 enum kf_err kf_mail_enqueue(struct kf_db *db, int64_t now, const char *to, const char *subject,
 			    const char *body) KF_MUST_CHECK;
-/* Inbox message + email to one user. org_id may be 0. */
+/* The base URL the mails' console links start with (public-url, or
+ * http://<listen>); copied. Set once at start-up, before any request. */
+void kf_notify_set_console_base(const char *base);
+/* The base as set ("" before). */
+const char *kf_notify_console_base(void);
+
+/* The Chinese title of a notice kind (static), or NULL when it has none. */
+const char *kf_notify_title_zh(const char *kind);
+
+/* Inbox message + email to one user. org_id may be 0. The mail is framed
+ * in the account's language (zh or en) and links to the console's inbox. */
 enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64_t org_id, const char *kind,
 			   const char *title, const char *body) KF_MUST_CHECK;
 /* The same to every member of an organisation. */
 enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const char *kind, const char *title,
 			  const char *body) KF_MUST_CHECK;
+/* A notice about an app to every member of its provider: the inbox row
+ * names the app by app_id, its public id. */
+enum kf_err kf_notify_org_app(struct kf_db *db, int64_t now, int64_t org_id, const char *app_id, const char *kind,
+			      const char *title, const char *body) KF_MUST_CHECK;
 
 /* One pass of the mail worker: send what is due. keep (may be NULL) is
  * asked before each mail whether the pass may go on (the worker still holds

@@ -133,11 +133,14 @@ static enum kf_err user_query(struct kf_db *db, const char *sql, int64_t id, con
 	out->status = KF_USER_DISABLED;
 	(void)kf_user_status_parse(kf_stmt_text(st, 5), &out->status);
 	out->email_verified = !kf_stmt_is_null(st, 6);
+	COPY(out->language, kf_stmt_text(st, 7));
+	if (strcmp(out->language, "zh") != 0)
+		snprintf(out->language, sizeof(out->language), "en");
 	kf_stmt_done(st);
 	return KF_OK;
 }
 
-#define USER_COLS "SELECT id, email, mobile, name, password_hash, status, email_verified_at FROM users "
+#define USER_COLS "SELECT id, email, mobile, name, password_hash, status, email_verified_at, language FROM users "
 
 enum kf_err kf_store_user_get(struct kf_db *db, int64_t id, struct kf_user_row *out)
 {
@@ -354,8 +357,8 @@ enum kf_err kf_store_api_token_revoke(struct kf_db *db, int64_t user_id, int64_t
 	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
 }
 
-enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now,
-				       int64_t expires_at)
+enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash,
+				       const char *link_hash, int64_t now, int64_t expires_at)
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "UPDATE email_codes SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
@@ -365,13 +368,113 @@ enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const 
 	kf_stmt_bind_int(st, 2, user_id);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
-	st = kf_db_prepare(db, "INSERT INTO email_codes (user_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)");
+	st = kf_db_prepare(db, "INSERT INTO email_codes (user_id, code_hash, link_hash, expires_at, created_at)"
+			       " VALUES (?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
 	kf_stmt_bind_text(st, 2, code_hash);
-	kf_stmt_bind_int(st, 3, expires_at);
-	kf_stmt_bind_int(st, 4, now);
+	if (link_hash)
+		kf_stmt_bind_text(st, 3, link_hash);
+	else
+		kf_stmt_bind_null(st, 3);
+	kf_stmt_bind_int(st, 4, expires_at);
+	kf_stmt_bind_int(st, 5, now);
+	return kf_stmt_exec(st);
+}
+
+/* A link token row: its id, user, expiry and use, by the token's digest. */
+static enum kf_err link_lookup(struct kf_db *db, const char *sql, const char *hash, int64_t now, int64_t *id,
+			       int64_t *user_id, enum kf_link_state *state)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, hash);
+	enum kf_err rc = kf_stmt_first(st);
+	if (rc != KF_OK)
+		return rc;
+	*id = kf_stmt_int(st, 0);
+	*user_id = kf_stmt_int(st, 1);
+	*state = kf_link_state_at(kf_stmt_int(st, 2), !kf_stmt_is_null(st, 3), now);
+	kf_stmt_done(st);
+	return KF_OK;
+}
+
+static enum kf_err mark_used(struct kf_db *db, const char *sql, int64_t id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
+enum kf_err kf_store_email_link_use(struct kf_db *db, const char *link_hash, int64_t now, int64_t *user_id,
+				    enum kf_link_state *state)
+{
+	int64_t id;
+	enum kf_err rc = link_lookup(db, "SELECT id, user_id, expires_at, used_at FROM email_codes WHERE link_hash = ?",
+				     link_hash, now, &id, user_id, state);
+	if (rc != KF_OK || *state != KF_LINK_USABLE)
+		return rc;
+	rc = mark_used(db, "UPDATE email_codes SET used_at = ? WHERE id = ? AND used_at IS NULL", id, now);
+	if (rc == KF_ECONFLICT) {
+		*state = KF_LINK_USED;
+		return KF_OK;
+	}
+	return rc;
+}
+
+enum kf_err kf_store_password_reset_insert(struct kf_db *db, int64_t user_id, const char *token_hash, int64_t now,
+					   int64_t expires_at)
+{
+	struct kf_stmt *st =
+		kf_db_prepare(db, "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, user_id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	st = kf_db_prepare(db, "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	kf_stmt_bind_text(st, 2, token_hash);
+	kf_stmt_bind_int(st, 3, now);
+	kf_stmt_bind_int(st, 4, expires_at);
+	return kf_stmt_exec(st);
+}
+
+enum kf_err kf_store_password_reset_get(struct kf_db *db, const char *token_hash, int64_t now, int64_t *id,
+					int64_t *user_id, enum kf_link_state *state)
+{
+	return link_lookup(db, "SELECT id, user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?",
+			   token_hash, now, id, user_id, state);
+}
+
+enum kf_err kf_store_password_reset_use(struct kf_db *db, int64_t id, int64_t now)
+{
+	return mark_used(db, "UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL", id, now);
+}
+
+int kf_store_password_resets_expire(struct kf_db *db, int64_t before)
+{
+	return kf_db_delete_before(db, "DELETE FROM password_resets WHERE created_at < ?", before);
+}
+
+enum kf_err kf_store_user_set_language(struct kf_db *db, int64_t id, const char *language, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "UPDATE users SET language = ?, updated_at = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, language);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, id);
 	return kf_stmt_exec(st);
 }
 

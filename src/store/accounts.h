@@ -38,6 +38,7 @@ struct kf_user_row {
 	char password_hash[160];
 	enum kf_user_status status; /* unknown stored text reads as disabled */
 	bool email_verified;
+	char language[4]; /* "zh" | "en": the language of the account's mail */
 };
 
 /* Resolve a session or API token hash valid at now. KF_ENOTFOUND if none. */
@@ -97,9 +98,35 @@ struct kf_api_token_row {
 enum kf_err kf_store_api_tokens_of_user(struct kf_db *db, struct kf_arena *a, int64_t user_id,
 					struct kf_api_token_row **out, size_t *n) KF_MUST_CHECK;
 
-/* Email codes: a new code replaces the user's earlier unused ones. */
-enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash, int64_t now,
-				       int64_t expires_at) KF_MUST_CHECK;
+/* Email codes: a new code replaces the user's earlier unused ones.
+ * link_hash (may be NULL) is the digest of the link token mailed with it. */
+enum kf_err kf_store_email_code_insert(struct kf_db *db, int64_t user_id, const char *code_hash,
+				       const char *link_hash, int64_t now, int64_t expires_at) KF_MUST_CHECK;
+/* Use the verification link whose digest is link_hash: KF_ENOTFOUND
+ * unknown; else *user_id and *state, and when USABLE the code is marked
+ * used (a new code or link replaces the old one: USED). */
+enum kf_err kf_store_email_link_use(struct kf_db *db, const char *link_hash, int64_t now, int64_t *user_id,
+				    enum kf_link_state *state) KF_MUST_CHECK;
+
+/* Password resets (issue 11): one live link per user; a new one ends the
+ * earlier unused ones. */
+enum kf_err kf_store_password_reset_insert(struct kf_db *db, int64_t user_id, const char *token_hash, int64_t now,
+					   int64_t expires_at) KF_MUST_CHECK;
+/* Look up the reset whose digest is token_hash: KF_ENOTFOUND unknown; else
+ * *user_id and *state (KF_LINK_USABLE, KF_LINK_USED, KF_LINK_EXPIRED). */
+enum kf_err kf_store_password_reset_get(struct kf_db *db, const char *token_hash, int64_t now, int64_t *id,
+					int64_t *user_id, enum kf_link_state *state) KF_MUST_CHECK;
+/* Mark reset id used at now; KF_ECONFLICT when it was used meanwhile. */
+enum kf_err kf_store_password_reset_use(struct kf_db *db, int64_t id, int64_t now) KF_MUST_CHECK;
+/* Retention: delete resets created before `before`. Rows deleted, or -1.
+ * The worker keeps them KF_PASSWORD_RESET_RETENTION seconds (a week, far
+ * past the longest lifetime, so a late click still reads "expired"). */
+#define KF_PASSWORD_RESET_RETENTION (7 * 86400)
+int kf_store_password_resets_expire(struct kf_db *db, int64_t before);
+
+/* The account's language ("zh" | "en"). */
+enum kf_err kf_store_user_set_language(struct kf_db *db, int64_t id, const char *language,
+				       int64_t now) KF_MUST_CHECK;
 /* Codes sent to the user since `since`: how many, and when the last was. */
 enum kf_err kf_store_email_codes_recent(struct kf_db *db, int64_t user_id, int64_t since, int *count,
 					int64_t *last_at) KF_MUST_CHECK;

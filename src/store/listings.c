@@ -139,7 +139,8 @@ enum kf_err kf_store_url_check_queue(struct kf_db *db, const char *url, int64_t 
 {
 	struct kf_stmt *st = kf_db_prepare(
 		db, "INSERT INTO url_checks (url, state, requested_at) VALUES (?, 'pending', ?)"
-		    " ON CONFLICT (url) DO UPDATE SET state = 'pending', requested_at = excluded.requested_at"
+		    " ON CONFLICT (url) DO UPDATE SET state = 'pending', requested_at = excluded.requested_at,"
+		    " claimed_until = NULL"
 		    " WHERE url_checks.state <> 'pending'");
 	if (!st)
 		return KF_EDB;
@@ -195,11 +196,13 @@ json_t *kf_store_url_checks_claim(struct kf_db *db, int64_t now, size_t max)
 	if (kf_db_begin(db) != KF_OK)
 		goto fail;
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT url FROM url_checks WHERE state = 'pending' AND requested_at <= ? ORDER BY requested_at LIMIT ?");
+		db, "SELECT url FROM url_checks WHERE state = 'pending' AND requested_at <= ?"
+		    " AND COALESCE(claimed_until, 0) <= ? ORDER BY requested_at LIMIT ?");
 	if (!st)
 		goto fail;
 	kf_stmt_bind_int(st, 1, now);
-	kf_stmt_bind_int(st, 2, (int64_t)max);
+	kf_stmt_bind_int(st, 2, now);
+	kf_stmt_bind_int(st, 3, (int64_t)max);
 	cand = kf_stmt_rows_json(st);
 	if (!cand)
 		goto fail;
@@ -207,8 +210,8 @@ json_t *kf_store_url_checks_claim(struct kf_db *db, int64_t now, size_t max)
 	json_t *row;
 	json_array_foreach(cand, i, row) {
 		const char *url = json_string_value(json_object_get(row, "url"));
-		st = kf_db_prepare(db, "UPDATE url_checks SET requested_at = ? WHERE url = ? AND state = 'pending'"
-				       " AND requested_at <= ?");
+		st = kf_db_prepare(db, "UPDATE url_checks SET claimed_until = ? WHERE url = ? AND state = 'pending'"
+				       " AND COALESCE(claimed_until, 0) <= ?");
 		if (!url || !st)
 			goto fail;
 		kf_stmt_bind_int(st, 1, now + KF_URL_CHECK_LEASE_SECONDS);
@@ -238,7 +241,7 @@ enum kf_err kf_store_url_check_record(struct kf_db *db, const char *url, const s
 		    " page_text) VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
 		    " state = excluded.state, status = excluded.status, final_url = excluded.final_url,"
 		    " redirects = excluded.redirects, ms = excluded.ms, error = excluded.error,"
-		    " checked_at = excluded.checked_at, page_text = excluded.page_text");
+		    " checked_at = excluded.checked_at, page_text = excluded.page_text, claimed_until = NULL");
 	if (!st)
 		return KF_EDB;
 	char final_url[2049];
@@ -353,6 +356,38 @@ enum kf_err kf_store_term_list_replace(struct kf_db *db, const char *list, const
 }
 
 /* ---- Categories and qualifications ---- */
+
+enum kf_err kf_store_categories_list(struct kf_db *db, struct kf_arena *a, struct kf_category_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT key, name, name_en, qualifications FROM categories ORDER BY key");
+	if (!st)
+		return KF_EDB;
+	size_t cap = 16, k = 0;
+	struct kf_category_row *v = kf_arena_alloc(a, cap * sizeof(*v));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		if (k == cap) {
+			struct kf_category_row *w = kf_arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		v[k++] = (struct kf_category_row){
+			.key = kf_arena_strdup(a, kf_stmt_text(st, 0)),
+			.name = kf_arena_strdup(a, kf_stmt_text(st, 1)),
+			.name_en = kf_arena_strdup(a, kf_stmt_text(st, 2)),
+			.qualifications = kf_arena_strdup(a, kf_stmt_text(st, 3)),
+		};
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = v;
+	*n = k;
+	return KF_OK;
+}
 
 enum kf_err kf_store_category_keys(struct kf_db *db, struct kf_arena *a, const char ***keys, size_t *n)
 {

@@ -86,8 +86,10 @@ enum kf_err kf_store_url_check_get(struct kf_db *db, const char *url, struct kf_
 struct json_t *kf_store_url_check_json(struct kf_db *db, const char *url, enum kf_err *rc);
 /*
  * Claim up to max pending checks requested at or before now (oldest
- * first): each claimed row's requested_at moves to now +
- * KF_URL_CHECK_LEASE_SECONDS, so no other worker takes it meanwhile. Runs
+ * first): each claimed row's claimed_until becomes now +
+ * KF_URL_CHECK_LEASE_SECONDS, so no other worker takes it meanwhile;
+ * requested_at keeps the time the check was asked for (issue 11: it used to
+ * move past checked_at). Runs
  * in its own transaction. Returns a new array of the claimed URLs, or NULL
  * on a storage error.
  */
@@ -133,6 +135,17 @@ enum kf_err kf_store_term_list_replace(struct kf_db *db, const char *list, const
 
 /* ---- Categories and qualifications (LST-7, REV-6) ---- */
 
+/* One row of the category catalog (REV-6). */
+struct kf_category_row {
+	const char *key;            /* the id listings name in "category" */
+	const char *name;           /* Chinese name */
+	const char *name_en;
+	const char *qualifications; /* JSON text as stored: the documents required */
+};
+/* The whole category catalog in key order: *out (and its strings) in arena
+ * a, *n rows. KF_EDB on a database failure. */
+enum kf_err kf_store_categories_list(struct kf_db *db, struct kf_arena *a, struct kf_category_row **out,
+				     size_t *n) KF_MUST_CHECK;
 /* Keys of the category catalog, strings allocated in a. */
 enum kf_err kf_store_category_keys(struct kf_db *db, struct kf_arena *a, const char ***keys,
 				   size_t *n) KF_MUST_CHECK;

@@ -9,11 +9,11 @@
 #include "store/db.h"
 #include "util/mem.h"
 
-enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *kind,
-					 const char *title, const char *body, int64_t now)
+enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *app_id,
+					 const char *kind, const char *title, const char *body, int64_t now)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO notifications (user_id, org_id, kind, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+	struct kf_stmt *st = kf_db_prepare(db, "INSERT INTO notifications (user_id, org_id, kind, title, body, created_at,"
+					       " app_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
@@ -25,12 +25,17 @@ enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int6
 	kf_stmt_bind_text(st, 4, title);
 	kf_stmt_bind_text(st, 5, body);
 	kf_stmt_bind_int(st, 6, now);
+	if (app_id)
+		kf_stmt_bind_text(st, 7, app_id);
+	else
+		kf_stmt_bind_null(st, 7);
 	return kf_stmt_exec(st) == KF_OK ? KF_OK : KF_EDB;
 }
 
-enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len)
+enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len, char lang[4])
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT email FROM users WHERE id = ? AND status = 'active'");
+	snprintf(lang, 4, "en");
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT email, language FROM users WHERE id = ? AND status = 'active'");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, user_id);
@@ -40,6 +45,9 @@ enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *t
 		const char *email = kf_stmt_text(st, 0);
 		fits = email && strlen(email) < len;
 		snprintf(to, len, "%s", fits ? email : "");
+		const char *l = kf_stmt_text(st, 1);
+		if (l && !strcmp(l, "zh"))
+			snprintf(lang, 4, "zh");
 	}
 	kf_stmt_done(st);
 	if (!fits)
@@ -69,7 +77,7 @@ enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t us
 	if (limit < 1)
 		return KF_OK;
 	struct kf_stmt *st = kf_db_prepare(db,
-		"SELECT id, org_id, kind, title, body, created_at, read_at FROM notifications"
+		"SELECT id, org_id, kind, title, body, created_at, read_at, app_id FROM notifications"
 		" WHERE user_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
 	if (!st)
 		return KF_EDB;
@@ -90,6 +98,7 @@ enum kf_err kf_store_inbox_page(struct kf_db *db, struct kf_arena *a, int64_t us
 			.created_at = kf_stmt_int(st, 5),
 			.read = !kf_stmt_is_null(st, 6),
 			.read_at = kf_stmt_is_null(st, 6) ? 0 : kf_stmt_int(st, 6),
+			.app_id = kf_stmt_is_null(st, 7) ? NULL : kf_arena_strdup(a, kf_stmt_text(st, 7)),
 		};
 		cnt++;
 	}

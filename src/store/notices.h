@@ -17,14 +17,18 @@
 struct kf_arena;
 struct kf_db;
 
-/* An inbox row; org_id 0 for a notice about no organisation. */
-enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *kind,
-					 const char *title, const char *body, int64_t now) KF_MUST_CHECK;
+/* An inbox row; org_id 0 for a notice about no organisation, app_id (the
+ * app's public id) NULL for a notice about no app. */
+enum kf_err kf_store_notification_insert(struct kf_db *db, int64_t user_id, int64_t org_id, const char *app_id,
+					 const char *kind, const char *title, const char *body,
+					 int64_t now) KF_MUST_CHECK;
 
 /* The address to mail a user's notices to: the email of an active user
- * into to[len]. KF_ENOTFOUND when the user is not active (or not there);
- * KF_EDB also when the address does not fit. */
-enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len) KF_MUST_CHECK;
+ * into to[len], and the account's language ("zh" | "en") into lang.
+ * KF_ENOTFOUND when the user is not active (or not there); KF_EDB also
+ * when the address does not fit. */
+enum kf_err kf_store_notice_recipient(struct kf_db *db, int64_t user_id, char *to, size_t len,
+				      char lang[4]) KF_MUST_CHECK;
 
 /* The members of an organisation, by user id ascending, at most max into
  * ids[]; *n how many. KF_EDB. */
@@ -34,6 +38,7 @@ enum kf_err kf_store_org_member_ids(struct kf_db *db, int64_t org_id, int64_t *i
 struct kf_notification_row {
 	int64_t id;
 	int64_t org_id;      /* 0: none */
+	const char *app_id;  /* the app's public id; NULL: none */
 	const char *kind;
 	const char *title;
 	const char *body;

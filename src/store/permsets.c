@@ -13,7 +13,8 @@ enum kf_err kf_store_permsets_list(struct kf_db *db, struct kf_arena *a, struct 
 	*out = NULL;
 	*n = 0;
 	struct kf_stmt *st = kf_db_prepare(db,
-		"SELECT id, key, name, name_en, description, data_entrusted, apis, optional FROM permission_sets ORDER BY id");
+		"SELECT id, key, name, name_en, description, data_entrusted, apis, optional, description_zh,"
+		" data_entrusted_zh, member_data FROM permission_sets ORDER BY id");
 	if (!st)
 		return KF_EDB;
 	size_t cap = 16, cnt = 0;
@@ -35,6 +36,9 @@ enum kf_err kf_store_permsets_list(struct kf_db *db, struct kf_arena *a, struct 
 			.data_entrusted = kf_arena_strdup(a, kf_stmt_text(st, 5)),
 			.apis = kf_arena_strdup(a, kf_stmt_text(st, 6)),
 			.optional = kf_stmt_int(st, 7) != 0,
+			.description_zh = kf_arena_strdup(a, kf_stmt_text(st, 8)),
+			.data_entrusted_zh = kf_arena_strdup(a, kf_stmt_text(st, 9)),
+			.member_data = kf_stmt_int(st, 10) == 1,
 		};
 		cnt++;
 	}
@@ -67,8 +71,8 @@ enum kf_err kf_store_permsets_get(struct kf_db *db, struct kf_arena *a, const in
 enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_row *row)
 {
 	struct kf_stmt *st = kf_db_prepare(db,
-		"INSERT INTO permission_sets (id, key, name, name_en, description, data_entrusted, apis, optional)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+		"INSERT INTO permission_sets (id, key, name, name_en, description, data_entrusted, apis, optional,"
+		" description_zh, data_entrusted_zh, member_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, row->id);
@@ -79,6 +83,9 @@ enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_ro
 	kf_stmt_bind_text(st, 6, row->data_entrusted);
 	kf_stmt_bind_text(st, 7, row->apis ? row->apis : "[]");
 	kf_stmt_bind_int(st, 8, row->optional ? 1 : 0);
+	kf_stmt_bind_text(st, 9, row->description_zh ? row->description_zh : "");
+	kf_stmt_bind_text(st, 10, row->data_entrusted_zh ? row->data_entrusted_zh : "");
+	kf_stmt_bind_int(st, 11, row->member_data ? 1 : 0);
 	if (kf_stmt_exec(st) == KF_OK)
 		return KF_OK;
 	return kf_db_is_constraint_error(db) ? KF_ECONFLICT : KF_EDB;

@@ -22,10 +22,13 @@ struct kf_permset_row {
 	const char *key;            /* unique, the OAuth scope word */
 	const char *name;           /* Chinese name */
 	const char *name_en;
-	const char *description;
-	const char *data_entrusted;
+	const char *description;    /* English */
+	const char *data_entrusted; /* English */
+	const char *description_zh; /* Chinese ("" when the operator gave none) */
+	const char *data_entrusted_zh;
 	const char *apis;           /* JSON array text ("[]" when none) */
 	bool optional;
+	bool member_data;           /* hands over members' data: the consent page asks for the scope (DATA-1) */
 };
 
 /* The whole catalog in id order: *out (and every string of it) in arena a,
@@ -40,7 +43,8 @@ enum kf_err kf_store_permsets_list(struct kf_db *db, struct kf_arena *a, struct 
 enum kf_err kf_store_permsets_get(struct kf_db *db, struct kf_arena *a, const int64_t *ids, size_t n_ids,
 				  struct kf_permset_row *out, size_t max, size_t *n) KF_MUST_CHECK;
 
-/* Add a set to the catalog (apis NULL stores "[]"). KF_ECONFLICT when a
+/* Add a set to the catalog (apis NULL stores "[]", description_zh and
+ * data_entrusted_zh NULL store ""). KF_ECONFLICT when a
  * set with this id or key exists; KF_EDB. */
 enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_row *row) KF_MUST_CHECK;
 

@@ -228,12 +228,33 @@ json_t *kf_store_members_json(struct kf_db *db, int64_t org_id)
 json_t *kf_store_memberships_json(struct kf_db *db, int64_t user_id)
 {
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT o.id AS org_id, o.kind, o.name, o.state, m.role FROM memberships m"
-		    " JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.id");
+		db, "SELECT o.id AS org_id, o.kind, o.name, o.state, m.role,"
+		    " (SELECT MAX(h.id) FROM host_accounts h WHERE h.org_id = o.id) AS host_account_id"
+		    " FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.id");
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, user_id);
-	return kf_stmt_rows_json(st);
+	json_t *rows = kf_stmt_rows_json(st);
+	/* One id per thing (issue 11): each membership carries the id the API
+	 * names its organisation by, under `id` and under the name of that
+	 * API's id. A provider's is its organisation's; a host account's is
+	 * the host account's, not the organisation's internal number. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(rows, i, o) {
+		json_t *host = json_object_get(o, "host_account_id");
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		if (kind && !strcmp(kind, "host") && json_is_integer(host)) {
+			json_object_set(o, "id", host);
+			json_object_del(o, "org_id");
+		} else {
+			json_object_del(o, "host_account_id");
+			json_object_set(o, "id", json_object_get(o, "org_id"));
+			if (kind && !strcmp(kind, "provider"))
+				json_object_set(o, "provider_id", json_object_get(o, "org_id"));
+		}
+	}
+	return rows;
 }
 
 static enum kf_err entity_query(struct kf_stmt *st, struct kf_entity_row *out)

@@ -76,7 +76,9 @@ enum kf_err kf_store_member_add(struct kf_db *db, int64_t org_id, int64_t user_i
 				int64_t now) KF_MUST_CHECK;
 enum kf_err kf_store_member_remove(struct kf_db *db, int64_t org_id, int64_t user_id) KF_MUST_CHECK;
 struct json_t *kf_store_members_json(struct kf_db *db, int64_t org_id);
-/* Memberships of a user, for GET /v1/me. */
+/* Memberships of a user, for GET /v1/me: kind, name, state, role and the
+ * API id of the organisation (`id`; `provider_id` or `host_account_id`;
+ * `org_id` for providers and operators only). New reference. */
 struct json_t *kf_store_memberships_json(struct kf_db *db, int64_t user_id);
 
 /* Entities, looked up by normalised legal name. */

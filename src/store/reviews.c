@@ -94,9 +94,13 @@ enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type
 #define REVIEW_COLS                                                                                       \
 	"SELECT r.id, r.kind, r.subject_type, r.subject_id, r.org_id AS provider_id, o.name AS provider_name," \
 	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons, r.assignee_id,"      \
-	" r.detail FROM reviews r JOIN orgs o ON o.id = r.org_id "
+	" r.detail, a.app_id FROM reviews r JOIN orgs o ON o.id = r.org_id"                              \
+	" LEFT JOIN apps a ON r.subject_type = 'app' AND a.id = r.subject_id "
 
-/* reasons (column 11) and detail (column 13) are JSON text: parsed here. */
+/* reasons (column 11) and detail (column 13) are JSON text: parsed here.
+ * app_id (column 14) is the public id of the app a review of an app is
+ * about (null for other subjects): subject_id is an internal number no
+ * route takes. */
 static json_t *review_row(struct kf_stmt *st)
 {
 	json_t *o = kf_stmt_row_json(st);

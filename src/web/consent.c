@@ -7,9 +7,10 @@
  * Invariants: every value from a view reaches the page through kf_html_text,
  * kf_html_attr or kf_html_url_attr (only literal markup goes through
  * kf_html_raw); the pages contain no script and no style attribute, so the
- * CSP of kf_consent_csp (one hashed stylesheet, no script) covers them; only
- * elements libxml2's HTML 4 parser knows are used, so the pages parse
- * without error there and in any browser.
+ * CSP of kf_consent_csp (one hashed stylesheet, no script) covers them. The
+ * page body is a <main> landmark; apart from it only HTML 4 elements are
+ * used (the unit tests parse with libxml2's HTML 4 parser, which accepts
+ * the HTML5 sectioning elements only by name).
  */
 #include "web/consent.h"
 
@@ -66,6 +67,12 @@ static const char STYLE[] =
 	".notice{background:#fff8c5;color:#6c4400;border:1px solid #eac54f;border-radius:8px;padding:.6rem .8rem;"
 	"font-size:.9rem}"
 	".small{font-size:.8rem;color:#6e7781;margin-top:1.25rem}"
+	".brand{font-weight:600;color:#57606a;margin:0 0 .75rem;font-size:.95rem}"
+	".off{cursor:default;color:#6e7781}"
+	".why{display:block;font-size:.85rem;color:#82071e}"
+	".link{background:none;border:0;padding:0;color:#0b57d0;text-decoration:underline;font-weight:400;font-size:inherit}"
+	".inline{display:inline}"
+	"button:disabled{opacity:.5;cursor:not-allowed}"
 	"@media (min-width:40rem){.page{padding:2.5rem 1rem}.card{padding:2rem}"
 	".actions{flex-direction:row-reverse;justify-content:flex-start}}";
 
@@ -86,12 +93,18 @@ static void page_open(struct kf_html *h, enum kf_lang lang, const char *title, c
 	}
 	kf_html_raw(h, "</title>\n<style>");
 	kf_html_raw(h, STYLE);
-	kf_html_raw(h, "</style>\n</head>\n<body>\n<div class=\"page\"><div class=\"card\">\n");
+	kf_html_raw(h, "</style>\n</head>\n<body>\n<main class=\"page\"><div class=\"card\">\n");
+	/* name the platform: the owner sees whose page asks for the password */
+	if (site_name && *site_name) {
+		kf_html_raw(h, "<p class=\"brand\">");
+		kf_html_text(h, site_name);
+		kf_html_raw(h, "</p>\n");
+	}
 }
 
 static const char *page_close(struct kf_html *h)
 {
-	kf_html_raw(h, "</div></div>\n</body>\n</html>\n");
+	kf_html_raw(h, "</div></main>\n</body>\n</html>\n");
 	return kf_html_finish(h, NULL);
 }
 
@@ -239,6 +252,13 @@ const char *kf_consent_render_signin(struct kf_arena *a, const struct kf_signin_
 			"<div class=\"actions\"><button type=\"submit\" class=\"primary\">");
 	kf_html_text(&h, kf_t(l, KF_MSG_SIGNIN_SUBMIT));
 	kf_html_raw(&h, "</button></div>\n</form>\n");
+	if (kf_html_url_safe(v->forgot_url)) {
+		kf_html_raw(&h, "<p class=\"small\"><a");
+		kf_html_url_attr(&h, "href", v->forgot_url);
+		kf_html_raw(&h, ">");
+		kf_html_text(&h, kf_t(l, KF_MSG_FORGOT_PASSWORD));
+		kf_html_raw(&h, "</a></p>\n");
+	}
 	return page_close(&h);
 }
 
@@ -251,10 +271,31 @@ static bool accounts_valid(const struct kf_consent_view *v)
 	if (v->pinned && v->n_accounts != 1)
 		return false;
 	for (size_t i = 0; i < v->n_accounts; i++)
-		if (!v->accounts[i].id || !*v->accounts[i].id || !v->accounts[i].name)
+		if (!v->accounts[i].id || !*v->accounts[i].id || !v->accounts[i].name ||
+		    (unsigned)v->accounts[i].unavailable >= KF_ACCOUNT__COUNT)
 			return false;
 	return true;
 }
+
+static size_t available_accounts(const struct kf_consent_view *v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < v->n_accounts; i++)
+		n += v->accounts[i].unavailable == KF_ACCOUNT_AVAILABLE;
+	return n;
+}
+
+static const enum kf_msg unavailable_msg[KF_ACCOUNT__COUNT] = {
+	[KF_ACCOUNT_AVAILABLE] = KF_MSG__COUNT,
+	[KF_ACCOUNT_NOT_ON_TEST_LIST] = KF_MSG_ACCOUNT_NOT_ON_TEST_LIST,
+	[KF_ACCOUNT_SELF_USE] = KF_MSG_ACCOUNT_SELF_USE,
+	[KF_ACCOUNT_APP_UNAVAILABLE] = KF_MSG_ACCOUNT_APP_UNAVAILABLE,
+};
+static const char *const unavailable_rule[KF_ACCOUNT__COUNT] = {
+	[KF_ACCOUNT_NOT_ON_TEST_LIST] = "AUTH-4",
+	[KF_ACCOUNT_SELF_USE] = "APP-10",
+	[KF_ACCOUNT_APP_UNAVAILABLE] = "AUTH-5",
+};
 
 static bool sets_valid(const struct kf_consent_view *v)
 {
@@ -283,6 +324,13 @@ static void account_body(struct kf_html *h, enum kf_lang l, const struct kf_cons
 		kf_html_text(h, kf_t(l, KF_MSG_ACCOUNT_AUTHORIZED));
 		kf_html_raw(h, "</span>");
 	}
+	if (acc->unavailable != KF_ACCOUNT_AVAILABLE) {
+		kf_html_raw(h, "<span class=\"why\">");
+		kf_html_text(h, kf_t(l, unavailable_msg[acc->unavailable]));
+		kf_html_raw(h, " (");
+		kf_html_text(h, unavailable_rule[acc->unavailable]);
+		kf_html_raw(h, ")</span>");
+	}
 	kf_html_raw(h, "</span>");
 }
 
@@ -300,18 +348,28 @@ static void render_accounts(struct kf_html *h, const struct kf_consent_view *v)
 		kf_html_raw(h, "</div>\n</fieldset>\n");
 		return;
 	}
+	/* only an available account can be picked; the only one is picked
+	 * already (issue 11: preselect when one fits) */
+	size_t n_avail = available_accounts(v);
+	if (n_avail == 0)
+		para(h, "notice", l, KF_MSG_NO_ACCOUNT_AVAILABLE);
 	bool any_selected = false;
 	for (size_t i = 0; i < v->n_accounts; i++)
-		if (v->selected_id && !strcmp(v->selected_id, v->accounts[i].id))
+		if (v->accounts[i].unavailable == KF_ACCOUNT_AVAILABLE && v->selected_id &&
+		    !strcmp(v->selected_id, v->accounts[i].id))
 			any_selected = true;
 	for (size_t i = 0; i < v->n_accounts; i++) {
 		const struct kf_consent_account *acc = &v->accounts[i];
-		bool checked = v->n_accounts == 1 || (v->selected_id && !strcmp(v->selected_id, acc->id));
-		kf_html_raw(h, "<label class=\"opt\"><input type=\"radio\" name=\"" KF_CONSENT_F_ACCOUNT "\"");
+		bool off = acc->unavailable != KF_ACCOUNT_AVAILABLE;
+		bool checked = !off && (n_avail == 1 || (v->selected_id && !strcmp(v->selected_id, acc->id)));
+		kf_html_raw(h, off ? "<label class=\"opt off\">" : "<label class=\"opt\">");
+		kf_html_raw(h, "<input type=\"radio\" name=\"" KF_CONSENT_F_ACCOUNT "\"");
 		kf_html_attr(h, "value", acc->id);
+		if (off)
+			kf_html_raw(h, " disabled");
 		if (checked)
 			kf_html_raw(h, " checked");
-		if (!any_selected && v->n_accounts > 1)
+		if (!off && !any_selected && n_avail > 1)
 			kf_html_raw(h, " required");
 		kf_html_raw(h, ">");
 		account_body(h, l, acc);
@@ -431,14 +489,18 @@ const char *kf_consent_render(struct kf_arena *a, const struct kf_consent_view *
 	page_open(&h, l, kf_t(l, KF_MSG_CONSENT_TITLE), v->site_name);
 
 	kf_html_raw(&h, "<div class=\"app\">");
-	if (kf_html_url_safe(v->app_icon_url)) {
+	/* the released listing's logo is what the owner saw in the marketplace */
+	const char *icon = kf_html_url_safe(v->listing_icon_url) ? v->listing_icon_url : v->app_icon_url;
+	if (kf_html_url_safe(icon)) {
 		kf_html_raw(&h, "<img class=\"icon\"");
-		kf_html_url_attr(&h, "src", v->app_icon_url);
+		kf_html_url_attr(&h, "src", icon);
 		kf_html_raw(&h, " alt=\"\" width=\"56\" height=\"56\">");
 	}
 	kf_html_raw(&h, "<div>");
 	user_text(&h, "h1", NULL, v->app_name);
 	kf_html_raw(&h, "\n");
+	if (v->listing_name && *v->listing_name && strcmp(v->listing_name, v->app_name))
+		labelled(&h, l, KF_MSG_LISTED_AS, v->listing_name);
 	labelled(&h, l, KF_MSG_DEVELOPER, v->developer);
 	kf_html_raw(&h, "</div></div>\n");
 	if (v->app_intro && *v->app_intro) {
@@ -471,19 +533,34 @@ const char *kf_consent_render(struct kf_arena *a, const struct kf_consent_view *
 	 * skips validation so an unpicked account does not block it. */
 	kf_html_raw(&h, "<div class=\"actions\">"
 			"<button type=\"submit\" name=\"" KF_CONSENT_F_DECISION "\" value=\""
-			KF_CONSENT_DECISION_CONFIRM "\" class=\"primary\">");
+			KF_CONSENT_DECISION_CONFIRM "\" class=\"primary\"");
+	if (available_accounts(v) == 0)
+		kf_html_raw(&h, " disabled");
+	kf_html_raw(&h, ">");
 	kf_html_text(&h, kf_t(l, KF_MSG_CONFIRM));
 	kf_html_raw(&h, "</button><button type=\"submit\" name=\"" KF_CONSENT_F_DECISION "\" value=\""
 			KF_CONSENT_DECISION_CANCEL "\" class=\"secondary\" formnovalidate>");
 	kf_html_text(&h, kf_t(l, KF_MSG_CANCEL));
 	kf_html_raw(&h, "</button></div>\n</form>\n");
-	para(&h, "small", l, KF_MSG_REVOKE_NOTE);
+	kf_html_raw(&h, "<p class=\"small\">");
+	kf_html_text(&h, kf_t(l, KF_MSG_REVOKE_NOTE));
+	kf_html_raw(&h, " <a href=\"/console/hosts\">");
+	kf_html_text(&h, kf_t(l, KF_MSG_REVOKE_LINK));
+	kf_html_raw(&h, "</a></p>\n");
 	if (v->user_label && *v->user_label) {
+		/* "not you?": a form of its own, so it needs no script; the
+		 * handler signs the browser out and shows the sign-in form with
+		 * the same flow */
+		form_open(&h, v->action_url, KF_CONSENT_STEP_SWITCH, v->csrf, v->hidden, v->n_hidden);
 		kf_html_raw(&h, "<p class=\"small\">");
 		kf_html_text(&h, kf_t(l, KF_MSG_SIGNED_IN_AS));
 		kf_html_text(&h, l == KF_LANG_ZH ? "：" : " ");
 		user_text(&h, "span", NULL, v->user_label);
-		kf_html_raw(&h, "</p>\n");
+		kf_html_raw(&h, " \xc2\xb7 ");
+		kf_html_text(&h, kf_t(l, KF_MSG_NOT_YOU));
+		kf_html_raw(&h, " <button type=\"submit\" class=\"link\">");
+		kf_html_text(&h, kf_t(l, KF_MSG_SWITCH_ACCOUNT));
+		kf_html_raw(&h, "</button></p>\n</form>\n");
 	}
 	return page_close(&h);
 }

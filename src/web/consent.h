@@ -56,6 +56,7 @@ struct kf_arena;
 
 #define KF_CONSENT_STEP_SIGNIN "signin"
 #define KF_CONSENT_STEP_CONSENT "consent"
+#define KF_CONSENT_STEP_SWITCH "switch"              /* "not you?": sign out, show the sign-in form again */
 #define KF_CONSENT_SCOPE_ALL "all"
 #define KF_CONSENT_SCOPE_SOME "some"
 #define KF_CONSENT_DECISION_CONFIRM "confirm"
@@ -88,13 +89,15 @@ enum kf_signin_error {
 
 struct kf_signin_view {
 	enum kf_lang lang;
-	const char *site_name;     /* optional: operator's product name, in <title> */
+	const char *site_name;     /* optional: the platform's name (option platform-name), in <title> and
+				    * at the top of the page */
 	const char *action_url;    /* required: where the form posts (normally the same URL) */
 	const char *csrf;          /* required: token for KF_CONSENT_F_CSRF */
 	const struct kf_hidden *hidden; /* flow state, n_hidden <= KF_CONSENT_MAX_HIDDEN */
 	size_t n_hidden;
 	const char *app_name;      /* optional: "<app> wants to connect…" */
 	const char *login;         /* optional: prefill of the login field after a failure */
+	const char *forgot_url;    /* optional "Forgot password?" link; left out unless http(s) or relative */
 	enum kf_signin_error error;
 };
 
@@ -106,14 +109,26 @@ const char *kf_consent_render_signin(struct kf_arena *a, const struct kf_signin_
 
 /* ---------------------------------------------------------------- consent */
 
-/* A host account the signed-in user may authorize for, already filtered by
- * the caller (owned or delegated admin, kind accepted by the app). */
+/* Why the app would refuse an account (the handler decides with core's
+ * kf_app_may_authorize); such an account is shown disabled with the reason,
+ * so the owner does not pick it only to be refused. */
+enum kf_consent_unavailable {
+	KF_ACCOUNT_AVAILABLE = 0,
+	KF_ACCOUNT_NOT_ON_TEST_LIST, /* AUTH-4: app not released, account not on its test list */
+	KF_ACCOUNT_SELF_USE,         /* APP-10: self-use app, account of another organisation */
+	KF_ACCOUNT_APP_UNAVAILABLE,  /* AUTH-5: the app cannot be authorized now */
+	KF_ACCOUNT__COUNT
+};
+
+/* A host account of the signed-in user, already filtered by the caller
+ * (owned or delegated admin, kind accepted by the app). */
 struct kf_consent_account {
 	const char *id;          /* required: submitted back verbatim as KF_CONSENT_F_ACCOUNT */
 	const char *name;        /* required: display name */
 	const char *kind;        /* optional: kind key; known kinds get a translated label */
 	const char *kind_label;  /* optional: label shown instead of the kind key */
 	bool already_authorized; /* show "already authorized; confirming updates it" */
+	enum kf_consent_unavailable unavailable; /* not AVAILABLE: disabled, with the reason and rule */
 };
 
 /* A permission set the app asks for (APP-3, DATA-1). */
@@ -142,9 +157,9 @@ struct kf_consent_scope {
 
 struct kf_consent_view {
 	enum kf_lang lang;
-	const char *site_name;     /* optional, in <title> */
+	const char *site_name;     /* optional: the platform's name, in <title> and at the top */
 	const char *action_url;    /* required: where the form posts */
-	const char *csrf;          /* required */
+	const char *csrf;          /* required: also carried by the "not you?" form */
 	const struct kf_hidden *hidden; /* flow state; n_hidden <= KF_CONSENT_MAX_HIDDEN */
 	size_t n_hidden;
 
@@ -153,14 +168,21 @@ struct kf_consent_view {
 	const char *app_intro;     /* optional */
 	const char *app_website;   /* optional link; left out unless http(s) or relative */
 	const char *developer;     /* required: the provider's legal name */
+	const char *listing_name;  /* optional: the released listing's name, shown when it differs */
+	const char *listing_icon_url; /* optional: the released listing's logo, preferred to app_icon_url */
 	bool in_testing;           /* app not released: say only test accounts may authorize */
-	const char *user_label;    /* optional: who is signed in (email or name) */
+	const char *user_label;    /* optional: who is signed in (email or name); with it the page
+				    * offers "Not you? Switch account", a form posting
+				    * KF_CONSENT_F_STEP = KF_CONSENT_STEP_SWITCH with the CSRF
+				    * token and the hidden fields */
 
 	/* 1..KF_CONSENT_MAX_ACCOUNTS accounts. With pinned (biz_appid given),
 	 * exactly one, shown as text and submitted by a hidden input. Otherwise
-	 * a radio list; the account whose id equals selected_id is preselected,
-	 * a single account always is, and with none preselected the browser
-	 * asks for a choice before confirming (the "required" attribute). */
+	 * a radio list; unavailable accounts are disabled with their reason;
+	 * the account whose id equals selected_id is preselected, the only
+	 * available account always is, and with none preselected the browser
+	 * asks for a choice before confirming (the "required" attribute). With
+	 * no available account the confirm button is disabled. */
 	const struct kf_consent_account *accounts;
 	size_t n_accounts;
 	bool pinned;

@@ -66,9 +66,24 @@ static const struct text msgs[KF_MSG__COUNT] = {
 	[KF_MSG_SCOPE_MEMBERS_HINT] = {"Separate IDs with commas or spaces.", "多个 ID 用逗号或空格分隔。"},
 	[KF_MSG_CONFIRM] = {"Authorize", "确认授权"},
 	[KF_MSG_CANCEL] = {"Cancel", "取消"},
-	[KF_MSG_REVOKE_NOTE] = {"You can revoke this authorization at any time in the account's settings. "
+	[KF_MSG_REVOKE_NOTE] = {"You can revoke this authorization at any time on the account's page in the console. "
 				"The app is then notified and loses access at once.",
-				"你可以随时在帐号设置中取消授权，取消后应用会收到通知并立即失去访问权限。"},
+				"你可以随时在控制台的帐号页面中取消授权，取消后应用会收到通知并立即失去访问权限。"},
+	[KF_MSG_REVOKE_LINK] = {"Host accounts in the console", "控制台中的授权帐号"},
+	[KF_MSG_FORGOT_PASSWORD] = {"Forgot password?", "忘记密码？"},
+	[KF_MSG_NOT_YOU] = {"Not you?", "不是你？"},
+	[KF_MSG_SWITCH_ACCOUNT] = {"Switch account", "切换帐号"},
+	[KF_MSG_LISTED_AS] = {"In the marketplace", "应用市场名称"},
+	[KF_MSG_ACCOUNT_NOT_ON_TEST_LIST] = {"Cannot authorize: the app is not released yet and this account is not "
+					     "on its test list.",
+					     "无法授权：应用尚未发布，且该帐号不在其测试名单中。"},
+	[KF_MSG_ACCOUNT_SELF_USE] = {"Cannot authorize: the app is only for its developer's own accounts.",
+				     "无法授权：该应用仅供开发者自己的帐号使用。"},
+	[KF_MSG_ACCOUNT_APP_UNAVAILABLE] = {"Cannot authorize: the app is suspended or delisted.",
+					    "无法授权：该应用已被暂停或下架。"},
+	[KF_MSG_NO_ACCOUNT_AVAILABLE] = {"None of your accounts can authorize this app; the reason is shown next to "
+					 "each one.",
+					 "你的帐号均无法授权该应用，原因见各帐号下方的说明。"},
 
 	[KF_MSG_REFUSED_TITLE] = {"This app cannot be authorized", "无法授权该应用"},
 	[KF_MSG_WHY_NOT_ON_ALLOWLIST] = {"The app has not been released yet, and the account is not on its test list.",

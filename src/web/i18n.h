@@ -62,6 +62,15 @@ enum kf_msg {
 	KF_MSG_CONFIRM,
 	KF_MSG_CANCEL,
 	KF_MSG_REVOKE_NOTE,
+	KF_MSG_REVOKE_LINK,     /* the link after the note: /console/hosts */
+	KF_MSG_FORGOT_PASSWORD,   /* link on the sign-in form */
+	KF_MSG_NOT_YOU,           /* "Not you?" before the switch button */
+	KF_MSG_SWITCH_ACCOUNT,
+	KF_MSG_LISTED_AS,         /* label of the released listing's name */
+	KF_MSG_ACCOUNT_NOT_ON_TEST_LIST, /* why an account is disabled (AUTH-4) */
+	KF_MSG_ACCOUNT_SELF_USE,         /* (APP-10) */
+	KF_MSG_ACCOUNT_APP_UNAVAILABLE,  /* (AUTH-5) */
+	KF_MSG_NO_ACCOUNT_AVAILABLE,     /* none of the accounts can authorize */
 
 	/* Refusal page: title, then why and what to do for each reason */
 	KF_MSG_REFUSED_TITLE,

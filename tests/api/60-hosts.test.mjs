@@ -114,8 +114,10 @@ describe('host accounts and invitations', () => {
 		assert.equal(cleoHost.owner_email, cleo.email);
 		assert.equal(cleoHost.owner_status, 'invited');
 		const mail = await srv.waitMail(cleo.email, { match: /kfi_/ });
-		assert.equal(mail.subject, 'Your Kaifang invitation');
+		// provisioned by a host key, no person behind it: both languages
+		assert.equal(mail.subject, '开放平台邀请 / Your Kaifang invitation');
 		assert.match(mail.body, /Cleo Shop/);
+		assert.match(mail.body, /\/console\/invitations\/accept\?token=kfi_/);
 		cleoToken = await invitationToken(srv, cleo.email);
 		assert.match(cleoToken, /^kfi_[0-9a-f]{64}$/);
 		const [u] = srv.sql(`SELECT status, mobile, email_verified_at FROM users WHERE email = '${cleo.email}'`);

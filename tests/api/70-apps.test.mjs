@@ -226,7 +226,9 @@ describe('apps: registration, configuration, credentials and the creation review
 		});
 		assertStatus(await srv.req('POST', '/v1/permission-sets', { token: a, body: set }), 201);
 		const again = (await srv.req('GET', '/v1/permission-sets', { token: owner.token })).body.items.find((x) => x.id === 77);
-		assert.deepEqual(again, { id: 77, key: 'invoices', name: '发票', name_en: 'Invoices', description: 'Issue invoices', data_entrusted: 'Invoice titles and tax numbers', apis: ['/cgi-bin/invoice/issue'], optional: true });
+		// issue 11: both languages, the old fields kept; no Chinese text given: empty
+		assert.deepEqual(again, { id: 77, key: 'invoices', name: '发票', name_en: 'Invoices', description: 'Issue invoices', data_entrusted: 'Invoice titles and tax numbers', apis: ['/cgi-bin/invoice/issue'], optional: true,
+			name_zh: '发票', description_en: 'Issue invoices', description_zh: '', data_entrusted_en: 'Invoice titles and tax numbers', data_entrusted_zh: '', member_data: false });
 		assertStatus(await create(appBody(rx, { permission_sets: [77, 1] })), 201);
 	});
 

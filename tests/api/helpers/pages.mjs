@@ -35,10 +35,16 @@ export function fieldError(html, name) {
 }
 
 export class PageSession {
-	constructor(srv, { lang = 'en' } = {}) {
+	/**
+	 * lang: the browser's language (Accept-Language). switchTo: the
+	 * language picked with the pages' switch (the kf_lang cookie), which
+	 * wins over the account's language; by default the browser's.
+	 */
+	constructor(srv, { lang = 'en', switchTo = lang } = {}) {
 		this.srv = srv;
 		this.cookies = new Map();
 		this.lang = lang;
+		if (switchTo) this.cookies.set('kf_lang', switchTo);
 		this.last = null; // the last page fetched with get()
 	}
 

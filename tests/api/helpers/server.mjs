@@ -462,7 +462,7 @@ async function waitMail(dir, to, { match, exclude = [], timeout = 5000 } = {}) {
 
 /** The 6-digit code of a verification mail body. */
 export function mailCode(body) {
-	const m = /verification code is (\d{6})/.exec(body);
+	const m = /(?:verification code is|开放平台验证码是) (\d{6})/.exec(body);
 	if (!m) throw new Error(`no verification code in mail: ${body}`);
 	return m[1];
 }

@@ -37,11 +37,36 @@ static void test_only_active_signs_in(void **state)
 	assert_false(kf_user_may_sign_in(KF_USER_ANONYMISED));
 }
 
+static void test_account_language(void **state)
+{
+	(void)state;
+	assert_true(kf_account_language_valid("zh"));
+	assert_true(kf_account_language_valid("en"));
+	assert_false(kf_account_language_valid("zh-CN"));
+	assert_false(kf_account_language_valid("EN"));
+	assert_false(kf_account_language_valid(""));
+	assert_false(kf_account_language_valid(NULL));
+}
+
+/* Mailed links (password reset, email verification): single use, and
+ * usable strictly before their expiry. */
+static void test_link_single_use_and_expiry(void **state)
+{
+	(void)state;
+	assert_int_equal(kf_link_state_at(1000, false, 999), KF_LINK_USABLE);
+	assert_int_equal(kf_link_state_at(1000, false, 1000), KF_LINK_EXPIRED);
+	assert_int_equal(kf_link_state_at(1000, false, 5000), KF_LINK_EXPIRED);
+	assert_int_equal(kf_link_state_at(1000, true, 999), KF_LINK_USED);
+	assert_int_equal(kf_link_state_at(1000, true, 5000), KF_LINK_USED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_user_status_names),
 		cmocka_unit_test(test_only_active_signs_in),
+		cmocka_unit_test(test_account_language),
+		cmocka_unit_test(test_link_single_use_and_expiry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

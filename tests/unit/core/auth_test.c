@@ -998,6 +998,8 @@ static void test_front_door_APP_4_AUTH_5(void **state)
 	assert_int_equal(kf_auth_front_door(&d, &err), KF_EFORBIDDEN);
 	assert_error(&err, KF_EFORBIDDEN, "ip_not_allowed", "APP-4", NULL);
 	assert_errcode(err.name, 61004);
+	/* issue 11: the refusal names the address that was seen */
+	assert_non_null(strstr(err.msg, "127.0.0.1"));
 	d.client_ip = "10.1.2.3";
 	assert_int_equal(kf_auth_front_door(&d, &err), KF_OK);
 	d.client_ip = "2001:db8::1";

@@ -499,6 +499,34 @@ static void test_url_pass_LST_14(void **state)
 	assert_int_equal(kf_listing_url_pass(&ctx, NOW + KF_URL_CHECK_LEASE_SECONDS, NULL), 1);
 }
 
+/* issue 11: a claim no longer moves requested_at, so a finished check was
+ * requested before it was checked. */
+static void test_url_check_requested_before_checked_issue11(void **state)
+{
+	(void)state;
+	const char *u = url("/ok?order");
+	assert_int_equal(kf_store_url_check_queue(db, u, NOW), KF_OK);
+	json_t *c = kf_store_url_checks_claim(db, NOW + 5, 16);
+	assert_int_equal(json_array_size(c), 1);
+	json_decref(c);
+	/* claimed: another worker does not take it within the lease */
+	c = kf_store_url_checks_claim(db, NOW + 6, 16);
+	assert_int_equal(json_array_size(c), 0);
+	json_decref(c);
+	struct kf_url_check_result res = {.ok = true, .status = 200, .ms = 3};
+	assert_int_equal(kf_store_url_check_record(db, u, &res, NOW + 7), KF_OK);
+	struct kf_url_check_row row;
+	assert_int_equal(kf_store_url_check_get(db, u, &row), KF_OK);
+	assert_int_equal(row.requested_at, NOW);
+	assert_int_equal(row.checked_at, NOW + 7);
+	assert_true(row.requested_at <= row.checked_at);
+	/* queued again after the check: pending and claimable at once */
+	assert_int_equal(kf_store_url_check_queue(db, u, NOW + 8), KF_OK);
+	c = kf_store_url_checks_claim(db, NOW + 8, 16);
+	assert_int_equal(json_array_size(c), 1);
+	json_decref(c);
+}
+
 /* ---- the term cache ---- */
 
 static void test_cache_set_survives_rebuild_APP_11(void **state)
@@ -645,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_stage_images_LST_6_LST_10_LST_11),
 		cmocka_unit_test(test_stage_qualifications_REV_6),
 		cmocka_unit_test(test_url_pass_LST_14),
+		cmocka_unit_test(test_url_check_requested_before_checked_issue11),
 		cmocka_unit_test(test_cache_set_survives_rebuild_APP_11),
 		cmocka_unit_test(test_cache_concurrent_rebuilds),
 		cmocka_unit_test(test_retention_keeps_what_is_pointed_at),

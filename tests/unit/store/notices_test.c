@@ -21,10 +21,10 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 	struct store_fixture *f = *state;
 	int64_t u = user(f, "a@example.com"), other = user(f, "b@example.com"), org = 0;
 	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "k1", "t1", "b1", 100), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, org, "k2", "t2", "b2", 200), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "k3", "t3", "b3", 300), KF_OK);
-	assert_int_equal(kf_store_notification_insert(f->db, other, 0, "k", "t", "b", 300), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, 0, "kf0123456789abcdef", "k1", "t1", "b1", 100), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, org, NULL, "k2", "t2", "b2", 200), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, u, 0, NULL, "k3", "t3", "b3", 300), KF_OK);
+	assert_int_equal(kf_store_notification_insert(f->db, other, 0, NULL, "k", "t", "b", 300), KF_OK);
 
 	struct kf_notification_row *rows = NULL;
 	size_t n = 0;
@@ -40,6 +40,9 @@ static void test_inbox_page_newest_first_and_mark_read_NOTE_1(void **state)
 	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, second, 50, &rows, &n), KF_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].body, "b1");
+	assert_string_equal(rows[0].app_id, "kf0123456789abcdef"); /* a notice about an app names it */
+	assert_int_equal(kf_store_inbox_page(f->db, f->arena, u, 0, 1, &rows, &n), KF_OK);
+	assert_null(rows[0].app_id);
 
 	/* read once keeps the first time; another user's notice is not found */
 	assert_int_equal(kf_store_inbox_mark_read(f->db, u, second, 400), KF_OK);
@@ -57,17 +60,21 @@ static void test_recipient_only_active_and_members(void **state)
 {
 	struct store_fixture *f = *state;
 	int64_t a = user(f, "a@example.com"), b = user(f, "b@example.com"), org = 0;
-	char to[320];
-	assert_int_equal(kf_store_notice_recipient(f->db, a, to, sizeof(to)), KF_OK);
+	char to[320], lang[4];
+	assert_int_equal(kf_store_notice_recipient(f->db, a, to, sizeof(to), lang), KF_OK);
 	assert_string_equal(to, "a@example.com");
+	assert_string_equal(lang, "en");
+	assert_int_equal(kf_store_user_set_language(f->db, a, "zh", 2), KF_OK);
+	assert_int_equal(kf_store_notice_recipient(f->db, a, to, sizeof(to), lang), KF_OK);
+	assert_string_equal(lang, "zh");
 	char small[8];
-	assert_int_equal(kf_store_notice_recipient(f->db, a, small, sizeof(small)), KF_EDB); /* never a cut address */
+	assert_int_equal(kf_store_notice_recipient(f->db, a, small, sizeof(small), lang), KF_EDB); /* never a cut address */
 	struct kf_error err = {0};
 	char sql[96];
 	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'disabled' WHERE id = %lld;", (long long)b);
 	assert_int_equal(kf_db_exec_script(f->db, sql, &err), KF_OK);
-	assert_int_equal(kf_store_notice_recipient(f->db, b, to, sizeof(to)), KF_ENOTFOUND);
-	assert_int_equal(kf_store_notice_recipient(f->db, 999999, to, sizeof(to)), KF_ENOTFOUND);
+	assert_int_equal(kf_store_notice_recipient(f->db, b, to, sizeof(to), lang), KF_ENOTFOUND);
+	assert_int_equal(kf_store_notice_recipient(f->db, 999999, to, sizeof(to), lang), KF_ENOTFOUND);
 
 	assert_int_equal(kf_store_org_insert(f->db, KF_ORG_PROVIDER, "P", KF_PROVIDER_CERTIFIED, 1, &org), KF_OK);
 	assert_int_equal(kf_store_member_add(f->db, org, b, KF_ROLE_OWNER, 1), KF_OK);

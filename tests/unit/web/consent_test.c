@@ -32,23 +32,75 @@
 
 static int parse_messages;
 
-/* libxml2's generic error channel (stable across versions) prints each
- * parser error and warning; count them and pass them on to stderr. */
+/* Everything libxml2 reported while parsing one page. */
+static char reported[65536];
+static size_t reported_len;
+
+/* libxml2's generic error channel (stable across versions) delivers each
+ * parser error and warning in pieces ("page.html:3: ", "HTML parser error
+ * : ", the message, the source line, a caret); collect them all. */
 static void on_parse_message(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
 	va_list ap;
 	va_start(ap, msg);
-	parse_messages++;
-	vfprintf(stderr, msg, ap);
+	int n = vsnprintf(reported + reported_len, sizeof(reported) - reported_len, msg, ap);
 	va_end(ap);
+	if (n > 0)
+		reported_len += (size_t)n < sizeof(reported) - reported_len ? (size_t)n : sizeof(reported) - reported_len - 1;
+}
+
+/* HTML5 elements libxml2's HTML 4 parser does not know: it reports "Tag
+ * main invalid" for each (and marks the document not well formed), though
+ * every browser knows them. Only these are tolerated, by exact name. */
+static bool html5_tag_message(const char *m)
+{
+	static const char *const known[] = {": Tag main invalid\n", ": Tag header invalid\n", ": Tag nav invalid\n",
+					    ": Tag footer invalid\n", ": Tag section invalid\n"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strstr(m, known[i]))
+			return true;
+	return false;
+}
+
+/* Count the reported messages (each starts with "page.html:<line>: ")
+ * that are not about an HTML5 tag; *html5 how many were. */
+static int real_messages(int *html5)
+{
+	int n = 0;
+	*html5 = 0;
+	reported[reported_len] = '\0';
+	char *p = reported;
+	while ((p = strstr(p, "page.html:"))) {
+		char *next = strstr(p + 1, "page.html:");
+		char save = 0;
+		if (next) {
+			save = *next;
+			*next = '\0';
+		}
+		if (html5_tag_message(p))
+			(*html5)++;
+		else {
+			fputs(p, stderr);
+			n++;
+		}
+		if (!next)
+			break;
+		*next = save;
+		p = next;
+	}
+	if (!n && !*html5 && reported_len) {
+		fputs(reported, stderr);
+		n = 1;
+	}
+	return n;
 }
 
 /* Parse a page; any parser error or warning fails the test. */
 static htmlDocPtr parse_clean(const char *html)
 {
 	assert_non_null(html);
-	parse_messages = 0;
+	reported_len = 0;
 	xmlSetGenericErrorFunc(NULL, on_parse_message);
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
 	assert_non_null(ctxt);
@@ -57,8 +109,11 @@ static htmlDocPtr parse_clean(const char *html)
 	htmlFreeParserCtxt(ctxt);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	assert_non_null(d);
-	assert_int_equal(well_formed, 1);
+	int html5 = 0;
+	parse_messages = real_messages(&html5);
 	assert_int_equal(parse_messages, 0);
+	/* not well formed only because of the HTML5 tags it does not know */
+	assert_true(well_formed == 1 || html5 > 0);
 	return d;
 }
 
@@ -121,10 +176,10 @@ static const struct kf_hidden FLOW[] = {
 #define N_FLOW (sizeof(FLOW) / sizeof(FLOW[0]))
 
 static const struct kf_consent_account ACCOUNTS[] = {
-	{"ha_1", "Acme Shop", "shop", NULL, false},
-	{"ha_2", "Acme 'HR' <team>", "enterprise", NULL, true},
-	{"ha_3", "Lab", "school", NULL, false},
-	{"ha_4", "Labelled", "x", "Custom kind", false},
+	{"ha_1", "Acme Shop", "shop", NULL, false, KF_ACCOUNT_AVAILABLE},
+	{"ha_2", "Acme 'HR' <team>", "enterprise", NULL, true, KF_ACCOUNT_AVAILABLE},
+	{"ha_3", "Lab", "school", NULL, false, KF_ACCOUNT_AVAILABLE},
+	{"ha_4", "Labelled", "x", "Custom kind", false, KF_ACCOUNT_AVAILABLE},
 };
 
 static const struct kf_consent_set SETS[] = {
@@ -173,7 +228,8 @@ static struct kf_signin_view signin_view(enum kf_lang lang)
 static void check_flow_fields(struct kf_arena *a, htmlDocPtr d)
 {
 	for (size_t i = 0; i < N_FLOW; i++) {
-		const char *q = kf_arena_printf(a, "//form//input[@type='hidden'][@name='%s']", FLOW[i].name);
+		const char *q = kf_arena_printf(a, "//form[not(input[@name='step'][@value='switch'])]//input[@type='hidden'][@name='%s']",
+						FLOW[i].name);
 		if (!FLOW[i].value) {
 			assert_int_equal(xcount(a, d, q), 0);
 			continue;
@@ -358,7 +414,7 @@ static void test_consent_hostile_values_escaped(void **state)
 {
 	(void)state;
 	struct kf_arena *a = kf_arena_new();
-	struct kf_consent_account acc[] = {{"\"><b>x", "<img src=x onerror=alert(2)>", "<i>k", NULL, false}};
+	struct kf_consent_account acc[] = {{"\"><b>x", "<img src=x onerror=alert(2)>", "<i>k", NULL, false, KF_ACCOUNT_AVAILABLE}};
 	struct kf_consent_set sets[] = {{9, "<svg onload=alert(3)>", "' onmouseover='x", "&lt;not an entity", false,
 					false, false}};
 	struct kf_hidden flow[] = {{"state", "\"><script>alert(4)</script>"}, {"x\"y", "1"}};
@@ -383,7 +439,8 @@ static void test_consent_hostile_values_escaped(void **state)
 	assert_string_equal(xs(a, d, "//h1"), HOSTILE_APP);
 	assert_string_equal(xs(a, d, "//p[@class='lead']/strong"), HOSTILE_APP);
 	assert_string_equal(xs(a, d, "//div[@class='app']//p[@class='muted']/span"), HOSTILE_DEV);
-	assert_int_equal(xcount(a, d, "//form"), 1);
+	assert_int_equal(xcount(a, d, "//form[input[@name='step'][@value='consent']]"), 1);
+	assert_int_equal(xcount(a, d, "//form[not(input[@name='step'][@value='consent' or @value='switch'])]"), 0);
 	assert_int_equal(xcount(a, d, "//img"), 1); /* the icon only */
 	assert_int_equal(xcount(a, d, "//svg|//b|//u|//i"), 0);
 	assert_string_equal(xs(a, d, "//input[@name='account']/@value"), "\"><b>x");
@@ -934,6 +991,171 @@ static int teardown_group(void **state)
 	return 0;
 }
 
+
+/* ------------------------------------------------- issue 11: frictions */
+
+/* The page names the platform, in a <main> landmark, on every page. */
+static void test_pages_name_platform_in_main_issue11(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_consent_view v = consent_view(KF_LANG_ZH);
+	htmlDocPtr d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_int_equal(xcount(a, d, "/html/body/main"), 1);
+	assert_string_equal(xs(a, d, "//main//p[@class='brand']"), "Kaifang");
+	assert_non_null(strstr(xs(a, d, "/html/head/title"), "Kaifang"));
+	xmlFreeDoc(d);
+	struct kf_signin_view s = signin_view(KF_LANG_EN);
+	s.site_name = "Acme Open";
+	d = check_page(a, kf_consent_render_signin(a, &s), KF_LANG_EN);
+	assert_string_equal(xs(a, d, "//main//p[@class='brand']"), "Acme Open");
+	xmlFreeDoc(d);
+	struct kf_refusal_view r = {.lang = KF_LANG_EN, .site_name = "Kaifang", .reason = KF_REFUSAL_CODE_INVALID};
+	d = check_page(a, kf_consent_render_refusal(a, &r), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "/html/body/main"), 1);
+	assert_string_equal(xs(a, d, "//p[@class='brand']"), "Kaifang");
+	xmlFreeDoc(d);
+	kf_arena_free(a);
+}
+
+/* "Forgot password?" on the sign-in form, in the page's language. */
+static void test_signin_forgot_password_link_issue11(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_signin_view s = signin_view(KF_LANG_ZH);
+	s.forgot_url = "/console/forgot";
+	htmlDocPtr d = check_page(a, kf_consent_render_signin(a, &s), KF_LANG_ZH);
+	assert_string_equal(xs(a, d, "//a[@href='/console/forgot']"), "忘记密码？");
+	xmlFreeDoc(d);
+	s.lang = KF_LANG_EN;
+	d = check_page(a, kf_consent_render_signin(a, &s), KF_LANG_EN);
+	assert_string_equal(xs(a, d, "//a[@href='/console/forgot']"), "Forgot password?");
+	xmlFreeDoc(d);
+	s.forgot_url = "javascript:alert(1)"; /* unsafe: left out */
+	d = check_page(a, kf_consent_render_signin(a, &s), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "//a"), 0);
+	xmlFreeDoc(d);
+	kf_arena_free(a);
+}
+
+/* "Not you? Switch account": its own form with the flow and the token. */
+static void test_consent_switch_account_form_issue11(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_consent_view v = consent_view(KF_LANG_EN);
+	htmlDocPtr d = check_page(a, kf_consent_render(a, &v), KF_LANG_EN);
+	const char *f = "//form[input[@name='step'][@value='switch']]";
+	assert_int_equal(xcount(a, d, f), 1);
+	assert_string_equal(xs(a, d, kf_arena_printf(a, "%s/@action", f)), "/cgi-bin/componentloginpage");
+	assert_string_equal(xs(a, d, kf_arena_printf(a, "%s//input[@name='csrf_token']/@value", f)), v.csrf);
+	assert_string_equal(xs(a, d, kf_arena_printf(a, "%s//input[@name='pre_auth_code']/@value", f)),
+			    "preauthcode@@@abc");
+	assert_string_equal(xs(a, d, kf_arena_printf(a, "%s//button", f)), "Switch account");
+	assert_non_null(strstr(xs(a, d, kf_arena_printf(a, "%s/p", f)), "Not you?"));
+	assert_non_null(strstr(xs(a, d, kf_arena_printf(a, "%s/p", f)), "owner@example.com"));
+	xmlFreeDoc(d);
+	v.lang = KF_LANG_ZH;
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_string_equal(xs(a, d, kf_arena_printf(a, "%s//button", f)), "切换帐号");
+	xmlFreeDoc(d);
+	v.user_label = NULL; /* nobody to switch from */
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_int_equal(xcount(a, d, f), 0);
+	xmlFreeDoc(d);
+	kf_arena_free(a);
+}
+
+/* Accounts the app would refuse are disabled with the reason and rule;
+ * the only account that fits is preselected (AUTH-4, APP-10). */
+static void test_consent_unavailable_accounts_AUTH_4(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_consent_account acc[] = {
+		{"1", "Test shop", "shop", NULL, false, KF_ACCOUNT_AVAILABLE},
+		{"2", "Other shop", "shop", NULL, false, KF_ACCOUNT_NOT_ON_TEST_LIST},
+		{"3", "Partner", "shop", NULL, false, KF_ACCOUNT_SELF_USE},
+	};
+	struct kf_consent_view v = consent_view(KF_LANG_EN);
+	v.accounts = acc;
+	v.n_accounts = 3;
+	htmlDocPtr d = check_page(a, kf_consent_render(a, &v), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@disabled]"), 2);
+	assert_string_equal(xs(a, d, "//input[@name='account'][@checked]/@value"), "1");
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@checked]"), 1);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@required]"), 0);
+	const char *why2 = xs(a, d, "//label[input[@value='2']]//span[@class='why']");
+	assert_non_null(strstr(why2, "test list"));
+	assert_non_null(strstr(why2, "AUTH-4"));
+	assert_non_null(strstr(xs(a, d, "//label[input[@value='3']]//span[@class='why']"), "APP-10"));
+	assert_int_equal(xcount(a, d, "//button[@value='confirm'][@disabled]"), 0);
+	xmlFreeDoc(d);
+	/* two that fit: none preselected, the browser asks */
+	acc[2].unavailable = KF_ACCOUNT_AVAILABLE;
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@checked]"), 0);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@required]"), 2);
+	xmlFreeDoc(d);
+	/* none fits: said once, confirm disabled, in Chinese too */
+	acc[0].unavailable = acc[2].unavailable = KF_ACCOUNT_NOT_ON_TEST_LIST;
+	v.lang = KF_LANG_ZH;
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@disabled]"), 3);
+	assert_int_equal(xcount(a, d, "//input[@name='account'][@checked]"), 0);
+	assert_int_equal(xcount(a, d, "//button[@value='confirm'][@disabled]"), 1);
+	assert_int_equal(xcount(a, d, "//fieldset/p[@class='notice']"), 1);
+	assert_non_null(strstr(xs(a, d, "//label[input[@value='1']]//span[@class='why']"), "测试名单"));
+	xmlFreeDoc(d);
+	/* out of range: a programming error */
+	acc[0].unavailable = KF_ACCOUNT__COUNT;
+	assert_null(kf_consent_render(a, &v));
+	kf_arena_free(a);
+}
+
+/* The released listing's name and logo, as the marketplace shows them. */
+static void test_consent_listing_name_and_icon_issue11(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_consent_view v = consent_view(KF_LANG_ZH);
+	v.listing_name = "天气助手";
+	v.listing_icon_url = "/v1/directory/kf0123/logo";
+	htmlDocPtr d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_string_equal(xs(a, d, "//div[@class='app']/img/@src"), "/v1/directory/kf0123/logo");
+	assert_non_null(strstr(xs(a, d, "//div[@class='app']//p[@class='muted'][1]"), "应用市场名称"));
+	assert_string_equal(xs(a, d, "//div[@class='app']//p[@class='muted'][1]/span"), "天气助手");
+	xmlFreeDoc(d);
+	/* the same name as the app's is not repeated; no listing: the app icon */
+	v.listing_name = v.app_name;
+	v.listing_icon_url = NULL;
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_ZH);
+	assert_string_equal(xs(a, d, "//div[@class='app']/img/@src"), "/v1/files/icon-1.png");
+	assert_int_equal(xcount(a, d, "//div[@class='app']//p[@class='muted']"), 1); /* the developer */
+	xmlFreeDoc(d);
+	kf_arena_free(a);
+}
+
+/* The member-scope box only when the handler asks for it (a set with
+ * member data, DATA-1). */
+static void test_consent_scope_box_only_when_asked_DATA_1(void **state)
+{
+	(void)state;
+	struct kf_arena *a = kf_arena_new();
+	struct kf_consent_view v = consent_view(KF_LANG_EN);
+	v.scope.show = false;
+	htmlDocPtr d = check_page(a, kf_consent_render(a, &v), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "//input[@name='data_scope']"), 0);
+	assert_int_equal(xcount(a, d, "//input[@name='data_scope_members']"), 0);
+	xmlFreeDoc(d);
+	v.scope.show = true;
+	d = check_page(a, kf_consent_render(a, &v), KF_LANG_EN);
+	assert_int_equal(xcount(a, d, "//input[@name='data_scope']"), 2);
+	xmlFreeDoc(d);
+	kf_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -945,6 +1167,12 @@ int main(void)
 		cmocka_unit_test(test_signin_refuses_bad_views),
 		cmocka_unit_test(test_consent_shows_app_and_developer_AUTH_1),
 		cmocka_unit_test(test_consent_hostile_values_escaped),
+		cmocka_unit_test(test_pages_name_platform_in_main_issue11),
+		cmocka_unit_test(test_signin_forgot_password_link_issue11),
+		cmocka_unit_test(test_consent_switch_account_form_issue11),
+		cmocka_unit_test(test_consent_unavailable_accounts_AUTH_4),
+		cmocka_unit_test(test_consent_listing_name_and_icon_issue11),
+		cmocka_unit_test(test_consent_scope_box_only_when_asked_DATA_1),
 		cmocka_unit_test(test_consent_javascript_urls_refused),
 		cmocka_unit_test(test_consent_required_sets_hidden_optional_checkboxes_APP_3),
 		cmocka_unit_test(test_consent_account_picker),
