@@ -506,6 +506,43 @@ static void url_check(struct kf_con *c, json_t *checks, const char *field)
 	}
 }
 
+/* The category field as a choice from the catalog (GET /v1/categories),
+ * with the qualification documents each needs (REV-6); a text field when
+ * the catalog cannot be read. A stored category the catalog no longer has
+ * stays a choice, so saving does not change it behind the person's back. */
+static void category_options(struct kf_con *c, struct kf_page_field *f)
+{
+	int status;
+	json_t *cat = peek(c, &status, "/v1/categories");
+	json_t *items = json_object_get(cat, "items"), *x;
+	if (!json_array_size(items))
+		return;
+	const char *cur = c->post ? kf_con_val(c, "category") : f->value;
+	size_t n = json_array_size(items), k = 0, i;
+	struct kf_page_option *opts = kf_arena_alloc(c->r->arena, (n + 2) * sizeof(*opts));
+	opts[k++] = (struct kf_page_option){"", CL(c, "Choose a category", "请选择类目")};
+	bool known = !cur || !*cur;
+	json_array_foreach(items, i, x) {
+		const char *id = kf_con_str(c, x, "id");
+		const char *name = kf_con_str(c, x, c->lang == KF_LANG_ZH ? "name_zh" : "name_en");
+		if (!id)
+			continue;
+		size_t nq = json_array_size(json_object_get(x, "qualifications"));
+		opts[k++] = (struct kf_page_option){
+			id, nq ? kf_con_fmt(c, CL(c, "%s (needs %zu qualification documents)", "%s（需 %zu 份资质文件）"),
+					    name ? name : id, nq)
+			       : (name ? name : id)};
+		known = known || !strcmp(id, cur);
+	}
+	if (!known)
+		opts[k++] = (struct kf_page_option){cur, cur};
+	f->type = "select";
+	f->options = opts;
+	f->n_options = k;
+	f->hint = CL(c, "Some categories need qualification documents before release (REV-6).",
+		     "部分类目在发布前需要提交资质文件（REV-6）。");
+}
+
 static void listing_page(struct kf_req *r)
 {
 	struct kf_con c;
@@ -594,6 +631,8 @@ static void listing_page(struct kf_req *r)
 		struct kf_page_field f = {.name = lf->name, .label = CL(&c, lf->en, lf->zh), .type = lf->type,
 					  .value = listing_value(&c, l, lf->name),
 					  .hint = lf->hint_en ? CL(&c, lf->hint_en, lf->hint_zh) : NULL};
+		if (!strcmp(lf->name, "category"))
+			category_options(&c, &f);
 		kf_con_field(&c, &f);
 		findings_for(&c, findings, lf->name, used);
 		if (!strcmp(lf->type, "url"))

@@ -146,6 +146,9 @@ describe('console: an app on its way to release', () => {
 		assert.match(nzh, /警告：\s*名称：建议 2–6 个汉字/);
 		assert.match(nzh, /LST-1/);
 		assert.match(text(pz.text), /个错误会阻止发布/);
+		// LST-7: the category is chosen from the catalog (GET /v1/categories), in the page's language
+		assert.match(fieldBlock(pz.text, 'category'), /<select[^>]*name="category"[^]*<option value="tools" selected>工具<\/option>/);
+		assert.match(fieldBlock(pe.text, 'category'), /<option value="tools" selected>Tools<\/option>/);
 
 		// while typing (the page's script), the findings of the form as it is, without saving it
 		assert.match(pz.text, new RegExp(`data-live-findings="/console/apps/${app.app_id}/listing/findings"`));
