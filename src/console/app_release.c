@@ -115,7 +115,7 @@ static const char *rule_text(struct kf_con *c, const char *rule)
 
 /* One finding: its weight in words (not colour alone), what the rule asks
  * in the page's language, the API's own message, and the rule id. */
-static void finding_item(struct kf_con *c, json_t *f)
+static void finding_item(struct kf_con *c, json_t *f, bool with_field)
 {
 	struct kf_html *h = &c->h;
 	const char *sev = kf_con_str(c, f, "severity");
@@ -141,6 +141,14 @@ static void finding_item(struct kf_con *c, json_t *f)
 		kf_html_raw(h, " ");
 		kf_page_rule(h, rule);
 	}
+	const char *field = with_field ? kf_con_str(c, f, "field") : NULL;
+	if (field) {
+		kf_html_raw(h, " <span class=\"muted small\">");
+		kf_html_text(h, CL(c, "field ", "字段 "));
+		kf_html_raw(h, "<code>");
+		kf_html_text(h, field);
+		kf_html_raw(h, "</code></span>");
+	}
 	kf_html_raw(h, "</li>");
 }
 
@@ -159,7 +167,7 @@ static void findings_for(struct kf_con *c, json_t *findings, const char *name, b
 			kf_html_raw(&c->h, ">");
 		}
 		used[i] = true;
-		finding_item(c, f);
+		finding_item(c, f, false);
 	}
 	if (shown) {
 		kf_html_raw(&c->h, "</ul>\n");
@@ -179,17 +187,7 @@ static void findings_list(struct kf_con *c, json_t *findings)
 	if (!json_array_size(findings))
 		return;
 	kf_html_raw(&c->h, "<ul class=\"findings\">");
-	json_array_foreach(findings, i, f) {
-		finding_item(c, f);
-		const char *field = kf_con_str(c, f, "field");
-		if (field) {
-			kf_html_raw(&c->h, " <span class=\"muted small\">");
-			kf_html_text(&c->h, CL(c, "field ", "字段 "));
-			kf_html_raw(&c->h, "<code>");
-			kf_html_text(&c->h, field);
-			kf_html_raw(&c->h, "</code></span>");
-		}
-	}
+	json_array_foreach(findings, i, f) finding_item(c, f, true);
 	kf_html_raw(&c->h, "</ul>\n");
 }
 
@@ -219,6 +217,15 @@ static json_t *peek(struct kf_con *c, int *status, const char *path)
 	c->err = kept;
 	c->has_err = had;
 	return j;
+}
+
+/* Open a table that scrolls sideways inside its box on a narrow screen:
+ * the box is a labelled region a keyboard can reach and scroll. */
+static void table_open(struct kf_con *c, const char *label)
+{
+	kf_html_raw(&c->h, "<div class=\"table\" tabindex=\"0\" role=\"region\"");
+	kf_html_attr(&c->h, "aria-label", label);
+	kf_html_raw(&c->h, "><table class=\"wide\"><thead><tr><th scope=\"col\">");
 }
 
 /* ---------------------------------------------------------- deferring */
@@ -669,7 +676,7 @@ static void listing_page(struct kf_req *r)
 		kf_html_raw(h, "</h2><ul class=\"findings\">");
 		for (size_t i = 0; i < nf; i++)
 			if (!used[i])
-				finding_item(&c, json_array_get(findings, i));
+				finding_item(&c, json_array_get(findings, i), true);
 		kf_html_raw(h, "</ul>");
 	}
 	kf_html_raw(h, "<div class=\"actions\">");
@@ -764,7 +771,7 @@ static const char *check_name(struct kf_con *c, const char *check)
 static void checks_table(struct kf_con *c, json_t *checks)
 {
 	struct kf_html *h = &c->h;
-	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+	table_open(c, CL(c, "Check results", "检测结果"));
 	kf_html_text(h, CL(c, "Check", "检测项"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Result", "结果"));
@@ -976,7 +983,7 @@ static void listing_apps_card(struct kf_con *c, const struct rapp *a)
 	json_t *items = json_object_get(la, "items"), *x;
 	size_t i;
 	if (json_array_size(items)) {
-		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+		table_open(c, CL(c, "Listing applications", "推荐申请"));
 		kf_html_text(h, CL(c, "Application", "申请"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Submitted", "提交时间"));
@@ -1095,7 +1102,7 @@ static void submissions_render(struct kf_con *c, const struct rapp *a)
 	if (!json_array_size(items)) {
 		kf_page_empty(h, CL(c, "Nothing submitted yet.", "尚未提交过审核。"), NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+		table_open(c, CL(c, "Submissions", "提交记录"));
 		kf_html_text(h, CL(c, "Submission", "提交"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Automated stages", "自动检测"));
@@ -1429,7 +1436,7 @@ static void deliveries_page(struct kf_req *r)
 					   "暂无事件。应用创建审核通过后，平台会推送验证票据。"),
 			      NULL, NULL);
 	} else if (list) {
-		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+		table_open(&c, CL(&c, "Events", "事件"));
 		kf_html_text(h, CL(&c, "Event", "事件"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "State", "状态"));
@@ -1561,7 +1568,7 @@ static void delivery_page(struct kf_req *r)
 	if (!json_array_size(log)) {
 		kf_page_empty(h, CL(&c, "Not attempted yet.", "尚未尝试推送。"), NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+		table_open(&c, CL(&c, "Attempts", "推送尝试"));
 		kf_html_text(h, CL(&c, "When", "时间"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Answer", "响应"));
