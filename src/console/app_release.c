@@ -1333,6 +1333,27 @@ static void authenticity_page(struct kf_req *r)
 
 /* ---------------------------------------------------------- deliveries */
 
+/* A query value percent-encoded (all but unreserved characters); "" for
+ * NULL. */
+static const char *qenc(struct kf_con *c, const char *v)
+{
+	if (!v)
+		return "";
+	size_t n = strlen(v);
+	if (n > 256)
+		n = 256;
+	char *out = kf_arena_alloc(c->r->arena, n * 3 + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
+			*o++ = (char)ch;
+		else
+			o += sprintf(o, "%%%02X", ch);
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The events Kaifang pushes, in words. */
 static const struct {
 	const char *kind, *en, *zh;
@@ -1469,17 +1490,28 @@ static void deliveries_page(struct kf_req *r)
 		}
 		kf_html_raw(h, "</tbody></table></div>");
 		const char *next = kf_con_str(&c, list, "next_after");
-		if (next) {
-			struct kf_form nq = q;
-			kf_form_set(&nq, "after", next);
-			const char *href = kf_con_fmt(&c, "%s/deliveries?state=%s&kind=%s&since=%s&until=%s&after=%s",
-						      app_base(&c, &a), state ? state : "", kind ? kind : "",
-						      since ? since : "", until ? until : "", next);
-			kf_html_raw(h, "<p><a rel=\"next\"");
-			kf_html_url_attr(h, "href", href);
+		if (next || (after && *after)) {
+			/* the filters as they were asked, each value percent-encoded */
+			const char *filters = kf_con_fmt(&c, "%s/deliveries?state=%s&kind=%s&since=%s&until=%s", app_base(&c, &a),
+							 qenc(&c, state), qenc(&c, kind), qenc(&c, since), qenc(&c, until));
+			kf_html_raw(h, "<nav class=\"actions\"");
+			kf_html_attr(h, "aria-label", CL(&c, "Pages", "分页"));
 			kf_html_raw(h, ">");
-			kf_html_text(h, CL(&c, "Older events →", "更早的事件 →"));
-			kf_html_raw(h, "</a></p>");
+			if (after && *after) {
+				kf_html_raw(h, "<a");
+				kf_html_url_attr(h, "href", filters);
+				kf_html_raw(h, ">");
+				kf_html_text(h, CL(&c, "← Newest events", "← 最新的事件"));
+				kf_html_raw(h, "</a>");
+			}
+			if (next) {
+				kf_html_raw(h, "<a rel=\"next\"");
+				kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s&after=%s", filters, qenc(&c, next)));
+				kf_html_raw(h, ">");
+				kf_html_text(h, CL(&c, "Older events →", "更早的事件 →"));
+				kf_html_raw(h, "</a>");
+			}
+			kf_html_raw(h, "</nav>");
 		}
 	}
 	kf_con_finish(&c);

@@ -365,6 +365,16 @@ describe('console: an app on its way to release', () => {
 		assert.doesNotMatch((await b.get(`${list}?since=${day(now + 3 * 86400)}`)).text, new RegExp(ev.event_id));
 		assert.match((await b.get(`${list}?since=${day(now - 3 * 86400)}&until=${day(now + 3 * 86400)}`)).text, new RegExp(ev.event_id));
 
+		// pages: older than a cursor, with a way back to the newest, the filters kept (encoded)
+		const paged = await b.get(`${list}?kind=${ev.kind}&after=${ev.id + 1}`);
+		assert.match(paged.text, new RegExp(ev.event_id));
+		assert.match(paged.text, new RegExp(`href="${list}\\?state=&amp;kind=${ev.kind}&amp;since=&amp;until="`));
+		const older = (await b.get(`${list}?after=${ev.id}`)).text;
+		assert.doesNotMatch(older.slice(older.indexOf('<main')), new RegExp(ev.event_id));
+		const odd = await b.get(`${list}?kind=a%26b%3Dc&after=1`);
+		assert.equal(odd.status, 400, 'the API refuses a kind that is no event kind');
+		assert.doesNotMatch(odd.text, /kind=a&amp;b=c/);
+
 		const one = `${list}/${ev.event_id}`;
 		const d = await browser(srv, owner.token, 'zh').get(one);
 		assert.equal(d.status, 200, d.text);
