@@ -79,6 +79,8 @@ extern const struct kf_route kf_console_orgs_routes[];
 extern const size_t kf_console_orgs_nroutes;
 extern const struct kf_route kf_console_account_routes[];
 extern const size_t kf_console_account_nroutes;
+extern const struct kf_route kf_console_release_routes[];
+extern const size_t kf_console_release_nroutes;
 extern const struct kf_route kf_console_hosts_routes[];
 extern const size_t kf_console_hosts_nroutes;
 

@@ -19,23 +19,43 @@
 #include "store/providers.h"
 #include "util/mem.h"
 
+/* A filter of the list given as a time (unix seconds); false after
+ * replying 400. */
+static bool time_filter(struct kf_req *r, const char *name, int64_t *out)
+{
+	const char *v = kf_req_query(r, name);
+	*out = 0;
+	if (v && !kf_api_uint_parse(v, out)) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, name, "%s must be a time in unix seconds", name);
+		return false;
+	}
+	return true;
+}
+
 static void api_deliveries_list(struct kf_req *r)
 {
 	struct kf_app_row a;
 	enum kf_role role;
-	const char *state = kf_req_query(r, "state");
+	const char *state = kf_req_query(r, "state"), *kind = kf_req_query(r, "kind");
 	enum kf_outbox_state st;
 	if (state && !kf_outbox_state_parse(state, &st)) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state",
 			      "state is pending, delivered, dead or superseded");
 		return;
 	}
+	if (kind && (!*kind || strlen(kind) > 64 || strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(kind))) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "kind",
+			      "kind is an event kind such as component_verify_ticket");
+		return;
+	}
+	struct kf_outbox_filter f = {.state = state ? &st : NULL, .kind = kind};
 	int64_t before;
 	int limit;
-	if (!kf_api_load_app(r, &a, &role) || !kf_api_page(r, &before, &limit))
+	if (!time_filter(r, "since", &f.since) || !time_filter(r, "until", &f.until) || !kf_api_load_app(r, &a, &role) ||
+	    !kf_api_page(r, &before, &limit))
 		return;
 	/* newest first: "after" is read as "older than this id" */
-	json_t *items = kf_store_outbox_json(kf_req_db(r), a.id, state ? &st : NULL, before, limit);
+	json_t *items = kf_store_outbox_json(kf_req_db(r), a.id, &f, before, limit);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;

@@ -64,6 +64,7 @@ static const struct {
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
 	{kf_console_account_routes, &kf_console_account_nroutes},
+	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 };
 

@@ -278,6 +278,30 @@ static void api_listing_put(struct kf_req *r)
 	reply_view(r, &a);
 }
 
+/*
+ * Check a listing without saving it: the same shape checks and the same
+ * automated rules as a save, answered as findings; nothing is stored (the
+ * console's editor shows them while the person types).
+ */
+static void api_listing_check(struct kf_req *r)
+{
+	struct kf_app_row a;
+	enum kf_role role;
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, LISTING_FIELDS, KF_NFIELDS(LISTING_FIELDS)) || !items_ok(r, j) ||
+	    !kf_api_load_app(r, &a, &role) || !require_member(r, role) || !files_ok(r, &a, j))
+		return;
+	json_t *body = normalized(j);
+	kf_arena_defer(r->arena, (void (*)(void *))json_decref, body);
+	struct kf_findings *f = kf_arena_alloc(r->arena, sizeof(*f));
+	memset(f, 0, sizeof(*f));
+	if (kf_listing_offline_checks(r->ctx, kf_req_db(r), &a, body, r->arena, f) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_reply_json(r, 200, json_pack("{s:o}", "findings", kf_listing_findings_json(f, false)));
+}
+
 /* ---- routes: category qualifications (REV-6) ---- */
 
 /* The category of the app's listing (the draft, else the live one), in
@@ -507,6 +531,8 @@ const struct kf_route kf_api_listing_routes[] = {
 	{"GET", "/v1/apps/{id}/listing", api_listing_get, KF_AUTH_USER, 0, "The draft and live listing (LST-*)"},
 	{"PUT", "/v1/apps/{id}/listing", api_listing_put, KF_AUTH_USER, KF_RF_OWN_TX,
 	 "Save the listing; every automated check answers at once (LST-*, APP-11)"},
+	{"POST", "/v1/apps/{id}/listing:check", api_listing_check, KF_AUTH_USER, KF_RF_OWN_TX,
+	 "Check a listing without saving it: the findings a save would answer (LST-*)"},
 	{"GET", "/v1/apps/{id}/qualifications", api_qualifications_list, KF_AUTH_USER, 0,
 	 "Documents the listing's category requires (REV-6)"},
 	{"PUT", "/v1/apps/{id}/qualifications/{doc}", api_qualifications_put, KF_AUTH_USER, 0,

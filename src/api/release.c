@@ -440,6 +440,75 @@ static void api_submissions_list(struct kf_req *r)
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Withdraw a submission whose review still waits (APP-6, APP-7): the
+ * review leaves the queue as withdrawn; a release goes back to
+ * development so it can be fixed and submitted again. */
+static void api_submission_withdraw(struct kf_req *r)
+{
+	struct kf_app_row a;
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !kf_api_require_member(r, role, "withdraw its submissions"))
+		return;
+	int64_t sid = kf_req_param_id(r, "submission");
+	if (!kf_api_begin(r))
+		return;
+	struct kf_db *db = kf_req_db(r);
+	char kind[16] = "";
+	int64_t review = 0;
+	bool pending = false;
+	enum kf_err rc = sid ? kf_store_submission_review(db, a.id, sid, kind, &review, &pending) : KF_ENOTFOUND;
+	if (rc == KF_OK)
+		rc = kf_store_app_get(db, a.id, &a); /* the state inside the transaction */
+	if (rc == KF_ENOTFOUND) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ENOTFOUND, "submission_not_found", NULL, "submission", "the app has no such submission");
+		return;
+	}
+	if (rc != KF_OK) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!review) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ECONFLICT, "no_review", "REV-1", NULL,
+			      "the submission opened no review (it stopped at an automated stage or is still running)");
+		return;
+	}
+	bool release = !strcmp(kind, "release");
+	enum kf_app_state next;
+	struct kf_error err = {0};
+	if (kf_app_withdraw_submission(a.state, release, pending, &next, &err) != KF_OK) {
+		kf_api_rollback(r);
+		kf_reply_error(r, &err);
+		return;
+	}
+	rc = kf_store_review_withdraw(db, review, r->now);
+	if (rc == KF_ECONFLICT) {
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ECONFLICT, "review_decided", "REV-1", NULL, "the review was decided meanwhile");
+		return;
+	}
+	if (rc != KF_OK || (next != a.state && kf_store_app_set_state(db, a.id, next, r->now) != KF_OK) ||
+	    !kf_api_audit(r, release ? "app.withdraw_release" : "app.withdraw_change",
+			  kf_arena_printf(r->arena, "app:%s", a.app_id),
+			  kf_arena_printf(r->arena, "submission %lld, review %lld", (long long)sid, (long long)review))) {
+		kf_api_abort_db(r);
+		return;
+	}
+	if (!kf_api_commit(r))
+		return;
+	json_t *items = kf_store_submissions_json(db, a.id, 50), *v, *found = NULL;
+	size_t i;
+	json_array_foreach(items, i, v) if (json_integer_value(json_object_get(v, "id")) == sid) found = v;
+	if (!found) {
+		json_decref(items);
+		kf_reply_db_error(r);
+		return;
+	}
+	kf_reply_json(r, 200, json_incref(found));
+	json_decref(items);
+}
+
 /* ---- decisions (called by the review queue inside its transaction) ---- */
 
 static int64_t detail_int(json_t *d, const char *k)
@@ -566,5 +635,7 @@ const struct kf_route kf_api_release_routes[] = {
 	 "Submit a released app's draft configuration or listing for review (APP-7)"},
 	{"GET", "/v1/apps/{id}/submissions", api_submissions_list, KF_AUTH_USER, 0,
 	 "Release and change submissions with their outcome and findings"},
+	{"POST", "/v1/apps/{id}/submissions/{submission}:withdraw", api_submission_withdraw, KF_AUTH_USER, 0,
+	 "Withdraw a submission whose review is pending (APP-6, APP-7)"},
 };
 const size_t kf_api_release_nroutes = sizeof(kf_api_release_routes) / sizeof(kf_api_release_routes[0]);

@@ -1153,6 +1153,22 @@ enum kf_err kf_app_release_decided(enum kf_app_state state, bool approve, size_t
 			      KF_APP_RELEASED, KF_APP_DEVELOPING, next, err);
 }
 
+enum kf_err kf_app_withdraw_submission(enum kf_app_state state, bool release, bool review_pending,
+				       enum kf_app_state *next, struct kf_error *err)
+{
+	if (!review_pending)
+		return kf_error_set(err, KF_ECONFLICT, "review_decided", "REV-1", NULL,
+				    "the submission's review is not pending any more: only a waiting review is withdrawn");
+	/* APP-6: a release under review goes back to development */
+	if (release && state != KF_APP_RELEASE_REVIEW)
+		return kf_error_set(err, KF_ECONFLICT, "invalid_state", "APP-6", NULL,
+				    "only an app in release review withdraws its release submission (this app is %s)",
+				    state_str(state));
+	if (next)
+		*next = release ? KF_APP_DEVELOPING : state;
+	return KF_OK;
+}
+
 enum kf_err kf_app_submit_change(enum kf_app_state state, bool has_draft, bool change_pending,
 				 struct kf_error *err)
 {

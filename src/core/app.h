@@ -349,6 +349,18 @@ KF_MUST_CHECK enum kf_err kf_app_release_decided(enum kf_app_state state, bool a
 						 struct kf_error *err);
 
 /*
+ * Withdraw a submission whose review is still pending (APP-6, APP-7): a
+ * release (release true) only while the app is in release review (else
+ * KF_ECONFLICT "invalid_state", rule APP-6), and then *next = developing,
+ * so it can be fixed and submitted again; a change leaves the state as it
+ * is (*next = state): the live version kept serving all along. A review
+ * already decided is not withdrawn (KF_ECONFLICT "review_decided", rule
+ * REV-1; review_pending false).
+ */
+KF_MUST_CHECK enum kf_err kf_app_withdraw_submission(enum kf_app_state state, bool release, bool review_pending,
+						     enum kf_app_state *next, struct kf_error *err);
+
+/*
  * Submit a change of a released app (APP-7): only while released (else
  * KF_ECONFLICT "invalid_state", rule APP-7), only when a draft
  * configuration or a draft listing differs from the live one (else

@@ -198,22 +198,31 @@ fail:
 	return KF_EDB;
 }
 
-json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const enum kf_outbox_state *state_enum, int64_t before,
+json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const struct kf_outbox_filter *f, int64_t before,
 			     int limit)
 {
-	const char *state = state_enum ? kf_outbox_state_name(*state_enum) : NULL;
+	const char *state = f->state ? kf_outbox_state_name(*f->state) : NULL;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT id, event_id, kind, target, state, attempts, next_attempt_at, created_at, delivered_at,"
-		    " last_error FROM outbox WHERE app = ? AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (? = 0 OR id < ?)"
+		    " last_error FROM outbox WHERE app = ? AND (CAST(? AS TEXT) IS NULL OR state = ?)"
+		    " AND (CAST(? AS TEXT) IS NULL OR kind = ?) AND (CAST(? AS BIGINT) = 0 OR created_at >= ?)"
+		    " AND (CAST(? AS BIGINT) = 0 OR created_at < ?) AND (CAST(? AS BIGINT) = 0 OR id < ?)"
 		    " ORDER BY id DESC LIMIT ?");
 	if (!st)
 		return NULL;
-	kf_stmt_bind_int(st, 1, app);
-	kf_stmt_bind_text(st, 2, state);
-	kf_stmt_bind_text(st, 3, state);
-	kf_stmt_bind_int(st, 4, before);
-	kf_stmt_bind_int(st, 5, before);
-	kf_stmt_bind_int(st, 6, limit);
+	int i = 1;
+	kf_stmt_bind_int(st, i++, app);
+	kf_stmt_bind_text(st, i++, state);
+	kf_stmt_bind_text(st, i++, state);
+	kf_stmt_bind_text(st, i++, f->kind);
+	kf_stmt_bind_text(st, i++, f->kind);
+	kf_stmt_bind_int(st, i++, f->since);
+	kf_stmt_bind_int(st, i++, f->since);
+	kf_stmt_bind_int(st, i++, f->until);
+	kf_stmt_bind_int(st, i++, f->until);
+	kf_stmt_bind_int(st, i++, before);
+	kf_stmt_bind_int(st, i++, before);
+	kf_stmt_bind_int(st, i++, limit);
 	return kf_stmt_rows_json(st);
 }
 

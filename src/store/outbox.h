@@ -69,9 +69,16 @@ struct kf_attempt {
 enum kf_err kf_store_outbox_record(struct kf_db *db, int64_t id, const struct kf_attempt *a, bool delivered,
 				   int64_t next_at) KF_MUST_CHECK;
 
-/* Events of an app, newest first, optionally by state. */
-/* state NULL = any. */
-struct json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const enum kf_outbox_state *state, int64_t before,
+/* Which events of an app to list: each member NULL/0 = any. */
+struct kf_outbox_filter {
+	const enum kf_outbox_state *state;
+	const char *kind;   /* the event's kind, e.g. component_verify_ticket */
+	int64_t since;      /* created at or after (unix seconds) */
+	int64_t until;      /* created before */
+};
+/* Events of an app, newest first, older than the id before (0 = from the
+ * newest), at most limit; NULL on a storage error. */
+struct json_t *kf_store_outbox_json(struct kf_db *db, int64_t app, const struct kf_outbox_filter *f, int64_t before,
 				    int limit);
 /* One event with its attempts. */
 struct json_t *kf_store_outbox_event_json(struct kf_db *db, int64_t app, const char *event_id);

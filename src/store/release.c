@@ -100,20 +100,77 @@ enum kf_err kf_store_submission_finish(struct kf_db *db, int64_t id, const char 
 	return kf_stmt_exec(st);
 }
 
+enum kf_err kf_store_submission_review(struct kf_db *db, int64_t app, int64_t id, char kind[16], int64_t *review,
+				       bool *pending)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT s.kind, s.review_id, r.state FROM submissions s"
+					       " LEFT JOIN reviews r ON r.id = s.review_id WHERE s.id = ? AND s.app = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	kf_stmt_bind_int(st, 2, app);
+	enum kf_step s = kf_stmt_step(st);
+	if (s == KF_STEP_ROW) {
+		snprintf(kind, 16, "%s", kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+		*review = kf_stmt_is_null(st, 1) ? 0 : kf_stmt_int(st, 1);
+		*pending = !kf_stmt_is_null(st, 2) && !strcmp(kf_stmt_text(st, 2), "pending");
+	}
+	kf_stmt_done(st);
+	return s == KF_STEP_ROW ? KF_OK : s == KF_STEP_DONE ? KF_ENOTFOUND : KF_EDB;
+}
+
+enum kf_err kf_store_review_withdraw(struct kf_db *db, int64_t review, int64_t now)
+{
+	struct kf_stmt *st =
+		kf_db_prepare(db, "UPDATE reviews SET state = 'withdrawn', decided_at = ? WHERE id = ? AND state = 'pending'");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, review);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
+}
+
 json_t *kf_store_submissions_json(struct kf_db *db, int64_t app, int limit)
 {
-	struct kf_stmt *st = kf_db_prepare(db, "SELECT id, kind, outcome, stage, findings, review_id, submitted_at,"
-					       " finished_at FROM submissions WHERE app = ? ORDER BY id DESC LIMIT ?");
+	/* the review a queued submission opened, so its provider reads the
+	 * outcome and the reasons (REV-5) where it submitted */
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT s.id, s.kind, s.outcome, s.stage, s.findings, s.review_id, s.submitted_at, s.finished_at,"
+		    " r.state, r.due_at, r.decided_at, r.reasons FROM submissions s LEFT JOIN reviews r ON r.id = s.review_id"
+		    " WHERE s.app = ? ORDER BY s.id DESC LIMIT ?");
 	if (!st)
 		return NULL;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_int(st, 2, limit);
-	json_t *rows = kf_stmt_rows_json(st);
-	size_t i;
-	json_t *v;
-	json_array_foreach(rows, i, v) {
-		json_t *f = json_loads(json_string_value(json_object_get(v, "findings")), 0, NULL);
-		json_object_set_new(v, "findings", f ? f : json_array());
+	json_t *rows = json_array();
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		json_t *f = json_loads(kf_stmt_text(st, 4), 0, NULL);
+		json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:I, s:o, s:o}", "id", (json_int_t)kf_stmt_int(st, 0),
+				      "kind", kf_stmt_text(st, 1), "outcome", kf_stmt_text(st, 2), "stage",
+				      kf_stmt_is_null(st, 3) ? json_null() : json_string(kf_stmt_text(st, 3)), "findings",
+				      json_is_array(f) ? f : (json_decref(f), json_array()), "review_id",
+				      kf_stmt_is_null(st, 5) ? json_null() : json_integer(kf_stmt_int(st, 5)), "submitted_at",
+				      (json_int_t)kf_stmt_int(st, 6), "finished_at",
+				      kf_stmt_is_null(st, 7) ? json_null() : json_integer(kf_stmt_int(st, 7)), "review",
+				      json_null());
+		if (!kf_stmt_is_null(st, 5) && !kf_stmt_is_null(st, 8)) {
+			json_t *reasons = json_loads(kf_stmt_text(st, 11), 0, NULL);
+			json_object_set_new(
+				o, "review",
+				json_pack("{s:I, s:s, s:I, s:o, s:o}", "id", (json_int_t)kf_stmt_int(st, 5), "state",
+					  kf_stmt_text(st, 8), "due_at", (json_int_t)kf_stmt_int(st, 9), "decided_at",
+					  kf_stmt_is_null(st, 10) ? json_null() : json_integer(kf_stmt_int(st, 10)), "reasons",
+					  json_is_array(reasons) ? reasons : (json_decref(reasons), json_array())));
+		}
+		json_array_append_new(rows, o);
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		json_decref(rows);
+		return NULL;
 	}
 	return rows;
 }

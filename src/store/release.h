@@ -44,7 +44,16 @@ enum kf_err kf_store_submission_finish(struct kf_db *db, int64_t id, const char 
 /* Forget a submission that never ran (the server was too busy to start
  * it): it does not count towards REV-4. */
 enum kf_err kf_store_submission_delete(struct kf_db *db, int64_t id) KF_MUST_CHECK;
-/* The app's submissions, newest first (findings parsed), or NULL. */
+/* The kind ("release" | "change", at most 15 bytes) and the review of the
+ * app's submission id (0 when it opened none) with whether that review is
+ * pending; KF_ENOTFOUND when the app has no such submission. */
+enum kf_err kf_store_submission_review(struct kf_db *db, int64_t app, int64_t id, char kind[16], int64_t *review,
+				       bool *pending) KF_MUST_CHECK;
+/* Withdraw one pending review; KF_ECONFLICT when it is not pending. */
+enum kf_err kf_store_review_withdraw(struct kf_db *db, int64_t review, int64_t now) KF_MUST_CHECK;
+/* The app's submissions, newest first (findings parsed), each with the
+ * review it opened (state, due_at, decided_at, reasons) or null; NULL on a
+ * storage error. */
 struct json_t *kf_store_submissions_json(struct kf_db *db, int64_t app, int limit);
 
 /* What a review was submitted with (a JSON object text) / read it back

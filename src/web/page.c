@@ -94,6 +94,12 @@ const char kf_page_css[] =
 	".doc{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24rem;overflow-y:auto}\n"
 	"ol.inbox{list-style:none;margin:0;padding:0}.inbox .unread{border-left:4px solid #1f6feb}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
+	".findings{list-style:none;margin:-.6rem 0 1rem;padding:0}.findings:empty{display:none}.findings li{margin:.2rem 0;font-size:.92rem}\n"
+	".finding.reject .sev{color:#a40e26}.finding.warn .sev{color:#6c4400}\n"
+	"fieldset.images{border:1px solid #d8dee4;border-radius:8px;padding:.5rem .8rem}\n"
+	"img.thumb{max-width:6rem;max-height:4rem;vertical-align:middle;border:1px solid #d8dee4}\n"
+	".reasons{margin:.3rem 0 0;padding-left:1.1rem;font-size:.9rem}.card>h2:first-child{margin-top:0}\n"
+	"table.wide{min-width:40rem}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
 	"dl.props dd{margin-bottom:.4rem}}\n";
@@ -112,6 +118,22 @@ const char kf_page_js[] =
 	"document.querySelectorAll('button.copy').forEach(function(b){b.hidden=false;});\n"
 	"document.querySelectorAll('form[data-confirm]').forEach(function(f){\n"
 	"  f.addEventListener('submit',function(e){if(!confirm(f.getAttribute('data-confirm')))e.preventDefault();});\n"
+	"});\n"
+	/* the listing editor: the findings of what is typed, checked without
+	 * saving, put under their fields (the server renders the lists) */
+	"document.querySelectorAll('[data-live-findings]').forEach(function(box){\n"
+	"  var f=box.querySelector('form'),u=box.getAttribute('data-live-findings'),t=null,n=0;\n"
+	"  if(!f||!window.fetch||!window.DOMParser)return;\n"
+	"  function check(){\n"
+	"    var p=new URLSearchParams(),k=++n;\n"
+	"    new FormData(f).forEach(function(v,name){if(typeof v==='string')p.append(name,v);});\n"
+	"    fetch(u,{method:'POST',body:p,credentials:'same-origin'}).then(function(r){return r.status===200?r.text():'';})\n"
+	"    .then(function(h){if(!h||k!==n)return;\n"
+	"      new DOMParser().parseFromString(h,'text/html').querySelectorAll('ul.findings[id]').forEach(function(ul){\n"
+	"        var o=document.getElementById(ul.id);if(o)o.replaceWith(document.importNode(ul,true));});\n"
+	"    }).catch(function(){});\n"
+	"  }\n"
+	"  f.addEventListener('input',function(){clearTimeout(t);t=setTimeout(check,700);});\n"
 	"});\n";
 
 static void links(struct kf_html *h, const struct kf_page_link *v, size_t n)
@@ -274,6 +296,7 @@ static const struct {
 	{"revoked", "Revoked", "已撤销", ""},
 	{"expired", "Expired", "已过期", ""},
 	{"delivered", "Delivered", "已送达", "good"},
+	{"superseded", "Superseded", "已被取代", ""},
 	{"dead", "Failed", "投递失败", "bad"},
 	{"failed", "Failed", "失败", "bad"},
 	{"passed", "Passed", "通过", "good"},

@@ -212,6 +212,8 @@ const CASES = {
 	'POST /v1/apps/{id}/release-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/release-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/release-review`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/apps/{id}/change-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/change-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/change-review`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}/submissions': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/submissions`, foreign: (c) => `/v1/apps/${c.app.app_id}/submissions`, foreignCode: [404, 'app_not_found'] },
+	// c.app has no submission: withdrawing one is 404 submission_not_found
+	'POST /v1/apps/{id}/submissions/{submission}:withdraw': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/submissions/1:withdraw`, foreign: (c) => `/v1/apps/${c.app.app_id}/submissions/1:withdraw`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}/checks': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/checks`, foreign: (c) => `/v1/apps/${c.app.app_id}/checks`, foreignCode: [404, 'app_not_found'] },
 	'POST /v1/apps/{id}/endpoints:verify': {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreign: (c) => `/v1/apps/${c.app.app_id}/endpoints:verify`, foreignCode: [404, 'app_not_found'],
@@ -244,6 +246,14 @@ const CASES = {
 	'GET /v1/apps/{id}/listing': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing`, foreignCode: [404, 'app_not_found'] },
 	'PUT /v1/apps/{id}/listing': {
 		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ name: '坏输入天气', version: '1.0.0', keywords: ['天气'] }),
+		fields: [['name', S, false], ['logo_file', I, false], ['category', S, false], ['intro', S, false], ['description', S, false], ['previews_desktop', A, false],
+			['previews_mobile', A, false], ['version', S, false], ['update_notes', S, false], ['privacy_url', S, false], ['terms_url', S, false], ['company_name', S, false],
+			['company_logo_file', I, false], ['website', S, false], ['support_phone', S, false], ['keywords', A, false],
+			['offers_accounts', B, false], ['account_deletion', S, false]],
+	},
+	'POST /v1/apps/{id}/listing:check': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing:check`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing:check`, foreignCode: [404, 'app_not_found'],
 		body: () => ({ name: '坏输入天气', version: '1.0.0', keywords: ['天气'] }),
 		fields: [['name', S, false], ['logo_file', I, false], ['category', S, false], ['intro', S, false], ['description', S, false], ['previews_desktop', A, false],
 			['previews_mobile', A, false], ['version', S, false], ['update_notes', S, false], ['privacy_url', S, false], ['terms_url', S, false], ['company_name', S, false],

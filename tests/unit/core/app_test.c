@@ -1173,6 +1173,30 @@ static void test_submit_change_APP_7(void **state)
 	}
 }
 
+static void test_withdraw_submission_APP_6_APP_7(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	enum kf_app_state next = KF_APP_DELETED;
+	/* a release under review goes back to development */
+	assert_int_equal(kf_app_withdraw_submission(KF_APP_RELEASE_REVIEW, true, true, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_DEVELOPING);
+	/* a change leaves the released app as it is */
+	assert_int_equal(kf_app_withdraw_submission(KF_APP_RELEASED, false, true, &next, &err), KF_OK);
+	assert_int_equal(next, KF_APP_RELEASED);
+	/* a decided review stays decided */
+	next = KF_APP_DELETED;
+	assert_int_equal(kf_app_withdraw_submission(KF_APP_RELEASE_REVIEW, true, false, &next, &err), KF_ECONFLICT);
+	assert_error(&err, KF_ECONFLICT, "review_decided", "REV-1", NULL);
+	assert_int_equal(next, KF_APP_DELETED);
+	for (size_t i = 0; i < N_ALL; i++) {
+		if (all_states[i] == KF_APP_RELEASE_REVIEW)
+			continue;
+		assert_int_equal(kf_app_withdraw_submission(all_states[i], true, true, &next, &err), KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "invalid_state", "APP-6", NULL);
+	}
+}
+
 static void test_submission_allowed_REV_4(void **state)
 {
 	(void)state;
@@ -1480,6 +1504,7 @@ int main(void)
 		cmocka_unit_test(test_submit_release_APP_6_APP_9),
 		cmocka_unit_test(test_release_decided_APP_6_REV_5),
 		cmocka_unit_test(test_submit_change_APP_7),
+		cmocka_unit_test(test_withdraw_submission_APP_6_APP_7),
 		cmocka_unit_test(test_submission_allowed_REV_4),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
