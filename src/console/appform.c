@@ -288,7 +288,8 @@ void kf_appform_sets(struct kf_con *c, json_t *stored)
 					   json_is_true(json_object_get(s, "optional")) ? CL(c, "optional", "可选")
 											: CL(c, "required", "必选")));
 		kf_html_raw(h, "</span><br><span class=\"small\">");
-		kf_html_text(h, kf_con_str(c, s, "description"));
+		const char *desc = kf_con_str(c, s, c->lang == KF_LANG_ZH ? "description_zh" : "description_en");
+		kf_html_text(h, desc && *desc ? desc : kf_con_str(c, s, "description"));
 		kf_html_raw(h, "</span></label></div>");
 	}
 	if (!json_array_size(items)) {
