@@ -48,32 +48,6 @@ static long long posted_id(struct kf_con *c, const char *name)
 	return strtoll(v, NULL, 10);
 }
 
-static void para(struct kf_con *c, const char *cls, const char *text)
-{
-	kf_html_raw(&c->h, "<p");
-	if (cls)
-		kf_html_attr(&c->h, "class", cls);
-	kf_html_raw(&c->h, ">");
-	kf_html_text(&c->h, text);
-	kf_html_raw(&c->h, "</p>");
-}
-
-static void link(struct kf_con *c, const char *href, const char *label)
-{
-	kf_html_raw(&c->h, "<a");
-	kf_html_url_attr(&c->h, "href", href);
-	kf_html_raw(&c->h, ">");
-	kf_html_text(&c->h, label);
-	kf_html_raw(&c->h, "</a>");
-}
-
-static void h2(struct kf_con *c, const char *text)
-{
-	kf_html_raw(&c->h, "<h2>");
-	kf_html_text(&c->h, text);
-	kf_html_raw(&c->h, "</h2>");
-}
-
 /* A refusal that concerns none of the page's fields, as a notice right
  * under the title (where it is read first), not after the page. */
 static void early_notice(struct kf_con *c, const char *const *fields, size_t n)
@@ -133,11 +107,11 @@ static void account_page(struct kf_req *r)
 		kf_html_raw(h, "<div class=\"notice warn\" role=\"status\">");
 		kf_html_text(h, CL(&c, "New versions of agreements are in force: until you accept them, you cannot change anything. ",
 				   "有新版本的协议已生效：同意之前无法进行任何更改。"));
-		link(&c, "/console/account/agreements", CL(&c, "Read and accept", "阅读并同意"));
+		kf_con_link(&c, NULL, "/console/account/agreements", CL(&c, "Read and accept", "阅读并同意"));
 		kf_html_raw(h, "</div>");
 	}
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "Profile", "个人资料"));
+	kf_con_h2(&c, CL(&c, "Profile", "个人资料"));
 	kf_html_raw(h, "<dl class=\"props\">");
 	kf_page_dl_row(h, CL(&c, "Name", "姓名"), kf_con_str(&c, u, "name"));
 	kf_html_raw(h, "<dt>");
@@ -148,14 +122,14 @@ static void account_page(struct kf_req *r)
 	kf_page_badge(h, c.lang, verified ? "email_confirmed" : "email_unconfirmed");
 	if (!verified) {
 		kf_html_raw(h, " ");
-		link(&c, "/console/account/verify", CL(&c, "Confirm it", "去确认"));
+		kf_con_link(&c, NULL, "/console/account/verify", CL(&c, "Confirm it", "去确认"));
 	}
 	kf_html_raw(h, "</dd>");
 	kf_page_dl_row(h, CL(&c, "Mobile number", "手机号"), kf_con_str(&c, u, "mobile"));
 	kf_html_raw(h, "</dl></section>");
 
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "Language", "语言"));
+	kf_con_h2(&c, CL(&c, "Language", "语言"));
 	kf_con_form(&c, "/console/account", false);
 	const char *cur = kf_con_str(&c, u, "language");
 	struct kf_page_option opts[] = {{"zh", "中文"}, {"en", "English"}};
@@ -170,7 +144,7 @@ static void account_page(struct kf_req *r)
 	kf_html_raw(h, "</section>");
 
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "Security and data", "安全与数据"));
+	kf_con_h2(&c, CL(&c, "Security and data", "安全与数据"));
 	static const struct {
 		const char *href, *en, *zh;
 	} pages[] = {
@@ -183,12 +157,12 @@ static void account_page(struct kf_req *r)
 	kf_html_raw(h, "<ul>");
 	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		kf_html_raw(h, "<li>");
-		link(&c, pages[i].href, CL(&c, pages[i].en, pages[i].zh));
+		kf_con_link(&c, NULL, pages[i].href, CL(&c, pages[i].en, pages[i].zh));
 		kf_html_raw(h, "</li>");
 	}
 	if (!verified) {
 		kf_html_raw(h, "<li>");
-		link(&c, "/console/account/verify", CL(&c, "Confirm your email", "确认邮箱"));
+		kf_con_link(&c, NULL, "/console/account/verify", CL(&c, "Confirm your email", "确认邮箱"));
 		kf_html_raw(h, "</li>");
 	}
 	kf_html_raw(h, "</ul></section>");
@@ -231,11 +205,11 @@ static void verify_page(struct kf_req *r)
 	json_t *u = user_of(&c);
 	if (json_is_true(json_object_get(u, "email_verified"))) {
 		kf_page_notice(h, "ok", CL(&c, "Your email is confirmed. Nothing to do here.", "你的邮箱已确认，无需操作。"));
-		para(&c, NULL, kf_con_str(&c, u, "email"));
+		kf_con_para(&c, NULL, kf_con_str(&c, u, "email"));
 		kf_con_finish(&c);
 		return;
 	}
-	para(&c, NULL,
+	kf_con_para(&c, NULL,
 	     kf_con_fmt(&c,
 			CL(&c, "We mailed a link and a 6-digit code to %s. Open the link, or enter the code here.",
 			   "我们已向 %s 发送了确认链接和 6 位验证码。请打开链接，或在此输入验证码。"),
@@ -249,7 +223,7 @@ static void verify_page(struct kf_req *r)
 	kf_html_raw(h, "</div>");
 	kf_page_form_close(h);
 	kf_con_form(&c, "/console/account/verify", false);
-	para(&c, "muted", CL(&c, "No mail? Look in the spam folder, or ask for a new one (at most one a minute).",
+	kf_con_para(&c, "muted", CL(&c, "No mail? Look in the spam folder, or ask for a new one (at most one a minute).",
 			     "没有收到邮件？请查看垃圾邮件箱，或重新发送（每分钟最多一次）。"));
 	kf_page_button(h, "secondary", CL(&c, "Send a new code", "重新发送验证码"), "do", "resend");
 	kf_page_form_close(h);
@@ -293,10 +267,10 @@ static void verify_link(struct kf_req *r)
 	}
 	kf_html_raw(&c.h, "<p>");
 	if (r->user_id)
-		link(&c, ok ? "/console/" : "/console/account/verify",
+		kf_con_link(&c, NULL, ok ? "/console/" : "/console/account/verify",
 		     ok ? CL(&c, "Go to the console", "进入控制台") : CL(&c, "Ask for a new mail", "重新发送确认邮件"));
 	else
-		link(&c, ok ? "/console/signin" : "/console/signin?next=/console/account/verify",
+		kf_con_link(&c, NULL, ok ? "/console/signin" : "/console/signin?next=/console/account/verify",
 		     CL(&c, "Sign in", "登录"));
 	kf_html_raw(&c.h, "</p>");
 	kf_con_finish(&c);
@@ -322,7 +296,7 @@ static void forgot_page(struct kf_req *r)
 	}
 	kf_con_open(&c, CL(&c, "Forgot your password?", "忘记密码？"), NULL, 0);
 	EARLY_NOTICE(&c, "login");
-	para(&c, NULL, CL(&c, "Enter the email or mobile number you sign in with. If an account uses it, we mail that "
+	kf_con_para(&c, NULL, CL(&c, "Enter the email or mobile number you sign in with. If an account uses it, we mail that "
 			      "account a link to choose a new password. The link works once, for a short time.",
 			  "请输入你登录用的邮箱或手机号。如果它对应一个账号，我们会向该账号的邮箱发送设置新密码的链接。"
 			  "链接只能使用一次，且很快失效。"));
@@ -332,7 +306,7 @@ static void forgot_page(struct kf_req *r)
 	kf_con_field(&c, &f);
 	kf_html_raw(&c.h, "<div class=\"actions\">");
 	kf_page_button(&c.h, "primary", CL(&c, "Mail me a link", "发送链接"), NULL, NULL);
-	link(&c, "/console/signin", CL(&c, "Back to sign in", "返回登录"));
+	kf_con_link(&c, NULL, "/console/signin", CL(&c, "Back to sign in", "返回登录"));
 	kf_html_raw(&c.h, "</div>");
 	kf_page_form_close(&c.h);
 	kf_con_finish(&c);
@@ -387,13 +361,13 @@ static void reset_page(struct kf_req *r)
 					       "此链接无效。请从邮件中复制完整链接。");
 		kf_page_notice(&c.h, "error", msg);
 		kf_html_raw(&c.h, "<p>");
-		link(&c, "/console/forgot", CL(&c, "Ask for a new link", "重新获取链接"));
+		kf_con_link(&c, NULL, "/console/forgot", CL(&c, "Ask for a new link", "重新获取链接"));
 		kf_html_raw(&c.h, "</p>");
 		kf_con_finish(&c);
 		return;
 	}
 	EARLY_NOTICE(&c, "password", "password_again");
-	para(&c, NULL, CL(&c, "Setting a new password signs your account out everywhere; then sign in with the new one.",
+	kf_con_para(&c, NULL, CL(&c, "Setting a new password signs your account out everywhere; then sign in with the new one.",
 			  "设置新密码后，你的账号会在所有设备上退出登录，请用新密码重新登录。"));
 	kf_con_form(&c, "/console/reset", false);
 	kf_page_hidden(&c.h, "token", token);
@@ -469,8 +443,8 @@ static void password_page(struct kf_req *r)
 	EARLY_NOTICE(&c, "current_password", "new_password", "new_password_again");
 	const char *ended = kf_con_q(&c, "ended");
 	if (!c.post && ended && kf_con_q(&c, "ok") && strspn(ended, "0123456789") == strlen(ended) && *ended)
-		para(&c, "muted", kf_con_fmt(&c, CL(&c, "Sessions signed out: %s.", "已退出的其他会话：%s 个。"), ended));
-	para(&c, NULL, CL(&c, "When you change your password, every other session of your account is signed out; this one stays.",
+		kf_con_para(&c, "muted", kf_con_fmt(&c, CL(&c, "Sessions signed out: %s.", "已退出的其他会话：%s 个。"), ended));
+	kf_con_para(&c, NULL, CL(&c, "When you change your password, every other session of your account is signed out; this one stays.",
 			  "修改密码后，你账号的其他所有会话都会退出登录；当前会话保持登录。"));
 	kf_con_form(&c, "/console/account/password", false);
 	password_field(&c, "current_password", CL(&c, "Current password", "当前密码"), "current-password", NULL);
@@ -488,7 +462,7 @@ static void password_page(struct kf_req *r)
 
 static void token_form(struct kf_con *c)
 {
-	h2(c, CL(c, "Create an API token", "创建 API 令牌"));
+	kf_con_h2(c, CL(c, "Create an API token", "创建 API 令牌"));
 	kf_con_form(c, "/console/account/tokens", false);
 	kf_con_input(c, "name", CL(c, "Name", "名称"), "text", "",
 		     CL(c, "Say where you use it, e.g. \"deploy script\".", "写明用途，例如“部署脚本”。"), true);
@@ -526,7 +500,7 @@ static void sessions_render(struct kf_con *c, json_t *created)
 		kf_html_raw(h, "</button></p></section>");
 	}
 	json_t *s = kf_con_get(c, "/v1/sessions");
-	h2(c, CL(c, "Signed-in sessions", "登录会话"));
+	kf_con_h2(c, CL(c, "Signed-in sessions", "登录会话"));
 	json_t *items = json_object_get(s, "items"), *v;
 	size_t i;
 	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
@@ -564,8 +538,8 @@ static void sessions_render(struct kf_con *c, json_t *created)
 	}
 	kf_html_raw(h, "</tbody></table></div>");
 
-	h2(c, CL(c, "Personal API tokens", "个人 API 令牌"));
-	para(c, "muted", CL(c, "A token lets a script call the API as you, without your password.",
+	kf_con_h2(c, CL(c, "Personal API tokens", "个人 API 令牌"));
+	kf_con_para(c, "muted", CL(c, "A token lets a script call the API as you, without your password.",
 			    "令牌可让脚本以你的身份调用 API，而无需你的密码。"));
 	json_t *t = kf_con_get(c, "/v1/me/api-tokens");
 	items = json_object_get(t, "items");
@@ -847,7 +821,7 @@ static void agreements_page(struct kf_req *r)
 		if (!json_is_true(json_object_get(a, "upcoming")))
 			continue;
 		if (!upcoming_title) {
-			h2(&c, CL(&c, "Coming into force", "即将生效"));
+			kf_con_h2(&c, CL(&c, "Coming into force", "即将生效"));
 			kf_html_raw(&c.h, "<ul>");
 			upcoming_title = true;
 		}
@@ -859,7 +833,7 @@ static void agreements_page(struct kf_req *r)
 	}
 	if (upcoming_title) {
 		kf_html_raw(&c.h, "</ul>");
-		para(&c, "muted small", CL(&c, "You will be asked to accept a new version when it comes into force.",
+		kf_con_para(&c, "muted small", CL(&c, "You will be asked to accept a new version when it comes into force.",
 					   "新版本生效时会请你同意。"));
 	}
 	if (!shown && !upcoming_title)
@@ -896,14 +870,12 @@ static void inbox_page(struct kf_req *r)
 	if (after)
 		kf_form_set(&q, "after", after);
 	json_t *page = kf_con_getq(&c, &q, "/v1/inbox");
-	json_t *u = kf_con_get(&c, "/v1/inbox/unread-count");
-	c.has_err = c.has_err && !page;
-	long long unread = (long long)json_integer_value(json_object_get(u, "unread"));
+	long long unread = kf_con_unread(&c);
 	c.section = "account";
 	kf_con_open(&c, CL(&c, "Inbox", "站内信"), NULL, 0);
 	kf_con_error_notice(&c);
 	struct kf_html *h = &c.h;
-	para(&c, "muted", unread ? kf_con_fmt(&c, CL(&c, "%lld unread.", "%lld 条未读。"), unread)
+	kf_con_para(&c, "muted", unread ? kf_con_fmt(&c, CL(&c, "%lld unread.", "%lld 条未读。"), unread)
 				 : CL(&c, "Everything is read.", "全部已读。"));
 	json_t *items = json_object_get(page, "items"), *m;
 	size_t i;
@@ -944,11 +916,11 @@ static void inbox_page(struct kf_req *r)
 	kf_html_attr(h, "aria-label", CL(&c, "Pages", "分页"));
 	kf_html_raw(h, ">");
 	if (after)
-		link(&c, "/console/inbox", CL(&c, "Newest messages", "最新消息"));
+		kf_con_link(&c, NULL, "/console/inbox", CL(&c, "Newest messages", "最新消息"));
 	const char *next = kf_con_str(&c, page, "next_after");
 	if (next) {
 		kf_html_raw(h, " ");
-		link(&c, kf_con_fmt(&c, "/console/inbox?after=%s", next), CL(&c, "Older messages", "更早的消息"));
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/inbox?after=%s", next), CL(&c, "Older messages", "更早的消息"));
 	}
 	kf_html_raw(h, "</nav>");
 	kf_con_finish(&c);
@@ -1023,8 +995,8 @@ static void data_page(struct kf_req *r)
 	crumbs_account(&c, CL(&c, "My data", "我的数据"));
 	struct kf_html *h = &c.h;
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "Export my data", "导出我的数据"));
-	para(&c, NULL, CL(&c, "One JSON file with everything the platform holds about you: profile, memberships, "
+	kf_con_h2(&c, CL(&c, "Export my data", "导出我的数据"));
+	kf_con_para(&c, NULL, CL(&c, "One JSON file with everything the platform holds about you: profile, memberships, "
 			      "agreements you accepted, sessions, API tokens (never their secrets), inbox, files you "
 			      "uploaded and the activity recorded for your account.",
 			  "一个 JSON 文件，包含平台保存的关于你的全部数据：个人资料、成员身份、你同意的协议、会话、"
@@ -1032,7 +1004,7 @@ static void data_page(struct kf_req *r)
 	kf_html_raw(h, "<p><a class=\"button primary\" href=\"/console/account/data/export\" download>");
 	kf_html_text(h, CL(&c, "Download my data (JSON)", "下载我的数据（JSON）"));
 	kf_html_raw(h, "</a></p></section><section class=\"card\">");
-	h2(&c, CL(&c, "Delete my account", "注销我的账号"));
+	kf_con_h2(&c, CL(&c, "Delete my account", "注销我的账号"));
 	if (pre) {
 		deletion_explained(&c, pre);
 		json_t *unmet = json_object_get(pre, "unmet"), *v;
@@ -1112,16 +1084,16 @@ static void delete_page(struct kf_req *r)
 		       CL(&c, "Your account closes at once and its data is deleted for good after the retention window.",
 			  "你的账号将立即关闭，保留期结束后其数据将被永久删除。"));
 	deletion_explained(&c, pre);
-	para(&c, NULL, CL(&c, "Download your data first if you want to keep a copy: ", "如需保留副本，请先下载你的数据："));
+	kf_con_para(&c, NULL, CL(&c, "Download your data first if you want to keep a copy: ", "如需保留副本，请先下载你的数据："));
 	kf_html_raw(h, "<p>");
-	link(&c, "/console/account/data/export", CL(&c, "Download my data (JSON)", "下载我的数据（JSON）"));
+	kf_con_link(&c, NULL, "/console/account/data/export", CL(&c, "Download my data (JSON)", "下载我的数据（JSON）"));
 	kf_html_raw(h, "</p>");
 	kf_con_form(&c, "/console/account/delete", false);
 	kf_page_hidden(h, "confirm", "1");
 	password_field(&c, "password", CL(&c, "Your password, to confirm", "输入密码以确认"), "current-password", NULL);
 	kf_html_raw(h, "<div class=\"actions\">");
 	kf_page_button(h, "danger", CL(&c, "Delete my account", "注销我的账号"), NULL, NULL);
-	link(&c, "/console/account/data", CL(&c, "Cancel", "取消"));
+	kf_con_link(&c, NULL, "/console/account/data", CL(&c, "Cancel", "取消"));
 	kf_html_raw(h, "</div>");
 	kf_page_form_close(h);
 	kf_con_finish(&c);

@@ -132,30 +132,6 @@ static const char *provider_name(struct kf_con *c, json_int_t id)
 	return NULL;
 }
 
-/* A heading inside a card. */
-static void h2(struct kf_con *c, const char *text)
-{
-	kf_html_raw(&c->h, "<h2>");
-	kf_html_text(&c->h, text);
-	kf_html_raw(&c->h, "</h2>");
-}
-
-static void para(struct kf_con *c, const char *cls, const char *text)
-{
-	kf_html_raw(&c->h, cls ? "<p class=\"muted\">" : "<p>");
-	kf_html_text(&c->h, text);
-	kf_html_raw(&c->h, "</p>");
-}
-
-static void link(struct kf_con *c, const char *href, const char *label)
-{
-	kf_html_raw(&c->h, "<a");
-	kf_html_url_attr(&c->h, "href", href);
-	kf_html_raw(&c->h, ">");
-	kf_html_text(&c->h, label);
-	kf_html_raw(&c->h, "</a>");
-}
-
 /* A value with a copy button (ids, tokens, keys: monospace). */
 static void copyable(struct kf_con *c, const char *v)
 {
@@ -273,7 +249,7 @@ static void apps_list(struct kf_req *r)
 			const char *id = kf_con_str(&c, a, "app_id");
 			const char *name = kf_con_str(&c, a, "name");
 			kf_html_raw(h, "<tr><td>");
-			link(&c, kf_con_fmt(&c, "/console/apps/%s", id), name && *name ? name : id);
+			kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/apps/%s", id), name && *name ? name : id);
 			kf_html_raw(h, "</td><td>");
 			copyable(&c, id);
 			kf_html_raw(h, "</td><td>");
@@ -293,9 +269,9 @@ static void apps_list(struct kf_req *r)
 		kf_html_raw(h, ">");
 		const char *base = kf_con_fmt(&c, "/console/apps?provider=%s&state=%s", prov ? prov : "", state ? state : "");
 		if (after)
-			link(&c, base, CL(&c, "First page", "第一页"));
+			kf_con_link(&c, NULL, base, CL(&c, "First page", "第一页"));
 		if (next)
-			link(&c, kf_con_fmt(&c, "%s&after=%s", base, next), CL(&c, "Next page", "下一页"));
+			kf_con_link(&c, NULL, kf_con_fmt(&c, "%s&after=%s", base, next), CL(&c, "Next page", "下一页"));
 		kf_html_raw(h, "</nav>");
 	}
 	kf_con_finish(&c);
@@ -313,7 +289,7 @@ static void show_secret(struct kf_con *c, json_t *app, const char *secret, const
 	struct kf_html *h = &c->h;
 	kf_page_notice(h, "ok", lead);
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(c, CL(c, "App secret", "应用密钥"));
+	kf_con_h2(c, CL(c, "App secret", "应用密钥"));
 	kf_page_notice(h, "warn",
 		       CL(c, "Copy the secret now and keep it on your servers only. It will not be shown again: the "
 			     "platform keeps only its hash. If you lose it, rotate it on the Credentials tab.",
@@ -331,7 +307,7 @@ static void show_secret(struct kf_con *c, json_t *app, const char *secret, const
 	kf_html_raw(h, "</dt><dd>");
 	copyable(c, kf_con_app_id(app));
 	kf_html_raw(h, "</dd></dl></section><p>");
-	link(c, kf_con_app_href(c, app, ""), CL(c, "I have stored it: go to the app", "我已保存：前往应用"));
+	kf_con_link(c, NULL, kf_con_app_href(c, app, ""), CL(c, "I have stored it: go to the app", "我已保存：前往应用"));
 	kf_html_raw(h, "</p>");
 	kf_con_finish(c);
 }
@@ -384,7 +360,7 @@ static void app_new(struct kf_req *r)
 		kf_con_finish(&c);
 		return;
 	}
-	para(&c, NULL,
+	kf_con_para(&c, NULL,
 	     CL(&c, "Only the name is needed now: the app is saved as a draft. Everything else you fill in is checked at "
 		    "once, and everything is needed before the creation review.",
 		"现在只需填写名称：应用会保存为草稿。你填写的其他内容会立即校验；提交创建审核前需全部填写。"));
@@ -419,14 +395,14 @@ static void app_new(struct kf_req *r)
 	kf_html_raw(h, "<h2>");
 	kf_html_text(h, CL(&c, "Development settings", "开发配置"));
 	kf_html_raw(h, "</h2>");
-	para(&c, "muted",
+	kf_con_para(&c, "muted",
 	     CL(&c, "Developing on your own computer? Create the app first, then follow \"Develop locally\" on its page.",
 		"在自己的电脑上开发？先创建应用，再按应用页面上的“本地开发”操作。"));
 	for (i = 0; i < kf_appform_n_dev; i++)
 		kf_appform_input(&c, &kf_appform_dev[i], blank);
 	kf_html_raw(h, "<div class=\"actions\">");
 	kf_page_button(h, "primary", CL(&c, "Create the app", "创建应用"), NULL, NULL);
-	link(&c, "/console/apps", CL(&c, "Cancel", "取消"));
+	kf_con_link(&c, NULL, "/console/apps", CL(&c, "Cancel", "取消"));
 	kf_html_raw(h, "</div>");
 	kf_page_form_close(h);
 	kf_con_finish(&c);
@@ -509,7 +485,7 @@ static void review_card(struct kf_con *c, json_t *rv)
 		return;
 	const char *st = kf_con_str(c, rv, "state");
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(c, CL(c, "Creation review", "创建审核"));
+	kf_con_h2(c, CL(c, "Creation review", "创建审核"));
 	kf_html_raw(h, "<dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Outcome", "结果"));
 	kf_html_raw(h, "</dt><dd>");
@@ -561,25 +537,25 @@ static void overview_page(struct kf_con *c, json_t *app)
 	kf_html_text(h, state_text(c, st));
 	kf_html_raw(h, "</p>");
 	if (app_is(app, "draft")) {
-		h2(c, CL(c, "Next step", "下一步"));
+		kf_con_h2(c, CL(c, "Next step", "下一步"));
 		if (missing_list(c, app, false)) {
-			para(c, NULL, CL(c, "The creation review needs these fields; fill them in first:",
+			kf_con_para(c, NULL, CL(c, "The creation review needs these fields; fill them in first:",
 					 "提交创建审核前，请先填写以下字段："));
 			missing_list(c, app, true);
 		} else {
-			para(c, NULL, CL(c, "Everything the creation review needs is filled in.", "创建审核所需的内容已全部填写。"));
+			kf_con_para(c, NULL, CL(c, "Everything the creation review needs is filled in.", "创建审核所需的内容已全部填写。"));
 			kf_con_form(c, kf_con_app_href(c, app, "/creation-review"), false);
 			kf_page_button(h, "primary", CL(c, "Submit for the creation review", "提交创建审核"), NULL, NULL);
 			kf_page_form_close(h);
 		}
 	} else if (app_is(app, "developing")) {
 		kf_html_raw(h, "<ul><li>");
-		link(c, kf_con_app_href(c, app, "/local"), CL(c, "Develop locally: point the app at a receiver on your computer",
+		kf_con_link(c, NULL, kf_con_app_href(c, app, "/local"), CL(c, "Develop locally: point the app at a receiver on your computer",
 							      "本地开发：让应用推送到你电脑上的接收服务"));
 		kf_html_raw(h, "</li><li>");
-		link(c, kf_con_app_href(c, app, "/listing"), CL(c, "Prepare the listing", "准备上架信息"));
+		kf_con_link(c, NULL, kf_con_app_href(c, app, "/listing"), CL(c, "Prepare the listing", "准备上架信息"));
 		kf_html_raw(h, "</li><li>");
-		link(c, kf_con_app_href(c, app, "/submissions"), CL(c, "Submit the full release", "提交全网发布"));
+		kf_con_link(c, NULL, kf_con_app_href(c, app, "/submissions"), CL(c, "Submit the full release", "提交全网发布"));
 		kf_html_raw(h, "</li></ul>");
 		if (json_is_object(json_object_get(app, "draft_config"))) {
 			kf_page_notice(h, "info",
@@ -589,7 +565,7 @@ static void overview_page(struct kf_con *c, json_t *app)
 		}
 	}
 	kf_html_raw(h, "</section><section class=\"card\">");
-	h2(c, CL(c, "The app", "应用信息"));
+	kf_con_h2(c, CL(c, "The app", "应用信息"));
 	kf_html_raw(h, "<dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "App ID", "应用 ID"));
 	kf_html_raw(h, "</dt><dd>");
@@ -600,7 +576,7 @@ static void overview_page(struct kf_con *c, json_t *app)
 	kf_html_raw(h, "<dt>");
 	kf_html_text(h, CL(c, "Provider", "服务商"));
 	kf_html_raw(h, "</dt><dd>");
-	link(c, kf_con_fmt(c, "/console/orgs/%lld", (long long)pid), pn ? pn : CL(c, "Provider", "服务商"));
+	kf_con_link(c, NULL, kf_con_fmt(c, "/console/orgs/%lld", (long long)pid), pn ? pn : CL(c, "Provider", "服务商"));
 	kf_html_raw(h, "</dd>");
 	const char *aud = kf_con_str(c, app, "audience");
 	kf_page_dl_row(h, CL(c, "Who may authorize it", "可授权范围"),
@@ -614,7 +590,7 @@ static void overview_page(struct kf_con *c, json_t *app)
 	kf_html_raw(h, "</dl></section>");
 	review_card(c, json_object_get(app, "creation_review"));
 	kf_html_raw(h, "<p class=\"small\">");
-	link(c, kf_con_app_href(c, app, "/delete"), CL(c, "Delete this app", "删除此应用"));
+	kf_con_link(c, NULL, kf_con_app_href(c, app, "/delete"), CL(c, "Delete this app", "删除此应用"));
 	kf_html_raw(h, "</p>");
 	kf_con_finish(c);
 }
@@ -745,7 +721,7 @@ static void fields_page(struct kf_req *r, const char *tab, const struct kf_appfo
 	version_note(&c, app);
 	if (dev) {
 		kf_html_raw(h, "<p>");
-		link(&c, kf_con_app_href(&c, app, "/local"),
+		kf_con_link(&c, NULL, kf_con_app_href(&c, app, "/local"),
 		     CL(&c, "Developing on your computer? How to point the app at a local receiver",
 			"在自己的电脑上开发？如何把应用指向本地接收服务"));
 		kf_html_raw(h, "</p>");
@@ -780,8 +756,8 @@ static void fields_page(struct kf_req *r, const char *tab, const struct kf_appfo
 	kf_page_form_close(h);
 	if (dev && json_is_object(cfg)) {
 		kf_html_raw(h, "<section class=\"card\">");
-		h2(&c, CL(&c, "Check a callback URL", "检测接收地址"));
-		para(&c, NULL,
+		kf_con_h2(&c, CL(&c, "Check a callback URL", "检测接收地址"));
+		kf_con_para(&c, NULL,
 		     CL(&c, "The platform sends the echo handshake (GET with signature, timestamp, nonce and echostr) to the "
 			    "URL of the saved draft, else the live one; your receiver answers the echostr.",
 			"平台向已保存的草稿（无草稿时为生效配置）中的地址发送回显校验（带 signature、timestamp、nonce、echostr 的 GET 请求），"
@@ -839,7 +815,7 @@ static void app_permissions(struct kf_req *r)
 	kf_page_button(&c.h, "primary", CL(&c, "Save as a new version", "保存为新版本"), NULL, NULL);
 	kf_html_raw(&c.h, "</div>");
 	kf_page_form_close(&c.h);
-	para(&c, "muted",
+	kf_con_para(&c, "muted",
 	     CL(&c, "Host accounts that authorized the app keep the sets they granted; sets added later are asked for when "
 		    "they authorize again.",
 		"已授权的授权方保留其授予的权限集；新增的权限集在其再次授权时申请。"));
@@ -878,9 +854,9 @@ static void verify_page(struct kf_con *c, json_t *app, const struct kf_call *cal
 		kf_html_raw(h, "</dl>");
 	}
 	kf_html_raw(h, "<p>");
-	link(c, kf_con_app_href(c, app, "/dev"), CL(c, "Back to the development settings", "返回开发配置"));
+	kf_con_link(c, NULL, kf_con_app_href(c, app, "/dev"), CL(c, "Back to the development settings", "返回开发配置"));
 	kf_html_raw(h, " · ");
-	link(c, kf_con_app_href(c, app, "/local"), CL(c, "Develop locally", "本地开发"));
+	kf_con_link(c, NULL, kf_con_app_href(c, app, "/local"), CL(c, "Develop locally", "本地开发"));
 	kf_html_raw(h, "</p>");
 	kf_con_finish(c);
 }
@@ -970,9 +946,9 @@ static void app_versions(struct kf_req *r)
 	long against = kf_appform_digits(qa) && strlen(qa) < 9 ? atol(qa) : (v == draft && live) ? live : v - 1;
 	if (draft) {
 		kf_html_raw(h, "<section class=\"card\">");
-		h2(&c, kf_con_fmt(&c, CL(&c, "Version %ld is a draft", "版本 %ld 是草稿"), draft));
+		kf_con_h2(&c, kf_con_fmt(&c, CL(&c, "Version %ld is a draft", "版本 %ld 是草稿"), draft));
 		if (app_is(app, "developing")) {
-			para(&c, NULL,
+			kf_con_para(&c, NULL,
 			     CL(&c, "In development you put a draft live yourself: the whole configuration is checked again, "
 				    "then the platform pushes to its URLs and uses its settings at once.",
 				"开发中的应用可以自行使草稿生效：平台会再次检查完整配置，随后立即按新配置推送并使用其设置。"));
@@ -981,9 +957,9 @@ static void app_versions(struct kf_req *r)
 				       NULL, NULL);
 			kf_page_form_close(h);
 		} else if (app_is(app, "draft") || app_is(app, "creation_review")) {
-			para(&c, NULL, CL(&c, "It goes live when the creation review passes.", "创建审核通过后它将生效。"));
+			kf_con_para(&c, NULL, CL(&c, "It goes live when the creation review passes.", "创建审核通过后它将生效。"));
 		} else {
-			para(&c, NULL,
+			kf_con_para(&c, NULL,
 			     CL(&c, "A released app's draft goes live through a change review (Submissions tab).",
 				"已发布应用的草稿需通过变更审核生效（“提交审核”页）。"));
 		}
@@ -1017,7 +993,7 @@ static void app_versions(struct kf_req *r)
 		kf_con_time(&c, json_integer_value(json_object_get(e, "created_at")));
 		kf_html_raw(h, "</td><td>");
 		if (ver > 1)
-			link(&c, kf_con_fmt(&c, "%s?v=%ld&against=%ld#diff", kf_con_app_href(&c, app, "/versions"), ver, ver - 1),
+			kf_con_link(&c, NULL, kf_con_fmt(&c, "%s?v=%ld&against=%ld#diff", kf_con_app_href(&c, app, "/versions"), ver, ver - 1),
 			     kf_con_fmt(&c, CL(&c, "Compare with version %ld", "与版本 %ld 比较"), ver - 1));
 		else
 			kf_html_text(h, CL(&c, "The first version", "第一个版本"));
@@ -1027,9 +1003,9 @@ static void app_versions(struct kf_req *r)
 	json_t *vb = version_of(items, v), *va = version_of(items, against);
 	if (vb) {
 		kf_html_raw(h, "<section class=\"card\" id=\"diff\">");
-		h2(&c, va ? kf_con_fmt(&c, CL(&c, "Changes from version %ld to version %ld", "从版本 %ld 到版本 %ld 的变更"), against, v)
+		kf_con_h2(&c, va ? kf_con_fmt(&c, CL(&c, "Changes from version %ld to version %ld", "从版本 %ld 到版本 %ld 的变更"), against, v)
 			  : kf_con_fmt(&c, CL(&c, "Version %ld", "版本 %ld"), v));
-		para(&c, "muted", CL(&c, "Lines starting with - were removed, lines starting with + were added.",
+		kf_con_para(&c, "muted", CL(&c, "Lines starting with - were removed, lines starting with + were added.",
 				     "以 - 开头的行被删除，以 + 开头的行被新增。"));
 		kf_appform_diff(&c, va ? json_object_get(va, "config") : NULL, json_object_get(vb, "config"));
 		kf_html_raw(h, "</section>");
@@ -1049,7 +1025,7 @@ static void credentials_page(struct kf_con *c, json_t *app)
 	kf_html_raw(h, "</dt><dd>");
 	copyable(c, kf_con_app_id(app));
 	kf_html_raw(h, "</dd></dl>");
-	para(c, "muted",
+	kf_con_para(c, "muted",
 	     CL(c, "The app secret was shown once, when it was made. The platform keeps only its hash, so it cannot show "
 		   "it again: if it is lost or leaked, rotate it.",
 		"应用密钥只在生成时显示一次。平台只保存其哈希值，无法再次显示：如遗失或泄露，请轮换密钥。"));
@@ -1082,8 +1058,8 @@ static void credentials_page(struct kf_con *c, json_t *app)
 		kf_html_raw(h, "</tbody></table></div>");
 	}
 	kf_html_raw(h, "</section><section class=\"card\">");
-	h2(c, CL(c, "Rotate the secret", "轮换密钥"));
-	para(c, NULL,
+	kf_con_h2(c, CL(c, "Rotate the secret", "轮换密钥"));
+	kf_con_para(c, NULL,
 	     CL(c, "A new secret is made and shown once. During the grace period the current secret still works, so your "
 		   "servers can switch over; any older secret stops at once. Only the provider's owner may rotate.",
 		"生成新密钥并只显示一次。宽限期内当前密钥仍然可用，便于你的服务器切换；更早的密钥立即失效。只有服务商的所有者可以轮换。"));
@@ -1191,7 +1167,7 @@ static void app_icp(struct kf_req *r)
 	json_t *items = json_object_get(list, "items"), *f;
 	struct kf_html *h = &c.h;
 	kf_con_app_open(&c, app, "icp", CL(&c, "ICP filings", "ICP备案"));
-	para(&c, NULL,
+	kf_con_para(&c, NULL,
 	     CL(&c, "The app's official website and business domains must lie on a domain with an ICP filing of your "
 		    "provider's entity (a filing covers its subdomains). Filings belong to the entity, so every app of the "
 		    "provider shares them.",
@@ -1223,7 +1199,7 @@ static void app_icp(struct kf_req *r)
 	/* what of this app needs a filing, and whether it has one */
 	json_t *cfg = kf_appform_cfg(app);
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "This app's domains", "本应用的域名"));
+	kf_con_h2(&c, CL(&c, "This app's domains", "本应用的域名"));
 	kf_html_raw(h, "<ul>");
 	const char *web = url_host(&c, json_string_value(json_object_get(cfg, "website")));
 	json_t *bd = kf_appform_member(cfg, "dev.business_domains");
@@ -1241,9 +1217,9 @@ static void app_icp(struct kf_req *r)
 	}
 	kf_html_raw(h, "</ul>");
 	if (!shown)
-		para(&c, "muted", CL(&c, "The app has no website or business domain yet.", "应用尚未设置官方网站或业务域名。"));
+		kf_con_para(&c, "muted", CL(&c, "The app has no website or business domain yet.", "应用尚未设置官方网站或业务域名。"));
 	kf_html_raw(h, "</section><section class=\"card\">");
-	h2(&c, CL(&c, "Record a filing", "登记备案"));
+	kf_con_h2(&c, CL(&c, "Record a filing", "登记备案"));
 	kf_con_form(&c, kf_con_app_href(&c, app, "/icp"), false);
 	kf_con_input(&c, "domain", CL(&c, "Filed domain", "备案域名"), "text", NULL,
 		     CL(&c, "Such as example.com; recording a domain again replaces its number.", "例如 example.com；再次登记同一域名会替换其备案号。"),
@@ -1254,7 +1230,7 @@ static void app_icp(struct kf_req *r)
 	kf_page_button(h, "primary", CL(&c, "Record the filing", "登记备案"), NULL, NULL);
 	kf_html_raw(h, "</div>");
 	kf_page_form_close(h);
-	para(&c, "muted", CL(&c, "Only the provider's owner may record filings, after the qualification has passed.",
+	kf_con_para(&c, "muted", CL(&c, "Only the provider's owner may record filings, after the qualification has passed.",
 			     "只有服务商的所有者可以登记备案，且须在资质审核通过后。"));
 	kf_html_raw(h, "</section>");
 	kf_con_finish(&c);
@@ -1278,7 +1254,7 @@ static void pre(struct kf_con *c, const char *text)
 static void step(struct kf_con *c, const char *title)
 {
 	kf_html_raw(&c->h, "</section><section class=\"card\">");
-	h2(c, title);
+	kf_con_h2(c, title);
 }
 
 static void app_local(struct kf_req *r)
@@ -1340,12 +1316,12 @@ static void app_local(struct kf_req *r)
 	}
 	struct kf_html *h = &c.h;
 	kf_con_app_open(&c, app, NULL, CL(&c, "Develop locally", "本地开发"));
-	para(&c, NULL,
+	kf_con_para(&c, NULL,
 	     CL(&c, "How to let this platform push to a receiver running on your own computer, and how to open what it "
 		    "pushes. The values below are this app's.",
 		"如何让平台推送到你电脑上运行的接收服务，以及如何解开推送内容。下面的值都是本应用的。"));
 	kf_html_raw(h, "<section class=\"card\">");
-	h2(&c, CL(&c, "1. Can this platform reach a loopback receiver?", "1. 平台能否访问回环地址上的接收服务？"));
+	kf_con_h2(&c, CL(&c, "1. Can this platform reach a loopback receiver?", "1. 平台能否访问回环地址上的接收服务？"));
 	if (loopback_allowed(&c))
 		kf_page_notice(h, "ok",
 			       CL(&c, "Yes: this platform allows callbacks to 127.0.0.1, so a receiver on the computer that "
@@ -1362,13 +1338,13 @@ static void app_local(struct kf_req *r)
 				  "不能：本平台只向公网地址推送，回环地址会被拒绝（callback_address_refused，APP-4）。只有运营方为本地开发开启后才允许回环地址："
 				  "演示配置会开启，或以 --callback-allow 127.0.0.0/8,::1（KAIFANG_CALLBACK_ALLOW）启动 kaifangd。"
 				  "切勿在服务真实用户的平台上开启。否则请把接收服务暴露在公网 https 地址（如隧道）上，并在下面使用该地址。"));
-	para(&c, "muted",
+	kf_con_para(&c, "muted",
 	     CL(&c, "Use the address 127.0.0.1, not localhost: plain http is accepted only on an IP address the operator "
 		    "allows.",
 		"请使用 127.0.0.1 而不是 localhost：只有运营方允许的 IP 地址才能使用 http。"));
 
 	step(&c, CL(&c, "2. Point the app at your receiver", "2. 把应用指向你的接收服务"));
-	para(&c, NULL, CL(&c, "Run your receiver on a port of this computer. Saving sets these development settings as a new "
+	kf_con_para(&c, NULL, CL(&c, "Run your receiver on a port of this computer. Saving sets these development settings as a new "
 			      "draft version:",
 			  "在本机的某个端口运行接收服务。保存后，以下开发配置会保存为新的草稿版本："));
 	kf_html_raw(h, "<dl class=\"props\"><dt>");
@@ -1396,7 +1372,7 @@ static void app_local(struct kf_req *r)
 	kf_page_button(h, "primary", CL(&c, "Use this receiver", "使用此接收服务"), NULL, NULL);
 	kf_html_raw(h, "</div>");
 	kf_page_form_close(h);
-	para(&c, "muted",
+	kf_con_para(&c, "muted",
 	     app_is(app, "developing")
 		     ? CL(&c, "Then activate the new draft on the Versions tab: pushes go to the live configuration's URLs.",
 			  "然后在“配置版本”页使新草稿生效：平台按生效配置中的地址推送。")
@@ -1405,7 +1381,7 @@ static void app_local(struct kf_req *r)
 
 	step(&c, CL(&c, "3. The verify ticket arrives", "3. 接收验证票据"));
 	long iv = (long)c.r->ctx->cfg.ticket_interval, to = (long)c.r->ctx->cfg.push_timeout;
-	para(&c, NULL,
+	kf_con_para(&c, NULL,
 	     kf_con_fmt(&c,
 			CL(&c, "Once the creation review has passed, the platform POSTs a component_verify_ticket to the "
 			       "authorization event URL every %ld minutes (the first right after the approval). The URL "
@@ -1442,7 +1418,7 @@ static void app_local(struct kf_req *r)
 	copyable(&c, key);
 	kf_html_raw(h, "</dd></dl>");
 	if (from_draft)
-		para(&c, "muted", CL(&c, "(From the draft: the app has no live configuration yet.)", "（来自草稿：应用尚无生效配置。）"));
+		kf_con_para(&c, "muted", CL(&c, "(From the draft: the app has no live configuration yet.)", "（来自草稿：应用尚无生效配置。）"));
 	kf_html_raw(h, "<ol><li>");
 	kf_html_text(h, CL(&c, "msg_signature is the hex SHA-1 of the message token, timestamp, nonce and the Encrypt text, "
 			       "sorted and joined: refuse a push whose signature differs.",
@@ -1458,13 +1434,13 @@ static void app_local(struct kf_req *r)
 			       "and the app id: check that the app id is this app's.",
 			   "明文依次为 16 字节随机数、消息长度（4 字节，大端）、XML 消息和应用 ID：请核对应用 ID 是否为本应用。"));
 	kf_html_raw(h, "</li></ol>");
-	para(&c, NULL, CL(&c, "With the kaifang command (the Encrypt text on standard input):",
+	kf_con_para(&c, NULL, CL(&c, "With the kaifang command (the Encrypt text on standard input):",
 			  "使用 kaifang 命令（Encrypt 文本从标准输入读入）："));
 	pre(&c, kf_con_fmt(&c,
 			   "kaifang msg decrypt --token '%s' --key '%s' --appid %s \\\n"
 			   "  --timestamp <timestamp> --nonce <nonce> --signature <msg_signature> < encrypt.txt",
 			   tok ? tok : "", key ? key : "", id));
-	para(&c, NULL, CL(&c, "In Node.js with @wecom/crypto:", "在 Node.js 中使用 @wecom/crypto："));
+	kf_con_para(&c, NULL, CL(&c, "In Node.js with @wecom/crypto:", "在 Node.js 中使用 @wecom/crypto："));
 	pre(&c, kf_con_fmt(&c,
 			   "import { getSignature, decrypt } from '@wecom/crypto';\n"
 			   "const TOKEN = '%s', AES_KEY = '%s', APP_ID = '%s';\n"
@@ -1475,7 +1451,7 @@ static void app_local(struct kf_req *r)
 			   "if (id !== APP_ID) throw new Error('not for this app');\n"
 			   "// answer: res.end('success')",
 			   tok ? tok : "", key ? key : "", id));
-	para(&c, NULL, CL(&c, "In Python with wechatpy:", "在 Python 中使用 wechatpy："));
+	kf_con_para(&c, NULL, CL(&c, "In Python with wechatpy:", "在 Python 中使用 wechatpy："));
 	pre(&c, kf_con_fmt(&c, "WeChatCrypto('%s', '%s', '%s').decrypt_message(body, msg_signature, timestamp, nonce)",
 			   tok ? tok : "", key ? key : "", id));
 
@@ -1488,7 +1464,7 @@ static void app_local(struct kf_req *r)
 		kf_page_form_close(h);
 	}
 	kf_html_raw(h, "<p>");
-	link(&c, kf_con_app_href(&c, app, "/deliveries"),
+	kf_con_link(&c, NULL, kf_con_app_href(&c, app, "/deliveries"),
 	     CL(&c, "See every push and its attempts (Deliveries)", "查看每次推送及其尝试记录（消息推送）"));
 	kf_html_raw(h, "</p></section>");
 	kf_con_finish(&c);

@@ -370,11 +370,7 @@ static void home(struct kf_req *r)
 		kf_html_text(h, CL(&c, "(you cannot change anything until you do)", "（同意前无法进行任何更改）"));
 		kf_html_raw(h, "</li>");
 	}
-	long n = 0;
-	json_t *u = kf_con_get(&c, "/v1/inbox/unread-count");
-	c.has_err = false;
-	if (u)
-		n = (long)json_integer_value(json_object_get(u, "unread"));
+	long n = kf_con_unread(&c);
 	if (n > 0) {
 		todo++;
 		kf_html_raw(h, "<li><a href=\"/console/inbox\">");

@@ -186,6 +186,7 @@ bool kf_con_start(struct kf_req *r, struct kf_con *c, bool need_user)
 	memset(c, 0, sizeof(*c));
 	c->r = r;
 	c->status = 200;
+	c->unread = -1;
 	kf_html_init(&c->h, r->arena);
 	if (r->user_id) {
 		struct kf_call call;
@@ -231,6 +232,32 @@ const char *kf_con_q(struct kf_con *c, const char *name)
 	bool nul;
 	const char *v = kf_req_query_text(c->r, name, &nul);
 	return nul ? NULL : v;
+}
+
+void kf_con_para(struct kf_con *c, const char *cls, const char *text)
+{
+	kf_html_raw(&c->h, "<p");
+	kf_html_attr(&c->h, "class", cls);
+	kf_html_raw(&c->h, ">");
+	kf_html_text(&c->h, text);
+	kf_html_raw(&c->h, "</p>");
+}
+
+void kf_con_link(struct kf_con *c, const char *cls, const char *href, const char *label)
+{
+	kf_html_raw(&c->h, "<a");
+	kf_html_attr(&c->h, "class", cls);
+	kf_html_url_attr(&c->h, "href", href);
+	kf_html_raw(&c->h, ">");
+	kf_html_text(&c->h, label);
+	kf_html_raw(&c->h, "</a>");
+}
+
+void kf_con_h2(struct kf_con *c, const char *text)
+{
+	kf_html_raw(&c->h, "<h2>");
+	kf_html_text(&c->h, text);
+	kf_html_raw(&c->h, "</h2>");
 }
 
 const char *kf_con_fmt(struct kf_con *c, const char *fmt, ...)
@@ -319,15 +346,18 @@ static const char *lang_href(struct kf_con *c)
 	return kf_con_fmt(c, "/console/lang?to=%s&next=%s", c->lang == KF_LANG_ZH ? "en" : "zh", c->r->path);
 }
 
-static long unread(struct kf_con *c)
+long kf_con_unread(struct kf_con *c)
 {
+	if (c->unread >= 0)
+		return c->unread;
 	/* the page's own refusal (shown after the header) must survive */
 	bool had = c->has_err;
 	struct kf_con_err saved = c->err;
 	json_t *u = kf_con_get(c, "/v1/inbox/unread-count");
 	c->has_err = had;
 	c->err = saved;
-	return json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
+	c->unread = json_is_integer(json_object_get(u, "unread")) ? (long)json_integer_value(json_object_get(u, "unread")) : 0;
+	return c->unread;
 }
 
 void kf_con_open(struct kf_con *c, const char *title, const struct kf_page_link *crumbs, size_t n_crumbs)
@@ -347,7 +377,7 @@ void kf_con_open(struct kf_con *c, const char *title, const struct kf_page_link 
 		.title = title,
 		.platform = r->ctx->cfg.platform_name && *r->ctx->cfg.platform_name ? r->ctx->cfg.platform_name : "Kaifang",
 		.user_name = r->user_id ? (name && *name ? name : CL(c, "Me", "我")) : NULL,
-		.unread = r->user_id ? unread(c) : 0,
+		.unread = r->user_id ? kf_con_unread(c) : 0,
 		.lang_href = lang_href(c),
 		.csrf = r->user_id ? c->csrf : NULL,
 		.nav = r->user_id ? nav : NULL,
@@ -364,19 +394,7 @@ void kf_con_open(struct kf_con *c, const char *title, const struct kf_page_link 
 
 void kf_con_tabs(struct kf_con *c, const struct kf_page_link *tabs, size_t n)
 {
-	kf_html_raw(&c->h, "<nav");
-	kf_html_attr(&c->h, "aria-label", CL(c, "Sections", "分区"));
-	kf_html_raw(&c->h, "><ul class=\"tabs\">");
-	for (size_t i = 0; i < n; i++) {
-		kf_html_raw(&c->h, "<li><a");
-		kf_html_url_attr(&c->h, "href", tabs[i].href);
-		if (tabs[i].current)
-			kf_html_raw(&c->h, " aria-current=\"page\"");
-		kf_html_raw(&c->h, ">");
-		kf_html_text(&c->h, tabs[i].label);
-		kf_html_raw(&c->h, "</a></li>");
-	}
-	kf_html_raw(&c->h, "</ul></nav>\n");
+	kf_page_tabs(&c->h, c->lang, tabs, n);
 }
 
 void kf_con_finish(struct kf_con *c)

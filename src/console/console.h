@@ -53,6 +53,7 @@ struct kf_con {
 	const char *section; /* current nav entry: "home", "apps", "orgs", "hosts", "account" */
 	int status;          /* the page's HTTP status (200 unless set) */
 	bool opened;
+	long unread;         /* the inbox's unread count once asked (-1 before) */
 };
 
 #define CL(c, en, zh) KF_L((c)->lang, en, zh)
@@ -115,6 +116,12 @@ const char *kf_con_field_err(struct kf_con *c, const char *name, const char **ru
 /* Open a form posting to action (the current page when NULL). */
 void kf_con_form(struct kf_con *c, const char *action, bool multipart);
 
+/* Small markup: a paragraph (class may be NULL), a link (class may be
+ * NULL), a section heading; every value escaped. */
+void kf_con_para(struct kf_con *c, const char *cls, const char *text);
+void kf_con_link(struct kf_con *c, const char *cls, const char *href, const char *label);
+void kf_con_h2(struct kf_con *c, const char *text);
+
 /* Formatted string in the request arena. */
 const char *kf_con_fmt(struct kf_con *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The member of a JSON object as text (numbers printed), or NULL. */
@@ -128,6 +135,10 @@ void kf_con_time(struct kf_con *c, int64_t t);
  * pairs), and a way back. */
 void kf_con_confirm(struct kf_con *c, const char *title, const char *consequence, const char *action,
 		    const char *button, const char *back, const char *const *hidden, size_t n_hidden);
+
+/* The person's unread inbox messages (asked once per page; the page's
+ * pending refusal is kept). */
+long kf_con_unread(struct kf_con *c);
 
 /* The provider orgs and host accounts of the person, from /v1/me. */
 json_t *kf_con_memberships(struct kf_con *c);

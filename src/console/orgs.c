@@ -109,28 +109,9 @@ static void open_org(struct kf_con *c, const struct org *g, enum tab cur, const 
 	kf_html_raw(&c->h, "</p>");
 }
 
-static void p_text(struct kf_con *c, const char *cls, const char *text)
-{
-	kf_html_raw(&c->h, "<p");
-	kf_html_attr(&c->h, "class", cls);
-	kf_html_raw(&c->h, ">");
-	kf_html_text(&c->h, text);
-	kf_html_raw(&c->h, "</p>");
-}
-
-static void link(struct kf_con *c, const char *cls, const char *href, const char *label)
-{
-	kf_html_raw(&c->h, "<a");
-	kf_html_attr(&c->h, "class", cls);
-	kf_html_url_attr(&c->h, "href", href);
-	kf_html_raw(&c->h, ">");
-	kf_html_text(&c->h, label);
-	kf_html_raw(&c->h, "</a>");
-}
-
 static void owner_only(struct kf_con *c)
 {
-	p_text(c, "muted", CL(c, "Only the owner of this provider can do this.", "只有该服务商的所有者可以进行此操作。"));
+	kf_con_para(c, "muted", CL(c, "Only the owner of this provider can do this.", "只有该服务商的所有者可以进行此操作。"));
 }
 
 /* The latest notice of a kind about this provider (the reason of a
@@ -204,7 +185,7 @@ static void orgs_list(struct kf_req *r)
 	kf_con_open(&c, CL(&c, "My providers", "我的服务商"), NULL, 0);
 	struct kf_html *h = &c.h;
 	kf_html_raw(h, "<div class=\"actions\">");
-	link(&c, "button primary", "/console/orgs/new", CL(&c, "Register a provider", "注册服务商"));
+	kf_con_link(&c, "button primary", "/console/orgs/new", CL(&c, "Register a provider", "注册服务商"));
 	kf_html_raw(h, "</div>");
 	/* operators are answered every provider: this page lists the
 	 * person's own (those with a role) */
@@ -232,7 +213,7 @@ static void orgs_list(struct kf_req *r)
 	json_array_foreach(items, i, p) {
 		const char *id = kf_con_str(&c, p, "id");
 		kf_html_raw(h, "<tr><td>");
-		link(&c, NULL, kf_con_fmt(&c, "/console/orgs/%s", id ? id : ""), kf_con_str(&c, p, "name"));
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/orgs/%s", id ? id : ""), kf_con_str(&c, p, "name"));
 		kf_html_raw(h, "</td><td>");
 		kf_page_badge(h, c.lang, kf_con_str(&c, p, "state"));
 		kf_html_raw(h, "</td><td>");
@@ -247,7 +228,7 @@ static void orgs_list(struct kf_req *r)
 	const char *next = kf_con_str(&c, l, "next_after");
 	if (next) {
 		kf_html_raw(h, "<p class=\"pager\">");
-		link(&c, NULL, kf_con_fmt(&c, "/console/orgs?after=%s", next), CL(&c, "Next page", "下一页"));
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/orgs?after=%s", next), CL(&c, "Next page", "下一页"));
 		kf_html_raw(h, "</p>");
 	}
 	kf_con_finish(&c);
@@ -312,7 +293,7 @@ static void org_new(struct kf_req *r)
 	}
 	struct kf_page_link crumbs[] = {{"/console/orgs", CL(&c, "Providers", "服务商"), false}};
 	kf_con_open(&c, CL(&c, "Register a provider", "注册服务商"), crumbs, 1);
-	p_text(&c, NULL,
+	kf_con_para(&c, NULL,
 	       CL(&c, "A provider is the company (or person) that publishes apps. You become its owner. Next you apply "
 		      "for qualification with the business licence, and after approval and entity certification you "
 		      "can create apps.",
@@ -321,7 +302,7 @@ static void org_new(struct kf_req *r)
 	profile_fields(&c, NULL);
 	kf_html_raw(&c.h, "<div class=\"actions\">");
 	kf_page_button(&c.h, "primary", CL(&c, "Register", "注册"), NULL, NULL);
-	link(&c, NULL, "/console/orgs", CL(&c, "Cancel", "取消"));
+	kf_con_link(&c, NULL, "/console/orgs", CL(&c, "Cancel", "取消"));
 	kf_html_raw(&c.h, "</div>");
 	kf_page_form_close(&c.h);
 	kf_con_finish(&c);
@@ -339,16 +320,16 @@ static void next_step(struct kf_con *c, const struct org *g, json_t *app)
 	kf_html_text(h, CL(c, "What to do next", "下一步"));
 	kf_html_raw(h, "</h2>");
 	if (is(st, "draft")) {
-		p_text(c, NULL,
+		kf_con_para(c, NULL,
 		       CL(c, "Apply for qualification: enter the legal entity name exactly as on the business licence and "
 			     "upload the licence. A reviewer decides within a few working days.",
 			  "申请资质审核：按营业执照填写主体名称并上传营业执照，审核人员将在几个工作日内处理。"));
 		if (g->owner)
-			link(c, "button primary", org_href(c, g, "application"), CL(c, "Apply for qualification", "申请资质审核"));
+			kf_con_link(c, "button primary", org_href(c, g, "application"), CL(c, "Apply for qualification", "申请资质审核"));
 		else
 			owner_only(c);
 	} else if (is(st, "qualification_review")) {
-		p_text(c, NULL, CL(c, "Your application is in review. We tell you by inbox and email when it is decided.",
+		kf_con_para(c, NULL, CL(c, "Your application is in review. We tell you by inbox and email when it is decided.",
 				   "你的申请正在审核中。审核结果会通过站内信和邮件通知你。"));
 		json_t *due = json_object_get(app, "due_at");
 		if (json_is_integer(due)) {
@@ -357,53 +338,53 @@ static void next_step(struct kf_con *c, const struct org *g, json_t *app)
 			kf_con_time(c, json_integer_value(due));
 			kf_html_raw(h, "</p>");
 		}
-		link(c, NULL, org_href(c, g, "application"), CL(c, "See the application", "查看申请"));
+		kf_con_link(c, NULL, org_href(c, g, "application"), CL(c, "See the application", "查看申请"));
 	} else if (is(st, "rejected")) {
-		p_text(c, NULL, CL(c, "The application was rejected. Fix what the reviewer names and submit it again:",
+		kf_con_para(c, NULL, CL(c, "The application was rejected. Fix what the reviewer names and submit it again:",
 				   "申请已被驳回。请按审核意见修改后重新提交："));
 		reasons_list(c, json_object_get(app, "reasons"));
 		if (g->owner)
-			link(c, "button primary", org_href(c, g, "application"), CL(c, "Fix and resubmit", "修改并重新提交"));
+			kf_con_link(c, "button primary", org_href(c, g, "application"), CL(c, "Fix and resubmit", "修改并重新提交"));
 		else
 			owner_only(c);
 	} else if (is(st, "certification")) {
-		p_text(c, NULL,
+		kf_con_para(c, NULL,
 		       CL(c, "Qualification approved. Confirm the entity certification with the legal name of the "
 			     "application; then you can create apps.",
 			  "资质审核已通过。请使用申请中的主体名称完成主体认证，之后即可创建应用。"));
 		if (g->owner)
-			link(c, "button primary", org_href(c, g, "certification"), CL(c, "Certify the entity", "进行主体认证"));
+			kf_con_link(c, "button primary", org_href(c, g, "certification"), CL(c, "Certify the entity", "进行主体认证"));
 		else
 			owner_only(c);
 	} else if (is(st, "certified")) {
-		p_text(c, NULL, CL(c, "Certified: you can create apps and submit them for review.",
+		kf_con_para(c, NULL, CL(c, "Certified: you can create apps and submit them for review.",
 				   "已完成认证：可以创建应用并提交审核。"));
-		link(c, "button primary", "/console/apps", CL(c, "Go to apps", "前往应用"));
+		kf_con_link(c, "button primary", "/console/apps", CL(c, "Go to apps", "前往应用"));
 	} else if (is(st, "reverify_required")) {
-		p_text(c, NULL,
+		kf_con_para(c, NULL,
 		       CL(c, "The platform asks you to verify the entity again. Until you do, new submissions are "
 			     "blocked; live apps keep working.",
 			  "平台要求重新进行主体认证。完成前无法提交新的审核；已上线的应用不受影响。"));
 		json_t *n = latest_notice(c, g, "provider.reverify_required");
 		if (n)
-			p_text(c, "quote", kf_con_str(c, n, "body"));
+			kf_con_para(c, "quote", kf_con_str(c, n, "body"));
 		if (g->owner)
-			link(c, "button primary", org_href(c, g, "certification"),
+			kf_con_link(c, "button primary", org_href(c, g, "certification"),
 			     CL(c, "Verify the entity again", "重新进行主体认证"));
 		else
 			owner_only(c);
 	} else if (is(st, "banned")) {
-		p_text(c, NULL,
+		kf_con_para(c, NULL,
 		       CL(c, "The platform has banned this provider: it cannot change anything or submit apps.",
 			  "该服务商已被平台封禁，无法进行修改或提交应用。"));
 		json_t *n = latest_notice(c, g, "provider.banned");
 		if (n)
-			p_text(c, "quote", kf_con_str(c, n, "body"));
+			kf_con_para(c, "quote", kf_con_str(c, n, "body"));
 		kf_html_raw(h, "<p>");
 		kf_page_rule(h, "GOV-7");
 		kf_html_raw(h, "</p>");
 	} else if (is(st, "cancelled") || is(st, "purged")) {
-		p_text(c, NULL, CL(c, "This provider was cancelled. Its data is deleted for good after the retention window.",
+		kf_con_para(c, NULL, CL(c, "This provider was cancelled. Its data is deleted for good after the retention window.",
 				   "该服务商已注销，其数据将在保留期结束后永久删除。"));
 		json_t *p = json_object_get(g->o, "purge_at");
 		if (json_is_integer(p)) {
@@ -541,7 +522,7 @@ static void doc_links(struct kf_con *c, const struct org *g, json_t *docs)
 	json_array_foreach(docs, i, d) {
 		json_int_t v = json_integer_value(d);
 		kf_html_raw(&c->h, "<li>");
-		link(c, NULL, kf_con_fmt(c, "/console/orgs/%s/files/%lld", g->id, (long long)v), doc_name(c, v));
+		kf_con_link(c, NULL, kf_con_fmt(c, "/console/orgs/%s/files/%lld", g->id, (long long)v), doc_name(c, v));
 		kf_html_raw(&c->h, "</li>");
 	}
 	kf_html_raw(&c->h, "</ul>");
@@ -684,7 +665,7 @@ static void org_application(struct kf_req *r)
 	json_t *app = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/application", g.id));
 	open_org(&c, &g, T_APPLICATION, CL(&c, "Qualification review", "资质审核"));
 	struct kf_html *h = &c.h;
-	p_text(&c, "muted",
+	kf_con_para(&c, "muted",
 	       CL(&c, "The platform checks the documents that prove your entity. Enter the legal name exactly as on "
 		      "the business licence (ONB-3); an entity already verified on the platform is reused (ONB-4).",
 		  "平台审核证明主体身份的资质文件。请按营业执照填写主体名称（ONB-3）；已在平台认证的主体将沿用其资料（ONB-4）。"));
@@ -763,7 +744,7 @@ static void org_certification(struct kf_req *r)
 	else
 		kf_html_text(h, CL(&c, "Not yet", "尚未认证"));
 	kf_html_raw(h, "</dd></dl>");
-	p_text(&c, "muted",
+	kf_con_para(&c, "muted",
 	       CL(&c, "After qualification passes, the entity is certified with the legal name of the application "
 		      "(compared after Unicode NFKC normalisation and trimming). Only a certified provider may create "
 		      "apps, and the platform may ask for re-verification at any time.",
@@ -782,7 +763,7 @@ static void org_certification(struct kf_req *r)
 				    "ONB-7");
 		json_t *n = latest_notice(&c, &g, "provider.reverify_required");
 		if (n)
-			p_text(&c, "quote", kf_con_str(&c, n, "body"));
+			kf_con_para(&c, "quote", kf_con_str(&c, n, "body"));
 	}
 	if (is(g.state, "certification") || reverify) {
 		if (!g.owner) {
@@ -836,7 +817,7 @@ static void org_members(struct kf_req *r)
 	json_t *l = quiet_get(&c, kf_con_fmt(&c, "/v1/providers/%s/members", g.id));
 	open_org(&c, &g, T_MEMBERS, CL(&c, "Members", "成员"));
 	struct kf_html *h = &c.h;
-	p_text(&c, "muted",
+	kf_con_para(&c, "muted",
 	       CL(&c, "A provider has one owner, who applies, certifies, edits and cancels; members work on the "
 		      "apps. Ownership cannot be transferred.",
 		  "服务商只有一个所有者，负责申请、认证、修改资料和注销；成员负责开发应用。所有权不可转让。"));
@@ -871,7 +852,7 @@ static void org_members(struct kf_req *r)
 		if (g.owner) {
 			kf_html_raw(h, "<td>");
 			if (!is(role, "owner"))
-				link(&c, NULL,
+				kf_con_link(&c, NULL,
 				     kf_con_fmt(&c, "/console/orgs/%s/members/%s/remove", g.id, kf_con_str(&c, m, "user_id")),
 				     kf_con_fmt(&c, "%s %s", CL(&c, "Remove", "移除"), kf_con_str(&c, m, "name")));
 			kf_html_raw(h, "</td>");
@@ -968,7 +949,7 @@ static void org_notices(struct kf_req *r)
 	const char *next = kf_con_str(&c, l, "next_after");
 	if (next) {
 		kf_html_raw(h, "<p class=\"pager\">");
-		link(&c, NULL, kf_con_fmt(&c, "/console/orgs/%s/notices?after=%s", g.id, next), CL(&c, "Older", "更早的消息"));
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/orgs/%s/notices?after=%s", g.id, next), CL(&c, "Older", "更早的消息"));
 		kf_html_raw(h, "</p>");
 	}
 	kf_con_finish(&c);
@@ -994,7 +975,7 @@ static void org_profile(struct kf_req *r)
 	}
 	open_org(&c, &g, T_PROFILE, CL(&c, "Profile", "资料"));
 	struct kf_html *h = &c.h;
-	p_text(&c, "muted", CL(&c, "Keep the provider's contact data current (ONB-9).", "请保持服务商的联系信息为最新（ONB-9）。"));
+	kf_con_para(&c, "muted", CL(&c, "Keep the provider's contact data current (ONB-9).", "请保持服务商的联系信息为最新（ONB-9）。"));
 	if (g.owner && !is(g.state, "cancelled") && !is(g.state, "banned")) {
 		kf_con_form(&c, org_href(&c, &g, "profile"), false);
 		profile_fields(&c, g.o);
@@ -1091,7 +1072,7 @@ static void org_cancel(struct kf_req *r)
 		kf_html_raw(h, "</ul>");
 	}
 	if (is(g.state, "cancelled") || is(g.state, "purged")) {
-		p_text(&c, NULL, CL(&c, "This provider is cancelled.", "该服务商已注销。"));
+		kf_con_para(&c, NULL, CL(&c, "This provider is cancelled.", "该服务商已注销。"));
 		kf_con_finish(&c);
 		return;
 	}

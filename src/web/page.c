@@ -223,13 +223,17 @@ void kf_page_open(struct kf_html *h, const struct kf_page_head *v)
 	kf_html_raw(h, "<h1>");
 	kf_html_text(h, v->title);
 	kf_html_raw(h, "</h1>\n");
-	if (v->n_tabs) {
-		kf_html_raw(h, "<nav");
-		kf_html_attr(h, "aria-label", KF_L(lang, "Sections", "分区"));
-		kf_html_raw(h, "><ul class=\"tabs\">");
-		links(h, v->tabs, v->n_tabs);
-		kf_html_raw(h, "</ul></nav>\n");
-	}
+	if (v->n_tabs)
+		kf_page_tabs(h, lang, v->tabs, v->n_tabs);
+}
+
+void kf_page_tabs(struct kf_html *h, enum kf_lang lang, const struct kf_page_link *tabs, size_t n)
+{
+	kf_html_raw(h, "<nav");
+	kf_html_attr(h, "aria-label", KF_L(lang, "Sections", "分区"));
+	kf_html_raw(h, "><ul class=\"tabs\">");
+	links(h, tabs, n);
+	kf_html_raw(h, "</ul></nav>\n");
 }
 
 void kf_page_close(struct kf_html *h, enum kf_lang lang)

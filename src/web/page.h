@@ -57,6 +57,9 @@ struct kf_page_head {
 /* Open the document up to the start of the main content (<main>, then
  * breadcrumbs, <h1> with the title, tabs). */
 void kf_page_open(struct kf_html *h, const struct kf_page_head *v);
+/* The tabs of an object (an app's, an org's), the current one marked;
+ * kf_page_open draws them under the title when the head has them. */
+void kf_page_tabs(struct kf_html *h, enum kf_lang lang, const struct kf_page_link *tabs, size_t n);
 /* Close <main> and the document. */
 void kf_page_close(struct kf_html *h, enum kf_lang lang);
 
