@@ -4,7 +4,7 @@
  * same one kaifangd uses: SQLite in the data directory, whose locking lets
  * both run, or PostgreSQL with --database / KAIFANG_DATABASE).
  *
- *   kaifang --data-dir DIR user create-operator --email E --password P [--name N] [--role admin|reviewer|ops] [--mobile M]
+ *   kaifang --data-dir DIR user create-operator --email E --password P [--name N] [--role admin|reviewer|ops|auditor] [--mobile M]
  *   kaifang --data-dir DIR db migrate
  *   kaifang --data-dir DIR audit verify
  *   kaifang --data-dir DIR audit anchor
@@ -51,7 +51,7 @@ static void usage(FILE *f)
 		   "  --database URI     a postgresql:// URI (env KAIFANG_DATABASE): the PostgreSQL database\n"
 		   "                     instead of the data directory's SQLite file\n\n"
 		   "commands:\n"
-		   "  user create-operator --email E --password P [--name N] [--mobile M] [--role admin|reviewer|ops]\n"
+		   "  user create-operator --email E --password P [--name N] [--mobile M] [--role admin|reviewer|ops|auditor]\n"
 		   "  db migrate                 apply pending schema migrations\n"
 		   "  db version                 print the schema version\n"
 		   "  audit verify               check the audit log's keyed chain and its anchor (exit 0 when intact)\n"

@@ -61,8 +61,9 @@ enum kf_err kf_ops_create_operator(struct kf_db *db, int64_t now, const char *em
 	if (kf_validate_password(password, lower, e164[0] ? e164 : NULL, err) != KF_OK)
 		return KF_EINVAL;
 	enum kf_role rk = KF_ROLE_NONE;
-	if (!kf_role_parse(role, &rk) || (rk != KF_ROLE_ADMIN && rk != KF_ROLE_REVIEWER && rk != KF_ROLE_OPS))
-		return kf_error_set(err, KF_EINVAL, "invalid_value", NULL, "role", "role is admin, reviewer or ops");
+	if (!kf_role_parse(role, &rk) || (rk != KF_ROLE_ADMIN && rk != KF_ROLE_REVIEWER && rk != KF_ROLE_OPS && rk != KF_ROLE_AUDITOR))
+		return kf_error_set(err, KF_EINVAL, "invalid_value", NULL, "role",
+				    "role is admin, reviewer, ops or auditor");
 	char hash[160];
 	if (kf_password_hash(password, hash, sizeof(hash)) != KF_OK)
 		return kf_error_set(err, KF_EINTERNAL, "internal", NULL, NULL, "cannot hash the password");

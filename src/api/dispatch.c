@@ -66,6 +66,7 @@ static const struct {
 	{kf_console_account_routes, &kf_console_account_nroutes},
 	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
+	{kf_console_ops_routes, &kf_console_ops_nroutes},
 };
 
 static struct kf_route *all_routes;
@@ -458,6 +459,12 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 		if (route->auth == KF_AUTH_OPERATOR && r->operator_role == KF_ROLE_NONE) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "operator_required", NULL, NULL,
 				      "only platform operators may do this");
+			return false;
+		}
+		/* an auditor reads everything staff may read and writes nothing */
+		if (route->auth == KF_AUTH_OPERATOR && kf_role_read_only(r->operator_role) && is_write(r->method)) {
+			kf_reply_fail(r, KF_EFORBIDDEN, "auditor_read_only", NULL, NULL,
+				      "an auditor may read but not change anything");
 			return false;
 		}
 		if (route->auth == KF_AUTH_ADMIN && r->operator_role != KF_ROLE_ADMIN) {

@@ -371,6 +371,14 @@ void kf_con_open(struct kf_con *c, const char *title, const struct kf_page_link 
 		{"/console/hosts", CL(c, "Host accounts", "授权账号"), !strcmp(sec, "hosts")},
 		{"/console/account", CL(c, "My account", "我的账号"), !strcmp(sec, "account")},
 	};
+	/* the platform's staff work from the review desk and the platform pages */
+	struct kf_page_link staff_nav[] = {
+		{"/console/", CL(c, "Home", "首页"), !strcmp(sec, "home")},
+		{"/console/reviews", CL(c, "Reviews", "审核"), !strcmp(sec, "reviews")},
+		{"/console/ops", CL(c, "Platform", "平台管理"), !strcmp(sec, "ops")},
+		{"/console/account", CL(c, "My account", "我的账号"), !strcmp(sec, "account")},
+	};
+	bool staff = kf_con_staff_role(c) != NULL;
 	const char *name = json_string_value(json_object_get(json_object_get(c->me, "user"), "name"));
 	struct kf_page_head v = {
 		.lang = c->lang,
@@ -380,8 +388,8 @@ void kf_con_open(struct kf_con *c, const char *title, const struct kf_page_link 
 		.unread = r->user_id ? kf_con_unread(c) : 0,
 		.lang_href = lang_href(c),
 		.csrf = r->user_id ? c->csrf : NULL,
-		.nav = r->user_id ? nav : NULL,
-		.n_nav = r->user_id ? sizeof(nav) / sizeof(nav[0]) : 0,
+		.nav = !r->user_id ? NULL : staff ? staff_nav : nav,
+		.n_nav = !r->user_id ? 0 : staff ? sizeof(staff_nav) / sizeof(staff_nav[0]) : sizeof(nav) / sizeof(nav[0]),
 		.crumbs = crumbs,
 		.n_crumbs = n_crumbs,
 	};
@@ -420,6 +428,33 @@ void kf_con_not_found(struct kf_con *c)
 		      CL(c, "There is nothing here, or it is not yours to see.", "这里没有内容，或者你无权查看。"),
 		      "/console/", CL(c, "Go to the console home", "返回控制台首页"));
 	kf_con_finish(c);
+}
+
+const char *kf_con_staff_role(struct kf_con *c)
+{
+	const char *role = json_string_value(json_object_get(c->me, "operator_role"));
+	return role && *role ? role : NULL;
+}
+
+void kf_con_forbidden(struct kf_con *c)
+{
+	c->status = 403;
+	c->has_err = false;
+	kf_con_open(c, CL(c, "Not allowed", "无权访问"), NULL, 0);
+	kf_page_empty(&c->h,
+		      CL(c, "Your role does not allow this page. Ask a platform administrator if you need it.",
+			 "你的角色无权访问此页面。如需使用，请联系平台管理员。"),
+		      "/console/", CL(c, "Go to the console home", "返回控制台首页"));
+	kf_con_finish(c);
+}
+
+bool kf_con_staff(struct kf_con *c, bool admin)
+{
+	const char *role = kf_con_staff_role(c);
+	if (role && (!admin || !strcmp(role, "admin")))
+		return true;
+	kf_con_forbidden(c);
+	return false;
 }
 
 void kf_con_error_notice(struct kf_con *c)

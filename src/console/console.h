@@ -50,7 +50,8 @@ struct kf_con {
 	struct kf_form form; /* the posted fields */
 	struct kf_con_err err;
 	bool has_err;
-	const char *section; /* current nav entry: "home", "apps", "orgs", "hosts", "account" */
+	const char *section; /* current nav entry: "home", "apps", "orgs", "hosts", "account";
+			      * for staff "home", "reviews", "ops", "account" */
 	int status;          /* the page's HTTP status (200 unless set) */
 	bool opened;
 	long unread;         /* the inbox's unread count once asked (-1 before) */
@@ -139,6 +140,15 @@ void kf_con_confirm(struct kf_con *c, const char *title, const char *consequence
 /* The person's unread inbox messages (asked once per page; the page's
  * pending refusal is kept). */
 long kf_con_unread(struct kf_con *c);
+
+/* The person's operator role ("admin", "reviewer", "ops", "auditor"), or
+ * NULL for everyone who is not the platform's staff. */
+const char *kf_con_staff_role(struct kf_con *c);
+/* Staff pages start with this after kf_con_start: false (and a 403 page
+ * sent) unless the person is operator staff, and an admin when admin. */
+bool kf_con_staff(struct kf_con *c, bool admin);
+/* A whole page saying the person may not see or do this (403). */
+void kf_con_forbidden(struct kf_con *c);
 
 /* The provider orgs and host accounts of the person, from /v1/me. */
 json_t *kf_con_memberships(struct kf_con *c);

@@ -218,8 +218,7 @@ static void orgs_list(struct kf_req *r)
 		kf_page_badge(h, c.lang, kf_con_str(&c, p, "state"));
 		kf_html_raw(h, "</td><td>");
 		const char *role = kf_con_str(&c, p, "role");
-		kf_html_text(h, is(role, "owner") ? CL(&c, "Owner", "所有者") : is(role, "member") ? CL(&c, "Member", "成员")
-											     : role ? role : "—");
+		kf_html_text(h, role ? kf_role_label(c.lang, role) : "—");
 		kf_html_raw(h, "</td><td>");
 		kf_page_id(h, c.lang, id);
 		kf_html_raw(h, "</td></tr>");
@@ -845,7 +844,7 @@ static void org_members(struct kf_req *r)
 		kf_html_raw(h, "</td><td>");
 		kf_html_text(h, kf_con_str(&c, m, "email"));
 		kf_html_raw(h, "</td><td>");
-		kf_html_text(h, is(role, "owner") ? CL(&c, "Owner", "所有者") : is(role, "member") ? CL(&c, "Member", "成员") : role);
+		kf_html_text(h, kf_role_label(c.lang, role));
 		kf_html_raw(h, "</td><td>");
 		kf_con_time(&c, json_integer_value(json_object_get(m, "created_at")));
 		kf_html_raw(h, "</td>");

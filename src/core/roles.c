@@ -11,6 +11,7 @@ static const char *const names[KF_ROLE_COUNT] = {
 	[KF_ROLE_MEMBER] = "member",
 	[KF_ROLE_REVIEWER] = "reviewer",
 	[KF_ROLE_OPS] = "ops",
+	[KF_ROLE_AUDITOR] = "auditor",
 };
 
 const char *kf_role_name(enum kf_role r)
@@ -37,4 +38,9 @@ bool kf_role_reviews(enum kf_role r)
 bool kf_role_manages(enum kf_role r)
 {
 	return r == KF_ROLE_OWNER || r == KF_ROLE_ADMIN;
+}
+
+bool kf_role_read_only(enum kf_role r)
+{
+	return r == KF_ROLE_AUDITOR;
 }

@@ -6,7 +6,7 @@
  * text. Pure: no I/O.
  *
  *   provider and host organisations: owner | admin | member
- *   the operator's organisation:     admin | reviewer | ops
+ *   the operator's organisation:     admin | reviewer | ops | auditor
  */
 #ifndef KF_CORE_ROLES_H
 #define KF_CORE_ROLES_H
@@ -20,8 +20,9 @@ enum kf_role {
 	KF_ROLE_MEMBER,   /* "member" */
 	KF_ROLE_REVIEWER, /* "reviewer" (operator staff) */
 	KF_ROLE_OPS,      /* "ops" (operator staff) */
+	KF_ROLE_AUDITOR,  /* "auditor" (operator staff who only read) */
 };
-#define KF_ROLE_COUNT 6
+#define KF_ROLE_COUNT 7
 
 /* Static name ("" for NONE); NULL if out of range. */
 const char *kf_role_name(enum kf_role r);
@@ -34,5 +35,8 @@ bool kf_role_reviews(enum kf_role r);
 /* Owner or admin of a host account's organisation: may manage its
  * authorizations (AUTH-1, AUTH-2). */
 bool kf_role_manages(enum kf_role r);
+
+/* Operator staff who may only read: the auditor. */
+bool kf_role_read_only(enum kf_role r);
 
 #endif

@@ -90,6 +90,8 @@ static const struct text texts[] = {
 	 "审计日志密钥缺失，请从备份中恢复。"},
 	{"audit_key_mode", "The audit log key file must be readable by its owner only (mode 0600).",
 	 "审计日志密钥文件只能由其所有者读取（权限 0600）。"},
+	{"auditor_read_only", "An auditor may read but not change anything.",
+	 "审计员只能查看，不能修改。"},
 	{"authenticity_not_found", "This provider has not submitted an authenticity certification.",
 	 "该服务商尚未提交真实性认证。"},
 	{"authenticity_pending", "An authenticity certification of this provider is already under review.",

@@ -602,3 +602,18 @@ void kf_page_dl_row(struct kf_html *h, const char *term, const char *value)
 	kf_html_text(h, value && *value ? value : "—");
 	kf_html_raw(h, "</dd>");
 }
+
+const char *kf_role_label(enum kf_lang lang, const char *role)
+{
+	static const struct {
+		const char *name, *en, *zh;
+	} roles[] = {
+		{"owner", "Owner", "所有者"},     {"admin", "Administrator", "管理员"},
+		{"member", "Member", "成员"},     {"reviewer", "Reviewer", "审核员"},
+		{"ops", "Operations", "运营"},    {"auditor", "Auditor (read only)", "审计员（只读）"},
+	};
+	for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (!strcmp(roles[i].name, role))
+			return KF_L(lang, roles[i].en, roles[i].zh);
+	return role ? role : "";
+}

@@ -68,6 +68,10 @@ void kf_page_notice(struct kf_html *h, const char *kind, const char *text);
 /* The same with a rule id linked after the text (rule may be NULL). */
 void kf_page_notice_rule(struct kf_html *h, const char *kind, const char *text, const char *rule);
 
+/* A membership or staff role ("owner", "admin", "member", "reviewer",
+ * "ops", "auditor") in the page's language; the name itself when unknown. */
+const char *kf_role_label(enum kf_lang lang, const char *role);
+
 /* The words for a state of an app, a listing, a review, an application, a
  * delivery, … in lang, or NULL for a state this table does not know. */
 const char *kf_page_state_word(enum kf_lang lang, const char *state);

@@ -13,7 +13,7 @@
 static void test_role_names(void **state)
 {
 	(void)state;
-	static const char *const names[KF_ROLE_COUNT] = { "", "owner", "admin", "member", "reviewer", "ops" };
+	static const char *const names[KF_ROLE_COUNT] = { "", "owner", "admin", "member", "reviewer", "ops", "auditor" };
 	for (int i = 0; i < KF_ROLE_COUNT; i++) {
 		enum kf_role r = KF_ROLE_OPS;
 		assert_string_equal(kf_role_name((enum kf_role)i), names[i]);
