@@ -436,6 +436,12 @@ static bool same_origin_write(struct kf_req *r, const struct kf_route *route)
  * when the caller lacks it. */
 static bool caller_may(struct kf_req *r, const struct kf_route *route)
 {
+	/* A page declares who may see it like any route, but answers a caller
+	 * who may not with a page (kf_con_start), not with JSON. */
+	if (route->flags & KF_RF_PAGE) {
+		r->page_auth = (int)route->auth;
+		return true;
+	}
 	switch (route->auth) {
 	case KF_AUTH_NONE:
 		break;
@@ -481,15 +487,18 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
  * Idempotency-Key (with_idem), the write transaction and the handler. */
 static void run(struct kf_req *r, const struct kf_route *route, bool with_idem)
 {
+	/* a page is a client of the API: the API's routes it calls apply the
+	 * consent rule and keys; the page's own route only declares who may see it */
+	bool api = !(route->flags & KF_RF_PAGE);
 	/* Operator staff work under their employment terms, not the platform
 	 * agreements, so the consent rule applies to everyone else. */
-	if (route->auth != KF_AUTH_NONE && r->user_id && r->operator_role == KF_ROLE_NONE && is_write(r->method) &&
+	if (api && route->auth != KF_AUTH_NONE && r->user_id && r->operator_role == KF_ROLE_NONE && is_write(r->method) &&
 	    !(route->flags & KF_RF_CONSENT_EXEMPT) && !consent_ok(r))
 		return;
 	/* Idempotency keys belong to a signed-in caller: anonymous callers
 	 * (registration, sign-in) share no key space, so none is kept. */
 	const char *idem = NULL;
-	if (with_idem && !strcmp(r->method, "POST") && route->auth != KF_AUTH_NONE) {
+	if (api && with_idem && !strcmp(r->method, "POST") && route->auth != KF_AUTH_NONE) {
 		idem = kf_req_header(r, "Idempotency-Key");
 		if (idem && (strlen(idem) == 0 || strlen(idem) > 255)) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_idempotency_key", NULL, "Idempotency-Key",

@@ -195,11 +195,16 @@ bool kf_con_start(struct kf_req *r, struct kf_con *c, bool need_user)
 			c->me = call.body;
 	}
 	c->lang = pick_lang(r, c->me);
+	/* the route's declared level (api/dispatch.c leaves pages to answer) */
+	need_user = need_user || r->page_auth != KF_AUTH_NONE;
 	if (need_user && !r->user_id) {
 		const char *next = kf_arena_printf(r->arena, "/console/signin?next=%s", r->path);
 		kf_con_redirect(c, next);
 		return false;
 	}
+	if ((r->page_auth == KF_AUTH_OPERATOR || r->page_auth == KF_AUTH_ADMIN) &&
+	    !kf_con_staff(c, r->page_auth == KF_AUTH_ADMIN))
+		return false;
 	const char *b = binding(r);
 	c->csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "console", b, NULL, 0, r->now);
 	if (!strcmp(r->method, "POST")) {

@@ -60,8 +60,10 @@ struct kf_con {
 #define CL(c, en, zh) KF_L((c)->lang, en, zh)
 
 /*
- * Start a console request. need_user: a signed-out person is redirected to
- * the sign-in page (and false returned: the reply is set). A POST must
+ * Start a console request. need_user (or a route declaring more than
+ * KF_AUTH_NONE): a signed-out person is redirected to the sign-in page (and
+ * false returned: the reply is set); a route declaring KF_AUTH_OPERATOR or
+ * KF_AUTH_ADMIN answers a person without that role with the 403 page. A POST must
  * carry a valid CSRF token (else a page saying the form expired, false).
  */
 bool kf_con_start(struct kf_req *r, struct kf_con *c, bool need_user);
@@ -144,8 +146,9 @@ long kf_con_unread(struct kf_con *c);
 /* The person's operator role ("admin", "reviewer", "ops", "auditor"), or
  * NULL for everyone who is not the platform's staff. */
 const char *kf_con_staff_role(struct kf_con *c);
-/* Staff pages start with this after kf_con_start: false (and a 403 page
- * sent) unless the person is operator staff, and an admin when admin. */
+/* False (and a 403 page sent) unless the person is operator staff, and an
+ * admin when admin. kf_con_start already does this for a page whose route
+ * declares KF_AUTH_OPERATOR or KF_AUTH_ADMIN: declare it there. */
 bool kf_con_staff(struct kf_con *c, bool admin);
 /* A whole page saying the person may not see or do this (403). */
 void kf_con_forbidden(struct kf_con *c);

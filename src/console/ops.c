@@ -2,8 +2,9 @@
 /*
  * The platform pages' index for the operator's staff: one link to each
  * part of running the platform, grouped as a person looks for them. Each
- * linked page checks the role itself (kf_con_staff); the index only marks
- * what needs an administrator.
+ * page's route declares the staff role it needs (KF_AUTH_OPERATOR or
+ * KF_AUTH_ADMIN; kf_con_start answers others with a 403 page); the index
+ * only marks what needs an administrator to change.
  */
 #include <string.h>
 
@@ -70,7 +71,7 @@ static void group(struct kf_con *c, const char *title, const struct ops_link *l,
 static void ops_index(struct kf_req *r)
 {
 	struct kf_con c;
-	if (!kf_con_start(r, &c, true) || !kf_con_staff(&c, false))
+	if (!kf_con_start(r, &c, true))
 		return;
 	c.section = "ops";
 	kf_con_open(&c, CL(&c, "Platform", "平台管理"), NULL, 0);
@@ -88,6 +89,6 @@ static void ops_index(struct kf_req *r)
 }
 
 const struct kf_route kf_console_ops_routes[] = {
-	{"GET", "/console/ops", ops_index, KF_AUTH_NONE, KF_RF_PAGE, "The platform pages for the operator's staff (HTML)"},
+	{"GET", "/console/ops", ops_index, KF_AUTH_OPERATOR, KF_RF_PAGE, "The platform pages for the operator's staff (HTML)"},
 };
 const size_t kf_console_ops_nroutes = sizeof(kf_console_ops_routes) / sizeof(kf_console_ops_routes[0]);

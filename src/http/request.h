@@ -45,7 +45,9 @@ struct kf_req {
 	const char *user_email;
 	const char *user_name;
 	bool email_verified;
-	enum kf_role operator_role;   /* KF_ROLE_ADMIN | REVIEWER | OPS; NONE when not operator staff */
+	enum kf_role operator_role;   /* KF_ROLE_ADMIN | REVIEWER | OPS | AUDITOR; NONE when not operator staff */
+	int page_auth;                /* a console page's declared enum kf_auth: the page itself
+				       * answers a caller who lacks it (sign-in redirect, 403 page) */
 	int64_t session_id;           /* when authenticated by a session */
 	int64_t api_token_id;         /* when authenticated by an API token */
 	int64_t api_key_id;           /* when authenticated by an operator API key */

@@ -45,6 +45,9 @@ test('a person who is not staff gets a 403 page at the platform index', async ()
 	assert.match(mainText(ops.text), /无权访问此页面/);
 	const home = await s.get('/console/');
 	assert.doesNotMatch(home.text, /href="\/console\/ops"/);
+	const anon = await new PageSession(srv).fetch('GET', '/console/ops');
+	assert.equal(anon.status, 303, 'signed out: to the sign-in page');
+	assert.match(anon.location, /^\/console\/signin\?next=\/console\/ops/);
 });
 
 test('an auditor reads the review queue and is refused every write (auditor_read_only)', async () => {
