@@ -67,16 +67,20 @@ static const char *day_time(struct kf_con *c, const char *v, bool end)
 static void filter_input(struct kf_con *c, const char *name, const char *label, const char *type, const char *hint)
 {
 	struct kf_html *h = &c->h;
-	kf_html_raw(h, "<label>");
+	const char *id = kf_con_fmt(c, "q-%s", name);
+	kf_html_raw(h, "<div class=\"field\"><label");
+	kf_html_attr(h, "for", id);
+	kf_html_raw(h, ">");
 	kf_html_text(h, label);
-	kf_html_raw(h, " <input");
+	kf_html_raw(h, "</label><input");
+	kf_html_attr(h, "id", id);
 	kf_html_attr(h, "type", type);
 	kf_html_attr(h, "name", name);
 	const char *v = kf_con_q(c, name);
 	kf_html_attr(h, "value", v ? v : "");
 	if (hint)
 		kf_html_attr(h, "placeholder", hint);
-	kf_html_raw(h, "></label>");
+	kf_html_raw(h, "></div>");
 }
 
 /* An actor or subject as a person reads it: the email of a user, else the

@@ -286,7 +286,7 @@ static void operator_status(struct kf_req *r)
 				       : kf_con_fmt(&c, CL(&c, "%s can sign in again.", "%s 将可以再次登录。"), who),
 			       kf_con_fmt(&c, OPERATORS "/%lld/status", id),
 			       disable ? CL(&c, "Disable account", "停用账号") : CL(&c, "Enable account", "启用账号"),
-			       kf_con_fmt(&c, OPERATORS "/%lld", id), hidden, 2);
+			       kf_con_fmt(&c, OPERATORS "/%lld", id), hidden, 1);
 		return;
 	}
 	json_t *body = json_pack("{s:s}", "status", disable ? "disabled" : "active");
@@ -307,11 +307,11 @@ static void operator_status(struct kf_req *r)
 
 #define FORM (KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX)
 const struct kf_route kf_console_ops_staff_routes[] = {
-	{"GET", OPERATORS, operators_list, KF_AUTH_ADMIN, KF_RF_PAGE, "The operator's staff and a form for a new one (HTML)"},
-	{"POST", OPERATORS, operators_create, KF_AUTH_ADMIN, FORM, "Create an operator (HTML form)"},
-	{"GET", OPERATORS "/{id}", operator_show, KF_AUTH_ADMIN, KF_RF_PAGE, "One operator: role, disable, enable (HTML)"},
-	{"POST", OPERATORS "/{id}/role", operator_role, KF_AUTH_ADMIN, FORM, "Change an operator's role (HTML form)"},
-	{"POST", OPERATORS "/{id}/status", operator_status, KF_AUTH_ADMIN, FORM,
+	{"GET", "/console/ops/operators", operators_list, KF_AUTH_ADMIN, KF_RF_PAGE, "The operator's staff and a form for a new one (HTML)"},
+	{"POST", "/console/ops/operators", operators_create, KF_AUTH_ADMIN, FORM, "Create an operator (HTML form)"},
+	{"GET", "/console/ops/operators/{id}", operator_show, KF_AUTH_ADMIN, KF_RF_PAGE, "One operator: role, disable, enable (HTML)"},
+	{"POST", "/console/ops/operators/{id}/role", operator_role, KF_AUTH_ADMIN, FORM, "Change an operator's role (HTML form)"},
+	{"POST", "/console/ops/operators/{id}/status", operator_status, KF_AUTH_ADMIN, FORM,
 	 "Disable or enable an operator, after a confirmation (HTML form)"},
 };
 const size_t kf_console_ops_staff_nroutes = sizeof(kf_console_ops_staff_routes) / sizeof(kf_console_ops_staff_routes[0]);
