@@ -179,7 +179,7 @@ static void audit_page(struct kf_req *r)
 		kf_html_raw(h, "</th><th>");
 		kf_html_text(h, CL(&c, "Subject", "对象"));
 		kf_html_raw(h, "</th><th>");
-		kf_html_text(h, CL(&c, "Details", "详情"));
+		kf_html_text(h, CL(&c, "Entry · detail digest", "序号 · 详情摘要"));
 		kf_html_raw(h, "</th></tr></thead><tbody>");
 		size_t i;
 		json_t *e;
@@ -195,8 +195,7 @@ static void audit_page(struct kf_req *r)
 			who(&c, e, "subject", "subject_email");
 			kf_html_raw(h, "</td><td class=\"muted\">");
 			const char *dg = kf_con_str(&c, e, "digest");
-			kf_html_text(h, kf_con_fmt(&c, "#%s · %s %.12s…", kf_con_str(&c, e, "id"),
-						   CL(&c, "detail digest", "详情摘要"), dg ? dg : ""));
+			kf_html_text(h, kf_con_fmt(&c, "#%s · %.8s", kf_con_str(&c, e, "id"), dg ? dg : ""));
 			kf_html_raw(h, "</td></tr>");
 		}
 		kf_html_raw(h, "</tbody></table></div>");
@@ -231,8 +230,6 @@ static void audit_page(struct kf_req *r)
 /* A duration in seconds as a person reads it. */
 static const char *age(struct kf_con *c, json_int_t s)
 {
-	if (s <= 0)
-		return CL(c, "none waiting", "无等待");
 	if (s < 120)
 		return kf_con_fmt(c, CL(c, "%lld s", "%lld 秒"), (long long)s);
 	if (s < 7200)
@@ -262,6 +259,15 @@ static void figure(struct kf_con *c, const char *id, const char *label, json_int
 static json_int_t jint(json_t *o, const char *a, const char *b)
 {
 	return json_integer_value(json_object_get(json_object_get(o, a), b));
+}
+
+/* "what; the oldest waits N." or just "what." when nothing waits. */
+static const char *waiting(struct kf_con *c, json_t *s, const char *key, const char *en, const char *zh)
+{
+	json_int_t n = jint(s, key, "pending"), a = jint(s, key, "oldest_pending_seconds");
+	if (n <= 0)
+		return kf_con_fmt(c, "%s%s", CL(c, en, zh), CL(c, ".", "。"));
+	return kf_con_fmt(c, CL(c, "%s; the oldest waits %s.", "%s；最早的已等待 %s。"), CL(c, en, zh), age(c, a));
 }
 
 static void system_page(struct kf_req *r)
@@ -303,8 +309,7 @@ static void system_page(struct kf_req *r)
 	kf_con_h2(&c, CL(&c, "Event push", "事件推送"));
 	kf_html_raw(h, "<dl class=\"props\">");
 	figure(&c, "outbox_pending", CL(&c, "Waiting", "待推送"), jint(s, "outbox", "pending"),
-	       kf_con_fmt(&c, CL(&c, "events not yet delivered to apps; the oldest waits %s.", "尚未推送给应用的事件；最早的已等待 %s。"),
-			  age(&c, jint(s, "outbox", "oldest_pending_seconds"))),
+	       waiting(&c, s, "outbox", "events not yet delivered to apps", "尚未推送给应用的事件"),
 	       false);
 	figure(&c, "outbox_dead", CL(&c, "Dead", "推送失败"), jint(s, "outbox", "dead"),
 	       CL(&c, "events given up on after every retry; the app's provider can replay them from its deliveries page.",
@@ -318,9 +323,8 @@ static void system_page(struct kf_req *r)
 	kf_con_h2(&c, CL(&c, "URL checks", "链接检测"));
 	kf_html_raw(h, "<dl class=\"props\">");
 	figure(&c, "url_checks_pending", CL(&c, "Waiting", "待检测"), jint(s, "url_checks", "pending"),
-	       kf_con_fmt(&c, CL(&c, "listing URLs the worker has yet to open (LST-14); the oldest waits %s.",
-				 "尚待后台打开的应用详情链接（LST-14）；最早的已等待 %s。"),
-			  age(&c, jint(s, "url_checks", "oldest_pending_seconds"))),
+	       waiting(&c, s, "url_checks", "listing URLs the worker has yet to open (LST-14)",
+		       "尚待后台打开的应用详情链接（LST-14）"),
 	       false);
 	kf_html_raw(h, "</dl></section>");
 
@@ -328,9 +332,7 @@ static void system_page(struct kf_req *r)
 	kf_con_h2(&c, CL(&c, "Mail", "邮件"));
 	kf_html_raw(h, "<dl class=\"props\">");
 	figure(&c, "mail_pending", CL(&c, "Waiting", "待发送"), jint(s, "mail", "pending"),
-	       kf_con_fmt(&c, CL(&c, "emails not sent yet, retries included; the oldest waits %s.",
-				 "尚未发出的邮件（含重试）；最早的已等待 %s。"),
-			  age(&c, jint(s, "mail", "oldest_pending_seconds"))),
+	       waiting(&c, s, "mail", "emails not sent yet, retries included", "尚未发出的邮件（含重试）"),
 	       false);
 	figure(&c, "mail_dead", CL(&c, "Given up", "发送失败"), jint(s, "mail", "dead"),
 	       CL(&c, "emails the mail server refused every time: check the smtp settings in the operator guide.",

@@ -95,7 +95,8 @@ static void list_page(struct kf_con *c)
 						 .label = CL(c, "Role", "角色"),
 						 .type = "select",
 						 .value = role,
-						 .hint = role_hint(c, role),
+						 .hint = CL(c, "Administrator: everything, staff and rules included. Reviewer: decides reviews. Auditor: reads everything, changes nothing.",
+							    "管理员：全部权限，包括人员和规则。审核员：处理审核。审计员：可查看全部，不能修改。"),
 						 .required = true,
 						 .options = opts,
 						 .n_options = n});
