@@ -118,10 +118,7 @@ static void api_operators_create(struct kf_req *r)
 	const char *name = kf_json_str(j, "name"), *pw = kf_json_str(j, "password");
 	if (pw && !*pw)
 		pw = NULL;
-	size_t nl = strlen(name);
-	while (nl && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
-		nl--;
-	if (!nl || strspn(name, " \t") == strlen(name)) {
+	if (strspn(name, " \t") == strlen(name)) {
 		kf_reply_fail(r, KF_EINVAL, "missing_field", NULL, "name", "name is required");
 		return;
 	}
