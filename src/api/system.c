@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/review_queue.h"
+#include "api/staff.h"
 #include "ctx.h"
 #include "http/request.h"
 #include "push/push.h"
@@ -81,7 +82,9 @@ static void api_system_metrics(struct kf_req *r)
 	}
 	char *text = kf_push_metrics_text(r->ctx, kf_req_db(r));
 	char *reviews = kf_api_review_metrics_text(kf_req_db(r), r->now);
-	char *all = kf_arena_printf(r->arena, "%s%s", text, reviews ? reviews : "");
+	char *queues = kf_api_system_metrics_text(kf_req_db(r), r->now);
+	char *all = kf_arena_printf(r->arena, "%s%s%s", text, reviews ? reviews : "", queues ? queues : "");
+	free(queues);
 	kf_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", all, strlen(all));
 	free(reviews);
 	free(text);

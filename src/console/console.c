@@ -337,6 +337,10 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
+		{"operator_mailed", "Created. We mailed the person a link to set their password.",
+		 "已创建。我们已向对方发送设置密码的链接。"},
+		{"disabled", "Disabled: the person is signed out and cannot sign in.", "已停用：对方已退出登录且无法登录。"},
+		{"enabled", "Enabled: the person can sign in again.", "已启用：对方可以再次登录。"},
 		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
 		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};

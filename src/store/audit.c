@@ -590,3 +590,80 @@ enum kf_err kf_audit_reanchor(struct kf_db *db, struct kf_audit_report *rep)
 	snprintf(rep->msg, sizeof(rep->msg), "%" PRId64 " rows intact; anchored at row %" PRId64, rep->rows, id);
 	return KF_OK;
 }
+
+static void bind_opt_text(struct kf_stmt *st, int idx, const char *s)
+{
+	if (s && *s) {
+		kf_stmt_bind_text(st, idx, s);
+		kf_stmt_bind_text(st, idx + 1, s);
+	} else {
+		kf_stmt_bind_null(st, idx);
+		kf_stmt_bind_null(st, idx + 1);
+	}
+}
+
+static void bind_opt_int(struct kf_stmt *st, int idx, int64_t v)
+{
+	if (v) {
+		kf_stmt_bind_int(st, idx, v);
+		kf_stmt_bind_int(st, idx + 1, v);
+	} else {
+		kf_stmt_bind_null(st, idx);
+		kf_stmt_bind_null(st, idx + 1);
+	}
+}
+
+enum kf_err kf_store_audit_list(struct kf_db *db, struct kf_arena *a, const struct kf_audit_filter *f, int limit,
+				struct kf_audit_row **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT id, at, actor, action, subject, digest FROM audit_log"
+		    " WHERE (CAST(? AS TEXT) IS NULL OR actor = ?) AND (CAST(? AS TEXT) IS NULL OR subject = ?)"
+		    " AND (CAST(? AS TEXT) IS NULL OR action = ? OR action LIKE ? ESCAPE '\\')"
+		    " AND (CAST(? AS BIGINT) IS NULL OR at >= ?) AND (CAST(? AS BIGINT) IS NULL OR at <= ?)"
+		    " AND (CAST(? AS BIGINT) IS NULL OR id < ?) ORDER BY id DESC LIMIT ?");
+	if (!st)
+		return KF_EDB;
+	bind_opt_text(st, 1, f->actor);
+	bind_opt_text(st, 3, f->subject);
+	bind_opt_text(st, 5, f->action);
+	if (f->action && *f->action) {
+		/* the prefix before a dot, with LIKE's wildcards escaped */
+		size_t len = strlen(f->action);
+		char *pat = kf_arena_alloc(a, 2 * len + 3);
+		size_t k = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (f->action[i] == '%' || f->action[i] == '_' || f->action[i] == '\\')
+				pat[k++] = '\\';
+			pat[k++] = f->action[i];
+		}
+		pat[k++] = '.';
+		pat[k++] = '%';
+		pat[k] = '\0';
+		kf_stmt_bind_text(st, 7, pat);
+	} else {
+		kf_stmt_bind_null(st, 7);
+	}
+	bind_opt_int(st, 8, f->from);
+	bind_opt_int(st, 10, f->to);
+	bind_opt_int(st, 12, f->before);
+	kf_stmt_bind_int(st, 14, limit);
+	struct kf_audit_row *rows = kf_arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*rows));
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW && *n < (size_t)limit) {
+		struct kf_audit_row *row = &rows[(*n)++];
+		row->id = kf_stmt_int(st, 0);
+		row->at = kf_stmt_int(st, 1);
+		row->actor = kf_arena_strdup(a, kf_stmt_text(st, 2));
+		row->action = kf_arena_strdup(a, kf_stmt_text(st, 3));
+		row->subject = kf_arena_strdup(a, kf_stmt_text(st, 4));
+		row->digest = kf_arena_strdup(a, kf_stmt_text(st, 5));
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR)
+		return KF_EDB;
+	*out = rows;
+	return KF_OK;
+}

@@ -14,6 +14,7 @@
 #define KF_STORE_AUDIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -79,5 +80,24 @@ enum kf_err kf_audit_verify(struct kf_db *db, struct kf_audit_report *rep) KF_MU
  * after restoring a database backup, or after investigating a missing
  * anchor. KF_ECONFLICT (rep says why) when the chain itself is broken. */
 enum kf_err kf_audit_reanchor(struct kf_db *db, struct kf_audit_report *rep) KF_MUST_CHECK;
+
+/* The log as staff read it: newest first. */
+struct kf_arena;
+struct kf_audit_row {
+	int64_t id, at;
+	const char *actor, *action, *subject, *digest;
+};
+/* Filters, each NULL/0 when unused: actor and subject match exactly;
+ * action matches exactly or as the prefix before a dot ("operator" finds
+ * "operator.create"); from <= at <= to; before: only rows with a smaller
+ * id (the cursor). */
+struct kf_audit_filter {
+	const char *actor, *subject, *action;
+	int64_t from, to, before;
+};
+/* At most limit rows matching f, newest first, into *out (rows and strings
+ * in a). KF_EDB. */
+enum kf_err kf_store_audit_list(struct kf_db *db, struct kf_arena *a, const struct kf_audit_filter *f, int limit,
+				struct kf_audit_row **out, size_t *n) KF_MUST_CHECK;
 
 #endif

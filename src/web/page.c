@@ -297,6 +297,7 @@ static const struct {
 	{"canceled", "Cancelled", "已注销", ""},
 	{"cancelling", "Cancelling", "注销中", "wait"},
 	{"active", "Active", "正常", "good"},
+	{"disabled", "Disabled", "已停用", "bad"},
 	{"revoked", "Revoked", "已撤销", ""},
 	{"expired", "Expired", "已过期", ""},
 	{"delivered", "Delivered", "已送达", "good"},

@@ -122,6 +122,21 @@ const CASES = {
 		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/ban`, as: (c) => c.admin,
 		body: () => ({ reason: 'bad behaviour' }), fields: [['reason', S, true], ['suspend_apps', B, false]],
 	},
+	// the operator's staff, audit log and system figures (issue 12)
+	'GET /v1/operators': { auth: 'operator', path: () => '/v1/operators', as: (c) => c.reviewer.token },
+	'POST /v1/operators': {
+		auth: 'admin', path: () => '/v1/operators', as: (c) => c.admin,
+		body: () => ({ email: 'bad.input.staff@example.com', name: 'Bad Input Staff', role: 'auditor' }),
+		fields: [['email', S, true], ['name', S, true], ['role', S, true], ['password', S, false], ['mobile', S, false]],
+	},
+	'GET /v1/operators/{id}': { auth: 'operator', path: () => '/v1/operators/1', as: (c) => c.reviewer.token },
+	'PATCH /v1/operators/{id}': {
+		auth: 'admin', path: () => '/v1/operators/1', as: (c) => c.admin,
+		body: () => ({ role: 'admin' }), fields: [['role', S, false], ['status', S, false]],
+	},
+	'GET /v1/audit': { auth: 'operator', path: () => '/v1/audit', as: (c) => c.reviewer.token },
+	'GET /v1/audit/verify': { auth: 'operator', path: () => '/v1/audit/verify', as: (c) => c.reviewer.token },
+	'GET /v1/system': { auth: 'operator', path: () => '/v1/system', as: (c) => c.reviewer.token },
 	'GET /v1/reviews': { auth: 'operator', path: () => '/v1/reviews', as: (c) => c.reviewer.token },
 	'GET /v1/reviews/{id}': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}`, as: (c) => c.reviewer.token },
 	'POST /v1/reviews/{id}/decision': {

@@ -23,6 +23,7 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "util/crypto.h"
+#include "util/mem.h"
 
 struct fixture {
 	char dir[64];
@@ -369,6 +370,63 @@ static void test_old_unkeyed_rows_are_continued(void **state)
 	expect_broken(f->db, "row 2 was changed", 2);
 }
 
+/* The staff's reading of the log (GET /v1/audit): each filter, the action's
+ * group before a dot (not any prefix), LIKE's wildcards taken literally,
+ * the time bounds included, and the cursor. */
+static void test_list_filters(void **state)
+{
+	struct fixture *f = *state;
+	start(f);
+	static const struct {
+		int64_t at;
+		const char *actor, *action, *subject;
+	} rows[] = {
+		{100, "user:1", "operator.create", "user:2"}, {200, "user:1", "operator.disable", "user:2"},
+		{300, "user:2", "session.create", "user:2"},  {400, "system", "operator_x.create", "user:3"},
+		{500, "user:1", "operator", "user:3"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(kf_audit_append(f->db, rows[i].at, rows[i].actor, rows[i].action, rows[i].subject, NULL), KF_OK);
+	struct kf_arena *a = kf_arena_new();
+	struct kf_audit_row *out;
+	size_t n;
+	struct kf_audit_filter flt = {0};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(out[0].at, 500); /* newest first */
+	flt = (struct kf_audit_filter){.actor = "user:1"};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 3);
+	/* "operator" is the group: operator.create, operator.disable and the exact "operator", not operator_x.create */
+	flt = (struct kf_audit_filter){.action = "operator"};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(out[i].action, "operator_x.create");
+	/* the underscore is a character, not LIKE's wildcard */
+	flt = (struct kf_audit_filter){.action = "operator_"};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 0);
+	flt = (struct kf_audit_filter){.action = "operat"};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 0);
+	flt = (struct kf_audit_filter){.subject = "user:3", .from = 400, .to = 500};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 2);
+	flt = (struct kf_audit_filter){.from = 200, .to = 300};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 2);
+	/* a page of two, then the rest after the cursor */
+	flt = (struct kf_audit_filter){0};
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 2, &out, &n), KF_OK);
+	assert_int_equal(n, 2);
+	flt.before = out[1].id;
+	assert_int_equal(kf_store_audit_list(f->db, a, &flt, 10, &out, &n), KF_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(out[0].at, 300);
+	kf_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_anchor_is_reported_and_not_recreated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_file_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_unkeyed_rows_are_continued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
