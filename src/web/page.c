@@ -9,7 +9,7 @@
 #include "util/mem.h"
 
 const char kf_page_csp[] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-			   "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+			   "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const char kf_page_css[] =
 	"*{box-sizing:border-box}\n"

@@ -203,4 +203,179 @@ describe('review desk', () => {
 		assert.equal(c.before.listing.name, '天气助手');
 		assert.equal(c.listing.name, '天气预报员');
 	});
+
+	describe('the desk page', () => {
+		/** A signed-in page session of an operator. */
+		async function session(op, lang = 'en') {
+			const s = new PageSession(srv, { lang });
+			await s.signIn(op.email, op.password);
+			return s;
+		}
+		/** The form fields of a rejection with reasons (template index, text). */
+		function reject(...reasons) {
+			const f = { decision: 'reject' };
+			reasons.forEach(([tpl, text], i) => {
+				f[`reason_tpl_${i + 1}`] = String(tpl);
+				f[`reason_text_${i + 1}`] = text;
+			});
+			return f;
+		}
+
+		test('a qualification on one screen: the application, its picture inline and its PDF in a frame, both served', async () => {
+			const q = await qualification('page1');
+			for (const lang of ['en', 'zh']) {
+				const s = await session(rev, lang);
+				const p = await s.get(`/console/reviews/${q.rv.id}`);
+				assert.equal(p.status, 200);
+				const text = mainText(p.text);
+				assert.match(text, /审核台科技有限公司page1/);
+				assert.match(text, /91310000MA1FL0000X/);
+				assert.match(text, lang === 'zh' ? /资质审核/ : /Qualification/);
+				assert.match(text, lang === 'zh' ? /剩余 \d 个工作日/ : /\d working days left/);
+				assert.match(p.text, new RegExp(`<img class="doc" src="/console/files/${q.picture}"`));
+				assert.match(p.text, new RegExp(`<iframe class="doc" src="/console/files/${q.paper}"`));
+				assert.match(p.text, /href="\/console\/reviews"/, 'back to the queue');
+				assert.match(p.text, /name="decision" value="approve"/);
+				assert.match(p.text, /<option value="\d+">ONB-3/);
+				assert.match(p.headers.get('content-security-policy'), /frame-src 'self'/);
+			}
+			const s = await session(rev);
+			const img = await s.fetch('GET', `/console/files/${q.picture}`);
+			assert.equal(img.status, 200);
+			assert.equal(img.headers.get('content-type'), 'image/png');
+			assert.equal(img.headers.get('x-content-type-options'), 'nosniff');
+			assert.equal(img.headers.get('content-disposition'), 'inline');
+			assert.match(img.headers.get('content-security-policy'), /default-src 'none'/);
+			const pdf = await s.fetch('GET', `/console/files/${q.paper}`);
+			assert.equal(pdf.status, 200);
+			assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+			assert.equal(pdf.headers.get('content-disposition'), 'inline');
+			assert.match(pdf.text, /^%PDF/);
+		});
+
+		test("a file is the API's to give: its uploader and staff read it, another account gets 404", async () => {
+			const u = await registerUser(srv, { tag: 'filer' });
+			const id = (await uploadPdf(srv, u.token)).id;
+			const own = new PageSession(srv);
+			await own.signIn(u.email, u.password);
+			assert.equal((await own.fetch('GET', `/console/files/${id}`)).status, 200);
+			const staff = await session(rev);
+			assert.equal((await staff.fetch('GET', `/console/files/${id}`)).status, 200);
+			const stranger = new PageSession(srv);
+			const v = await registerUser(srv, { tag: 'stranger' });
+			await stranger.signIn(v.email, v.password);
+			assert.equal((await stranger.fetch('GET', `/console/files/${id}`)).status, 404);
+			assert.equal((await stranger.fetch('GET', '/console/files/abc')).status, 404);
+			const anon = new PageSession(srv);
+			const a = await anon.fetch('GET', `/console/files/${id}`);
+			assert.equal(a.status, 303, 'signed out: to the sign-in page');
+		});
+
+		test('REV-5: reject without a reason shows the refusal on the reasons; two reasons from templates, edited, reach the provider', async () => {
+			const q = await qualification('page2');
+			const s = await session(rev);
+			await s.get(`/console/reviews/${q.rv.id}`);
+			const bad = await s.post(`/console/reviews/${q.rv.id}`, { decision: 'reject' });
+			assert.equal(bad.status, 400);
+			assert.ok(fieldError(bad.text, 'reasons'), 'the error stands at the reasons');
+			assert.match(bad.text, /REV-5/);
+			const tpls = (await context(srv, rev.token, q.rv.id)).body.reason_templates;
+			const a = tpls.findIndex((t) => t.rule === 'ONB-3' && t.field === 'legal_name');
+			const b = tpls.findIndex((t) => t.rule === 'ONB-3' && t.field === 'documents');
+			const ok = await s.post(`/console/reviews/${q.rv.id}`, reject([a, 'The name lacks 有限公司 as on the licence.'], [b, '']), { from: bad });
+			assert.equal(ok.redirectedFrom?.status, 303, ok.text.slice(0, 300));
+			assert.match(mainText(ok.text), /Decided/);
+			const c = (await context(srv, rev.token, q.rv.id)).body;
+			assert.equal(c.review.state, 'rejected');
+			assert.deepEqual(c.review.reasons, [
+				{ rule: 'ONB-3', field: 'legal_name', message: 'The name lacks 有限公司 as on the licence.' },
+				{ rule: 'ONB-3', field: 'documents', message: tpls[b].en },
+			]);
+			// the provider reads both in its console, rule ids linked
+			const owner2 = new PageSession(srv);
+			await owner2.signIn(q.u.email, q.u.password);
+			const page = await owner2.get(`/console/orgs/${q.p.id}`);
+			assert.match(mainText(page.text), /The name lacks 有限公司 as on the licence\./);
+			assert.ok(page.text.includes(tpls[b].en.replace(/;/g, ';')));
+			assert.match(page.text, /href="\/console\/rules\/ONB-3"/);
+			// the page of a decided review has no form, and says who decided
+			const after2 = await s.get(`/console/reviews/${q.rv.id}`);
+			assert.doesNotMatch(after2.text, /name="decision"/);
+			assert.match(mainText(after2.text), new RegExp(rev.email.replace(/[.+]/g, '\\$&')));
+		});
+
+		test('REV-5: two reviewers with the page open: the second is told who decided first and when', async () => {
+			const q = await qualification('page3');
+			const other = await operator(srv, 'reviewer');
+			const s1 = await session(rev), s2 = await session(other, 'zh');
+			const p1 = await s1.get(`/console/reviews/${q.rv.id}`);
+			const p2 = await s2.get(`/console/reviews/${q.rv.id}`);
+			const won = await s1.post(`/console/reviews/${q.rv.id}`, { decision: 'approve' }, { from: p1 });
+			assert.equal(won.redirectedFrom?.status, 303);
+			const lost = await s2.post(`/console/reviews/${q.rv.id}`, reject([0, '']), { from: p2 });
+			assert.equal(lost.status, 409);
+			const text = mainText(lost.text);
+			assert.match(text, new RegExp(`已由 ${rev.email.replace(/[.+]/g, '\\$&')} 于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d 处理`));
+			assert.doesNotMatch(lost.text, /name="decision"/, 'the page again, now closed');
+			assert.equal((await context(srv, rev.token, q.rv.id)).body.review.state, 'approved');
+		});
+
+		test('REV-1: previous and next follow the queue order; an auditor reads the page without a form; others get 403', async () => {
+			const q1 = await qualification('page4a');
+			const q2 = await qualification('page4b');
+			const s = await session(rev);
+			const p = await s.get(`/console/reviews/${q1.rv.id}`);
+			const next = /<a rel="next" accesskey="j" href="\/console\/reviews\/(\d+)"/.exec(p.text);
+			assert.ok(next, 'a next link');
+			const queue = (await srv.req('GET', '/v1/reviews?state=pending&limit=200', { token: rev.token })).body.items.map((x) => x.id);
+			assert.equal(Number(next[1]), queue[queue.indexOf(q1.rv.id) + 1]);
+			const p2 = await s.get(`/console/reviews/${q2.rv.id}`);
+			const prev = /<a rel="prev" accesskey="k" href="\/console\/reviews\/(\d+)"/.exec(p2.text);
+			assert.equal(Number(prev[1]), queue[queue.indexOf(q2.rv.id) - 1]);
+			assert.match(p.text, /accesskey="a"/);
+
+			const aud = await operator(srv, 'auditor');
+			const sa = await session(aud);
+			const pa = await sa.get(`/console/reviews/${q1.rv.id}`);
+			assert.equal(pa.status, 200);
+			assert.doesNotMatch(pa.text, /name="decision"/);
+			assert.match(mainText(pa.text), /deciding needs a reviewer/);
+			const forged = await sa.post(`/console/reviews/${q1.rv.id}`, { decision: 'approve' }, { from: pa });
+			assert.equal(forged.status, 403);
+			assert.equal((await context(srv, rev.token, q1.rv.id)).body.review.state, 'pending');
+
+			const nobody = new PageSession(srv);
+			await nobody.signIn(q1.u.email, q1.u.password);
+			assert.equal((await nobody.get(`/console/reviews/${q1.rv.id}`)).status, 403);
+			assert.equal((await s.get('/console/reviews/99999999')).status, 404);
+		});
+
+		test('APP-9: a release on the desk shows each finding on its field, the check timings and the URL results', async () => {
+			const app = await candidate({ name: '天气预报小助手专业' });
+			const r = await srv.req('POST', `/v1/apps/${app.app_id}/release-review`, { token: owner.token });
+			assertStatus(r, 202, 'release-review');
+			const s = await session(rev);
+			const p = await s.get(`/console/reviews/${r.body.review.id}`);
+			assert.equal(p.status, 200);
+			const under = /<ul class="findings" id="findings-name">([\s\S]*?)<\/ul>/.exec(p.text);
+			assert.ok(under, 'the name finding under the name');
+			assert.match(under[1], /LST-1/);
+			assert.equal((p.text.match(/\d+ ms/g) || []).length >= 5, true);
+			assert.ok(p.text.includes(`${base}/privacy`));
+			assert.match(p.text, new RegExp(`<img src="/console/files/${files.d1}"`));
+		});
+
+		test('APP-7: a change on the desk shows the changed fields before and after', async () => {
+			const app = await candidate();
+			let r = await srv.req('POST', `/v1/apps/${app.app_id}/release-review`, { token: owner.token });
+			assertStatus(await decide(srv, rev.token, r.body.review.id, 'approve'), 200, 'approve');
+			assertStatus(await srv.req('PUT', `/v1/apps/${app.app_id}/listing`, { token: owner.token, body: cleanListing(files, base, prov.legalName, { name: '天气预报员', version: '1.1.0' }) }), 200, 'listing');
+			r = await srv.req('POST', `/v1/apps/${app.app_id}/change-review`, { token: owner.token });
+			assertStatus(r, 202, 'change-review');
+			const s = await session(rev);
+			const p = await s.get(`/console/reviews/${r.body.review.id}`);
+			assert.match(p.text, /<td><del>天气助手<\/del><\/td><td><ins>天气预报员<\/ins><\/td>/);
+			assert.match(p.text, /<td><del>1\.0\.0<\/del><\/td><td><ins>1\.1\.0<\/ins><\/td>/);
+		});
+	});
 });
