@@ -406,13 +406,18 @@ static void api_reviews_context(struct kf_req *r)
 	json_t *hist = kf_store_reviews_of_provider_json(db, json_integer_value(json_object_get(rv, "provider_id")), id, 50);
 	if (!hist)
 		goto fail;
-	/* the earlier decisions on the same subject (REV-5) */
+	/* the earlier decisions on the same subject (REV-5): the same app; for
+	 * a provider's own reviews (a new application after a rejection is a
+	 * new row) the provider's earlier reviews of the same kind */
 	json_t *earlier = json_array(), *h;
 	size_t i;
+	const char *st = json_string_value(json_object_get(rv, "subject_type"));
+	bool by_app = st && !strcmp(st, "app");
 	json_array_foreach(hist, i, h) {
-		if (json_equal(json_object_get(h, "subject_type"), json_object_get(rv, "subject_type")) &&
-		    json_equal(json_object_get(h, "subject_id"), json_object_get(rv, "subject_id")) &&
-		    json_is_integer(json_object_get(h, "decided_at")))
+		bool same = by_app ? json_equal(json_object_get(h, "subject_type"), json_object_get(rv, "subject_type")) &&
+					     json_equal(json_object_get(h, "subject_id"), json_object_get(rv, "subject_id"))
+				   : json_equal(json_object_get(h, "kind"), json_object_get(rv, "kind"));
+		if (same && json_is_integer(json_object_get(h, "decided_at")))
 			json_array_append(earlier, h);
 	}
 	json_object_set_new(out, "history", hist);

@@ -590,10 +590,7 @@ static void decision_form(struct kf_con *c, const char *id, enum kf_review_kind 
 	kf_html_text(h, CL(c, "Reject", "驳回"));
 	kf_html_raw(h, "</button></div></fieldset>");
 	kf_page_form_close(h);
-	kf_html_raw(h, "<p class=\"small muted keys\" id=\"keys\">");
-	kf_html_text(h, CL(c, "Keys: j next review, k previous, a approve, r first reason.",
-			   "快捷键：j 下一条，k 上一条，a 通过，r 填写第一条驳回理由。"));
-	kf_html_raw(h, "</p></section>");
+	kf_html_raw(h, "</section>");
 }
 
 /* The reasons the form posted, as the API takes them. */
@@ -661,7 +658,10 @@ static void pager(struct kf_con *c, const char *prev, const char *next)
 		kf_html_text(h, CL(c, "Next review →", "下一条 →"));
 		kf_html_raw(h, "</a>");
 	}
-	kf_html_raw(h, "</nav>");
+	kf_html_raw(h, "<span class=\"small muted\" id=\"keys\">");
+	kf_html_text(h, CL(c, "Keys: j next review, k previous, a approve, r first reason.",
+			   "快捷键：j 下一条，k 上一条，a 通过，r 填写第一条驳回理由。"));
+	kf_html_raw(h, "</span></nav>");
 }
 
 static void header(struct kf_con *c, json_t *rv, json_t *x)

@@ -104,7 +104,8 @@ describe('review desk', () => {
 		await apply(srv, q.u.token, q.p.id, { legalName: '审核台科技有限公司qual2' });
 		const again = await pendingReview(srv, rev.token, q.p.id);
 		const c = (await context(srv, rev.token, again.id)).body;
-		assert.equal(c.earlier_decisions.length, 0, 'a new application is a new subject');
+		assert.equal(c.earlier_decisions.length, 1, 'the rejected application of the same provider');
+		assert.equal(c.earlier_decisions[0].id, q.rv.id);
 		assert.equal(c.history.length, 1);
 		assert.equal(c.history[0].state, 'rejected');
 		assert.equal(c.history[0].reviewer_email, rev.email);
