@@ -623,10 +623,12 @@ static void neighbours(struct kf_con *c, const char *id, const char **prev, cons
 	struct kf_form q = {0};
 	kf_form_set(&q, "state", "pending");
 	kf_form_set(&q, "limit", "200");
+	/* the pager is a convenience: its failure keeps the page's own error */
+	struct kf_con_err kept = c->err;
 	bool had = c->has_err;
 	json_t *list = kf_con_getq(c, &q, "/v1/reviews");
-	if (!list)
-		c->has_err = had;
+	c->err = kept;
+	c->has_err = had;
 	json_t *items = json_object_get(list, "items");
 	size_t i, n = json_array_size(items), at = n;
 	json_t *x;
