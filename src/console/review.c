@@ -177,7 +177,11 @@ static void qualification(struct kf_con *c, json_t *x)
 	json_t *a = json_object_get(x, "application");
 	card_open(c, "h-app", CL(c, "Application", "资质申请"));
 	kf_html_raw(h, "<dl class=\"props\">");
-	kf_page_dl_row(h, CL(c, "Entity kind", "主体类型"), value_text(c, json_object_get(a, "entity_kind")));
+	const char *ek = kf_con_str(c, a, "entity_kind");
+	kf_page_dl_row(h, CL(c, "Entity kind", "主体类型"),
+		       ek && !strcmp(ek, "company")      ? CL(c, "Company", "企业")
+		       : ek && !strcmp(ek, "individual") ? CL(c, "Individual", "个人")
+							 : value_text(c, json_object_get(a, "entity_kind")));
 	kf_page_dl_row(h, CL(c, "Legal name", "主体名称"), value_text(c, json_object_get(a, "legal_name")));
 	kf_page_dl_row(h, CL(c, "Licence number", "统一社会信用代码"), value_text(c, json_object_get(a, "licence_no")));
 	kf_page_dl_row(h, CL(c, "Verified entity reused", "复用已认证主体"), value_text(c, json_object_get(a, "entity_reused")));
