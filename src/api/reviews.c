@@ -259,6 +259,19 @@ static json_t *name_checks(struct kf_req *r, json_t *app, json_t *provider)
 	return o;
 }
 
+/* The first about max bytes of text, cut at a character boundary and at
+ * most at its end (in place; returns text). */
+static char *excerpt(char *text, size_t max)
+{
+	size_t n = strlen(text);
+	if (n <= max)
+		return text;
+	while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+		max--;
+	text[max] = '\0';
+	return text;
+}
+
 /* Everything one review's decision needs, per kind. */
 static bool review_context(struct kf_req *r, json_t *rv, json_t *out)
 {
@@ -327,7 +340,19 @@ static bool review_context(struct kf_req *r, json_t *rv, json_t *out)
 	json_t *urls = json_object_get(detail, "url_checks");
 	json_object_set_new(out, "findings", json_is_array(findings) ? json_incref(findings) : json_array());
 	json_object_set_new(out, "checks", json_is_array(checks) ? json_incref(checks) : json_array());
-	json_object_set_new(out, "url_checks", json_is_array(urls) ? json_incref(urls) : json_array());
+	json_t *uc = json_is_array(urls) ? json_deep_copy(urls) : json_array(), *u;
+	json_object_set_new(out, "url_checks", uc);
+	size_t ui;
+	json_array_foreach(uc, ui, u) {
+		/* LST-14, LST-20: the start of the text the check read, for the
+		 * reviewer to see what the page is */
+		const char *url = json_string_value(json_object_get(u, "url"));
+		char *text = NULL;
+		if (url && kf_store_url_check_page_text(db, url, &text) == KF_EDB)
+			return false;
+		json_object_set_new(u, "excerpt", text ? json_string(excerpt(text, 300)) : json_null());
+		free(text);
+	}
 	json_t *cfg = config_for_review(db, config_id ? config_id : a.live_config_id);
 	json_t *listing = kf_store_listing_json(db, listing_id ? listing_id : rel.live_listing_id);
 	if (!listing)

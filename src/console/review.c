@@ -354,6 +354,12 @@ static void urls_card(struct kf_con *c, json_t *urls)
 			kf_html_text(h, e);
 			kf_html_raw(h, "</span>");
 		}
+		const char *ex = kf_con_str(c, u, "excerpt");
+		if (ex && *ex) {
+			kf_html_raw(h, "<br><q class=\"small muted\">");
+			kf_html_text(h, ex);
+			kf_html_raw(h, "</q>");
+		}
 		kf_html_raw(h, "</td><td>");
 		json_t *ne = json_object_get(u, "names_entity");
 		kf_html_text(h, ne ? value_text(c, ne) : "—");

@@ -169,6 +169,8 @@ describe('review desk', () => {
 		assert.deepEqual(c.url_checks.map((u) => u.field).sort(), ['privacy_url', 'terms_url', 'website']);
 		assert.ok(c.url_checks.every((u) => u.url.startsWith(base)));
 		assert.ok('names_entity' in c.url_checks.find((u) => u.field === 'privacy_url'));
+		// the start of the page text each check read (LST-14, LST-20)
+		assert.ok(c.url_checks.every((u) => typeof u.excerpt === 'string' && u.excerpt.length > 0 && Buffer.byteLength(u.excerpt) <= 300), JSON.stringify(c.url_checks));
 		assert.deepEqual(c.previews.map((p) => [p.kind, p.file_id]), [['desktop', files.d1], ['desktop', files.d2], ['mobile', files.m1]]);
 		assert.deepEqual(c.near_duplicates, []);
 		assert.equal(c.authenticity.state, 'approved');
