@@ -91,6 +91,8 @@ extern const struct kf_route kf_console_ops_staff_routes[];
 extern const size_t kf_console_ops_staff_nroutes;
 extern const struct kf_route kf_console_ops_audit_routes[];
 extern const size_t kf_console_ops_audit_nroutes;
+extern const struct kf_route kf_console_review_routes[];
+extern const size_t kf_console_review_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -70,6 +70,7 @@ static const struct {
 	{kf_console_ops_routes, &kf_console_ops_nroutes},
 	{kf_console_ops_staff_routes, &kf_console_ops_staff_nroutes},
 	{kf_console_ops_audit_routes, &kf_console_ops_audit_nroutes},
+	{kf_console_review_routes, &kf_console_review_nroutes},
 };
 
 static struct kf_route *all_routes;

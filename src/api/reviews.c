@@ -16,10 +16,17 @@
 #include "api/listing_apps.h"
 #include "api/providers.h"
 #include "api/tokens.h"
+#include "core/names.h"
 #include "core/review.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "store/apps.h"
+#include "store/authenticity.h"
 #include "store/db.h"
+#include "store/files.h"
+#include "store/listings.h"
+#include "store/providers.h"
+#include "store/release.h"
 #include "store/reviews.h"
 #include "util/mem.h"
 
@@ -171,6 +178,296 @@ static void api_reviews_get(struct kf_req *r)
 	kf_reply_json(r, 200, o);
 }
 
+/* ------------------------------------------------------------ context */
+
+/* A file as a reviewer opens it: id, kind, name, content type, size; a
+ * file that went away says so. */
+static json_t *file_meta(struct kf_db *db, json_int_t id, const char *kind)
+{
+	struct kf_file_row f;
+	if (kf_store_file_get(db, id, &f) != KF_OK)
+		return json_pack("{s:I, s:s, s:b}", "file_id", id, "kind", kind, "missing", 1);
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:b}", "file_id", (json_int_t)f.id, "kind", kind, "name", f.name,
+			 "content_type", f.content_type, "size", (json_int_t)f.size, "missing", 0);
+}
+
+static json_t *files_meta(struct kf_db *db, json_t *ids, const char *kind)
+{
+	json_t *arr = json_array(), *v;
+	size_t i;
+	json_array_foreach(ids, i, v) if (json_is_integer(v))
+		json_array_append_new(arr, file_meta(db, json_integer_value(v), kind));
+	return arr;
+}
+
+/* A configuration as the reviewer reads it: the message keys are the
+ * provider's secrets and decide nothing in a review. */
+static json_t *config_for_review(struct kf_db *db, int64_t config_id)
+{
+	json_t *c = config_id ? kf_store_app_config_json(db, config_id) : NULL;
+	json_t *dev = json_object_get(c, "dev");
+	if (json_is_object(dev)) {
+		json_object_del(dev, "message_token");
+		json_object_del(dev, "aes_key");
+	}
+	return c ? c : json_null();
+}
+
+/* The fields whose values differ between two objects (APP-7: what a change
+ * review decides on), one level deep, in the "after" object's key order
+ * then removed keys: [{part, field, before, after}]. */
+static void diff_into(struct kf_req *r, json_t *out, const char *part, json_t *before, json_t *after)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(before) || !json_is_object(after))
+		return;
+	json_object_foreach(after, k, v) {
+		json_t *b = json_object_get(before, k);
+		if (json_is_object(v) && json_is_object(b)) {
+			const char *k2;
+			json_t *v2;
+			json_object_foreach(v, k2, v2) {
+				json_t *b2 = json_object_get(b, k2);
+				if (!b2 || !json_equal(b2, v2))
+					json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:O}", "part", part, "field",
+									     kf_arena_printf(r->arena, "%s.%s", k, k2), "before",
+									     b2 ? b2 : json_null(), "after", v2));
+			}
+			continue;
+		}
+		if (!b || !json_equal(b, v))
+			json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:O}", "part", part, "field", k, "before",
+							     b ? b : json_null(), "after", v));
+	}
+	json_object_foreach(before, k, v) if (!json_object_get(after, k))
+		json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:n}", "part", part, "field", k, "before", v, "after"));
+}
+
+/* ONB-3, ONB-4, ONB-6: what a machine can tell about the entity name of a
+ * qualification application. */
+static json_t *name_checks(struct kf_req *r, json_t *app, json_t *provider)
+{
+	const char *legal = json_string_value(json_object_get(app, "legal_name"));
+	char *norm = legal ? kf_name_normalize(legal) : NULL;
+	const char *pname = json_string_value(json_object_get(provider, "name"));
+	json_t *o = json_pack("{s:s, s:b, s:b, s:b}", "normalized", norm ? norm : "", "valid_text", norm && *norm,
+			      "entity_reused", json_is_true(json_object_get(app, "entity_reused")),
+			      "same_as_provider_name", legal && pname && kf_name_equal(legal, pname));
+	free(norm);
+	(void)r;
+	return o;
+}
+
+/* The first about max bytes of text, cut at a character boundary and at
+ * most at its end (in place; returns text). */
+static char *excerpt(char *text, size_t max)
+{
+	size_t n = strlen(text);
+	if (n <= max)
+		return text;
+	while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+		max--;
+	text[max] = '\0';
+	return text;
+}
+
+/* Everything one review's decision needs, per kind. */
+static bool review_context(struct kf_req *r, json_t *rv, json_t *out)
+{
+	struct kf_db *db = kf_req_db(r);
+	const char *kind_s = json_string_value(json_object_get(rv, "kind"));
+	enum kf_review_kind kind;
+	if (!kf_review_kind_parse(kind_s, &kind))
+		return true;
+	int64_t subject = json_integer_value(json_object_get(rv, "subject_id"));
+	int64_t org_id = json_integer_value(json_object_get(rv, "provider_id"));
+	json_t *detail = json_object_get(rv, "detail");
+	json_t *provider = kf_store_org_json(db, org_id);
+	if (!provider)
+		return false;
+	json_object_set_new(out, "provider", provider);
+
+	if (kind == KF_REVIEW_QUALIFICATION) {
+		json_t *app = kf_store_application_json(db, subject);
+		if (!app)
+			return false;
+		json_object_set_new(out, "documents", files_meta(db, json_object_get(app, "documents"), "licence"));
+		json_object_set_new(out, "name_checks", name_checks(r, app, provider));
+		json_object_set_new(out, "application", app);
+		return true;
+	}
+	if (kind == KF_REVIEW_AUTHENTICITY) {
+		json_t *ev = json_object_get(detail, "evidence");
+		json_object_set_new(out, "documents", files_meta(db, json_object_get(ev, "documents"), "evidence"));
+		json_object_set(out, "statement", json_object_get(ev, "statement") ? json_object_get(ev, "statement")
+									   : json_null());
+		return true;
+	}
+	struct kf_app_row a;
+	struct kf_app_release_row rel = {0};
+	if (kf_store_app_get(db, subject, &a) != KF_OK || kf_store_app_release_get(db, subject, &rel) == KF_EDB)
+		return false;
+	json_object_set_new(out, "app", json_pack("{s:s, s:s}", "app_id", a.app_id, "state", kf_app_state_name(a.state)));
+	json_t *auth = NULL;
+	if (kf_store_authenticity_latest_json(db, org_id, &auth) == KF_EDB)
+		return false;
+	json_object_set_new(out, "authenticity", auth ? auth : json_null());
+	json_t *quals = kf_store_qualifications_json(db, subject);
+	if (!quals)
+		return false;
+	json_object_set_new(out, "qualifications", quals);
+
+	if (kind == KF_REVIEW_CREATION) {
+		json_object_set_new(out, "config", config_for_review(db, a.draft_config_id ? a.draft_config_id
+											: a.live_config_id));
+		return true;
+	}
+	if (kind == KF_REVIEW_SEARCH_LISTING || kind == KF_REVIEW_DISPLAY_LISTING) {
+		json_t *att = json_object_get(detail, "attestations");
+		json_object_set(out, "attestations", att ? att : json_null());
+		json_object_set_new(out, "documents", files_meta(db, json_object_get(att, "evidence"), "evidence"));
+		int64_t lid = json_integer_value(json_object_get(detail, "live_listing_id"));
+		json_t *l = kf_store_listing_json(db, lid ? lid : rel.live_listing_id);
+		json_object_set_new(out, "listing", l ? l : json_null());
+		json_object_set_new(out, "config", config_for_review(db, a.live_config_id));
+		return true;
+	}
+	/* release and change: what the pipeline found (reviews.detail) */
+	int64_t config_id = json_integer_value(json_object_get(detail, "config_id"));
+	int64_t listing_id = json_integer_value(json_object_get(detail, "listing_id"));
+	json_t *findings = json_object_get(detail, "findings"), *checks = json_object_get(detail, "checks");
+	json_t *urls = json_object_get(detail, "url_checks");
+	json_object_set_new(out, "findings", json_is_array(findings) ? json_incref(findings) : json_array());
+	json_object_set_new(out, "checks", json_is_array(checks) ? json_incref(checks) : json_array());
+	json_t *uc = json_is_array(urls) ? json_deep_copy(urls) : json_array(), *u;
+	json_object_set_new(out, "url_checks", uc);
+	size_t ui;
+	json_array_foreach(uc, ui, u) {
+		/* LST-14, LST-20: the start of the text the check read, for the
+		 * reviewer to see what the page is */
+		const char *url = json_string_value(json_object_get(u, "url"));
+		char *text = NULL;
+		if (url && kf_store_url_check_page_text(db, url, &text) == KF_EDB)
+			return false;
+		json_object_set_new(u, "excerpt", text ? json_string(excerpt(text, 300)) : json_null());
+		free(text);
+	}
+	json_t *cfg = config_for_review(db, config_id ? config_id : a.live_config_id);
+	json_t *listing = kf_store_listing_json(db, listing_id ? listing_id : rel.live_listing_id);
+	if (!listing)
+		listing = json_null();
+	json_t *previews = json_array();
+	json_t *pd = files_meta(db, json_object_get(listing, "previews_desktop"), "desktop");
+	json_t *pm = files_meta(db, json_object_get(listing, "previews_mobile"), "mobile");
+	json_array_extend(previews, pd);
+	json_array_extend(previews, pm);
+	json_decref(pd);
+	json_decref(pm);
+	json_object_set_new(out, "previews", previews);
+	/* LST-11: the automated finding of two previews being the same picture */
+	json_t *dups = json_array(), *f;
+	size_t i;
+	json_array_foreach(json_object_get(out, "findings"), i, f) {
+		const char *rule = json_string_value(json_object_get(f, "rule"));
+		if (rule && !strcmp(rule, "LST-11"))
+			json_array_append(dups, f);
+	}
+	json_object_set_new(out, "near_duplicates", dups);
+	if (kind == KF_REVIEW_CHANGE) {
+		/* APP-7: what is live now against what was submitted */
+		json_t *bcfg = config_id && a.live_config_id != config_id ? config_for_review(db, a.live_config_id)
+									   : json_null();
+		json_t *blst = listing_id && rel.live_listing_id != listing_id
+				       ? kf_store_listing_json(db, rel.live_listing_id)
+				       : NULL;
+		json_t *changes = json_array();
+		diff_into(r, changes, "config", bcfg, config_id ? cfg : NULL);
+		diff_into(r, changes, "listing", blst, listing_id ? listing : NULL);
+		json_object_set_new(out, "before", json_pack("{s:o, s:o}", "config", bcfg, "listing",
+							     blst ? blst : json_null()));
+		json_object_set_new(out, "changes", changes);
+	}
+	json_object_set_new(out, "config", cfg);
+	json_object_set_new(out, "listing", listing);
+	return true;
+}
+
+/* GET /v1/reviews/{id}/context: one review with everything its decision
+ * needs (REV-1, REV-5): the subject per kind, the provider and its other
+ * reviews, the earlier decisions on the same subject, the working days
+ * left and the reasons a rejection may start from. */
+static void api_reviews_context(struct kf_req *r)
+{
+	int64_t id = kf_req_param_id(r, "id");
+	struct kf_db *db = kf_req_db(r);
+	json_t *rv = id ? kf_store_review_json(db, id) : NULL;
+	if (!rv) {
+		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
+		return;
+	}
+	set_overdue(r, rv);
+	char email[256] = "";
+	int64_t reviewer = json_integer_value(json_object_get(rv, "reviewer_id"));
+	int64_t assignee = json_integer_value(json_object_get(rv, "assignee_id"));
+	if (reviewer && kf_store_user_email(db, reviewer, email, sizeof(email)) == KF_EDB)
+		goto fail_rv;
+	json_object_set_new(rv, "reviewer_email", reviewer ? json_string(email) : json_null());
+	if (assignee && kf_store_user_email(db, assignee, email, sizeof(email)) == KF_EDB)
+		goto fail_rv;
+	json_object_set_new(rv, "assignee_email", assignee ? json_string(email) : json_null());
+	struct kf_calendar cal;
+	if (kf_store_calendar_load(db, r->ctx->cfg.utc_offset_seconds, &cal) != KF_OK) {
+		kf_calendar_clear(&cal);
+		goto fail_rv;
+	}
+	json_object_set_new(rv, "working_days_left",
+			    json_integer(kf_review_workdays_left(&cal, r->now, json_integer_value(json_object_get(rv, "due_at")))));
+	kf_calendar_clear(&cal);
+
+	json_t *out = json_pack("{s:o}", "review", rv);
+	if (!review_context(r, rv, out))
+		goto fail;
+	json_t *hist = kf_store_reviews_of_provider_json(db, json_integer_value(json_object_get(rv, "provider_id")), id, 50);
+	if (!hist)
+		goto fail;
+	/* the earlier decisions on the same subject (REV-5): the same app; for
+	 * a provider's own reviews (a new application after a rejection is a
+	 * new row) the provider's earlier reviews of the same kind */
+	json_t *earlier = json_array(), *h;
+	size_t i;
+	const char *st = json_string_value(json_object_get(rv, "subject_type"));
+	bool by_app = st && !strcmp(st, "app");
+	json_array_foreach(hist, i, h) {
+		bool same = by_app ? json_equal(json_object_get(h, "subject_type"), json_object_get(rv, "subject_type")) &&
+					     json_equal(json_object_get(h, "subject_id"), json_object_get(rv, "subject_id"))
+				   : json_equal(json_object_get(h, "kind"), json_object_get(rv, "kind"));
+		if (same && json_is_integer(json_object_get(h, "decided_at")))
+			json_array_append(earlier, h);
+	}
+	json_object_set_new(out, "history", hist);
+	json_object_set_new(out, "earlier_decisions", earlier);
+	enum kf_review_kind kind;
+	json_t *tpl = json_array();
+	if (kf_review_kind_parse(json_string_value(json_object_get(rv, "kind")), &kind)) {
+		const struct kf_reason_template *t[64];
+		size_t n = kf_review_reason_templates(kind, t, 64);
+		for (size_t k = 0; k < n && k < 64; k++)
+			json_array_append_new(tpl, json_pack("{s:s, s:s, s:s, s:s}", "rule", t[k]->rule, "field",
+							     t[k]->field, "en", t[k]->en, "zh", t[k]->zh));
+	}
+	json_object_set_new(out, "reason_templates", tpl);
+	kf_reply_json(r, 200, out);
+	return;
+fail:
+	json_decref(out);
+	kf_reply_db_error(r);
+	return;
+fail_rv:
+	json_decref(rv);
+	kf_reply_db_error(r);
+}
+
 /* REV-5: every reason names a rule id, the field and a message. */
 static bool check_reasons(struct kf_req *r, json_t *reasons, char **text)
 {
@@ -246,6 +543,14 @@ static void api_reviews_decide(struct kf_req *r)
 	char *rj = reasons ? json_dumps(reasons, JSON_COMPACT) : strdup("[]");
 	rc = rc == KF_OK ? kf_store_review_decide(db, id, next, r->user_id, rj, r->now) : rc;
 	free(rj);
+	if (rc == KF_ECONFLICT) {
+		/* REV-5: another reviewer decided it between our read and our
+		 * write (PostgreSQL runs both at once): theirs stands */
+		kf_api_rollback(r);
+		kf_reply_fail(r, KF_ECONFLICT, "already_decided", "REV-5", "decision",
+			      "another reviewer decided this review first");
+		return;
+	}
 	bool replied = false, ok = rc == KF_OK;
 	if (ok)
 		ok = by_kind[rv.kind].decided(r, &rv, approve, n_reasons, text ? text : "", j, &replied);
@@ -275,6 +580,8 @@ static void api_reviews_decide(struct kf_req *r)
 const struct kf_route kf_api_reviews_routes[] = {
 	{"GET", "/v1/reviews", api_reviews_list, KF_AUTH_OPERATOR, 0, "Review queue (REV-1)"},
 	{"GET", "/v1/reviews/{id}", api_reviews_get, KF_AUTH_OPERATOR, 0, "Read a review"},
+	{"GET", "/v1/reviews/{id}/context", api_reviews_context, KF_AUTH_OPERATOR, 0,
+	 "One review with everything its decision needs (REV-1, REV-5)"},
 	{"POST", "/v1/reviews/{id}/decision", api_reviews_decide, KF_AUTH_OPERATOR, 0,
 	 "Approve or reject a review (REV-5)"},
 };

@@ -334,6 +334,7 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		 "提交未通过自动检测：请按列出的问题修改后重新提交。"},
 		{"replayed", "The event is being sent again.", "事件正在重新推送。"},
 		{"withdrawn", "Withdrawn: the review stopped.", "已撤回，审核已停止。"},
+		{"decided", "Decided: the provider is told.", "已处理，服务商将收到通知。"},
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},

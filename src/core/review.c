@@ -225,3 +225,96 @@ enum kf_err kf_listing_check_decision(enum kf_listing_kind kind, bool approve, e
 				    "a display listing is approved only when its evidence holds");
 	return KF_OK;
 }
+
+int kf_review_workdays_left(const struct kf_calendar *cal, int64_t now, int64_t due_at)
+{
+	if (due_at < now)
+		return -1;
+	int32_t from = kf_calendar_local_day(cal, now), to = kf_calendar_local_day(cal, due_at);
+	int n = 0;
+	/* a deadline is at most KF_CALENDAR_MAX_WORKDAYS working days away;
+	 * the bound keeps a far-away due_at cheap */
+	for (int32_t d = from + 1; d <= to && d - from <= 3660; d++)
+		n += kf_calendar_is_workday(cal, d);
+	return n;
+}
+
+#define K(k) (1u << (k))
+#define APPS (K(KF_REVIEW_CREATION) | K(KF_REVIEW_RELEASE) | K(KF_REVIEW_CHANGE))
+#define LISTINGS (K(KF_REVIEW_RELEASE) | K(KF_REVIEW_CHANGE) | K(KF_REVIEW_SEARCH_LISTING) | K(KF_REVIEW_DISPLAY_LISTING))
+#define PROVIDER (K(KF_REVIEW_QUALIFICATION) | K(KF_REVIEW_AUTHENTICITY))
+
+/* REV-5: the reasons reviewers give most, per rule; the field is the API's
+ * field name, so the provider's console shows the reason on its field. */
+static const struct kf_reason_template reason_templates[] = {
+	{"ONB-3", "legal_name", K(KF_REVIEW_QUALIFICATION),
+	 "The entity name does not match the name on the business licence exactly.",
+	 "主体名称与营业执照上的名称不完全一致。"},
+	{"ONB-3", "licence_no", K(KF_REVIEW_QUALIFICATION),
+	 "The licence number does not match the uploaded business licence.", "统一社会信用代码与上传的营业执照不一致。"},
+	{"ONB-3", "documents", PROVIDER,
+	 "The document is unreadable, incomplete or expired; upload a clear copy of the whole, valid document.",
+	 "证件不清晰、不完整或已过期，请上传清晰完整且在有效期内的证件。"},
+	{"ONB-2", "entity_kind", K(KF_REVIEW_QUALIFICATION),
+	 "This kind of entity may not apply to become a provider.", "该类型的主体不能申请成为服务商。"},
+	{"APP-9", "statement", K(KF_REVIEW_AUTHENTICITY),
+	 "The statement does not show that the provider builds and runs the app itself.",
+	 "说明材料未能证明服务商自行开发和运营该应用。"},
+	{"APP-2", "website", K(KF_REVIEW_CREATION),
+	 "The official website is not a domain with an ICP filing of this provider's entity.",
+	 "官网域名不是本服务商主体已备案的域名。"},
+	{"APP-3", "permission_sets", APPS,
+	 "The app asks for permission sets it does not need for what it does.", "应用申请了其功能不需要的权限集。"},
+	{"APP-8", "dev.message_url", APPS, "The endpoints do not belong to the provider or do not answer as required.",
+	 "消息与事件接收URL不属于该服务商，或未按要求应答。"},
+	{"APP-11", "name", APPS | LISTINGS, "The name uses the platform's own marks or a variant of them.",
+	 "名称使用了平台自身的标识或其变体。"},
+	{"APP-13", "name", APPS, "The same app is already registered under another id.", "同一应用已以其他 ID 注册。"},
+	{"LST-1", "name", LISTINGS, "The name is too long; use 2 to 6 CJK characters.", "名称过长，建议使用 2 至 6 个汉字。"},
+	{"LST-3", "name", LISTINGS, "The name is generic and does not tell this app apart.", "名称过于通用，无法区分本应用。"},
+	{"LST-6", "logo_file", LISTINGS, "The icon is not a 128×128 px PNG of at most 20 KB.",
+	 "图标不是 128×128 像素、不超过 20 KB 的 PNG 图片。"},
+	{"LST-21", "logo_file", LISTINGS, "The icon carries a badge (red dot, NEW, HOT, official, No.1) or a QR code.",
+	 "图标带有红点、NEW、HOT、官方、No.1 等标记或二维码。"},
+	{"LST-7", "category", LISTINGS, "The category does not fit what the app does.", "所选类目与应用功能不符。"},
+	{"LST-8", "intro", LISTINGS, "The intro does not say what the app does.", "简介没有说明应用的功能。"},
+	{"LST-9", "description", LISTINGS, "The description does not match what the app does.", "详细介绍与应用的实际功能不符。"},
+	{"LST-10", "previews_desktop", LISTINGS, "The screenshots do not show the app.", "截图未展示应用本身。"},
+	{"LST-11", "previews_desktop", LISTINGS, "Two screenshots show the same picture.", "有两张截图是同一张图片。"},
+	{"LST-14", "privacy_url", LISTINGS, "The privacy policy does not open or is not this app's.",
+	 "隐私政策无法打开，或不是本应用的隐私政策。"},
+	{"LST-20", "privacy_url", LISTINGS, "The privacy policy does not name the provider's entity as its operator.",
+	 "隐私政策未写明服务商主体为运营者。"},
+	{"LST-15", "company_name", LISTINGS, "The company name is not the provider's verified entity name.",
+	 "开发者名称与服务商已认证的主体名称不一致。"},
+	{"LST-16", "website", LISTINGS, "The website does not open or does not present this app.", "官网无法打开，或未介绍本应用。"},
+	{"LST-17", "support_phone", LISTINGS, "The support phone does not answer.", "客服电话无法接通。"},
+	{"LST-18", "description", LISTINGS, "The text uses absolute superlatives (最, 第一, 百分百 …).",
+	 "文字中使用了绝对化用语（最、第一、百分百等）。"},
+	{"REV-6", "category", LISTINGS, "The category needs a special qualification that is missing or not valid.",
+	 "该类目需要的特殊资质缺失或无效。"},
+	{"REV-2", "app", K(KF_REVIEW_SEARCH_LISTING) | K(KF_REVIEW_DISPLAY_LISTING),
+	 "The app is not ready to be listed; its listing does not describe it well enough.",
+	 "应用暂不适合上架，其详情信息不足以说明应用。"},
+	{"REV-3", "attestations.evidence", K(KF_REVIEW_DISPLAY_LISTING),
+	 "The evidence does not show that the provider is established in its field.",
+	 "证明材料不能证明服务商在该领域具有稳定经营。"},
+	{"REV-3", "attestations.team_size", K(KF_REVIEW_DISPLAY_LISTING),
+	 "The evidence does not show a stable product team of more than 10 people.",
+	 "证明材料不能证明有超过 10 人的稳定产品团队。"},
+};
+
+size_t kf_review_reason_templates(enum kf_review_kind kind, const struct kf_reason_template **out, size_t cap)
+{
+	size_t n = 0;
+	if ((unsigned)kind >= KF_REVIEW_KIND_COUNT)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(reason_templates); i++) {
+		if (!(reason_templates[i].kinds & K(kind)))
+			continue;
+		if (n < cap)
+			out[n] = &reason_templates[i];
+		n++;
+	}
+	return n;
+}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/app.h"
+#include "core/calendar.h"
 #include "core/err.h"
 #include "core/roles.h"
 
@@ -161,5 +162,29 @@ enum kf_evidence_finding {
 KF_MUST_CHECK enum kf_err kf_listing_check_decision(enum kf_listing_kind kind, bool approve,
 						    enum kf_evidence_finding evidence,
 						    struct kf_error *err);
+
+/*
+ * REV-1: working days left until a review's deadline, as the desk shows it:
+ * the working days after the local day of now up to and including the
+ * local day of due_at (0 when it is due today); -1 when it is overdue
+ * (due_at < now).
+ */
+int kf_review_workdays_left(const struct kf_calendar *cal, int64_t now, int64_t due_at);
+
+/*
+ * REV-5: a reason a reviewer may start from when rejecting: the rule it
+ * names, the field concerned and the text in both languages (the reviewer
+ * edits it before sending). kinds is a mask of (1u << enum kf_review_kind)
+ * the template concerns.
+ */
+struct kf_reason_template {
+	const char *rule;
+	const char *field;
+	unsigned kinds;
+	const char *en, *zh;
+};
+/* The templates that concern reviews of kind, in the table's order: at most
+ * cap written to out; returns how many concern the kind. */
+size_t kf_review_reason_templates(enum kf_review_kind kind, const struct kf_reason_template **out, size_t cap);
 
 #endif

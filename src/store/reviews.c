@@ -314,3 +314,49 @@ enum kf_err kf_store_calendar_replace(struct kf_db *db, const struct kf_calendar
 		return KF_EDB;
 	return put_days(db, cal->workdays, cal->n_workdays, "workday");
 }
+
+json_t *kf_store_reviews_of_provider_json(struct kf_db *db, int64_t org_id, int64_t except_id, int limit)
+{
+	/* the provider's reviews, newest first, with who decided (REV-5) */
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT r.id, r.kind, r.subject_type, r.subject_id, r.state, r.submitted_at, r.decided_at,"
+		    " r.reviewer_id, u.email AS reviewer_email, r.reasons, a.app_id FROM reviews r"
+		    " LEFT JOIN users u ON u.id = r.reviewer_id"
+		    " LEFT JOIN apps a ON r.subject_type = 'app' AND a.id = r.subject_id"
+		    " WHERE r.org_id = ? AND r.id <> ? ORDER BY r.submitted_at DESC, r.id DESC LIMIT ?");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, org_id);
+	kf_stmt_bind_int(st, 2, except_id);
+	kf_stmt_bind_int(st, 3, limit);
+	json_t *arr = json_array();
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		json_t *o = kf_stmt_row_json(st);
+		json_t *reasons = kf_stmt_is_null(st, 9) ? NULL : json_loads(kf_stmt_text(st, 9), 0, NULL);
+		json_object_set_new(o, "reasons", json_is_array(reasons) ? reasons : json_array());
+		if (reasons && !json_is_array(reasons))
+			json_decref(reasons);
+		json_array_append_new(arr, o);
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+enum kf_err kf_store_user_email(struct kf_db *db, int64_t user_id, char *out, size_t cap)
+{
+	struct kf_stmt *st = kf_db_prepare(db, "SELECT email FROM users WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, user_id);
+	enum kf_err rc = kf_stmt_first(st);
+	if (rc != KF_OK)
+		return rc;
+	snprintf(out, cap, "%s", kf_stmt_text(st, 0) ? kf_stmt_text(st, 0) : "");
+	kf_stmt_done(st);
+	return KF_OK;
+}

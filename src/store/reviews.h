@@ -44,6 +44,14 @@ enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type
 /* A review as JSON (reasons and detail parsed; new reference) or NULL. */
 struct json_t *kf_store_review_json(struct kf_db *db, int64_t id);
 
+/* The other reviews of a provider, newest first (at most limit), each with
+ * kind, subject, state, times, reviewer_id, reviewer_email, reasons (parsed)
+ * and app_id for an app's: what a reviewer reads as the provider's history
+ * and the earlier decisions on the same subject. NULL on error. */
+struct json_t *kf_store_reviews_of_provider_json(struct kf_db *db, int64_t org_id, int64_t except_id, int limit);
+/* The email of a user (who decided a review); KF_ENOTFOUND when none. */
+enum kf_err kf_store_user_email(struct kf_db *db, int64_t user_id, char *out, size_t cap) KF_MUST_CHECK;
+
 /* The review queue (REV-1): ordered by (due_at, id), keyset paginated. */
 enum kf_review_assignee_filter {
 	KF_REVIEW_ASSIGNEE_ANY,

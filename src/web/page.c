@@ -9,7 +9,7 @@
 #include "util/mem.h"
 
 const char kf_page_csp[] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-			   "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+			   "connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const char kf_page_css[] =
 	"*{box-sizing:border-box}\n"
@@ -100,6 +100,17 @@ const char kf_page_css[] =
 	"img.thumb{max-width:6rem;max-height:4rem;vertical-align:middle;border:1px solid #d8dee4}\n"
 	".reasons{margin:.3rem 0 0;padding-left:1.1rem;font-size:.9rem}.card>h2:first-child{margin-top:0}\n"
 	"table.wide{min-width:40rem}\n"
+	/* the review desk: the decision beside the context on wide screens */
+	".desk{display:grid;gap:0 1rem}@media (min-width:64rem){.desk{grid-template-columns:minmax(0,1fr) 24rem}"
+	".desk-side{position:sticky;top:1rem;align-self:start}}\n"
+	"figure.doc{margin:0 0 1rem}img.doc{display:block;max-width:100%;max-height:36rem;border:1px solid #d8dee4}"
+	"iframe.doc{display:block;width:100%;height:36rem;border:1px solid #d8dee4}\n"
+	".previews{display:flex;flex-wrap:wrap;gap:.5rem}.previews figure{margin:0}"
+	".previews img{max-width:14rem;max-height:10rem;border:1px solid #d8dee4}\n"
+	".pager{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:0 0 1rem;align-items:baseline}\n"
+	"fieldset.reasons-form{border:1px solid #d8dee4;border-radius:8px;margin:1rem 0 0;padding:.5rem .8rem}"
+	"fieldset.reasons-form.bad{border-color:#cf222e}\n"
+	"table.diff del{color:#82071e;background:#ffebe9}table.diff ins{color:#0b4a1d;background:#dafbe1;text-decoration:none}\n"
 	"footer.foot{max-width:76rem;margin:2rem auto 1rem;padding:0 1rem;font-size:.8rem;color:#57606a}\n"
 	"@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.25rem}dl.props{grid-template-columns:1fr}"
 	"dl.props dd{margin-bottom:.4rem}}\n";
@@ -134,6 +145,30 @@ const char kf_page_js[] =
 	"    }).catch(function(){});\n"
 	"  }\n"
 	"  f.addEventListener('input',function(){clearTimeout(t);t=setTimeout(check,700);});\n"
+	"});\n"
+	/* the review desk: a picked reason template fills its box (still
+	 * editable); j/k next/previous review, a approve, r first reason,
+	 * unless the person is typing */
+	"document.querySelectorAll('select[name^=\"reason_tpl_\"]').forEach(function(s){\n"
+	"  s.addEventListener('change',function(){\n"
+	"    var t=document.querySelector('[data-tpl=\"'+s.value+'\"]'),b=document.getElementsByName(s.name.replace('tpl','text'))[0];\n"
+	"    if(t&&b&&(!b.value||b.value===b.getAttribute('data-filled'))){b.value=t.textContent;b.setAttribute('data-filled',b.value);}\n"
+	"  });\n"
+	"});\n"
+	/* a PDF viewer takes the focus when it has loaded: give it back to
+	 * the page, unless the person moved there with Tab */
+	"if(document.querySelector('iframe.doc')){var t0=Date.now(),tab=false;\n"
+	"  document.addEventListener('keydown',function(e){if(e.key==='Tab')tab=true;},true);\n"
+	"  window.addEventListener('blur',function(){setTimeout(function(){var a=document.activeElement;\n"
+	"    if(a&&a.matches&&a.matches('iframe.doc')&&!tab&&Date.now()-t0<15000){a.blur();window.focus();}},0);});\n"
+	"}\n"
+	"if(document.querySelector('nav.pager'))document.addEventListener('keydown',function(e){\n"
+	"  var g=e.target,n=g&&g.tagName;\n"
+	"  if(e.ctrlKey||e.metaKey||e.altKey||n==='INPUT'||n==='TEXTAREA'||n==='SELECT'||(g&&g.isContentEditable))return;\n"
+	"  var a=e.key==='j'?document.querySelector('a[rel=next]'):e.key==='k'?document.querySelector('a[rel=prev]'):null;\n"
+	"  if(a){e.preventDefault();location.href=a.href;return;}\n"
+	"  var f=e.key==='a'?document.getElementById('approve'):e.key==='r'?document.getElementsByName('reason_tpl_1')[0]:null;\n"
+	"  if(f){e.preventDefault();f.focus();}\n"
 	"});\n";
 
 static void links(struct kf_html *h, const struct kf_page_link *v, size_t n)

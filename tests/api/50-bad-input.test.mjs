@@ -139,6 +139,7 @@ const CASES = {
 	'GET /v1/system': { auth: 'operator', path: () => '/v1/system', as: (c) => c.reviewer.token },
 	'GET /v1/reviews': { auth: 'operator', path: () => '/v1/reviews', as: (c) => c.reviewer.token },
 	'GET /v1/reviews/{id}': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}`, as: (c) => c.reviewer.token },
+	'GET /v1/reviews/{id}/context': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/context`, as: (c) => c.reviewer.token },
 	'POST /v1/reviews/{id}/decision': {
 		auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/decision`, as: (c) => c.reviewer.token,
 		body: () => ({ decision: 'reject', reasons: [{ rule: 'ONB-3', field: 'documents', message: 'unreadable' }] }),

@@ -295,6 +295,65 @@ static void test_review_decide_refused_REV_5(void **state)
 	assert_error(&err, KF_EINVAL, "invalid_kind", NULL, NULL);
 }
 
+/* REV-1: working days left as the desk shows them. NOW is Monday
+ * 2026-03-02 (UTC, offset 0): a deadline at the end of Friday leaves 4
+ * (Tue..Fri), of today 0; Saturday and Sunday do not count; a holiday does
+ * not either; a passed deadline is -1. */
+static void test_workdays_left_REV_1(void **state)
+{
+	(void)state;
+	struct kf_calendar cal;
+	kf_calendar_init(&cal);
+	cal.utc_offset = 0;
+	int64_t day = 86400, end_today = NOW - (NOW % day) + day - 1;
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today), 0);
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 4 * day), 4);
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 6 * day), 4); /* Sunday */
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 7 * day), 5);
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, NOW - 1), -1);
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, kf_calendar_add_workdays(&cal, NOW, 5)), 5);
+	struct kf_error err = {0};
+	assert_int_equal(kf_calendar_parse(&cal, "2026-03-04 holiday\n", &err), KF_OK);
+	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 4 * day), 3);
+	kf_calendar_clear(&cal);
+}
+
+/* REV-5: the reason templates of a kind concern that kind only, and each
+ * names a rule id, a field and a text in both languages. */
+static void test_reason_templates_REV_5(void **state)
+{
+	(void)state;
+	const struct kf_reason_template *t[64];
+	for (int k = 0; k < KF_REVIEW_KIND_COUNT; k++) {
+		size_t n = kf_review_reason_templates((enum kf_review_kind)k, t, 64);
+		assert_true(n > 0 && n <= 64);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(t[i]->kinds & (1u << k));
+			assert_true(strlen(t[i]->rule) > 0 && strlen(t[i]->rule) <= 16);
+			assert_true(strlen(t[i]->field) > 0 && strlen(t[i]->en) > 0 && strlen(t[i]->zh) > 0);
+		}
+	}
+	size_t n = kf_review_reason_templates(KF_REVIEW_QUALIFICATION, t, 64);
+	bool onb3 = false;
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strstr(t[i]->rule, "LST-"));
+		onb3 |= !strcmp(t[i]->rule, "ONB-3");
+	}
+	assert_true(onb3);
+	n = kf_review_reason_templates(KF_REVIEW_RELEASE, t, 64);
+	bool lst21 = false;
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strstr(t[i]->rule, "ONB-"));
+		lst21 |= !strcmp(t[i]->rule, "LST-21");
+	}
+	assert_true(lst21);
+	/* cap: counts all, writes at most cap */
+	const struct kf_reason_template *one[1] = {NULL};
+	assert_int_equal(kf_review_reason_templates(KF_REVIEW_RELEASE, one, 1), n);
+	assert_non_null(one[0]);
+	assert_int_equal(kf_review_reason_templates((enum kf_review_kind)KF_REVIEW_KIND_COUNT, t, 64), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_attestations_REV_3),
 		cmocka_unit_test(test_display_decision_records_evidence_REV_3),
 		cmocka_unit_test(test_search_decision_takes_no_evidence_REV_3),
+		cmocka_unit_test(test_workdays_left_REV_1),
+		cmocka_unit_test(test_reason_templates_REV_5),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
