@@ -793,9 +793,10 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 	static const struct kf_field f[] = {{"endpoint", KF_F_STRING, true, 32, "APP-8"}};
 	struct kf_app_row a;
 	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
-	    !require_member(r, role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	const char *which = kf_json_str(j, "endpoint");
 	if (strcmp(which, "message_url") && strcmp(which, "auth_receive_url")) {
@@ -865,9 +866,10 @@ static void api_apps_icp_add(struct kf_req *r)
 	};
 	struct kf_org_row org;
 	enum kf_role role;
+	if (!filing_provider(r, &org, &role) || !require_owner(r, role))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, &role) ||
-	    !require_owner(r, role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	if (!org.entity_id) {
 		kf_reply_fail(r, KF_ECONFLICT, "no_entity", "APP-2", NULL,
