@@ -234,3 +234,61 @@ test('authorization matrix: every route × role × own/foreign tenant answers as
 	fs.writeFileSync(OUT, renderTable(rows) + (violations.length ? `\nViolations:\n${violations.join('\n')}\n` : ''));
 	assert.ok(violations.length === 0, `${violations.length} cells differ from their route's declaration (table: ${OUT}):\n${violations.join('\n')}`);
 });
+
+test('provider and app writes refuse a stranger (404) and a member (403 owner_required) before reading the body', async () => {
+	const { own, people } = fx;
+	const routes = [
+		['POST', `/v1/providers/${own.provider}/application`, true],
+		['POST', `/v1/providers/${own.provider}/certification`, true],
+		['POST', `/v1/providers/${own.provider}/members`, true],
+		['POST', `/v1/providers/${own.provider}/icp-filings`, true],
+		['POST', `/v1/providers/${own.provider}/authenticity`, true],
+		['POST', `/v1/apps/${own.app}/endpoints:verify`, false],
+		['PUT', `/v1/apps/${own.app}/qualifications/licence`, false],
+		['POST', `/v1/apps/${own.app}/display-listing`, false],
+	];
+	for (const [method, p, ownerOnly] of routes) {
+		for (const body of [{}, { unknown_field: 1 }]) {
+			const stranger = await srv.req(method, p, { token: people.account.token, body });
+			assert.equal(stranger.status, 404, `stranger ${method} ${p}: ${stranger.text}`);
+			const staff = await srv.req(method, p, { token: people.reviewer.token, body });
+			assert.equal(staff.status, 403, `reviewer ${method} ${p}: ${staff.text}`);
+			if (ownerOnly) {
+				const member = await srv.req(method, p, { token: people.member.token, body });
+				assert.equal(member.status, 403, `member ${method} ${p}: ${member.text}`);
+				assert.equal(member.body.error.code, 'owner_required');
+			}
+		}
+	}
+});
+
+test('operator staff read an app without its message token and AES key; its members read them', async () => {
+	const { own, people } = fx;
+	const mine = await srv.req('GET', `/v1/apps/${own.app}`, { token: people.member.token });
+	assertStatus(mine, 200, 'member reads the app');
+	const dev = mine.body.live_config?.dev ?? mine.body.draft_config?.dev;
+	assert.match(dev.aes_key, /^[A-Za-z0-9+/]{43}$/);
+	assert.ok(dev.message_token.length >= 3);
+	for (const role of ['reviewer', 'auditor', 'admin']) {
+		const app = await srv.req('GET', `/v1/apps/${own.app}`, { token: people[role].token });
+		assertStatus(app, 200, `${role} reads the app`);
+		let hidden = 0;
+		for (const slot of ['live_config', 'draft_config']) {
+			const theirs = mine.body[slot]?.dev, seen = app.body[slot]?.dev;
+			for (const k of ['aes_key', 'message_token'])
+				if (typeof theirs?.[k] === 'string') {
+					assert.equal(seen[k], '********', `${role}: ${slot}.dev.${k} hidden`);
+					hidden++;
+				}
+			if (theirs) assert.equal(seen.auth_receive_url, theirs.auth_receive_url, 'the rest of the configuration is shown');
+		}
+		assert.ok(hidden >= 2, `${role}: the keys were there to hide`);
+		const versions = await srv.req('GET', `/v1/apps/${own.app}/configs`, { token: people[role].token });
+		assertStatus(versions, 200, `${role} reads the versions`);
+		assert.ok(versions.body.items.length > 0);
+		for (const v of versions.body.items)
+			for (const k of ['aes_key', 'message_token'])
+				assert.ok(v.config.dev[k] === null || v.config.dev[k] === '********', `${role}: version ${v.version} dev.${k} hidden`);
+		assert.ok(!versions.text.includes(dev.aes_key), `${role}: the AES key is nowhere in the versions`);
+	}
+});
