@@ -73,7 +73,15 @@ before(async () => {
 	assertStatus(lists, 200, 'term lists');
 	const list = (lists.body.items ?? lists.body)[0];
 	const listName = typeof list === 'string' ? list : list.name ?? list.key ?? list.list;
-	for (const t of [own, foreign]) Object.assign(t, { agreement: 'terms', term_list: listName, rule: 'APP-1', absent: '999999' });
+	const spare = await operator(srv, 'ops');
+	const cats = (await srv.req('GET', '/v1/categories')).body;
+	const cat = (cats.items ?? cats)[0];
+	const category = typeof cat === 'object' ? cat.id ?? cat.key : cat;
+	for (const t of [own, foreign])
+		Object.assign(t, {
+			agreement: 'terms', term_list: listName, rule: 'APP-1', absent: '999999',
+			operator: (await srv.req('GET', '/v1/me', { token: spare.token })).body.user.id, category, permission_set: 1,
+		});
 	own.public_app = own.host_app = own.app;
 	foreign.public_app = foreign.host_app = foreign.app;
 	// a CSRF token of each role's session (pages' forms), and of a signed-out visitor
@@ -185,7 +193,7 @@ test('every path parameter of every route has a fixture (add a row to helpers/ma
 	const missing = [];
 	for (const r of routes)
 		for (const k of paramKinds(r.path))
-			if (!k.kind || !(k.kind in fx.own || ['session', 'api_token'].includes(k.kind)))
+			if (!k.kind || !(['session', 'api_token'].includes(k.kind) || (fx.own[k.kind] != null && fx.foreign[k.kind] != null)))
 				missing.push(`${r.method} ${r.path}: {${k.name}}`);
 	assert.deepEqual(missing, [], `no fixture for:\n${missing.join('\n')}`);
 });

@@ -57,6 +57,16 @@ export const PARAMS = [
 	['/v1/apps/{id}/submissions/{submission}', 'submission', 'absent'],
 	['/v1/apps/{id}/qualifications/{doc}', 'doc', 'absent'],
 	['/console/apps/{id}/files/{file}', 'file', 'absent'],
+	// staff objects: an operator of its own (never one the matrix signs in
+	// with, so disabling it changes no other cell), the first category,
+	// permission set 1, the agreement "terms"
+	['/v1/operators/{id}', 'id', 'operator'],
+	['/console/ops/operators/{id}', 'id', 'operator'],
+	['/v1/categories/{id}', 'id', 'category'],
+	['/console/ops/categories/{id}', 'id', 'category'],
+	['/v1/permission-sets/{id}', 'id', 'permission_set'],
+	['/console/ops/permission-sets/{id}', 'id', 'permission_set'],
+	['/console/ops/agreements/{key}', 'key', 'agreement'],
 ];
 
 /** The tenant kinds and who belongs to each (the "own" column's people). */
@@ -157,6 +167,8 @@ export function judge(route, role, column, res) {
 	switch (route.auth) {
 	case 'none':
 		if (route.credential) return null; // the handler checks the app's own credential
+		// a page that sends a signed-out person to sign-in is not public: declare KF_AUTH_USER
+		if (toSignin) return 'declared public but sends to sign-in';
 		return denied ? `public route refused (${s})` : null;
 	case 'hostkey':
 		return s === 401 ? null : `a person must get 401, got ${s}`;
@@ -186,7 +198,8 @@ export function judge(route, role, column, res) {
 	}
 	// KF_AUTH_USER: any signed-in person passes; a tenant's routes narrow it
 	const tenant = tenantOf(route.path);
-	if (!tenant) return null;
+	// no tenant: every signed-in person passes (a staff-only route declares it)
+	if (!tenant) return s === 403 ? `declared for any signed-in person but refused (${res.code || 'page'})` : null;
 	const own = column === 'own' && belongs(tenant, role);
 	const key = `${route.method} ${route.path}`;
 	const absent = ABSENT_OK.has(key) || paramKinds(route.path).some((p) => p.kind === 'absent' || p.kind === 'host_app');
