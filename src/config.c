@@ -355,6 +355,7 @@ void kf_config_usage(FILE *f)
 		   "  KAIFANG_ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD  create the first operator admin when none exists\n"
 		   "  KAIFANG_ADMIN_MOBILE  optional mobile number of that admin\n"
 		   "  KAIFANG_TEST_CLOCK=1  enable POST /v1/_test/clock (refused unless listening on loopback)\n"
+		   "  --print-routes        print every route (method, path, who may call it) as JSON and exit\n"
 		   "  --help                this text\n");
 }
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
+#include "api/routedoc.h"
 #include "config.h"
 #include "ctx.h"
 #include "notify/notify.h"
@@ -75,8 +76,24 @@ static enum kf_err ensure_test_accounts(struct kf_ctx *ctx, struct kf_db *db)
 	return kf_store_test_accounts_ensure(db, kf_ctx_now(ctx), kind, NULL);
 }
 
+/* --print-routes: the route tables as JSON on stdout (who may call what),
+ * for operators reviewing access and for the authorization matrix test. */
+static bool print_routes(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--print-routes")) {
+			char *s = kf_routedoc_json();
+			puts(s);
+			free(s);
+			return true;
+		}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
+	if (print_routes(argc, argv))
+		return 0;
 	struct kf_ctx ctx = {0};
 	int rc = kf_config_load(&ctx.cfg, argc, argv);
 	if (rc != 0) {

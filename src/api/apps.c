@@ -488,12 +488,30 @@ static void api_apps_secrets(struct kf_req *r)
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* The app's message token and AES key verify and decrypt what the platform
+ * pushes to it: its provider's members read them; operator staff, who may
+ * read any app (to review it), see that they are set but not their values. */
+static void hide_keys(json_t *cfg)
+{
+	static const char *const keys[] = {"message_token", "aes_key"};
+	json_t *dev = json_object_get(cfg, "dev");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_string(json_object_get(dev, keys[i])))
+			json_object_set_new(dev, keys[i], json_string(KF_APP_KEY_HIDDEN));
+}
+
 static void api_apps_get(struct kf_req *r)
 {
 	struct kf_app_row a;
 	enum kf_role role;
-	if (kf_api_load_app(r, &a, &role))
-		kf_reply_json(r, 200, app_json(r, &a));
+	if (!kf_api_load_app(r, &a, &role))
+		return;
+	json_t *o = app_json(r, &a);
+	if (role == KF_ROLE_NONE) {
+		hide_keys(json_object_get(o, "live_config"));
+		hide_keys(json_object_get(o, "draft_config"));
+	}
+	kf_reply_json(r, 200, o);
 }
 
 /* PATCH: a JSON merge patch on the current configuration (the draft, else
@@ -548,6 +566,11 @@ static void api_apps_configs(struct kf_req *r)
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
+	}
+	if (role == KF_ROLE_NONE) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) hide_keys(json_object_get(it, "config"));
 	}
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -793,9 +816,10 @@ static void api_apps_verify_endpoint(struct kf_req *r)
 	static const struct kf_field f[] = {{"endpoint", KF_F_STRING, true, 32, "APP-8"}};
 	struct kf_app_row a;
 	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
-	    !require_member(r, role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	const char *which = kf_json_str(j, "endpoint");
 	if (strcmp(which, "message_url") && strcmp(which, "auth_receive_url")) {
@@ -865,9 +889,10 @@ static void api_apps_icp_add(struct kf_req *r)
 	};
 	struct kf_org_row org;
 	enum kf_role role;
+	if (!filing_provider(r, &org, &role) || !require_owner(r, role))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !filing_provider(r, &org, &role) ||
-	    !require_owner(r, role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	if (!org.entity_id) {
 		kf_reply_fail(r, KF_ECONFLICT, "no_entity", "APP-2", NULL,

@@ -20,6 +20,11 @@ struct kf_org_row;
  * otherwise. */
 bool kf_api_load_app(struct kf_req *r, struct kf_app_row *app, enum kf_role *role);
 
+/* What operator staff who are not members of the app's provider read in
+ * place of dev.message_token and dev.aes_key (GET /v1/apps/{id}, /configs). */
+#define KF_APP_KEY_HIDDEN "********"
+
+
 /* Apply a decision on a creation review inside the open transaction (see
  * kf_api_provider_qualification_decided for the contract). */
 bool kf_api_app_creation_decided(struct kf_req *r, const struct kf_review_row *rv, bool approve, size_t n_reasons,

@@ -94,8 +94,17 @@ static void api_authenticity_submit(struct kf_req *r)
 	};
 	struct kf_org_row org;
 	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role))
+		return;
+	/* APP-9: only the owner, refused before the body is looked at (staff
+	 * may read a provider, not speak for it) */
+	if (role != KF_ROLE_OWNER) {
+		kf_reply_fail(r, KF_EFORBIDDEN, "owner_required", "APP-9", NULL,
+			      "only the owner of the provider account may certify its authenticity");
+		return;
+	}
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	bool pending;

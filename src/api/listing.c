@@ -428,9 +428,10 @@ static void api_qualifications_put(struct kf_req *r)
 	static const struct kf_field f[] = {{"file_id", KF_F_INT, true, 0, "REV-6"}};
 	struct kf_app_row a;
 	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !require_member(r, role))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
-	    !require_member(r, role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	const char *doc = required_doc(r, &a);
 	if (!doc)

@@ -173,6 +173,11 @@ static void api_listing_apps_display(struct kf_req *r)
 		{"evidence", KF_F_ARRAY, false, KF_DISPLAY_MAX_EVIDENCE, "REV-3"},
 		{"statement", KF_F_STRING, false, 2000, "REV-3"},
 	};
+	/* who may apply before what they sent (apply() loads the app again) */
+	struct kf_app_row a;
+	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !kf_api_require_member(r, role, "apply for its listings"))
+		return;
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;

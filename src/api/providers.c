@@ -249,9 +249,10 @@ static void api_providers_members_add(struct kf_req *r)
 	};
 	struct kf_org_row org;
 	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role) || !require_owner(r, role, "ONB-1"))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role) ||
-	    !require_owner(r, role, "ONB-1") || !may_edit(r, &org))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !may_edit(r, &org))
 		return;
 	enum kf_role new_role = KF_ROLE_MEMBER;
 	if (kf_json_str(j, "role") && !kf_role_parse(kf_json_str(j, "role"), &new_role))
@@ -380,8 +381,11 @@ static void api_providers_apply(struct kf_req *r)
 	};
 	struct kf_org_row org;
 	enum kf_role role;
+	/* who may act before what they sent: a stranger learns nothing from the body's checks */
+	if (!kf_api_load_provider(r, &org, &role) || !require_owner(r, role, "ONB-1"))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	struct kf_onb_policy pol;
 	kf_api_onb_policy(r, &pol);
@@ -546,9 +550,10 @@ static void api_providers_certify(struct kf_req *r)
 	static const struct kf_field f[] = {{"legal_name", KF_F_STRING, true, 200, "ONB-6"}};
 	struct kf_org_row org;
 	enum kf_role role;
+	if (!kf_api_load_provider(r, &org, &role) || !require_owner(r, role, "ONB-6"))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_provider(r, &org, &role) ||
-	    !require_owner(r, role, "ONB-6"))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	struct kf_application_row a;

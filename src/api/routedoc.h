@@ -32,4 +32,14 @@ char *kf_routedoc_markdown(void);
  */
 char *kf_routedoc_splice(const char *doc, const char *table);
 
+/*
+ * Every route of the route tables, pages and test-only routes included, as
+ * a JSON array in table order: {"method", "path", "auth" (none | user |
+ * operator | admin | hostkey), "flags" (names: consent_exempt, upload,
+ * test_only, own_tx, form_csrf, page), "summary"}. `kaifangd
+ * --print-routes` prints it; tests/api/190-authz-matrix.test.mjs builds its
+ * matrix from it. Returns a new string (free() it).
+ */
+char *kf_routedoc_json(void);
+
 #endif

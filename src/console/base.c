@@ -443,7 +443,7 @@ const struct kf_route kf_console_base_routes[] = {
 	{"GET", "/", landing, KF_AUTH_NONE, KF_RF_PAGE, "Landing page (HTML)"},
 	{"GET", "/static/console.css", page_css, KF_AUTH_NONE, KF_RF_PAGE, "The console's stylesheet"},
 	{"GET", "/static/console.js", page_js, KF_AUTH_NONE, KF_RF_PAGE, "The console's script (progressive enhancement)"},
-	{"GET", "/console/", home, KF_AUTH_NONE, KF_RF_PAGE, "Console home (HTML)"},
+	{"GET", "/console/", home, KF_AUTH_USER, KF_RF_PAGE, "Console home (HTML)"},
 	{"GET", "/console/signin", signin, KF_AUTH_NONE, KF_RF_PAGE, "Sign-in page (HTML)"},
 	{"POST", "/console/signin", signin, KF_AUTH_NONE, KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Sign in (HTML form)"},
 	{"GET", "/console/signup", signup, KF_AUTH_NONE, KF_RF_PAGE, "Sign-up page (HTML)"},

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "core/roles.h"
 #include "ctx.h"
 #include "util/crypto.h"
 #include "util/mem.h"
@@ -205,6 +206,12 @@ bool kf_con_start(struct kf_req *r, struct kf_con *c, bool need_user)
 	if ((r->page_auth == KF_AUTH_OPERATOR || r->page_auth == KF_AUTH_ADMIN) &&
 	    !kf_con_staff(c, r->page_auth == KF_AUTH_ADMIN))
 		return false;
+	/* an auditor reads every staff page and posts no staff form, as the
+	 * dispatcher refuses it every staff write (auditor_read_only) */
+	if (r->page_auth == KF_AUTH_OPERATOR && !strcmp(r->method, "POST") && kf_role_read_only(r->operator_role)) {
+		kf_con_forbidden(c);
+		return false;
+	}
 	const char *b = binding(r);
 	c->csrf = kf_consent_csrf_new(r->arena, r->ctx->server_key, "console", b, NULL, 0, r->now);
 	if (!strcmp(r->method, "POST")) {

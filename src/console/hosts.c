@@ -437,11 +437,11 @@ static void accept_invitation(struct kf_req *r)
 }
 
 const struct kf_route kf_console_hosts_routes[] = {
-	{"GET", "/console/hosts", hosts_list, KF_AUTH_NONE, KF_RF_PAGE, "My host accounts (HTML)"},
-	{"GET", "/console/hosts/{id}", host_page, KF_AUTH_NONE, KF_RF_PAGE, "One host account's connected apps (HTML)"},
-	{"GET", "/console/hosts/{id}/apps/{app_id}/revoke", revoke, KF_AUTH_NONE, KF_RF_PAGE,
+	{"GET", "/console/hosts", hosts_list, KF_AUTH_USER, KF_RF_PAGE, "My host accounts (HTML)"},
+	{"GET", "/console/hosts/{id}", host_page, KF_AUTH_USER, KF_RF_PAGE, "One host account's connected apps (HTML)"},
+	{"GET", "/console/hosts/{id}/apps/{app_id}/revoke", revoke, KF_AUTH_USER, KF_RF_PAGE,
 	 "Confirm revoking an app's authorization (HTML)"},
-	{"POST", "/console/hosts/{id}/apps/{app_id}/revoke", revoke, KF_AUTH_NONE,
+	{"POST", "/console/hosts/{id}/apps/{app_id}/revoke", revoke, KF_AUTH_USER,
 	 KF_RF_PAGE | KF_RF_FORM_CSRF | KF_RF_OWN_TX, "Revoke an app's authorization (AUTH-2, HTML form)"},
 	{"GET", "/console/invitations/accept", accept_invitation, KF_AUTH_NONE, KF_RF_PAGE,
 	 "Accept a host-account invitation (HTML)"},

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "api/api.h"
 #include "api/routedoc.h"
@@ -163,6 +164,45 @@ static void test_splice_refuses_documents_without_markers(void **state)
 	assert_null(kf_routedoc_splice("see <!-- routes:begin -->\n" KF_ROUTEDOC_END, "x\n"));
 }
 
+/* kaifangd --print-routes: every route of the tables, in order, with its
+ * level and flags by name (the authorization matrix test reads it). */
+static void test_json_lists_every_route_with_auth_and_flags(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct kf_route *routes = kf_api_routes(&n);
+	char *s = kf_routedoc_json();
+	json_error_t jerr;
+	json_t *list = json_loads(s, 0, &jerr);
+	assert_non_null(list);
+	assert_int_equal(json_array_size(list), n);
+	static const char *const auth[] = {"none", "user", "operator", "admin", "hostkey"};
+	int pages = 0, test_only = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(list, i);
+		assert_string_equal(json_string_value(json_object_get(o, "method")), routes[i].method);
+		assert_string_equal(json_string_value(json_object_get(o, "path")), routes[i].pattern);
+		assert_string_equal(json_string_value(json_object_get(o, "auth")), auth[routes[i].auth]);
+		json_t *flags = json_object_get(o, "flags");
+		bool page = false, tonly = false;
+		size_t k;
+		json_t *f;
+		json_array_foreach(flags, k, f) {
+			assert_string_not_equal(json_string_value(f), "unnamed");
+			page |= !strcmp(json_string_value(f), "page");
+			tonly |= !strcmp(json_string_value(f), "test_only");
+		}
+		assert_int_equal(page, (routes[i].flags & KF_RF_PAGE) != 0);
+		assert_int_equal(tonly, (routes[i].flags & KF_RF_TEST_ONLY) != 0);
+		pages += page;
+		test_only += tonly;
+	}
+	assert_true(pages > 0);
+	assert_true(test_only > 0);
+	json_decref(list);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_who_names_the_credential),
 		cmocka_unit_test(test_splice_replaces_between_markers_only),
 		cmocka_unit_test(test_splice_refuses_documents_without_markers),
+		cmocka_unit_test(test_json_lists_every_route_with_auth_and_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
