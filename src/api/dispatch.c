@@ -60,6 +60,7 @@ static const struct {
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
+	{kf_api_staffdir_routes, &kf_api_staffdir_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
@@ -67,6 +68,7 @@ static const struct {
 	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 	{kf_console_ops_routes, &kf_console_ops_nroutes},
+	{kf_console_ops_directory_routes, &kf_console_ops_directory_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -337,6 +337,11 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
+		{"banned", "The provider is banned; its members were told why.", "服务商已被封禁，已通知其成员原因。"},
+		{"unbanned", "The ban is lifted; the provider's members were told.", "封禁已解除，已通知服务商成员。"},
+		{"reverify", "Re-verification requested; the provider was told.", "已要求重新验证，并已通知服务商。"},
+		{"suspended", "The app is suspended; its provider was told why.", "应用已暂停，已通知服务商原因。"},
+		{"unsuspended", "The suspension is lifted; the provider was told.", "暂停已解除，已通知服务商。"},
 		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
 		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};
