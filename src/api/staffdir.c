@@ -154,8 +154,7 @@ static void api_staff_app(struct kf_req *r)
 	struct kf_app_suspension sp;
 	json_t *live = a.live_config_id ? kf_store_app_config_json(db, a.live_config_id) : json_null();
 	json_t *draft = a.draft_config_id ? kf_store_app_config_json(db, a.draft_config_id) : json_null();
-	json_t *history = kf_store_audit_of_subject_json(db, kf_arena_printf(r->arena, "app:%s", a.app_id),
-							 DOSSIER_ROWS);
+	json_t *history = kf_store_app_history_json(db, a.id, a.app_id, DOSSIER_ROWS);
 	json_t *authz = kf_store_app_authz_counts(db, a.id);
 	json_t *health = kf_store_app_delivery_health(db, a.id, r->now - HEALTH_WINDOW);
 	if (!live || !draft || !history || !authz || !health || kf_store_org_get(db, a.provider_id, &org) != KF_OK ||

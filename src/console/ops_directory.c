@@ -713,6 +713,9 @@ static const char *history_action(struct kf_con *c, const char *action)
 		{"app.unsuspended", "Suspension lifted", "解除暂停"},
 		{"app.secret_rotate", "Secret rotated", "重置密钥"},
 		{"app.delete", "Deleted", "删除"},
+		{"review.approve", "Review approved", "审核通过"},
+		{"review.reject", "Review rejected", "审核驳回"},
+		{"review.assign", "Review assigned", "审核已分配"},
 	};
 	for (size_t i = 0; action && i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcmp(action, words[i].action))
@@ -880,7 +883,9 @@ static void app_page(struct kf_req *r)
 		json_array_foreach(hist, i, e) {
 			kf_html_raw(h, "<tr>");
 			td_time(&c, e, "at");
-			td_text(&c, history_action(&c, kf_con_str(&c, e, "action")));
+			const char *what = history_action(&c, kf_con_str(&c, e, "action"));
+			const char *kind = kf_con_str(&c, e, "review_kind");
+			td_text(&c, kind ? kf_con_fmt(&c, "%s (%s)", what, review_kind(&c, kind)) : what);
 			const char *who = kf_con_str(&c, e, "actor_email");
 			td_text(&c, who ? who : kf_con_str(&c, e, "actor"));
 			kf_html_raw(h, "</tr>");

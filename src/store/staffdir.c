@@ -219,16 +219,23 @@ json_t *kf_store_ban_suspended_apps(struct kf_db *db, int64_t provider_id, int64
 	return kf_stmt_rows_json(st);
 }
 
-json_t *kf_store_audit_of_subject_json(struct kf_db *db, const char *subject, int limit)
+json_t *kf_store_app_history_json(struct kf_db *db, int64_t app, const char *app_id, int limit)
 {
+	char subject[64];
+	snprintf(subject, sizeof(subject), "app:%s", app_id);
 	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT l.at, l.action, l.actor, u.email AS actor_email FROM audit_log l"
+		db, "SELECT l.at, l.action, l.actor, u.email AS actor_email, r.kind AS review_kind FROM audit_log l"
 		    " LEFT JOIN users u ON l.actor = 'user:' || CAST(u.id AS TEXT)"
-		    " WHERE l.subject = ? ORDER BY l.id DESC LIMIT ?");
+		    " LEFT JOIN reviews r ON r.subject_type = 'app' AND r.subject_id = ?1"
+		    "  AND l.subject = 'review:' || CAST(r.id AS TEXT)"
+		    " WHERE l.subject = ?2 OR l.subject IN (SELECT 'review:' || CAST(id AS TEXT) FROM reviews"
+		    "  WHERE subject_type = 'app' AND subject_id = ?1)"
+		    " ORDER BY l.id DESC LIMIT ?3");
 	if (!st)
 		return NULL;
-	kf_stmt_bind_text(st, 1, subject);
-	kf_stmt_bind_int(st, 2, limit);
+	kf_stmt_bind_int(st, 1, app);
+	kf_stmt_bind_text(st, 2, subject);
+	kf_stmt_bind_int(st, 3, limit);
 	return kf_stmt_rows_json(st);
 }
 

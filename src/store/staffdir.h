@@ -63,10 +63,11 @@ enum kf_err kf_store_org_ban_get(struct kf_db *db, int64_t id, char from[32], in
  * very time): [{"id", "app_id"}]. */
 struct json_t *kf_store_ban_suspended_apps(struct kf_db *db, int64_t provider_id, int64_t at);
 
-/* Audit rows about subject ("app:kf…"), newest first, at most limit:
- * [{"at", "action", "actor", "actor_email"}] (actor_email null unless the
- * actor is a person). */
-struct json_t *kf_store_audit_of_subject_json(struct kf_db *db, const char *subject, int limit);
+/* The history of an app from the audit log: the rows about it ("app:kf…")
+ * and about its reviews ("review:N", with review_kind), newest first, at
+ * most limit: [{"at", "action", "actor", "actor_email", "review_kind"}]
+ * (actor_email null unless the actor is a person). */
+struct json_t *kf_store_app_history_json(struct kf_db *db, int64_t app, const char *app_id, int limit);
 /* Authorizations of an app by state: {"active": n, "revoked": n}. */
 struct json_t *kf_store_app_authz_counts(struct kf_db *db, int64_t app);
 /* Delivery health of an app: {"since", "by_state": {state: n} for events

@@ -399,6 +399,8 @@ static const struct text texts[] = {
 	 "该应用尚未全网发布，且此帐号不在其测试白名单中。"},
 	{"not_ready", "The server is not ready; try again in a moment.",
 	 "服务器尚未就绪，请稍后再试。"},
+	{"not_banned", "The provider is not banned.",
+	 "该服务商未被封禁。"},
 	{"not_suspended", "The app is not suspended.",
 	 "该应用未被暂停。"},
 	{"nothing_to_review", "Neither the configuration nor the listing has changes to review.",

@@ -4,3 +4,7 @@
 -- NULL when not banned (and for bans made before this migration).
 ALTER TABLE orgs ADD COLUMN banned_from TEXT;
 ALTER TABLE orgs ADD COLUMN banned_at BIGINT;
+
+-- An app's page reads its history from the audit log by subject ("app:kf…",
+-- "review:N"): without an index every page would read the whole log.
+CREATE INDEX audit_log_subject ON audit_log(subject, id);
