@@ -331,7 +331,7 @@ static void provider_notices(struct kf_con *c, json_t *notices)
 		json_array_foreach(notices, i, n) {
 			kf_html_raw(h, "<tr><td><details><summary>");
 			kf_html_text(h, kf_con_str(c, n, "title"));
-			kf_html_raw(h, "</summary><p class=\"pre\">");
+			kf_html_raw(h, "</summary><p class=\"lines\">");
 			kf_html_text(h, kf_con_str(c, n, "body"));
 			kf_html_raw(h, "</p></details></td>");
 			td_time(c, n, "created_at");
@@ -754,15 +754,27 @@ static void app_config(struct kf_con *c, json_t *cfg)
 				shown = kf_appform_value(c, v);
 			kf_html_raw(h, "<dt>");
 			kf_html_text(h, CL(c, f->en, f->zh));
-			kf_html_raw(h, "</dt><dd class=\"pre\">");
+			kf_html_raw(h, "</dt><dd class=\"lines\">");
 			kf_html_text(h, shown);
 			kf_html_raw(h, "</dd>");
 		}
-	json_t *sets = json_object_get(cfg, "permission_sets");
+	/* the sets by their names in the page's language, as providers and owners read them */
+	json_t *sets = json_object_get(cfg, "permission_sets"), *cat = kf_appform_quiet_get(c, "/v1/permission-sets");
 	kf_html_raw(h, "<dt>");
 	kf_html_text(h, CL(c, "Permission sets", "权限集"));
-	kf_html_raw(h, "</dt><dd>");
-	kf_html_text(h, json_array_size(sets) ? kf_appform_value(c, sets) : "—");
+	kf_html_raw(h, "</dt><dd class=\"lines\">");
+	if (!json_array_size(sets))
+		kf_html_text(h, "—");
+	json_t *id, *s;
+	size_t i, k;
+	json_array_foreach(sets, i, id) {
+		const char *name = NULL;
+		json_array_foreach(json_object_get(cat, "items"), k, s)
+			if (json_equal(json_object_get(s, "id"), id))
+				name = kf_con_str(c, s, c->lang == KF_LANG_ZH ? "name" : "name_en");
+		const char *num = kf_con_fmt(c, "#%lld", (long long)json_integer_value(id));
+		kf_html_text(h, kf_con_fmt(c, "%s%s%s%s", i ? "\n" : "", name ? name : num, name ? " " : "", name ? num : ""));
+	}
 	kf_html_raw(h, "</dd></dl>");
 }
 
