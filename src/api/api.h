@@ -62,6 +62,8 @@ extern const struct kf_route kf_api_listing_apps_routes[];
 extern const size_t kf_api_listing_apps_nroutes;
 extern const struct kf_route kf_api_suspension_routes[];
 extern const size_t kf_api_suspension_nroutes;
+extern const struct kf_route kf_api_staffdir_routes[];
+extern const size_t kf_api_staffdir_nroutes;
 extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
 extern const struct kf_route kf_api_listing_routes[];
@@ -93,6 +95,8 @@ extern const struct kf_route kf_console_ops_audit_routes[];
 extern const size_t kf_console_ops_audit_nroutes;
 extern const struct kf_route kf_console_review_routes[];
 extern const size_t kf_console_review_nroutes;
+extern const struct kf_route kf_console_ops_directory_routes[];
+extern const size_t kf_console_ops_directory_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

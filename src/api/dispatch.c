@@ -61,6 +61,7 @@ static const struct {
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_api_staff_routes, &kf_api_staff_nroutes},
+	{kf_api_staffdir_routes, &kf_api_staffdir_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
@@ -71,6 +72,7 @@ static const struct {
 	{kf_console_ops_staff_routes, &kf_console_ops_staff_nroutes},
 	{kf_console_ops_audit_routes, &kf_console_ops_audit_nroutes},
 	{kf_console_review_routes, &kf_console_review_nroutes},
+	{kf_console_ops_directory_routes, &kf_console_ops_directory_nroutes},
 };
 
 static struct kf_route *all_routes;

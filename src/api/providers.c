@@ -30,6 +30,7 @@
 #include "store/files.h"
 #include "store/providers.h"
 #include "store/reviews.h"
+#include "store/staffdir.h"
 #include "util/mem.h"
 
 bool kf_api_load_provider(struct kf_req *r, struct kf_org_row *org, enum kf_role *role)
@@ -181,9 +182,16 @@ static void api_providers_list(struct kf_req *r)
 {
 	int64_t after;
 	int limit;
+	const char *q = kf_req_query(r, "q");
 	if (!kf_api_page(r, &after, &limit))
 		return;
-	json_t *items = kf_store_providers_json(kf_req_db(r), r->user_id, r->operator_role != KF_ROLE_NONE, after, limit);
+	if (q && strlen(q) > KF_STAFFDIR_Q_MAX) {
+		kf_reply_fail(r, KF_EINVAL, "too_long", NULL, "q", "q is at most %d bytes", KF_STAFFDIR_Q_MAX);
+		return;
+	}
+	bool all = r->operator_role != KF_ROLE_NONE;
+	json_t *items = q && *q ? kf_store_provider_search_json(kf_req_db(r), r->user_id, all, q, after, limit)
+				: kf_store_providers_json(kf_req_db(r), r->user_id, all, after, limit);
 	if (!items) {
 		kf_reply_db_error(r);
 		return;
@@ -705,6 +713,7 @@ static void operator_measure(struct kf_req *r, bool ban)
 		return;
 	struct kf_db *db = kf_req_db(r);
 	if (kf_store_org_set_state(db, org.id, next, r->now) != KF_OK ||
+	    (ban && kf_store_org_mark_ban(db, org.id, kf_provider_state_name(state_of(&org)), r->now) != KF_OK) ||
 	    kf_notify_org(db, r->now, org.id, ban ? "provider.banned" : "provider.reverify_required",
 			  ban ? "Provider account banned" : "Re-verification required", body) != KF_OK ||
 	    !kf_api_audit(r, ban ? "provider.ban" : "provider.reverify",
@@ -731,7 +740,7 @@ static void api_providers_ban(struct kf_req *r)
 
 const struct kf_route kf_api_providers_routes[] = {
 	{"POST", "/v1/providers", api_providers_create, KF_AUTH_USER, 0, "Create a provider account"},
-	{"GET", "/v1/providers", api_providers_list, KF_AUTH_USER, 0, "List the caller's providers (all, for operators)"},
+	{"GET", "/v1/providers", api_providers_list, KF_AUTH_USER, 0, "List the caller's providers (all, for operators); q searches name, entity, licence number, member email"},
 	{"GET", "/v1/providers/{id}", api_providers_get, KF_AUTH_USER, 0, "Read a provider"},
 	{"PATCH", "/v1/providers/{id}", api_providers_update, KF_AUTH_USER, 0, "Update the provider profile (ONB-9)"},
 	{"GET", "/v1/providers/{id}/members", api_providers_members_list, KF_AUTH_USER, 0, "List members"},

@@ -154,10 +154,36 @@ static bool reissue_codes(struct kf_req *r, const struct kf_app_row *a)
 	return ok;
 }
 
-/* POST /v1/apps/{id}/unsuspend {"reason"?} (operator admin): back to the
- * state it was suspended in; a fresh verify ticket and the held events
- * follow, then an updateauthorized event with a fresh code for each kept
- * authorization. Tokens revoked at suspension stay revoked. */
+enum kf_err kf_api_app_unsuspend(struct kf_req *r, const struct kf_app_row *a, const char *reason,
+				 struct kf_error *err)
+{
+	struct kf_db *db = kf_req_db(r);
+	struct kf_app_suspension sp;
+	if (kf_store_app_suspension_get(db, a->id, &sp) != KF_OK)
+		return KF_EDB;
+	enum kf_app_state next;
+	enum kf_err rc = kf_app_unsuspend(a->state, sp.set ? sp.from : KF_APP_RELEASED, &next, err);
+	if (rc != KF_OK)
+		return rc;
+	const char *to = kf_app_state_name(next);
+	char *body = kf_arena_printf(r->arena,
+				     "The suspension of the app \"%s\" (%s) was lifted; it is %s again (GOV-6).%s%s\n"
+				     "Held events are being delivered; fetch new tokens (the revoked ones do not "
+				     "come back).\n",
+				     app_name(r, a), a->app_id, to, reason ? " Note: " : "", reason ? reason : "");
+	rc = kf_store_app_unsuspend(db, a->id, next, r->now);
+	if (rc == KF_ECONFLICT)
+		return kf_error_set(err, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
+	if (rc != KF_OK || kf_push_ticket_now(db, a->id, a->app_id, r->now) != KF_OK || !reissue_codes(r, a) ||
+	    kf_notify_org_app(db, r->now, a->provider_id, a->app_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
+	    !kf_api_audit(r, "app.unsuspend", kf_arena_printf(r->arena, "app:%s", a->app_id),
+			  kf_arena_printf(r->arena, "back to %s%s%s", to, reason ? ": " : "", reason ? reason : "")))
+		return KF_EDB;
+	return KF_OK;
+}
+
+/* POST /v1/apps/{id}/unsuspend {"reason"?} (operator admin): see
+ * kf_api_app_unsuspend. */
 static void api_apps_unsuspend(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"reason", KF_F_STRING, false, 1000, "GOV-6"}};
@@ -167,38 +193,17 @@ static void api_apps_unsuspend(struct kf_req *r)
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, j);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_any_app(r, &a))
 		return;
-	const char *reason = kf_json_str(j, "reason");
-	struct kf_db *db = kf_req_db(r);
-	struct kf_app_suspension sp;
-	if (kf_store_app_suspension_get(db, a.id, &sp) != KF_OK) {
-		kf_reply_db_error(r);
-		return;
-	}
-	enum kf_app_state next;
 	struct kf_error err = {0};
-	if (kf_app_unsuspend(a.state, sp.set ? sp.from : KF_APP_RELEASED, &next, &err) != KF_OK) {
-		kf_reply_error(r, &err);
-		return;
-	}
-	const char *to = kf_app_state_name(next);
-	char *body = kf_arena_printf(r->arena,
-				     "The suspension of the app \"%s\" (%s) was lifted; it is %s again (GOV-6).%s%s\n"
-				     "Held events are being delivered; fetch new tokens (the revoked ones do not "
-				     "come back).\n",
-				     app_name(r, &a), a.app_id, to, reason ? " Note: " : "", reason ? reason : "");
 	if (!kf_api_begin(r))
 		return;
-	enum kf_err rc = kf_store_app_unsuspend(db, a.id, next, r->now);
-	if (rc == KF_ECONFLICT) {
-		kf_api_rollback(r);
-		kf_reply_fail(r, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
-		return;
-	}
-	if (rc != KF_OK || kf_push_ticket_now(db, a.id, a.app_id, r->now) != KF_OK || !reissue_codes(r, &a) ||
-	    kf_notify_org_app(db, r->now, a.provider_id, a.app_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
-	    !kf_api_audit(r, "app.unsuspend", kf_arena_printf(r->arena, "app:%s", a.app_id),
-			  kf_arena_printf(r->arena, "back to %s%s%s", to, reason ? ": " : "", reason ? reason : ""))) {
-		kf_api_abort_db(r);
+	enum kf_err rc = kf_api_app_unsuspend(r, &a, kf_json_str(j, "reason"), &err);
+	if (rc != KF_OK) {
+		if (rc == KF_EDB)
+			kf_api_abort_db(r);
+		else {
+			kf_api_rollback(r);
+			kf_reply_error(r, &err);
+		}
 		return;
 	}
 	if (!kf_api_commit(r))

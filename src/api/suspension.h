@@ -22,4 +22,16 @@ struct kf_app_row;
 enum kf_err kf_api_app_suspend(struct kf_req *r, const struct kf_app_row *a, const char *reason, const char *rule,
 			       struct kf_error *err) KF_MUST_CHECK;
 
+/*
+ * Lift the suspension of app a inside the caller's open transaction (GOV-6):
+ * core kf_app_unsuspend decides (KF_ECONFLICT "not_suspended" in err when
+ * the app is not suspended, nothing written); the app goes back to the
+ * state it was suspended in, gets a fresh verify ticket, each kept
+ * authorization a fresh code pushed in an updateauthorized event, the
+ * provider a notice and the log an audit row. reason may be NULL.
+ * KF_EDB on a storage error. The caller wakes the pusher after commit.
+ */
+enum kf_err kf_api_app_unsuspend(struct kf_req *r, const struct kf_app_row *a, const char *reason,
+				 struct kf_error *err) KF_MUST_CHECK;
+
 #endif

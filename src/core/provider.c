@@ -258,6 +258,21 @@ enum kf_err kf_provider_check_ban(enum kf_provider_state state, enum kf_provider
 	return KF_OK;
 }
 
+enum kf_err kf_provider_check_lift(enum kf_provider_state state, const struct kf_lift_facts *f,
+				   enum kf_provider_state *next, struct kf_error *err)
+{
+	if (state != KF_PROVIDER_BANNED)
+		return kf_error_set(err, KF_ECONFLICT, "not_banned", "GOV-7", NULL,
+				    "cannot lift a ban while the provider is %s", state_str(state));
+	enum kf_provider_state to = f->has_from ? f->from : KF_PROVIDER_BANNED;
+	if (!state_valid(to) || to == KF_PROVIDER_BANNED || kf_provider_closed(to))
+		to = f->has_entity ? KF_PROVIDER_REVERIFY_REQUIRED : KF_PROVIDER_DRAFT;
+	else if (to == KF_PROVIDER_QUALIFICATION_REVIEW && !f->review_open)
+		to = KF_PROVIDER_REJECTED;
+	*next = to;
+	return KF_OK;
+}
+
 bool kf_provider_may_create_apps(enum kf_provider_state state)
 {
 	return state == KF_PROVIDER_CERTIFIED; /* ONB-7 */

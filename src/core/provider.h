@@ -157,6 +157,29 @@ KF_MUST_CHECK enum kf_err kf_provider_check_ban(enum kf_provider_state state,
 						enum kf_provider_state *next,
 						struct kf_error *err);
 
+/* What lifting a ban needs to know, gathered by the caller. */
+struct kf_lift_facts {
+	bool has_from;                 /* the state the ban found is recorded */
+	enum kf_provider_state from;   /* that state, when has_from */
+	bool review_open;              /* a qualification review is still pending */
+	bool has_entity;               /* the account is bound to a verified entity */
+};
+
+/*
+ * Lift a ban (GOV-6, GOV-7): only from banned, else KF_ECONFLICT
+ * "not_banned" (rule GOV-7). The provider goes back to the state the ban
+ * found it in, with two exceptions: a qualification_review whose review
+ * ended meanwhile (review_open false) becomes rejected, so the owner may
+ * apply again; and when the earlier state is unknown (a ban recorded
+ * before the state was kept, or a recorded state that cannot be returned
+ * to: banned, cancelled, purged), an account bound to an entity goes to
+ * reverify_required (live apps keep working, new submissions wait for the
+ * entity to be confirmed again, ONB-7) and any other goes to draft. On
+ * KF_OK *next is written.
+ */
+KF_MUST_CHECK enum kf_err kf_provider_check_lift(enum kf_provider_state state, const struct kf_lift_facts *f,
+						 enum kf_provider_state *next, struct kf_error *err);
+
 /* ONB-7: only a certified provider may create apps. */
 bool kf_provider_may_create_apps(enum kf_provider_state state);
 

@@ -42,6 +42,7 @@ static const struct {
 	{"provider.certified", "服务商已完成认证"},
 	{"provider.cancelled", "服务商帐号已注销"},
 	{"provider.banned", "服务商已被封禁"},
+	{"provider.unbanned", "服务商封禁已解除"},
 	{"provider.reverify_required", "需要重新验证资质"},
 	{"provider.authenticity_submitted", "真实性认证已提交"},
 	{"provider.authenticity_approved", "真实性认证已通过"},

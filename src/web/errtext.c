@@ -392,6 +392,8 @@ static const struct text texts[] = {
 	 "该 XML 文档不是消息信封。"},
 	{"not_authorized", "This host account has not authorized the app.",
 	 "该授权方帐号未授权此应用。"},
+	{"not_banned", "The provider is not banned.",
+	 "该服务商未被封禁。"},
 	{"not_certified", "Only a certified provider may do this.",
 	 "只有已完成主体认证的服务商才能执行此操作。"},
 	{"not_found", "Not found.",

@@ -92,6 +92,7 @@ const char kf_page_css[] =
 	"pre{background:#f6f8fa;border:1px solid #d8dee4;border-radius:6px;padding:.6rem;overflow-x:auto;font-size:.85rem}\n"
 	"table.wide{min-width:34rem}table.wide td>form{margin:.4rem 0 0}.card>h2:first-child{margin-top:0}.copy{white-space:nowrap;flex:none}\n"
 	".doc{white-space:pre-wrap;overflow-wrap:anywhere;max-height:24rem;overflow-y:auto}\n"
+	".lines{white-space:pre-line}\n"
 	"ol.inbox{list-style:none;margin:0;padding:0}.inbox .unread{border-left:4px solid #1f6feb}\n"
 	".diff .add{background:#dafbe1}.diff .del{background:#ffebe9}\n"
 	".findings{list-style:none;margin:-.6rem 0 1rem;padding:0}.findings:empty{display:none}.findings li{margin:.2rem 0;font-size:.92rem}\n"

@@ -220,6 +220,14 @@ const CASES = {
 		body: () => ({ reason: 'data leak', rule: 'GOV-7' }), fields: [['reason', S, true], ['rule', S, true]],
 	},
 	'POST /v1/apps/{id}/unsuspend': { auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/unsuspend`, as: (c) => c.admin },
+	// operating providers and apps (issue 12): c.pa is not banned, so a valid lift ends in 409 not_banned
+	'POST /v1/providers/{id}/unban': {
+		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/unban`, as: (c) => c.admin,
+		body: () => ({ reason: 'cleared' }), fields: [['reason', S, true]],
+	},
+	'GET /v1/staff/apps': { auth: 'operator', path: () => '/v1/staff/apps', as: (c) => c.reviewer.token },
+	'GET /v1/staff/apps/{id}': { auth: 'operator', path: (c) => `/v1/staff/apps/${c.app.app_id}`, as: (c) => c.reviewer.token },
+	'GET /v1/staff/providers/{id}': { auth: 'operator', path: (c) => `/v1/staff/providers/${c.pa.id}`, as: (c) => c.reviewer.token },
 	'POST /v1/apps/{id}/creation-review': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreign: (c) => `/v1/apps/${c.app.app_id}/creation-review`, foreignCode: [404, 'app_not_found'] },
 	// the capability check (APP-9): c.app is a draft, so a run is refused
 	// (409 invalid_state) and there is no result (404 check_run_not_found)

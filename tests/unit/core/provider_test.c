@@ -378,6 +378,66 @@ static void test_ban_from_any_state(void **state)
 	}
 }
 
+/* GOV-6/GOV-7: a lifted ban puts the provider back where the ban found it. */
+static void test_lift_restores_state_GOV_7(void **state)
+{
+	(void)state;
+	struct kf_error err = { 0 };
+	enum kf_provider_state next = KF_PROVIDER_BANNED;
+	struct kf_lift_facts f = { .has_from = true, .from = KF_PROVIDER_CERTIFIED };
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_CERTIFIED);
+	f.from = KF_PROVIDER_REVERIFY_REQUIRED;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_REVERIFY_REQUIRED);
+	/* a pending qualification review stays pending; one that ended meanwhile leaves it rejected */
+	f.from = KF_PROVIDER_QUALIFICATION_REVIEW;
+	f.review_open = true;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_QUALIFICATION_REVIEW);
+	f.review_open = false;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_REJECTED);
+}
+
+static void test_lift_unknown_from_GOV_7(void **state)
+{
+	(void)state;
+	struct kf_error err = { 0 };
+	enum kf_provider_state next = KF_PROVIDER_BANNED;
+	struct kf_lift_facts f = { .has_from = false, .has_entity = true };
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_REVERIFY_REQUIRED);
+	f.has_entity = false;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_DRAFT);
+	/* a recorded state that cannot be returned to counts as unknown */
+	f.has_from = true;
+	f.from = KF_PROVIDER_CANCELLED;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_DRAFT);
+	f.from = (enum kf_provider_state)99;
+	f.has_entity = true;
+	assert_int_equal(kf_provider_check_lift(KF_PROVIDER_BANNED, &f, &next, &err), KF_OK);
+	assert_int_equal(next, KF_PROVIDER_REVERIFY_REQUIRED);
+}
+
+static void test_lift_only_when_banned_GOV_7(void **state)
+{
+	(void)state;
+	struct kf_lift_facts f = { .has_from = true, .from = KF_PROVIDER_CERTIFIED };
+	for (size_t i = 0; i < N_ALL; i++) {
+		enum kf_provider_state s = all_states[i];
+		if (s == KF_PROVIDER_BANNED)
+			continue;
+		enum kf_provider_state next = KF_PROVIDER_DRAFT;
+		struct kf_error err = { 0 };
+		assert_int_equal(kf_provider_check_lift(s, &f, &next, &err), KF_ECONFLICT);
+		assert_error(&err, KF_ECONFLICT, "not_banned", "GOV-7", NULL);
+		assert_int_equal(next, KF_PROVIDER_DRAFT);
+	}
+}
+
 static void test_unbind_locked_ONB_5(void **state)
 {
 	(void)state;
@@ -596,6 +656,9 @@ int main(void)
 		cmocka_unit_test(test_cancel_blockers_ONB_10),
 		cmocka_unit_test(test_check_cancel_ONB_10),
 		cmocka_unit_test(test_purge_after_retention_ONB_10),
+		cmocka_unit_test(test_lift_restores_state_GOV_7),
+		cmocka_unit_test(test_lift_unknown_from_GOV_7),
+		cmocka_unit_test(test_lift_only_when_banned_GOV_7),
 		cmocka_unit_test(test_authenticity_submit_APP_9),
 		cmocka_unit_test(test_authenticity_validity_APP_9),
 	};
