@@ -60,6 +60,7 @@ static const struct {
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
+	{kf_api_secondfactor_routes, &kf_api_secondfactor_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
@@ -67,6 +68,7 @@ static const struct {
 	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 	{kf_console_ops_routes, &kf_console_ops_nroutes},
+	{kf_console_security_routes, &kf_console_security_nroutes},
 };
 
 static struct kf_route *all_routes;
@@ -166,7 +168,7 @@ static bool authenticate(struct kf_req *r, bool *by_cookie)
 	if (!is_session && strncmp(tok, APITOKEN_PREFIX, 4))
 		return true;
 	struct kf_principal p;
-	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, &p);
+	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, r->ctx->cfg.operator_idle_timeout, &p);
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
@@ -180,6 +182,8 @@ static bool authenticate(struct kf_req *r, bool *by_cookie)
 	r->operator_role = p.operator_role;
 	r->session_id = p.session_id;
 	r->api_token_id = p.api_token_id;
+	r->enrol_only = p.enrol_only;
+	r->verified_at = p.verified_at;
 	return true;
 }
 
@@ -440,7 +444,15 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 	 * who may not with a page (kf_con_start), not with JSON. */
 	if (route->flags & KF_RF_PAGE) {
 		r->page_auth = (int)route->auth;
+		r->page_enrol_ok = route->flags & KF_RF_ENROL_OK;
 		return true;
+	}
+	/* A staff member who must have a second factor and has none reaches
+	 * enrolment (and /v1/me, sign-out) only, whatever the route's level. */
+	if (r->enrol_only && !(route->flags & KF_RF_ENROL_OK)) {
+		kf_reply_fail(r, KF_EFORBIDDEN, "second_factor_enrolment_required", NULL, NULL,
+			      "set up a second factor first: POST /v1/me/second-factor, then confirm it with a code");
+		return false;
 	}
 	switch (route->auth) {
 	case KF_AUTH_NONE:
@@ -476,6 +488,16 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 		if (route->auth == KF_AUTH_ADMIN && r->operator_role != KF_ROLE_ADMIN) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "admin_required", NULL, NULL,
 				      "only operator admins may do this");
+			return false;
+		}
+		/* Step-up: a sensitive action needs a recent proof of who is at
+		 * the keyboard, not only a session someone may have left open. */
+		if ((route->flags & KF_RF_STEP_UP) && r->session_id &&
+		    r->now - r->verified_at > r->ctx->cfg.operator_step_up) {
+			kf_reply_fail(r, KF_EFORBIDDEN, "reauth_required", NULL, NULL,
+				      "enter your password or second-factor code again (POST /v1/sessions/current/reauth): "
+				      "this action needs a check made within the last %lld minutes",
+				      (long long)(r->ctx->cfg.operator_step_up / 60));
 			return false;
 		}
 		break;

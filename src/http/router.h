@@ -28,6 +28,11 @@ enum {
 				   * be a form post without Origin or a JSON body */
 	KF_RF_PAGE = 32,          /* a console page (HTML), not part of the API: left out of the
 				   * OpenAPI document and the API's route table */
+	KF_RF_STEP_UP = 64,       /* a sensitive staff action: a session whose last password or
+				   * code check is older than operator-step-up is refused with
+				   * 403 reauth_required */
+	KF_RF_ENROL_OK = 128,     /* open to a session that must first enrol a second factor
+				   * (everything else answers 403 second_factor_enrolment_required) */
 };
 
 struct kf_route {
