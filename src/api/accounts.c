@@ -29,7 +29,7 @@
 #include "store/providers.h"
 #include "store/reviews.h"
 #include "store/secondfactor.h"
-#include "api/secondfactor.h"
+#include "api/factor.h"
 #include "config.h"
 #include "util/crypto.h"
 #include "util/mem.h"

@@ -7,7 +7,7 @@
  * a code again before a sensitive action, KF_RF_STEP_UP). Codes and
  * recovery codes are used up inside the transaction that accepts them.
  */
-#include "api/secondfactor.h"
+#include "api/factor.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -45,41 +45,6 @@ static void recovery_code_new(char out[RC_LEN + 2])
 		out[o++] = RC_ALPHABET[b[i] % (sizeof(RC_ALPHABET) - 1)];
 	}
 	out[o] = '\0';
-}
-
-/* SHA-256 of the normalised code; false for a code of the wrong shape. */
-static bool recovery_hash(const char *code, char hash[65])
-{
-	char norm[40];
-	if (!kf_recovery_code_normal(code, norm, sizeof(norm)))
-		return false;
-	kf_sha256_hex(norm, strlen(norm), hash);
-	return true;
-}
-
-enum kf_err kf_api_second_factor_check(struct kf_req *r, int64_t user, const char *code, const char *recovery)
-{
-	struct kf_db *db = kf_req_db(r);
-	struct kf_second_factor_row sf;
-	enum kf_err rc = kf_store_second_factor_get(db, user, &sf);
-	if (rc == KF_EDB)
-		return KF_EDB;
-	if (rc != KF_OK || !sf.confirmed_at)
-		return KF_EAUTH;
-	if (code) {
-		int64_t step;
-		if (!kf_totp_verify(sf.secret, code, r->now, sf.last_step, &step))
-			return KF_EAUTH;
-		rc = kf_store_second_factor_use_step(db, user, step);
-		return rc == KF_ECONFLICT ? KF_EAUTH : rc;
-	}
-	char hash[65];
-	if (!recovery || !recovery_hash(recovery, hash))
-		return KF_EAUTH;
-	rc = kf_store_recovery_code_use(db, user, hash, r->now);
-	if (rc == KF_OK && !kf_api_audit(r, "second_factor.recovery_code_used", kf_arena_printf(r->arena, "user:%lld", (long long)user), NULL))
-		return KF_EDB;
-	return rc == KF_ENOTFOUND ? KF_EAUTH : rc;
 }
 
 /* Who may have a second factor: operator staff (the accounts of providers
@@ -182,7 +147,7 @@ static void api_second_factor_confirm(struct kf_req *r)
 	json_t *list = json_array();
 	for (int i = 0; i < KF_RECOVERY_CODES; i++) {
 		recovery_code_new(codes[i]);
-		(void)recovery_hash(codes[i], hashes[i]);
+		(void)kf_api_recovery_hash(codes[i], hashes[i]);
 		hp[i] = hashes[i];
 		json_array_append_new(list, json_string(codes[i]));
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The second factor of staff: enrolment, recovery codes, step-up. */
-#ifndef KF_API_SECONDFACTOR_H
-#define KF_API_SECONDFACTOR_H
+/* Checking a second factor (TOTP code or recovery code). */
+#ifndef KF_API_FACTOR_H
+#define KF_API_FACTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -16,5 +17,8 @@ struct kf_req;
  */
 enum kf_err kf_api_second_factor_check(struct kf_req *r, int64_t user, const char *code,
 				       const char *recovery) KF_MUST_CHECK;
+/* SHA-256 hex of a recovery code as stored (normalised first); false for a
+ * code of the wrong shape. */
+bool kf_api_recovery_hash(const char *code, char hash[65]);
 
 #endif
