@@ -448,8 +448,16 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 		return true;
 	}
 	/* A staff member who must have a second factor and has none reaches
-	 * enrolment (and /v1/me, sign-out) only, whatever the route's level. */
+	 * enrolment (and /v1/me, sign-out) only: public routes see nobody
+	 * signed in, the others refuse. */
 	if (r->enrol_only && !(route->flags & KF_RF_ENROL_OK)) {
+		if (route->auth == KF_AUTH_NONE) {
+			r->user_id = r->session_id = 0;
+			r->user_email = r->user_name = NULL;
+			r->operator_role = KF_ROLE_NONE;
+			r->enrol_only = false;
+			return true;
+		}
 		kf_reply_fail(r, KF_EFORBIDDEN, "second_factor_enrolment_required", NULL, NULL,
 			      "set up a second factor first: POST /v1/me/second-factor, then confirm it with a code");
 		return false;

@@ -60,6 +60,8 @@ test('admins (default): an admin without a second factor reaches enrolment only,
 	// everything but enrolment is refused, with a clear code
 	assertError(await srv.req('GET', '/v1/providers', { token }), 403, 'second_factor_enrolment_required');
 	assertError(await srv.req('PUT', '/v1/term-lists/hot_words', { token, body: { terms: ['x'] } }), 403, 'second_factor_enrolment_required');
+	// public routes answer as to anybody signed out
+	assertStatus(await srv.req('GET', '/v1/directory', { token }), 200);
 	const me = assertStatus(await srv.req('GET', '/v1/me', { token }), 200);
 	assert.equal(me.second_factor_enrolment_required, true);
 	const state = assertStatus(await srv.req('GET', '/v1/me/second-factor', { token }), 200);
