@@ -488,7 +488,8 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 			return false;
 		}
 		/* an auditor reads everything staff may read and writes nothing */
-		if (route->auth == KF_AUTH_OPERATOR && kf_role_read_only(r->operator_role) && is_write(r->method)) {
+		if (route->auth == KF_AUTH_OPERATOR && kf_role_read_only(r->operator_role) && is_write(r->method) &&
+		    !(route->flags & KF_RF_SELF)) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "auditor_read_only", NULL, NULL,
 				      "an auditor may read but not change anything");
 			return false;

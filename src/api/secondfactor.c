@@ -47,17 +47,6 @@ static void recovery_code_new(char out[RC_LEN + 2])
 	out[o] = '\0';
 }
 
-/* Who may have a second factor: operator staff (the accounts of providers
- * and host owners do not sign in to staff pages). */
-static bool staff_only(struct kf_req *r)
-{
-	if (r->operator_role != KF_ROLE_NONE)
-		return true;
-	kf_reply_fail(r, KF_EFORBIDDEN, "operator_required", NULL, NULL,
-		      "a second factor is for the platform's operator staff");
-	return false;
-}
-
 /* GET /v1/me/second-factor */
 static void api_second_factor_get(struct kf_req *r)
 {
@@ -78,11 +67,10 @@ static void api_second_factor_get(struct kf_req *r)
 	kf_reply_json(r, 200, o);
 }
 
-/* POST /v1/me/second-factor: start (or restart) an enrolment. */
+/* POST /v1/me/second-factor: start (or restart) an enrolment. Staff
+ * only, as the route declares (KF_AUTH_OPERATOR, KF_RF_SELF). */
 static void api_second_factor_start(struct kf_req *r)
 {
-	if (!staff_only(r))
-		return;
 	struct kf_db *db = kf_req_db(r);
 	struct kf_second_factor_row sf;
 	enum kf_err rc = kf_store_second_factor_get(db, r->user_id, &sf);
@@ -121,7 +109,7 @@ static void api_second_factor_confirm(struct kf_req *r)
 {
 	static const struct kf_field f[] = {{"code", KF_F_STRING, true, 16, NULL}};
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !staff_only(r))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	struct kf_db *db = kf_req_db(r);
 	struct kf_second_factor_row sf;
@@ -273,11 +261,13 @@ static void api_session_reauth(struct kf_req *r)
 const struct kf_route kf_api_secondfactor_routes[] = {
 	{"GET", "/v1/me/second-factor", api_second_factor_get, KF_AUTH_USER, KF_RF_ENROL_OK,
 	 "The caller's second factor: none, pending or enabled, whether it is required, recovery codes left"},
-	{"POST", "/v1/me/second-factor", api_second_factor_start, KF_AUTH_USER, KF_RF_ENROL_OK | KF_RF_CONSENT_EXEMPT,
+	{"POST", "/v1/me/second-factor", api_second_factor_start, KF_AUTH_OPERATOR,
+	 KF_RF_ENROL_OK | KF_RF_CONSENT_EXEMPT | KF_RF_SELF,
 	 "Start setting up a TOTP second factor (staff): secret, otpauth URI and QR code"},
-	{"POST", "/v1/me/second-factor/confirm", api_second_factor_confirm, KF_AUTH_USER,
-	 KF_RF_ENROL_OK | KF_RF_CONSENT_EXEMPT, "Confirm the set-up with a first code; answers the recovery codes once"},
-	{"DELETE", "/v1/me/second-factor", api_second_factor_delete, KF_AUTH_USER, KF_RF_STEP_UP | KF_RF_CONSENT_EXEMPT,
+	{"POST", "/v1/me/second-factor/confirm", api_second_factor_confirm, KF_AUTH_OPERATOR,
+	 KF_RF_ENROL_OK | KF_RF_CONSENT_EXEMPT | KF_RF_SELF, "Confirm the set-up with a first code; answers the recovery codes once"},
+	{"DELETE", "/v1/me/second-factor", api_second_factor_delete, KF_AUTH_OPERATOR,
+	 KF_RF_STEP_UP | KF_RF_CONSENT_EXEMPT | KF_RF_SELF,
 	 "Remove the second factor (asks for a recent password or code check)"},
 	{"POST", "/v1/sessions/current/reauth", api_session_reauth, KF_AUTH_USER,
 	 KF_RF_OWN_TX | KF_RF_ENROL_OK | KF_RF_CONSENT_EXEMPT,

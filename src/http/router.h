@@ -33,6 +33,8 @@ enum {
 				   * 403 reauth_required */
 	KF_RF_ENROL_OK = 128,     /* open to a session that must first enrol a second factor
 				   * (everything else answers 403 second_factor_enrolment_required) */
+	KF_RF_SELF = 256,         /* a staff route that changes only the caller's own sign-in
+				   * (the second factor): an auditor, read-only elsewhere, may */
 };
 
 struct kf_route {

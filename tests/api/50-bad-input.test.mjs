@@ -64,12 +64,12 @@ const CASES = {
 		fields: [['current_password', S, true], ['new_password', S, true]],
 	},
 	'GET /v1/me': { auth: 'user', path: () => '/v1/me' },
-	// staff security (189-second-factor): enrolment is staff's, step-up any session's
+	// staff security (189-second-factor): the second factor is staff's (auditors too: KF_RF_SELF)
 	'GET /v1/me/second-factor': { auth: 'user', path: () => '/v1/me/second-factor' },
-	'POST /v1/me/second-factor': { auth: 'user', path: () => '/v1/me/second-factor', as: (c) => c.ops.token },
-	'DELETE /v1/me/second-factor': { auth: 'user', path: () => '/v1/me/second-factor' },
+	'POST /v1/me/second-factor': { auth: 'operator', path: () => '/v1/me/second-factor', as: (c) => c.ops.token },
+	'DELETE /v1/me/second-factor': { auth: 'operator', path: () => '/v1/me/second-factor', as: (c) => c.ops.token },
 	'POST /v1/me/second-factor/confirm': {
-		auth: 'user', path: () => '/v1/me/second-factor/confirm', as: (c) => c.ops.token, body: () => ({ code: '000000' }),
+		auth: 'operator', path: () => '/v1/me/second-factor/confirm', as: (c) => c.ops.token, body: () => ({ code: '000000' }),
 		fields: [['code', S, true]],
 	},
 	'POST /v1/sessions/current/reauth': {
