@@ -1,9 +1,9 @@
 # Kaifang build. `make run` and `make test` are the two commands of the README.
-PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium libcurl openssl libutf8proc libxml-2.0 zbar
+PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium libcurl openssl libutf8proc libxml-2.0 zbar libqrencode
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
              libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates \
-             libpq-dev postgresql chromium fonts-noto-cjk
+             libpq-dev postgresql chromium fonts-noto-cjk libqrencode-dev
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common

@@ -50,6 +50,12 @@ static const struct option options[] = {
 	{"login-max-failures-per-address", NULL, O_INT, OFF(login_max_failures_address), "50", 0, 1, 100000,
 	 "failed logins from one address (across accounts) before it is locked; wider than per account, as an office or a proxy shares one address"},
 	{"login-window", NULL, O_DURATION, OFF(login_window), "15m", 0, 1, 86400, "window in which failed logins are counted"},
+	{"operator-second-factor", NULL, O_STR, OFF(operator_second_factor), "admins", 0, 0, 0,
+	 "admins | all | off: who of the operator staff must sign in with a second factor (TOTP); off is for test set-ups only"},
+	{"operator-idle-timeout", NULL, O_DURATION, OFF(operator_idle_timeout), "30m", 0, 60, 366LL * 86400,
+	 "an operator staff session unused this long ends"},
+	{"operator-step-up", NULL, O_DURATION, OFF(operator_step_up), "10m", 0, 60, 366LL * 86400,
+	 "sensitive staff actions (ban, publish an agreement, …) ask for the password or code again when the last check is older"},
 	{"login-lock", NULL, O_DURATION, OFF(login_lock), "15m", 0, 1, 86400, "how long a lock lasts"},
 	{"client-auth-max-failures", NULL, O_INT, OFF(client_auth_max_failures), "10", 0, 1, 100000,
 	 "failed client authentications (wrong client secret) per client in the window before it is refused (/oauth/token, /oauth/introspect, /oauth/revoke, api_component_token)"},
@@ -400,6 +406,12 @@ static int finish(struct kf_config *cfg)
 	}
 	if (strcmp(cfg->role, "all") && strcmp(cfg->role, "api") && strcmp(cfg->role, "worker")) {
 		fprintf(stderr, "kaifangd: invalid role '%s' (all, api or worker)\n", cfg->role);
+		return -1;
+	}
+	if (strcmp(cfg->operator_second_factor, "admins") && strcmp(cfg->operator_second_factor, "all") &&
+	    strcmp(cfg->operator_second_factor, "off")) {
+		fprintf(stderr, "kaifangd: invalid operator-second-factor '%s' (admins, all or off)\n",
+			cfg->operator_second_factor);
 		return -1;
 	}
 	const char *colon = strrchr(cfg->listen, ':');

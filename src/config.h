@@ -34,6 +34,9 @@ struct kf_config {
 	int64_t login_max_failures_address;
 	int64_t login_window;    /* seconds */
 	int64_t login_lock;      /* seconds */
+	char *operator_second_factor; /* admins | all | off: who of the staff must have a second factor */
+	int64_t operator_idle_timeout; /* seconds a staff session may go unused */
+	int64_t operator_step_up;      /* seconds a password or code check counts for sensitive actions */
 	int64_t review_workdays; /* REV-1 */
 	int64_t release_submissions_per_day; /* REV-4 */
 	int64_t authenticity_valid_days; /* APP-9 */

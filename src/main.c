@@ -210,6 +210,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	atomic_store(&ctx.worker, worker); /* handlers wake it for new URL checks */
+	if (!strcmp(ctx.cfg.operator_second_factor, "off"))
+		fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"operator-second-factor is off: admins sign in with a "
+				"password alone; use this for test set-ups only\"}\n");
 	fprintf(stderr,
 		"{\"level\":\"info\",\"msg\":\"kaifangd started\",\"listen\":\"%s\",\"role\":\"%s\","
 		"\"data_dir\":\"%s\",\"database\":\"%s\",\"migrations_applied\":%d,\"holder\":\"%s\"%s}\n",

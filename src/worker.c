@@ -32,6 +32,7 @@
 #include "store/outbox.h"
 #include "store/personal.h"
 #include "store/providers.h"
+#include "store/secondfactor.h"
 #include "util/mem.h"
 
 /* The leased passes, in the order a worker round runs them. */
@@ -124,7 +125,8 @@ static void retention(struct kf_ctx *ctx, struct kf_db *db, int64_t now)
 		    kf_store_listings_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
 		    kf_store_url_checks_expire(db, now - KF_LISTING_RETENTION_SECONDS) < 0 ||
 		    kf_store_backoff_expire(db, now, 86400) < 0 ||
-		    kf_store_password_resets_expire(db, now - KF_PASSWORD_RESET_RETENTION) < 0 || kf_db_commit(db) != KF_OK)
+		    kf_store_password_resets_expire(db, now - KF_PASSWORD_RESET_RETENTION) < 0 ||
+		    kf_store_challenges_expire(db, now - 86400) < 0 || kf_db_commit(db) != KF_OK)
 			kf_db_rollback(db);
 	}
 	purge(ctx, db, now);

@@ -27,6 +27,10 @@
 #include "store/db.h"
 #include "store/personal.h"
 #include "store/providers.h"
+#include "store/reviews.h"
+#include "store/secondfactor.h"
+#include "api/factor.h"
+#include "config.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -296,12 +300,7 @@ static void make_dummy(void)
 
 /* The sign-in counters of a login: per account (or per unknown login) and
  * per address, with their policies from the configuration. */
-struct login_limits {
-	char ukey[300], akey[80];
-	struct kf_backoff_policy upol, apol;
-};
-
-static void login_limits_init(struct kf_req *r, const char *account, struct login_limits *l)
+void kf_api_login_limits(struct kf_req *r, const char *account, struct kf_login_limits *l)
 {
 	const struct kf_config *cfg = &r->ctx->cfg;
 	struct kf_backoff_policy pol = {.max_failures = (int)cfg->login_max_failures,
@@ -322,7 +321,7 @@ static void login_limits_init(struct kf_req *r, const char *account, struct logi
  * guesses got 20 checks instead of 5. Returns 0 (claimed and committed), the
  * seconds to wait (nothing claimed), or -1 on a storage failure.
  */
-static int64_t login_claim(struct kf_db *db, int64_t now, const struct login_limits *l)
+int64_t kf_api_login_claim(struct kf_db *db, int64_t now, const struct kf_login_limits *l)
 {
 	struct kf_backoff ub, ab;
 	if (kf_db_begin(db) != KF_OK)
@@ -349,7 +348,7 @@ fail:
 
 /* The password was right: the account's counter starts afresh and the
  * address gets its claim back, inside the caller's transaction. */
-static enum kf_err login_succeeded(struct kf_db *db, int64_t now, const struct login_limits *l)
+enum kf_err kf_api_login_succeeded(struct kf_db *db, int64_t now, const struct kf_login_limits *l)
 {
 	struct kf_backoff ub, ab;
 	if (kf_store_backoff_get(db, l->akey, &ab) != KF_OK)
@@ -393,7 +392,7 @@ static char *normal_login(struct kf_req *r, const char *login_in)
 
 /* Check pw against u (or against a dummy when urc says there is no such
  * user, so both take the same time). */
-static bool password_ok(enum kf_err urc, const struct kf_user_row *u, const char *pw)
+bool kf_api_password_ok(enum kf_err urc, const struct kf_user_row *u, const char *pw)
 {
 	if (urc == KF_OK)
 		return kf_password_verify(u->password_hash, pw) && kf_user_may_sign_in(u->status);
@@ -402,25 +401,31 @@ static bool password_ok(enum kf_err urc, const struct kf_user_row *u, const char
 	return false;
 }
 
-enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, const char *pw, char token[80],
-				    int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
+/* Audit a failed sign-in step of operator staff (own transaction): the
+ * audit log shows who was tried, from where. */
+static void audit_staff_failure(struct kf_req *r, struct kf_db *db, int64_t user, const char *action)
 {
-	char *login = normal_login(r, login_in);
+	enum kf_role role = KF_ROLE_NONE;
+	if (kf_store_operator_role(db, user, &role) != KF_OK || role == KF_ROLE_NONE)
+		return;
+	char subject[32];
+	snprintf(subject, sizeof(subject), "user:%lld", (long long)user);
+	/* nobody is signed in: the actor is the address the attempt came from */
+	const char *actor = kf_arena_printf(r->arena, "address:%s", r->client_ip);
+	if (kf_db_begin(db) != KF_OK)
+		return;
+	if (kf_audit_append(db, r->now, actor, action, subject, NULL) != KF_OK || kf_db_commit(db) != KF_OK)
+		kf_db_rollback(db);
+}
+
+/* Open a session for u after every check passed, in one transaction with
+ * the counters' reset (l) and the audit row; enrol_only restricts it to
+ * second-factor enrolment. */
+static enum kf_login session_open(struct kf_req *r, const struct kf_user_row *u, const struct kf_login_limits *l,
+				  bool enrol_only, const char *challenge_hash, char token[80], int64_t *expires)
+{
 	const struct kf_config *cfg = &r->ctx->cfg;
 	struct kf_db *db = kf_req_db(r);
-	enum kf_err urc = kf_store_user_by_login(db, login, u);
-	if (urc == KF_EDB)
-		return KF_LOGIN_ERROR;
-	struct login_limits l;
-	login_limits_init(r, urc == KF_OK ? u->email : login, &l);
-	*retry_after = login_claim(db, r->now, &l);
-	if (*retry_after < 0)
-		return KF_LOGIN_ERROR;
-	if (*retry_after > 0)
-		return KF_LOGIN_LOCKED;
-	/* a wrong password leaves its claim counted as the failure */
-	if (!password_ok(urc, u, pw))
-		return KF_LOGIN_FAILED;
 	char hash[65];
 	kf_token_new("kfs_", token, 80);
 	kf_sha256_hex(token, strlen(token), hash);
@@ -431,19 +436,177 @@ enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, cons
 	const char *ua = shown_user_agent(r);
 	if (kf_db_begin(db) != KF_OK)
 		return KF_LOGIN_ERROR;
-	if (login_succeeded(db, r->now, &l) != KF_OK ||
+	/* the challenge is used once: a second call with it finds it used */
+	if (challenge_hash && kf_store_challenge_use(db, challenge_hash, r->now) != KF_OK) {
+		kf_db_rollback(db);
+		return KF_LOGIN_FAILED;
+	}
+	if (kf_api_login_succeeded(db, r->now, l) != KF_OK ||
 	    kf_store_session_insert(db, u->id, hash, r->now, *expires, r->client_ip, ua, &sid) != KF_OK ||
-	    kf_audit_append(db, r->now, subject, "session.create", subject, NULL) != KF_OK || kf_db_commit(db) != KF_OK) {
+	    kf_store_session_set_factor(db, sid, enrol_only, r->now) != KF_OK ||
+	    kf_audit_append(db, r->now, subject, challenge_hash ? "session.create_second_factor" : "session.create",
+			    subject, NULL) != KF_OK ||
+	    kf_db_commit(db) != KF_OK) {
 		kf_db_rollback(db);
 		return KF_LOGIN_ERROR;
 	}
 	r->user_id = u->id;
 	r->session_id = sid;
+	r->enrol_only = enrol_only;
+	r->verified_at = r->now;
 	char cookie[200];
 	snprintf(cookie, sizeof(cookie), "kf_session=%s; %s; Max-Age=%lld", token, kf_api_cookie_attrs(r),
 		 (long long)cfg->session_ttl);
 	kf_reply_header(r, "Set-Cookie", cookie);
 	return KF_LOGIN_OK;
+}
+
+bool kf_api_factor_required(const struct kf_config *cfg, enum kf_role role)
+{
+	if (role == KF_ROLE_NONE || !strcmp(cfg->operator_second_factor, "off"))
+		return false;
+	return !strcmp(cfg->operator_second_factor, "all") || role == KF_ROLE_ADMIN;
+}
+
+enum kf_login kf_api_password_login(struct kf_req *r, const char *login_in, const char *pw, char token[80],
+				    int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
+{
+	char *login = normal_login(r, login_in);
+	struct kf_db *db = kf_req_db(r);
+	enum kf_err urc = kf_store_user_by_login(db, login, u);
+	if (urc == KF_EDB)
+		return KF_LOGIN_ERROR;
+	struct kf_login_limits l;
+	kf_api_login_limits(r, urc == KF_OK ? u->email : login, &l);
+	*retry_after = kf_api_login_claim(db, r->now, &l);
+	if (*retry_after < 0)
+		return KF_LOGIN_ERROR;
+	if (*retry_after > 0)
+		return KF_LOGIN_LOCKED;
+	/* a wrong password leaves its claim counted as the failure */
+	if (!kf_api_password_ok(urc, u, pw)) {
+		if (urc == KF_OK)
+			audit_staff_failure(r, db, u->id, "session.failed");
+		return KF_LOGIN_FAILED;
+	}
+	enum kf_role role = KF_ROLE_NONE;
+	struct kf_second_factor_row sf;
+	enum kf_err frc = kf_store_second_factor_get(db, u->id, &sf);
+	if (frc == KF_EDB || kf_store_operator_role(db, u->id, &role) != KF_OK)
+		return KF_LOGIN_ERROR;
+	/* A person with a second factor is always asked for it; the counters
+	 * keep this claim until the code is right, so codes are throttled
+	 * with the password. */
+	if (frc == KF_OK && sf.confirmed_at) {
+		char hash[65];
+		kf_token_new("kfc_", token, 80);
+		kf_sha256_hex(token, strlen(token), hash);
+		*expires = r->now + KF_CHALLENGE_SECONDS;
+		if (kf_db_begin(db) != KF_OK)
+			return KF_LOGIN_ERROR;
+		if (kf_store_challenge_insert(db, hash, u->id, r->now, *expires) != KF_OK || kf_db_commit(db) != KF_OK) {
+			kf_db_rollback(db);
+			return KF_LOGIN_ERROR;
+		}
+		return KF_LOGIN_SECOND_FACTOR;
+	}
+	return session_open(r, u, &l, kf_api_factor_required(&r->ctx->cfg, role), NULL, token, expires);
+}
+
+enum kf_login kf_api_code_login(struct kf_req *r, const char *challenge, const char *code, const char *recovery,
+				char token[80], int64_t *expires, int64_t *retry_after, struct kf_user_row *u)
+{
+	struct kf_db *db = kf_req_db(r);
+	char chash[65];
+	int64_t uid;
+	kf_sha256_hex(challenge, strlen(challenge), chash);
+	enum kf_err rc = kf_store_challenge_get(db, chash, r->now, &uid);
+	if (rc == KF_EDB)
+		return KF_LOGIN_ERROR;
+	if (rc != KF_OK)
+		return KF_LOGIN_CHALLENGE_GONE;
+	if (kf_store_user_get(db, uid, u) != KF_OK)
+		return KF_LOGIN_ERROR;
+	struct kf_login_limits l;
+	kf_api_login_limits(r, u->email, &l);
+	*retry_after = kf_api_login_claim(db, r->now, &l);
+	if (*retry_after < 0)
+		return KF_LOGIN_ERROR;
+	if (*retry_after > 0)
+		return KF_LOGIN_LOCKED;
+	if (!kf_user_may_sign_in(u->status))
+		return KF_LOGIN_FAILED;
+	if (kf_db_begin(db) != KF_OK)
+		return KF_LOGIN_ERROR;
+	rc = kf_api_second_factor_check(r, uid, code, recovery);
+	if (rc == KF_OK)
+		rc = kf_db_commit(db);
+	else
+		kf_db_rollback(db);
+	if (rc == KF_EDB)
+		return KF_LOGIN_ERROR;
+	if (rc != KF_OK) {
+		audit_staff_failure(r, db, uid, "session.second_factor_failed");
+		return KF_LOGIN_FAILED;
+	}
+	return session_open(r, u, &l, false, chash, token, expires);
+}
+
+/* 429 of a sign-in step: when the lock ends, in seconds and as a time, so
+ * a page can say it in the person's language and time zone. */
+static void locked_reply(struct kf_req *r, int64_t wait, const char *field)
+{
+	char ra[32];
+	snprintf(ra, sizeof(ra), "%lld", (long long)wait);
+	json_t *e = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:I}", "code", "too_many_attempts", "message",
+			      kf_arena_printf(r->arena, "too many failed sign-ins; try again in %lld seconds",
+					      (long long)wait),
+			      "field", field, "request_id", r->id, "retry_after", (json_int_t)wait, "retry_at",
+			      (json_int_t)(r->now + wait));
+	kf_reply_json(r, 429, json_pack("{s:o}", "error", e));
+	kf_reply_header(r, "Retry-After", ra);
+}
+
+/* POST /v1/sessions, second step: {challenge, code} or {challenge,
+ * recovery_code}. */
+static void api_accounts_login_code(struct kf_req *r, json_t *j)
+{
+	static const struct kf_field f[] = {
+		{"challenge", KF_F_STRING, true, 100, NULL},
+		{"code", KF_F_STRING, false, 16, NULL},
+		{"recovery_code", KF_F_STRING, false, 32, NULL},
+	};
+	if (!kf_req_check(r, j, f, KF_NFIELDS(f)))
+		return;
+	const char *code = kf_json_str(j, "code"), *rec = kf_json_str(j, "recovery_code");
+	if (!code == !rec) {
+		kf_reply_fail(r, KF_EINVAL, "missing_field", NULL, "code",
+			      "send either code (from the authenticator app) or recovery_code");
+		return;
+	}
+	char token[80];
+	int64_t expires, wait;
+	struct kf_user_row u;
+	switch (kf_api_code_login(r, kf_json_str(j, "challenge"), code, rec, token, &expires, &wait, &u)) {
+	case KF_LOGIN_OK:
+		kf_reply_json(r, 201, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
+						"user", user_json(&u)));
+		return;
+	case KF_LOGIN_LOCKED:
+		locked_reply(r, wait, code ? "code" : "recovery_code");
+		return;
+	case KF_LOGIN_CHALLENGE_GONE:
+		kf_reply_fail(r, KF_EAUTH, "challenge_expired", NULL, "challenge",
+			      "this sign-in has expired or was finished: sign in with the password again");
+		return;
+	case KF_LOGIN_FAILED:
+		kf_reply_fail(r, KF_EAUTH, "invalid_second_factor", NULL, code ? "code" : "recovery_code",
+			      "wrong, expired or already used code");
+		return;
+	default:
+		kf_reply_db_error(r);
+		return;
+	}
 }
 
 static void api_accounts_login(struct kf_req *r)
@@ -453,7 +616,13 @@ static void api_accounts_login(struct kf_req *r)
 		{"password", KF_F_STRING, true, 256, NULL},
 	};
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
+	if (!j)
+		return;
+	if (json_object_get(j, "challenge")) {
+		api_accounts_login_code(r, j);
+		return;
+	}
+	if (!kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	char token[80];
 	int64_t expires, wait;
@@ -461,21 +630,27 @@ static void api_accounts_login(struct kf_req *r)
 	switch (kf_api_password_login(r, kf_json_str(j, "login"), kf_json_str(j, "password"), token, &expires, &wait,
 				      &u)) {
 	case KF_LOGIN_OK:
-		kf_reply_json(r, 201, json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires,
-						"user", user_json(&u)));
-		return;
-	case KF_LOGIN_LOCKED: {
-		char ra[32];
-		snprintf(ra, sizeof(ra), "%lld", (long long)wait);
-		kf_reply_fail(r, KF_ELIMIT, "too_many_attempts", NULL, "login",
-			      "too many failed sign-ins; try again in %lld seconds", (long long)wait);
-		kf_reply_header(r, "Retry-After", ra);
+	{
+		json_t *o = json_pack("{s:s, s:I, s:o}", "token", token, "expires_at", (json_int_t)expires, "user",
+				      user_json(&u));
+		/* staff who must set up a second factor before anything else */
+		if (r->enrol_only)
+			json_object_set_new(o, "second_factor", json_string("enrolment_required"));
+		kf_reply_json(r, 201, o);
 		return;
 	}
+	case KF_LOGIN_SECOND_FACTOR:
+		/* 200, not 201: no session yet, one more step */
+		kf_reply_json(r, 200, json_pack("{s:s, s:s, s:I}", "second_factor", "required", "challenge", token,
+						"challenge_expires_at", (json_int_t)expires));
+		return;
+	case KF_LOGIN_LOCKED:
+		locked_reply(r, wait, "login");
+		return;
 	case KF_LOGIN_FAILED:
 		kf_reply_fail(r, KF_EAUTH, "invalid_credentials", NULL, NULL, "wrong login or password");
 		return;
-	case KF_LOGIN_ERROR:
+	default:
 		kf_reply_db_error(r);
 		return;
 	}
@@ -583,9 +758,9 @@ static void api_accounts_password(struct kf_req *r)
 		kf_reply_error(r, &err);
 		return;
 	}
-	struct login_limits l;
-	login_limits_init(r, u.email, &l);
-	int64_t wait = login_claim(db, r->now, &l);
+	struct kf_login_limits l;
+	kf_api_login_limits(r, u.email, &l);
+	int64_t wait = kf_api_login_claim(db, r->now, &l);
 	if (wait < 0) {
 		kf_reply_db_error(r);
 		return;
@@ -594,7 +769,7 @@ static void api_accounts_password(struct kf_req *r)
 		kf_api_limit_reply(r, wait, "too_many_attempts", "current_password", "too many wrong passwords");
 		return;
 	}
-	if (!password_ok(KF_OK, &u, kf_json_str(j, "current_password"))) {
+	if (!kf_api_password_ok(KF_OK, &u, kf_json_str(j, "current_password"))) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "wrong_password", NULL, "current_password",
 			      "the current password is wrong");
 		return;
@@ -607,7 +782,7 @@ static void api_accounts_password(struct kf_req *r)
 	if (!kf_api_begin(r))
 		return;
 	int ended = -1;
-	if (login_succeeded(db, r->now, &l) != KF_OK || kf_store_user_set_password(db, r->user_id, hash, r->now) != KF_OK ||
+	if (kf_api_login_succeeded(db, r->now, &l) != KF_OK || kf_store_user_set_password(db, r->user_id, hash, r->now) != KF_OK ||
 	    (ended = kf_store_sessions_end_others(db, r->user_id, r->session_id, r->now)) < 0 ||
 	    !kf_api_audit(r, "user.password_change", kf_api_actor(r), NULL)) {
 		kf_api_abort_db(r);
@@ -879,6 +1054,9 @@ static void api_accounts_me(struct kf_req *r)
 	json_t *me = json_pack("{s:o, s:o, s:o, s:s?}", "user", user_json(&u), "memberships", members,
 			       "agreements_pending", pj, "operator_role",
 			       r->operator_role != KF_ROLE_NONE ? kf_role_name(r->operator_role) : NULL);
+	/* a staff session that must set up a second factor before anything else */
+	if (r->enrol_only)
+		json_object_set_new(me, "second_factor_enrolment_required", json_true());
 	kf_reply_json(r, 200, me);
 }
 
@@ -1043,9 +1221,9 @@ static void api_accounts_delete(struct kf_req *r)
 		return;
 	}
 	json_decref(unmet);
-	struct login_limits l;
-	login_limits_init(r, u.email, &l);
-	int64_t wait = login_claim(db, r->now, &l);
+	struct kf_login_limits l;
+	kf_api_login_limits(r, u.email, &l);
+	int64_t wait = kf_api_login_claim(db, r->now, &l);
 	if (wait < 0) {
 		kf_reply_db_error(r);
 		return;
@@ -1054,7 +1232,7 @@ static void api_accounts_delete(struct kf_req *r)
 		kf_api_limit_reply(r, wait, "too_many_attempts", "password", "too many wrong passwords");
 		return;
 	}
-	if (!password_ok(KF_OK, &u, kf_json_str(j, "password"))) {
+	if (!kf_api_password_ok(KF_OK, &u, kf_json_str(j, "password"))) {
 		kf_reply_fail(r, KF_EFORBIDDEN, "wrong_password", NULL, "password", "the password is wrong");
 		return;
 	}
@@ -1075,7 +1253,7 @@ static void api_accounts_delete(struct kf_req *r)
 	if (!kf_api_begin(r))
 		return;
 	int ended = -1;
-	if (login_succeeded(db, r->now, &l) != KF_OK || (ended = kf_store_user_delete(db, r->user_id, r->now, purge_at)) < 0 ||
+	if (kf_api_login_succeeded(db, r->now, &l) != KF_OK || (ended = kf_store_user_delete(db, r->user_id, r->now, purge_at)) < 0 ||
 	    kf_mail_enqueue(db, r->now, u.email, zh ? "开放平台帐号已删除" : "Your Kaifang account was deleted", body) != KF_OK ||
 	    !kf_api_audit(r, "user.delete", kf_api_actor(r), NULL)) {
 		kf_api_abort_db(r);
@@ -1091,14 +1269,15 @@ static void api_accounts_delete(struct kf_req *r)
 const struct kf_route kf_api_accounts_routes[] = {
 	{"POST", "/v1/users", api_accounts_register, KF_AUTH_NONE, KF_RF_OWN_TX, "Register an account (ONB-8)"},
 	{"POST", "/v1/sessions", api_accounts_login, KF_AUTH_NONE, KF_RF_OWN_TX, "Sign in"},
-	{"DELETE", "/v1/sessions/current", api_accounts_logout, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT, "Sign out"},
+	{"DELETE", "/v1/sessions/current", api_accounts_logout, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT | KF_RF_ENROL_OK,
+	 "Sign out"},
 	{"GET", "/v1/sessions", api_sessions_list, KF_AUTH_USER, 0, "The caller's sessions, the current one marked"},
 	{"DELETE", "/v1/sessions/{id}", api_sessions_delete, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
 	 "End one of the caller's sessions"},
 	{"POST", "/v1/me/password", api_accounts_password, KF_AUTH_USER, KF_RF_OWN_TX | KF_RF_CONSENT_EXEMPT,
 	 "Change the password; ends the caller's other sessions"},
-	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, 0, "The caller, memberships and pending agreements"},
-	{"PATCH", "/v1/me", api_accounts_me_patch, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
+	{"GET", "/v1/me", api_accounts_me, KF_AUTH_USER, KF_RF_ENROL_OK, "The caller, memberships and pending agreements"},
+	{"PATCH", "/v1/me", api_accounts_me_patch, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT | KF_RF_ENROL_OK,
 	 "Change the caller's profile: the language of mail and console"},
 	{"POST", "/v1/email-verification:confirm", api_accounts_confirm_email, KF_AUTH_NONE, 0,
 	 "Confirm an email address with the link token of the verification mail"},

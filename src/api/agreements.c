@@ -168,7 +168,7 @@ static void api_agreements_consent(struct kf_req *r)
 
 const struct kf_route kf_api_agreements_routes[] = {
 	{"GET", "/v1/agreements", api_agreements_list, KF_AUTH_NONE, 0, "List agreement versions"},
-	{"POST", "/v1/agreements", api_agreements_publish, KF_AUTH_ADMIN, 0, "Publish an agreement version (ONB-12)"},
+	{"POST", "/v1/agreements", api_agreements_publish, KF_AUTH_ADMIN, KF_RF_STEP_UP, "Publish an agreement version (ONB-12)"},
 	{"POST", "/v1/agreements/{key}/consents", api_agreements_consent, KF_AUTH_USER, KF_RF_CONSENT_EXEMPT,
 	 "Consent to an agreement version (ONB-12)"},
 };

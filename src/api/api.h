@@ -74,6 +74,8 @@ extern const struct kf_route kf_api_release_routes[];
 extern const size_t kf_api_release_nroutes;
 extern const struct kf_route kf_api_staff_routes[];
 extern const size_t kf_api_staff_nroutes;
+extern const struct kf_route kf_api_secondfactor_routes[];
+extern const size_t kf_api_secondfactor_nroutes;
 /* The console's pages (src/console/), served by the same dispatcher. */
 extern const struct kf_route kf_console_base_routes[];
 extern const size_t kf_console_base_nroutes;
@@ -97,6 +99,8 @@ extern const struct kf_route kf_console_review_routes[];
 extern const size_t kf_console_review_nroutes;
 extern const struct kf_route kf_console_ops_directory_routes[];
 extern const size_t kf_console_ops_directory_nroutes;
+extern const struct kf_route kf_console_security_routes[];
+extern const size_t kf_console_security_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

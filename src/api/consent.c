@@ -801,6 +801,12 @@ static void api_consent_page(struct kf_req *r)
 		case KF_LOGIN_FAILED:
 			show_signin(r, &f, KF_SIGNIN_ERR_CREDENTIALS, login);
 			return;
+		case KF_LOGIN_SECOND_FACTOR:
+		case KF_LOGIN_CHALLENGE_GONE:
+			/* the consent page has no code step: staff sign in on the
+			 * console, whose session this page then uses */
+			show_signin(r, &f, KF_SIGNIN_ERR_SECOND_FACTOR, login);
+			return;
 		case KF_LOGIN_ERROR:
 			kf_reply_db_error(r);
 			return;

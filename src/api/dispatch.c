@@ -62,6 +62,7 @@ static const struct {
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_api_staff_routes, &kf_api_staff_nroutes},
 	{kf_api_staffdir_routes, &kf_api_staffdir_nroutes},
+	{kf_api_secondfactor_routes, &kf_api_secondfactor_nroutes},
 	{kf_console_base_routes, &kf_console_base_nroutes},
 	{kf_console_apps_routes, &kf_console_apps_nroutes},
 	{kf_console_orgs_routes, &kf_console_orgs_nroutes},
@@ -73,6 +74,7 @@ static const struct {
 	{kf_console_ops_audit_routes, &kf_console_ops_audit_nroutes},
 	{kf_console_review_routes, &kf_console_review_nroutes},
 	{kf_console_ops_directory_routes, &kf_console_ops_directory_nroutes},
+	{kf_console_security_routes, &kf_console_security_nroutes},
 };
 
 static struct kf_route *all_routes;
@@ -172,7 +174,7 @@ static bool authenticate(struct kf_req *r, bool *by_cookie)
 	if (!is_session && strncmp(tok, APITOKEN_PREFIX, 4))
 		return true;
 	struct kf_principal p;
-	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, &p);
+	enum kf_err rc = kf_store_auth(kf_req_db(r), hash, is_session, r->now, r->ctx->cfg.operator_idle_timeout, &p);
 	if (rc == KF_EDB) {
 		kf_reply_db_error(r);
 		return false;
@@ -186,6 +188,8 @@ static bool authenticate(struct kf_req *r, bool *by_cookie)
 	r->operator_role = p.operator_role;
 	r->session_id = p.session_id;
 	r->api_token_id = p.api_token_id;
+	r->enrol_only = p.enrol_only;
+	r->verified_at = p.verified_at;
 	return true;
 }
 
@@ -446,7 +450,23 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 	 * who may not with a page (kf_con_start), not with JSON. */
 	if (route->flags & KF_RF_PAGE) {
 		r->page_auth = (int)route->auth;
+		r->page_enrol_ok = route->flags & KF_RF_ENROL_OK;
 		return true;
+	}
+	/* A staff member who must have a second factor and has none reaches
+	 * enrolment (and /v1/me, sign-out) only: public routes see nobody
+	 * signed in, the others refuse. */
+	if (r->enrol_only && !(route->flags & KF_RF_ENROL_OK)) {
+		if (route->auth == KF_AUTH_NONE) {
+			r->user_id = r->session_id = 0;
+			r->user_email = r->user_name = NULL;
+			r->operator_role = KF_ROLE_NONE;
+			r->enrol_only = false;
+			return true;
+		}
+		kf_reply_fail(r, KF_EFORBIDDEN, "second_factor_enrolment_required", NULL, NULL,
+			      "set up a second factor first: POST /v1/me/second-factor, then confirm it with a code");
+		return false;
 	}
 	switch (route->auth) {
 	case KF_AUTH_NONE:
@@ -474,7 +494,8 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 			return false;
 		}
 		/* an auditor reads everything staff may read and writes nothing */
-		if (route->auth == KF_AUTH_OPERATOR && kf_role_read_only(r->operator_role) && is_write(r->method)) {
+		if (route->auth == KF_AUTH_OPERATOR && kf_role_read_only(r->operator_role) && is_write(r->method) &&
+		    !(route->flags & KF_RF_SELF)) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "auditor_read_only", NULL, NULL,
 				      "an auditor may read but not change anything");
 			return false;
@@ -482,6 +503,16 @@ static bool caller_may(struct kf_req *r, const struct kf_route *route)
 		if (route->auth == KF_AUTH_ADMIN && r->operator_role != KF_ROLE_ADMIN) {
 			kf_reply_fail(r, KF_EFORBIDDEN, "admin_required", NULL, NULL,
 				      "only operator admins may do this");
+			return false;
+		}
+		/* Step-up: a sensitive action needs a recent proof of who is at
+		 * the keyboard, not only a session someone may have left open. */
+		if ((route->flags & KF_RF_STEP_UP) && r->session_id &&
+		    r->now - r->verified_at > r->ctx->cfg.operator_step_up) {
+			kf_reply_fail(r, KF_EFORBIDDEN, "reauth_required", NULL, NULL,
+				      "enter your password or second-factor code again (POST /v1/sessions/current/reauth): "
+				      "this action needs a check made within the last %lld minutes",
+				      (long long)(r->ctx->cfg.operator_step_up / 60));
 			return false;
 		}
 		break;

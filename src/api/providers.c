@@ -757,6 +757,6 @@ const struct kf_route kf_api_providers_routes[] = {
 	 "Cancel the provider account (ONB-10)"},
 	{"POST", "/v1/providers/{id}/reverification", api_providers_reverify, KF_AUTH_OPERATOR, 0,
 	 "Demand re-verification of the entity (ONB-7)"},
-	{"POST", "/v1/providers/{id}/ban", api_providers_ban, KF_AUTH_ADMIN, 0, "Ban the provider (GOV-7)"},
+	{"POST", "/v1/providers/{id}/ban", api_providers_ban, KF_AUTH_ADMIN, KF_RF_STEP_UP, "Ban the provider (GOV-7)"},
 };
 const size_t kf_api_providers_nroutes = sizeof(kf_api_providers_routes) / sizeof(kf_api_providers_routes[0]);

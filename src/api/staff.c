@@ -449,10 +449,10 @@ char *kf_api_system_metrics_text(struct kf_db *db, int64_t now)
 
 const struct kf_route kf_api_staff_routes[] = {
 	{"GET", "/v1/operators", api_operators_list, KF_AUTH_OPERATOR, 0, "The operator's staff"},
-	{"POST", "/v1/operators", api_operators_create, KF_AUTH_ADMIN, KF_RF_OWN_TX,
+	{"POST", "/v1/operators", api_operators_create, KF_AUTH_ADMIN, KF_RF_OWN_TX | KF_RF_STEP_UP,
 	 "Create an operator (admin, reviewer, ops or auditor); without a password, a set-password link is mailed"},
 	{"GET", "/v1/operators/{id}", api_operators_get, KF_AUTH_OPERATOR, 0, "One member of the staff"},
-	{"PATCH", "/v1/operators/{id}", api_operators_patch, KF_AUTH_ADMIN, 0,
+	{"PATCH", "/v1/operators/{id}", api_operators_patch, KF_AUTH_ADMIN, KF_RF_STEP_UP,
 	 "Change an operator's role, disable or enable them (never the last active admin)"},
 	{"GET", "/v1/audit", api_audit_list, KF_AUTH_OPERATOR, 0, "The audit log, newest first, with filters"},
 	{"GET", "/v1/audit/verify", api_audit_verify, KF_AUTH_OPERATOR, 0,

@@ -275,7 +275,7 @@ const struct kf_route kf_api_staffdir_routes[] = {
 	 "One app for the staff: state history, configuration, authorizations, deliveries health"},
 	{"GET", "/v1/staff/providers/{id}", api_staff_provider, KF_AUTH_OPERATOR, 0,
 	 "One provider for the staff: entity, members, apps, reviews, notices"},
-	{"POST", "/v1/providers/{id}/unban", api_providers_unban, KF_AUTH_ADMIN, 0,
+	{"POST", "/v1/providers/{id}/unban", api_providers_unban, KF_AUTH_ADMIN, KF_RF_STEP_UP,
 	 "Lift a provider's ban (GOV-6, GOV-7)"},
 };
 const size_t kf_api_staffdir_nroutes = sizeof(kf_api_staffdir_routes) / sizeof(kf_api_staffdir_routes[0]);

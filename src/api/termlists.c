@@ -127,6 +127,6 @@ const struct kf_route kf_api_termlists_routes[] = {
 	{"GET", "/v1/term-lists", api_termlists_list, KF_AUTH_OPERATOR, 0,
 	 "The term lists with their rules and sizes (APP-11, LST-3/4/5/18/19)"},
 	{"GET", "/v1/term-lists/{list}", api_termlists_get, KF_AUTH_OPERATOR, 0, "The terms of one list"},
-	{"PUT", "/v1/term-lists/{list}", api_termlists_put, KF_AUTH_ADMIN, 0, "Replace the terms of one list"},
+	{"PUT", "/v1/term-lists/{list}", api_termlists_put, KF_AUTH_ADMIN, KF_RF_STEP_UP, "Replace the terms of one list"},
 };
 const size_t kf_api_termlists_nroutes = sizeof(kf_api_termlists_routes) / sizeof(kf_api_termlists_routes[0]);

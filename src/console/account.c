@@ -160,6 +160,11 @@ static void account_page(struct kf_req *r)
 		kf_con_link(&c, NULL, pages[i].href, CL(&c, pages[i].en, pages[i].zh));
 		kf_html_raw(h, "</li>");
 	}
+	if (kf_con_staff_role(&c)) {
+		kf_html_raw(h, "<li>");
+		kf_con_link(&c, NULL, "/console/account/security", CL(&c, "Second factor", "第二重验证"));
+		kf_html_raw(h, "</li>");
+	}
 	if (!verified) {
 		kf_html_raw(h, "<li>");
 		kf_con_link(&c, NULL, "/console/account/verify", CL(&c, "Confirm your email", "确认邮箱"));

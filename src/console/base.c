@@ -139,28 +139,99 @@ static const char *next_target(struct kf_con *c)
 													   : "/console/";
 }
 
+/* The lock of a sign-in (429 too_many_attempts): when it ends, as a time
+ * in the platform's zone and how long from now, in the page's language. */
+static void signin_locked(struct kf_con *c)
+{
+	json_t *e = json_object_get(c->err.body, "error");
+	json_int_t at = json_integer_value(json_object_get(e, "retry_at"));
+	c->has_err = false;
+	kf_html_raw(&c->h, "<div class=\"notice error\" role=\"alert\" id=\"signin-locked\"><p>");
+	kf_html_text(&c->h, CL(c, "Too many failed sign-ins: signing in to this account from here is paused.",
+			       "登录失败次数过多：此账号暂时无法在此登录。"));
+	kf_html_raw(&c->h, "</p><p>");
+	kf_html_text(&c->h, CL(c, "You can try again from ", "可再次尝试的时间："));
+	if (at > 0)
+		kf_con_time(c, (int64_t)at);
+	else
+		kf_html_text(&c->h, CL(c, "a few minutes from now", "几分钟后"));
+	kf_html_raw(&c->h, "</p></div>");
+}
+
+/* The second step of a sign-in: the code from the authenticator app, or a
+ * recovery code, for the challenge the password step answered. */
+static void signin_code_form(struct kf_con *c, const char *challenge, const char *next)
+{
+	kf_con_open(c, CL(c, "Enter your code", "输入验证码"), NULL, 0);
+	if (c->has_err && c->err.code && !strcmp(c->err.code, "too_many_attempts"))
+		signin_locked(c);
+	kf_con_para(c, NULL,
+		    CL(c, "Your password is right. Open your authenticator app and type the 6-digit code it shows for this platform.",
+		       "密码正确。请打开身份验证器应用，输入它为本平台显示的 6 位验证码。"));
+	kf_con_form(c, "/console/signin", false);
+	kf_page_hidden(&c->h, "next", next);
+	kf_page_hidden(&c->h, "challenge", challenge);
+	struct kf_page_field code = {.name = "code", .label = CL(c, "Code", "验证码"), .type = "text",
+				     .autocomplete = "one-time-code",
+				     .hint = CL(c, "6 digits; a code works once.", "6 位数字；每个验证码只能使用一次。")};
+	kf_con_field(c, &code);
+	struct kf_page_field rec = {.name = "recovery_code", .label = CL(c, "Or a recovery code", "或输入恢复码"),
+				    .type = "text", .autocomplete = "off",
+				    .hint = CL(c, "If you have lost your phone: one of the codes you saved when you set up the second factor.",
+					       "如手机丢失，请输入设置第二重验证时保存的恢复码之一。")};
+	kf_con_field(c, &rec);
+	kf_html_raw(&c->h, "<div class=\"actions\">");
+	kf_page_button(&c->h, "primary", CL(c, "Sign in", "登录"), NULL, NULL);
+	kf_html_raw(&c->h, "<a href=\"/console/signin\">");
+	kf_html_text(&c->h, CL(c, "Start again", "重新登录"));
+	kf_html_raw(&c->h, "</a></div>");
+	kf_page_form_close(&c->h);
+	kf_con_finish(c);
+}
+
 static void signin(struct kf_req *r)
 {
 	struct kf_con c;
 	if (!kf_con_start(r, &c, false))
 		return;
 	const char *next = next_target(&c);
+	const char *challenge = kf_con_val(&c, "challenge");
 	if (c.post) {
-		json_t *body = json_pack("{s:s, s:s}", "login", kf_con_val(&c, "login") ? kf_con_val(&c, "login") : "",
+		json_t *body;
+		if (challenge) {
+			const char *code = kf_con_val(&c, "code"), *rec = kf_con_val(&c, "recovery_code");
+			bool use_code = code && *code;
+			body = json_pack("{s:s, s:s}", "challenge", challenge, use_code ? "code" : "recovery_code",
+					 use_code ? code : rec ? rec : "");
+		} else {
+			body = json_pack("{s:s, s:s}", "login", kf_con_val(&c, "login") ? kf_con_val(&c, "login") : "",
 					 "password", kf_con_val(&c, "password") ? kf_con_val(&c, "password") : "");
+		}
 		json_t *ok = kf_con_send(&c, "POST", body, "/v1/sessions");
 		json_decref(body);
+		const char *step = ok ? json_string_value(json_object_get(ok, "second_factor")) : NULL;
+		if (ok && step && !strcmp(step, "required")) {
+			signin_code_form(&c, json_string_value(json_object_get(ok, "challenge")), next);
+			return;
+		}
 		if (ok) {
 			session_cookie(r, json_string_value(json_object_get(ok, "token")),
 				       json_integer_value(json_object_get(ok, "expires_at")));
-			kf_con_redirect(&c, next);
+			/* staff who must have a second factor set it up first */
+			kf_con_redirect(&c, step && !strcmp(step, "enrolment_required") ? "/console/account/security" : next);
 			return;
 		}
 		c.status = c.err.status;
+		if (challenge && c.err.code && strcmp(c.err.code, "challenge_expired")) {
+			signin_code_form(&c, challenge, next);
+			return;
+		}
 		if (c.err.code && !strcmp(c.err.code, "invalid_credentials"))
 			c.err.field = "password";
 	}
 	kf_con_open(&c, CL(&c, "Sign in", "登录"), NULL, 0);
+	if (c.has_err && c.err.code && !strcmp(c.err.code, "too_many_attempts"))
+		signin_locked(&c);
 	kf_con_form(&c, "/console/signin", false);
 	kf_page_hidden(&c.h, "next", next);
 	struct kf_page_field login = {.name = "login", .label = CL(&c, "Email or mobile number", "邮箱或手机号"),

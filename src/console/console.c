@@ -203,6 +203,11 @@ bool kf_con_start(struct kf_req *r, struct kf_con *c, bool need_user)
 		kf_con_redirect(c, next);
 		return false;
 	}
+	/* staff who must set up a second factor reach that page only */
+	if (need_user && r->enrol_only && !r->page_enrol_ok) {
+		kf_con_redirect(c, "/console/account/security");
+		return false;
+	}
 	if ((r->page_auth == KF_AUTH_OPERATOR || r->page_auth == KF_AUTH_ADMIN) &&
 	    !kf_con_staff(c, r->page_auth == KF_AUTH_ADMIN))
 		return false;
@@ -336,6 +341,9 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"certified", "The entity is certified: you can create apps now.", "主体认证已完成，现在可以创建应用。"},
 		{"cancelled", "The provider is cancelled.", "服务商已注销。"},
 		{"signed_out", "You are signed out.", "你已退出登录。"},
+		{"second_factor_off", "The second factor is removed.", "第二重验证已移除。"},
+		{"reauthed", "Thank you: you can go on for the next minutes without being asked again.",
+		 "验证成功：接下来一段时间内不会再次询问。"},
 		{"checked", "The checks ran: the results are below.", "检测已运行，结果见下方。"},
 		{"stopped", "The submission stopped at an automated stage: fix what it lists and submit again.",
 		 "提交未通过自动检测：请按列出的问题修改后重新提交。"},
@@ -480,6 +488,24 @@ bool kf_con_staff(struct kf_con *c, bool admin)
 	return false;
 }
 
+const char *kf_con_here(struct kf_con *c)
+{
+	const char *v = c->r->path ? c->r->path : "/console/";
+	size_t n = strlen(v);
+	if (n > 400)
+		return "%2Fconsole%2F";
+	char *out = kf_arena_alloc(c->r->arena, n * 3 + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
+			*o++ = (char)ch;
+		else
+			o += sprintf(o, "%%%02X", ch);
+	}
+	*o = '\0';
+	return out;
+}
+
 void kf_con_error_notice(struct kf_con *c)
 {
 	if (!c->has_err)
@@ -495,6 +521,14 @@ void kf_con_error_notice(struct kf_con *c)
 	if (c->err.code && !strcmp(c->err.code, "consent_required")) {
 		kf_html_raw(&c->h, "<p><a class=\"button primary\" href=\"/console/account/agreements\">");
 		kf_html_text(&c->h, CL(c, "Read and accept the agreements", "阅读并同意协议"));
+		kf_html_raw(&c->h, "</a></p>");
+	}
+	/* step-up: the password or a code again, then back to this page */
+	if (c->err.code && !strcmp(c->err.code, "reauth_required")) {
+		kf_html_raw(&c->h, "<p><a class=\"button primary\"");
+		kf_html_url_attr(&c->h, "href", kf_con_fmt(c, "/console/account/reauth?next=%s", kf_con_here(c)));
+		kf_html_raw(&c->h, ">");
+		kf_html_text(&c->h, CL(c, "Confirm it is you", "验证身份"));
 		kf_html_raw(&c->h, "</a></p>");
 	}
 }

@@ -150,6 +150,8 @@ const char *kf_con_staff_role(struct kf_con *c);
  * admin when admin. kf_con_start already does this for a page whose route
  * declares KF_AUTH_OPERATOR or KF_AUTH_ADMIN: declare it there. */
 bool kf_con_staff(struct kf_con *c, bool admin);
+/* The page's own path, percent-encoded for a ?next= value. */
+const char *kf_con_here(struct kf_con *c);
 /* A whole page saying the person may not see or do this (403). */
 void kf_con_forbidden(struct kf_con *c);
 

@@ -50,6 +50,9 @@ struct kf_req {
 				       * answers a caller who lacks it (sign-in redirect, 403 page) */
 	int64_t session_id;           /* when authenticated by a session */
 	int64_t api_token_id;         /* when authenticated by an API token */
+	bool enrol_only;              /* a session that reaches second-factor enrolment only */
+	bool page_enrol_ok;           /* the console page's route is open to such a session */
+	int64_t verified_at;          /* the session's last password or code check (step-up) */
 	int64_t api_key_id;           /* when authenticated by an operator API key */
 	const char *api_key_scope;    /* its scope, e.g. "host" */
 

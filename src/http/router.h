@@ -28,6 +28,13 @@ enum {
 				   * be a form post without Origin or a JSON body */
 	KF_RF_PAGE = 32,          /* a console page (HTML), not part of the API: left out of the
 				   * OpenAPI document and the API's route table */
+	KF_RF_STEP_UP = 64,       /* a sensitive staff action: a session whose last password or
+				   * code check is older than operator-step-up is refused with
+				   * 403 reauth_required */
+	KF_RF_ENROL_OK = 128,     /* open to a session that must first enrol a second factor
+				   * (everything else answers 403 second_factor_enrolment_required) */
+	KF_RF_SELF = 256,         /* a staff route that changes only the caller's own sign-in
+				   * (the second factor): an auditor, read-only elsewhere, may */
 };
 
 struct kf_route {

@@ -12,10 +12,11 @@
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
 enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_session, int64_t now,
-			  struct kf_principal *out)
+			  int64_t staff_idle, struct kf_principal *out)
 {
 	static const char q_session[] =
-		"SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL, s.id FROM sessions s"
+		"SELECT u.id, u.email, u.name, u.email_verified_at IS NOT NULL, s.id, s.enrol_only,"
+		" COALESCE(s.verified_at, s.created_at), COALESCE(s.last_used_at, s.created_at) FROM sessions s"
 		" JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL"
 		" AND s.expires_at > ? AND u.status = 'active'";
 	static const char q_token[] =
@@ -35,10 +36,15 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 	COPY(out->email, kf_stmt_text(st, 1));
 	COPY(out->name, kf_stmt_text(st, 2));
 	out->email_verified = kf_stmt_int(st, 3) != 0;
-	if (is_session)
+	int64_t last_used = 0;
+	if (is_session) {
 		out->session_id = kf_stmt_int(st, 4);
-	else
+		out->enrol_only = kf_stmt_int(st, 5) == 1;
+		out->verified_at = kf_stmt_int(st, 6);
+		last_used = kf_stmt_int(st, 7);
+	} else {
 		out->api_token_id = kf_stmt_int(st, 4);
+	}
 	kf_stmt_done(st);
 
 	st = kf_db_prepare(db, "SELECT m.role FROM memberships m JOIN orgs o ON o.id = m.org_id"
@@ -53,6 +59,12 @@ enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_sess
 	kf_stmt_done(st);
 	if (s == KF_STEP_ERROR)
 		return KF_EDB;
+	/* a staff session left unused ends (it is not refreshed by this use) */
+	if (is_session && staff_idle > 0 && out->operator_role != KF_ROLE_NONE && last_used < now - staff_idle) {
+		if (kf_store_session_revoke(db, out->session_id, now) != KF_OK)
+			return KF_EDB;
+		return KF_ENOTFOUND;
+	}
 	/* last use to the minute: at most one write a minute per credential */
 	st = kf_db_prepare(db, is_session ? "UPDATE sessions SET last_used_at = ? WHERE id = ? AND"
 					    " (last_used_at IS NULL OR last_used_at < ? - 60)"

@@ -28,6 +28,11 @@ struct kf_principal {
 	enum kf_role operator_role; /* NONE when not operator staff */
 	int64_t session_id;
 	int64_t api_token_id;
+	/* sessions only: reaches second-factor enrolment only (a staff member
+	 * who must have one and has none), and the last time the person proved
+	 * who they are in it (password or code; step-up) */
+	bool enrol_only;
+	int64_t verified_at;
 };
 
 struct kf_user_row {
@@ -41,9 +46,11 @@ struct kf_user_row {
 	char language[4]; /* "zh" | "en": the language of the account's mail */
 };
 
-/* Resolve a session or API token hash valid at now. KF_ENOTFOUND if none. */
+/* Resolve a session or API token hash valid at now. KF_ENOTFOUND if none.
+ * staff_idle (seconds, 0: none): a session of operator staff unused for
+ * longer is ended here and answers KF_ENOTFOUND (operator-idle-timeout). */
 enum kf_err kf_store_auth(struct kf_db *db, const char *token_hash, bool is_session, int64_t now,
-			  struct kf_principal *out) KF_MUST_CHECK;
+			  int64_t staff_idle, struct kf_principal *out) KF_MUST_CHECK;
 
 /* Insert a user; KF_ECONFLICT with *conflict = "email" | "mobile" when taken. */
 enum kf_err kf_store_user_insert(struct kf_db *db, const char *email, const char *mobile, const char *name,

@@ -207,6 +207,8 @@ static enum kf_msg signin_error_msg(enum kf_signin_error e)
 		return KF_MSG_SIGNIN_ERR_LOCKED;
 	case KF_SIGNIN_ERR_EXPIRED:
 		return KF_MSG_SIGNIN_ERR_EXPIRED;
+	case KF_SIGNIN_ERR_SECOND_FACTOR:
+		return KF_MSG_SIGNIN_ERR_SECOND_FACTOR;
 	case KF_SIGNIN_OK:
 	default:
 		return KF_MSG__COUNT;

@@ -85,6 +85,7 @@ enum kf_signin_error {
 	KF_SIGNIN_ERR_MISSING,     /* a field left empty */
 	KF_SIGNIN_ERR_LOCKED,      /* rate limited */
 	KF_SIGNIN_ERR_EXPIRED,     /* the sign-in form's CSRF token failed: show a fresh form */
+	KF_SIGNIN_ERR_SECOND_FACTOR, /* the account signs in with a second factor: on the console */
 };
 
 struct kf_signin_view {

@@ -41,6 +41,8 @@ static const struct text msgs[KF_MSG__COUNT] = {
 				       "请输入邮箱或手机号以及密码。"},
 	[KF_MSG_SIGNIN_ERR_LOCKED] = {"Too many attempts. Wait a few minutes, then try again.",
 				      "尝试次数过多，请几分钟后再试。"},
+	[KF_MSG_SIGNIN_ERR_SECOND_FACTOR] = {"This account signs in with a second factor: sign in on the console first, then open this page again.",
+					     "此账号需要第二重验证：请先在控制台登录，再重新打开本页。"},
 	[KF_MSG_SIGNIN_ERR_EXPIRED] = {"The form expired. Please sign in again.", "表单已过期，请重新登录。"},
 
 	[KF_MSG_CONSENT_TITLE] = {"Authorize an app", "授权应用"},

@@ -64,6 +64,18 @@ const CASES = {
 		fields: [['current_password', S, true], ['new_password', S, true]],
 	},
 	'GET /v1/me': { auth: 'user', path: () => '/v1/me' },
+	// staff security (189-second-factor): the second factor is staff's (auditors too: KF_RF_SELF)
+	'GET /v1/me/second-factor': { auth: 'user', path: () => '/v1/me/second-factor' },
+	'POST /v1/me/second-factor': { auth: 'operator', path: () => '/v1/me/second-factor', as: (c) => c.ops.token },
+	'DELETE /v1/me/second-factor': { auth: 'operator', path: () => '/v1/me/second-factor', as: (c) => c.ops.token },
+	'POST /v1/me/second-factor/confirm': {
+		auth: 'operator', path: () => '/v1/me/second-factor/confirm', as: (c) => c.ops.token, body: () => ({ code: '000000' }),
+		fields: [['code', S, true]],
+	},
+	'POST /v1/sessions/current/reauth': {
+		auth: 'user', path: () => '/v1/sessions/current/reauth', body: () => ({ password: 'wrong-password-1' }),
+		fields: [['password', S, false], ['code', S, false], ['recovery_code', S, false]],
+	},
 	'PATCH /v1/me': { auth: 'user', path: () => '/v1/me', body: () => ({ language: 'en' }), fields: [['language', S, false]] },
 	'POST /v1/email-verification:confirm': { auth: 'none', path: () => '/v1/email-verification:confirm', body: () => ({ token: 'kfv_nothing' }), fields: [['token', S, true]] },
 	'POST /v1/password-resets': { auth: 'none', path: () => '/v1/password-resets', body: () => ({ login: 'nobody@example.com' }), fields: [['login', S, true]] },

@@ -106,6 +106,8 @@ export function runDaemon(args, { env = {}, timeout = 10000 } = {}) {
  *   opts.testClock  KAIFANG_TEST_CLOCK=1 (default true)
  *   opts.admin      create the first operator admin (default true)
  *   opts.args       extra command-line flags
+ *   (staff security is relaxed by default: KAIFANG_OPERATOR_SECOND_FACTOR
+ *   off, idle timeout and step-up age 366d; pass env to test them)
  *   opts.dataDir    an existing data directory to start on (a restart);
  *                   default: a fresh one
  */
@@ -141,6 +143,12 @@ async function startOnce({ env, testClock, admin, args, reuseDir }) {
 		KAIFANG_VERIFICATION_MAILS_PER_ADDRESS: '100000',
 		KAIFANG_CLIENT_AUTH_MAX_FAILURES: '100000',
 		KAIFANG_CLIENT_AUTH_MAX_FAILURES_PER_ADDRESS: '100000',
+		// the suites sign in as staff with a password alone and move the
+		// test clock by days: staff security is tested with its own
+		// values (189-second-factor, 75-second-factor pass env to override)
+		KAIFANG_OPERATOR_SECOND_FACTOR: 'off',
+		KAIFANG_OPERATOR_IDLE_TIMEOUT: '366d',
+		KAIFANG_OPERATOR_STEP_UP: '366d',
 		...(testClock ? { KAIFANG_TEST_CLOCK: '1' } : {}),
 		...(admin ? { KAIFANG_ADMIN_EMAIL: ADMIN_EMAIL, KAIFANG_ADMIN_PASSWORD: ADMIN_PASSWORD } : {}),
 		...(PG ? { KAIFANG_DATABASE: databaseOf(dataDir) } : {}),
