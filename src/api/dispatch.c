@@ -67,6 +67,8 @@ static const struct {
 	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 	{kf_console_ops_routes, &kf_console_ops_nroutes},
+	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
+	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
 };
 
 static struct kf_route *all_routes;

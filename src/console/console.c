@@ -337,6 +337,9 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"reset", "Your password is set. Sign in with it.", "新密码已设置，请用它登录。"},
 		{"reset_sent", "If an account uses that login, we sent it a link to set a new password.",
 		 "如果该登录名对应一个账号，我们已发送设置新密码的链接。"},
+		{"published", "Published: every account is told by inbox message, mail and an announcement.",
+		 "已发布：已通过站内信、邮件和公告通知所有账号。"},
+		{"announcement_withdrawn", "The announcement is withdrawn.", "公告已撤下。"},
 		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
 		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};
