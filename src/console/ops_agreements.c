@@ -39,7 +39,8 @@ static const char *kind_label(struct kf_con *c, const char *kind)
 static void version_table_open(struct kf_con *c)
 {
 	struct kf_html *h = &c->h;
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+	kf_ops_table_open(c, CL(c, "Versions", "版本"));
+	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Version", "版本"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Title", "标题"));

@@ -39,6 +39,14 @@ void kf_ops_read_only_note(struct kf_con *c)
 				  "你可以查看本页；修改需要管理员。"));
 }
 
+void kf_ops_table_open(struct kf_con *c, const char *label)
+{
+	/* a region a keyboard can reach, since a wide table scrolls in it */
+	kf_html_raw(&c->h, "<div class=\"table\" tabindex=\"0\" role=\"region\"");
+	kf_html_attr(&c->h, "aria-label", label);
+	kf_html_raw(&c->h, ">");
+}
+
 /* The posted lines of a textarea, trimmed, empty lines dropped: a new
  * JSON array of strings. line_of (may be NULL) receives, for each item,
  * its 1-based line in the box (at most max_lines are recorded). */
@@ -126,7 +134,8 @@ static void termlists_index(struct kf_req *r)
 			   "half-width forms, upper and lower case, spaces and punctuation do not matter). Open a list "
 			   "to see its terms and try a sample text.",
 		       "自动检测在规范化之后匹配这些词（全角半角、大小写、空格和标点均不影响匹配）。打开词表可查看其中的词并试测文本。"));
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+	kf_ops_table_open(&c, CL(&c, "Term lists", "词表"));
+	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "List", "词表"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Rule", "规则"));
@@ -223,7 +232,8 @@ static void test_result(struct kf_con *c, json_t *res)
 	kf_html_raw(h, "</p>");
 	marked_skeleton(c, kf_con_str(c, res, "normalized") ? kf_con_str(c, res, "normalized") : "", matches);
 	if (n) {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_ops_table_open(c, CL(c, "Matches", "命中的词"));
+		kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Term", "词"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(c, "Normalised", "规范化后"));
@@ -425,7 +435,8 @@ static void categories_index(struct kf_req *r)
 	} else {
 		kf_ops_read_only_note(&c);
 	}
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+	kf_ops_table_open(&c, CL(&c, "Categories", "类目"));
+	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Category", "类目"));
 	kf_html_raw(h, "</th><th scope=\"col\">ID</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Required qualifications", "所需资质"));
@@ -581,7 +592,8 @@ static void permsets_index(struct kf_req *r)
 	} else {
 		kf_ops_read_only_note(&c);
 	}
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">");
+	kf_ops_table_open(&c, CL(&c, "Permission sets", "权限集"));
+	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Permission set", "权限集"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Data entrusted", "托管的数据"));
@@ -867,7 +879,8 @@ static void announcements_page(struct kf_req *r)
 	if (!json_array_size(items)) {
 		kf_page_empty(h, CL(&c, "No announcement is shown.", "当前没有公告。"), NULL, NULL);
 	} else {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
+		kf_ops_table_open(&c, CL(&c, "Announcements", "公告"));
+		kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Announcement", "公告"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Published", "发布时间"));

@@ -15,6 +15,10 @@ void kf_ops_open(struct kf_con *c, const char *title, const char *parent_href, c
 /* For staff who are not administrators: a note that the page is read-only. */
 void kf_ops_read_only_note(struct kf_con *c);
 
+/* Open a table's scrolling box (<div class="table">, focusable, labelled):
+ * the caller writes <table>… and closes the div. */
+void kf_ops_table_open(struct kf_con *c, const char *label);
+
 /* The agreements pages (ops_agreements.c). */
 void kf_ops_agreements_page(struct kf_req *r);
 void kf_ops_agreement_new(struct kf_req *r);
