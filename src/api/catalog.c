@@ -19,6 +19,7 @@
 #include "core/checks.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "store/agreements.h"
 #include "store/announcements.h"
 #include "store/categories.h"
 #include "store/db.h"
@@ -257,7 +258,8 @@ static void api_permsets_update(struct kf_req *r)
 
 #define ANNOUNCEMENTS_SHOWN 20
 
-static json_t *announcement_json(const struct kf_announcement_row *a)
+/* effective_at: of the agreement version announced (0 when unknown). */
+static json_t *announcement_json(const struct kf_announcement_row *a, int64_t effective_at)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)a->id, "kind", a->kind,
 			      "title_zh", a->title_zh, "title_en", a->title_en, "body_zh", a->body_zh, "body_en",
@@ -265,8 +267,9 @@ static json_t *announcement_json(const struct kf_announcement_row *a)
 			      a->ends_at ? json_integer(a->ends_at) : json_null(), "withdrawn_at",
 			      a->withdrawn_at ? json_integer(a->withdrawn_at) : json_null());
 	json_object_set_new(o, "agreement",
-			    a->agreement_key ? json_pack("{s:s, s:I}", "key", a->agreement_key, "version",
-							 (json_int_t)a->agreement_version)
+			    a->agreement_key ? json_pack("{s:s, s:I, s:o}", "key", a->agreement_key, "version",
+							 (json_int_t)a->agreement_version, "effective_at",
+							 effective_at ? json_integer(effective_at) : json_null())
 					     : json_null());
 	return o;
 }
@@ -275,14 +278,21 @@ static json_t *announcement_json(const struct kf_announcement_row *a)
 static void api_announcements_list(struct kf_req *r)
 {
 	struct kf_announcement_row *rows = NULL;
-	size_t n = 0;
-	if (kf_store_announcements_list(kf_req_db(r), r->arena, r->now, 0, ANNOUNCEMENTS_SHOWN, &rows, &n) != KF_OK) {
+	struct kf_agreement *ags = NULL;
+	size_t n = 0, na = 0;
+	if (kf_store_announcements_list(kf_req_db(r), r->arena, r->now, 0, ANNOUNCEMENTS_SHOWN, &rows, &n) != KF_OK ||
+	    kf_store_agreements_load(kf_req_db(r), r->arena, NULL, &ags, &na) != KF_OK) {
 		kf_reply_db_error(r);
 		return;
 	}
 	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, announcement_json(&rows[i]));
+	for (size_t i = 0; i < n; i++) {
+		int64_t eff = 0;
+		for (size_t k = 0; rows[i].agreement_key && k < na; k++)
+			if (!strcmp(ags[k].key, rows[i].agreement_key) && ags[k].version == rows[i].agreement_version)
+				eff = ags[k].effective_at;
+		json_array_append_new(items, announcement_json(&rows[i], eff));
+	}
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -327,7 +337,7 @@ static void api_announcements_create(struct kf_req *r)
 	a.id = id;
 	a.kind = "general";
 	if (kf_api_commit(r))
-		kf_reply_json(r, 201, announcement_json(&a));
+		kf_reply_json(r, 201, announcement_json(&a, 0));
 }
 
 static void api_announcements_withdraw(struct kf_req *r)

@@ -27,20 +27,25 @@ static const char *state_of(json_t *a)
 	return "superseded";
 }
 
-static const char *kind_label(struct kf_con *c, const char *kind)
+/* The kind of change, with the least notice it needs when with_min (the
+ * form's choices; a list row says only what the version changed). */
+static const char *kind_label(struct kf_con *c, const char *kind, bool with_min)
 {
 	if (kind && !strcmp(kind, "fees"))
-		return CL(c, "Fee change (7 days' notice at least)", "费用变更（至少提前 7 天通知）");
+		return with_min ? CL(c, "Fee change (7 days' notice at least)", "费用变更（至少提前 7 天通知）")
+				: CL(c, "Fee change", "费用变更");
 	if (kind && !strcmp(kind, "service_end"))
-		return CL(c, "Ending a service (60 days' notice at least)", "终止服务（至少提前 60 天通知）");
-	return CL(c, "Rule change (15 days' notice at least)", "规则变更（至少提前 15 天通知）");
+		return with_min ? CL(c, "Ending a service (60 days' notice at least)", "终止服务（至少提前 60 天通知）")
+				: CL(c, "Ending a service", "终止服务");
+	return with_min ? CL(c, "Rule change (15 days' notice at least)", "规则变更（至少提前 15 天通知）")
+			: CL(c, "Rule change", "规则变更");
 }
 
 static void version_table_open(struct kf_con *c)
 {
 	struct kf_html *h = &c->h;
 	kf_ops_table_open(c, CL(c, "Versions", "版本"));
-	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
+	kf_html_raw(h, "<table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Version", "版本"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Title", "标题"));
@@ -125,7 +130,7 @@ void kf_ops_agreements_page(struct kf_req *r)
 		kf_html_raw(h, "</td><td>");
 		kf_html_text(h, kf_con_fmt(&c, CL(&c, "%s days", "%s 天"), kf_con_str(&c, a, "notice_days")));
 		kf_html_raw(h, "<br><span class=\"muted small\">");
-		kf_html_text(h, kind_label(&c, kf_con_str(&c, a, "change_kind")));
+		kf_html_text(h, kind_label(&c, kf_con_str(&c, a, "change_kind"), false));
 		kf_html_raw(h, "</span></td><td>");
 		kf_con_time(&c, json_integer_value(json_object_get(a, "created_at")));
 		kf_html_raw(h, "</td></tr>");
@@ -250,9 +255,9 @@ void kf_ops_agreement_new(struct kf_req *r)
 				     .value = kf_con_str(&c, latest, "body"), .required = true};
 	kf_con_field(&c, &body);
 	struct kf_page_option kinds[] = {
-		{"rules", kind_label(&c, "rules")},
-		{"fees", kind_label(&c, "fees")},
-		{"service_end", kind_label(&c, "service_end")},
+		{"rules", kind_label(&c, "rules", true)},
+		{"fees", kind_label(&c, "fees", true)},
+		{"service_end", kind_label(&c, "service_end", true)},
 	};
 	struct kf_page_field kind = {.name = "change_kind", .label = CL(&c, "Kind of change", "变更类型"), .type = "select",
 				     .options = kinds, .n_options = 3, .value = "rules",

@@ -436,7 +436,7 @@ static void categories_index(struct kf_req *r)
 		kf_ops_read_only_note(&c);
 	}
 	kf_ops_table_open(&c, CL(&c, "Categories", "类目"));
-	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
+	kf_html_raw(h, "<table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Category", "类目"));
 	kf_html_raw(h, "</th><th scope=\"col\">ID</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Required qualifications", "所需资质"));
@@ -593,7 +593,7 @@ static void permsets_index(struct kf_req *r)
 		kf_ops_read_only_note(&c);
 	}
 	kf_ops_table_open(&c, CL(&c, "Permission sets", "权限集"));
-	kf_html_raw(h, "<table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">");
+	kf_html_raw(h, "<table class=\"wide\"><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Permission set", "权限集"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(&c, "Data entrusted", "托管的数据"));
@@ -824,12 +824,23 @@ void kf_con_announcements(struct kf_con *c)
 		kf_html_raw(h, "</strong> <span class=\"muted small\">");
 		kf_con_time(c, json_integer_value(json_object_get(a, "published_at")));
 		kf_html_raw(h, "</span>");
+		json_t *ag = json_object_get(a, "agreement");
+		json_t *eff = json_object_get(ag, "effective_at");
 		const char *body = kf_con_str(c, a, zh ? "body_zh" : "body_en");
-		if (body && *body) {
+		if (json_is_integer(eff)) {
+			/* the version's date in the page's time zone, not the mail's text */
+			bool in_force = json_integer_value(eff) <= (json_int_t)c->r->now;
+			kf_html_raw(h, "<br>");
+			kf_html_text(h, in_force ? CL(c, "In force since ", "生效时间：") : CL(c, "Comes into force ", "生效时间："));
+			kf_con_time(c, json_integer_value(eff));
+			kf_html_text(h, in_force ? CL(c, ". Read and accept it before your next change.", "。请在下次更改前阅读并同意。")
+						 : CL(c, ". From then on, read and accept it before you change anything.",
+						      "。生效后，请先阅读并同意新版本再进行更改。"));
+		} else if (body && *body) {
 			kf_html_raw(h, "<br>");
 			kf_html_text(h, body);
 		}
-		if (json_is_object(json_object_get(a, "agreement")) && c->r->user_id) {
+		if (json_is_object(ag) && c->r->user_id) {
 			kf_html_raw(h, " <a href=\"/console/account/agreements\">");
 			kf_html_text(h, CL(c, "Read the agreements", "查看协议"));
 			kf_html_raw(h, "</a>");
@@ -880,7 +891,7 @@ static void announcements_page(struct kf_req *r)
 		kf_page_empty(h, CL(&c, "No announcement is shown.", "当前没有公告。"), NULL, NULL);
 	} else {
 		kf_ops_table_open(&c, CL(&c, "Announcements", "公告"));
-		kf_html_raw(h, "<table><thead><tr><th scope=\"col\">");
+		kf_html_raw(h, "<table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Announcement", "公告"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Published", "发布时间"));
