@@ -36,7 +36,8 @@ static char *docs_json(struct kf_req *r, json_t *arr)
 	const char **docs = kf_arena_alloc(r->arena, (n ? n : 1) * sizeof(*docs));
 	json_t *v;
 	struct kf_error err = {0};
-	json_array_foreach(arr, i, v) docs[i] = json_string_value(v);
+	json_array_foreach(arr, i, v)
+		docs[i] = json_string_value(v);
 	for (i = 0; i < n; i++)
 		if (!docs[i]) {
 			kf_reply_fail(r, KF_EINVAL, "invalid_type", "REV-6", "qualifications",
@@ -220,10 +221,11 @@ static void api_permsets_update(struct kf_req *r)
 	}
 	json_t *apis = json_object_get(j, "apis"), *v;
 	size_t i;
-	json_array_foreach(apis, i, v) if (!json_is_string(v))
-	{
-		kf_reply_fail(r, KF_EINVAL, "invalid_type", "APP-3", "apis", "apis[%zu] must be a string", i);
-		return;
+	json_array_foreach(apis, i, v) {
+		if (!json_is_string(v)) {
+			kf_reply_fail(r, KF_EINVAL, "invalid_type", "APP-3", "apis", "apis[%zu] must be a string", i);
+			return;
+		}
 	}
 	char *apis_s = apis ? json_dumps(apis, JSON_COMPACT) : NULL;
 	json_t *opt = json_object_get(j, "optional"), *md = json_object_get(j, "member_data");

@@ -80,7 +80,8 @@ static const char *join_lines(struct kf_con *c, json_t *arr)
 	struct kf_arena *a = c->r->arena;
 	size_t n = 0, i;
 	json_t *v;
-	json_array_foreach(arr, i, v) n += json_string_length(v) + 1;
+	json_array_foreach(arr, i, v)
+		n += json_string_length(v) + 1;
 	char *out = kf_arena_alloc(a, n + 1), *p = out;
 	json_array_foreach(arr, i, v) {
 		memcpy(p, json_string_value(v), json_string_length(v));
@@ -411,7 +412,8 @@ static const char *docs_text(struct kf_con *c, json_t *q)
 	const char *s = "";
 	size_t i;
 	json_t *d;
-	json_array_foreach(q, i, d) s = kf_con_fmt(c, "%s%s%s", s, i ? ", " : "", json_string_value(d));
+	json_array_foreach(q, i, d)
+		s = kf_con_fmt(c, "%s%s%s", s, i ? ", " : "", json_string_value(d));
 	return s;
 }
 
