@@ -183,7 +183,9 @@ static void marked_skeleton(struct kf_con *c, const char *sk, json_t *matches)
 		for (json_int_t k = s; k >= 0 && k < e && (size_t)k < ncp; k++)
 			hit[k] = true;
 	}
-	kf_html_raw(h, "<p class=\"doc\">");
+	kf_html_raw(h, "<div class=\"doc\" tabindex=\"0\" role=\"region\"");
+	kf_html_attr(h, "aria-label", CL(c, "The text after normalisation", "规范化后的文本"));
+	kf_html_raw(h, ">");
 	size_t cp = 0, seg = 0;
 	for (size_t b = 0; b <= len; b++) {
 		bool boundary = b == len || ((unsigned char)sk[b] & 0xC0) != 0x80;
@@ -204,7 +206,7 @@ static void marked_skeleton(struct kf_con *c, const char *sk, json_t *matches)
 		if (b < len)
 			cp++;
 	}
-	kf_html_raw(h, "</p>");
+	kf_html_raw(h, "</div>");
 }
 
 static void test_result(struct kf_con *c, json_t *res)
