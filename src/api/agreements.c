@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Agreements (ONB-12): operators publish versions; users read and consent. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "api/common.h"
@@ -11,6 +13,7 @@
 #include "http/request.h"
 #include "notify/notify.h"
 #include "store/agreements.h"
+#include "store/announcements.h"
 #include "store/db.h"
 #include "util/mem.h"
 
@@ -26,6 +29,45 @@ static bool valid_audience(json_t *arr)
 			return false;
 	}
 	return true;
+}
+
+/* An agreement's announcement stays up this long after the version takes
+ * effect, so an account that was away still sees why it is asked again. */
+#define ANNOUNCEMENT_AFTER_EFFECT (30 * 86400)
+
+/* NOTE-1, ONB-12: a published version is told to every account at once, in
+ * the publishing transaction: an announcement on the console and the
+ * landing page, an inbox message and a mail per account (staff excepted).
+ * When it takes effect the consent rule asks each account again. */
+static bool announce_version(struct kf_req *r, const struct kf_agreement *a, const char *title)
+{
+	char when[40];
+	struct tm tm;
+	time_t t = (time_t)a->effective_at;
+	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(when, sizeof(when), "%lld", (long long)a->effective_at);
+	struct kf_announcement_row row = {
+		.title_zh = kf_arena_printf(r->arena, "《%s》第 %d 版已发布", title, a->version),
+		.title_en = kf_arena_printf(r->arena, "Version %d of “%s” is published", a->version, title),
+		.body_zh = kf_arena_printf(r->arena,
+					   "新版本将于 %s 生效（提前 %d 天通知）。生效后，您需要在控制台阅读并同意新版本，"
+					   "才能继续进行更改。",
+					   when, a->notice_days),
+		.body_en = kf_arena_printf(r->arena,
+					   "It takes effect on %s (%d days' notice). From then on, read and accept it in the "
+					   "console before you change anything.",
+					   when, a->notice_days),
+		.agreement_key = a->key,
+		.agreement_version = a->version,
+		.published_at = r->now,
+		.ends_at = a->effective_at > r->now ? a->effective_at + ANNOUNCEMENT_AFTER_EFFECT
+						    : r->now + ANNOUNCEMENT_AFTER_EFFECT,
+	};
+	int64_t id;
+	struct kf_db *db = kf_req_db(r);
+	return kf_store_announcement_insert(db, &row, r->user_id, r->now, &id) == KF_OK &&
+	       kf_notify_all_accounts(db, r->now, "agreement.published", row.title_en, row.title_zh, row.body_en,
+				      NULL) == KF_OK;
 }
 
 static void api_agreements_publish(struct kf_req *r)
@@ -88,7 +130,8 @@ static void api_agreements_publish(struct kf_req *r)
 		return;
 	}
 	char *subject = kf_arena_printf(r->arena, "agreement:%s:%d", a.key, a.version);
-	if (rc != KF_OK || !kf_api_audit(r, "agreement.publish", subject, kf_json_str(j, "body"))) {
+	if (rc != KF_OK || !announce_version(r, &a, kf_json_str(j, "title")) ||
+	    !kf_api_audit(r, "agreement.publish", subject, kf_json_str(j, "body"))) {
 		kf_api_abort_db(r);
 		return;
 	}

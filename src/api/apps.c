@@ -21,6 +21,7 @@
 #include "api/common.h"
 #include "pipeline/terms_cache.h"
 #include "core/app.h"
+#include "core/checks.h"
 #include "core/netpolicy.h"
 #include "core/provider.h"
 #include "ctx.h"
@@ -956,6 +957,7 @@ static void api_apps_catalog(struct kf_req *r)
 		json_object_set_new(o, "description_zh", json_string(sets[i].description_zh));
 		json_object_set_new(o, "data_entrusted_en", json_string(sets[i].data_entrusted));
 		json_object_set_new(o, "data_entrusted_zh", json_string(sets[i].data_entrusted_zh));
+		json_object_set_new(o, "capability_check", json_string(sets[i].capability_check));
 		json_array_append_new(items, o);
 	}
 	kf_reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -975,10 +977,20 @@ static void api_apps_catalog_add(struct kf_req *r)
 		{"apis", KF_F_ARRAY, false, 200, "APP-3"},
 		{"optional", KF_F_BOOL, false, 0, "APP-3"},
 		{"member_data", KF_F_BOOL, false, 0, "DATA-1"},
+		{"capability_check", KF_F_STRING, false, 200, "APP-9"},
 	};
 	json_t *j = kf_req_json(r);
 	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
+	enum kf_check_kind checks[KF_CHECKS_PER_SET_MAX];
+	size_t n_checks;
+	struct kf_error cerr = {0};
+	if (kf_checks_parse(kf_json_str(j, "capability_check"), checks, KF_CHECKS_PER_SET_MAX, &n_checks, &cerr) !=
+	    KF_OK) {
+		cerr.field = "capability_check";
+		kf_reply_error(r, &cerr);
+		return;
+	}
 	json_int_t id = json_integer_value(json_object_get(j, "id"));
 	if (id < 1 || id > 1000000) {
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", "APP-3", "id", "id is a number from 1 to 1000000 (func_info id)");
@@ -998,6 +1010,7 @@ static void api_apps_catalog_add(struct kf_req *r)
 		.description_zh = kf_json_str(j, "description_zh"),
 		.data_entrusted_zh = kf_json_str(j, "data_entrusted_zh"),
 		.member_data = json_is_true(json_object_get(j, "member_data")),
+		.capability_check = kf_json_str(j, "capability_check"),
 	};
 	enum kf_err rc = kf_store_permset_insert(kf_req_db(r), &row);
 	free(apis_s);

@@ -75,6 +75,8 @@ static const struct {
 	{kf_console_review_routes, &kf_console_review_nroutes},
 	{kf_console_ops_directory_routes, &kf_console_ops_directory_nroutes},
 	{kf_console_security_routes, &kf_console_security_nroutes},
+	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
+	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
 };
 
 static struct kf_route *all_routes;

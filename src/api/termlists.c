@@ -13,8 +13,11 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "core/termlist.h"
+#include "core/terms.h"
+#include "core/validate.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "pipeline/terms_cache.h"
 #include "store/db.h"
 #include "store/listings.h"
 #include "util/mem.h"
@@ -123,10 +126,54 @@ fail:
 	kf_api_abort_db(r);
 }
 
+#define TERM_TEST_TEXT_MAX 10000 /* bytes of sample text */
+#define TERM_TEST_MATCHES_MAX 200 /* occurrences listed */
+
+/* The test box (APP-11, LST-3/4/5/18/19): which terms of one list a sample
+ * text matches, by the same matcher the listing checks use (the process's
+ * cache of built lists, pipeline/terms_cache.h), with the skeleton of the
+ * text (NFKC, case folding, spaces and punctuation dropped: core/terms.h)
+ * and where each term lies in it. Reads only; any staff member may try. */
+static void api_termlists_test(struct kf_req *r)
+{
+	static const struct kf_field f[] = {{"text", KF_F_STRING, true, TERM_TEST_TEXT_MAX, NULL}};
+	enum kf_termlist l;
+	json_t *j = kf_req_json(r);
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !load_list(r, &l))
+		return;
+	const char *text = kf_json_str(j, "text");
+	struct kf_termset *set = kf_terms_cache_get(r->ctx->terms_cache, kf_req_db(r));
+	if (!set) {
+		kf_reply_db_error(r);
+		return;
+	}
+	struct kf_terms_match *m = kf_arena_alloc(r->arena, TERM_TEST_MATCHES_MAX * sizeof(*m));
+	char *skeleton = NULL;
+	bool whole = kf_termlist_whole_text(l);
+	size_t n = kf_terms_find_all(set->lists[l], text, whole, m, TERM_TEST_MATCHES_MAX, &skeleton);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n && i < TERM_TEST_MATCHES_MAX; i++) {
+		char *sk = kf_terms_skeleton(m[i].term);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:I}", "term", m[i].term, "normalized_term",
+						       sk ? sk : "", "start", (json_int_t)m[i].start, "end",
+						       (json_int_t)m[i].end));
+		free(sk);
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:b, s:I}", "list", kf_termlist_name(l), "rule",
+			      kf_termlist_rule(l), "match", whole ? "whole_text" : "substring", "normalized",
+			      skeleton ? skeleton : "", "matches", items, "count", (json_int_t)n, "truncated",
+			      n > TERM_TEST_MATCHES_MAX, "generation", (json_int_t)set->generation);
+	free(skeleton);
+	kf_termset_put(set);
+	kf_reply_json(r, 200, o);
+}
+
 const struct kf_route kf_api_termlists_routes[] = {
 	{"GET", "/v1/term-lists", api_termlists_list, KF_AUTH_OPERATOR, 0,
 	 "The term lists with their rules and sizes (APP-11, LST-3/4/5/18/19)"},
 	{"GET", "/v1/term-lists/{list}", api_termlists_get, KF_AUTH_OPERATOR, 0, "The terms of one list"},
 	{"PUT", "/v1/term-lists/{list}", api_termlists_put, KF_AUTH_ADMIN, KF_RF_STEP_UP, "Replace the terms of one list"},
+	{"POST", "/v1/term-lists/{list}/test", api_termlists_test, KF_AUTH_OPERATOR, 0,
+	 "Which terms of one list a sample text matches after normalisation (test box)"},
 };
 const size_t kf_api_termlists_nroutes = sizeof(kf_api_termlists_routes) / sizeof(kf_api_termlists_routes[0]);

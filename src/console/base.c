@@ -43,6 +43,7 @@ static void landing(struct kf_req *r)
 	c.section = "home";
 	kf_con_open(&c, CL(&c, "An open platform for third-party apps", "第三方应用开放平台"), NULL, 0);
 	struct kf_html *h = &c.h;
+	kf_con_announcements(&c);
 	kf_html_raw(h, "<div class=\"grid\"><section class=\"card\"><h2>");
 	kf_html_text(h, CL(&c, "Build apps for our users", "为我们的用户开发应用"));
 	kf_html_raw(h, "</h2><p>");
@@ -418,6 +419,7 @@ static void home(struct kf_req *r)
 	c.section = "home";
 	kf_con_open(&c, CL(&c, "Console", "控制台"), NULL, 0);
 	struct kf_html *h = &c.h;
+	kf_con_announcements(&c);
 	json_t *user = json_object_get(c.me, "user");
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, CL(&c, "Needs you now", "待办"));

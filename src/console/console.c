@@ -357,12 +357,14 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		 "已创建。我们已向对方发送设置密码的链接。"},
 		{"disabled", "Disabled: the person is signed out and cannot sign in.", "已停用：对方已退出登录且无法登录。"},
 		{"enabled", "Enabled: the person can sign in again.", "已启用：对方可以再次登录。"},
-
 		{"banned", "The provider is banned; its members were told why.", "服务商已被封禁，已通知其成员原因。"},
 		{"unbanned", "The ban is lifted; the provider's members were told.", "封禁已解除，已通知服务商成员。"},
 		{"reverify", "Re-verification requested; the provider was told.", "已要求重新验证，并已通知服务商。"},
 		{"suspended", "The app is suspended; its provider was told why.", "应用已暂停，已通知服务商原因。"},
 		{"unsuspended", "The suspension is lifted; the provider was told.", "暂停已解除，已通知服务商。"},
+		{"published", "Published: every account is told by inbox message, mail and an announcement.",
+		 "已发布：已通过站内信、邮件和公告通知所有账号。"},
+		{"announcement_withdrawn", "The announcement is withdrawn.", "公告已撤下。"},
 		{"account_deleted", "Your account is deleted. We mailed you what happens to its data and when.",
 		 "你的账号已注销。我们已通过邮件告知其数据的处理方式和时间。"},
 	};

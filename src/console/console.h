@@ -155,6 +155,11 @@ const char *kf_con_here(struct kf_con *c);
 /* A whole page saying the person may not see or do this (403). */
 void kf_con_forbidden(struct kf_con *c);
 
+/* The announcements shown now (GET /v1/announcements, NOTE-1) as a card;
+ * nothing when there are none. For the console's home and the landing
+ * page (console/ops_settings.c). */
+void kf_con_announcements(struct kf_con *c);
+
 /* The provider orgs and host accounts of the person, from /v1/me. */
 json_t *kf_con_memberships(struct kf_con *c);
 

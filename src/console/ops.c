@@ -33,6 +33,8 @@ static const struct ops_link rules[] = {
 	 "应用可申请的权限，以及服务商和授权方看到的说明。", true},
 	{"/console/ops/agreements", "Agreements", "协议", "Publish a new version; accounts are told and consent again.",
 	 "发布新版本协议；通知所有账号并要求重新同意。", true},
+	{"/console/ops/announcements", "Announcements", "公告", "What the console and the landing page announce.",
+	 "控制台和平台首页显示的公告。", true},
 };
 
 static const struct ops_link staff[] = {

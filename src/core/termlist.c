@@ -31,6 +31,11 @@ const char *kf_termlist_rule(enum kf_termlist l)
 	return (unsigned)l < KF_TERMLIST_COUNT ? LISTS[l].rule : "";
 }
 
+bool kf_termlist_whole_text(enum kf_termlist l)
+{
+	return l == KF_TERMLIST_GENERIC_NAMES; /* as core/listing.c's name check */
+}
+
 bool kf_termlist_parse(const char *name, enum kf_termlist *out)
 {
 	for (int i = 0; name && i < KF_TERMLIST_COUNT; i++) {

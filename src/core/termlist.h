@@ -35,6 +35,10 @@ enum kf_termlist {
 const char *kf_termlist_name(enum kf_termlist l);
 /* The rule id a list serves ("APP-11", "LST-3", …; static). */
 const char *kf_termlist_rule(enum kf_termlist l);
+/* True when the checks match list l against a whole text (LST-3's generic
+ * names: the name as a whole is generic), false when a term anywhere in
+ * the text counts (every other list). */
+bool kf_termlist_whole_text(enum kf_termlist l);
 /* The list called name; false for an unknown (or NULL) name. */
 bool kf_termlist_parse(const char *name, enum kf_termlist *out);
 

@@ -355,3 +355,55 @@ out:
 	free(cps);
 	return found;
 }
+
+size_t kf_terms_find_all(const struct kf_terms *t, const char *text, bool exact, struct kf_terms_match *out,
+			 size_t max, char **skeleton)
+{
+	size_t n = 0, count = 0;
+	if (skeleton)
+		*skeleton = NULL;
+	utf8proc_int32_t *cps = skeleton_cps(text, &n);
+	if (!cps)
+		return 0;
+	if (skeleton) {
+		char *res = xrealloc(NULL, n * 4 + 1, 1);
+		size_t len = 0;
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)utf8proc_encode_char(cps[i], (utf8proc_uint8_t *)res + len);
+		res[len] = '\0';
+		*skeleton = res;
+	}
+	if (!t || t->n_terms == 0 || n == 0)
+		goto out;
+	if (exact) {
+		const char *m = NULL;
+		if (kf_terms_find_exact(t, text, &m)) {
+			if (max > 0)
+				out[0] = (struct kf_terms_match){.term = m, .start = 0, .end = n};
+			count = 1;
+		}
+		goto out;
+	}
+	uint32_t s = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c;
+		while ((c = child_get(t, s, cps[i])) == 0 && s != 0)
+			s = t->nodes[s].fail;
+		s = c;
+		/* the node itself when it ends a term, then every shorter term on
+		 * its output chain: the longest first */
+		for (uint32_t hit = t->nodes[s].term != NO_TERM ? s : t->nodes[s].out; hit; hit = t->nodes[hit].out) {
+			if (count < max) {
+				size_t len;
+				utf8proc_int32_t *tc = skeleton_cps(t->terms[t->nodes[hit].term], &len);
+				free(tc);
+				out[count] = (struct kf_terms_match){
+					.term = t->terms[t->nodes[hit].term], .start = i + 1 - len, .end = i + 1};
+			}
+			count++;
+		}
+	}
+out:
+	free(cps);
+	return count;
+}

@@ -58,6 +58,28 @@ bool kf_terms_find(const struct kf_terms *t, const char *text, const char **matc
 bool kf_terms_find_exact(const struct kf_terms *t, const char *text,
 			 const char **matched_term);
 
+/* One occurrence found by kf_terms_find_all: the term as given to
+ * kf_terms_build (borrowed from the matcher) and where its skeleton lies in
+ * the skeleton of the searched text, in code points [start, end). */
+struct kf_terms_match {
+	const char *term;
+	size_t start, end;
+};
+
+/*
+ * Every occurrence of every term in text, as kf_terms_find sees them (the
+ * same automaton over the same skeleton; exact: only a term equal to the
+ * whole skeleton, as kf_terms_find_exact): at most max into out (out may be
+ * NULL when max is 0), in the order their ends appear in the skeleton, and
+ * the longest first among those ending at one place. Returns how many there
+ * are in all (may exceed max). *skeleton (when not NULL) receives the
+ * skeleton of text as a new string the caller frees with free() (NULL when
+ * text is NULL or not valid UTF-8, then 0 is returned). For the operators'
+ * test box: what the checks would match in a sample text, and where.
+ */
+size_t kf_terms_find_all(const struct kf_terms *t, const char *text, bool exact, struct kf_terms_match *out,
+			 size_t max, char **skeleton);
+
 /*
  * The skeleton of s as a new NUL-terminated UTF-8 string the caller frees
  * with free(); NULL when s is NULL or not valid UTF-8.

@@ -19,6 +19,7 @@
 
 #include "core/validate.h"
 #include "ctx.h"
+#include "store/announcements.h"
 #include "store/notices.h"
 #include "util/mem.h"
 
@@ -66,6 +67,7 @@ static const struct {
 	{"app.search_listing_submitted", "搜索位申请已提交"},
 	{"app.search_listing_approved", "搜索位申请已通过"},
 	{"app.search_listing_rejected", "搜索位申请未通过"},
+	{"agreement.published", "协议新版本发布"},
 };
 
 const char *kf_notify_title_zh(const char *kind)
@@ -117,6 +119,24 @@ enum kf_err kf_notify_user(struct kf_db *db, int64_t now, int64_t user_id, int64
 			   const char *title, const char *body)
 {
 	return notify_user(db, now, user_id, org_id, NULL, kind, title, body);
+}
+
+enum kf_err kf_notify_all_accounts(struct kf_db *db, int64_t now, const char *kind, const char *title,
+				   const char *title_zh, const char *body, int64_t *accounts)
+{
+	const char *zt = title_zh ? title_zh : kf_notify_title_zh(kind);
+	char *subject_zh = kf_xasprintf("开放平台通知：%s", zt ? zt : title);
+	char *text_zh = kf_xasprintf("您在开放平台有一条新通知：%s\n\n通知原文（英文）：\n%s\n\n%s\n\n"
+				     "在控制台的收件箱中查看并处理：%s/console/\n",
+				     zt ? zt : title, title, body, console_base);
+	char *text_en = kf_xasprintf("%s\n\nRead it and act on it in your inbox in the Kaifang console: %s/console/\n",
+				     body, console_base);
+	enum kf_err rc = kf_store_notify_all_accounts(db, kind, title, body, subject_zh, text_zh, title, text_en, now,
+						      accounts);
+	free(subject_zh);
+	free(text_zh);
+	free(text_en);
+	return rc;
 }
 
 enum kf_err kf_notify_org_app(struct kf_db *db, int64_t now, int64_t org_id, const char *app_id, const char *kind,

@@ -39,6 +39,13 @@ enum kf_err kf_notify_org(struct kf_db *db, int64_t now, int64_t org_id, const c
 enum kf_err kf_notify_org_app(struct kf_db *db, int64_t now, int64_t org_id, const char *app_id, const char *kind,
 			      const char *title, const char *body) KF_MUST_CHECK;
 
+/* An inbox message and a mail to every active account that is not the
+ * operator's staff (store/announcements.h), framed as kf_notify_user frames
+ * one; title_zh is the Chinese title of the mail (may be NULL: then
+ * kf_notify_title_zh(kind)). *accounts (may be NULL) how many were told. */
+enum kf_err kf_notify_all_accounts(struct kf_db *db, int64_t now, const char *kind, const char *title,
+				   const char *title_zh, const char *body, int64_t *accounts) KF_MUST_CHECK;
+
 /* One pass of the mail worker: send what is due. keep (may be NULL) is
  * asked before each mail whether the pass may go on (the worker still holds
  * its lease); when it says no, the rest stays pending. Returns how many were

@@ -14,7 +14,7 @@ enum kf_err kf_store_permsets_list(struct kf_db *db, struct kf_arena *a, struct 
 	*n = 0;
 	struct kf_stmt *st = kf_db_prepare(db,
 		"SELECT id, key, name, name_en, description, data_entrusted, apis, optional, description_zh,"
-		" data_entrusted_zh, member_data FROM permission_sets ORDER BY id");
+		" data_entrusted_zh, member_data, COALESCE(capability_check, '') FROM permission_sets ORDER BY id");
 	if (!st)
 		return KF_EDB;
 	size_t cap = 16, cnt = 0;
@@ -39,6 +39,7 @@ enum kf_err kf_store_permsets_list(struct kf_db *db, struct kf_arena *a, struct 
 			.description_zh = kf_arena_strdup(a, kf_stmt_text(st, 8)),
 			.data_entrusted_zh = kf_arena_strdup(a, kf_stmt_text(st, 9)),
 			.member_data = kf_stmt_int(st, 10) == 1,
+			.capability_check = kf_arena_strdup(a, kf_stmt_text(st, 11)),
 		};
 		cnt++;
 	}
@@ -72,7 +73,8 @@ enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_ro
 {
 	struct kf_stmt *st = kf_db_prepare(db,
 		"INSERT INTO permission_sets (id, key, name, name_en, description, data_entrusted, apis, optional,"
-		" description_zh, data_entrusted_zh, member_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		" description_zh, data_entrusted_zh, member_data, capability_check)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, row->id);
@@ -86,9 +88,44 @@ enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_ro
 	kf_stmt_bind_text(st, 9, row->description_zh ? row->description_zh : "");
 	kf_stmt_bind_text(st, 10, row->data_entrusted_zh ? row->data_entrusted_zh : "");
 	kf_stmt_bind_int(st, 11, row->member_data ? 1 : 0);
+	if (row->capability_check && row->capability_check[0])
+		kf_stmt_bind_text(st, 12, row->capability_check);
+	else
+		kf_stmt_bind_null(st, 12);
 	if (kf_stmt_exec(st) == KF_OK)
 		return KF_OK;
 	return kf_db_is_constraint_error(db) ? KF_ECONFLICT : KF_EDB;
+}
+
+enum kf_err kf_store_permset_update(struct kf_db *db, const struct kf_permset_row *row)
+{
+	struct kf_stmt *st = kf_db_prepare(db,
+		"UPDATE permission_sets SET name = COALESCE(CAST(? AS TEXT), name),"
+		" name_en = COALESCE(CAST(? AS TEXT), name_en), description = COALESCE(CAST(? AS TEXT), description),"
+		" data_entrusted = COALESCE(CAST(? AS TEXT), data_entrusted),"
+		" description_zh = COALESCE(CAST(? AS TEXT), description_zh),"
+		" data_entrusted_zh = COALESCE(CAST(? AS TEXT), data_entrusted_zh), apis = COALESCE(CAST(? AS TEXT), apis),"
+		" capability_check = CASE WHEN CAST(? AS TEXT) IS NULL THEN capability_check"
+		" WHEN CAST(? AS TEXT) = '' THEN NULL ELSE CAST(? AS TEXT) END,"
+		" optional = ?, member_data = ? WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_text(st, 1, row->name);
+	kf_stmt_bind_text(st, 2, row->name_en);
+	kf_stmt_bind_text(st, 3, row->description);
+	kf_stmt_bind_text(st, 4, row->data_entrusted);
+	kf_stmt_bind_text(st, 5, row->description_zh);
+	kf_stmt_bind_text(st, 6, row->data_entrusted_zh);
+	kf_stmt_bind_text(st, 7, row->apis);
+	kf_stmt_bind_text(st, 8, row->capability_check);
+	kf_stmt_bind_text(st, 9, row->capability_check);
+	kf_stmt_bind_text(st, 10, row->capability_check);
+	kf_stmt_bind_int(st, 11, row->optional ? 1 : 0);
+	kf_stmt_bind_int(st, 12, row->member_data ? 1 : 0);
+	kf_stmt_bind_int(st, 13, row->id);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	return kf_db_changes(db) == 1 ? KF_OK : KF_ENOTFOUND;
 }
 
 enum kf_err kf_store_permission_set_checks(struct kf_db *db, int64_t id, char key[64], char checks[256])

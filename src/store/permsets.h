@@ -29,6 +29,7 @@ struct kf_permset_row {
 	const char *apis;           /* JSON array text ("[]" when none) */
 	bool optional;
 	bool member_data;           /* hands over members' data: the consent page asks for the scope (DATA-1) */
+	const char *capability_check; /* the automated checks it names (core/checks.h), "" when none */
 };
 
 /* The whole catalog in id order: *out (and every string of it) in arena a,
@@ -47,6 +48,13 @@ enum kf_err kf_store_permsets_get(struct kf_db *db, struct kf_arena *a, const in
  * data_entrusted_zh NULL store ""). KF_ECONFLICT when a
  * set with this id or key exists; KF_EDB. */
 enum kf_err kf_store_permset_insert(struct kf_db *db, const struct kf_permset_row *row) KF_MUST_CHECK;
+
+/* Change set id: every text of row (names, descriptions, data entrusted
+ * in both languages, apis, capability_check; NULL keeps the stored one)
+ * and optional, member_data (always written). row->id and row->key are not
+ * changed (the key is the OAuth scope word apps were granted under).
+ * KF_ENOTFOUND; KF_EDB. */
+enum kf_err kf_store_permset_update(struct kf_db *db, const struct kf_permset_row *row) KF_MUST_CHECK;
 
 /* The capability checks a permission set names (permission_sets
  * .capability_check; "" when none) and its key, by catalog id.

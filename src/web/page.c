@@ -50,6 +50,7 @@ const char kf_page_css[] =
 	".notice.error{background:#ffebe9;border-color:#ffcecb;color:#82071e}\n"
 	".notice.info{background:#ddf4ff;border-color:#b6e3ff;color:#0a3069}\n"
 	".notice.warn{background:#fff8c5;border-color:#eac54f;color:#5c3b00}\n"
+	"mark{background:#fff8c5;color:inherit;padding:0 .1em;border-radius:3px}\n"
 	".badge{display:inline-block;font-size:.8rem;line-height:1.6;padding:0 .5rem;border-radius:1em;"
 	"border:1px solid #d0d7de;background:#f6f8fa;color:#24292f;white-space:nowrap}\n"
 	".badge.good{background:#dafbe1;border-color:#4ac26b;color:#0b4a1d}\n"
@@ -367,6 +368,9 @@ static const struct {
 	{"current", "This session", "当前会话", "good"},
 	{"consent_pending", "To accept", "待同意", "wait"},
 	{"agreed", "Accepted", "已同意", "good"},
+	{"announced", "Announced", "已公告", "wait"},
+	{"in_force", "In force", "现行", "good"},
+	{"superseded", "Superseded", "已被取代", ""},
 	{"unread", "Unread", "未读", "wait"},
 	{"read", "Read", "已读", ""},
 };

@@ -272,7 +272,7 @@ const CASES = {
 	'POST /v1/permission-sets': {
 		auth: 'admin', path: () => '/v1/permission-sets', as: (c) => c.admin,
 		body: () => ({ id: 900, key: 'bad-input', name: '坏输入', name_en: 'Bad input', description: 'A set for bad input.', data_entrusted: 'Nothing.', apis: [], optional: true }),
-		fields: [['id', I, true], ['key', S, true], ['name', S, true], ['name_en', S, true], ['description', S, true], ['data_entrusted', S, true], ['description_zh', S, false], ['data_entrusted_zh', S, false], ['apis', A, false], ['optional', B, false], ['member_data', B, false]],
+		fields: [['id', I, true], ['key', S, true], ['name', S, true], ['name_en', S, true], ['description', S, true], ['data_entrusted', S, true], ['description_zh', S, false], ['data_entrusted_zh', S, false], ['apis', A, false], ['optional', B, false], ['member_data', B, false], ['capability_check', S, false]],
 	},
 	'GET /v1/apps/{id}/deliveries': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/apps/{id}/deliveries/{event}': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreign: (c) => `/v1/apps/${c.app.app_id}/deliveries/${c.event}`, foreignCode: [404, 'app_not_found'] },
@@ -308,6 +308,30 @@ const CASES = {
 	'GET /v1/term-lists': { auth: 'operator', path: () => '/v1/term-lists', as: (c) => c.reviewer.token },
 	'GET /v1/term-lists/{list}': { auth: 'operator', path: () => '/v1/term-lists/hot_words', as: (c) => c.reviewer.token },
 	'PUT /v1/term-lists/{list}': { auth: 'admin', path: () => '/v1/term-lists/hot_words', as: (c) => c.admin, body: () => ({ terms: ['红包', '免费领取'] }), fields: [['terms', A, true]] },
+	'POST /v1/term-lists/{list}/test': { auth: 'operator', path: () => '/v1/term-lists/hot_words/test', as: (c) => c.reviewer.token, body: () => ({ text: '免费领取红包' }), fields: [['text', S, true]] },
+	// the catalogs and announcements as admins edit them (issue 12)
+	'POST /v1/categories': {
+		auth: 'admin', path: () => '/v1/categories', as: (c) => c.admin,
+		body: () => ({ id: 'bad_input', name_zh: '坏输入', name_en: 'Bad input', qualifications: ['bad_licence'] }),
+		fields: [['id', S, true], ['name_zh', S, true], ['name_en', S, true], ['qualifications', A, false]],
+	},
+	'PATCH /v1/categories/{id}': {
+		auth: 'admin', path: () => '/v1/categories/tools', as: (c) => c.admin,
+		body: () => ({ name_en: 'Tools', qualifications: [] }),
+		fields: [['name_zh', S, false], ['name_en', S, false], ['qualifications', A, false]],
+	},
+	'PATCH /v1/permission-sets/{id}': {
+		auth: 'admin', path: () => '/v1/permission-sets/1', as: (c) => c.admin,
+		body: () => ({ description: 'Bad input.', optional: true }),
+		fields: [['name', S, false], ['name_en', S, false], ['description', S, false], ['description_zh', S, false], ['data_entrusted', S, false], ['data_entrusted_zh', S, false], ['apis', A, false], ['optional', B, false], ['member_data', B, false], ['capability_check', S, false]],
+	},
+	'GET /v1/announcements': { auth: 'none', path: () => '/v1/announcements' },
+	'POST /v1/announcements': {
+		auth: 'admin', path: () => '/v1/announcements', as: (c) => c.admin,
+		body: () => ({ title_zh: '坏输入', title_en: 'Bad input' }),
+		fields: [['title_zh', S, true], ['title_en', S, true], ['body_zh', S, false], ['body_en', S, false], ['ends_at', I, false]],
+	},
+	'DELETE /v1/announcements/{id}': { auth: 'admin', path: () => '/v1/announcements/999999', as: (c) => c.admin },
 	'POST /v1/invitations:accept': {
 		auth: 'none', path: () => '/v1/invitations:accept',
 		body: () => ({ token: 'kfi_' + '0'.repeat(64), password: 'long-enough-password', mobile: '13700000002', name: 'Invited Person' }),

@@ -228,7 +228,7 @@ describe('apps: registration, configuration, credentials and the creation review
 		const again = (await srv.req('GET', '/v1/permission-sets', { token: owner.token })).body.items.find((x) => x.id === 77);
 		// issue 11: both languages, the old fields kept; no Chinese text given: empty
 		assert.deepEqual(again, { id: 77, key: 'invoices', name: '发票', name_en: 'Invoices', description: 'Issue invoices', data_entrusted: 'Invoice titles and tax numbers', apis: ['/cgi-bin/invoice/issue'], optional: true,
-			name_zh: '发票', description_en: 'Issue invoices', description_zh: '', data_entrusted_en: 'Invoice titles and tax numbers', data_entrusted_zh: '', member_data: false });
+			name_zh: '发票', description_en: 'Issue invoices', description_zh: '', data_entrusted_en: 'Invoice titles and tax numbers', data_entrusted_zh: '', member_data: false, capability_check: '' });
 		assertStatus(await create(appBody(rx, { permission_sets: [77, 1] })), 201);
 	});
 

@@ -264,6 +264,62 @@ static void test_many_terms_LST_19(void **state)
 	free(terms);
 }
 
+/* The test box (issue 12): every occurrence with its place in the
+ * skeleton, overlapping ones included, the longest first where they end
+ * together; the same terms kf_terms_find reports first. */
+static void test_find_all_positions_LST_19(void **state)
+{
+	(void)state;
+	const char *terms[] = {"赌博", "博彩", "casino", "sino"};
+	struct kf_terms *t = build(terms, N_OF(terms));
+	struct kf_terms_match m[8];
+	char *sk = NULL;
+	size_t n = kf_terms_find_all(t, "ＣＡＳＩＮＯ, 赌 博彩!", false, m, 8, &sk);
+	assert_string_equal(sk, "casino赌博彩");
+	assert_int_equal(n, 4);
+	assert_string_equal(m[0].term, "casino");
+	assert_int_equal(m[0].start, 0);
+	assert_int_equal(m[0].end, 6);
+	assert_string_equal(m[1].term, "sino");
+	assert_int_equal(m[1].start, 2);
+	assert_int_equal(m[1].end, 6);
+	assert_string_equal(m[2].term, "赌博");
+	assert_int_equal(m[2].start, 6);
+	assert_int_equal(m[2].end, 8);
+	assert_string_equal(m[3].term, "博彩");
+	assert_int_equal(m[3].start, 7);
+	assert_int_equal(m[3].end, 9);
+	free(sk);
+	/* max caps what is written, not the count */
+	assert_int_equal(kf_terms_find_all(t, "casino casino", false, m, 1, NULL), 4);
+	assert_string_equal(m[0].term, "casino");
+	/* nothing, invalid text, no matcher */
+	assert_int_equal(kf_terms_find_all(t, "weather", false, m, 8, &sk), 0);
+	assert_string_equal(sk, "weather");
+	free(sk);
+	assert_int_equal(kf_terms_find_all(t, "\xff", false, m, 8, &sk), 0);
+	assert_null(sk);
+	assert_int_equal(kf_terms_find_all(NULL, "casino", false, m, 8, &sk), 0);
+	assert_string_equal(sk, "casino");
+	free(sk);
+	kf_terms_free(t);
+}
+
+/* LST-3: the whole text, or nothing. */
+static void test_find_all_exact_LST_3(void **state)
+{
+	(void)state;
+	const char *terms[] = {"日历", "邮件"};
+	struct kf_terms *t = build(terms, N_OF(terms));
+	struct kf_terms_match m[2];
+	assert_int_equal(kf_terms_find_all(t, "团队日历", true, m, 2, NULL), 0);
+	assert_int_equal(kf_terms_find_all(t, " 日 历 ", true, m, 2, NULL), 1);
+	assert_string_equal(m[0].term, "日历");
+	assert_int_equal(m[0].start, 0);
+	assert_int_equal(m[0].end, 2);
+	kf_terms_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +333,8 @@ int main(void)
 		cmocka_unit_test(test_exact_generic_names_LST_3),
 		cmocka_unit_test(test_matches_naive_search_LST_19),
 		cmocka_unit_test(test_many_terms_LST_19),
+		cmocka_unit_test(test_find_all_positions_LST_19),
+		cmocka_unit_test(test_find_all_exact_LST_3),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
