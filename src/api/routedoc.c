@@ -190,6 +190,7 @@ static const struct {
 } flag_names[] = {
 	{KF_RF_CONSENT_EXEMPT, "consent_exempt"}, {KF_RF_UPLOAD, "upload"}, {KF_RF_TEST_ONLY, "test_only"},
 	{KF_RF_OWN_TX, "own_tx"},		  {KF_RF_FORM_CSRF, "form_csrf"}, {KF_RF_PAGE, "page"},
+	{KF_RF_STEP_UP, "step_up"},		  {KF_RF_ENROL_OK, "enrol_ok"},	  {KF_RF_SELF, "self"},
 };
 
 char *kf_routedoc_json(void)

@@ -220,7 +220,9 @@ static void reauth_page(struct kf_req *r)
 			kf_con_redirect(&c, kf_con_fmt(&c, "%s%sok=reauthed", next, strchr(next, '?') ? "&" : "?"));
 			return;
 		}
-		c.status = c.err.status;
+		/* a wrong password is the form's error (shown at its field), not a
+		 * refusal of the page: the person may use it */
+		c.status = c.err.status == 403 ? 400 : c.err.status;
 	}
 	bool has_factor = false;
 	{

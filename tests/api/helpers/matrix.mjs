@@ -70,6 +70,9 @@ export const PARAMS = [
 	['/v1/permission-sets/{id}', 'id', 'permission_set'],
 	['/console/ops/permission-sets/{id}', 'id', 'permission_set'],
 	['/console/ops/agreements/{key}', 'key', 'agreement'],
+	// withdrawing an announcement: one that does not exist (only the level is judged)
+	['/v1/announcements/{id}', 'id', 'absent'],
+	['/console/ops/announcements/{id}', 'id', 'absent'],
 ];
 
 /** The tenant kinds and who belongs to each (the "own" column's people). */
@@ -195,7 +198,9 @@ export function judge(route, role, column, res) {
 	}
 	if (route.auth === 'operator') {
 		if (!staff) return s === 403 && (page ? /Not allowed/.test(res.text) : res.code === 'operator_required') ? null : `not staff: expected the 403${page ? ' page' : ' operator_required'}, got ${s}`;
-		if (role === 'auditor' && isWrite(route.method))
+		// a route flagged self changes only the caller's own sign-in (the
+		// auditor's own second factor): staff, auditors included, may use it
+		if (role === 'auditor' && isWrite(route.method) && !route.flags.includes('self'))
 			return s === 403 && (page || res.code === 'auditor_read_only') ? null : `auditor write: expected 403 auditor_read_only, got ${s}`;
 		return s === 403 ? `staff refused (${res.code || 'page'})` : null;
 	}
