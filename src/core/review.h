@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/app.h"
+#include "core/calendar.h"
 #include "core/err.h"
 #include "core/roles.h"
 
@@ -72,6 +73,29 @@ KF_MUST_CHECK enum kf_err kf_review_decide(enum kf_review_state state, enum kf_r
 /* REV-1: a review is overdue when it is still pending and its deadline
  * has passed (due_at < now). */
 bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
+
+/*
+ * REV-1: the time left until a deadline in working days of the operator's
+ * calendar, as the queue shows it. Counted by local days: the working days
+ * after today's up to and including the deadline's day (due at the end of
+ * today: 0; at the end of the next working day: 1). Once the deadline has
+ * passed (due_at < now) it is negative: minus the working days after the
+ * deadline's day up to and including today, at least 1 (overdue by 1 on the
+ * weekend after a Friday deadline). Spans above KF_CALENDAR_MAX_WORKDAYS
+ * calendar days are clamped.
+ */
+int kf_review_working_days_left(const struct kf_calendar *cal, int64_t due_at, int64_t now);
+
+/* The staff notices of a pending review (REV-1): "review.new" once it is
+ * there, "review.due_soon" when one working day or less is left and
+ * "review.overdue" once it is overdue. KF_STAFF_NOTICE_NONE when none is
+ * due (only new is ever due for a review with time left above 1). */
+enum kf_staff_notice {
+	KF_STAFF_NOTICE_NONE,
+	KF_STAFF_NOTICE_DUE_SOON,
+	KF_STAFF_NOTICE_OVERDUE,
+};
+enum kf_staff_notice kf_review_deadline_notice(const struct kf_calendar *cal, int64_t due_at, int64_t now);
 
 /*
  * REV-1: may an operator set the assignee of a review? caller_role is the
