@@ -191,7 +191,7 @@ describe('review queue (REV-1)', () => {
 		assertStatus(await srv.req('POST', `/v1/reviews/${qA}/release`, { token: admin }), 200, 'admin releases');
 		// every claim and release is in the audit log
 		const rows = srv.sql("SELECT action FROM audit_log WHERE action IN ('review.claim', 'review.release')");
-		assert.equal(rows.filter((x) => x.action === 'review.claim').length, 2);
+		assert.equal(rows.filter((x) => x.action === 'review.claim').length, 3);
 		assert.equal(rows.filter((x) => x.action === 'review.release').length, 2);
 	});
 
