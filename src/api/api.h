@@ -85,6 +85,8 @@ extern const struct kf_route kf_console_hosts_routes[];
 extern const size_t kf_console_hosts_nroutes;
 extern const struct kf_route kf_console_ops_routes[];
 extern const size_t kf_console_ops_nroutes;
+extern const struct kf_route kf_console_reviews_routes[];
+extern const size_t kf_console_reviews_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

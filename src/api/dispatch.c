@@ -67,6 +67,7 @@ static const struct {
 	{kf_console_release_routes, &kf_console_release_nroutes},
 	{kf_console_hosts_routes, &kf_console_hosts_nroutes},
 	{kf_console_ops_routes, &kf_console_ops_nroutes},
+	{kf_console_reviews_routes, &kf_console_reviews_nroutes},
 };
 
 static struct kf_route *all_routes;

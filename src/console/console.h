@@ -152,6 +152,10 @@ const char *kf_con_staff_role(struct kf_con *c);
 bool kf_con_staff(struct kf_con *c, bool admin);
 /* A whole page saying the person may not see or do this (403). */
 void kf_con_forbidden(struct kf_con *c);
+/* The staff's items of the home page's "Needs you now" (reviews assigned to
+ * them, overdue, unassigned: <li> links to the queue's filters); how many
+ * it wrote. 0 for everyone who is not staff. (console/reviews.c) */
+size_t kf_con_staff_todos(struct kf_con *c);
 
 /* The provider orgs and host accounts of the person, from /v1/me. */
 json_t *kf_con_memberships(struct kf_con *c);

@@ -279,6 +279,7 @@ static const struct {
 	{"filed", "Filed", "已备案", "good"},
 	{"not_filed", "Not filed", "未备案", "bad"},
 	{"pending", "Pending", "待处理", "wait"},
+	{"overdue", "Overdue", "已逾期", "bad"},
 	{"submitted", "Submitted", "已提交", "wait"},
 	{"reviewing", "In review", "审核中", "wait"},
 	{"open", "Open", "待处理", "wait"},
