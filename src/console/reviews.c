@@ -422,20 +422,20 @@ size_t kf_con_staff_todos(struct kf_con *c)
 	if (mine) {
 		n++;
 		todo_link(c, "/console/reviews?assignee=me",
-			  mine_over ? kf_con_fmt(c, CL(c, "%lld reviews assigned to you, %lld of them overdue",
-						      "%lld 项审核分配给你，其中 %lld 项已逾期"),
+			  mine_over ? kf_con_fmt(c, CL(c, "Reviews assigned to you: %lld (%lld overdue)",
+						      "分配给你的审核：%lld 项（%lld 项已逾期）"),
 						 mine, mine_over)
-				    : kf_con_fmt(c, CL(c, "%lld reviews assigned to you", "%lld 项审核分配给你"), mine));
+				    : kf_con_fmt(c, CL(c, "Reviews assigned to you: %lld", "分配给你的审核：%lld 项"), mine));
 	}
 	if (over) {
 		n++;
 		todo_link(c, "/console/reviews?overdue=1",
-			  kf_con_fmt(c, CL(c, "%lld reviews overdue", "%lld 项审核已逾期"), over));
+			  kf_con_fmt(c, CL(c, "Overdue reviews: %lld", "已逾期的审核：%lld 项"), over));
 	}
 	if (un) {
 		n++;
 		todo_link(c, "/console/reviews?assignee=none",
-			  kf_con_fmt(c, CL(c, "%lld reviews nobody has claimed yet", "%lld 项审核尚无人认领"), un));
+			  kf_con_fmt(c, CL(c, "Reviews nobody has claimed: %lld", "尚无人认领的审核：%lld 项"), un));
 	}
 	return n;
 }
@@ -518,8 +518,8 @@ static void staff_notices(struct kf_req *r)
 			kf_page_hidden(h, "digest", on ? "0" : "1");
 			kf_html_raw(h, "<button type=\"submit\" class=\"button secondary\"");
 			kf_html_attr(h, "aria-label",
-				     kf_con_fmt(&c, on ? CL(&c, "Switch the daily digest off for %s", "关闭 %s 的每日摘要")
-						       : CL(&c, "Switch the daily digest on for %s", "开启 %s 的每日摘要"),
+				     kf_con_fmt(&c, on ? CL(&c, "Switch off the daily digest of %s", "关闭 %s 的每日摘要")
+						       : CL(&c, "Switch on the daily digest of %s", "开启 %s 的每日摘要"),
 						name));
 			kf_html_raw(h, ">");
 			kf_html_text(h, on ? CL(&c, "Switch off", "关闭") : CL(&c, "Switch on", "开启"));
