@@ -201,7 +201,7 @@ static void queue_table(struct kf_con *c, json_t *items, const char *back)
 	const char *role = kf_con_staff_role(c);
 	bool reviews = role && (!strcmp(role, "reviewer") || !strcmp(role, "admin"));
 	int64_t me = json_integer_value(json_object_get(json_object_get(c->me, "user"), "id"));
-	kf_html_raw(h, "<div class=\"table\"><table><thead><tr>");
+	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr>");
 	const char *cols[][2] = {{"Kind", "类型"},	   {"Subject", "审核对象"}, {"Provider", "服务商"}, {"Submitted", "提交时间"},
 				 {"Due", "截止时间"}, {"Assignee", "负责人"},	   {"Action", "操作"}};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
@@ -299,9 +299,9 @@ static void queue_page(struct kf_con *c)
 	kf_con_para(c, "muted",
 		    kf_con_fmt(c,
 			       CL(c, "Open reviews: %lld, overdue: %lld, unassigned: %lld, assigned to you: %lld. Oldest "
-				     "deadline first; the deadline is 5 working days from submission (REV-1).",
+				     "deadline first; deadlines count working days of the platform's calendar (REV-1).",
 				  "待处理审核：%lld 项，已逾期：%lld 项，未分配：%lld 项，分配给你：%lld 项。按截止时间从早到晚排列；"
-				  "截止时间为提交后 5 个工作日（REV-1）。"),
+				  "截止时间按平台日历的工作日计算（REV-1）。"),
 			       (long long)json_integer_value(json_object_get(counts, "open")),
 			       (long long)json_integer_value(json_object_get(counts, "overdue")),
 			       (long long)json_integer_value(json_object_get(counts, "unassigned")),
