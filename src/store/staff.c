@@ -27,7 +27,8 @@ enum kf_err kf_store_staff_due_reviews(struct kf_db *db, const char *kind, int64
 	int mode = !strcmp(kind, "due_soon") ? 1 : !strcmp(kind, "overdue") ? 2 : 0;
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT r.id FROM reviews r WHERE r.state = 'pending'"
-		    " AND (?1 = 0 OR (?1 = 1 AND r.due_at >= ?2 AND r.due_at <= ?3) OR (?1 = 2 AND r.due_at < ?2))"
+		    " AND ((?1 = 0 AND r.submitted_at >= ?6) OR (?1 = 1 AND r.due_at >= ?2 AND r.due_at <= ?3)"
+		    " OR (?1 = 2 AND r.due_at < ?2 AND r.due_at >= ?7))"
 		    " AND NOT EXISTS (SELECT 1 FROM review_notices n WHERE n.review_id = r.id AND n.kind = ?4)"
 		    " ORDER BY r.due_at, r.id LIMIT ?5");
 	if (!st)
@@ -37,6 +38,8 @@ enum kf_err kf_store_staff_due_reviews(struct kf_db *db, const char *kind, int64
 	kf_stmt_bind_int(st, 3, until);
 	kf_stmt_bind_text(st, 4, kind);
 	kf_stmt_bind_int(st, 5, (int64_t)max);
+	kf_stmt_bind_int(st, 6, now - KF_STAFF_NOTICE_NEW_WINDOW);
+	kf_stmt_bind_int(st, 7, now - KF_STAFF_NOTICE_OVERDUE_WINDOW);
 	return ids_of(st, ids, max, n);
 }
 

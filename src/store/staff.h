@@ -20,10 +20,17 @@ struct json_t;
 #define KF_STAFF_NOTICE_KINDS 3
 extern const char *const kf_staff_notice_kinds[KF_STAFF_NOTICE_KINDS];
 
+/* A notice whose moment is long past is not sent late (nor in a flood when
+ * a platform with a full queue upgrades): "new" only for reviews submitted
+ * within the last 2 days, "overdue" only within 7 days of the deadline. */
+#define KF_STAFF_NOTICE_NEW_WINDOW (2 * 86400)
+#define KF_STAFF_NOTICE_OVERDUE_WINDOW (7 * 86400)
+
 /* Pending reviews that have not had notice `kind` yet, oldest deadline
- * first, at most max ids into ids[] (*n how many): every one for "new";
- * for "due_soon" those due in [now, until]; for "overdue" those due before
- * now. KF_EDB. */
+ * first, at most max ids into ids[] (*n how many): for "new" those
+ * submitted within KF_STAFF_NOTICE_NEW_WINDOW; for "due_soon" those due in
+ * [now, until]; for "overdue" those due before now, within
+ * KF_STAFF_NOTICE_OVERDUE_WINDOW. KF_EDB. */
 enum kf_err kf_store_staff_due_reviews(struct kf_db *db, const char *kind, int64_t now, int64_t until, int64_t *ids,
 				       size_t max, size_t *n) KF_MUST_CHECK;
 

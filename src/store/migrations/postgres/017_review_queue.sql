@@ -3,6 +3,8 @@
 CREATE INDEX reviews_due_id ON reviews(due_at, id);
 CREATE INDEX reviews_org_due ON reviews(org_id, due_at, id);
 CREATE INDEX reviews_assignee ON reviews(assignee_id, state);
+-- the counts per kind of the queue's navigation read only this index
+CREATE INDEX reviews_open ON reviews(state, kind, due_at, assignee_id);
 
 -- Which notice of a review went out: new, due_soon, overdue. One row per
 -- review and kind, so a restarted worker sends nothing twice.
