@@ -378,7 +378,10 @@ static void claim_or_release(struct kf_req *r, const char *verb, const char *ok)
 		return;
 	}
 	const char *back = kf_con_val(&c, "back");
-	if (!back || strncmp(back, "/console/reviews?", 17) || strchr(back, '#'))
+	bool safe = back && !strncmp(back, "/console/reviews?", 17) && strlen(back) < 512;
+	for (const char *p = back; safe && *p; p++)
+		safe = *p > 0x20 && *p < 0x7f && *p != '#' && *p != '\\';
+	if (!safe)
 		back = "/console/reviews?";
 	kf_con_redirect(&c, kf_con_fmt(&c, "%s&ok=%s", back, ok));
 }
