@@ -21,6 +21,7 @@
 #include "notify/notify.h"
 #include "pipeline/listing.h"
 #include "push/push.h"
+#include "staff_notices.h"
 #include "store/accounts.h"
 #include "store/db.h"
 #include "store/audit.h"
@@ -36,8 +37,8 @@
 #include "util/mem.h"
 
 /* The leased passes, in the order a worker round runs them. */
-enum pass { PASS_MAIL, PASS_TICKETS, PASS_RETENTION, PASS_COUNT };
-static const char *const pass_names[PASS_COUNT] = {"mail", "tickets", "retention"};
+enum pass { PASS_MAIL, PASS_TICKETS, PASS_RETENTION, PASS_STAFF, PASS_COUNT };
+static const char *const pass_names[PASS_COUNT] = {"mail", "tickets", "retention", "staff"};
 
 struct kf_worker {
 	struct kf_ctx *ctx;
@@ -195,6 +196,10 @@ static void *run(void *arg)
 		now = kf_ctx_now(w->ctx);
 		if (hold(w, db, PASS_RETENTION, now))
 			retention(w->ctx, db, now);
+		/* notices to staff about reviews (REV-1): inbox, daily digest */
+		now = kf_ctx_now(w->ctx);
+		if (hold(w, db, PASS_STAFF, now) && kf_staff_notice_pass(w->ctx, db, now) < 0)
+			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"staff notice pass failed\"}\n");
 		/* the audit anchor catches up with the head if a commit's own
 		 * anchor write was lost, and the head goes to the log */
 		kf_audit_anchor_pass(db, "worker");

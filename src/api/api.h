@@ -105,6 +105,8 @@ extern const struct kf_route kf_api_catalog_routes[];
 extern const size_t kf_api_catalog_nroutes;
 extern const struct kf_route kf_console_ops_settings_routes[];
 extern const size_t kf_console_ops_settings_nroutes;
+extern const struct kf_route kf_console_reviews_routes[];
+extern const size_t kf_console_reviews_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -77,6 +77,7 @@ static const struct {
 	{kf_console_security_routes, &kf_console_security_nroutes},
 	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
 	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
+	{kf_console_reviews_routes, &kf_console_reviews_nroutes},
 };
 
 static struct kf_route *all_routes;

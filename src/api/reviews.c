@@ -17,6 +17,8 @@
 #include "api/providers.h"
 #include "api/tokens.h"
 #include "core/names.h"
+
+#include "core/calendar.h"
 #include "core/review.h"
 #include "ctx.h"
 #include "http/request.h"
@@ -109,15 +111,37 @@ static bool assignee_filter(struct kf_req *r, struct kf_review_filter *f)
 	return true;
 }
 
+/* A positive id of at most 18 digits, or 0. */
+static int64_t query_id(const char *a)
+{
+	char *end = NULL;
+	long long v = a && *a >= '1' && *a <= '9' && strlen(a) <= 18 ? strtoll(a, &end, 10) : 0;
+	return v > 0 && end && !*end ? (int64_t)v : 0;
+}
+
 /* REV-1: a review is overdue when it is pending past its deadline, at the
- * request's now; the list and the single review say it alike. */
-static void set_overdue(struct kf_req *r, json_t *it)
+ * request's now; the list and the single review say it alike, with the
+ * working days left by the operator's calendar (null once decided). */
+static void set_overdue(struct kf_req *r, const struct kf_calendar *cal, json_t *it)
 {
 	enum kf_review_state st = KF_REVIEW_WITHDRAWN;
 	bool pending = kf_review_state_parse(json_string_value(json_object_get(it, "state")), &st) &&
 		       st == KF_REVIEW_PENDING;
-	bool overdue_now = kf_review_overdue(pending, json_integer_value(json_object_get(it, "due_at")), r->now);
+	int64_t due = json_integer_value(json_object_get(it, "due_at"));
+	bool overdue_now = kf_review_overdue(pending, due, r->now);
 	json_object_set_new(it, "overdue", json_boolean(overdue_now));
+	json_object_set_new(it, "working_days_left",
+			    pending ? json_integer(kf_review_working_days_left(cal, due, r->now)) : json_null());
+}
+
+static bool load_calendar(struct kf_req *r, struct kf_calendar *cal)
+{
+	if (kf_store_calendar_load(kf_req_db(r), r->ctx->cfg.utc_offset_seconds, cal) != KF_OK) {
+		kf_calendar_clear(cal);
+		kf_reply_db_error(r);
+		return false;
+	}
+	return true;
 }
 
 /* GET /v1/reviews: the queue (REV-1), oldest deadline first, with the
@@ -139,11 +163,28 @@ static void api_reviews_list(struct kf_req *r)
 		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "state", "state is pending, approved, rejected or withdrawn");
 		return;
 	}
-	if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false")) {
-		kf_reply_fail(r, KF_EINVAL, "invalid_value", "REV-1", "overdue", "overdue is true or false");
+	if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false") && strcmp(overdue, "1") &&
+	    strcmp(overdue, "0")) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", "REV-1", "overdue", "overdue is 1, 0, true or false");
 		return;
 	}
-	f.overdue_only = overdue && !strcmp(overdue, "true");
+	f.overdue_only = overdue && (!strcmp(overdue, "true") || !strcmp(overdue, "1"));
+	/* ?provider=<provider id>, ?app=<app_id or app row id> */
+	const char *prov = kf_req_query(r, "provider"), *app = kf_req_query(r, "app");
+	if (prov && *prov && !(f.provider_id = query_id(prov))) {
+		kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "provider", "provider is a provider id");
+		return;
+	}
+	if (app && *app) {
+		f.app = query_id(app);
+		if (!f.app) {
+			if (strlen(app) > 64) {
+				kf_reply_fail(r, KF_EINVAL, "invalid_value", NULL, "app", "app is an app_id or an app's id");
+				return;
+			}
+			f.app_id = app;
+		}
+	}
 	struct kf_page_key after;
 	if (!assignee_filter(r, &f) || !kf_api_page_keyset(r, 50, 200, &after, &f.limit))
 		return;
@@ -155,9 +196,15 @@ static void api_reviews_list(struct kf_req *r)
 		kf_reply_db_error(r);
 		return;
 	}
+	struct kf_calendar cal;
+	if (!load_calendar(r, &cal)) {
+		json_decref(items);
+		return;
+	}
 	size_t n = json_array_size(items);
 	for (size_t i = 0; i < n; i++)
-		set_overdue(r, json_array_get(items, i));
+		set_overdue(r, &cal, json_array_get(items, i));
+	kf_calendar_clear(&cal);
 	json_t *last = json_array_get(items, n - 1);
 	json_t *next = n == (size_t)f.limit
 			       ? json_string(kf_api_cursor(r, json_integer_value(json_object_get(last, "due_at")),
@@ -174,7 +221,25 @@ static void api_reviews_get(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
-	set_overdue(r, o);
+	struct kf_calendar cal;
+	if (!load_calendar(r, &cal)) {
+		json_decref(o);
+		return;
+	}
+	set_overdue(r, &cal, o);
+	kf_calendar_clear(&cal);
+	kf_reply_json(r, 200, o);
+}
+
+/* GET /v1/reviews/counts: open reviews per kind, overdue, unassigned and
+ * assigned to the caller, for the queue's navigation (REV-1). */
+static void api_reviews_counts(struct kf_req *r)
+{
+	json_t *o = kf_store_review_counts_json(kf_req_db(r), r->user_id, r->now);
+	if (!o) {
+		kf_reply_db_error(r);
+		return;
+	}
 	kf_reply_json(r, 200, o);
 }
 
@@ -406,7 +471,6 @@ static void api_reviews_context(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "review_not_found", NULL, "id", "no such review");
 		return;
 	}
-	set_overdue(r, rv);
 	char email[256] = "";
 	int64_t reviewer = json_integer_value(json_object_get(rv, "reviewer_id"));
 	int64_t assignee = json_integer_value(json_object_get(rv, "assignee_id"));
@@ -421,8 +485,7 @@ static void api_reviews_context(struct kf_req *r)
 		kf_calendar_clear(&cal);
 		goto fail_rv;
 	}
-	json_object_set_new(rv, "working_days_left",
-			    json_integer(kf_review_workdays_left(&cal, r->now, json_integer_value(json_object_get(rv, "due_at")))));
+	set_overdue(r, &cal, rv); /* overdue and working days left, as the queue shows them */
 	kf_calendar_clear(&cal);
 
 	json_t *out = json_pack("{s:o}", "review", rv);
@@ -579,6 +642,8 @@ static void api_reviews_decide(struct kf_req *r)
 
 const struct kf_route kf_api_reviews_routes[] = {
 	{"GET", "/v1/reviews", api_reviews_list, KF_AUTH_OPERATOR, 0, "Review queue (REV-1)"},
+	{"GET", "/v1/reviews/counts", api_reviews_counts, KF_AUTH_OPERATOR, 0,
+	 "Open, overdue, unassigned and own reviews per kind (REV-1)"},
 	{"GET", "/v1/reviews/{id}", api_reviews_get, KF_AUTH_OPERATOR, 0, "Read a review"},
 	{"GET", "/v1/reviews/{id}/context", api_reviews_context, KF_AUTH_OPERATOR, 0,
 	 "One review with everything its decision needs (REV-1, REV-5)"},

@@ -451,6 +451,8 @@ static void home(struct kf_req *r)
 		kf_html_raw(h, "</a></li>");
 	}
 	todo += provider_todos(&c);
+	if (kf_con_staff_role(&c))
+		todo += kf_con_staff_todos(&c);
 	kf_html_raw(h, "</ul>");
 	if (!todo) {
 		kf_html_raw(h, "<p class=\"muted\">");

@@ -324,6 +324,8 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		const char *key, *en, *zh;
 	} oks[] = {
 		{"saved", "Saved.", "已保存。"},
+		{"claimed", "The review is yours now.", "你已认领该审核。"},
+		{"released", "The review is back in the queue.", "该审核已退回队列。"},
 		{"created", "Created.", "已创建。"},
 		{"deleted", "Deleted.", "已删除。"},
 		{"sent", "Sent.", "已发送。"},

@@ -154,6 +154,10 @@ bool kf_con_staff(struct kf_con *c, bool admin);
 const char *kf_con_here(struct kf_con *c);
 /* A whole page saying the person may not see or do this (403). */
 void kf_con_forbidden(struct kf_con *c);
+/* The staff's items of the home page's "Needs you now" (reviews assigned to
+ * them, overdue, unassigned: <li> links to the queue's filters); how many
+ * it wrote. 0 for everyone who is not staff. (console/reviews.c) */
+size_t kf_con_staff_todos(struct kf_con *c);
 
 /* The announcements shown now (GET /v1/announcements, NOTE-1) as a card;
  * nothing when there are none. For the console's home and the landing

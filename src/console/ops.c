@@ -40,6 +40,8 @@ static const struct ops_link rules[] = {
 static const struct ops_link staff[] = {
 	{"/console/ops/operators", "Operators", "运营人员", "Staff accounts and their roles.", "员工账号及其角色。",
 	 true},
+	{"/console/ops/notices", "Notices to staff", "员工通知", "Who gets the daily review digest mail.",
+	 "谁会收到每日审核摘要邮件。", true},
 	{"/console/ops/audit", "Audit log", "审计日志", "Who did what, when; verify the chain.",
 	 "谁在何时做了什么；校验哈希链。", false},
 	{"/console/ops/system", "System", "系统状态", "Backlogs, dead events, mail queue, version.",

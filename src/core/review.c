@@ -101,6 +101,28 @@ bool kf_review_overdue(bool pending, int64_t due_at, int64_t now)
 	return pending && due_at < now;
 }
 
+int kf_review_working_days_left(const struct kf_calendar *cal, int64_t due_at, int64_t now)
+{
+	bool late = due_at < now;
+	int32_t lo = kf_calendar_local_day(cal, late ? due_at : now);
+	int32_t hi = kf_calendar_local_day(cal, late ? now : due_at);
+	if (hi - lo > KF_CALENDAR_MAX_WORKDAYS)
+		lo = hi - KF_CALENDAR_MAX_WORKDAYS;
+	int n = 0;
+	for (int32_t d = lo + 1; d <= hi; d++)
+		n += kf_calendar_is_workday(cal, d);
+	if (!late)
+		return n;
+	return n ? -n : -1;
+}
+
+enum kf_staff_notice kf_review_deadline_notice(const struct kf_calendar *cal, int64_t due_at, int64_t now)
+{
+	if (kf_review_overdue(true, due_at, now))
+		return KF_STAFF_NOTICE_OVERDUE;
+	return kf_review_working_days_left(cal, due_at, now) <= 1 ? KF_STAFF_NOTICE_DUE_SOON : KF_STAFF_NOTICE_NONE;
+}
+
 enum kf_err kf_review_check_assign(enum kf_role caller_role, int64_t caller_id, bool pending, int64_t current,
 				   int64_t assignee_id, enum kf_role assignee_role, struct kf_error *err)
 {
@@ -224,19 +246,6 @@ enum kf_err kf_listing_check_decision(enum kf_listing_kind kind, bool approve, e
 		return kf_error_set(err, KF_EINVAL, "evidence_not_held", "REV-3", "evidence_holds",
 				    "a display listing is approved only when its evidence holds");
 	return KF_OK;
-}
-
-int kf_review_workdays_left(const struct kf_calendar *cal, int64_t now, int64_t due_at)
-{
-	if (due_at < now)
-		return -1;
-	int32_t from = kf_calendar_local_day(cal, now), to = kf_calendar_local_day(cal, due_at);
-	int n = 0;
-	/* a deadline is at most KF_CALENDAR_MAX_WORKDAYS working days away;
-	 * the bound keeps a far-away due_at cheap */
-	for (int32_t d = from + 1; d <= to && d - from <= 3660; d++)
-		n += kf_calendar_is_workday(cal, d);
-	return n;
 }
 
 #define K(k) (1u << (k))

@@ -75,6 +75,29 @@ KF_MUST_CHECK enum kf_err kf_review_decide(enum kf_review_state state, enum kf_r
 bool kf_review_overdue(bool pending, int64_t due_at, int64_t now);
 
 /*
+ * REV-1: the time left until a deadline in working days of the operator's
+ * calendar, as the queue shows it. Counted by local days: the working days
+ * after today's up to and including the deadline's day (due at the end of
+ * today: 0; at the end of the next working day: 1). Once the deadline has
+ * passed (due_at < now) it is negative: minus the working days after the
+ * deadline's day up to and including today, at least 1 (overdue by 1 on the
+ * weekend after a Friday deadline). Spans above KF_CALENDAR_MAX_WORKDAYS
+ * calendar days are clamped.
+ */
+int kf_review_working_days_left(const struct kf_calendar *cal, int64_t due_at, int64_t now);
+
+/* The staff notices of a pending review (REV-1): "review.new" once it is
+ * there, "review.due_soon" when one working day or less is left and
+ * "review.overdue" once it is overdue. KF_STAFF_NOTICE_NONE when none is
+ * due (only new is ever due for a review with time left above 1). */
+enum kf_staff_notice {
+	KF_STAFF_NOTICE_NONE,
+	KF_STAFF_NOTICE_DUE_SOON,
+	KF_STAFF_NOTICE_OVERDUE,
+};
+enum kf_staff_notice kf_review_deadline_notice(const struct kf_calendar *cal, int64_t due_at, int64_t now);
+
+/*
  * REV-1: may an operator set the assignee of a review? caller_role is the
  * caller's operator role (admin, reviewer, ops; NONE for others);
  * assignee_id 0 clears the assignee; assignee_role is the operator role of
@@ -162,14 +185,6 @@ enum kf_evidence_finding {
 KF_MUST_CHECK enum kf_err kf_listing_check_decision(enum kf_listing_kind kind, bool approve,
 						    enum kf_evidence_finding evidence,
 						    struct kf_error *err);
-
-/*
- * REV-1: working days left until a review's deadline, as the desk shows it:
- * the working days after the local day of now up to and including the
- * local day of due_at (0 when it is due today); -1 when it is overdue
- * (due_at < now).
- */
-int kf_review_workdays_left(const struct kf_calendar *cal, int64_t now, int64_t due_at);
 
 /*
  * REV-5: a reason a reviewer may start from when rejecting: the rule it

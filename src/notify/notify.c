@@ -68,6 +68,10 @@ static const struct {
 	{"app.search_listing_approved", "搜索位申请已通过"},
 	{"app.search_listing_rejected", "搜索位申请未通过"},
 	{"agreement.published", "协议新版本发布"},
+
+	{"review.new", "新的审核"},
+	{"review.due_soon", "审核明天到期"},
+	{"review.overdue", "审核已逾期"},
 };
 
 const char *kf_notify_title_zh(const char *kind)

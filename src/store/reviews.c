@@ -94,8 +94,10 @@ enum kf_err kf_store_reviews_withdraw(struct kf_db *db, const char *subject_type
 #define REVIEW_COLS                                                                                       \
 	"SELECT r.id, r.kind, r.subject_type, r.subject_id, r.org_id AS provider_id, o.name AS provider_name," \
 	" r.state, r.submitted_at, r.due_at, r.reviewer_id, r.decided_at, r.reasons, r.assignee_id,"      \
-	" r.detail, a.app_id FROM reviews r JOIN orgs o ON o.id = r.org_id"                              \
-	" LEFT JOIN apps a ON r.subject_type = 'app' AND a.id = r.subject_id "
+	" r.detail, a.app_id, u.name AS assignee_name, c.config FROM reviews r JOIN orgs o ON o.id = r.org_id" \
+	" LEFT JOIN apps a ON r.subject_type = 'app' AND a.id = r.subject_id"                            \
+	" LEFT JOIN users u ON u.id = r.assignee_id"                                                      \
+	" LEFT JOIN app_configs c ON c.id = COALESCE(a.draft_config_id, a.live_config_id) "
 
 /* reasons (column 11) and detail (column 13) are JSON text: parsed here.
  * app_id (column 14) is the public id of the app a review of an app is
@@ -113,6 +115,16 @@ static json_t *review_row(struct kf_stmt *st)
 		detail = NULL;
 	}
 	json_object_set_new(o, "detail", detail ? detail : json_object());
+	/* the subject's display name (REV-1 queue): an app's name from its
+	 * newest configuration, else the provider's name; the configuration
+	 * itself (column 16) is not part of the review */
+	const char *ct = kf_stmt_text(st, 16);
+	json_t *cfg = ct ? json_loads(ct, 0, NULL) : NULL;
+	const char *name = json_string_value(json_object_get(cfg, "name"));
+	json_object_set_new(o, "subject_name",
+			    json_string(name && *name ? name : kf_stmt_text(st, 5) ? kf_stmt_text(st, 5) : ""));
+	json_decref(cfg);
+	json_object_del(o, "config");
 	return o;
 }
 
@@ -136,6 +148,10 @@ json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f
 				" AND (?3 = 0 OR (?3 = 1 AND r.assignee_id = ?4) OR (?3 = 2 AND r.assignee_id IS NULL))"
 				" AND (?5 = 0 OR (r.state = 'pending' AND r.due_at < ?6))"
 				" AND (?7 = 0 OR r.due_at > ?8 OR (r.due_at = ?8 AND r.id > ?9))"
+				" AND (?11 = 0 OR r.org_id = ?11)"
+				" AND (CAST(?12 AS TEXT) IS NULL OR (r.subject_type = 'app' AND r.subject_id ="
+				" (SELECT x.id FROM apps x WHERE x.app_id = ?12)))"
+				" AND (?13 = 0 OR (r.subject_type = 'app' AND r.subject_id = ?13))"
 				" ORDER BY r.due_at, r.id LIMIT ?10");
 	if (!st)
 		return NULL;
@@ -149,6 +165,9 @@ json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f
 	kf_stmt_bind_int(st, 8, f->after_due);
 	kf_stmt_bind_int(st, 9, f->after_id);
 	kf_stmt_bind_int(st, 10, f->limit);
+	kf_stmt_bind_int(st, 11, f->provider_id);
+	kf_stmt_bind_text(st, 12, f->app_id);
+	kf_stmt_bind_int(st, 13, f->app);
 	json_t *arr = json_array();
 	enum kf_step s;
 	while ((s = kf_stmt_step(st)) == KF_STEP_ROW)
@@ -161,10 +180,10 @@ json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f
 	return arr;
 }
 
-enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee)
+enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee, int64_t current)
 {
-	struct kf_stmt *st =
-		kf_db_prepare(db, "UPDATE reviews SET assignee_id = ? WHERE id = ? AND state = 'pending'");
+	struct kf_stmt *st = kf_db_prepare(
+		db, "UPDATE reviews SET assignee_id = ? WHERE id = ? AND state = 'pending' AND COALESCE(assignee_id, 0) = ?");
 	if (!st)
 		return KF_EDB;
 	if (assignee > 0)
@@ -172,6 +191,7 @@ enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t a
 	else
 		kf_stmt_bind_null(st, 1);
 	kf_stmt_bind_int(st, 2, id);
+	kf_stmt_bind_int(st, 3, current);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
 	return kf_db_changes(db) ? KF_OK : KF_ECONFLICT;
@@ -214,6 +234,39 @@ enum kf_err kf_store_review_gauges(struct kf_db *db, int64_t now, struct kf_revi
 	}
 	kf_stmt_done(st);
 	return s == KF_STEP_DONE ? KF_OK : KF_EDB;
+}
+
+json_t *kf_store_review_counts_json(struct kf_db *db, int64_t user_id, int64_t now)
+{
+	struct kf_stmt *st = kf_db_prepare(
+		db, "SELECT kind, COUNT(*), COUNT(CASE WHEN due_at < ? THEN 1 END),"
+		    " COUNT(CASE WHEN assignee_id IS NULL THEN 1 END), COUNT(CASE WHEN assignee_id = ? THEN 1 END),"
+		    " COUNT(CASE WHEN assignee_id = ? AND due_at < ? THEN 1 END)"
+		    " FROM reviews WHERE state = 'pending' GROUP BY kind ORDER BY kind");
+	if (!st)
+		return NULL;
+	kf_stmt_bind_int(st, 1, now);
+	kf_stmt_bind_int(st, 2, user_id);
+	kf_stmt_bind_int(st, 3, user_id);
+	kf_stmt_bind_int(st, 4, now);
+	json_t *kinds = json_array();
+	json_int_t tot[5] = {0};
+	enum kf_step s;
+	while ((s = kf_stmt_step(st)) == KF_STEP_ROW) {
+		json_int_t v[5];
+		for (int i = 0; i < 5; i++)
+			tot[i] += v[i] = kf_stmt_int(st, i + 1);
+		json_array_append_new(kinds, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "kind", kf_stmt_text(st, 0),
+						       "open", v[0], "overdue", v[1], "unassigned", v[2], "mine", v[3],
+						       "mine_overdue", v[4]));
+	}
+	kf_stmt_done(st);
+	if (s == KF_STEP_ERROR) {
+		json_decref(kinds);
+		return NULL;
+	}
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}", "kinds", kinds, "open", tot[0], "overdue", tot[1],
+			 "unassigned", tot[2], "mine", tot[3], "mine_overdue", tot[4]);
 }
 
 static int parse_day(const char *s, int32_t *day)

@@ -68,14 +68,24 @@ struct kf_review_filter {
 	bool has_after;                  /* strictly after (after_due, after_id) */
 	int64_t after_due, after_id;
 	int limit;
+	int64_t provider_id;             /* 0 = any */
+	const char *app_id;              /* an app's public id; NULL = any */
+	int64_t app;                     /* an app's row id; 0 = any */
 };
 /* A page of the queue as a JSON array (new reference) or NULL on error.
  * Items carry assignee_id and detail; the caller adds what needs now. */
 struct json_t *kf_store_reviews_json(struct kf_db *db, const struct kf_review_filter *f);
 
-/* REV-1: set (assignee > 0) or clear (0) the assignee of a pending review;
- * KF_ECONFLICT when the review is no longer pending. */
-enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee) KF_MUST_CHECK;
+/* Open (pending) reviews per kind at now, for the queue's navigation:
+ * {"kinds": [{kind, open, overdue, unassigned, mine, mine_overdue}], and
+ * the same totals}, "mine" being assigned to user_id. NULL on error. */
+struct json_t *kf_store_review_counts_json(struct kf_db *db, int64_t user_id, int64_t now);
+
+/* REV-1: set (assignee > 0) or clear (0) the assignee of a pending review
+ * whose assignee is still current (0 = none); KF_ECONFLICT when the review
+ * is no longer pending or someone else changed its assignee meanwhile. */
+enum kf_err kf_store_review_set_assignee(struct kf_db *db, int64_t id, int64_t assignee,
+					 int64_t current) KF_MUST_CHECK;
 /* Operator role of an active user (admin, reviewer, ops), NONE when the
  * user is not operator staff (or does not exist). */
 enum kf_err kf_store_operator_role(struct kf_db *db, int64_t user_id, enum kf_role *role) KF_MUST_CHECK;

@@ -57,6 +57,7 @@ const char kf_page_css[] =
 	".badge.bad{background:#ffebe9;border-color:#ff8182;color:#82071e}\n"
 	".badge.wait{background:#fff8c5;border-color:#d4a72c;color:#5c3b00}\n"
 	".table{overflow-x:auto;background:#fff;border:1px solid #d8dee4;border-radius:10px;margin:0 0 1rem}\n"
+	".table table.wide{min-width:56rem}\n"
 	"table{border-collapse:collapse;width:100%}\n"
 	"th,td{text-align:left;padding:.5rem .7rem;border-bottom:1px solid #eaeef2;vertical-align:top}\n"
 	"th{font-size:.85rem;color:#57606a;font-weight:600;background:#f6f8fa}\n"
@@ -316,6 +317,7 @@ static const struct {
 	{"filed", "Filed", "已备案", "good"},
 	{"not_filed", "Not filed", "未备案", "bad"},
 	{"pending", "Pending", "待处理", "wait"},
+	{"overdue", "Overdue", "已逾期", "bad"},
 	{"submitted", "Submitted", "已提交", "wait"},
 	{"reviewing", "In review", "审核中", "wait"},
 	{"open", "Open", "待处理", "wait"},

@@ -163,6 +163,15 @@ const CASES = {
 		auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/assignee`, as: (c) => c.reviewer.token,
 		body: () => ({ assignee_id: null }), fields: [['assignee_id', I, false]],
 	},
+	'GET /v1/reviews/counts': { auth: 'operator', path: () => '/v1/reviews/counts', as: (c) => c.reviewer.token },
+	'POST /v1/reviews/{id}/claim': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/claim`, as: (c) => c.reviewer.token },
+	'POST /v1/reviews/{id}/release': { auth: 'operator', path: (c) => `/v1/reviews/${c.review.id}/release`, as: (c) => c.reviewer.token },
+	// notices to staff (REV-1): an admin switches a reviewer's digest
+	'GET /v1/staff/notices': { auth: 'admin', path: () => '/v1/staff/notices', as: (c) => c.admin },
+	'PUT /v1/staff/{user_id}/notices': {
+		auth: 'admin', path: (c) => `/v1/staff/${c.reviewerId}/notices`, as: (c) => c.admin,
+		body: () => ({ digest: false }), fields: [['digest', B, true]],
+	},
 	// authenticity certification (APP-9) of alpha's certified provider
 	'POST /v1/providers/{id}/authenticity': {
 		auth: 'user', path: (c) => `/v1/providers/${c.pc.id}/authenticity`, foreign: (c) => `/v1/providers/${c.pc.id}/authenticity`,
@@ -446,6 +455,7 @@ describe('bad input on every route', () => {
 		c.fb = await uploadPdf(srv, c.b.token, pdf('beta'));
 		await apply(srv, c.a.token, c.pa.id, { legalName: 'Alpha Co', documents: [c.fa.id] });
 		c.review = await pendingReview(srv, c.reviewer.token, c.pa.id);
+		c.reviewerId = (await srv.req('GET', '/v1/me', { token: c.reviewer.token })).body.user.id;
 		const tk = await srv.req('POST', '/v1/me/api-tokens', { token: c.a.token, body: { name: 'alpha script' } });
 		c.aToken = tk.body;
 		// a second session of alpha's, not the one the cases use

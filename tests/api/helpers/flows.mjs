@@ -185,6 +185,7 @@ const TICKET_KIND = 'component_verify_ticket';
 /* A refused request of a signed-in caller still records that its session
  * or API token was used (to the minute): bookkeeping, not a change. */
 const LAST_USE = ['sessions', 'api_tokens'];
+const STAFF_NOTICE_TABLES = ['review_notices', 'staff_notices', 'staff_settings'];
 function normalise(snap, ignore) {
 	for (const t of ignore) delete snap[t];
 	if (snap.emails) for (const row of snap.emails) for (const c of MAIL_WORKER_COLUMNS) delete row[c];
@@ -198,6 +199,11 @@ function normalise(snap, ignore) {
 	// operator guide), whatever a request did
 	delete snap.leases;
 	for (const t of LAST_USE) if (snap[t]) for (const row of snap[t]) delete row.last_used_at;
+	// the worker tells staff about reviews on its own schedule (REV-1):
+	// inbox notices, the daily digest mail and what it remembers of both
+	for (const t of STAFF_NOTICE_TABLES) delete snap[t];
+	if (snap.notifications) snap.notifications = snap.notifications.filter((row) => !String(row.kind).startsWith('review.'));
+	if (snap.emails) snap.emails = snap.emails.filter((row) => !/review digest|审核摘要/.test(String(row.subject)));
 	return snap;
 }
 

@@ -295,27 +295,68 @@ static void test_review_decide_refused_REV_5(void **state)
 	assert_error(&err, KF_EINVAL, "invalid_kind", NULL, NULL);
 }
 
-/* REV-1: working days left as the desk shows them. NOW is Monday
- * 2026-03-02 (UTC, offset 0): a deadline at the end of Friday leaves 4
- * (Tue..Fri), of today 0; Saturday and Sunday do not count; a holiday does
- * not either; a passed deadline is -1. */
-static void test_workdays_left_REV_1(void **state)
+/* End of a local (UTC+8) day, d days after NOW's day (Monday 2026-03-02). */
+static int64_t end_of_day(int d)
+{
+	return NOW - 2 * 3600 + 16 * 3600 - 1 + (int64_t)d * 86400; /* NOW is 10:00 local */
+}
+
+static void test_working_days_left_REV_1(void **state)
 {
 	(void)state;
 	struct kf_calendar cal;
 	kf_calendar_init(&cal);
-	cal.utc_offset = 0;
-	int64_t day = 86400, end_today = NOW - (NOW % day) + day - 1;
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today), 0);
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 4 * day), 4);
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 6 * day), 4); /* Sunday */
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 7 * day), 5);
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, NOW - 1), -1);
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, kf_calendar_add_workdays(&cal, NOW, 5)), 5);
-	struct kf_error err = {0};
-	assert_int_equal(kf_calendar_parse(&cal, "2026-03-04 holiday\n", &err), KF_OK);
-	assert_int_equal(kf_review_workdays_left(&cal, NOW, end_today + 4 * day), 3);
-	kf_calendar_clear(&cal);
+	/* the deadline of a Monday submission is the next Monday: 5 working days */
+	assert_int_equal(kf_review_working_days_left(&cal, kf_calendar_add_workdays(&cal, NOW, 5), NOW), 5);
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(0), NOW), 0);
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(1), NOW), 1);
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(2), NOW), 2);
+	/* Friday to Monday: Saturday and Sunday do not count */
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(7), NOW + 4 * 86400), 1);
+	/* a holiday on Tuesday: Wednesday is one working day away */
+	int32_t tue = kf_calendar_local_day(&cal, NOW) + 1;
+	cal.holidays = &tue;
+	cal.n_holidays = 1;
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(2), NOW), 1);
+	assert_int_equal(kf_review_working_days_left(&cal, end_of_day(1), NOW), 0);
+	cal.holidays = NULL;
+	cal.n_holidays = 0;
+}
+
+static void test_working_days_overdue_REV_1(void **state)
+{
+	(void)state;
+	struct kf_calendar cal;
+	kf_calendar_init(&cal);
+	int64_t friday = end_of_day(-3); /* Friday 2026-02-27, 23:59:59 local */
+	/* overdue on the Saturday after: by 1, never by 0 */
+	assert_int_equal(kf_review_working_days_left(&cal, friday, friday + 3600), -1);
+	assert_int_equal(kf_review_working_days_left(&cal, friday, NOW), -1);
+	assert_int_equal(kf_review_working_days_left(&cal, friday, NOW + 86400), -2);
+	/* a make-up working day on Sunday counts */
+	int32_t sun = kf_calendar_local_day(&cal, NOW) - 1;
+	cal.workdays = &sun;
+	cal.n_workdays = 1;
+	assert_int_equal(kf_review_working_days_left(&cal, friday, NOW), -2);
+	cal.workdays = NULL;
+	cal.n_workdays = 0;
+	/* one second past the deadline is overdue */
+	assert_int_equal(kf_review_working_days_left(&cal, NOW - 1, NOW), -1);
+	/* a span of centuries is clamped, not walked */
+	assert_true(kf_review_working_days_left(&cal, KF_CALENDAR_MIN_TIME, NOW) < -2000);
+}
+
+static void test_deadline_notice_REV_1(void **state)
+{
+	(void)state;
+	struct kf_calendar cal;
+	kf_calendar_init(&cal);
+	assert_int_equal(kf_review_deadline_notice(&cal, end_of_day(2), NOW), KF_STAFF_NOTICE_NONE);
+	assert_int_equal(kf_review_deadline_notice(&cal, end_of_day(1), NOW), KF_STAFF_NOTICE_DUE_SOON);
+	assert_int_equal(kf_review_deadline_notice(&cal, end_of_day(0), NOW), KF_STAFF_NOTICE_DUE_SOON);
+	assert_int_equal(kf_review_deadline_notice(&cal, NOW - 1, NOW), KF_STAFF_NOTICE_OVERDUE);
+	/* Friday's review, seen on Thursday, is due tomorrow */
+	assert_int_equal(kf_review_deadline_notice(&cal, end_of_day(4), NOW + 3 * 86400), KF_STAFF_NOTICE_DUE_SOON);
 }
 
 /* REV-5: the reason templates of a kind concern that kind only, and each
@@ -358,6 +399,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overdue_REV_1),
+		cmocka_unit_test(test_working_days_left_REV_1),
+		cmocka_unit_test(test_working_days_overdue_REV_1),
+		cmocka_unit_test(test_deadline_notice_REV_1),
 		cmocka_unit_test(test_assign_roles_REV_1),
 		cmocka_unit_test(test_assign_pending_only_REV_1),
 		cmocka_unit_test(test_kind_names),
@@ -369,7 +413,6 @@ int main(void)
 		cmocka_unit_test(test_attestations_REV_3),
 		cmocka_unit_test(test_display_decision_records_evidence_REV_3),
 		cmocka_unit_test(test_search_decision_takes_no_evidence_REV_3),
-		cmocka_unit_test(test_workdays_left_REV_1),
 		cmocka_unit_test(test_reason_templates_REV_5),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
