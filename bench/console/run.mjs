@@ -84,7 +84,7 @@ INSERT INTO users (id, email, mobile, name, password_hash, email_verified_at, st
   VALUES (2, 'reviewer@bench.test', NULL, 'Bench reviewer', '!', 1, 'active', 0, 0);
 INSERT INTO orgs (id, kind, name, state, created_at, updated_at) VALUES (1000000, 'operator', 'Bench operator', 'active', 0, 0);
 INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (1000000, 2, 'reviewer', 0);
-INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('${ssh}', 2, 0, 4102444800);
+INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('${ssh}', 2, ${NOW}, 4102444800); -- staff sessions end when idle: this one was just used
 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < ${REVIEWS})
 INSERT INTO reviews (id, kind, subject_type, subject_id, org_id, state, submitted_at, due_at, assignee_id, reasons)
   SELECT i, CASE i % 7 WHEN 0 THEN 'qualification' WHEN 1 THEN 'creation' WHEN 2 THEN 'release' WHEN 3 THEN 'change'
@@ -126,6 +126,8 @@ const pages = [
 	['review queue (10,000 reviews)', '/console/reviews', /Bench app/, staffSession],
 	['review queue, one kind, overdue', '/console/reviews?kind=release&overdue=1', /Bench app/, staffSession],
 	['GET /v1/reviews/{id}', '/v1/reviews/3', /"id":3/, staffSession],
+	['one review (a change, 100 findings)', '/console/reviews/3', /Bench app/, staffSession],
+	['GET /v1/reviews/{id}/context', '/v1/reviews/3/context', /"findings"/, staffSession],
 ];
 
 const results = [];

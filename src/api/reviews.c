@@ -508,6 +508,17 @@ static void api_reviews_context(struct kf_req *r)
 		if (same && json_is_integer(json_object_get(h, "decided_at")))
 			json_array_append(earlier, h);
 	}
+	/* the pager of the desk: the open reviews around this one (REV-1 order) */
+	int64_t prev_id, next_id;
+	if (kf_store_review_neighbours(db, id, json_integer_value(json_object_get(rv, "due_at")),
+				       json_is_integer(json_object_get(rv, "working_days_left")), &prev_id,
+				       &next_id) != KF_OK) {
+		json_decref(hist);
+		json_decref(earlier);
+		goto fail;
+	}
+	json_object_set_new(out, "queue_prev", prev_id ? json_integer(prev_id) : json_null());
+	json_object_set_new(out, "queue_next", next_id ? json_integer(next_id) : json_null());
 	json_object_set_new(out, "history", hist);
 	json_object_set_new(out, "earlier_decisions", earlier);
 	enum kf_review_kind kind;

@@ -626,28 +626,6 @@ static json_t *posted_reasons(struct kf_con *c, enum kf_review_kind kind)
 
 /* ------------------------------------------------------------ the page */
 
-/* Previous and next in the queue's order (REV-1: open reviews, earliest
- * deadline first); when this one is not in it, next is the first. */
-static void neighbours(struct kf_con *c, const char *id, const char **prev, const char **next)
-{
-	struct kf_form q = {0};
-	kf_form_set(&q, "state", "pending");
-	kf_form_set(&q, "limit", "200");
-	/* the pager is a convenience: its failure keeps the page's own error */
-	struct kf_con_err kept = c->err;
-	bool had = c->has_err;
-	json_t *list = kf_con_getq(c, &q, "/v1/reviews");
-	c->err = kept;
-	c->has_err = had;
-	json_t *items = json_object_get(list, "items");
-	size_t i, n = json_array_size(items), at = n;
-	json_t *x;
-	json_array_foreach(items, i, x) if (!strcmp(kf_con_str(c, x, "id"), id)) at = i;
-	*prev = at < n && at > 0 ? kf_con_str(c, json_array_get(items, at - 1), "id") : NULL;
-	*next = at < n ? (at + 1 < n ? kf_con_str(c, json_array_get(items, at + 1), "id") : NULL)
-		       : (n ? kf_con_str(c, json_array_get(items, 0), "id") : NULL);
-}
-
 static void pager(struct kf_con *c, const char *prev, const char *next)
 {
 	struct kf_html *h = &c->h;
@@ -775,8 +753,9 @@ static void review_page(struct kf_req *r)
 	const char *kind_s = kf_con_str(&c, rv, "kind");
 	enum kf_review_kind kind = KF_REVIEW_QUALIFICATION;
 	(void)kf_review_kind_parse(kind_s, &kind);
-	const char *prev = NULL, *next = NULL;
-	neighbours(&c, id, &prev, &next);
+	/* previous and next in the queue's order (REV-1: open reviews, earliest
+	 * deadline first); when this one is not open, next is the queue's first */
+	const char *prev = kf_con_str(&c, x, "queue_prev"), *next = kf_con_str(&c, x, "queue_next");
 	struct kf_page_link crumbs[] = {{"/console/reviews", CL(&c, "Reviews", "审核"), false}};
 	kf_con_open(&c, kf_con_fmt(&c, "%s #%s", kind_word(&c, kind_s), id), crumbs, 1);
 	struct kf_html *h = &c.h;

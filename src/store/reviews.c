@@ -400,6 +400,44 @@ json_t *kf_store_reviews_of_provider_json(struct kf_db *db, int64_t org_id, int6
 	return arr;
 }
 
+/* The first id a query answers (0 when none); binds due_at, id when
+ * keyed. */
+static enum kf_err first_id(struct kf_db *db, const char *sql, bool keyed, int64_t due_at, int64_t id, int64_t *out)
+{
+	*out = 0;
+	struct kf_stmt *st = kf_db_prepare(db, sql);
+	if (!st)
+		return KF_EDB;
+	if (keyed) {
+		kf_stmt_bind_int(st, 1, due_at);
+		kf_stmt_bind_int(st, 2, id);
+	}
+	enum kf_err rc = kf_stmt_first(st);
+	if (rc != KF_OK)
+		return rc == KF_ENOTFOUND ? KF_OK : rc;
+	*out = kf_stmt_int(st, 0);
+	kf_stmt_done(st);
+	return KF_OK;
+}
+
+enum kf_err kf_store_review_neighbours(struct kf_db *db, int64_t id, int64_t due_at, bool pending, int64_t *prev,
+				       int64_t *next)
+{
+	*prev = *next = 0;
+	if (!pending)
+		return first_id(db, "SELECT id FROM reviews WHERE state = 'pending' ORDER BY due_at, id LIMIT 1", false, 0,
+				0, next);
+	if (first_id(db,
+		     "SELECT id FROM reviews WHERE state = 'pending' AND (due_at < ?1 OR (due_at = ?1 AND id < ?2))"
+		     " ORDER BY due_at DESC, id DESC LIMIT 1",
+		     true, due_at, id, prev) != KF_OK)
+		return KF_EDB;
+	return first_id(db,
+			"SELECT id FROM reviews WHERE state = 'pending' AND (due_at > ?1 OR (due_at = ?1 AND id > ?2))"
+			" ORDER BY due_at, id LIMIT 1",
+			true, due_at, id, next);
+}
+
 enum kf_err kf_store_user_email(struct kf_db *db, int64_t user_id, char *out, size_t cap)
 {
 	struct kf_stmt *st = kf_db_prepare(db, "SELECT email FROM users WHERE id = ?");

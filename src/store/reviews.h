@@ -49,6 +49,11 @@ struct json_t *kf_store_review_json(struct kf_db *db, int64_t id);
  * and app_id for an app's: what a reviewer reads as the provider's history
  * and the earlier decisions on the same subject. NULL on error. */
 struct json_t *kf_store_reviews_of_provider_json(struct kf_db *db, int64_t org_id, int64_t except_id, int limit);
+/* The open reviews before and after review id in the queue's order
+ * (REV-1: pending, by (due_at, id)); 0 when there is none. When the review
+ * is not pending itself, next is the queue's first. KF_EDB. */
+enum kf_err kf_store_review_neighbours(struct kf_db *db, int64_t id, int64_t due_at, bool pending, int64_t *prev,
+				       int64_t *next) KF_MUST_CHECK;
 /* The email of a user (who decided a review); KF_ENOTFOUND when none. */
 enum kf_err kf_store_user_email(struct kf_db *db, int64_t user_id, char *out, size_t cap) KF_MUST_CHECK;
 

@@ -64,6 +64,7 @@ export const PARAMS = [
 	// with, so disabling it changes no other cell), the first category,
 	// permission set 1, the agreement "terms"
 	['/v1/operators/{id}', 'id', 'operator'],
+	['/v1/staff/{user_id}/notices', 'user_id', 'operator'],
 	['/console/ops/operators/{id}', 'id', 'operator'],
 	['/v1/categories/{id}', 'id', 'category'],
 	['/console/ops/categories/{id}', 'id', 'category'],

@@ -37,3 +37,6 @@ CREATE TABLE staff_settings (
   last_digest_day INTEGER NOT NULL DEFAULT 0,
   updated_at BIGINT NOT NULL
 );
+-- the desk's pager and the provider's history (newest first)
+CREATE INDEX reviews_pending_due ON reviews(state, due_at, id);
+CREATE INDEX reviews_org_submitted ON reviews(org_id, submitted_at, id);
