@@ -330,7 +330,8 @@ static void urls_card(struct kf_con *c, json_t *urls)
 	if (!json_array_size(urls))
 		return;
 	card_open(c, "h-urls", CL(c, "URL results", "URL 检测结果"));
-	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+	/* wide: it may scroll sideways, so it takes the keyboard's focus */
+	kf_html_raw(h, "<div class=\"table\" tabindex=\"0\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Field", "字段"));
 	kf_html_raw(h, "</th><th scope=\"col\">URL</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Result", "结果"));
@@ -378,7 +379,7 @@ static void changes_card(struct kf_con *c, json_t *changes)
 		kf_html_raw(h, "</section>");
 		return;
 	}
-	kf_html_raw(h, "<div class=\"table\"><table class=\"wide diff\"><thead><tr><th scope=\"col\">");
+	kf_html_raw(h, "<div class=\"table\" tabindex=\"0\"><table class=\"wide diff\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Field", "字段"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Live now", "线上版本"));
@@ -472,7 +473,8 @@ static void history_card(struct kf_con *c, const char *id, const char *title, js
 		kf_html_raw(h, "</section>");
 		return;
 	}
-	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
+	/* wide: it may scroll sideways, so it takes the keyboard's focus */
+	kf_html_raw(h, "<div class=\"table\" tabindex=\"0\"><table class=\"wide\"><thead><tr><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Review", "审核"));
 	kf_html_raw(h, "</th><th scope=\"col\">");
 	kf_html_text(h, CL(c, "Outcome", "结果"));

@@ -201,7 +201,7 @@ static void queue_table(struct kf_con *c, json_t *items, const char *back)
 	const char *role = kf_con_staff_role(c);
 	bool reviews = role && (!strcmp(role, "reviewer") || !strcmp(role, "admin"));
 	int64_t me = json_integer_value(json_object_get(json_object_get(c->me, "user"), "id"));
-	kf_html_raw(h, "<div class=\"table\"><table class=\"wide\"><thead><tr>");
+	kf_html_raw(h, "<div class=\"table\"><table class=\"queue\"><thead><tr>");
 	const char *cols[][2] = {{"Kind", "类型"},	   {"Subject", "审核对象"}, {"Provider", "服务商"}, {"Submitted", "提交时间"},
 				 {"Due", "截止时间"}, {"Assignee", "负责人"},	   {"Action", "操作"}};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
