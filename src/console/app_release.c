@@ -1333,27 +1333,6 @@ static void authenticity_page(struct kf_req *r)
 
 /* ---------------------------------------------------------- deliveries */
 
-/* A query value percent-encoded (all but unreserved characters); "" for
- * NULL. */
-static const char *qenc(struct kf_con *c, const char *v)
-{
-	if (!v)
-		return "";
-	size_t n = strlen(v);
-	if (n > 256)
-		n = 256;
-	char *out = kf_arena_alloc(c->r->arena, n * 3 + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
-			*o++ = (char)ch;
-		else
-			o += sprintf(o, "%%%02X", ch);
-	}
-	*o = '\0';
-	return out;
-}
-
 /* The events Kaifang pushes, in words. */
 static const struct {
 	const char *kind, *en, *zh;
@@ -1493,7 +1472,7 @@ static void deliveries_page(struct kf_req *r)
 		if (next || (after && *after)) {
 			/* the filters as they were asked, each value percent-encoded */
 			const char *filters = kf_con_fmt(&c, "%s/deliveries?state=%s&kind=%s&since=%s&until=%s", app_base(&c, &a),
-							 qenc(&c, state), qenc(&c, kind), qenc(&c, since), qenc(&c, until));
+							 kf_con_qenc(&c, state), kf_con_qenc(&c, kind), kf_con_qenc(&c, since), kf_con_qenc(&c, until));
 			kf_html_raw(h, "<nav class=\"actions\"");
 			kf_html_attr(h, "aria-label", CL(&c, "Pages", "分页"));
 			kf_html_raw(h, ">");
@@ -1506,7 +1485,7 @@ static void deliveries_page(struct kf_req *r)
 			}
 			if (next) {
 				kf_html_raw(h, "<a rel=\"next\"");
-				kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s&after=%s", filters, qenc(&c, next)));
+				kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s&after=%s", filters, kf_con_qenc(&c, next)));
 				kf_html_raw(h, ">");
 				kf_html_text(h, CL(&c, "Older events →", "更早的事件 →"));
 				kf_html_raw(h, "</a>");

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "core/calendar.h"
 #include "core/roles.h"
 #include "ctx.h"
 #include "util/crypto.h"
@@ -465,6 +466,44 @@ void kf_con_not_found(struct kf_con *c)
 	kf_con_finish(c);
 }
 
+bool kf_con_date(struct kf_con *c, const char *s, int64_t *start)
+{
+	int y, m, d;
+	char tail;
+	if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
+	    !kf_calendar_date_valid(y, m, d))
+		return false;
+	*start = (int64_t)kf_calendar_days_from_civil(y, m, d) * 86400 - kf_con_tz(c);
+	return true;
+}
+
+const char *kf_con_date_text(struct kf_con *c, int64_t t)
+{
+	int y, m, d;
+	int64_t local = t + kf_con_tz(c);
+	kf_calendar_civil_from_days((int32_t)((local - (((local % 86400) + 86400) % 86400)) / 86400), &y, &m, &d);
+	return kf_con_fmt(c, "%04d-%02d-%02d", y, m, d);
+}
+
+const char *kf_con_qenc(struct kf_con *c, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!v)
+		return "";
+	char *out = kf_arena_alloc(c->r->arena, 3 * strlen(v) + 1), *w = out;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			*w++ = (char)*p;
+		} else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
 const char *kf_con_staff_role(struct kf_con *c)
 {
 	const char *role = json_string_value(json_object_get(c->me, "operator_role"));
@@ -495,19 +534,7 @@ bool kf_con_staff(struct kf_con *c, bool admin)
 const char *kf_con_here(struct kf_con *c)
 {
 	const char *v = c->r->path ? c->r->path : "/console/";
-	size_t n = strlen(v);
-	if (n > 400)
-		return "%2Fconsole%2F";
-	char *out = kf_arena_alloc(c->r->arena, n * 3 + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
-			*o++ = (char)ch;
-		else
-			o += sprintf(o, "%%%02X", ch);
-	}
-	*o = '\0';
-	return out;
+	return strlen(v) > 400 ? "%2Fconsole%2F" : kf_con_qenc(c, v);
 }
 
 void kf_con_error_notice(struct kf_con *c)

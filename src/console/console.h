@@ -125,12 +125,21 @@ void kf_con_para(struct kf_con *c, const char *cls, const char *text);
 void kf_con_link(struct kf_con *c, const char *cls, const char *href, const char *label);
 void kf_con_h2(struct kf_con *c, const char *text);
 
+/* A query value percent-encoded (all but the unreserved characters), in
+ * the request arena; "" for NULL. For links that carry a list's filters. */
+const char *kf_con_qenc(struct kf_con *c, const char *v);
 /* Formatted string in the request arena. */
 const char *kf_con_fmt(struct kf_con *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The member of a JSON object as text (numbers printed), or NULL. */
 const char *kf_con_str(struct kf_con *c, json_t *obj, const char *key);
 /* Time zone offset of the platform, seconds east of UTC. */
 int kf_con_tz(struct kf_con *c);
+/* A date "YYYY-MM-DD" (a date input's value, years from 1970) as the unix
+ * time of that day's start in the platform's time zone; false when it is
+ * not a real date. */
+bool kf_con_date(struct kf_con *c, const char *s, int64_t *start);
+/* The date of t in the platform's time zone, "YYYY-MM-DD". */
+const char *kf_con_date_text(struct kf_con *c, int64_t t);
 /* A time, absolute and relative. */
 void kf_con_time(struct kf_con *c, int64_t t);
 /* A confirmation page for a destructive action: the consequence in one

@@ -139,44 +139,6 @@ void kf_ops_agreements_page(struct kf_req *r)
 	kf_con_finish(&c);
 }
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* "YYYY-MM-DD" as the start of that day in the platform's time zone. */
-static bool parse_date(struct kf_con *c, const char *s, long long *out)
-{
-	unsigned y, m, d;
-	char tail;
-	if (!s || sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
-		return false;
-	*out = days_from_civil(y, m, d) * DAY - kf_con_tz(c);
-	return true;
-}
-
-/* The date (platform time zone) of t as "YYYY-MM-DD". */
-static const char *date_of(struct kf_con *c, long long t)
-{
-	long long z = (t + kf_con_tz(c)) / DAY + 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long y = (long long)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	return kf_con_fmt(c, "%04lld-%02u-%02u", y + (m <= 2), m, d);
-}
-
 static json_int_t int_or(const char *s, json_int_t def)
 {
 	char *end = NULL;
@@ -190,7 +152,7 @@ void kf_ops_agreement_new(struct kf_req *r)
 	if (!kf_con_start(r, &c, true))
 		return;
 	if (c.post) {
-		long long eff = 0;
+		int64_t eff = 0;
 		const char *rf = kf_con_val(&c, "required_for");
 		json_t *b = json_pack("{s:s, s:I, s:s, s:s, s:I, s:s, s:[s]}", "key",
 				      kf_con_val(&c, "key") ? kf_con_val(&c, "key") : "", "version",
@@ -200,7 +162,7 @@ void kf_ops_agreement_new(struct kf_req *r)
 				      int_or(kf_con_val(&c, "notice_days"), -1), "change_kind",
 				      kf_con_val(&c, "change_kind") ? kf_con_val(&c, "change_kind") : "rules",
 				      "required_for", rf && *rf ? rf : "all");
-		if (!parse_date(&c, kf_con_val(&c, "effective_at"), &eff)) {
+		if (!kf_con_date(&c, kf_con_val(&c, "effective_at"), &eff)) {
 			c.has_err = true;
 			c.err = (struct kf_con_err){.status = 400, .code = "invalid_value", .field = "effective_at",
 						    .rule = "ONB-12",
@@ -268,7 +230,7 @@ void kf_ops_agreement_new(struct kf_req *r)
 		     CL(&c, "Days between today and the date it comes into force, as promised to accounts.",
 			"从今天到生效日期之间的天数，即向账号承诺的通知期。"),
 		     true);
-	kf_con_input(&c, "effective_at", CL(&c, "In force from", "生效日期"), "date", date_of(&c, (long long)r->now + 16 * DAY),
+	kf_con_input(&c, "effective_at", CL(&c, "In force from", "生效日期"), "date", kf_con_date_text(&c, r->now + 16 * DAY),
 		     CL(&c, "The version comes into force at the start of this day (platform time).",
 			"新版本于当天零点（平台时间）生效。"),
 		     true);

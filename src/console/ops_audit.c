@@ -13,50 +13,15 @@
 #include "console/console.h"
 #include "util/mem.h"
 
-/* A query value percent-encoded (all but unreserved characters); "" for
- * NULL. */
-static const char *qenc(struct kf_con *c, const char *v)
-{
-	if (!v)
-		return "";
-	size_t n = strlen(v);
-	if (n > 256)
-		n = 256;
-	char *out = kf_arena_alloc(c->r->arena, n * 3 + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
-			*o++ = (char)ch;
-		else
-			o += sprintf(o, "%%%02X", ch);
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* A date field (YYYY-MM-DD, the platform's time zone) as the unix time of
  * the day's start, or of its end (end). "" when empty; NULL when malformed. */
 static const char *day_time(struct kf_con *c, const char *v, bool end)
 {
 	if (!v || !*v)
 		return "";
-	int y, m, d;
-	char tail;
-	if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || y > 9999 || m < 1 ||
-	    m > 12 || d < 1 || d > 31)
+	int64_t t;
+	if (!kf_con_date(c, v, &t))
 		return NULL;
-	int64_t t = days_from_civil(y, m, d) * 86400 - kf_con_tz(c);
 	if (end)
 		t += 86399;
 	if (t < 0)
@@ -202,8 +167,8 @@ static void audit_page(struct kf_req *r)
 		const char *next = kf_con_str(&c, list, "next_cursor");
 		if (next || (cursor && *cursor)) {
 			const char *base = kf_con_fmt(&c, "/console/ops/audit?actor=%s&action=%s&subject=%s&from=%s&to=%s",
-						      qenc(&c, actor), qenc(&c, action), qenc(&c, subject), qenc(&c, from_d),
-						      qenc(&c, to_d));
+						      kf_con_qenc(&c, actor), kf_con_qenc(&c, action), kf_con_qenc(&c, subject), kf_con_qenc(&c, from_d),
+						      kf_con_qenc(&c, to_d));
 			kf_html_raw(h, "<nav class=\"actions\"");
 			kf_html_attr(h, "aria-label", CL(&c, "Pages", "分页"));
 			kf_html_raw(h, ">");
@@ -216,7 +181,7 @@ static void audit_page(struct kf_req *r)
 			}
 			if (next) {
 				kf_html_raw(h, "<a rel=\"next\"");
-				kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s&cursor=%s", base, qenc(&c, next)));
+				kf_html_url_attr(h, "href", kf_con_fmt(&c, "%s&cursor=%s", base, kf_con_qenc(&c, next)));
 				kf_html_raw(h, ">");
 				kf_html_text(h, CL(&c, "Older entries →", "更早的记录 →"));
 				kf_html_raw(h, "</a>");

@@ -22,26 +22,6 @@ static bool is_admin(struct kf_con *c)
 	return role && !strcmp(role, "admin");
 }
 
-/* s percent-encoded for a query string (arena). */
-static const char *qenc(struct kf_con *c, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(s);
-	char *out = kf_arena_alloc(c->r->arena, 3 * n + 1), *w = out;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '.' || *p == '_' || *p == '~') {
-			*w++ = (char)*p;
-		} else {
-			*w++ = '%';
-			*w++ = hex[*p >> 4];
-			*w++ = hex[*p & 15];
-		}
-	}
-	*w = '\0';
-	return out;
-}
-
 static bool digits(const char *s)
 {
 	return s && *s && strlen(s) < 19 && strspn(s, "0123456789") == strlen(s);
@@ -161,7 +141,7 @@ static void providers_list(struct kf_req *r)
 		}
 		kf_html_raw(h, "</tbody></table></div>");
 	}
-	pager(&c, kf_con_fmt(&c, "/console/ops/providers?q=%s", qenc(&c, q ? q : "")), after,
+	pager(&c, kf_con_fmt(&c, "/console/ops/providers?q=%s", kf_con_qenc(&c, q ? q : "")), after,
 	      json_object_get(page, "next_after"));
 	kf_con_finish(&c);
 }
@@ -203,22 +183,6 @@ static const char *provider_next_step(struct kf_con *c, const char *st)
 		if (!strcmp(st, steps[i].state))
 			return CL(c, steps[i].en, steps[i].zh);
 	return NULL;
-}
-
-static const char *review_kind(struct kf_con *c, const char *k)
-{
-	static const struct {
-		const char *kind, *en, *zh;
-	} kinds[] = {
-		{"qualification", "Qualification", "资质审核"},   {"creation", "App creation", "应用创建审核"},
-		{"release", "Release", "发布审核"},               {"change", "Change", "变更审核"},
-		{"search_listing", "Search listing", "搜索展示"}, {"display_listing", "Display listing", "推荐展示"},
-		{"authenticity", "Authenticity", "真实性认证"},
-	};
-	for (size_t i = 0; k && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(k, kinds[i].kind))
-			return CL(c, kinds[i].en, kinds[i].zh);
-	return k;
 }
 
 static void provider_members(struct kf_con *c, json_t *members)
@@ -299,7 +263,7 @@ static void provider_reviews(struct kf_con *c, json_t *reviews)
 		json_array_foreach(reviews, i, v) {
 			kf_html_raw(h, "<tr><td>");
 			kf_con_link(c, NULL, kf_con_fmt(c, "/console/reviews/%s", kf_con_str(c, v, "id")),
-				    kf_con_fmt(c, "%s #%s", review_kind(c, kf_con_str(c, v, "kind")),
+				    kf_con_fmt(c, "%s #%s", kf_page_review_kind(c->lang, kf_con_str(c, v, "kind")),
 					       kf_con_str(c, v, "id")));
 			kf_html_raw(h, "</td><td>");
 			kf_page_badge(h, c->lang, kf_con_str(c, v, "state"));
@@ -662,7 +626,7 @@ static void apps_list(struct kf_req *r)
 		}
 		kf_html_raw(h, "</tbody></table></div>");
 	}
-	pager(&c, kf_con_fmt(&c, "/console/ops/apps?q=%s&state=%s", qenc(&c, q ? q : ""), state ? state : ""), after,
+	pager(&c, kf_con_fmt(&c, "/console/ops/apps?q=%s&state=%s", kf_con_qenc(&c, q ? q : ""), state ? state : ""), after,
 	      json_object_get(page, "next_after"));
 	kf_con_finish(&c);
 }
@@ -897,7 +861,7 @@ static void app_page(struct kf_req *r)
 			td_time(&c, e, "at");
 			const char *what = history_action(&c, kf_con_str(&c, e, "action"));
 			const char *kind = kf_con_str(&c, e, "review_kind");
-			td_text(&c, kind ? kf_con_fmt(&c, "%s (%s)", what, review_kind(&c, kind)) : what);
+			td_text(&c, kind ? kf_con_fmt(&c, "%s (%s)", what, kf_page_review_kind(c.lang, kind)) : what);
 			const char *who = kf_con_str(&c, e, "actor_email");
 			td_text(&c, who ? who : kf_con_str(&c, e, "actor"));
 			kf_html_raw(h, "</tr>");

@@ -32,25 +32,6 @@ static bool digits(const char *s)
 	return s && *s && strlen(s) <= 18 && strspn(s, "0123456789") == strlen(s);
 }
 
-static const char *kind_word(struct kf_con *c, const char *kind)
-{
-	static const struct {
-		const char *k, *en, *zh;
-	} words[] = {
-		{"qualification", "Qualification", "资质审核"},
-		{"authenticity", "Authenticity", "真实性认证"},
-		{"creation", "App creation", "应用创建审核"},
-		{"release", "Release", "全网发布审核"},
-		{"change", "Change", "变更审核"},
-		{"search_listing", "Search listing", "搜索上架"},
-		{"display_listing", "Display listing", "展示上架"},
-	};
-	for (size_t i = 0; kind && i < sizeof(words) / sizeof(words[0]); i++)
-		if (!strcmp(words[i].k, kind))
-			return CL(c, words[i].en, words[i].zh);
-	return kind ? kind : "";
-}
-
 /* A JSON value as one line of text: strings as they are, the rest as
  * compact JSON. */
 static const char *value_text(struct kf_con *c, json_t *v)
@@ -490,7 +471,7 @@ static void history_card(struct kf_con *c, const char *id, const char *title, js
 		kf_html_url_attr(h, "href", kf_con_fmt(c, "/console/reviews/%s", kf_con_str(c, x, "id")));
 		kf_html_raw(h, ">");
 		const char *app = kf_con_str(c, x, "app_id");
-		kf_html_text(h, kf_con_fmt(c, "%s #%s%s%s", kind_word(c, kf_con_str(c, x, "kind")), kf_con_str(c, x, "id"),
+		kf_html_text(h, kf_con_fmt(c, "%s #%s%s%s", kf_page_review_kind(c->lang, kf_con_str(c, x, "kind")), kf_con_str(c, x, "id"),
 					   app ? " · " : "", app ? app : ""));
 		kf_html_raw(h, "</a></td><td>");
 		kf_page_badge(h, c->lang, kf_con_str(c, x, "state"));
@@ -759,7 +740,7 @@ static void review_page(struct kf_req *r)
 	 * deadline first); when this one is not open, next is the queue's first */
 	const char *prev = kf_con_str(&c, x, "queue_prev"), *next = kf_con_str(&c, x, "queue_next");
 	struct kf_page_link crumbs[] = {{"/console/reviews", CL(&c, "Reviews", "审核"), false}};
-	kf_con_open(&c, kf_con_fmt(&c, "%s #%s", kind_word(&c, kind_s), id), crumbs, 1);
+	kf_con_open(&c, kf_con_fmt(&c, "%s #%s", kf_page_review_kind(c.lang, kind_s), id), crumbs, 1);
 	struct kf_html *h = &c.h;
 	if (conflict)
 		kf_page_notice_rule(h, "warn",

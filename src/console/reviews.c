@@ -13,31 +13,12 @@
 
 #include "console/console.h"
 
-static const struct {
-	const char *kind, *en, *zh;
-} kinds[] = {
-	{"qualification", "Qualification", "资质审核"},
-	{"authenticity", "Authenticity", "真实性认证"},
-	{"creation", "App creation", "创建审核"},
-	{"release", "Release", "发布审核"},
-	{"change", "Change", "变更审核"},
-	{"search_listing", "Search listing", "搜索位申请"},
-	{"display_listing", "Display listing", "展示位申请"},
-};
-#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
-
-static const char *kind_word(struct kf_con *c, const char *k)
-{
-	for (size_t i = 0; k && i < N_KINDS; i++)
-		if (!strcmp(kinds[i].kind, k))
-			return CL(c, kinds[i].en, kinds[i].zh);
-	return k ? k : "";
-}
+#define N_KINDS KF_PAGE_REVIEW_KINDS
 
 static bool known_kind(const char *k)
 {
 	for (size_t i = 0; k && i < N_KINDS; i++)
-		if (!strcmp(kinds[i].kind, k))
+		if (!strcmp(kf_page_review_kind_at(i), k))
 			return true;
 	return false;
 }
@@ -138,16 +119,16 @@ static void kind_tabs(struct kf_con *c, const struct filters *f, json_t *counts)
 		json_t *k;
 		size_t j;
 		json_array_foreach(json_object_get(counts, "kinds"), j, k) {
-			if (!strcmp(kf_con_str(c, k, "kind"), kinds[i].kind)) {
+			if (!strcmp(kf_con_str(c, k, "kind"), kf_page_review_kind_at(i))) {
 				open = json_integer_value(json_object_get(k, "open"));
 				over = json_integer_value(json_object_get(k, "overdue"));
 			}
 		}
 		const char *label = over ? kf_con_fmt(c, CL(c, "%s (%lld, %lld overdue)", "%s（%lld，逾期 %lld）"),
-						      CL(c, kinds[i].en, kinds[i].zh), open, over)
-					 : kf_con_fmt(c, CL(c, "%s (%lld)", "%s（%lld）"), CL(c, kinds[i].en, kinds[i].zh), open);
-		tabs[i + 1] = (struct kf_page_link){queue_href(c, f, kinds[i].kind, false), label,
-						    f->kind && !strcmp(f->kind, kinds[i].kind)};
+						      kf_page_review_kind(c->lang, kf_page_review_kind_at(i)), open, over)
+					 : kf_con_fmt(c, CL(c, "%s (%lld)", "%s（%lld）"), kf_page_review_kind(c->lang, kf_page_review_kind_at(i)), open);
+		tabs[i + 1] = (struct kf_page_link){queue_href(c, f, kf_page_review_kind_at(i), false), label,
+						    f->kind && !strcmp(f->kind, kf_page_review_kind_at(i))};
 	}
 	kf_con_tabs(c, tabs, N_KINDS + 1);
 }
@@ -159,7 +140,7 @@ static void filters_form(struct kf_con *c, const struct filters *f)
 	struct kf_page_option ko[N_KINDS + 1];
 	ko[0] = (struct kf_page_option){"", CL(c, "All kinds", "全部类型")};
 	for (size_t i = 0; i < N_KINDS; i++)
-		ko[i + 1] = (struct kf_page_option){kinds[i].kind, CL(c, kinds[i].en, kinds[i].zh)};
+		ko[i + 1] = (struct kf_page_option){kf_page_review_kind_at(i), kf_page_review_kind(c->lang, kf_page_review_kind_at(i))};
 	struct kf_page_field kf = {.name = "kind", .label = CL(c, "Kind", "类型"), .type = "select",
 				   .value = f->kind ? f->kind : "", .options = ko, .n_options = N_KINDS + 1};
 	kf_page_field(h, c->lang, &kf);
@@ -217,7 +198,7 @@ static void queue_table(struct kf_con *c, json_t *items, const char *back)
 		bool pending = !strcmp(kf_con_str(c, it, "state"), "pending");
 		int64_t assignee = json_integer_value(json_object_get(it, "assignee_id"));
 		kf_html_raw(h, overdue ? "<tr class=\"overdue\"><td>" : "<tr><td>");
-		kf_html_text(h, kind_word(c, kf_con_str(c, it, "kind")));
+		kf_html_text(h, kf_page_review_kind(c->lang, kf_con_str(c, it, "kind")));
 		kf_html_raw(h, "</td><td>");
 		kf_con_link(c, NULL, kf_con_fmt(c, "/console/reviews/%s", kf_con_str(c, it, "id")),
 			    kf_con_str(c, it, "subject_name"));

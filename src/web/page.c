@@ -660,3 +660,28 @@ const char *kf_role_label(enum kf_lang lang, const char *role)
 			return KF_L(lang, roles[i].en, roles[i].zh);
 	return role ? role : "";
 }
+
+static const struct {
+	const char *kind, *en, *zh;
+} review_kinds[KF_PAGE_REVIEW_KINDS] = {
+	{"qualification", "Qualification", "资质审核"},
+	{"authenticity", "Authenticity", "真实性认证"},
+	{"creation", "App creation", "应用创建审核"},
+	{"release", "Release", "全网发布审核"},
+	{"change", "Change", "变更审核"},
+	{"search_listing", "Search listing", "搜索位申请"},
+	{"display_listing", "Display listing", "展示位申请"},
+};
+
+const char *kf_page_review_kind_at(size_t i)
+{
+	return i < KF_PAGE_REVIEW_KINDS ? review_kinds[i].kind : NULL;
+}
+
+const char *kf_page_review_kind(enum kf_lang lang, const char *kind)
+{
+	for (size_t i = 0; kind && i < KF_PAGE_REVIEW_KINDS; i++)
+		if (!strcmp(review_kinds[i].kind, kind))
+			return KF_L(lang, review_kinds[i].en, review_kinds[i].zh);
+	return kind ? kind : "";
+}

@@ -72,6 +72,14 @@ void kf_page_notice_rule(struct kf_html *h, const char *kind, const char *text, 
  * "ops", "auditor") in the page's language; the name itself when unknown. */
 const char *kf_role_label(enum kf_lang lang, const char *role);
 
+/* The review kinds (REV-1) in the order the review desk lists them, and
+ * their words in lang: one table, so the queue, one review and a
+ * provider's record name a review alike. kf_page_review_kind_at answers
+ * NULL past the last; kf_page_review_kind the kind itself when unknown. */
+#define KF_PAGE_REVIEW_KINDS 7
+const char *kf_page_review_kind_at(size_t i);
+const char *kf_page_review_kind(enum kf_lang lang, const char *kind);
+
 /* The words for a state of an app, a listing, a review, an application, a
  * delivery, … in lang, or NULL for a state this table does not know. */
 const char *kf_page_state_word(enum kf_lang lang, const char *state);

@@ -70,6 +70,12 @@ test('the publish page shows the API\'s refusal at the field it names, in the pa
 	});
 	assert.equal(noDate.status, 400);
 	assert.ok(fieldError(noDate.text, 'effective_at'));
+	// a day that is not in the calendar is refused, not rolled into March
+	const notADay = await s.post('/console/ops/agreements/new', {
+		key: 'terms', version: '2', title: 'T', body: 'x', change_kind: 'rules', notice_days: '15', effective_at: '2099-02-30', required_for: 'all',
+	});
+	assert.equal(notADay.status, 400);
+	assert.ok(fieldError(notADay.text, 'effective_at'));
 });
 
 test('NOTE-1: publication tells every account once (inbox, mail, announcement); staff are not asked', async () => {

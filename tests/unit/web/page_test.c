@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/review.h"
 #include "util/mem.h"
 #include "web/page.h"
 
@@ -127,6 +128,27 @@ static void test_header_links_other_language_and_marks_current(void **state)
 	kf_arena_free(a);
 }
 
+/* Every review kind the core knows (REV-1) has its words, in the desk's
+ * order, and the queue, one review and a provider's record use this one
+ * table. */
+static void test_review_kinds_named_in_both_languages(void **state)
+{
+	(void)state;
+	assert_int_equal(KF_PAGE_REVIEW_KINDS, KF_REVIEW_KIND_COUNT);
+	for (int k = 0; k < KF_REVIEW_KIND_COUNT; k++) {
+		const char *name = kf_review_kind_name((enum kf_review_kind)k);
+		bool listed = false;
+		for (size_t i = 0; kf_page_review_kind_at(i); i++)
+			listed |= !strcmp(kf_page_review_kind_at(i), name);
+		assert_true(listed);
+		assert_string_not_equal(kf_page_review_kind(KF_LANG_EN, name), name);
+		assert_string_not_equal(kf_page_review_kind(KF_LANG_ZH, name), name);
+	}
+	assert_string_equal(kf_page_review_kind(KF_LANG_ZH, "release"), "全网发布审核");
+	assert_string_equal(kf_page_review_kind(KF_LANG_EN, "unknown_kind"), "unknown_kind");
+	assert_null(kf_page_review_kind_at(KF_PAGE_REVIEW_KINDS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_badges_carry_words_in_both_languages),
 		cmocka_unit_test(test_time_absolute_in_zone_and_relative),
 		cmocka_unit_test(test_header_links_other_language_and_marks_current),
+		cmocka_unit_test(test_review_kinds_named_in_both_languages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
