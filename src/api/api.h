@@ -76,6 +76,8 @@ extern const struct kf_route kf_api_staff_routes[];
 extern const size_t kf_api_staff_nroutes;
 extern const struct kf_route kf_api_secondfactor_routes[];
 extern const size_t kf_api_secondfactor_nroutes;
+extern const struct kf_route kf_api_objections_routes[];
+extern const size_t kf_api_objections_nroutes;
 /* The console's pages (src/console/), served by the same dispatcher. */
 extern const struct kf_route kf_console_base_routes[];
 extern const size_t kf_console_base_nroutes;
@@ -107,6 +109,10 @@ extern const struct kf_route kf_console_ops_settings_routes[];
 extern const size_t kf_console_ops_settings_nroutes;
 extern const struct kf_route kf_console_reviews_routes[];
 extern const size_t kf_console_reviews_nroutes;
+extern const struct kf_route kf_console_ops_governance_routes[];
+extern const size_t kf_console_ops_governance_nroutes;
+extern const struct kf_route kf_console_app_governance_routes[];
+extern const size_t kf_console_app_governance_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -78,6 +78,9 @@ static const struct {
 	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
 	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
 	{kf_console_reviews_routes, &kf_console_reviews_nroutes},
+	{kf_api_objections_routes, &kf_api_objections_nroutes},
+	{kf_console_ops_governance_routes, &kf_console_ops_governance_nroutes},
+	{kf_console_app_governance_routes, &kf_console_app_governance_nroutes},
 };
 
 static struct kf_route *all_routes;

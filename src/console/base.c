@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "console/console.h"
+#include "console/governance.h"
 #include "ctx.h"
 #include "util/mem.h"
 
@@ -451,6 +452,7 @@ static void home(struct kf_req *r)
 		kf_html_raw(h, "</a></li>");
 	}
 	todo += provider_todos(&c);
+	todo += kf_con_governance_todos(&c);
 	if (kf_con_staff_role(&c))
 		todo += kf_con_staff_todos(&c);
 	kf_html_raw(h, "</ul>");
