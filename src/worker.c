@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "govern.h"
 #include "notify/notify.h"
 #include "pipeline/listing.h"
 #include "push/push.h"
@@ -37,8 +38,8 @@
 #include "util/mem.h"
 
 /* The leased passes, in the order a worker round runs them. */
-enum pass { PASS_MAIL, PASS_TICKETS, PASS_RETENTION, PASS_STAFF, PASS_COUNT };
-static const char *const pass_names[PASS_COUNT] = {"mail", "tickets", "retention", "staff"};
+enum pass { PASS_MAIL, PASS_TICKETS, PASS_RETENTION, PASS_STAFF, PASS_GOV, PASS_COUNT };
+static const char *const pass_names[PASS_COUNT] = {"mail", "tickets", "retention", "staff", "governance"};
 
 struct kf_worker {
 	struct kf_ctx *ctx;
@@ -200,6 +201,10 @@ static void *run(void *arg)
 		now = kf_ctx_now(w->ctx);
 		if (hold(w, db, PASS_STAFF, now) && kf_staff_notice_pass(w->ctx, db, now) < 0)
 			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"staff notice pass failed\"}\n");
+		/* GOV-5, GOV-7: timed measures start and end (GOV-6 notices) */
+		now = kf_ctx_now(w->ctx);
+		if (hold(w, db, PASS_GOV, now) && kf_gov_pass(w->ctx, db, now) < 0)
+			fprintf(stderr, "{\"level\":\"error\",\"source\":\"worker\",\"msg\":\"governance pass failed\"}\n");
 		/* the audit anchor catches up with the head if a commit's own
 		 * anchor write was lost, and the head goes to the log */
 		kf_audit_anchor_pass(db, "worker");

@@ -62,6 +62,8 @@ extern const struct kf_route kf_api_listing_apps_routes[];
 extern const size_t kf_api_listing_apps_nroutes;
 extern const struct kf_route kf_api_suspension_routes[];
 extern const size_t kf_api_suspension_nroutes;
+extern const struct kf_route kf_api_governance_routes[];
+extern const size_t kf_api_governance_nroutes;
 extern const struct kf_route kf_api_staffdir_routes[];
 extern const size_t kf_api_staffdir_nroutes;
 extern const struct kf_route kf_api_directory_routes[];

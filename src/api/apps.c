@@ -35,6 +35,7 @@
 #include "store/auth.h"
 #include "store/checks.h"
 #include "store/db.h"
+#include "store/governance.h"
 #include "store/files.h"
 #include "store/hosts.h"
 #include "store/outbox.h"
@@ -371,7 +372,13 @@ static void api_apps_create(struct kf_req *r)
 		kf_reply_db_error(r);
 		return;
 	}
-	if (kf_app_check_create(count, &v.policy, &err) != KF_OK) {
+	bool banned = false;
+	if (kf_store_gov_org_banned(db, pid, &banned) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	/* GOV-7: a provider banned from new apps creates none */
+	if (kf_gov_check_new_app(banned, &err) != KF_OK || kf_app_check_create(count, &v.policy, &err) != KF_OK) {
 		kf_reply_error(r, &err);
 		return;
 	}

@@ -28,6 +28,7 @@
 #include "store/outbox.h"
 #include "proto/envelope.h"
 #include "store/db.h"
+#include "store/governance.h"
 #include "util/crypto.h"
 #include "util/mem.h"
 
@@ -146,6 +147,27 @@ static void cgi_refuse(struct kf_req *r, const struct kf_error *err)
 }
 
 /* Look a presented token up and let core decide whether it serves want. */
+/* GOV-7: refuse_access (no component token) and block_existing_users (no
+ * authorizer tokens) while such a measure is in force. Replies and returns
+ * false when refused. */
+static bool cgi_gov_ok(struct kf_req *r, const struct kf_app_row *app, bool authorizer)
+{
+	struct kf_gov_app_flags g;
+	if (kf_store_gov_app_flags(kf_req_db(r), app->id, &g) != KF_OK) {
+		cgi_error(r, -1, "system error");
+		return false;
+	}
+	struct kf_error err = {0};
+	if (kf_gov_check_component_token(g.access_refused, &err) == KF_OK &&
+	    (!authorizer || kf_gov_check_authorizer_token(g.users_blocked, &err) == KF_OK))
+		return true;
+	int code;
+	const char *msg;
+	kf_api_cgi_errcode(r, err.name, &code, &msg);
+	cgi_error(r, code, msg);
+	return false;
+}
+
 static bool cgi_token_check(struct kf_req *r, const char *tok, const struct kf_auth_token_want *want,
 			    struct kf_auth_token *t)
 {
@@ -187,7 +209,7 @@ static void api_component_token(struct kf_req *r)
 	json_t *body = cgi_body(r), *live;
 	struct kf_app_row app;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_secret_ok(r, &app, body, "component_appsecret"))
+	    !cgi_secret_ok(r, &app, body, "component_appsecret") || !cgi_gov_ok(r, &app, false))
 		return;
 	const char *ticket = json_string_value(json_object_get(body, "component_verify_ticket"));
 	bool valid = false, stale = false;
@@ -296,7 +318,7 @@ static void api_component_query_auth(struct kf_req *r)
 	struct kf_app_row app;
 	struct kf_auth_token t;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, &app, &t))
+	    !cgi_component_token(r, &app, &t) || !cgi_gov_ok(r, &app, true))
 		return;
 	const char *code = json_string_value(json_object_get(body, "authorization_code"));
 	if (!code || strlen(code) > 200) {
@@ -376,7 +398,8 @@ static void api_component_authorizer_token(struct kf_req *r)
 	struct kf_authz_row z;
 	struct kf_host_row h;
 	if (!body || !cgi_app(r, body, &app, &live) ||
-	    !cgi_component_token(r, &app, &t) || !cgi_authorization(r, body, &app, &z, &h))
+	    !cgi_component_token(r, &app, &t) || !cgi_authorization(r, body, &app, &z, &h) ||
+	    !cgi_gov_ok(r, &app, true))
 		return;
 	const char *refresh = json_string_value(json_object_get(body, "authorizer_refresh_token"));
 	if (!refresh || strlen(refresh) > 200) {

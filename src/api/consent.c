@@ -36,6 +36,7 @@
 #include "store/auth.h"
 #include "store/authz.h"
 #include "store/db.h"
+#include "store/governance.h"
 #include "store/hosts.h"
 #include "store/listings.h"
 #include "store/accounts.h"
@@ -487,8 +488,15 @@ static enum kf_consent_unavailable account_fit(struct kf_req *r, struct flow *f,
 	if (kf_store_member_role(kf_req_db(r), f->app.provider_id, acc->owner_user_id, &role) != KF_OK)
 		role = KF_ROLE_NONE;
 	struct kf_error err = {0};
-	if (kf_app_may_authorize(f->app.state, on_allowlist(f->cfg, acc->id), f->app.audience, role != KF_ROLE_NONE,
-				 &err) == KF_OK)
+	/* GOV-2, GOV-7: an account that already installed the app may go on
+	 * (renew, expand) while the app is withdrawn or closed to new ones */
+	struct kf_authz_row z;
+	bool live = kf_store_authz_get(kf_req_db(r), acc->id, f->app.id, &z) == KF_OK && kf_auth_state_live(z.state);
+	struct kf_gov_app_flags gf;
+	bool closed = kf_store_gov_app_flags(kf_req_db(r), f->app.id, &gf) == KF_OK && gf.new_auth_closed;
+	enum kf_app_state st = f->app.state == KF_APP_WITHDRAWN && live ? KF_APP_RELEASED : f->app.state;
+	if (kf_app_may_authorize(st, on_allowlist(f->cfg, acc->id), f->app.audience, role != KF_ROLE_NONE, &err) == KF_OK &&
+	    kf_gov_check_new_authorization(closed, live, &err) == KF_OK)
 		return KF_ACCOUNT_AVAILABLE;
 	if (err.rule && !strcmp(err.rule, "AUTH-4"))
 		return KF_ACCOUNT_NOT_ON_TEST_LIST;
@@ -637,6 +645,12 @@ static void confirm(struct kf_req *r, struct flow *f)
 					  .host_is_providers_own = role != KF_ROLE_NONE};
 	facts.state = f->app.state;
 	facts.audience = f->app.audience;
+	struct kf_gov_app_flags gflags;
+	if (kf_store_gov_app_flags(db, f->app.id, &gflags) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	facts.new_auth_closed = gflags.new_auth_closed;
 	/* the sets: required ones plus the optional ones left checked */
 	struct kf_consent_set view[KF_CONSENT_MAX_SETS];
 	struct kf_auth_set asked[KF_CONSENT_MAX_SETS];

@@ -9,6 +9,7 @@
  * and a token cannot be replayed as another kind.
  */
 #include "core/auth.h"
+#include "core/governance.h"
 #include "core/netpolicy.h"
 
 #include <limits.h>
@@ -572,8 +573,13 @@ enum kf_err kf_auth_authorize(enum kf_auth_state cur, const struct kf_auth_sets 
 				    "unknown authorization state");
 	if (!app)
 		return kf_error_set(err, KF_EINTERNAL, "invalid_state", NULL, NULL, "no app facts");
-	enum kf_err rc = kf_app_may_authorize(app->state, app->host_on_test_allowlist,
-					      app->audience, app->host_is_providers_own, err);
+	/* GOV-2: a withdrawn app takes no new host accounts, but an existing
+	 * install keeps renewing and expanding */
+	enum kf_app_state st = app->state == KF_APP_WITHDRAWN && kf_auth_state_live(cur) ? KF_APP_RELEASED : app->state;
+	enum kf_err rc = kf_app_may_authorize(st, app->host_on_test_allowlist, app->audience,
+					      app->host_is_providers_own, err);
+	if (rc == KF_OK) /* GOV-7: new authorizations closed, existing users kept */
+		rc = kf_gov_check_new_authorization(app->new_auth_closed, kf_auth_state_live(cur), err);
 	if (rc != KF_OK)
 		return rc;
 	if (sets_len(new_granted) == 0)
@@ -697,7 +703,9 @@ static const struct errcode_row errcodes[] = {
 	{ "token_expired", 42001, "access_token expired" },
 	{ "quota_exceeded", 45009, "reach max api daily quota limit" },
 	{ "data_format_error", 47001, "data format error" },
+	{ "access_refused", 48001, "api unauthorized, access refused by the platform (GOV-7)" },
 	{ "api_unauthorized", 48001, "api unauthorized" },
+	{ "users_blocked", 48001, "api unauthorized, the app's users are blocked by the platform (GOV-7)" },
 	{ "app_not_approved", 48001, "api unauthorized" },
 	{ "app_delisted", 48001, "api unauthorized" },
 	{ "app_suspended", 48001, "api unauthorized, the app is suspended (AUTH-5)" },

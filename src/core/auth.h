@@ -378,6 +378,7 @@ struct kf_auth_app_facts {
 	enum kf_app_audience audience;
 	bool host_on_test_allowlist;
 	bool host_is_providers_own;
+	bool new_auth_closed; /* GOV-7: no new host accounts (existing ones go on) */
 };
 
 /* The result of a transition; the caller writes it in one transaction with
