@@ -13,6 +13,7 @@
 #include "console/app.h"
 #include "console/console.h"
 #include "console/governance.h"
+#include "util/mem.h"
 
 #define MAX_OBJECTION_FILES 10
 
@@ -54,7 +55,9 @@ void kf_con_measure_end(struct kf_con *c, json_t *m)
 {
 	struct kf_html *h = &c->h;
 	json_t *ends = json_object_get(m, "ends_at"), *min = json_object_get(m, "min_until");
-	if (json_is_integer(ends)) {
+	if (json_is_true(json_object_get(m, "permanent"))) {
+		kf_html_text(h, CL(c, "Permanent", "永久"));
+	} else if (json_is_integer(ends)) {
 		kf_con_time(c, json_integer_value(ends));
 	} else if (json_is_true(json_object_get(m, "needs_rectification"))) {
 		kf_html_text(h, CL(c, "Until rectified", "整改完成为止"));
@@ -233,7 +236,7 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "<dt>");
 	kf_html_text(h, CL(c, "Since", "开始时间"));
 	kf_html_raw(h, "</dt><dd>");
-	kf_con_time(c, json_integer_value(json_object_get(m, "started_at")));
+	kf_con_time(c, json_integer_value(json_object_get(m, "starts_at")));
 	kf_html_raw(h, "</dd><dt>");
 	kf_html_text(h, CL(c, "Ends", "结束时间"));
 	kf_html_raw(h, "</dt><dd>");

@@ -10,10 +10,12 @@
  * goes through the API as the signed-in staff member; an auditor reads
  * and is refused every form (kf_con_start).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "console/console.h"
 #include "console/governance.h"
+#include "util/mem.h"
 
 #define MAX_EVIDENCE_FILES 10
 
@@ -82,7 +84,7 @@ static void measures_table(struct kf_con *c, json_t *items)
 		kf_html_raw(h, "<td>");
 		kf_con_rule_link(c, kf_con_str(c, m, "rule"));
 		kf_html_raw(h, "</td><td>");
-		kf_con_time(c, json_integer_value(json_object_get(m, "started_at")));
+		kf_con_time(c, json_integer_value(json_object_get(m, "starts_at")));
 		kf_html_raw(h, "</td><td>");
 		kf_con_measure_end(c, m);
 		kf_html_raw(h, "</td></tr>");
@@ -511,7 +513,7 @@ static void measure_page(struct kf_req *r)
 	kf_html_raw(h, "<dt>");
 	kf_html_text(h, CL(&c, "Starts", "开始时间"));
 	kf_html_raw(h, "</dt><dd>");
-	kf_con_time(&c, json_integer_value(json_object_get(m, "started_at")));
+	kf_con_time(&c, json_integer_value(json_object_get(m, "starts_at")));
 	kf_html_raw(h, "</dd><dt>");
 	kf_html_text(h, CL(&c, "Ends", "结束时间"));
 	kf_html_raw(h, "</dt><dd>");

@@ -237,7 +237,7 @@ json_t *kf_store_measures_of_user(struct kf_db *db, int64_t user, int64_t now, i
 				       "provider_id", (json_int_t)kf_stmt_int(st, 2), "provider_name", text_or_null(st, 3),
 				       "kind", kf_stmt_text(st, 4) ? kf_stmt_text(st, 4) : "", "rule",
 				       kf_stmt_text(st, 5) ? kf_stmt_text(st, 5) : "", "reason", text_or_null(st, 6),
-				       "started_at", (json_int_t)kf_stmt_int(st, 7), "ends_at", opt_int(st, 8), "min_until",
+				       "starts_at", (json_int_t)kf_stmt_int(st, 7), "ends_at", opt_int(st, 8), "min_until",
 				       opt_int(st, 9), "needs_rectification", kf_stmt_int(st, 10) == 1, "objection_pending",
 				       kf_stmt_int(st, 11) == 1));
 	}

@@ -69,7 +69,7 @@ struct json_t *kf_store_objections_list(struct kf_db *db, const char *state, int
 /* The measures in force at now against the providers user belongs to
  * (on one of their apps or on the whole provider), newest first, at most
  * limit: {id, app_id (null: provider-wide), provider_id, provider_name,
- * kind, rule, reason, started_at, ends_at, min_until,
+ * kind, rule, reason, starts_at, ends_at, min_until,
  * needs_rectification, objection_pending} (new reference) or NULL. */
 struct json_t *kf_store_measures_of_user(struct kf_db *db, int64_t user, int64_t now, int limit);
 
