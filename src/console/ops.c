@@ -22,6 +22,9 @@ static const struct ops_link directory[] = {
 	 "查找服务商，查看成员、应用、审核；封禁或解封。", false},
 	{"/console/ops/apps", "Apps", "应用", "Find an app; its state history, configuration, authorizations, deliveries.",
 	 "查找应用，查看状态历史、配置、授权和推送情况。", false},
+	{"/console/ops/governance", "Violations and measures", "违规与措施",
+	 "Measures in force, objections waiting; record a violation from an app's page.",
+	 "生效中的措施、待处理的异议；在应用页面记录违规。", false},
 };
 
 static const struct ops_link rules[] = {

@@ -807,6 +807,19 @@ static void app_page(struct kf_req *r)
 					       kf_con_str(&c, sp, "reason")),
 				    kf_con_str(&c, sp, "rule"));
 	}
+	kf_html_raw(h, "<p class=\"actions\">");
+	kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/ops/governance?app_id=%s", kf_con_qenc(&c, id)),
+		    CL(&c, "Measures in force", "生效中的措施"));
+	const char *role = kf_con_staff_role(&c);
+	if (role && strcmp(role, "auditor")) {
+		kf_html_raw(h, " · ");
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/ops/apps/%s/violations/new", id),
+			    CL(&c, "Record a violation", "记录违规"));
+		kf_html_raw(h, " · ");
+		kf_con_link(&c, NULL, kf_con_fmt(&c, "/console/ops/measures/new?app_id=%s", kf_con_qenc(&c, id)),
+			    CL(&c, "New measure", "新建措施"));
+	}
+	kf_html_raw(h, "</p>");
 	if (is_admin(&c)) {
 		kf_html_raw(h, "<div class=\"actions\">");
 		if (suspended)

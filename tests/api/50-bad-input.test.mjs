@@ -241,6 +241,18 @@ const CASES = {
 		body: () => ({ reason: 'data leak', rule: 'GOV-7' }), fields: [['reason', S, true], ['rule', S, true]],
 	},
 	'POST /v1/apps/{id}/unsuspend': { auth: 'admin', path: (c) => `/v1/apps/${c.app.app_id}/unsuspend`, as: (c) => c.admin },
+	// objections (GOV-6): no measure exists in the fixtures, so a valid body ends in 404 measure_not_found
+	'GET /v1/me/measures': { auth: 'user', path: () => '/v1/me/measures' },
+	'GET /v1/measures/{id}/objections': { auth: 'user', path: () => '/v1/measures/999999/objections' },
+	'POST /v1/measures/{id}/objections': {
+		auth: 'user', path: () => '/v1/measures/999999/objections',
+		body: () => ({ text: '已整改' }), fields: [['text', S, true], ['files', A, false]],
+	},
+	'GET /v1/objections': { auth: 'operator', path: () => '/v1/objections?state=pending', as: (c) => c.reviewer.token },
+	'POST /v1/objections/{id}/decision': {
+		auth: 'operator', path: () => '/v1/objections/999999/decision', as: (c) => c.admin,
+		body: () => ({ decision: 'reject', note: 'n' }), fields: [['decision', S, true], ['note', S, false]],
+	},
 	// operating providers and apps (issue 12): c.pa is not banned, so a valid lift ends in 409 not_banned
 	'POST /v1/providers/{id}/unban': {
 		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/unban`, as: (c) => c.admin,
