@@ -212,14 +212,31 @@ static void objection_form(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "</details>");
 }
 
+static const char *end_reason(struct kf_con *c, const char *r)
+{
+	static const struct {
+		const char *key, *en, *zh;
+	} w[] = {
+		{"expired", "its time ran out", "到期结束"},
+		{"rectified", "rectification confirmed", "已确认整改"},
+		{"lifted", "lifted by the platform", "平台解除"},
+		{"objection", "your objection was upheld", "异议获支持"},
+	};
+	for (size_t i = 0; r && i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(r, w[i].key))
+			return CL(c, w[i].en, w[i].zh);
+	return r;
+}
+
 static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 {
 	struct kf_html *h = &c->h;
 	const char *mid = kf_con_str(c, m, "id");
+	bool ended = json_is_integer(json_object_get(m, "ended_at"));
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, kf_con_measure_kind(c, kf_con_str(c, m, "kind")));
 	kf_html_raw(h, " ");
-	kf_page_badge(h, c->lang, "open");
+	kf_page_badge(h, c->lang, ended ? "expired" : "open");
 	kf_html_raw(h, "</h2><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Against", "对象"));
 	kf_html_raw(h, "</dt><dd>");
@@ -241,7 +258,18 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_text(h, CL(c, "Ends", "结束时间"));
 	kf_html_raw(h, "</dt><dd>");
 	kf_con_measure_end(c, m);
-	kf_html_raw(h, "</dd></dl>");
+	kf_html_raw(h, "</dd>");
+	if (ended) {
+		kf_html_raw(h, "<dt>");
+		kf_html_text(h, CL(c, "Ended", "已结束"));
+		kf_html_raw(h, "</dt><dd>");
+		kf_con_time(c, json_integer_value(json_object_get(m, "ended_at")));
+		const char *er = end_reason(c, kf_con_str(c, m, "end_reason"));
+		if (er)
+			kf_html_text(h, kf_con_fmt(c, CL(c, " (%s)", "（%s）"), er));
+		kf_html_raw(h, "</dd>");
+	}
+	kf_html_raw(h, "</dl>");
 	json_t *hist = kf_con_get(c, "/v1/measures/%s/objections", mid);
 	json_t *items = json_object_get(hist, "items");
 	kf_con_h2(c, CL(c, "Objections", "异议记录"));
@@ -362,6 +390,20 @@ static void app_governance(struct kf_req *r)
 		kf_con_para(&c, "muted", CL(&c, "No measure is in force against this app or its provider.",
 					    "目前没有针对本应用或其服务商的处理措施。"));
 		kf_html_raw(h, "</section>");
+	}
+	/* the measures that have ended, newest first, with their objections:
+	 * the restoration and the history stay readable */
+	json_t *all = json_object_get(kf_con_get(&c, "/v1/apps/%s/measures", kf_con_qenc(&c, app_id)), "items");
+	bool heading = false;
+	for (size_t k = json_array_size(all); k-- > 0;) {
+		json_t *x = json_array_get(all, k);
+		if (!json_is_integer(json_object_get(x, "ended_at")))
+			continue;
+		if (!heading) {
+			kf_con_h2(&c, CL(&c, "Ended measures", "已结束的措施"));
+			heading = true;
+		}
+		measure_card(&c, app, x);
 	}
 	kf_con_finish(&c);
 }
