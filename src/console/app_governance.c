@@ -105,7 +105,7 @@ void kf_con_objection(struct kf_con *c, json_t *o)
 	kf_html_raw(h, "><h3>");
 	kf_html_text(h, kf_con_fmt(c, CL(c, "Objection %s", "异议 %s"), kf_con_str(c, o, "id")));
 	kf_html_raw(h, " ");
-	kf_page_badge(h, c->lang, st && !strcmp(st, "upheld") ? "approved" : st);
+	kf_page_badge(h, c->lang, st);
 	kf_html_raw(h, "</h3><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Sent", "提交时间"));
 	kf_html_raw(h, "</dt><dd>");
@@ -236,7 +236,7 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, kf_con_measure_kind(c, kf_con_str(c, m, "kind")));
 	kf_html_raw(h, " ");
-	kf_page_badge(h, c->lang, ended ? "expired" : "open");
+	kf_page_badge(h, c->lang, ended ? "ended" : "in_force");
 	kf_html_raw(h, "</h2><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Against", "对象"));
 	kf_html_raw(h, "</dt><dd>");

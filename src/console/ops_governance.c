@@ -491,7 +491,7 @@ static void measure_page(struct kf_req *r)
 	kf_con_open(&c, kf_con_fmt(&c, "%s #%s", kf_con_measure_kind(&c, kf_con_str(&c, m, "kind")), id), cr, n);
 	bool ended = json_is_integer(json_object_get(m, "ended_at"));
 	kf_html_raw(h, "<p class=\"state\">");
-	kf_page_badge(h, c.lang, ended ? "expired" : "open");
+	kf_page_badge(h, c.lang, ended ? "ended" : "in_force");
 	kf_html_raw(h, "</p>");
 	kf_html_raw(h, "<section class=\"card\"><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(&c, "Against", "对象"));
