@@ -74,6 +74,8 @@ export const PARAMS = [
 	// withdrawing an announcement: one that does not exist (only the level is judged)
 	['/v1/announcements/{id}', 'id', 'absent'],
 	['/console/ops/announcements/{id}', 'id', 'absent'],
+	// a measure (governance): one that does not exist (only the level is judged)
+	['/v1/measures/{id}', 'id', 'absent'],
 ];
 
 /** The tenant kinds and who belongs to each (the "own" column's people). */
