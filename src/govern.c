@@ -125,7 +125,8 @@ enum kf_err kf_gov_sync_app(struct kf_ctx *ctx, struct kf_db *db, int64_t now, i
 			return KF_EDB;
 		ended = true;
 	}
-	if (next != KF_APP_DELISTED && a.state == KF_APP_DELISTED) {
+	bool restored = next != KF_APP_DELISTED && a.state == KF_APP_DELISTED;
+	if (restored) {
 		a.state = next;
 		if (kf_push_ticket_now(db, app, a.app_id, now) != KF_OK || reissue_codes(ctx, db, &a, now) != KF_OK)
 			return KF_EDB;
@@ -136,6 +137,12 @@ enum kf_err kf_gov_sync_app(struct kf_ctx *ctx, struct kf_db *db, int64_t now, i
 		if (kf_store_app_suspend_grants(db, app, now) != KF_OK)
 			return KF_EDB;
 		ended = true;
+	}
+	/* and get them back when it ends, as after a delisting */
+	if (((old.users_blocked && !e.users_blocked) || (old.access_refused && !e.access_refused)) && !e.users_blocked &&
+	    !e.access_refused && next != KF_APP_DELISTED && !restored) {
+		if (kf_push_ticket_now(db, app, a.app_id, now) != KF_OK || reissue_codes(ctx, db, &a, now) != KF_OK)
+			return KF_EDB;
 	}
 	if (tokens_ended && ended)
 		*tokens_ended = true;

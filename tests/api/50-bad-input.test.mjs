@@ -253,6 +253,27 @@ const CASES = {
 		auth: 'operator', path: () => '/v1/objections/999999/decision', as: (c) => c.admin,
 		body: () => ({ decision: 'reject', note: 'n' }), fields: [['decision', S, true], ['note', S, false]],
 	},
+	// governance (issue 13, GOV-2..7): c.app is a draft, so it cannot be withdrawn (409); measure 999999 does not exist
+	'POST /v1/apps/{id}/violations': {
+		auth: 'operator', path: (c) => `/v1/apps/${c.app.app_id}/violations`, as: (c) => c.ops.token,
+		body: () => ({ level: 3, rule: 'GOV-3', evidence: 'fails at sign-in' }),
+		fields: [['level', I, false], ['rule', S, true], ['evidence', S, true], ['evidence_files', A, false], ['kind', S, false], ['severe', B, false]],
+	},
+	'GET /v1/apps/{id}/violations': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/violations`, foreign: (c) => `/v1/apps/${c.app.app_id}/violations`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/apps/{id}/measures': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/measures`, foreign: (c) => `/v1/apps/${c.app.app_id}/measures`, foreignCode: [404, 'app_not_found'] },
+	'POST /v1/apps/{id}/withdrawal': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/withdrawal`, foreign: (c) => `/v1/apps/${c.app.app_id}/withdrawal`, foreignCode: [403, 'provider_member_required'] },
+	'DELETE /v1/apps/{id}/withdrawal': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/withdrawal`, foreign: (c) => `/v1/apps/${c.app.app_id}/withdrawal`, foreignCode: [403, 'provider_member_required'] },
+	'POST /v1/measures': {
+		auth: 'operator', path: () => '/v1/measures', as: (c) => c.ops.token,
+		body: (c) => ({ kind: 'search_ban', app_id: c.app.app_id, rule: 'GOV-7', reason: 'keyword stuffing' }),
+		fields: [['kind', S, true], ['app_id', S, false], ['provider_id', I, false], ['rule', S, true], ['reason', S, true], ['weight', I, false], ['starts_at', I, false], ['ends_at', I, false]],
+	},
+	'GET /v1/measures': { auth: 'operator', path: () => '/v1/measures', as: (c) => c.ops.token },
+	'GET /v1/measures/{id}': { auth: 'user', path: () => '/v1/measures/999999' },
+	'POST /v1/measures/{id}/end': {
+		auth: 'operator', path: () => '/v1/measures/999999/end', as: (c) => c.ops.token,
+		body: () => ({ reason: 'lifted' }), fields: [['reason', S, true], ['note', S, false]],
+	},
 	// operating providers and apps (issue 12): c.pa is not banned, so a valid lift ends in 409 not_banned
 	'POST /v1/providers/{id}/unban': {
 		auth: 'admin', path: (c) => `/v1/providers/${c.pa.id}/unban`, as: (c) => c.admin,

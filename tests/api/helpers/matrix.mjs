@@ -74,7 +74,7 @@ export const PARAMS = [
 	// withdrawing an announcement: one that does not exist (only the level is judged)
 	['/v1/announcements/{id}', 'id', 'absent'],
 	['/console/ops/announcements/{id}', 'id', 'absent'],
-	// governance: a measure and an objection the fixtures do not create
+	// a measure (governance): one that does not exist (only the level is judged)
 	['/v1/measures/{id}', 'id', 'absent'],
 	['/console/ops/measures/{id}', 'id', 'absent'],
 	['/v1/objections/{id}', 'id', 'absent'],

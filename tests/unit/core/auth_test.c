@@ -927,6 +927,31 @@ static void test_reauthorize_after_revoke(void **state)
 	assert_true(c.sets_changed);
 }
 
+/* GOV-2: a withdrawn app takes no new host account, but an existing install
+ * confirms again (renewal, expansion); GOV-7: closed new authorizations
+ * keep the existing ones. */
+static void test_authorize_withdrawn_and_closed_GOV_2_GOV_7(void **state)
+{
+	(void)state;
+	struct kf_error err;
+	struct kf_auth_change c;
+	struct kf_auth_sets g = { .ids = { 1 }, .n = 1 };
+	struct kf_auth_sets grown = { .ids = { 1, 2 }, .n = 2 };
+	struct kf_auth_app_facts app = released_public;
+	app.state = KF_APP_WITHDRAWN;
+	assert_int_equal(kf_auth_authorize(KF_AUTH_STATE_NONE, NULL, &app, &g, &c, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "app_withdrawn", "GOV-2", NULL);
+	assert_int_equal(kf_auth_authorize(KF_AUTH_STATE_REVOKED, NULL, &app, &g, &c, &err), KF_EFORBIDDEN);
+	assert_int_equal(kf_auth_authorize(KF_AUTH_STATE_ACTIVE, &g, &app, &grown, &c, &err), KF_OK);
+	assert_int_equal(c.event, KF_AUTH_EVENT_UPDATEAUTHORIZED);
+
+	app = released_public;
+	app.new_auth_closed = true;
+	assert_int_equal(kf_auth_authorize(KF_AUTH_STATE_NONE, NULL, &app, &g, &c, &err), KF_EFORBIDDEN);
+	assert_error(&err, KF_EFORBIDDEN, "new_authorizations_closed", "GOV-7", NULL);
+	assert_int_equal(kf_auth_authorize(KF_AUTH_STATE_UPDATED, &g, &app, &grown, &c, &err), KF_OK);
+}
+
 static void test_authorize_refusals_AUTH_4_AUTH_5_APP_10(void **state)
 {
 	(void)state;
@@ -1160,6 +1185,7 @@ int main(void)
 		cmocka_unit_test(test_reauthorize_narrowed_DATA_1),
 		cmocka_unit_test(test_reauthorize_after_revoke),
 		cmocka_unit_test(test_authorize_refusals_AUTH_4_AUTH_5_APP_10),
+		cmocka_unit_test(test_authorize_withdrawn_and_closed_GOV_2_GOV_7),
 		cmocka_unit_test(test_revoke_AUTH_2),
 		cmocka_unit_test(test_app_may_call),
 		cmocka_unit_test(test_front_door_APP_4_AUTH_5),
