@@ -179,6 +179,31 @@ static bool concerns(json_t *m, const char *app_id, json_int_t provider)
 	return json_integer_value(json_object_get(m, "provider_id")) == provider;
 }
 
+void kf_con_app_market_badges(struct kf_con *c, json_t *app)
+{
+	const char *app_id = kf_con_app_id(app);
+	json_int_t provider = json_integer_value(json_object_get(app, "provider_id"));
+	bool not_rec = false;
+	size_t i, n = 0;
+	json_t *m;
+	json_array_foreach(my_measures(c), i, m) {
+		if (!concerns(m, app_id, provider))
+			continue;
+		n++;
+		const char *k = json_string_value(json_object_get(m, "kind"));
+		not_rec = not_rec || (k && !strcmp(k, "not_recommended"));
+	}
+	if (not_rec) {
+		kf_html_raw(&c->h, " ");
+		kf_page_badge(&c->h, c->lang, "not_recommended");
+	}
+	if (n) {
+		kf_html_raw(&c->h, " ");
+		kf_con_link(c, NULL, kf_con_app_href(c, app, "/governance"),
+			    kf_con_fmt(c, CL(c, "%zu measure(s) in force", "%zu 项措施生效中"), n));
+	}
+}
+
 static void objection_form(struct kf_con *c, json_t *app, json_t *m)
 {
 	struct kf_html *h = &c->h;
@@ -336,10 +361,7 @@ static void market_card(struct kf_con *c, json_t *app)
 	kf_con_h2(c, CL(c, "In the marketplace", "在应用市场中"));
 	kf_html_raw(h, "<p class=\"state\">");
 	kf_page_badge(h, c->lang, st);
-	if (json_is_true(json_object_get(app, "not_recommended"))) {
-		kf_html_raw(h, " ");
-		kf_page_badge(h, c->lang, "not_recommended");
-	}
+	kf_con_app_market_badges(c, app);
 	kf_html_raw(h, "</p>");
 	if (st && !strcmp(st, "released")) {
 		kf_con_para(c, NULL, CL(c, "Host accounts find and install it in the marketplace.",

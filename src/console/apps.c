@@ -8,6 +8,7 @@
  * an app is named by its public app_id everywhere.
  */
 #include "console/app.h"
+#include "console/governance.h"
 
 #include <netinet/in.h>
 #include <stdio.h>
@@ -534,6 +535,7 @@ static void overview_page(struct kf_con *c, json_t *app)
 	kf_con_app_open(c, app, "overview", NULL);
 	kf_html_raw(h, "<section class=\"card\"><p>");
 	kf_page_badge(h, c->lang, st);
+	kf_con_app_market_badges(c, app); /* GOV-1: not recommended, measures in force */
 	kf_html_raw(h, " ");
 	kf_html_text(h, state_text(c, st));
 	kf_html_raw(h, "</p>");

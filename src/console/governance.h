@@ -27,6 +27,10 @@ void kf_con_measure_end(struct kf_con *c, json_t *m);
 void kf_con_file_links(struct kf_con *c, json_t *ids);
 /* One objection's history rows as a definition list. */
 void kf_con_objection(struct kf_con *c, json_t *o);
+/* Beside an app's state badge (its overview and governance tab): the
+ * "not recommended" badge while such a measure is in force (GOV-1), and a
+ * link to the governance tab while any measure is; nothing otherwise. */
+void kf_con_app_market_badges(struct kf_con *c, json_t *app);
 /* The console home's "measures against my apps" entries (list items);
  * answers how many. */
 size_t kf_con_governance_todos(struct kf_con *c);

@@ -156,6 +156,10 @@ test('pages: the provider sees the measure on the console home and the app\'s go
 	const home = await p.get('/console/');
 	assert.match(mainText(home.text), /Measure against/);
 	assert.ok(home.text.includes(`/console/apps/${a.app_id}/governance`));
+	// GOV-1: the app's overview says it is not recommended and links to its measures
+	const ov = await p.get(`/console/apps/${a.app_id}`);
+	assert.match(mainText(ov.text), /Not recommended/);
+	assert.ok(ov.text.includes(`/console/apps/${a.app_id}/governance`));
 	const tab = await p.get(`/console/apps/${a.app_id}/governance`);
 	assertStatus(tab, 200);
 	assert.match(mainText(tab.text), /Not recommended/);
