@@ -66,6 +66,8 @@ extern const struct kf_route kf_api_staffdir_routes[];
 extern const size_t kf_api_staffdir_nroutes;
 extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
+extern const struct kf_route kf_api_market_routes[];
+extern const size_t kf_api_market_nroutes;
 extern const struct kf_route kf_api_listing_routes[];
 extern const size_t kf_api_listing_nroutes;
 extern const struct kf_route kf_api_termlists_routes[];
@@ -107,6 +109,8 @@ extern const struct kf_route kf_console_ops_settings_routes[];
 extern const size_t kf_console_ops_settings_nroutes;
 extern const struct kf_route kf_console_reviews_routes[];
 extern const size_t kf_console_reviews_nroutes;
+extern const struct kf_route kf_console_market_routes[];
+extern const size_t kf_console_market_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -59,6 +59,7 @@ static const struct {
 	{kf_api_review_queue_routes, &kf_api_review_queue_nroutes},
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
+	{kf_api_market_routes, &kf_api_market_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_api_staff_routes, &kf_api_staff_nroutes},
 	{kf_api_staffdir_routes, &kf_api_staffdir_nroutes},
@@ -78,6 +79,7 @@ static const struct {
 	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
 	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
 	{kf_console_reviews_routes, &kf_console_reviews_nroutes},
+	{kf_console_market_routes, &kf_console_market_nroutes},
 };
 
 static struct kf_route *all_routes;
