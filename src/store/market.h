@@ -21,7 +21,7 @@ struct json_t;
  * "live_config_id", "live_listing_id", "released_version", "released_at",
  * "not_recommended", "new_auth_closed", "withdrawn_at", "display_listed",
  * "org_name", "entity_name", "certified" (0/1: the entity's certification),
- * "installs" (authorizations active now), "body" (the listing's JSON
+ * "installs" (live authorizations of real host accounts), "body" (the listing's JSON
  * text)}. KF_ENOTFOUND when there is no such app or it has no live
  * listing; KF_EDB.
  */
