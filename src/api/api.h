@@ -66,6 +66,8 @@ extern const struct kf_route kf_api_staffdir_routes[];
 extern const size_t kf_api_staffdir_nroutes;
 extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
+extern const struct kf_route kf_api_market_search_routes[];
+extern const size_t kf_api_market_search_nroutes;
 extern const struct kf_route kf_api_listing_routes[];
 extern const size_t kf_api_listing_nroutes;
 extern const struct kf_route kf_api_termlists_routes[];
