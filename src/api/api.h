@@ -68,6 +68,8 @@ extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
 extern const struct kf_route kf_api_market_routes[];
 extern const size_t kf_api_market_nroutes;
+extern const struct kf_route kf_api_market_search_routes[];
+extern const size_t kf_api_market_search_nroutes;
 extern const struct kf_route kf_api_listing_routes[];
 extern const size_t kf_api_listing_nroutes;
 extern const struct kf_route kf_api_termlists_routes[];

@@ -60,6 +60,7 @@ static const struct {
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
 	{kf_api_market_routes, &kf_api_market_nroutes},
+	{kf_api_market_search_routes, &kf_api_market_search_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_api_staff_routes, &kf_api_staff_nroutes},
 	{kf_api_staffdir_routes, &kf_api_staffdir_nroutes},
