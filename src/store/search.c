@@ -164,23 +164,36 @@ enum kf_err kf_store_search_backfill(struct kf_db *db, int *n)
 	kf_stmt_done(st);
 	enum kf_err rc = s == KF_STEP_ERROR ? KF_EDB : KF_OK;
 	for (size_t i = 0; i < cnt && rc == KF_OK; i++)
-		rc = kf_store_search_installs(db, ids[i], 0) == KF_OK ? kf_store_search_index(db, ids[i]) : KF_EDB;
+		rc = kf_store_search_installs(db, ids[i], 0, 0) == KF_OK ? kf_store_search_index(db, ids[i]) : KF_EDB;
 	free(ids);
 	if (rc == KF_OK)
 		*n = (int)cnt;
 	return rc;
 }
 
-enum kf_err kf_store_search_installs(struct kf_db *db, int64_t app, int delta)
+enum kf_err kf_store_search_installs(struct kf_db *db, int64_t app, int64_t host, int delta)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "SELECT installs, install_points, (SELECT COUNT(*) FROM authorizations z WHERE z.app = ?1"
-		    " AND z.state = 'active' AND ?2 = 0) FROM apps WHERE id = ?1");
+	struct kf_stmt *st;
+	enum kf_err rc;
+	if (delta) {
+		st = kf_db_prepare(db, "SELECT 1 FROM host_accounts WHERE id = ? AND platform_test = 1");
+		if (!st)
+			return KF_EDB;
+		kf_stmt_bind_int(st, 1, host);
+		bool test_account = false;
+		if ((rc = kf_stmt_exists(st, &test_account)) != KF_OK)
+			return rc;
+		if (test_account)
+			return KF_OK;
+	}
+	st = kf_db_prepare(db, "SELECT installs, install_points, (SELECT COUNT(*) FROM authorizations z"
+			       " JOIN host_accounts h ON h.id = z.host_account WHERE z.app = ?1 AND z.state = 'active'"
+			       " AND h.platform_test = 0 AND ?2 = 0) FROM apps WHERE id = ?1");
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_int(st, 1, app);
 	kf_stmt_bind_int(st, 2, delta);
-	enum kf_err rc = kf_stmt_first(st);
+	rc = kf_stmt_first(st);
 	if (rc != KF_OK)
 		return rc == KF_ENOTFOUND ? KF_OK : rc;
 	int64_t installs = delta ? kf_stmt_int(st, 0) + delta : kf_stmt_int(st, 2);

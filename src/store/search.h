@@ -23,10 +23,12 @@ enum kf_err kf_store_search_index(struct kf_db *db, int64_t app) KF_MUST_CHECK;
 /* Index every app with a live listing and no search_docs row yet (an
  * upgraded database); *n how many. */
 enum kf_err kf_store_search_backfill(struct kf_db *db, int *n) KF_MUST_CHECK;
-/* The app's active authorizations changed by delta (+1, -1); delta 0
- * counts them again. Keeps apps.installs, apps.install_points and the
+/* The app's active authorizations changed by delta (+1, -1) with host
+ * account host; delta 0 (host 0) counts them again. Installs are those of
+ * real host accounts: the platform's own test accounts (the release
+ * checks') do not count. Keeps apps.installs, apps.install_points and the
  * postings' install points in step. */
-enum kf_err kf_store_search_installs(struct kf_db *db, int64_t app, int delta) KF_MUST_CHECK;
+enum kf_err kf_store_search_installs(struct kf_db *db, int64_t app, int64_t host, int delta) KF_MUST_CHECK;
 
 /* Which apps a list may show (besides released, public, not deleted, not
  * recommended = 0). */

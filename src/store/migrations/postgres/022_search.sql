@@ -29,10 +29,12 @@ CREATE TABLE search_postings (
 );
 CREATE INDEX search_postings_app ON search_postings(app);
 
--- Installs: the app's current active authorizations, kept by store/authz.c
+-- Installs: the app's current active authorizations (of real host accounts,
+-- not the platform's test accounts of the release checks), kept by store/authz.c
 -- in the transaction that creates or ends one, so that ranking reads it
 -- from the row; install_points its kf_search_pop (bit length), also added
 -- to the app's postings when it changes.
 ALTER TABLE apps ADD COLUMN installs BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE apps ADD COLUMN install_points BIGINT NOT NULL DEFAULT 0;
-UPDATE apps SET installs = (SELECT COUNT(*) FROM authorizations z WHERE z.app = apps.id AND z.state = 'active');
+UPDATE apps SET installs = (SELECT COUNT(*) FROM authorizations z JOIN host_accounts h ON h.id = z.host_account
+  WHERE z.app = apps.id AND z.state = 'active' AND h.platform_test = 0);
