@@ -9,16 +9,14 @@
 enum kf_err kf_store_market_app(struct kf_db *db, const char *app_id, json_t **out)
 {
 	*out = NULL;
-	/* install counts count current installs: live authorizations of real
-	 * host accounts (not the platform's test accounts of the release
-	 * checks, APP-9) */
+	/* installs: the app row's count of live authorizations of real host
+	 * accounts, kept by store/authz.c (the same number the lists show) */
 	struct kf_stmt *st = kf_db_prepare(
 		db, "SELECT a.id, a.app_id, a.state, a.audience, a.live_config_id, a.live_listing_id,"
 		    " a.released_version, a.released_at, a.not_recommended, a.new_auth_closed, a.withdrawn_at,"
 		    " a.display_listed, o.name AS org_name, e.legal_name AS entity_name,"
 		    " CASE WHEN e.certified_at IS NULL THEN 0 ELSE 1 END AS certified,"
-		    " (SELECT COUNT(*) FROM authorizations z JOIN host_accounts h ON h.id = z.host_account"
-		    "  WHERE z.app = a.id AND z.state = 'active' AND h.platform_test = 0) AS installs,"
+		    " a.installs,"
 		    " l.body FROM apps a"
 		    " JOIN listings l ON l.id = a.live_listing_id AND l.app = a.id"
 		    " JOIN orgs o ON o.id = a.provider_id LEFT JOIN entities e ON e.id = o.entity_id"
