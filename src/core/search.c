@@ -254,11 +254,11 @@ bool kf_search_query_grams(const char *nq, struct kf_search_gram **out, size_t *
 				add_gram(&g, s, (size_t)(e - s));
 		}
 		/* keep the first piece first, the rest without repeats */
-		if (g.n > 2) {
+		if (g.n > 1) {
 			qsort(g.v + 1, g.n - 1, sizeof(*g.v), gram_cmp);
-			size_t w = 2;
-			for (size_t i = 2; i < g.n; i++)
-				if (strcmp(g.v[i].gram, g.v[w - 1].gram))
+			size_t w = 1;
+			for (size_t i = 1; i < g.n; i++)
+				if (strcmp(g.v[i].gram, g.v[0].gram) && (w == 1 || strcmp(g.v[i].gram, g.v[w - 1].gram)))
 					g.v[w++] = g.v[i];
 			g.n = w;
 		}
