@@ -215,6 +215,25 @@ describe('marketplace: one app', () => {
 		assert.equal((await get(released)).body.installs, 0);
 	});
 
+	test('AUTH-1: the install form refuses a tampered or missing form state, an unknown app and a posted decision without confirm', async () => {
+		const cookie = `kf_session=${hostOwner.token}`;
+		const post = (path, fields) => srv.req('POST', path, { cookie, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, raw: new URLSearchParams(fields).toString() });
+		let r = await post(`/apps/${released.app_id}/install`, { step: 'consent', account: String(host.id), decision: 'confirm' });
+		assert.equal(r.status, 400);
+		assert.match(r.text, /form_state_invalid/);
+		r = await post(`/apps/${released.app_id}/install`, { step: 'consent', csrf_token: 'x'.repeat(80), account: String(host.id), decision: 'confirm' });
+		assert.equal(r.status, 400);
+		assert.match(r.text, /AUTH-1/);
+		const page = await srv.req('GET', `/apps/${released.app_id}/install`, { cookie });
+		r = await post(`/apps/${released.app_id}/install`, { app_id: released.app_id, step: 'consent', csrf_token: field(page.text, 'csrf_token'), account: String(host.id) });
+		assert.equal(r.status, 400);
+		assert.match(r.text, /decision_invalid/);
+		r = await post('/apps/kf0000000000000000/install', { step: 'consent' });
+		assert.equal(r.status, 404);
+		assert.match(r.text, /unknown_app/);
+		assert.equal((await get(released)).body.installs, 0, 'nothing was installed');
+	});
+
 	test('GOV-2, GOV-7, APP-6: install refusals say why, with the rule', async () => {
 		const cookie = `kf_session=${hostOwner.token}`;
 		await inState(released, 'new_auth_closed = 1', async () => {
