@@ -190,3 +190,9 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The marketplace search benchmark: bench/search/run.sh [listings] [engines]
+# (default 100,000 listings on SQLite and PostgreSQL).
+.PHONY: bench-search
+bench-search: build/libkaifang.a
+	@sh bench/search/run.sh $(BENCH_SEARCH_N)

@@ -323,7 +323,7 @@ static enum kf_err walk(struct kf_db *db, const char *gram, const char *nq, cons
 }
 
 /* Walks a gram's postings in full when it has at most this many. */
-#define SEARCH_FULL_WALK 2000
+#define SEARCH_FULL_WALK 300
 
 enum kf_err kf_store_search_query(struct kf_db *db, const char *nq, const struct kf_market_filter *f, int skip,
 				  int want, int64_t *ids, int *n)
