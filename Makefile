@@ -3,7 +3,7 @@ PKGS      := libmicrohttpd jansson sqlite3 libpq libsodium libcurl openssl libut
 DEB_PKGS  := build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
              libsodium-dev libcurl4-openssl-dev libssl-dev libutf8proc-dev libxml2-dev \
              libcmocka-dev libstb-dev libzbar-dev sqlite3 clang libclang-rt-14-dev ca-certificates \
-             libpq-dev postgresql chromium fonts-noto-cjk libqrencode-dev
+             libpq-dev postgresql chromium fonts-noto-cjk libqrencode-dev unicode-data bzip2
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wpointer-arith -Wcast-qual -fno-common
@@ -15,7 +15,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 CORE_SRC  := $(wildcard src/core/*.c)
 MIGR      := $(wildcard src/store/migrations/sqlite/*.sql src/store/migrations/postgres/*.sql)
-GEN       := migrations openapi rules
+GEN       := migrations openapi rules pinyin
 LIB_OBJ   := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) $(GEN:%=build/obj/gen/%.o)
 SAN_OBJ   := $(patsubst src/%.c,build/san/%.o,$(LIB_SRC)) $(GEN:%=build/san/gen/%.o)
 UNIT_SRC  := $(wildcard tests/unit/*/*_test.c)
@@ -43,6 +43,10 @@ build/gen/openapi.c: tools/embed-text.sh docs/openapi.json
 build/gen/rules.c: tools/embed-text.sh docs/rules.md
 	@mkdir -p $(dir $@)
 	sh tools/embed-text.sh kf_rules_md docs/rules.md > $@.tmp && mv $@.tmp $@
+
+build/gen/pinyin.c: tools/gen-pinyin.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-pinyin.sh > $@.tmp && mv $@.tmp $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
@@ -186,3 +190,9 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The marketplace search benchmark: bench/search/run.sh [listings] [engines]
+# (default 100,000 listings on SQLite and PostgreSQL).
+.PHONY: bench-search
+bench-search: build/libkaifang.a
+	@sh bench/search/run.sh $(BENCH_SEARCH_N)

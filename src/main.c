@@ -24,6 +24,7 @@
 #include "pipeline/terms_cache.h"
 #include "proto/envelope.h"
 #include "push/push.h"
+#include "store/search.h"
 #include "store/audit.h"
 #include "store/checks.h"
 #include "store/db.h"
@@ -169,6 +170,17 @@ int main(int argc, char **argv)
 	struct kf_db *db = kf_dbpool_get(ctx.pool);
 	int applied = 0;
 	rc = kf_migrate(db, kf_ctx_now(&ctx), &applied, &err) == KF_OK ? 0 : -1;
+	/* an upgraded database: the search index of the apps released before
+	 * migration 022 (later ones are indexed as their listing goes live) */
+	int indexed = 0;
+	if (rc == 0 && applied > 0) {
+		if (kf_db_begin(db) != KF_OK || kf_store_search_backfill(db, &indexed) != KF_OK ||
+		    kf_db_commit(db) != KF_OK) {
+			kf_db_rollback(db);
+			fprintf(stderr, "kaifangd: cannot build the search index\n");
+			rc = -1;
+		}
+	}
 	/* the audit key and anchor, before anything appends an audit row */
 	if (rc == 0 && kf_audit_start(db, ctx.cfg.data_dir, true, &err) != KF_OK)
 		rc = -1;

@@ -68,6 +68,10 @@ extern const struct kf_route kf_api_staffdir_routes[];
 extern const size_t kf_api_staffdir_nroutes;
 extern const struct kf_route kf_api_directory_routes[];
 extern const size_t kf_api_directory_nroutes;
+extern const struct kf_route kf_api_market_routes[];
+extern const size_t kf_api_market_nroutes;
+extern const struct kf_route kf_api_market_search_routes[];
+extern const size_t kf_api_market_search_nroutes;
 extern const struct kf_route kf_api_listing_routes[];
 extern const size_t kf_api_listing_nroutes;
 extern const struct kf_route kf_api_termlists_routes[];
@@ -115,6 +119,8 @@ extern const struct kf_route kf_console_ops_governance_routes[];
 extern const size_t kf_console_ops_governance_nroutes;
 extern const struct kf_route kf_console_app_governance_routes[];
 extern const size_t kf_console_app_governance_nroutes;
+extern const struct kf_route kf_console_market_routes[];
+extern const size_t kf_console_market_nroutes;
 
 /*
  * An in-process call of a route by a console page (src/console/): the

@@ -9,6 +9,13 @@
  * is a page that says why. Forms carry a signed token (CSRF) bound to the
  * browser before sign-in and to the session after it.
  *
+ * Installing from the marketplace (issue 13) is the same page at
+ * /apps/{app_id}/install: no pre-auth code and no redirect (the owner came
+ * from the app's page, not from the app), only released public apps open
+ * to new installs (GOV-1, GOV-2, GOV-7); the app is told by the same
+ * authorized event with its authorization code, and the owner lands on the
+ * account's connected apps.
+ *
  * The same page serves OAuth 2.0 at /oauth/authorize (RFC 6749 §4.1 with
  * PKCE, RFC 9700): the client is the app, its redirect URI must equal a
  * registered one byte for byte, and the code goes back with the state.
@@ -39,6 +46,7 @@
 #include "store/governance.h"
 #include "store/hosts.h"
 #include "store/listings.h"
+#include "store/market.h"
 #include "store/accounts.h"
 #include "store/permsets.h"
 #include "store/providers.h"
@@ -52,6 +60,7 @@
 struct flow {
 	enum kf_lang lang;
 	bool oauth;
+	bool market; /* installing from the marketplace (/apps/{app_id}/install) */
 	const char *appid, *pre_auth_code, *redirect_uri, *auth_type, *biz_appid;
 	/* OAuth */
 	const char *state, *scope, *challenge;
@@ -240,6 +249,36 @@ static bool load_app_of_flow(struct kf_req *r, struct flow *f)
 	return true;
 }
 
+/* The marketplace's install (issue 13): only an app the marketplace shows
+ * (released to every host account, not withdrawn) and open to new
+ * authorizations; not recommended ones install by their link (GOV-1). */
+static bool load_market(struct kf_req *r, struct flow *f)
+{
+	json_t *row = NULL;
+	enum kf_err rc = kf_store_market_app(kf_req_db(r), f->app.app_id, &row);
+	if (rc == KF_EDB) {
+		kf_reply_db_error(r);
+		return false;
+	}
+	bool withdrawn = f->app.state == KF_APP_WITHDRAWN ||
+			 (row && !json_is_null(json_object_get(row, "withdrawn_at")));
+	bool closed = row && json_integer_value(json_object_get(row, "new_auth_closed")) != 0;
+	json_decref(row);
+	if (withdrawn) {
+		refuse(r, f, KF_REFUSAL_WITHDRAWN);
+		return false;
+	}
+	if (rc != KF_OK || f->app.state != KF_APP_RELEASED || f->app.audience != KF_APP_AUDIENCE_PUBLIC) {
+		refuse(r, f, KF_REFUSAL_NOT_IN_MARKET);
+		return false;
+	}
+	if (closed) {
+		refuse(r, f, KF_REFUSAL_NEW_AUTH_CLOSED);
+		return false;
+	}
+	return true;
+}
+
 /* Load and check the flow parameters; refuses and returns false on failure. */
 static bool load_flow(struct kf_req *r, struct flow *f)
 {
@@ -247,6 +286,7 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 	f->lang = kf_lang_from_accept(kf_req_header(r, "Accept-Language"));
 	f->post = !strcmp(r->method, "POST");
 	f->oauth = !strncmp(r->path, "/oauth/", 7);
+	f->market = !strncmp(r->path, "/apps/", 6);
 	if (f->post && (!r->body || kf_form_parse(r->arena, r->body, r->body_len, &f->form) < 0)) {
 		refuse(r, f, KF_REFUSAL_BAD_STATE);
 		return false;
@@ -267,6 +307,12 @@ static bool load_flow(struct kf_req *r, struct flow *f)
 		if (refused_nul(r, f) || !load_app_of_flow(r, f))
 			return false;
 		return load_oauth(r, f);
+	}
+	if (f->market) {
+		f->appid = kf_req_param(r, "app_id");
+		if (f->appid)
+			f->hidden[f->n_hidden++] = (struct kf_hidden){"app_id", f->appid};
+		return load_app_of_flow(r, f) && load_market(r, f);
 	}
 	f->appid = param(r, f, "component_appid");
 	f->pre_auth_code = param(r, f, "pre_auth_code");
@@ -590,6 +636,8 @@ static enum kf_refusal refusal_for(const struct kf_error *err)
 		return KF_REFUSAL_NOT_ON_ALLOWLIST;
 	if (err->rule && !strcmp(err->rule, "APP-10"))
 		return KF_REFUSAL_SELF_USE;
+	if (err->rule && !strcmp(err->rule, "GOV-2"))
+		return KF_REFUSAL_WITHDRAWN;
 	return KF_REFUSAL_APP_UNAVAILABLE;
 }
 
@@ -612,6 +660,12 @@ static void confirm(struct kf_req *r, struct flow *f)
 	if (cancel) {
 		if (f->oauth) {
 			oauth_redirect(r, f, "error", "access_denied", "the owner declined");
+			return;
+		}
+		if (f->market) {
+			/* back to the app's page in the marketplace */
+			kf_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0);
+			kf_reply_header(r, "Location", kf_arena_printf(r->arena, "/apps/%s", f->app.app_id));
 			return;
 		}
 		struct kf_result_view v = {.lang = f->lang, .site_name = r->ctx->cfg.platform_name,
@@ -714,7 +768,7 @@ static void confirm(struct kf_req *r, struct flow *f)
 	const char *event = f->oauth ? NULL : kf_auth_event_name(ch.event);
 	if (!kf_api_begin(r))
 		return;
-	enum kf_err rc = f->oauth ? KF_OK : kf_store_code_use(db, f->pre.id, r->now);
+	enum kf_err rc = f->oauth || f->market ? KF_OK : kf_store_code_use(db, f->pre.id, r->now);
 	if (rc == KF_ECONFLICT) {
 		refuse(r, f, KF_REFUSAL_CODE_INVALID);
 		return;
@@ -724,10 +778,11 @@ static void confirm(struct kf_req *r, struct flow *f)
 		  (!ch.revoke_refresh || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_REFRESH, r->now) == KF_OK) &&
 		  (!ch.revoke_access || kf_store_tokens_revoke_kind(db, authz, KF_AUTH_KIND_AUTHORIZER_ACCESS, r->now) == KF_OK) &&
 		  kf_store_code_insert(db, hash, KF_AUTH_KIND_AUTH_CODE, f->oauth, f->app.id, authz,
-				       f->oauth && !f->redirect_given ? NULL : f->redirect_uri,
+				       f->market || (f->oauth && !f->redirect_given) ? NULL : f->redirect_uri,
 				       f->oauth ? f->challenge : NULL, f->oauth ? f->scope : NULL, r->now, expires,
 				       &code_id) == KF_OK &&
-		  (!event || kf_api_push_auth_event(r, &f->app, event, a->external_id, code, expires, f->pre_auth_code)) &&
+		  (!event || kf_api_push_auth_event(r, &f->app, event, a->external_id, code, expires,
+						    f->pre_auth_code ? f->pre_auth_code : "")) &&
 		  kf_api_audit(r, created ? "authorization.create" : "authorization.update",
 			       kf_arena_printf(r->arena, "host:%lld", (long long)a->id), f->app.app_id);
 	if (!ok) {
@@ -741,6 +796,12 @@ static void confirm(struct kf_req *r, struct flow *f)
 	kf_push_wake(r->ctx->pusher);
 	if (f->oauth) {
 		oauth_redirect(r, f, "code", code, NULL);
+		return;
+	}
+	if (f->market) {
+		/* installed: the account's connected apps, where it shows */
+		kf_reply_raw(r, 303, "text/plain; charset=utf-8", "", 0);
+		kf_reply_header(r, "Location", kf_arena_printf(r->arena, "/console/hosts/%lld?ok=installed", (long long)a->id));
 		return;
 	}
 	/* §5: to redirect_uri with the code */
@@ -848,5 +909,7 @@ const struct kf_route kf_api_consent_routes[] = {
 	{"POST", "/safe/bindcomponent", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "Consent page form"},
 	{"GET", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, 0, "OAuth 2.0 authorization endpoint (consent page)"},
 	{"POST", "/oauth/authorize", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "OAuth 2.0 consent form"},
+	{"GET", "/apps/{app_id}/install", api_consent_page, KF_AUTH_NONE, 0, "Install from the marketplace: the consent page (AUTH-1)"},
+	{"POST", "/apps/{app_id}/install", api_consent_page, KF_AUTH_NONE, KF_RF_OWN_TX | KF_RF_FORM_CSRF, "Install from the marketplace: consent form"},
 };
 const size_t kf_api_consent_nroutes = sizeof(kf_api_consent_routes) / sizeof(kf_api_consent_routes[0]);

@@ -59,6 +59,8 @@ static const struct {
 	{kf_api_review_queue_routes, &kf_api_review_queue_nroutes},
 	{kf_api_listing_apps_routes, &kf_api_listing_apps_nroutes},
 	{kf_api_directory_routes, &kf_api_directory_nroutes},
+	{kf_api_market_routes, &kf_api_market_nroutes},
+	{kf_api_market_search_routes, &kf_api_market_search_nroutes},
 	{kf_api_suspension_routes, &kf_api_suspension_nroutes},
 	{kf_api_governance_routes, &kf_api_governance_nroutes},
 	{kf_api_staff_routes, &kf_api_staff_nroutes},
@@ -82,6 +84,7 @@ static const struct {
 	{kf_api_objections_routes, &kf_api_objections_nroutes},
 	{kf_console_ops_governance_routes, &kf_console_ops_governance_nroutes},
 	{kf_console_app_governance_routes, &kf_console_app_governance_nroutes},
+	{kf_console_market_routes, &kf_console_market_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The pages everyone meets first: the landing page at /, sign-in, sign-up,
+ * The pages everyone meets first (the marketplace's home at / is in
+ * market.c): sign-in, sign-up,
  * sign-out, the language switch, the console home (what needs me now, then
  * my organisations and accounts), the rule pages, and the static files.
  */
@@ -32,95 +33,6 @@ static void page_css(struct kf_req *r)
 static void page_js(struct kf_req *r)
 {
 	static_file(r, "text/javascript; charset=utf-8", kf_page_js);
-}
-
-/* ------------------------------------------------------------- landing */
-
-static void landing(struct kf_req *r)
-{
-	struct kf_con c;
-	if (!kf_con_start(r, &c, false))
-		return;
-	c.section = "home";
-	kf_con_open(&c, CL(&c, "An open platform for third-party apps", "第三方应用开放平台"), NULL, 0);
-	struct kf_html *h = &c.h;
-	kf_con_announcements(&c);
-	kf_html_raw(h, "<div class=\"grid\"><section class=\"card\"><h2>");
-	kf_html_text(h, CL(&c, "Build apps for our users", "为我们的用户开发应用"));
-	kf_html_raw(h, "</h2><p>");
-	kf_html_text(h, CL(&c,
-			   "Register as a provider, create an app, and release it to every host account after review.",
-			   "注册成为服务商，创建应用，审核通过后全网发布给所有授权账号。"));
-	kf_html_raw(h, "</p><div class=\"actions\">");
-	if (r->user_id) {
-		kf_html_raw(h, "<a class=\"button primary\" href=\"/console/\">");
-		kf_html_text(h, CL(&c, "Open the console", "进入控制台"));
-		kf_html_raw(h, "</a>");
-	} else {
-		kf_html_raw(h, "<a class=\"button primary\" href=\"/console/signup\">");
-		kf_html_text(h, CL(&c, "Create an account", "注册账号"));
-		kf_html_raw(h, "</a><a class=\"button\" href=\"/console/signin\">");
-		kf_html_text(h, CL(&c, "Sign in", "登录"));
-		kf_html_raw(h, "</a>");
-	}
-	kf_html_raw(h, "</div></section><section class=\"card\"><h2>");
-	kf_html_text(h, CL(&c, "For developers", "开发者"));
-	kf_html_raw(h, "</h2><p>");
-	kf_html_text(h, CL(&c, "The API reference describes every route; apps that already speak the third-party "
-			       "platform protocol work unchanged.",
-			   "API 参考列出了所有接口；已支持第三方平台协议的应用无需修改即可接入。"));
-	kf_html_raw(h, "</p><p><a href=\"/v1/openapi.json\">");
-	kf_html_text(h, CL(&c, "API description (OpenAPI)", "API 描述（OpenAPI）"));
-	kf_html_raw(h, "</a></p></section></div>");
-	/* the public directory: apps released to every host account */
-	struct kf_form q = {0};
-	kf_form_set(&q, "limit", "12");
-	json_t *dir = kf_con_getq(&c, &q, "/v1/directory");
-	c.has_err = false;
-	kf_html_raw(h, "<h2>");
-	kf_html_text(h, CL(&c, "Released apps", "已发布的应用"));
-	kf_html_raw(h, "</h2>");
-	json_t *items = json_object_get(dir, "items");
-	if (!json_array_size(items)) {
-		kf_page_empty(h, CL(&c, "No app is released yet.", "暂无已发布的应用。"), NULL, NULL);
-	} else {
-		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
-		kf_html_text(h, CL(&c, "App", "应用"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(&c, "Developer", "开发者"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(&c, "Category", "类目"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(&c, "Version", "版本"));
-		kf_html_raw(h, "</th></tr></thead><tbody>");
-		json_t *cats = json_object_get(kf_con_get(&c, "/v1/categories"), "items");
-		c.has_err = false;
-		size_t i;
-		json_t *it;
-		json_array_foreach(items, i, it) {
-			const char *cat = kf_con_str(&c, it, "category"), *cat_name = NULL;
-			size_t k;
-			json_t *ct;
-			json_array_foreach(cats, k, ct) {
-				const char *id = kf_con_str(&c, ct, "id");
-				if (cat && id && !strcmp(id, cat))
-					cat_name = kf_con_str(&c, ct, c.lang == KF_LANG_ZH ? "name_zh" : "name_en");
-			}
-			kf_html_raw(h, "<tr><td><strong>");
-			kf_html_text(h, kf_con_str(&c, it, "name"));
-			kf_html_raw(h, "</strong><br><span class=\"muted small\">");
-			kf_html_text(h, kf_con_str(&c, it, "intro"));
-			kf_html_raw(h, "</span></td><td>");
-			kf_html_text(h, kf_con_str(&c, it, "company_name"));
-			kf_html_raw(h, "</td><td>");
-			kf_html_text(h, cat_name ? cat_name : cat);
-			kf_html_raw(h, "</td><td>");
-			kf_html_text(h, kf_con_str(&c, it, "version"));
-			kf_html_raw(h, "</td></tr>");
-		}
-		kf_html_raw(h, "</tbody></table></div>");
-	}
-	kf_con_finish(&c);
 }
 
 /* -------------------------------------------------------------- sign-in */
@@ -517,7 +429,6 @@ static void rule_page(struct kf_req *r)
 }
 
 const struct kf_route kf_console_base_routes[] = {
-	{"GET", "/", landing, KF_AUTH_NONE, KF_RF_PAGE, "Landing page (HTML)"},
 	{"GET", "/static/console.css", page_css, KF_AUTH_NONE, KF_RF_PAGE, "The console's stylesheet"},
 	{"GET", "/static/console.js", page_js, KF_AUTH_NONE, KF_RF_PAGE, "The console's script (progressive enhancement)"},
 	{"GET", "/console/", home, KF_AUTH_USER, KF_RF_PAGE, "Console home (HTML)"},

@@ -335,6 +335,8 @@ static const char *ok_text(struct kf_con *c, const char *key)
 		{"verified", "Your email is confirmed.", "邮箱已确认。"},
 		{"password", "Password changed. Your other sessions were signed out.", "密码已修改，其他会话已退出登录。"},
 		{"revoked", "Revoked.", "已撤销。"},
+		{"installed", "Installed: the app is connected to this account.", "安装成功：该应用已授权给此账号。"},
+		{"uninstalled", "Uninstalled: the app lost its access to this account.", "已卸载：该应用已失去对此账号的访问权限。"},
 		{"submitted", "Submitted for review.", "已提交审核。"},
 		{"accepted", "Accepted.", "已接受。"},
 		{"invited", "Invitation sent.", "邀请已发送。"},

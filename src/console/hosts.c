@@ -273,10 +273,10 @@ static void host_page(struct kf_req *r)
 	}
 	if (!live) {
 		kf_page_empty(h,
-			      CL(&c, "No app is connected to this account. An app asks for your authorization on its own "
-				     "page; you confirm it on ours.",
-				 "该账号尚未授权任何应用。应用会在其页面上发起授权，你在本平台的授权页确认。"),
-			      NULL, NULL);
+			      CL(&c, "No app is connected to this account. Find one in the marketplace and install it, or "
+				     "start from the app's own page; you confirm on ours.",
+				 "该账号尚未授权任何应用。可在应用市场找到应用并安装，或从应用自己的页面发起授权，在本平台确认。"),
+			      "/", CL(&c, "Browse the marketplace", "浏览应用市场"));
 	} else {
 		kf_html_raw(h, "<div class=\"table\"><table><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "App", "应用"));
@@ -297,9 +297,12 @@ static void host_page(struct kf_req *r)
 				continue;
 			const char *app_id = kf_con_str(&c, z, "app_id");
 			const char *name = kf_con_str(&c, z, "app_name");
-			kf_html_raw(h, "<tr><td><strong>");
+			/* the app's page in the marketplace (404 there when it is not listed) */
+			kf_html_raw(h, "<tr><td><strong><a");
+			kf_html_url_attr(h, "href", kf_con_fmt(&c, "/apps/%s", app_id));
+			kf_html_raw(h, ">");
 			kf_html_text(h, name ? name : app_id);
-			kf_html_raw(h, "</strong><br>");
+			kf_html_raw(h, "</a></strong><br>");
 			kf_page_id(h, c.lang, app_id);
 			kf_html_raw(h, "</td><td>");
 			kf_page_badge(h, c.lang, st);
@@ -312,7 +315,7 @@ static void host_page(struct kf_req *r)
 			kf_html_raw(h, "</td><td><a class=\"button danger\"");
 			kf_html_url_attr(h, "href", kf_con_fmt(&c, "/console/hosts/%s/apps/%s/revoke", id, app_id));
 			kf_html_raw(h, ">");
-			kf_html_text(h, CL(&c, "Revoke", "撤销授权"));
+			kf_html_text(h, CL(&c, "Uninstall", "卸载"));
 			kf_html_raw(h, "<span class=\"skip\"> ");
 			kf_html_text(h, name ? name : app_id);
 			kf_html_raw(h, "</span></a></td></tr>");
@@ -347,7 +350,7 @@ static void revoke(struct kf_req *r)
 	const char *back = kf_con_fmt(&c, "/console/hosts/%s", id);
 	if (c.post && kf_con_val(&c, "confirm")) {
 		if (kf_con_send(&c, "DELETE", NULL, "/v1/host-accounts/%s/authorizations/%s", id, app_id)) {
-			kf_con_redirect(&c, kf_con_fmt(&c, "%s?ok=revoked", back));
+			kf_con_redirect(&c, kf_con_fmt(&c, "%s?ok=uninstalled", back));
 			return;
 		}
 		c.status = c.err.status;
@@ -360,8 +363,8 @@ static void revoke(struct kf_req *r)
 				  "data it received.",
 			      "%s 将立即失去对 %s 的访问权限：其令牌立即失效，并会收到通知要求删除已获取的数据。"),
 			   name ? name : app_id, account ? account : "");
-	kf_con_confirm(&c, CL(&c, "Revoke the authorization?", "撤销授权？"), sentence, NULL,
-		       CL(&c, "Revoke now", "立即撤销"), back, NULL, 0);
+	kf_con_confirm(&c, CL(&c, "Uninstall the app?", "卸载应用？"), sentence, NULL,
+		       CL(&c, "Uninstall now", "立即卸载"), back, NULL, 0);
 }
 
 /* ------------------------------------------------------------ invitation */

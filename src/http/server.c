@@ -90,7 +90,13 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct pending *p)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type", r->resp_type ? r->resp_type : "application/json");
 	MHD_add_response_header(resp, "X-Request-Id", r->id);
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* no-store unless the handler chose its caching (public media, the
+	 * stylesheet): two Cache-Control headers would combine to no-store */
+	bool cache_set = false;
+	for (int i = 0; i < r->n_hdrs; i++)
+		cache_set = cache_set || !strcasecmp(r->hdr_names[i], "Cache-Control");
+	if (!cache_set)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	for (int i = 0; i < r->n_hdrs; i++)
 		MHD_add_response_header(resp, r->hdr_names[i], r->hdr_values[i]);

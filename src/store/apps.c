@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/search.h"
 #include "util/mem.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
@@ -91,7 +92,10 @@ enum kf_err kf_store_app_set_state(struct kf_db *db, int64_t id, enum kf_app_sta
 	kf_stmt_bind_text(st, 3, state);
 	kf_stmt_bind_int(st, 4, now);
 	kf_stmt_bind_int(st, 5, id);
-	return kf_stmt_exec(st);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	/* a deleted app leaves the search index */
+	return to == KF_APP_DELETED ? kf_store_search_index(db, id) : KF_OK;
 }
 
 enum kf_err kf_store_app_suspend(struct kf_db *db, int64_t id, enum kf_app_state from, const char *reason,

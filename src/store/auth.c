@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/search.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -206,7 +207,7 @@ enum kf_err kf_store_app_end_grants(struct kf_db *db, int64_t app, int64_t now)
 	kf_stmt_bind_int(st, 1, now);
 	kf_stmt_bind_int(st, 2, now);
 	kf_stmt_bind_int(st, 3, app);
-	if (kf_stmt_exec(st) != KF_OK)
+	if (kf_stmt_exec(st) != KF_OK || kf_store_search_installs(db, app, 0, 0) != KF_OK)
 		return KF_EDB;
 	return revoke_where(db, "UPDATE tokens SET revoked_at = ? WHERE app = ? AND revoked_at IS NULL", app, NULL, now,
 			    "app ended");

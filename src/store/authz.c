@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/search.h"
 #include "util/mem.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
@@ -133,7 +134,7 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 			return KF_EDB;
 		*id = kf_db_last_id(db);
 		*created = true;
-		return KF_OK;
+		return kf_store_search_installs(db, app, host_account, 1); /* installs: active authorizations */
 	}
 	st = kf_db_prepare(db, "UPDATE authorizations SET state = 'active', granted = ?, pending = '[]', data_scope = ?,"
 			       " updated_at = ?, revoked_at = NULL, offered = ? WHERE id = ?");
@@ -148,7 +149,7 @@ enum kf_err kf_store_authz_put(struct kf_db *db, int64_t host_account, int64_t a
 		return KF_EDB;
 	*id = cur.id;
 	*created = !kf_auth_state_live(cur.state); /* a revoked one comes back as new */
-	return KF_OK;
+	return *created ? kf_store_search_installs(db, app, host_account, 1) : KF_OK;
 }
 
 enum kf_err kf_store_authz_revoke(struct kf_db *db, int64_t id, int64_t now)
@@ -162,7 +163,17 @@ enum kf_err kf_store_authz_revoke(struct kf_db *db, int64_t id, int64_t now)
 	kf_stmt_bind_int(st, 3, id);
 	if (kf_stmt_exec(st) != KF_OK)
 		return KF_EDB;
-	return kf_db_changes(db) ? KF_OK : KF_ENOTFOUND;
+	if (!kf_db_changes(db))
+		return KF_ENOTFOUND;
+	st = kf_db_prepare(db, "SELECT app, host_account FROM authorizations WHERE id = ?");
+	if (!st)
+		return KF_EDB;
+	kf_stmt_bind_int(st, 1, id);
+	if (kf_stmt_first(st) != KF_OK)
+		return KF_EDB;
+	int64_t app = kf_stmt_int(st, 0), host = kf_stmt_int(st, 1);
+	kf_stmt_done(st);
+	return kf_store_search_installs(db, app, host, -1); /* installs: active authorizations */
 }
 
 enum kf_err kf_store_authz_history(struct kf_db *db, int64_t id, int64_t now, const char *action,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/search.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src) ? (src) : "")
 
@@ -233,7 +234,10 @@ enum kf_err kf_store_app_listing_live(struct kf_db *db, int64_t app, int64_t lis
 		kf_stmt_bind_null(st, 2);
 	kf_stmt_bind_int(st, 3, now);
 	kf_stmt_bind_int(st, 4, app);
-	return kf_stmt_exec(st);
+	if (kf_stmt_exec(st) != KF_OK)
+		return KF_EDB;
+	/* the marketplace search reads the live listing: same transaction */
+	return kf_store_search_index(db, app);
 }
 
 enum kf_err kf_store_app_config_live(struct kf_db *db, int64_t app, int64_t config, const char *audience,

@@ -593,6 +593,11 @@ static const struct {
 					  KF_MSG_NEXT_NOT_ACCOUNT_ADMIN},
 	[KF_REFUSAL_BAD_DECISION] = {"AUTH-1", "decision_invalid", 400, KF_MSG_WHY_BAD_DECISION,
 				     KF_MSG_NEXT_BAD_DECISION},
+	[KF_REFUSAL_WITHDRAWN] = {"GOV-2", "app_withdrawn", 403, KF_MSG_WHY_WITHDRAWN, KF_MSG_NEXT_WITHDRAWN},
+	[KF_REFUSAL_NEW_AUTH_CLOSED] = {"GOV-7", "new_authorizations_closed", 403, KF_MSG_WHY_NEW_AUTH_CLOSED,
+					KF_MSG_NEXT_NEW_AUTH_CLOSED},
+	[KF_REFUSAL_NOT_IN_MARKET] = {"APP-6", "not_in_marketplace", 404, KF_MSG_WHY_NOT_IN_MARKET,
+				      KF_MSG_NEXT_NOT_IN_MARKET},
 };
 
 static bool reason_valid(enum kf_refusal r)

@@ -227,6 +227,9 @@ enum kf_refusal {
 	KF_REFUSAL_BAD_REDIRECT,      /* APP-4: redirect_uri off the initiation domain / not registered */
 	KF_REFUSAL_NOT_ACCOUNT_ADMIN, /* AUTH-1: user neither owner nor delegated admin (biz_appid) */
 	KF_REFUSAL_BAD_DECISION,      /* AUTH-1: consent form posted without an explicit confirm or cancel */
+	KF_REFUSAL_WITHDRAWN,         /* GOV-2: the provider withdrew the app: no new installs */
+	KF_REFUSAL_NEW_AUTH_CLOSED,   /* GOV-7: the operator closed the app to new authorizations */
+	KF_REFUSAL_NOT_IN_MARKET,     /* APP-6: install from the marketplace of an app not released there */
 	KF_REFUSAL__COUNT
 };
 

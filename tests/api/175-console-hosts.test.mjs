@@ -96,7 +96,7 @@ test('AUTH-2: revoking states the consequence first; confirming ends the authori
 	assert.equal(z.body.items.filter((x) => x.state !== 'revoked').length, 1, 'showing the page changed nothing');
 	p = await s.post(`/console/hosts/${host.id}/apps/${a.app.app_id}/revoke`, { confirm: '1' });
 	assert.equal(p.status, 200);
-	assert.match(mainText(p.text), /已撤销/);
+	assert.match(mainText(p.text), /已卸载/);
 	assert.match(mainText(p.text), /该账号尚未授权任何应用/);
 	z = await srv.req('GET', `/v1/host-accounts/${host.id}/authorizations`, { token: owner.token });
 	assert.equal(z.body.items.filter((x) => x.state !== 'revoked').length, 0);

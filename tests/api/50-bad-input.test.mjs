@@ -307,8 +307,12 @@ const CASES = {
 	},
 	'GET /v1/apps/{id}/listing-applications': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreign: (c) => `/v1/apps/${c.app.app_id}/listing-applications`, foreignCode: [404, 'app_not_found'] },
 	'GET /v1/directory': { auth: 'none', path: () => '/v1/directory' },
+	'GET /v1/market/apps': { auth: 'none', path: () => '/v1/market/apps' },
 	'GET /v1/categories': { auth: 'none', path: () => '/v1/categories' },
 	'GET /v1/directory/{app_id}/logo': { auth: 'none', path: (c) => `/v1/directory/${c.app.app_id}/logo` },
+	'GET /v1/market/apps/{app_id}': { auth: 'none', path: (c) => `/v1/market/apps/${c.app.app_id}` },
+	'GET /v1/market/apps/{app_id}/logo': { auth: 'none', path: (c) => `/v1/market/apps/${c.app.app_id}/logo` },
+	'GET /v1/market/apps/{app_id}/previews/{n}': { auth: 'none', path: (c) => `/v1/market/apps/${c.app.app_id}/previews/0` },
 	'POST /v1/aes-keys': { auth: 'user', path: () => '/v1/aes-keys' },
 	'GET /v1/permission-sets': { auth: 'user', path: () => '/v1/permission-sets' },
 	'POST /v1/permission-sets': {
@@ -443,6 +447,8 @@ const CASES = {
 	'POST /safe/bindcomponent': { auth: 'none', kind: 'page', path: () => '/safe/bindcomponent' },
 	'GET /oauth/authorize': { auth: 'none', kind: 'page', path: () => '/oauth/authorize' },
 	'POST /oauth/authorize': { auth: 'none', kind: 'page', path: () => '/oauth/authorize' },
+	'GET /apps/{app_id}/install': { auth: 'none', kind: 'page', path: (c) => `/apps/${c.app.app_id}/install` },
+	'POST /apps/{app_id}/install': { auth: 'none', kind: 'page', path: (c) => `/apps/${c.app.app_id}/install` },
 	'POST /oauth/token': { auth: 'none', kind: 'oauth', path: () => '/oauth/token' },
 	'POST /oauth/introspect': { auth: 'none', kind: 'oauth', path: () => '/oauth/introspect' },
 	'POST /oauth/revoke': { auth: 'none', kind: 'oauth', path: () => '/oauth/revoke' },
@@ -785,6 +791,9 @@ describe('bad input on every route', () => {
 				assertError(await srv.req('GET', `/v1/reviews?${q}`, { token: c.reviewer.token }), 400, 'invalid_value', { field: q.split('=')[0] });
 			for (const q of ['limit=0', 'limit=101', 'after=x', 'after=7', 'featured=1', 'q=', 'category='])
 				assertError(await srv.req('GET', `/v1/directory?${q}`), 400, 'invalid_value', { field: q.split('=')[0] });
+			// the marketplace's list: the same parameters, a cursor instead of after, q not only spaces
+			for (const q of ['limit=0', 'limit=101', 'limit=x', 'cursor=x', 'cursor=7', 'cursor=0.1', 'featured=1', 'q=', 'q=%20', 'q=%FF', 'category='])
+				assertError(await srv.req('GET', `/v1/market/apps?${q}`), 400, 'invalid_value', { field: q.split('=')[0] });
 			const assign = CASES['POST /v1/reviews/{id}/assignee'];
 			assertError(await srv.req('POST', assign.path(c), { token: c.reviewer.token, body: {} }), 400, 'missing_field', { rule: 'REV-1', field: 'assignee_id' });
 			assertError(await srv.req('POST', assign.path(c), { token: c.ops.token, body: { assignee_id: null } }), 403, 'reviewer_required');

@@ -10,9 +10,9 @@ import { registerUser, person } from '../api/helpers/flows.mjs';
 import { openBrowser, closeBrowser, newPage, closePage, checkA11y, capture, tour, signIn } from './helpers/browser.mjs';
 
 const T = {
-	zh: { title: '第三方应用开放平台', released: '已发布的应用', signup: '注册账号', signin: '登录', login: '邮箱或手机号', password: '密码',
+	zh: { title: '应用市场', released: '最新上架', signup: '注册账号', signin: '登录', login: '邮箱或手机号', password: '密码',
 		name: '姓名', email: '邮箱', mobile: '手机号', again: '再次输入密码', create: '注册', console: '控制台', todo: '待办', confirmEmail: '确认邮箱' },
-	en: { title: 'An open platform for third-party apps', released: 'Released apps', signup: 'Create an account', signin: 'Sign in', login: 'Email or mobile number', password: 'Password',
+	en: { title: 'App marketplace', released: 'New in the marketplace', signup: 'Create an account', signin: 'Sign in', login: 'Email or mobile number', password: 'Password',
 		name: 'Your name', email: 'Email', mobile: 'Mobile number', again: 'Password again', create: 'Create account', console: 'Console', todo: 'Needs you now', confirmEmail: 'Confirm your email' },
 };
 

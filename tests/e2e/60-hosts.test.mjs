@@ -14,10 +14,10 @@ import { openBrowser, closeBrowser, newPage, closePage, checkA11y, capture, tour
 const T = {
 	zh: { accept: '接受邀请', name: '姓名', mobile: '手机号', password: '密码', again: '再次输入密码', submit: '接受邀请并设置密码',
 		signin: '登录', login: '邮箱或手机号', hosts: '授权账号', mine: '我的授权账号', connected: '已授权的应用', all: '全部成员',
-		revoke: '撤销授权', confirm: '立即撤销', revoked: '已撤销。', none: '该账号尚未授权任何应用', mismatch: '两次输入的密码不一致。', notFound: '页面不存在' },
+		revoke: '卸载', confirm: '立即卸载', revoked: '已卸载', none: '该账号尚未授权任何应用', mismatch: '两次输入的密码不一致。', notFound: '页面不存在' },
 	en: { accept: 'Accept your invitation', name: 'Your name', mobile: 'Mobile number', password: 'Password', again: 'Password again', submit: 'Accept and set password',
 		signin: 'Sign in', login: 'Email or mobile number', hosts: 'Host accounts', mine: 'My host accounts', connected: 'Connected apps', all: 'All members',
-		revoke: 'Revoke', confirm: 'Revoke now', revoked: 'Revoked.', none: 'No app is connected to this account', mismatch: 'The two passwords differ.', notFound: 'Not found' },
+		revoke: 'Uninstall', confirm: 'Uninstall now', revoked: 'Uninstalled', none: 'No app is connected to this account', mismatch: 'The two passwords differ.', notFound: 'Not found' },
 };
 
 let srv, key, owner, a;

@@ -497,10 +497,13 @@ export function sqlJson(dbPath, query) {
 /** Every table of the database as {table: rows ordered by rowid}. */
 export function dbSnapshot(dbPath) {
 	if (/^postgres(ql)?:/.test(dbPath)) return pgSnapshot(dbPath);
-	const tables = sqlJson(dbPath, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((t) => t.name);
+	const defs = sqlJson(dbPath, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+	const tables = defs.map((t) => t.name);
+	// a WITHOUT ROWID table (the search postings) reads in primary key order
+	const order = Object.fromEntries(defs.map((t) => [t.name, /WITHOUT ROWID/i.test(t.sql || '') ? '' : ' ORDER BY rowid']));
 	// One sqlite3 run: each SELECT prints one JSON array (nothing for an
 	// empty table); every row carries its table name.
-	const script = tables.map((t) => `SELECT '${t}' AS "__table__", * FROM "${t}" ORDER BY rowid;`).join('\n');
+	const script = tables.map((t) => `SELECT '${t}' AS "__table__", * FROM "${t}"${order[t]};`).join('\n');
 	const r = spawnSync('sqlite3', [...SQLITE_ARGS, dbPath], { input: script, encoding: 'utf8', maxBuffer: 256 << 20 });
 	if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
 	const snap = Object.fromEntries(tables.map((t) => [t, []]));

@@ -748,6 +748,16 @@ static void test_refusal_bad_redirect_and_not_admin(void **state)
 	check_refusal(KF_REFUSAL_BAD_DECISION, "AUTH-1", "decision_invalid", 400, KF_MSG_WHY_BAD_DECISION);
 }
 
+/* Installing from the marketplace (issue 13): each refusal names its rule. */
+static void test_refusal_market_install(void **state)
+{
+	(void)state;
+	check_refusal(KF_REFUSAL_WITHDRAWN, "GOV-2", "app_withdrawn", 403, KF_MSG_WHY_WITHDRAWN);
+	check_refusal(KF_REFUSAL_NEW_AUTH_CLOSED, "GOV-7", "new_authorizations_closed", 403,
+		      KF_MSG_WHY_NEW_AUTH_CLOSED);
+	check_refusal(KF_REFUSAL_NOT_IN_MARKET, "APP-6", "not_in_marketplace", 404, KF_MSG_WHY_NOT_IN_MARKET);
+}
+
 static void test_refusal_minimal_and_out_of_range(void **state)
 {
 	(void)state;
@@ -1190,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_tampered_state_AUTH_1),
 		cmocka_unit_test(test_refusal_kind_not_accepted_AUTH_1),
 		cmocka_unit_test(test_refusal_bad_redirect_and_not_admin),
+		cmocka_unit_test(test_refusal_market_install),
 		cmocka_unit_test(test_refusal_minimal_and_out_of_range),
 		cmocka_unit_test(test_result_pages),
 		cmocka_unit_test(test_csp_allows_exactly_the_stylesheet),
