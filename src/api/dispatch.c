@@ -78,6 +78,9 @@ static const struct {
 	{kf_api_catalog_routes, &kf_api_catalog_nroutes},
 	{kf_console_ops_settings_routes, &kf_console_ops_settings_nroutes},
 	{kf_console_reviews_routes, &kf_console_reviews_nroutes},
+	{kf_api_campaigns_routes, &kf_api_campaigns_nroutes},
+	{kf_console_campaigns_routes, &kf_console_campaigns_nroutes},
+	{kf_console_ops_campaigns_routes, &kf_console_ops_campaigns_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -22,6 +22,8 @@ static const struct ops_link directory[] = {
 	 "查找服务商，查看成员、应用、审核；封禁或解封。", false},
 	{"/console/ops/apps", "Apps", "应用", "Find an app; its state history, configuration, authorizations, deliveries.",
 	 "查找应用，查看状态历史、配置、授权和推送情况。", false},
+	{"/console/ops/campaigns", "Campaigns", "营销活动", "Marketing pushes and pop-ups to decide; what runs now.",
+	 "待审核的营销推送和弹窗；正在进行的活动。", false},
 };
 
 static const struct ops_link rules[] = {
