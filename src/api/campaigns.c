@@ -100,7 +100,7 @@ static void api_campaigns_create(struct kf_req *r)
 		return;
 	}
 	if (a.state != KF_APP_RELEASED) {
-		kf_reply_fail(r, KF_ECONFLICT, "app_not_released", "GOV-8", NULL,
+		kf_reply_fail(r, KF_ECONFLICT, "campaign_app_not_released", "GOV-8", NULL,
 			      "campaigns run inside a released app; this app is %s", kf_app_state_name(a.state));
 		return;
 	}

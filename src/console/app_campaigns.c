@@ -134,6 +134,10 @@ static void campaigns_page(struct kf_req *r)
 	json_t *list = kf_con_getq(&c, &q, "/v1/apps/%s/campaigns", kf_con_app_id(app));
 	c.has_err = had_err;
 	c.err = saved;
+	/* GOV-8's refusal names the earliest date allowed */
+	if (c.has_err && c.err.code && !strcmp(c.err.code, "campaign_too_soon"))
+		c.err.message = kf_con_fmt(&c, CL(&c, "%s The earliest start is %s.", "%s最早开始日期：%s。"), c.err.message,
+					   kf_con_date_text(&c, json_integer_value(json_object_get(list, "earliest_start"))));
 	kf_con_app_open(&c, app, "campaigns", CL(&c, "Campaigns", "营销活动"));
 	struct kf_html *h = &c.h;
 	kf_html_raw(h, "<p class=\"muted\">");
