@@ -75,9 +75,10 @@ static void api_campaigns_create(struct kf_req *r)
 	};
 	struct kf_app_row a;
 	enum kf_role role;
+	if (!kf_api_load_app(r, &a, &role) || !kf_api_require_member(r, role, "may register its campaigns"))
+		return;
 	json_t *j = kf_req_json(r);
-	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)) || !kf_api_load_app(r, &a, &role) ||
-	    !kf_api_require_member(r, role, "may register its campaigns"))
+	if (!j || !kf_req_check(r, j, f, KF_NFIELDS(f)))
 		return;
 	struct kf_error err = {0};
 	struct kf_campaign_row c = {
