@@ -160,9 +160,9 @@ static void campaigns_page(struct kf_req *r)
 		kf_html_raw(h, "><table class=\"wide\"><thead><tr><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Campaign", "活动"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
-		kf_html_text(h, CL(&c, "Runs", "时间"));
-		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "State", "状态"));
+		kf_html_raw(h, "</th><th scope=\"col\">");
+		kf_html_text(h, CL(&c, "Runs", "时间"));
 		kf_html_raw(h, "</th><th scope=\"col\">");
 		kf_html_text(h, CL(&c, "Action", "操作"));
 		kf_html_raw(h, "</th></tr></thead><tbody>");
@@ -180,9 +180,6 @@ static void campaigns_page(struct kf_req *r)
 				kf_html_text(h, desc);
 			}
 			kf_html_raw(h, "</span></td><td>");
-			kf_html_text(h, kf_con_fmt(&c, "%s – %s", date_of(&c, it, "starts_at", 0),
-						   date_of(&c, it, "ends_at", 1)));
-			kf_html_raw(h, "</td><td>");
 			state_badge(&c, it);
 			const char *note = kf_con_str(&c, it, "decision_note");
 			if (note && *note) {
@@ -191,6 +188,9 @@ static void campaigns_page(struct kf_req *r)
 				kf_html_text(h, note);
 				kf_html_raw(h, "</span>");
 			}
+			kf_html_raw(h, "</td><td>");
+			kf_html_text(h, kf_con_fmt(&c, "%s – %s", date_of(&c, it, "starts_at", 0),
+						   date_of(&c, it, "ends_at", 1)));
 			kf_html_raw(h, "</td><td>");
 			bool open = st && (!strcmp(st, "pending") || !strcmp(st, "approved")) &&
 				    json_integer_value(json_object_get(it, "starts_at")) > (json_int_t)r->now;

@@ -230,6 +230,30 @@ describe('GOV-8 campaigns: lead time, decisions, cancellation, running now', () 
 		assert.equal(srv.sql(`SELECT action FROM audit_log WHERE subject = 'campaign:${c.id}' AND action = 'campaign.cancel'`).length, 1);
 	});
 
+	test('GOV-8 the Campaigns tab cancels after a confirmation that states the consequence', async () => {
+		const list = await srv.req('GET', `/v1/apps/${app.app_id}/campaigns`, { token: owner.token });
+		const c = (await register(owner.token, body(list.body.earliest_start + 2 * DAY, { title: 'Cancel from the page' }))).body;
+		const s = new PageSession(srv);
+		await s.signIn(owner.email, owner.password);
+		const tab = await s.get(`/console/apps/${app.app_id}/campaigns`);
+		assert.equal(tab.status, 200);
+		assert.match(mainText(tab.text), /Cancel from the page/);
+		const confirm = await s.post(`/console/apps/${app.app_id}/campaigns/${c.id}/cancel`, {});
+		assert.equal(confirm.status, 200);
+		assert.match(mainText(confirm.text), /will not run/);
+		let got = await srv.req('GET', `/v1/apps/${app.app_id}/campaigns?limit=200`, { token: owner.token });
+		assert.equal(got.body.items.find((x) => x.id === c.id).state, 'pending', 'the confirmation page changes nothing');
+		const done = await s.post(`/console/apps/${app.app_id}/campaigns/${c.id}/cancel`, { confirm: '1' });
+		assert.equal(done.status, 200);
+		assert.match(mainText(done.text), /The campaign is cancelled/);
+		got = await srv.req('GET', `/v1/apps/${app.app_id}/campaigns?limit=200`, { token: owner.token });
+		assert.equal(got.body.items.find((x) => x.id === c.id).state, 'cancelled');
+		// another provider's member meets 404 on the tab
+		const other = new PageSession(srv);
+		await other.signIn(stranger.email, stranger.password);
+		assert.equal((await other.get(`/console/apps/${app.app_id}/campaigns`)).status, 404);
+	});
+
 	test('GOV-8 running now: approved campaigns whose window holds now; no decision or cancellation after the start', async () => {
 		// fresh campaigns a day after the earliest start the calendar allows
 		const list = await srv.req('GET', `/v1/apps/${app.app_id}/campaigns`, { token: owner.token });
