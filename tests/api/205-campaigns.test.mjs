@@ -361,11 +361,10 @@ describe('NOTE-1 announcements sent to every provider by inbox and mail', () => 
 	test('NOTE-1 cost: 1,000 providers are told in the one publishing request (three INSERT … SELECT statements)', async () => {
 		const now = await srv.now();
 		// 1,000 provider owners written directly (both engines: a recursive CTE)
-		srv.sql(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
-			INSERT INTO users (email, mobile, name, password_hash, status, email_verified_at, created_at, updated_at)
-			SELECT 'bulk' || i || '@example.com', '+8613' || (900000000 + i), 'Bulk ' || i, 'x', 'active', ${now}, ${now}, ${now} FROM n`);
-		srv.sql(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
-			INSERT INTO orgs (kind, name, state, created_at, updated_at) SELECT 'provider', 'Bulk provider ' || i, 'certified', ${now}, ${now} FROM n`);
+		srv.sql(`INSERT INTO users (email, mobile, name, password_hash, status, email_verified_at, created_at, updated_at)
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT 'bulk' || i || '@example.com', '+8613' || (900000000 + i), 'Bulk ' || i, 'x', 'active', ${now}, ${now}, ${now} FROM n`);
+		srv.sql(`INSERT INTO orgs (kind, name, state, created_at, updated_at)
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT 'provider', 'Bulk provider ' || i, 'certified', ${now}, ${now} FROM n`);
 		srv.sql(`INSERT INTO memberships (org_id, user_id, role, created_at)
 			SELECT o.id, u.id, 'owner', ${now} FROM orgs o JOIN users u ON u.name = REPLACE(o.name, 'Bulk provider ', 'Bulk ') WHERE o.name LIKE 'Bulk provider %'`);
 		const before = srv.sql(`SELECT COUNT(*) AS n FROM notifications WHERE kind = 'announcement'`)[0].n;
