@@ -111,6 +111,14 @@ extern const struct kf_route kf_console_security_routes[];
 extern const size_t kf_console_security_nroutes;
 extern const struct kf_route kf_api_catalog_routes[];
 extern const size_t kf_api_catalog_nroutes;
+/* GOV-8 marketing campaigns (api/campaigns.c) and their pages
+ * (console/app_campaigns.c, console/ops_campaigns.c). */
+extern const struct kf_route kf_api_campaigns_routes[];
+extern const size_t kf_api_campaigns_nroutes;
+extern const struct kf_route kf_console_campaigns_routes[];
+extern const size_t kf_console_campaigns_nroutes;
+extern const struct kf_route kf_console_ops_campaigns_routes[];
+extern const size_t kf_console_ops_campaigns_nroutes;
 extern const struct kf_route kf_console_ops_settings_routes[];
 extern const size_t kf_console_ops_settings_nroutes;
 extern const struct kf_route kf_console_reviews_routes[];

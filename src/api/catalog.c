@@ -19,6 +19,7 @@
 #include "core/checks.h"
 #include "ctx.h"
 #include "http/request.h"
+#include "notify/notify.h"
 #include "store/agreements.h"
 #include "store/announcements.h"
 #include "store/categories.h"
@@ -303,7 +304,7 @@ static void api_announcements_create(struct kf_req *r)
 	static const struct kf_field f[] = {
 		{"title_zh", KF_F_STRING, true, 400, "NOTE-1"}, {"title_en", KF_F_STRING, true, 400, "NOTE-1"},
 		{"body_zh", KF_F_STRING, false, 4000, "NOTE-1"}, {"body_en", KF_F_STRING, false, 4000, "NOTE-1"},
-		{"ends_at", KF_F_INT, false, 0, "NOTE-1"},
+		{"ends_at", KF_F_INT, false, 0, "NOTE-1"}, {"notify_providers", KF_F_BOOL, false, 0, "NOTE-1"},
 	};
 	json_t *j = kf_req_json(r);
 	struct kf_error err = {0};
@@ -329,17 +330,28 @@ static void api_announcements_create(struct kf_req *r)
 		.published_at = r->now,
 		.ends_at = ends ? json_integer_value(ends) : 0,
 	};
-	int64_t id = 0;
+	/* NOTE-1: optionally also by inbox and mail to every provider's
+	 * members, in this transaction (three INSERT … SELECT statements,
+	 * whatever the number of providers) */
+	bool notify = json_is_true(json_object_get(j, "notify_providers"));
+	int64_t id = 0, told = 0;
 	if (kf_store_announcement_insert(kf_req_db(r), &a, r->user_id, r->now, &id) != KF_OK ||
+	    (notify && kf_notify_providers_announcement(kf_req_db(r), r->now, a.title_zh, a.title_en, a.body_zh,
+							 a.body_en, &told) != KF_OK) ||
 	    !kf_api_audit(r, "announcement.create", kf_arena_printf(r->arena, "announcement:%lld", (long long)id),
-			  a.title_en)) {
+			  notify ? kf_arena_printf(r->arena, "%s (sent to %lld provider members)", a.title_en,
+						   (long long)told)
+				 : a.title_en)) {
 		kf_api_abort_db(r);
 		return;
 	}
 	a.id = id;
 	a.kind = "general";
-	if (kf_api_commit(r))
-		kf_reply_json(r, 201, announcement_json(&a, 0));
+	if (kf_api_commit(r)) {
+		json_t *o = announcement_json(&a, 0);
+		json_object_set_new(o, "providers_notified", notify ? json_integer(told) : json_null());
+		kf_reply_json(r, 201, o);
+	}
 }
 
 static void api_announcements_withdraw(struct kf_req *r)

@@ -85,6 +85,9 @@ static const struct {
 	{kf_console_ops_governance_routes, &kf_console_ops_governance_nroutes},
 	{kf_console_app_governance_routes, &kf_console_app_governance_nroutes},
 	{kf_console_market_routes, &kf_console_market_nroutes},
+	{kf_api_campaigns_routes, &kf_api_campaigns_nroutes},
+	{kf_console_campaigns_routes, &kf_console_campaigns_nroutes},
+	{kf_console_ops_campaigns_routes, &kf_console_ops_campaigns_nroutes},
 };
 
 static struct kf_route *all_routes;

@@ -41,6 +41,7 @@ bool kf_con_app_load(struct kf_con *c, const char *app_id, json_t **app);
  *   "submissions"  "/submissions" release and change reviews (app_release.c)
  *   "deliveries"   "/deliveries"  pushed events and replay  (app_release.c)
  *   "governance"   "/governance"  measures, objections, withdrawal (app_governance.c)
+ *   "campaigns"    "/campaigns"   marketing campaigns, GOV-8 (app_campaigns.c)
  * A page that is no tab (develop locally, a confirmation) passes NULL.
  * Then write the content and kf_con_finish(c).
  */

@@ -103,6 +103,7 @@ void kf_con_app_open(struct kf_con *c, json_t *app, const char *tab, const char 
 		{"submissions", "/submissions", "Submissions", "提交审核"},
 		{"deliveries", "/deliveries", "Deliveries", "消息推送"},
 		{"governance", "/governance", "Governance", "违规与措施"},
+		{"campaigns", "/campaigns", "Campaigns", "营销活动"},
 	};
 	enum { NT = sizeof(tabs) / sizeof(tabs[0]) };
 	struct kf_page_link links[NT];

@@ -25,6 +25,8 @@ static const struct ops_link directory[] = {
 	{"/console/ops/governance", "Violations and measures", "违规与措施",
 	 "Measures in force, objections waiting; record a violation from an app's page.",
 	 "生效中的措施、待处理的异议；在应用页面记录违规。", false},
+	{"/console/ops/campaigns", "Campaigns", "营销活动", "Marketing pushes and pop-ups to decide; what runs now.",
+	 "待审核的营销推送和弹窗；正在进行的活动。", false},
 };
 
 static const struct ops_link rules[] = {

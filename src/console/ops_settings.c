@@ -867,10 +867,14 @@ static void announcements_page(struct kf_req *r)
 			if (i < 2 || (v && *v))
 				json_object_set_new(b, keys[i], json_string(v ? v : ""));
 		}
+		bool notify = kf_con_val(&c, "notify_providers") != NULL;
+		if (notify)
+			json_object_set_new(b, "notify_providers", json_true());
 		json_t *ok = kf_con_send(&c, "POST", b, "/v1/announcements");
 		json_decref(b);
 		if (ok) {
-			kf_con_redirect(&c, "/console/ops/announcements?ok=published");
+			kf_con_redirect(&c, notify ? "/console/ops/announcements?ok=announcement_sent"
+						   : "/console/ops/announcements?ok=announcement_posted");
 			return;
 		}
 		c.status = c.err.status;
@@ -945,6 +949,12 @@ static void announcements_page(struct kf_req *r)
 		kf_con_input(&c, "title_en", CL(&c, "English title", "英文标题"), "text", NULL, NULL, true);
 		kf_con_input(&c, "body_zh", CL(&c, "Chinese text", "中文正文"), "textarea", NULL, NULL, false);
 		kf_con_input(&c, "body_en", CL(&c, "English text", "英文正文"), "textarea", NULL, NULL, false);
+		/* NOTE-1: also by inbox and mail to every provider's members */
+		struct kf_page_field nf = {.name = "notify_providers", .type = "checkbox",
+					   .label = CL(&c, "Also send it to every provider by inbox message and mail",
+						       "同时通过站内信和邮件发送给所有服务商"),
+					   .checked = c.post && kf_con_val(&c, "notify_providers")};
+		kf_con_field(&c, &nf);
 		kf_html_raw(h, "<div class=\"actions\">");
 		kf_page_button(h, "primary", CL(&c, "Publish", "发布"), NULL, NULL);
 		kf_html_raw(h, "</div>");

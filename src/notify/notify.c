@@ -71,6 +71,9 @@ static const struct {
 	{"app.search_listing_approved", "搜索位申请已通过"},
 	{"app.search_listing_rejected", "搜索位申请未通过"},
 	{"agreement.published", "协议新版本发布"},
+	{"announcement", "平台公告"},
+	{"campaign.approved", "营销活动已通过"},
+	{"campaign.rejected", "营销活动未通过"},
 
 	{"review.new", "新的审核"},
 	{"review.due_soon", "审核明天到期"},
@@ -142,6 +145,26 @@ enum kf_err kf_notify_all_accounts(struct kf_db *db, int64_t now, const char *ki
 						      accounts);
 	free(subject_zh);
 	free(text_zh);
+	free(text_en);
+	return rc;
+}
+
+enum kf_err kf_notify_providers_announcement(struct kf_db *db, int64_t now, const char *title_zh,
+					     const char *title_en, const char *body_zh, const char *body_en,
+					     int64_t *accounts)
+{
+	char *body = kf_xasprintf("%s\n\n%s\n%s", body_en, title_zh, body_zh);
+	char *subject_zh = kf_xasprintf("开放平台公告：%s", title_zh);
+	char *text_zh = kf_xasprintf("%s\n\n%s\n\n在控制台查看：%s/console/\n", title_zh, body_zh, console_base);
+	char *subject_en = kf_xasprintf("Kaifang announcement: %s", title_en);
+	char *text_en = kf_xasprintf("%s\n\n%s\n\nRead it in the Kaifang console: %s/console/\n", title_en, body_en,
+				     console_base);
+	enum kf_err rc = kf_store_notify_providers(db, "announcement", title_en, body, subject_zh, text_zh, subject_en,
+						   text_en, now, accounts);
+	free(body);
+	free(subject_zh);
+	free(text_zh);
+	free(subject_en);
 	free(text_en);
 	return rc;
 }

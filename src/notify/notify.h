@@ -46,6 +46,14 @@ enum kf_err kf_notify_org_app(struct kf_db *db, int64_t now, int64_t org_id, con
 enum kf_err kf_notify_all_accounts(struct kf_db *db, int64_t now, const char *kind, const char *title,
 				   const char *title_zh, const char *body, int64_t *accounts) KF_MUST_CHECK;
 
+/* An announcement (NOTE-1) to every member of every provider that is not
+ * banned or cancelled (store/announcements.h): an inbox message with both
+ * languages' texts, and a mail in the person's language. *accounts (may be
+ * NULL) how many people were told. */
+enum kf_err kf_notify_providers_announcement(struct kf_db *db, int64_t now, const char *title_zh,
+					     const char *title_en, const char *body_zh, const char *body_en,
+					     int64_t *accounts) KF_MUST_CHECK;
+
 /* One pass of the mail worker: send what is due. keep (may be NULL) is
  * asked before each mail whether the pass may go on (the worker still holds
  * its lease); when it says no, the rest stays pending. Returns how many were

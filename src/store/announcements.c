@@ -106,13 +106,37 @@ enum kf_err kf_store_announcements_list(struct kf_db *db, struct kf_arena *a, in
 	" FROM users u WHERE u.status = 'active' AND NOT EXISTS (SELECT 1 FROM memberships m JOIN orgs o"      \
 	" ON o.id = m.org_id WHERE m.user_id = u.id AND o.kind = 'operator')"
 
-enum kf_err kf_store_notify_all_accounts(struct kf_db *db, const char *kind, const char *title, const char *body,
-					 const char *subject_zh, const char *text_zh, const char *subject_en,
-					 const char *text_en, int64_t now, int64_t *accounts)
+/* Every member of a provider organisation that is not banned, cancelled
+ * or purged, once however many such organisations the person is in. */
+#define PROVIDERS_TOLD                                                                                         \
+	" FROM users u WHERE u.status = 'active' AND EXISTS (SELECT 1 FROM memberships m JOIN orgs o"          \
+	" ON o.id = m.org_id WHERE m.user_id = u.id AND o.kind = 'provider'"                                   \
+	" AND o.state NOT IN ('banned', 'cancelled', 'purged'))"
+
+/* The three statements of a bulk notice: inbox rows, then the mails of
+ * Chinese and of other accounts. Each is one INSERT … SELECT, so the cost
+ * is three statements whatever the number of accounts. */
+struct audience {
+	const char *inbox, *mail_zh, *mail_other;
+};
+
+#define INBOX_SQL(who)                                                                                         \
+	"INSERT INTO notifications (user_id, kind, title, body, created_at)"                                    \
+	" SELECT u.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)" who
+#define MAIL_SQL(who, lang)                                                                                    \
+	"INSERT INTO emails (to_addr, subject, body, next_attempt_at, created_at)"                              \
+	" SELECT u.email, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)" who lang
+
+static const struct audience all_accounts = {INBOX_SQL(ACCOUNTS_TOLD), MAIL_SQL(ACCOUNTS_TOLD, " AND u.language = 'zh'"),
+					     MAIL_SQL(ACCOUNTS_TOLD, " AND u.language <> 'zh'")};
+static const struct audience providers = {INBOX_SQL(PROVIDERS_TOLD), MAIL_SQL(PROVIDERS_TOLD, " AND u.language = 'zh'"),
+					  MAIL_SQL(PROVIDERS_TOLD, " AND u.language <> 'zh'")};
+
+static enum kf_err notify_audience(struct kf_db *db, const struct audience *who, const char *kind, const char *title,
+				   const char *body, const char *subject_zh, const char *text_zh,
+				   const char *subject_en, const char *text_en, int64_t now, int64_t *accounts)
 {
-	struct kf_stmt *st = kf_db_prepare(
-		db, "INSERT INTO notifications (user_id, kind, title, body, created_at)"
-		    " SELECT u.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT)" ACCOUNTS_TOLD);
+	struct kf_stmt *st = kf_db_prepare(db, who->inbox);
 	if (!st)
 		return KF_EDB;
 	kf_stmt_bind_text(st, 1, kind);
@@ -124,12 +148,7 @@ enum kf_err kf_store_notify_all_accounts(struct kf_db *db, const char *kind, con
 	if (accounts)
 		*accounts = kf_db_changes(db);
 	for (int zh = 0; zh <= 1; zh++) {
-		st = kf_db_prepare(db, zh ? "INSERT INTO emails (to_addr, subject, body, next_attempt_at, created_at)"
-					    " SELECT u.email, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT),"
-					    " CAST(? AS BIGINT)" ACCOUNTS_TOLD " AND u.language = 'zh'"
-					  : "INSERT INTO emails (to_addr, subject, body, next_attempt_at, created_at)"
-					    " SELECT u.email, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT),"
-					    " CAST(? AS BIGINT)" ACCOUNTS_TOLD " AND u.language <> 'zh'");
+		st = kf_db_prepare(db, zh ? who->mail_zh : who->mail_other);
 		if (!st)
 			return KF_EDB;
 		kf_stmt_bind_text(st, 1, zh ? subject_zh : subject_en);
@@ -140,4 +159,20 @@ enum kf_err kf_store_notify_all_accounts(struct kf_db *db, const char *kind, con
 			return KF_EDB;
 	}
 	return KF_OK;
+}
+
+enum kf_err kf_store_notify_all_accounts(struct kf_db *db, const char *kind, const char *title, const char *body,
+					 const char *subject_zh, const char *text_zh, const char *subject_en,
+					 const char *text_en, int64_t now, int64_t *accounts)
+{
+	return notify_audience(db, &all_accounts, kind, title, body, subject_zh, text_zh, subject_en, text_en, now,
+			       accounts);
+}
+
+enum kf_err kf_store_notify_providers(struct kf_db *db, const char *kind, const char *title, const char *body,
+				      const char *subject_zh, const char *text_zh, const char *subject_en,
+				      const char *text_en, int64_t now, int64_t *accounts)
+{
+	return notify_audience(db, &providers, kind, title, body, subject_zh, text_zh, subject_en, text_en, now,
+			       accounts);
 }

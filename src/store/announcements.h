@@ -49,4 +49,14 @@ enum kf_err kf_store_notify_all_accounts(struct kf_db *db, const char *kind, con
 					 const char *subject_zh, const char *text_zh, const char *subject_en,
 					 const char *text_en, int64_t now, int64_t *accounts) KF_MUST_CHECK;
 
+/*
+ * The same to every active member of a provider organisation that is not
+ * banned, cancelled or purged (NOTE-1's "notify providers"): one inbox row
+ * and one mail per person, however many providers the person belongs to.
+ * Three INSERT … SELECT statements whatever the number of people. KF_EDB.
+ */
+enum kf_err kf_store_notify_providers(struct kf_db *db, const char *kind, const char *title, const char *body,
+				      const char *subject_zh, const char *text_zh, const char *subject_en,
+				      const char *text_en, int64_t now, int64_t *accounts) KF_MUST_CHECK;
+
 #endif

@@ -375,7 +375,21 @@ const CASES = {
 	'POST /v1/announcements': {
 		auth: 'admin', path: () => '/v1/announcements', as: (c) => c.admin,
 		body: () => ({ title_zh: '坏输入', title_en: 'Bad input' }),
-		fields: [['title_zh', S, true], ['title_en', S, true], ['body_zh', S, false], ['body_en', S, false], ['ends_at', I, false]],
+		fields: [['title_zh', S, true], ['title_en', S, true], ['body_zh', S, false], ['body_en', S, false], ['ends_at', I, false], ['notify_providers', B, false]],
+	},
+	// GOV-8 campaigns (issue 13): c.app is not released, so a valid
+	// registration ends in 409; campaign 999999 does not exist
+	'POST /v1/apps/{id}/campaigns': {
+		auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/campaigns`, foreign: (c) => `/v1/apps/${c.app.app_id}/campaigns`, foreignCode: [404, 'app_not_found'],
+		body: () => ({ kind: 'push', title: 'Bad input', starts_at: 2000000000, ends_at: 2000086400 }),
+		fields: [['kind', S, true], ['title', S, true], ['description', S, false], ['starts_at', I, true], ['ends_at', I, true]],
+	},
+	'GET /v1/apps/{id}/campaigns': { auth: 'user', path: (c) => `/v1/apps/${c.app.app_id}/campaigns`, foreign: (c) => `/v1/apps/${c.app.app_id}/campaigns`, foreignCode: [404, 'app_not_found'] },
+	'GET /v1/campaigns': { auth: 'operator', path: () => '/v1/campaigns', as: (c) => c.reviewer.token },
+	'POST /v1/campaigns/{id}/cancel': { auth: 'user', path: () => '/v1/campaigns/999999/cancel' },
+	'POST /v1/campaigns/{id}/decision': {
+		auth: 'operator', path: () => '/v1/campaigns/999999/decision', as: (c) => c.reviewer.token,
+		body: () => ({ decision: 'approve' }), fields: [['decision', S, true], ['note', S, false]],
 	},
 	'DELETE /v1/announcements/{id}': { auth: 'admin', path: () => '/v1/announcements/999999', as: (c) => c.admin },
 	'POST /v1/invitations:accept': {

@@ -83,6 +83,10 @@ export const PARAMS = [
 	['/console/ops/measures/{id}', 'id', 'absent'],
 	['/v1/objections/{id}', 'id', 'absent'],
 	['/console/ops/objections/{id}', 'id', 'absent'],
+	// a campaign (GOV-8): one that does not exist (only the level is judged)
+	['/v1/campaigns/{id}', 'id', 'absent'],
+	['/console/ops/campaigns/{id}', 'id', 'absent'],
+	['/console/apps/{id}/campaigns/{cid}', 'cid', 'absent'],
 ];
 
 /** The tenant kinds and who belongs to each (the "own" column's people). */
