@@ -67,6 +67,9 @@ static const struct {
 	{"app.search_listing_submitted", "搜索位申请已提交"},
 	{"app.search_listing_approved", "搜索位申请已通过"},
 	{"app.search_listing_rejected", "搜索位申请未通过"},
+	{"measure.scheduled", "平台处置措施即将生效"},
+	{"measure.started", "平台处置措施已生效"},
+	{"measure.ended", "平台处置措施已结束"},
 	{"agreement.published", "协议新版本发布"},
 
 	{"review.new", "新的审核"},
