@@ -27,6 +27,7 @@
 #include "store/auth.h"
 #include "store/authz.h"
 #include "store/db.h"
+#include "store/governance.h"
 #include "store/permsets.h"
 #include "util/crypto.h"
 #include "util/mem.h"
@@ -287,6 +288,18 @@ static void api_oauth_token(struct kf_req *r)
 	struct kf_error err = {0};
 	if (kf_oauth_grant_parse(kf_form_get(&c.form, "grant_type"), c.type, &g, &err) != KF_OK) {
 		oauth_fail_err(r, &err);
+		return;
+	}
+	/* GOV-7: refused access stops every grant, blocked users the two that
+	 * give authorizer tokens (the component API's checks, api/component.c) */
+	struct kf_gov_app_flags gov;
+	if (kf_store_gov_app_flags(kf_req_db(r), c.app.id, &gov) != KF_OK) {
+		kf_reply_db_error(r);
+		return;
+	}
+	if (kf_gov_check_component_token(gov.access_refused, &err) != KF_OK ||
+	    (g != KF_OAUTH_GRANT_CLIENT_CREDENTIALS && kf_gov_check_authorizer_token(gov.users_blocked, &err) != KF_OK)) {
+		oauth_fail(r, KF_OAUTH_UNAUTHORIZED_CLIENT, err.msg);
 		return;
 	}
 	switch (g) {

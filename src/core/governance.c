@@ -248,14 +248,14 @@ enum kf_err kf_gov_check_new_app(bool banned, struct kf_error *err)
 enum kf_err kf_gov_check_component_token(bool access_refused, struct kf_error *err)
 {
 	return access_refused ? kf_error_set(err, KF_EFORBIDDEN, "access_refused", "GOV-7", NULL,
-					     "the platform refuses this app access to its APIs")
+					     "the platform refuses this app access to its APIs (GOV-7)")
 			      : KF_OK;
 }
 
 enum kf_err kf_gov_check_authorizer_token(bool users_blocked, struct kf_error *err)
 {
 	return users_blocked ? kf_error_set(err, KF_EFORBIDDEN, "users_blocked", "GOV-7", NULL,
-					    "the platform blocked this app's existing users")
+					    "the platform blocked this app's existing users (GOV-7)")
 			     : KF_OK;
 }
 

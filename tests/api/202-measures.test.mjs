@@ -207,6 +207,12 @@ test('GOV-7 refusing access: the app gets no component token; a timed measure en
 	const ct = await componentTokenCall(x.app, x.ticket);
 	assert.equal(ct.body.errcode, 48001, JSON.stringify(ct.body));
 	assert.match(ct.body.errmsg, /GOV-7/);
+	// the OAuth front door too
+	const basic = { Authorization: `Basic ${Buffer.from(`${x.app.app_id}:${encodeURIComponent(x.app.app_secret)}`).toString('base64')}` };
+	const cc = await srv.req('POST', '/oauth/token', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...basic }, raw: new URLSearchParams({ grant_type: 'client_credentials', component_verify_ticket: x.ticket }).toString() });
+	assert.equal(cc.status, 400, cc.text);
+	assert.equal(cc.body.error, 'unauthorized_client');
+	assert.match(cc.body.error_description, /GOV-7/);
 	const inbox = await srv.req('GET', '/v1/inbox', { token: x.owner.token });
 	const endDate = new Date((now + 3600) * 1000).toISOString().slice(0, 10);
 	assert.ok(inbox.body.items.some((i) => /GOV-7/.test(i.body ?? '') && (i.body ?? '').includes(endDate)), 'told with rule and end date');
