@@ -261,7 +261,7 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, kf_con_measure_kind(c, kf_con_str(c, m, "kind")));
 	kf_html_raw(h, " ");
-	kf_page_badge(h, c->lang, ended ? "ended" : "in_force");
+	kf_page_badge(h, c->lang, ended ? "ended" : "measure_in_force");
 	kf_html_raw(h, "</h2><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Against", "对象"));
 	kf_html_raw(h, "</dt><dd>");
