@@ -205,6 +205,9 @@ enum kf_err kf_gov_notify(struct kf_db *db, int64_t now, int64_t id, bool starte
 	struct kf_app_row a;
 	if (kf_store_gov_measure_get(db, id, &m) != KF_OK)
 		return KF_EDB;
+	/* a warning gives way to the delisting it announced: nothing to tell */
+	if (!started && m.kind == KF_GOV_WARNING && !strcmp(m.end_reason, "expired"))
+		return KF_OK;
 	bool has_app = m.app && kf_store_app_get(db, m.app, &a) == KF_OK;
 	char target[96], start[11], end[11], min[11], body[1200];
 	if (has_app)
