@@ -139,10 +139,30 @@ static json_t *my_measures(struct kf_con *c)
 	return json_object_get(kf_con_get(c, "/v1/me/measures"), "items");
 }
 
+/* Staff who decide objections: how many wait, linking to the governance
+ * page (an auditor reads the count too). */
+static size_t staff_objections(struct kf_con *c)
+{
+	if (!kf_con_staff_role(c))
+		return 0;
+	struct kf_form q = {0};
+	kf_form_set(&q, "state", "pending");
+	kf_form_set(&q, "limit", "1");
+	json_int_t total = json_integer_value(json_object_get(kf_con_getq(c, &q, "/v1/objections"), "total"));
+	if (total <= 0)
+		return 0;
+	kf_html_raw(&c->h, "<li>");
+	kf_con_link(c, NULL, "/console/ops/governance",
+		    kf_con_fmt(c, CL(c, "%lld objection(s) to measures wait for a decision", "%lld 条异议等待处理"),
+			       (long long)total));
+	kf_html_raw(&c->h, "</li>");
+	return 1;
+}
+
 size_t kf_con_governance_todos(struct kf_con *c)
 {
 	struct kf_html *h = &c->h;
-	size_t i, n = 0;
+	size_t i, n = staff_objections(c);
 	json_t *m;
 	json_array_foreach(my_measures(c), i, m) {
 		const char *app = kf_con_str(c, m, "app_id");

@@ -187,6 +187,10 @@ test('pages: the operator sees the pending objection on the governance page and 
 	assertStatus(o, 201);
 	const p = new PageSession(srv, { lang: 'zh' });
 	await p.signIn(opsOp.email, opsOp.password);
+	// the staff home says objections wait, linking to the governance page
+	const home = await p.get('/console/');
+	assert.match(mainText(home.text), /条异议等待处理/);
+	assert.ok(home.text.includes('href="/console/ops/governance"'));
 	const g = await p.get('/console/ops/governance');
 	assertStatus(g, 200);
 	assert.match(mainText(g.text), /待处理的异议/);
@@ -232,4 +236,18 @@ test('pages: recording a violation in the console lists the measures it caused a
 	const v = await srv.req('GET', `/v1/apps/${a.app_id}/violations`, { token: admin });
 	assert.equal(v.body.items[0].escalated, true);
 	assert.equal(v.body.items[0].evidence_files.length, 1);
+});
+
+test('pages: withdrawing states the consequence and the way back; the API refusal is shown on the page (GOV-2)', async () => {
+	const a = await developingApp(srv, owner, prov2.id, rx);
+	const p = new PageSession(srv, { lang: 'en' });
+	await p.signIn(owner.email, owner.password);
+	const c = await p.get(`/console/apps/${a.app_id}/withdraw`);
+	assertStatus(c, 200);
+	assert.match(mainText(c.text), /no longer found or newly installable; existing installs, renewals and expansions keep working, and you can put it back/);
+	// a developing app is not in the marketplace: the API refuses and the page says why
+	const r = await p.post(`/console/apps/${a.app_id}/withdraw`, { confirm: '1' });
+	assert.ok(r.status >= 400 && r.status < 500, `status ${r.status}`);
+	const g = await srv.req('GET', `/v1/apps/${a.app_id}`, { token: owner.token });
+	assert.equal(g.body.state, 'developing');
 });
