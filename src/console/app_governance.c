@@ -136,7 +136,14 @@ void kf_con_objection(struct kf_con *c, json_t *o)
 /* The measures in force against the person's providers (GET /v1/me/measures). */
 static json_t *my_measures(struct kf_con *c)
 {
-	return json_object_get(kf_con_get(c, "/v1/me/measures"), "items");
+	/* a side list of the page: its failure must not replace the page's
+	 * own refusal (shown after the header), as kf_con_unread keeps it */
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
+	json_t *items = json_object_get(kf_con_get(c, "/v1/me/measures"), "items");
+	c->has_err = had;
+	c->err = saved;
+	return items;
 }
 
 /* Staff who decide objections: how many wait, linking to the governance
@@ -148,7 +155,11 @@ static size_t staff_objections(struct kf_con *c)
 	struct kf_form q = {0};
 	kf_form_set(&q, "state", "pending");
 	kf_form_set(&q, "limit", "1");
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
 	json_int_t total = json_integer_value(json_object_get(kf_con_getq(c, &q, "/v1/objections"), "total"));
+	c->has_err = had;
+	c->err = saved;
 	if (total <= 0)
 		return 0;
 	kf_html_raw(&c->h, "<li>");
