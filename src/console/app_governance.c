@@ -136,13 +136,44 @@ void kf_con_objection(struct kf_con *c, json_t *o)
 /* The measures in force against the person's providers (GET /v1/me/measures). */
 static json_t *my_measures(struct kf_con *c)
 {
-	return json_object_get(kf_con_get(c, "/v1/me/measures"), "items");
+	/* a side list of the page: its failure must not replace the page's
+	 * own refusal (shown after the header), as kf_con_unread keeps it */
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
+	json_t *items = json_object_get(kf_con_get(c, "/v1/me/measures"), "items");
+	c->has_err = had;
+	c->err = saved;
+	return items;
+}
+
+/* Staff who decide objections: how many wait, linking to the governance
+ * page (an auditor reads the count too). */
+static size_t staff_objections(struct kf_con *c)
+{
+	if (!kf_con_staff_role(c))
+		return 0;
+	struct kf_form q = {0};
+	kf_form_set(&q, "state", "pending");
+	kf_form_set(&q, "limit", "1");
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
+	json_int_t total = json_integer_value(json_object_get(kf_con_getq(c, &q, "/v1/objections"), "total"));
+	c->has_err = had;
+	c->err = saved;
+	if (total <= 0)
+		return 0;
+	kf_html_raw(&c->h, "<li>");
+	kf_con_link(c, NULL, "/console/ops/governance",
+		    kf_con_fmt(c, CL(c, "%lld objection(s) to measures wait for a decision", "%lld 条异议等待处理"),
+			       (long long)total));
+	kf_html_raw(&c->h, "</li>");
+	return 1;
 }
 
 size_t kf_con_governance_todos(struct kf_con *c)
 {
 	struct kf_html *h = &c->h;
-	size_t i, n = 0;
+	size_t i, n = staff_objections(c);
 	json_t *m;
 	json_array_foreach(my_measures(c), i, m) {
 		const char *app = kf_con_str(c, m, "app_id");
@@ -261,7 +292,7 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "<section class=\"card\"><h2>");
 	kf_html_text(h, kf_con_measure_kind(c, kf_con_str(c, m, "kind")));
 	kf_html_raw(h, " ");
-	kf_page_badge(h, c->lang, ended ? "ended" : "in_force");
+	kf_page_badge(h, c->lang, ended ? "ended" : "measure_in_force");
 	kf_html_raw(h, "</h2><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(c, "Against", "对象"));
 	kf_html_raw(h, "</dt><dd>");

@@ -272,12 +272,12 @@ static void violation_new(struct kf_req *r)
 		return;
 	c.section = "ops";
 	const char *id = kf_req_param(r, "id");
-	json_t *a = kf_con_get(&c, "/v1/apps/%s", kf_con_qenc(&c, id));
+	/* the staff view of the app: its name from the live configuration */
+	json_t *a = id && strlen(id) < 24 && strspn(id, "kf0123456789abcdef") == strlen(id)
+			    ? kf_con_get(&c, "/v1/staff/apps/%s", id)
+			    : NULL;
 	if (!a) {
-		if (c.err.status == 404 || c.err.status == 403)
-			kf_con_not_found(&c);
-		else
-			kf_con_finish(&c);
+		kf_con_not_found(&c);
 		return;
 	}
 	c.has_err = false;
@@ -491,7 +491,7 @@ static void measure_page(struct kf_req *r)
 	kf_con_open(&c, kf_con_fmt(&c, "%s #%s", kf_con_measure_kind(&c, kf_con_str(&c, m, "kind")), id), cr, n);
 	bool ended = json_is_integer(json_object_get(m, "ended_at"));
 	kf_html_raw(h, "<p class=\"state\">");
-	kf_page_badge(h, c.lang, ended ? "ended" : "in_force");
+	kf_page_badge(h, c.lang, ended ? "ended" : "measure_in_force");
 	kf_html_raw(h, "</p>");
 	kf_html_raw(h, "<section class=\"card\"><dl class=\"props\"><dt>");
 	kf_html_text(h, CL(&c, "Against", "对象"));

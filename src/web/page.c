@@ -345,7 +345,7 @@ static const struct {
 	{"delisted", "Delisted", "已下架", "bad"},
 	{"withdrawn", "Withdrawn", "已撤回", ""},
 	{"suspended", "Suspended", "已暂停", "bad"},
-	{"in_force", "In force", "生效中", "bad"},
+	{"measure_in_force", "In force", "生效中", "bad"},
 	{"ended", "Ended", "已结束", ""},
 	{"upheld", "Upheld", "已支持", "good"},
 	{"cancelled", "Cancelled", "已注销", ""},

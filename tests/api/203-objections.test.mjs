@@ -187,6 +187,10 @@ test('pages: the operator sees the pending objection on the governance page and 
 	assertStatus(o, 201);
 	const p = new PageSession(srv, { lang: 'zh' });
 	await p.signIn(opsOp.email, opsOp.password);
+	// the staff home says objections wait, linking to the governance page
+	const home = await p.get('/console/');
+	assert.match(mainText(home.text), /条异议等待处理/);
+	assert.ok(home.text.includes('href="/console/ops/governance"'));
 	const g = await p.get('/console/ops/governance');
 	assertStatus(g, 200);
 	assert.match(mainText(g.text), /待处理的异议/);
@@ -205,4 +209,45 @@ test('pages: the operator sees the pending objection on the governance page and 
 	const ap = await q.get(`/console/ops/measures/${measure.id}`);
 	assertStatus(ap, 200);
 	assert.ok(!ap.text.includes('/decision"'));
+});
+
+test('pages: recording a violation in the console lists the measures it caused and says plainly when GOV-4 raised the level', async () => {
+	const a = await developingApp(srv, owner, prov2.id, rx);
+	const p = new PageSession(srv, { lang: 'en' });
+	await p.signIn(opsOp.email, opsOp.password);
+	const staff = await p.get(`/console/ops/apps/${a.app_id}`);
+	assert.ok(staff.text.includes(`/console/ops/apps/${a.app_id}/violations/new`), 'the app page links to the form');
+	const form = await p.get(`/console/ops/apps/${a.app_id}/violations/new`);
+	assertStatus(form, 200);
+	// without evidence the form comes back with the error next to the field
+	let r = await p.post(`/console/ops/apps/${a.app_id}/violations/new`, { level: '3', kind: 'general', rule: 'GOV-3', evidence: '' }, { files: {} });
+	assert.equal(r.status, 400);
+	// the same provider had a level-3 violation before (earlier tests): this one is raised to level 2
+	const before = srv.sql(`SELECT COUNT(*) AS n FROM violations v JOIN apps a ON a.id = v.app WHERE a.provider_id = ${prov2.id} AND v.requested_level = 3`)[0].n;
+	assert.ok(Number(before) >= 1);
+	r = await p.post(`/console/ops/apps/${a.app_id}/violations/new`, { level: '3', kind: 'general', rule: 'GOV-3', evidence: '反复投诉' },
+		{ from: form, files: { evidence_files: { data: Buffer.from('%PDF-1.4\n%%EOF\n'), filename: 'complaints.pdf', type: 'application/pdf' } } });
+	assertStatus(r, 201, mainText(r.text).slice(0, 300));
+	const text = mainText(r.text);
+	assert.match(text, /Raised from level 3 to level 2/);
+	assert.match(text, /GOV-4/);
+	assert.match(text, /Measures it caused/);
+	assert.match(text, /Not recommended #\d+/);
+	const v = await srv.req('GET', `/v1/apps/${a.app_id}/violations`, { token: admin });
+	assert.equal(v.body.items[0].escalated, true);
+	assert.equal(v.body.items[0].evidence_files.length, 1);
+});
+
+test('pages: withdrawing states the consequence and the way back; the API refusal is shown on the page (GOV-2)', async () => {
+	const a = await developingApp(srv, owner, prov2.id, rx);
+	const p = new PageSession(srv, { lang: 'en' });
+	await p.signIn(owner.email, owner.password);
+	const c = await p.get(`/console/apps/${a.app_id}/withdraw`);
+	assertStatus(c, 200);
+	assert.match(mainText(c.text), /no longer found or newly installable; existing installs, renewals and expansions keep working, and you can put it back/);
+	// a developing app is not in the marketplace: the API refuses and the page says why
+	const r = await p.post(`/console/apps/${a.app_id}/withdraw`, { confirm: '1' });
+	assert.ok(r.status >= 400 && r.status < 500, `status ${r.status}`);
+	const g = await srv.req('GET', `/v1/apps/${a.app_id}`, { token: owner.token });
+	assert.equal(g.body.state, 'developing');
 });
