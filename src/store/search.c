@@ -280,7 +280,10 @@ static enum kf_err walk(struct kf_db *db, const char *gram, const char *nq, cons
 {
 	bool after = false;
 	int64_t last_score = 0, last_app = 0;
-	int64_t batch = bounded ? (int64_t)(need * 2 < 32 ? 32 : need * 2) : 100000;
+	/* a piece of a longer query also brings postings the whole query
+	 * does not match: a larger first batch saves round trips */
+	size_t first = strcmp(gram, nq) ? need * 8 : need * 2;
+	int64_t batch = bounded ? (int64_t)(first < 32 ? 32 : first) : 100000;
 	for (;;) {
 		struct kf_stmt *st = kf_db_prepare(db, WALK_SQL);
 		if (!st)
