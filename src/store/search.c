@@ -280,7 +280,10 @@ static enum kf_err walk(struct kf_db *db, const char *gram, const char *nq, cons
 {
 	bool after = false;
 	int64_t last_score = 0, last_app = 0;
-	int64_t batch = bounded ? (int64_t)(need * 2 < 32 ? 32 : need * 2) : 100000;
+	/* a piece of a longer query also brings postings the whole query
+	 * does not match: a larger first batch saves round trips */
+	size_t first = strcmp(gram, nq) ? need * 8 : need * 2;
+	int64_t batch = bounded ? (int64_t)(first < 32 ? 32 : first) : 100000;
 	for (;;) {
 		struct kf_stmt *st = kf_db_prepare(db, WALK_SQL);
 		if (!st)
@@ -324,6 +327,12 @@ static enum kf_err walk(struct kf_db *db, const char *gram, const char *nq, cons
 
 /* Walks a gram's postings in full when it has at most this many. */
 #define SEARCH_FULL_WALK 300
+/* How many pieces of a longer query are counted to find the rarest. */
+#define SEARCH_PIECES 8
+#define COUNT_ONE(n) "(SELECT COUNT(*) FROM (SELECT 1 FROM search_postings WHERE gram = CAST(?" #n " AS TEXT) LIMIT ?9) t" #n ")"
+#define COUNT_SQL                                                                                                  \
+	"SELECT " COUNT_ONE(1) ", " COUNT_ONE(2) ", " COUNT_ONE(3) ", " COUNT_ONE(4) ", " COUNT_ONE(5) ", " COUNT_ONE(6) \
+	", " COUNT_ONE(7) ", " COUNT_ONE(8)
 
 enum kf_err kf_store_search_query(struct kf_db *db, const char *nq, const struct kf_market_filter *f, int skip,
 				  int want, int64_t *ids, int *n)
@@ -343,28 +352,29 @@ enum kf_err kf_store_search_query(struct kf_db *db, const char *nq, const struct
 	if (ng == 1 && !strcmp(g[0].gram, nq)) {
 		rc = walk(db, nq, nq, f, true, need, &h);
 	} else {
-		/* the rarest piece, when rare enough to read in full */
+		/* the rarest of the first SEARCH_PIECES pieces, when rare enough
+		 * to read in full: their counts (capped) in one statement, one
+		 * round trip on PostgreSQL */
+		struct kf_stmt *st = kf_db_prepare(db, COUNT_SQL);
 		int64_t best = -1;
 		size_t bi = 0;
-		for (size_t i = 0; i < ng && rc == KF_OK; i++) {
-			struct kf_stmt *st = kf_db_prepare(db, "SELECT COUNT(*) FROM (SELECT 1 FROM search_postings"
-							       " WHERE gram = ? LIMIT ?) t");
-			if (!st) {
-				rc = KF_EDB;
-				break;
+		if (!st)
+			rc = KF_EDB;
+		else {
+			for (int i = 0; i < SEARCH_PIECES; i++)
+				kf_stmt_bind_text(st, i + 1, (size_t)i < ng ? g[i].gram : NULL);
+			kf_stmt_bind_int(st, SEARCH_PIECES + 1, SEARCH_FULL_WALK + 1);
+			rc = kf_stmt_first(st);
+		}
+		if (rc == KF_OK) {
+			for (size_t i = 0; i < ng && i < SEARCH_PIECES; i++) {
+				int64_t c = kf_stmt_int(st, (int)i);
+				if (best < 0 || c < best) {
+					best = c;
+					bi = i;
+				}
 			}
-			kf_stmt_bind_text(st, 1, g[i].gram);
-			kf_stmt_bind_int(st, 2, SEARCH_FULL_WALK + 1);
-			if ((rc = kf_stmt_first(st)) != KF_OK)
-				break;
-			int64_t c = kf_stmt_int(st, 0);
 			kf_stmt_done(st);
-			if (best < 0 || c < best) {
-				best = c;
-				bi = i;
-			}
-			if (c == 0)
-				break;
 		}
 		if (rc == KF_OK && best > 0)
 			rc = best <= SEARCH_FULL_WALK ? walk(db, g[bi].gram, nq, f, false, need, &h)
