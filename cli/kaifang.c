@@ -27,6 +27,7 @@
 #include "store/accounts.h"
 #include "store/agreements.h"
 #include "store/apps.h"
+#include "store/listing_apps.h"
 #include "store/listings.h"
 #include "store/release.h"
 #include "store/hosts.h"
@@ -250,8 +251,8 @@ struct demo_app {
 #define DEMO_RECEIVER "http://127.0.0.1:9000"
 #define DEMO_MESSAGE_TOKEN "kaifangDemo"
 
-/* A released demo app with a live listing, so the directory has an entry
- * (APP-6), that works from this machine (issue 11): its IP allowlist is the
+/* A released demo app with a live listing, so the marketplace has an entry
+ * (APP-6) that search finds and the home page features, and that works from this machine (issue 11): its IP allowlist is the
  * loopback addresses the person calls from, and its callbacks point at a
  * receiver on 127.0.0.1:9000 (tools/demo-receiver.py), which kaifangd
  * reaches only because `make run` allows loopback callbacks
@@ -292,6 +293,10 @@ static enum kf_err demo_released_app(struct kf_db *db, int64_t org, int64_t uid,
 	rc = rc ? rc : kf_store_listing_insert(db, app, listing, "[]", uid, now, &lst);
 	rc = rc ? rc : kf_store_app_listing_live(db, app, lst, "1.0.0", now);
 	rc = rc ? rc : kf_store_app_set_state(db, app, KF_APP_RELEASED, now);
+	/* its search and display listings approved (REV-2, REV-3), so the
+	 * marketplace's search box and featured list have something to show */
+	rc = rc ? rc : kf_store_app_set_listed(db, app, "search_listing", now);
+	rc = rc ? rc : kf_store_app_set_listed(db, app, "display_listing", now);
 	free(config);
 	return rc;
 }

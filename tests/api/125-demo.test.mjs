@@ -36,6 +36,14 @@ describe('demo data', () => {
 		assert.equal(item.name, '天气助手');
 		assert.equal(item.version, '1.0.0');
 		assert.equal(item.category, 'tools');
+		// the marketplace finds it by its name, its pinyin initials, and features it (REV-2, REV-3)
+		for (const q of ['天气', 'tq']) {
+			const m = await srv.req('GET', `/v1/market/apps?q=${encodeURIComponent(q)}`);
+			assertStatus(m, 200, `search ${q}`);
+			assert.deepEqual(m.body.items.map((i) => i.app_id), [item.app_id], q);
+		}
+		const f = await srv.req('GET', '/v1/market/apps?featured=true');
+		assert.deepEqual(f.body.items.map((i) => i.app_id), [item.app_id]);
 
 		const s = await srv.req('POST', '/v1/sessions', { body: { login: 'provider@kaifang.local', password: pw } });
 		assertStatus(s, 201, 'sign in');
