@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/files.h"
 #include "store/reviews.h"
 #include "util/mem.h"
 
@@ -202,4 +203,20 @@ void kf_api_onb_policy(struct kf_req *r, struct kf_onb_policy *out)
 		kinds[n++] = t;
 	out->excluded_kinds = kinds;
 	out->n_excluded = n;
+}
+
+bool kf_api_reply_file(struct kf_req *r, const struct kf_file_row *f)
+{
+	char *path = kf_files_blob_path(r->ctx->files_dir, f->sha256);
+	FILE *fp = path ? fopen(path, "rb") : NULL;
+	free(path);
+	if (!fp) {
+		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
+		return false;
+	}
+	char *buf = kf_arena_alloc(r->arena, (size_t)f->size + 1);
+	size_t n = fread(buf, 1, (size_t)f->size, fp);
+	fclose(fp);
+	kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f->content_type), buf, n);
+	return true;
 }

@@ -23,6 +23,11 @@ void kf_api_release(struct kf_req *r);
 /* 500 for a storage failure. */
 void kf_reply_db_error(struct kf_req *r);
 
+struct kf_file_row;
+/* Answer 200 with the stored content of file f under its content type, or
+ * 500 storage_error when its blob is missing (false). */
+bool kf_api_reply_file(struct kf_req *r, const struct kf_file_row *f);
+
 /* BEGIN on the request's connection; replies 500 and returns false on failure. */
 bool kf_api_begin(struct kf_req *r);
 /* COMMIT; replies 500 and returns false on failure (the transaction is

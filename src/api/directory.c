@@ -157,17 +157,7 @@ static void api_directory_logo(struct kf_req *r)
 		kf_reply_fail(r, KF_ENOTFOUND, "not_found", NULL, "app_id", "no released app with a logo by this id");
 		return;
 	}
-	char *path = kf_files_blob_path(r->ctx->files_dir, f.sha256);
-	FILE *fp = fopen(path, "rb");
-	free(path);
-	if (!fp) {
-		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
-		return;
-	}
-	char *buf = kf_arena_alloc(r->arena, (size_t)f.size + 1);
-	size_t n = fread(buf, 1, (size_t)f.size, fp);
-	fclose(fp);
-	kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f.content_type), buf, n);
+	kf_api_reply_file(r, &f);
 }
 
 const struct kf_route kf_api_directory_routes[] = {

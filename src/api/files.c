@@ -88,17 +88,7 @@ static void api_files_content(struct kf_req *r)
 	struct kf_file_row f;
 	if (!load_file(r, &f))
 		return;
-	char *path = kf_files_blob_path(r->ctx->files_dir, f.sha256);
-	FILE *fp = fopen(path, "rb");
-	free(path);
-	if (!fp) {
-		kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
-		return;
-	}
-	char *buf = kf_arena_alloc(r->arena, (size_t)f.size + 1);
-	size_t n = fread(buf, 1, (size_t)f.size, fp);
-	fclose(fp);
-	kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f.content_type), buf, n);
+	kf_api_reply_file(r, &f);
 }
 
 const struct kf_route kf_api_files_routes[] = {

@@ -218,18 +218,8 @@ static void send_media(struct kf_req *r, json_t *file_id)
 	const char *etag = kf_arena_printf(r->arena, "\"%s\"", f.sha256);
 	if (etag_matches(kf_req_header(r, "If-None-Match"), etag)) {
 		kf_reply_raw(r, 304, kf_arena_strdup(r->arena, f.content_type), "", 0);
-	} else {
-		char *path = kf_files_blob_path(r->ctx->files_dir, f.sha256);
-		FILE *fp = fopen(path, "rb");
-		free(path);
-		if (!fp) {
-			kf_reply_fail(r, KF_EINTERNAL, "storage_error", NULL, NULL, "the file's content is missing");
-			return;
-		}
-		char *buf = kf_arena_alloc(r->arena, (size_t)f.size + 1);
-		size_t n = fread(buf, 1, (size_t)f.size, fp);
-		fclose(fp);
-		kf_reply_raw(r, 200, kf_arena_strdup(r->arena, f.content_type), buf, n);
+	} else if (!kf_api_reply_file(r, &f)) {
+		return; /* an error is not cached */
 	}
 	kf_reply_header(r, "ETag", etag);
 	kf_reply_header(r, "Cache-Control", MEDIA_MAX_AGE);

@@ -339,31 +339,6 @@ static void measure_card(struct kf_con *c, json_t *app, json_t *m)
 	kf_html_raw(h, "</section>");
 }
 
-/* Upload the posted files (field "files") through /v1/files into ids. */
-static bool upload_files(struct kf_con *c, json_t *ids)
-{
-	const struct kf_form *f = &c->form;
-	for (size_t i = 0; i < f->n; i++) {
-		if (strcmp(f->names[i], "files") || !f->filenames[i] || !f->filenames[i][0] || !f->lens[i])
-			continue;
-		if (json_array_size(ids) >= MAX_OBJECTION_FILES)
-			break;
-		struct kf_form q = {0};
-		kf_form_set(&q, "name", f->filenames[i]);
-		struct kf_call call;
-		kf_con_call(c, "POST", "/v1/files", &q, f->types[i] && *f->types[i] ? f->types[i] : "application/octet-stream",
-			    f->values[i], f->lens[i], &call);
-		json_t *id = json_object_get(call.body, "id");
-		if (call.status != 201 || !json_is_integer(id)) {
-			kf_con_take_err(c, &call);
-			c->err.field = "files";
-			return false;
-		}
-		json_array_append_new(ids, json_integer(json_integer_value(id)));
-	}
-	return true;
-}
-
 static bool send_objection(struct kf_con *c, json_t *app)
 {
 	const char *mid = kf_con_val(c, "measure_id");
@@ -376,7 +351,7 @@ static bool send_objection(struct kf_con *c, json_t *app)
 					     .message = CL(c, "Choose the measure to object to.", "请选择要提出异议的措施。")};
 		return false;
 	}
-	if (!upload_files(c, files))
+	if (!kf_con_upload_files(c, "files", "files", MAX_OBJECTION_FILES, files))
 		return false;
 	if (!kf_con_send(c, "POST", body, "/v1/measures/%s/objections", kf_con_qenc(c, mid)))
 		return false;

@@ -348,28 +348,6 @@ static void image_ids(struct kf_con *c, json_t *l, const char *name, json_t *out
 	json_array_foreach(v, i, x) json_array_append(out, x);
 }
 
-/* Upload every file posted under input (a field of type file), appending
- * the new file ids to ids. false with c->err set at field when one fails. */
-static bool upload_files(struct kf_con *c, const char *input, const char *field, json_t *ids)
-{
-	for (size_t i = 0; i < c->form.n; i++) {
-		if (strcmp(c->form.names[i], input) || !c->form.filenames[i] || !c->form.lens[i])
-			continue;
-		struct kf_call call;
-		const char *type = c->form.types[i] ? c->form.types[i] : "application/octet-stream";
-		struct kf_form q = {0};
-		kf_form_set(&q, "name", c->form.filenames[i]);
-		kf_con_call(c, "POST", "/v1/files", &q, type, c->form.values[i], c->form.lens[i], &call);
-		if (call.status != 201 && call.status != 200) {
-			kf_con_take_err(c, &call);
-			c->err.field = field;
-			return false;
-		}
-		json_array_append_new(ids, json_integer(json_integer_value(json_object_get(call.body, "id"))));
-	}
-	return true;
-}
-
 /* The listing as the form posted it, in the API's shape. NULL with the
  * refusal in c->err when an upload failed. */
 static json_t *listing_from_form(struct kf_con *c)
@@ -420,7 +398,7 @@ static json_t *listing_from_form(struct kf_con *c)
 		json_t *ids = json_array();
 		image_ids(c, NULL, images[k].field, ids);
 		json_t *fresh = json_array();
-		if (!upload_files(c, images[k].input, images[k].field, fresh)) {
+		if (!kf_con_upload_files(c, images[k].input, images[k].field, 0, fresh)) {
 			json_decref(ids);
 			json_decref(fresh);
 			return NULL;
@@ -1229,7 +1207,7 @@ static void submissions_page(struct kf_req *r)
 			json_object_set_new(att, "statement", json_string(st));
 		json_object_set_new(att, "evidence", evidence);
 		json_t *body = json_pack("{s:o}", "attestations", att);
-		if (upload_files(&c, "attestations.evidence", "attestations.evidence", evidence))
+		if (kf_con_upload_files(&c, "attestations.evidence", "attestations.evidence", 0, evidence))
 			ok = kf_con_send(&c, "POST", body, "/v1/apps/%s/display-listing", a->app_id);
 		json_decref(body);
 	} else {
@@ -1259,7 +1237,7 @@ static void authenticity_page(struct kf_req *r)
 	if (c.post) {
 		json_t *docs = json_array();
 		kf_arena_defer(r->arena, (void (*)(void *))json_decref, docs);
-		bool up = upload_files(&c, "document", "documents", docs);
+		bool up = kf_con_upload_files(&c, "document", "documents", 0, docs);
 		json_t *ok = NULL;
 		if (up && !json_array_size(docs)) {
 			up = false;

@@ -647,3 +647,27 @@ void kf_con_confirm(struct kf_con *c, const char *title, const char *consequence
 	kf_page_form_close(&c->h);
 	kf_con_finish(c);
 }
+
+bool kf_con_upload_files(struct kf_con *c, const char *input, const char *field, size_t max, json_t *ids)
+{
+	const struct kf_form *f = &c->form;
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->names[i], input) || !f->filenames[i] || !f->filenames[i][0] || !f->lens[i])
+			continue;
+		if (max && json_array_size(ids) >= max)
+			break;
+		struct kf_form q = {0};
+		kf_form_set(&q, "name", f->filenames[i]);
+		struct kf_call call;
+		kf_con_call(c, "POST", "/v1/files", &q, f->types[i] && *f->types[i] ? f->types[i] : "application/octet-stream",
+			    f->values[i], f->lens[i], &call);
+		json_t *id = json_object_get(call.body, "id");
+		if ((call.status != 201 && call.status != 200) || !json_is_integer(id)) {
+			kf_con_take_err(c, &call);
+			c->err.field = field;
+			return false;
+		}
+		json_array_append_new(ids, json_integer(json_integer_value(id)));
+	}
+	return true;
+}

@@ -83,6 +83,11 @@ json_t *kf_con_send(struct kf_con *c, const char *method, json_t *body, const ch
 /* The full call, for answers that are not JSON (file content) or deferred. */
 void kf_con_call(struct kf_con *c, const char *method, const char *path, const struct kf_form *q,
 		 const char *ctype, const void *data, size_t len, struct kf_call *out);
+/* Upload every file posted under input (a field of type file) through
+ * POST /v1/files, appending the new file ids to ids, at most max of them
+ * (0: no cap). false with c->err set at field when one fails. */
+bool kf_con_upload_files(struct kf_con *c, const char *input, const char *field, size_t max, json_t *ids);
+
 /* Take a refusal from an answer into c->err (translated). */
 void kf_con_take_err(struct kf_con *c, const struct kf_call *call);
 

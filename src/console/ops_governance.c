@@ -200,31 +200,6 @@ static void governance_index(struct kf_req *r)
 	kf_con_finish(&c);
 }
 
-/* Upload the posted files of field `name` into ids (c->err on that field). */
-static bool upload_files(struct kf_con *c, const char *name, json_t *ids)
-{
-	const struct kf_form *f = &c->form;
-	for (size_t i = 0; i < f->n; i++) {
-		if (strcmp(f->names[i], name) || !f->filenames[i] || !f->filenames[i][0] || !f->lens[i])
-			continue;
-		if (json_array_size(ids) >= MAX_EVIDENCE_FILES)
-			break;
-		struct kf_form q = {0};
-		kf_form_set(&q, "name", f->filenames[i]);
-		struct kf_call call;
-		kf_con_call(c, "POST", "/v1/files", &q, f->types[i] && *f->types[i] ? f->types[i] : "application/octet-stream",
-			    f->values[i], f->lens[i], &call);
-		json_t *id = json_object_get(call.body, "id");
-		if (call.status != 201 || !json_is_integer(id)) {
-			kf_con_take_err(c, &call);
-			c->err.field = name;
-			return false;
-		}
-		json_array_append_new(ids, json_integer(json_integer_value(id)));
-	}
-	return true;
-}
-
 /* The answer of POST /v1/apps/{id}/violations: the violation and the
  * measures it caused, saying plainly when GOV-4 raised the level. */
 static void violation_result(struct kf_con *c, const char *app_id, json_t *res)
@@ -292,7 +267,7 @@ static void violation_new(struct kf_req *r)
 			json_object_set_new(body, "level", json_integer(strtoll(lv, NULL, 10)));
 		if (kf_con_val(&c, "severe"))
 			json_object_set_new(body, "severe", json_true());
-		if (upload_files(&c, "evidence_files", files)) {
+		if (kf_con_upload_files(&c, "evidence_files", "evidence_files", MAX_EVIDENCE_FILES, files)) {
 			json_t *res = kf_con_send(&c, "POST", body, "/v1/apps/%s/violations", kf_con_qenc(&c, id));
 			if (res) {
 				c.status = 201;
