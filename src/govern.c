@@ -181,22 +181,38 @@ enum kf_err kf_gov_sync_measure(struct kf_ctx *ctx, struct kf_db *db, int64_t no
 	return m.app ? kf_gov_sync_app(ctx, db, now, m.app, tokens_ended) : kf_gov_sync_org(ctx, db, now, m.org, tokens_ended);
 }
 
-static const char *kind_words(enum kf_gov_kind k)
+/* Why a measure ended, in Chinese (the English notice names the reason as stored). */
+static const char *end_words_zh(const char *reason)
+{
+	static const char *const words[][2] = {
+		{"expired", "到期"}, {"rectified", "确认整改完成"}, {"lifted", "由平台解除"}, {"objection", "异议成立"}};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(reason, words[i][0]))
+			return words[i][1];
+	return "已结束";
+}
+
+/* What a measure does, in the notice's two languages (GOV-6). */
+static const char *kind_words(enum kf_gov_kind k, bool zh)
 {
 	switch (k) {
-	case KF_GOV_WARNING: return "a warning";
-	case KF_GOV_NOT_RECOMMENDED: return "not recommended (absent from lists and search, installable by its link)";
-	case KF_GOV_DELISTED: return "delisted (not installable; existing installs stop working)";
-	case KF_GOV_RANKING_ADJUSTMENT: return "a ranking adjustment";
-	case KF_GOV_DOWN_WEIGHT: return "down-weighted in the marketplace";
-	case KF_GOV_SEARCH_BAN: return "absent from search";
-	case KF_GOV_REFUSE_ACCESS: return "refused access to the platform's APIs";
-	case KF_GOV_CLOSE_NEW_AUTH: return "closed to new authorizations (existing users keep working)";
-	case KF_GOV_BLOCK_USERS: return "existing users blocked";
-	case KF_GOV_BAN_NEW_APPS: return "banned from creating new apps";
+	case KF_GOV_WARNING: return zh ? "警告" : "a warning";
+	case KF_GOV_NOT_RECOMMENDED:
+		return zh ? "不推荐（不出现在列表和搜索中，仍可通过链接安装）"
+			  : "not recommended (absent from lists and search, installable by its link)";
+	case KF_GOV_DELISTED:
+		return zh ? "下架（不可安装，已有安装停止工作）" : "delisted (not installable; existing installs stop working)";
+	case KF_GOV_RANKING_ADJUSTMENT: return zh ? "调整排名" : "a ranking adjustment";
+	case KF_GOV_DOWN_WEIGHT: return zh ? "在应用市场中降权" : "down-weighted in the marketplace";
+	case KF_GOV_SEARCH_BAN: return zh ? "禁止被搜索" : "absent from search";
+	case KF_GOV_REFUSE_ACCESS: return zh ? "拒绝访问平台接口" : "refused access to the platform's APIs";
+	case KF_GOV_CLOSE_NEW_AUTH:
+		return zh ? "关闭新授权（已有用户不受影响）" : "closed to new authorizations (existing users keep working)";
+	case KF_GOV_BLOCK_USERS: return zh ? "封禁已有用户" : "existing users blocked";
+	case KF_GOV_BAN_NEW_APPS: return zh ? "禁止创建新应用" : "banned from creating new apps";
 	case KF_GOV_KIND_COUNT: break;
 	}
-	return "a measure";
+	return zh ? "处理措施" : "a measure";
 }
 
 enum kf_err kf_gov_notify(struct kf_db *db, int64_t now, int64_t id, bool started)
@@ -209,39 +225,50 @@ enum kf_err kf_gov_notify(struct kf_db *db, int64_t now, int64_t id, bool starte
 	if (!started && m.kind == KF_GOV_WARNING && !strcmp(m.end_reason, "expired"))
 		return KF_OK;
 	bool has_app = m.app && kf_store_app_get(db, m.app, &a) == KF_OK;
-	char target[96], start[11], end[11], min[11], body[1200];
-	if (has_app)
+	char target[96], target_zh[96], start[11], end[11], min[11], body[2400];
+	if (has_app) {
 		snprintf(target, sizeof(target), "the app %s", a.app_id);
-	else
+		snprintf(target_zh, sizeof(target_zh), "应用 %s", a.app_id);
+	} else {
 		snprintf(target, sizeof(target), "your organisation (all its apps)");
+		snprintf(target_zh, sizeof(target_zh), "你的服务商（其全部应用）");
+	}
 	kf_gov_date(m.started_at, start);
 	kf_gov_date(m.ends_at, end);
 	kf_gov_date(m.min_until, min);
 	const char *title, *kind;
 	if (started) {
-		char until[200];
-		if (m.permanent)
+		char until[200], until_zh[200];
+		if (m.permanent) {
 			snprintf(until, sizeof(until), "It is permanent: the app's authorizations are revoked and its data deleted (DATA-3).");
-		else if (m.needs_rectification)
+			snprintf(until_zh, sizeof(until_zh), "该措施为永久性：应用的授权被撤销，数据被删除（DATA-3）。");
+		} else if (m.needs_rectification) {
 			snprintf(until, sizeof(until), "It lasts until the platform confirms your rectification, not before %s (UTC).", min);
-		else if (m.ends_at)
+			snprintf(until_zh, sizeof(until_zh), "持续到平台确认整改完成为止，最早 %s（UTC）。", min);
+		} else if (m.ends_at) {
 			snprintf(until, sizeof(until), "It ends on %s (UTC).", end);
-		else
+			snprintf(until_zh, sizeof(until_zh), "结束日期：%s（UTC）。", end);
+		} else {
 			snprintf(until, sizeof(until), "It has no fixed end date; it lasts until lifted.");
+			snprintf(until_zh, sizeof(until_zh), "没有固定结束日期，持续到解除为止。");
+		}
 		bool later = m.started_at > now;
 		title = later ? "Measure scheduled" : "Measure in force";
 		kind = later ? "measure.scheduled" : "measure.started";
 		snprintf(body, sizeof(body),
+			 "平台依据规则 %s 对%s采取措施：%s。\n%s %s（UTC）。%s\n你可以在控制台提出异议（GOV-6）。\n\n"
 			 "The platform applies a measure under rule %s to %s: %s.\n%s %s (UTC). %s\nYou may object through the console (GOV-6).\n",
-			 m.rule, target, kind_words(m.kind),
-			 later ? "It starts on" : "It took effect on", start, until);
+			 m.rule, target_zh, kind_words(m.kind, true), later ? "开始日期：" : "生效日期：", start, until_zh,
+			 m.rule, target, kind_words(m.kind, false), later ? "It starts on" : "It took effect on", start, until);
 	} else {
 		title = "Measure ended";
 		kind = "measure.ended";
 		snprintf(body, sizeof(body),
+			 "依据规则 %s 对%s采取的措施（%s）已结束（%s）；除非另有措施仍在生效，其影响已解除（GOV-6）。\n\n"
 			 "The measure under rule %s on %s (%s) ended (%s); its effects are lifted unless another measure keeps "
 			 "them (GOV-6).\n",
-			 m.rule, target, kind_words(m.kind), m.end_reason[0] ? m.end_reason : "ended");
+			 m.rule, target_zh, kind_words(m.kind, true), end_words_zh(m.end_reason),
+			 m.rule, target, kind_words(m.kind, false), m.end_reason[0] ? m.end_reason : "ended");
 	}
 	if (!has_app)
 		return kf_notify_org(db, now, m.org, kind, title, body);

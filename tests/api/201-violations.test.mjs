@@ -145,6 +145,7 @@ test('GOV-3 level 3: not recommended for at least 15 days and until rectified; c
 	assert.ok(notice, JSON.stringify(inbox.body.items.slice(0, 3)));
 	const minDate = new Date(m.min_until * 1000).toISOString().slice(0, 10);
 	assert.ok(notice.body.includes(minDate), notice.body);
+	assert.match(notice.body, /不推荐/, 'the notice speaks Chinese as well as English');
 	assert.match(await srv.readMail(p.owner.email, { match: /GOV-3/ }), /not recommended/);
 
 	// rectification before min_until: refused with the rule and the date
