@@ -638,6 +638,8 @@ static enum kf_refusal refusal_for(const struct kf_error *err)
 		return KF_REFUSAL_SELF_USE;
 	if (err->rule && !strcmp(err->rule, "GOV-2"))
 		return KF_REFUSAL_WITHDRAWN;
+	if (err->name && !strcmp(err->name, "new_authorizations_closed"))
+		return KF_REFUSAL_NEW_AUTH_CLOSED;
 	return KF_REFUSAL_APP_UNAVAILABLE;
 }
 

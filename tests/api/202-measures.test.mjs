@@ -174,7 +174,8 @@ test('GOV-7 closing new authorizations keeps existing users; blocking existing u
 	const c = await measure({ kind: 'close_new_authorizations', app_id: x.app.app_id, rule: 'GOV-7', reason: 'capacity problems' });
 	assertStatus(c, 201, 'close');
 	const refused = await consent(x.app, x.ctoken, x.hostB);
-	assert.notEqual(refused.status, 302, 'a new host account is refused');
+	assert.equal(refused.status, 403, 'a new host account is refused');
+	assert.match(refused.text, /GOV-7/, 'the refusal names the rule');
 	x.auth = await authorize(x.app, x.ctoken, x.hostA); // the existing one may confirm again
 	assertStatus(await srv.req('POST', `/v1/measures/${c.body.id}/end`, { token: ops.token, body: { reason: 'lifted' } }), 200);
 	assert.equal((await consent(x.app, x.ctoken, x.hostB)).status, 302, 'open again');
