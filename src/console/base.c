@@ -365,6 +365,7 @@ static void home(struct kf_req *r)
 	}
 	todo += provider_todos(&c);
 	todo += kf_con_governance_todos(&c);
+	todo += kf_con_campaign_todos(&c);
 	if (kf_con_staff_role(&c))
 		todo += kf_con_staff_todos(&c);
 	kf_html_raw(h, "</ul>");

@@ -35,4 +35,9 @@ void kf_con_app_market_badges(struct kf_con *c, json_t *app);
  * answers how many. */
 size_t kf_con_governance_todos(struct kf_con *c);
 
+/* Staff who decide campaigns (GOV-8): one line on the console home when
+ * registrations wait for a decision, linking to /console/ops/campaigns.
+ * Returns the number of lines written (0 or 1). */
+size_t kf_con_campaign_todos(struct kf_con *c);
+
 #endif

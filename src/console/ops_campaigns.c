@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console/console.h"
+#include "console/governance.h"
 #include "console/ops_settings.h"
 
 static void campaign_cells(struct kf_con *c, json_t *it)
@@ -217,3 +218,28 @@ const struct kf_route kf_console_ops_campaigns_routes[] = {
 };
 const size_t kf_console_ops_campaigns_nroutes =
 	sizeof(kf_console_ops_campaigns_routes) / sizeof(kf_console_ops_campaigns_routes[0]);
+
+size_t kf_con_campaign_todos(struct kf_con *c)
+{
+	if (!kf_con_staff_role(c))
+		return 0;
+	struct kf_form q = {0};
+	kf_form_set(&q, "state", "pending");
+	kf_form_set(&q, "limit", "100");
+	/* a refusal here must not become the home page's error */
+	bool had = c->has_err;
+	struct kf_con_err saved = c->err;
+	json_t *res = kf_con_getq(c, &q, "/v1/campaigns");
+	c->has_err = had;
+	c->err = saved;
+	size_t n = json_array_size(json_object_get(res, "items"));
+	if (!n)
+		return 0;
+	bool more = json_is_string(json_object_get(res, "next_after"));
+	kf_html_raw(&c->h, "<li>");
+	kf_con_link(c, NULL, "/console/ops/campaigns",
+		    kf_con_fmt(c, CL(c, "%zu%s marketing campaign(s) wait for a decision (GOV-8)", "%zu%s 个营销活动等待审核（GOV-8）"),
+			       n, more ? "+" : ""));
+	kf_html_raw(&c->h, "</li>");
+	return 1;
+}

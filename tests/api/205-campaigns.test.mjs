@@ -289,6 +289,17 @@ describe('GOV-8 campaigns: lead time, decisions, cancellation, running now', () 
 		await srv.advance(2 * DAY);
 		assert.ok(!(await ids('running=true')).some((c) => c.id === run.id), 'not running after its end');
 	});
+	test('GOV-8 the staff console home says campaigns wait for a decision; a provider\'s home does not', async () => {
+		const now = await srv.now();
+		assertStatus(await register(owner.token, body(midnight(nthWorkday(now, 6)), { title: 'Waiting' })), 201);
+		const staff = new PageSession(srv);
+		await staff.signIn(rv.email, rv.password);
+		const home = mainText((await staff.get('/console/')).text);
+		assert.match(home, /\d+\+? marketing campaign\(s\) wait for a decision \(GOV-8\)/);
+		const prov = new PageSession(srv);
+		await prov.signIn(owner.email, owner.password);
+		assert.doesNotMatch(mainText((await prov.get('/console/')).text), /marketing campaign/);
+	});
 });
 
 describe('NOTE-1 announcements sent to every provider by inbox and mail', () => {
