@@ -33,6 +33,7 @@
 #include "push/push.h"
 #include "store/apps.h"
 #include "store/db.h"
+#include "store/files.h"
 #include "store/governance.h"
 #include "store/providers.h"
 #include "util/mem.h"
@@ -101,6 +102,14 @@ enum kf_err kf_api_violation_record(struct kf_req *r, const char *app_id, json_t
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
 			return kf_error_set(err, KF_EINVAL, "invalid_value", "GOV-3", "evidence_files",
 					    "evidence_files[%zu]: a file id", i);
+		/* evidence the provider will be shown must exist */
+		struct kf_file_row f;
+		enum kf_err frc = kf_store_file_get(kf_req_db(r), json_integer_value(v), &f);
+		if (frc == KF_EDB)
+			return kf_error_set(err, KF_EDB, "storage_error", NULL, NULL, "storage error");
+		if (frc != KF_OK)
+			return kf_error_set(err, KF_EINVAL, "file_not_found", "GOV-3", "evidence_files",
+					    "evidence_files[%zu]: no file with id %lld", i, (long long)json_integer_value(v));
 	}
 	json_t *sev = json_object_get(body, "severe");
 	if (sev && !json_is_boolean(sev))

@@ -111,6 +111,7 @@ test('GOV-3 level 3: not recommended for at least 15 days and until rectified; c
 	assert.equal((await record(app, body, p.owner.token)).status, 403);
 	assertError(await record(app, { ...body, level: 4 }), 400, 'invalid_level', { rule: 'GOV-3', field: 'level' });
 	assertError(await record(app, { ...body, rule: 'nope' }), 400, 'invalid_rule');
+	assertError(await record(app, { ...body, evidence_files: [987654] }), 400, 'file_not_found', { rule: 'GOV-3', field: 'evidence_files' });
 	assert.equal(srv.sql('SELECT COUNT(*) AS n FROM violations')[0].n, 0, 'refusals record nothing');
 
 	const now = await srv.now();
