@@ -38,6 +38,7 @@
 #include "api/tokens.h"
 #include "core/app.h"
 #include "ctx.h"
+#include "govern.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "pipeline/listing.h"
@@ -568,7 +569,10 @@ bool kf_api_app_release_decided(struct kf_req *r, const struct kf_review_row *rv
 				       "Fix them and submit the release again.\n",
 				       name, a.app_id, reasons_text);
 	}
+	/* GOV-1: a measure recorded while the app was in development (a
+	 * delisting, say) takes hold the moment it is released */
 	return kf_store_app_set_state(db, a.id, next, r->now) == KF_OK &&
+	       (!approve || kf_gov_sync_app(r->ctx, db, r->now, a.id, NULL) == KF_OK) &&
 	       kf_notify_org_app(db, r->now, a.provider_id, a.app_id, approve ? "app.release_approved" : "app.release_rejected",
 			     approve ? "App released" : "App release rejected", body) == KF_OK;
 }

@@ -34,7 +34,7 @@ describe('GET /v1/market/apps: browse and search', () => {
 	}
 
 	/** An app released through the pipeline with this listing; search listed (REV-2) unless told not. */
-	async function released(key, listing, { search = true } = {}) {
+	async function released(key, listing, { search = true, beforeRelease } = {}) {
 		const ta = await startTestApp(srv, {});
 		testApps.push(ta);
 		const app = await createApp(srv, owner.token, prov.id, appBody(ta, { permission_sets: [1, 3] }));
@@ -43,6 +43,7 @@ describe('GET /v1/market/apps: browse and search', () => {
 		assertStatus(await srv.req('PUT', `/v1/apps/${app.app_id}/listing`, {
 			token: owner.token, body: cleanListing(files, base, prov.legalName, listing),
 		}), 200, 'save listing');
+		if (beforeRelease) await beforeRelease(app);
 		const r = await srv.req('POST', `/v1/apps/${app.app_id}/release-review`, { token: owner.token });
 		assertStatus(r, 202, 'release-review');
 		assertStatus(await decide(srv, rev.token, r.body.review.id, 'approve'), 200, 'approve release');
@@ -255,5 +256,20 @@ describe('GET /v1/market/apps: browse and search', () => {
 		const [{ id }] = srv.sql(`SELECT id FROM apps WHERE app_id = '${apps.sky}'`);
 		assert.ok(srv.sql(`SELECT COUNT(*) AS n FROM search_postings WHERE app = ${id}`)[0].n > 0);
 		assert.equal(srv.sql(`SELECT name FROM search_docs WHERE app = ${id}`)[0].name, '天空相册');
+	});
+	test('GOV-1: a delisting recorded while the app was in development takes hold when it is released', async () => {
+		const id = await released('early', { name: '早期违规应用', keywords: ['违规'], intro: '开发期间记录了违规' }, {
+			search: false, // a delisted app cannot apply (REV-2)
+			beforeRelease: async (app) => {
+				const v = await srv.req('POST', `/v1/apps/${app.app_id}/violations`, {
+					token: rev.token, body: { level: 1, rule: 'GOV-3', evidence: 'Broke the law while in development' },
+				});
+				assertStatus(v, 201, 'record a level-1 violation');
+			},
+		});
+		assert.equal(srv.sql(`SELECT state FROM apps WHERE app_id = '${id}'`)[0].state, 'delisted');
+		assert.ok(!(await ids({})).includes(id), 'not browsable');
+		assert.ok(!(await ids({ q: '早期违规' })).includes(id), 'not searchable');
+		assert.equal((await srv.req('GET', `/v1/market/apps/${id}`)).status, 404, 'no app page');
 	});
 });
