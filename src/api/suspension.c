@@ -25,6 +25,7 @@
 #include "core/app.h"
 #include "core/auth.h"
 #include "ctx.h"
+#include "govern.h"
 #include "http/request.h"
 #include "notify/notify.h"
 #include "push/push.h"
@@ -165,17 +166,21 @@ enum kf_err kf_api_app_unsuspend(struct kf_req *r, const struct kf_app_row *a, c
 	enum kf_err rc = kf_app_unsuspend(a->state, sp.set ? sp.from : KF_APP_RELEASED, &next, err);
 	if (rc != KF_OK)
 		return rc;
-	const char *to = kf_app_state_name(next);
+	rc = kf_store_app_unsuspend(db, a->id, next, r->now);
+	if (rc == KF_ECONFLICT)
+		return kf_error_set(err, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
+	/* GOV-1: a delisting that came while it was suspended holds now */
+	struct kf_app_row after;
+	if (rc != KF_OK || kf_push_ticket_now(db, a->id, a->app_id, r->now) != KF_OK || !reissue_codes(r, a) ||
+	    kf_gov_sync_app(r->ctx, db, r->now, a->id, NULL) != KF_OK || kf_store_app_get(db, a->id, &after) != KF_OK)
+		return KF_EDB;
+	const char *to = kf_app_state_name(after.state);
 	char *body = kf_arena_printf(r->arena,
 				     "The suspension of the app \"%s\" (%s) was lifted; it is %s again (GOV-6).%s%s\n"
 				     "Held events are being delivered; fetch new tokens (the revoked ones do not "
 				     "come back).\n",
 				     app_name(r, a), a->app_id, to, reason ? " Note: " : "", reason ? reason : "");
-	rc = kf_store_app_unsuspend(db, a->id, next, r->now);
-	if (rc == KF_ECONFLICT)
-		return kf_error_set(err, KF_ECONFLICT, "not_suspended", "AUTH-5", NULL, "the app is not suspended");
-	if (rc != KF_OK || kf_push_ticket_now(db, a->id, a->app_id, r->now) != KF_OK || !reissue_codes(r, a) ||
-	    kf_notify_org_app(db, r->now, a->provider_id, a->app_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
+	if (kf_notify_org_app(db, r->now, a->provider_id, a->app_id, "app.unsuspended", "App suspension lifted", body) != KF_OK ||
 	    !kf_api_audit(r, "app.unsuspend", kf_arena_printf(r->arena, "app:%s", a->app_id),
 			  kf_arena_printf(r->arena, "back to %s%s%s", to, reason ? ": " : "", reason ? reason : "")))
 		return KF_EDB;

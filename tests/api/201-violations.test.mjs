@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './helpers/server.mjs';
-import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, operator } from './helpers/flows.mjs';
+import { registerUser, hostApiKey, provisionHost, assertStatus, assertError, operator, adminToken } from './helpers/flows.mjs';
 import { startReceiver, appProvider, developingApp, pathOf, openPush, waitFor, PUSH_WAIT_MS } from './helpers/apps.mjs';
 
 const DAY = 86400;
@@ -320,4 +320,19 @@ test('GOV-5: the plug-in ladder runs by itself: warning, delisted 15 days later 
 	assert.equal(authz, 0, 'DATA-3: authorizations revoked');
 	const inbox3 = await srv.req('GET', '/v1/inbox', { token: p.owner.token });
 	assert.ok(inbox3.body.items.some((x) => /permanent/i.test(x.body ?? '')), 'the provider is told it is permanent');
+});
+
+test('GOV-1, AUTH-5: a delisting recorded while the app is suspended holds when the suspension is lifted', async () => {
+	const p = await provider('govsusp');
+	const app = await releasedApp(p);
+	const admin = await adminToken(srv);
+	assertStatus(await srv.req('POST', `/v1/apps/${app.app_id}/suspend`, { token: admin, body: { reason: 'Data leak under investigation', rule: 'GOV-7' } }), 200, 'suspend');
+	assertStatus(await record(app, { level: 1, rule: 'GOV-3', evidence: 'The leak broke the law' }), 201, 'level 1 while suspended');
+	assert.equal(stateOf(app), 'suspended', 'the suspension still holds');
+	const u = await srv.req('POST', `/v1/apps/${app.app_id}/unsuspend`, { token: admin, body: { reason: 'Investigation closed' } });
+	assertStatus(u, 200, 'unsuspend');
+	assert.equal(u.body.state, 'delisted', 'lifting the suspension leaves the delisting in force');
+	assert.equal(stateOf(app), 'delisted');
+	const inbox = await srv.req('GET', '/v1/inbox', { token: p.owner.token });
+	assert.ok(inbox.body.items.some((x) => /suspension .* was lifted; it is delisted/.test(x.body ?? '')), 'the provider is told where the app stands');
 });
