@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Governance rules (see governance.h). */
 #include "core/governance.h"
+#include "core/calendar.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -138,21 +139,18 @@ const char *kf_gov_end_name(enum kf_gov_end e)
 
 void kf_gov_date(int64_t t, char buf[11])
 {
-	/* days to civil date (H. Hinnant's algorithm), proleptic Gregorian */
-	int64_t z = (t >= 0 ? t : t - (KF_GOV_DAY - 1)) / KF_GOV_DAY + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	if (m <= 2)
-		y++;
-	if (y < 0 || y > 9999)
+	int64_t day = t / KF_GOV_DAY - (t % KF_GOV_DAY < 0); /* floor, without overflow */
+	int y = 0, m = 1, d = 1;
+	if (day >= INT32_MIN && day <= INT32_MAX)
+		kf_calendar_civil_from_days((int32_t)day, &y, &m, &d);
+	else
+		y = day < 0 ? -1 : 10000;
+	if (y < 0 || y > 9999) { /* the four digits' ends */
 		y = y < 0 ? 0 : 9999;
-	snprintf(buf, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+		m = y ? 12 : 1;
+		d = y ? 31 : 1;
+	}
+	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
 }
 
 enum kf_err kf_gov_end_check(const char *reason, bool ended, bool needs_rectification, int64_t min_until, int64_t now,

@@ -242,6 +242,10 @@ static void test_dates(void **state)
 	assert_string_equal(d, "2000-02-29");
 	kf_gov_date(-1, d);
 	assert_string_equal(d, "1969-12-31");
+	kf_gov_date(INT64_MAX, d); /* no end: the last day four digits hold */
+	assert_string_equal(d, "9999-12-31");
+	kf_gov_date(INT64_MIN, d);
+	assert_string_equal(d, "0000-01-01");
 }
 
 static void test_effects_of_measures_in_force(void **state)
