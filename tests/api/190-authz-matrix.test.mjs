@@ -205,7 +205,15 @@ test('the printed route table is what the server serves: the methods of each pat
 	const byPath = new Map();
 	for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) || []), r.method]);
 	const wrong = [];
-	await Promise.all([...byPath].map(async ([pattern, methods]) => {
+	// a few at a time: one connection per path at once would pass the
+	// server's per-address connection limit (per-ip-connections) as the
+	// route table grows, and the refused connections fail the next test
+	const paths = [...byPath];
+	let next = 0;
+	await Promise.all(Array.from({ length: 6 }, async () => {
+		while (next < paths.length) await check(paths[next++]);
+	}));
+	async function check([pattern, methods]) {
 		const p = pattern.replace(/\{[^}]+\}/g, '1');
 		const other = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].find((m) => !methods.includes(m));
 		const r = await fetch(srv.url + p, { method: other, redirect: 'manual' });
@@ -213,7 +221,7 @@ test('the printed route table is what the server serves: the methods of each pat
 		const allow = (r.headers.get('allow') || '').split(/,\s*/).filter((m) => m && m !== 'HEAD').sort();
 		if (r.status !== 405 || allow.join() !== [...new Set(methods)].sort().join())
 			wrong.push(`${other} ${pattern}: ${r.status}, Allow ${allow.join()} (printed: ${methods.join()})`);
-	}));
+	}
 	assert.deepEqual(wrong, []);
 });
 
