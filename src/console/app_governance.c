@@ -176,9 +176,8 @@ size_t kf_con_governance_todos(struct kf_con *c)
 	size_t i, n = staff_objections(c);
 	json_t *m;
 	json_array_foreach(my_measures(c), i, m) {
+		/* NULL for a provider-wide measure: shown on each app's tab; here under the provider's name */
 		const char *app = kf_con_str(c, m, "app_id");
-		if (!app) /* a provider-wide measure: shown on each app's tab; here under the provider's name */
-			app = NULL;
 		n++;
 		kf_html_raw(h, "<li>");
 		kf_html_text(h, CL(c, "Measure against ", "针对"));
